@@ -1,0 +1,26 @@
+import type { Readable, Writable } from 'node:stream';
+
+/**
+ * Everything a tool's logic may touch of the outside world. Logic receives this
+ * explicitly, so tests run tools in-process with their own streams.
+ */
+export interface ToolIO {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Whether stderr is a terminal (progress is shown only then, or with --progress). */
+  stderrIsTTY: boolean;
+}
+
+export function processIO(): ToolIO {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+  };
+}

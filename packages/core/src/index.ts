@@ -1,0 +1,8 @@
+// The public API of @rclone-b2/core: every tool imports from here, never from deep paths.
+export * from './cli/index.js';
+export * from './text/index.js';
+export * from './rclone/index.js';
+export * from './crypt/index.js';
+export * from './b2/index.js';
+export * from './versions/index.js';
+export * from './du/index.js';

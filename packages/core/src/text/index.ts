@@ -1,0 +1,4 @@
+export * from './lines.js';
+export * from './sizes.js';
+export * from './durations.js';
+export * from './times.js';

@@ -1,0 +1,66 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ExitCode, parseArgv, reportError, toolParser, type ToolIO, UsageError, GuardError, createLogger } from '../src/index.js';
+
+function memoryIO(): ToolIO & { out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  return { stdin: new PassThrough(), stdout, stderr, env: {}, cwd: '/', stderrIsTTY: false, out: () => out, err: () => err };
+}
+
+const spec = { name: 'demo-tool', version: '1.2.3', usage: '$0 [options] FILE', dryRun: true, json: true };
+
+describe('toolParser/parseArgv', () => {
+  it('parses the common flags', async () => {
+    const io = memoryIO();
+    const result = await parseArgv(toolParser(spec), ['-vv', '-n', '--json', 'x'], io);
+    expect(result.kind).toBe('options');
+    if (result.kind === 'options') {
+      expect(result.options).toMatchObject({ verbose: 2, dryRun: true, json: true, quiet: false });
+    }
+  });
+  it('accepts --dryrun as rclone spells it', async () => {
+    const result = await parseArgv(toolParser(spec), ['--dryrun'], memoryIO());
+    expect(result.kind === 'options' && result.options.dryRun).toBe(true);
+  });
+  it('prints help with an EXIT STATUS section to stdout', async () => {
+    const io = memoryIO();
+    expect(await parseArgv(toolParser(spec), ['--help'], io)).toEqual({ kind: 'exit', exitCode: 0 });
+    expect(io.out()).toMatch(/EXIT STATUS/);
+    expect(io.out()).toMatch(/--dry-run/);
+  });
+  it('prints the version', async () => {
+    const io = memoryIO();
+    await parseArgv(toolParser(spec), ['--version'], io);
+    expect(io.out().trim()).toBe('1.2.3');
+  });
+  it('turns unknown flags into a UsageError', async () => {
+    await expect(parseArgv(toolParser(spec), ['--bogus'], memoryIO())).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe('reportError', () => {
+  it.each([
+    [new UsageError('bad flag'), ExitCode.Usage, 'demo-tool: bad flag\n'],
+    [new GuardError('source is empty'), ExitCode.Guard, 'demo-tool: source is empty\n'],
+    [new Error('boom'), ExitCode.Problem, 'demo-tool: boom\n'],
+  ])('%s → exit %d', (error, code, text) => {
+    const io = memoryIO();
+    expect(reportError('demo-tool', error, io, false)).toBe(code);
+    expect(io.err()).toBe(text);
+  });
+});
+
+describe('createLogger', () => {
+  it('honours verbosity and redacts secrets', () => {
+    const io = memoryIO();
+    const log = createLogger({ tool: 't', stream: io.stderr, verbosity: 1, secrets: ['hunter22'] });
+    log.info('key is hunter22');
+    log.debug('hidden');
+    expect(io.err()).toBe('t: key is ***\n');
+  });
+});
