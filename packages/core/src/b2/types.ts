@@ -35,3 +35,37 @@ export interface ListVersionsOptions {
   delimiter?: string;
   signal?: AbortSignal;
 }
+
+export interface B2Bucket {
+  bucketId: string;
+  bucketName: string;
+  bucketType: string;
+}
+
+export interface B2Download {
+  /** The bytes; errors at the end if B2's SHA-1 does not match what arrived. */
+  stream: import('node:stream').Readable;
+  contentLength: number;
+  contentSha1: string | null;
+  fileName: string;
+  fileInfo: Record<string, string>;
+  uploadTimestamp: number;
+}
+
+/**
+ * What the tools need of B2. The real client implements it; unit tests may fake it.
+ * Every method counts its transactions in `transactions`.
+ */
+export interface B2Api {
+  readonly transactions: TransactionCounts;
+  getBucket(bucketName: string): Promise<B2Bucket>;
+  /** All versions, by name then newest first, fetched page by page. */
+  listFileVersions(bucketId: string, options?: ListVersionsOptions): AsyncGenerator<B2FileVersion>;
+  listFileNames(bucketId: string, options?: ListVersionsOptions): AsyncGenerator<B2FileVersion>;
+  hideFile(bucketId: string, fileName: string): Promise<B2FileVersion>;
+  deleteFileVersion(fileName: string, fileId: string, options?: { signal?: AbortSignal }): Promise<void>;
+  getFileInfo(fileId: string): Promise<B2FileVersion>;
+  downloadFileById(fileId: string, options?: { signal?: AbortSignal; range?: { start: number; end: number } }): Promise<B2Download>;
+  listUnfinishedLargeFiles(bucketId: string, options?: { namePrefix?: string }): AsyncGenerator<B2FileVersion>;
+  cancelLargeFile(fileId: string): Promise<void>;
+}

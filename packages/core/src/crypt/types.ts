@@ -30,3 +30,17 @@ export interface B2Location {
   /** Path inside the bucket the crypt remote starts at, no leading/trailing slash ('' for root). */
   prefix: string;
 }
+
+/** A crypt remote from rclone.conf, resolved down to its B2 bucket. */
+export interface CryptRemote {
+  /** The crypt remote's name in rclone.conf. */
+  name: string;
+  names: NameCipher;
+  content: ContentCipher;
+  /** The underlying remote, when it is a B2 remote (the encrypted-bucket tools need this). */
+  b2?: B2Location;
+  /** The crypt remote's `remote =` value, e.g. `b2:bucket/prefix`. */
+  underlying: string;
+  /** Revealed passwords and keys, for redaction in logs. Never print these. */
+  secrets: readonly string[];
+}

@@ -1,1 +1,1 @@
-export {};
+export * from './group.js';
