@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Runs each workspace package's vitest suite in turn (the machines have two cores; the
+// suites start real servers and rclone processes) and prints one closing total.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const packageDirs = [
+  ...readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name)),
+  join(root, 'test'),
+].filter((dir) => existsSync(join(dir, 'vitest.config.ts')));
+
+const reports = mkdtempSync(join(tmpdir(), 'vitest-reports-'));
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const failedPackages = [];
+for (const dir of packageDirs) {
+  const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
+  const reportFile = join(reports, `${name.replace(/[^a-z0-9-]/gi, '_')}.json`);
+  process.stdout.write(`\n=== ${name} ===\n`);
+  const started = Date.now();
+  const run = spawnSync('pnpm', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`], {
+    cwd: dir,
+    stdio: 'inherit',
+  });
+  let counted = false;
+  if (existsSync(reportFile)) {
+    const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    passed += report.numPassedTests ?? 0;
+    failed += report.numFailedTests ?? 0;
+    skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    counted = true;
+  }
+  if (run.status !== 0) {
+    failedPackages.push(name);
+    if (!counted) failed += 1;
+  }
+  process.stdout.write(`=== ${name}: ${run.status === 0 ? 'ok' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)}s ===\n`);
+}
+if (failedPackages.length) process.stdout.write(`\nfailed packages: ${failedPackages.join(', ')}\n`);
+process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+process.exitCode = failedPackages.length ? 1 : 0;
