@@ -1,1 +1,2 @@
 export {};
+export * from './run-rclone.js';

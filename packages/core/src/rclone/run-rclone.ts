@@ -1,0 +1,112 @@
+import { execa } from 'execa';
+import { ToolError } from '../cli/errors.js';
+import { ExitCode } from '../cli/exit-codes.js';
+import { redact } from '../cli/logger.js';
+import { readLines } from '../text/lines.js';
+
+export interface RunRcloneOptions {
+  /** The rclone binary (default: env RCLONE, else `rclone` on PATH). */
+  rclone?: string;
+  /** Passed as `--config FILE` before the other arguments. */
+  configFile?: string;
+  /** Environment for rclone (default: this process's). */
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Strings redacted from the command echo, forwarded lines and errors. */
+  secrets?: readonly string[];
+  /** Called for every stdout line, in order; its promise is awaited (back-pressure). */
+  onStdoutLine?: (line: string) => void | Promise<void>;
+  /** Called for every stderr line (already redacted). */
+  onStderrLine?: (line: string) => void;
+  /** Receives the redacted, shell-quoted command line before rclone starts (for -v echoes). */
+  echo?: (commandLine: string) => void;
+  /** How many of rclone's last stderr lines to keep for the error message (default 20). */
+  stderrTailLines?: number;
+  /** Exit statuses that are not an error (default [0]). */
+  okExitCodes?: readonly number[];
+}
+
+export interface RcloneResult {
+  exitCode: number;
+  /** The last lines of rclone's stderr (redacted). */
+  stderrTail: string[];
+}
+
+/** rclone exited with a status we did not expect; the message ends with the tail of its stderr. */
+export class RcloneError extends ToolError {
+  readonly rcloneExitCode: number;
+  readonly stderrTail: string[];
+  constructor(command: string, rcloneExitCode: number, stderrTail: string[]) {
+    const tail = stderrTail.length ? `:\n  ${stderrTail.join('\n  ')}` : '';
+    super(`${command} failed with exit status ${rcloneExitCode}${tail}`, ExitCode.Problem);
+    this.rcloneExitCode = rcloneExitCode;
+    this.stderrTail = stderrTail;
+  }
+}
+
+const SAFE_WORD = /^[\w@%+=:,./-]+$/;
+
+/** Quotes one argument the way a POSIX shell would read it back (for display only). */
+export function shellQuote(arg: string): string {
+  if (arg !== '' && SAFE_WORD.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command as a user could paste it, with every secret replaced by `***`. */
+export function formatCommand(program: string, args: readonly string[], secrets: readonly string[] = []): string {
+  return redact([program, ...args].map(shellQuote).join(' '), secrets);
+}
+
+export function rcloneBinary(env: Record<string, string | undefined> = process.env): string {
+  return env.RCLONE && env.RCLONE.length > 0 ? env.RCLONE : 'rclone';
+}
+
+/**
+ * Runs rclone with an argument array (never a shell), streaming its stdout and stderr
+ * line by line to the callbacks. stderr's tail is kept so a failure can say why rclone
+ * failed; everything shown is redacted. Resolves with the exit status when it is one of
+ * okExitCodes, otherwise rejects with an RcloneError.
+ */
+export async function runRclone(args: readonly string[], options: RunRcloneOptions = {}): Promise<RcloneResult> {
+  const program = options.rclone ?? rcloneBinary(options.env ?? process.env);
+  const fullArgs = options.configFile ? ['--config', options.configFile, ...args] : [...args];
+  const secrets = options.secrets ?? [];
+  const command = formatCommand(program, fullArgs, secrets);
+  options.echo?.(command);
+  const tailSize = options.stderrTailLines ?? 20;
+  const tail: string[] = [];
+  const child = execa(program, fullArgs, {
+    env: options.env as NodeJS.ProcessEnv | undefined,
+    extendEnv: options.env === undefined,
+    cwd: options.cwd,
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+    stripFinalNewline: false,
+  });
+  const readStdout = (async () => {
+    if (!child.stdout) return;
+    if (!options.onStdoutLine) {
+      child.stdout.resume();
+      return;
+    }
+    for await (const line of readLines(child.stdout)) await options.onStdoutLine(line);
+  })();
+  const readStderr = (async () => {
+    if (!child.stderr) return;
+    for await (const raw of readLines(child.stderr)) {
+      const line = redact(raw, secrets);
+      tail.push(line);
+      if (tail.length > tailSize) tail.shift();
+      options.onStderrLine?.(line);
+    }
+  })();
+  const [result] = await Promise.all([child, readStdout, readStderr]);
+  const exitCode = result.exitCode ?? (result.failed ? -1 : 0);
+  if (result.failed && result.exitCode === undefined) {
+    const reason = result.code === 'ENOENT' ? `${program}: not found (is rclone installed?)` : String(result.shortMessage ?? result.code ?? 'failed to start');
+    throw new RcloneError(command, -1, [...tail, reason]);
+  }
+  if (!(options.okExitCodes ?? [0]).includes(exitCode)) throw new RcloneError(command, exitCode, tail);
+  return { exitCode, stderrTail: tail };
+}
