@@ -1,0 +1,42 @@
+import { DuParser } from './du.js';
+import { LsParser, TarParser } from './ls.js';
+import { parseLongLine } from './long-listing.js';
+import { LsjsonParser, RcloneLslParser, RcloneLsParser } from './rclone.js';
+import type { LineParser, ListingFormat } from './types.js';
+
+/**
+ * Guesses the format from the first meaningful (non-blank) line; undefined if unknown.
+ * `ls` and bsdtar share a layout: bsdtar is recognised by its link count of 0 or a name
+ * ending in `/`, GNU tar by its `user/group` field.
+ */
+export function detectListingFormat(line: string): ListingFormat | undefined {
+  if (/^\s*\[\s*$/.test(line) || /^\s*\[?\s*\{/.test(line)) return 'lsjson';
+  if (/^\d+\t./.test(line)) return 'du';
+  if (/^ *-?\d+ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? ./.test(line)) return 'rclone-lsl';
+  if (/^ *-?\d+ ./.test(line)) return 'rclone-ls';
+  if (/^total \d/.test(line)) return 'ls';
+  const long = parseLongLine(line);
+  if (long) {
+    if (long.second.includes('/') || long.second === '0' || long.name.endsWith('/')) return 'tar';
+    return 'ls';
+  }
+  if (line.length > 1 && line.endsWith(':') && !line.includes('\0')) return 'ls';
+  return undefined;
+}
+
+export function createLineParser(format: ListingFormat): LineParser {
+  switch (format) {
+    case 'ls':
+      return new LsParser();
+    case 'tar':
+      return new TarParser();
+    case 'rclone-ls':
+      return new RcloneLsParser();
+    case 'rclone-lsl':
+      return new RcloneLslParser();
+    case 'lsjson':
+      return new LsjsonParser();
+    case 'du':
+      return new DuParser();
+  }
+}

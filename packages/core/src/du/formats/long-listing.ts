@@ -1,0 +1,126 @@
+/**
+ * The "long" layouts shared by `ls -l`, GNU `tar tv` and bsdtar `tar tv`:
+ *   PERMS [LINKS] OWNER[/GROUP] [GROUP] SIZE DATE NAME
+ * The fixed fields are found by locating the date (the field before it is the size), so
+ * owners, groups and link counts may be missing or numeric. Dates: `Nov 21 20:38`,
+ * `Nov 21  2024`, `2024-11-21 20:38` (tar, ls long-iso), full-iso with seconds and zone,
+ * and ls' iso style (`11-21 20:38`, `2024-11-21 `). Everything after the single space
+ * that follows the date is the name, so names may contain or begin with spaces.
+ */
+export interface LongEntry {
+  /** The type letter: `-` file, `d` directory, `l` symlink, `h` hard link, `c`/`b` device... */
+  type: string;
+  size: number;
+  name: string;
+  /** The second field (link count for ls and bsdtar, `user/group` for GNU tar). */
+  second: string;
+}
+
+const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
+const TYPES = '-dlcbpsDhCMn?';
+const PERM_CHARS = /^[-rwxsStTlL?]{9}[.+@]?$/;
+const DAY = /^\d{1,2}$/;
+const TIME_OR_YEAR = /^(?:\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?|\d{4,5})$/;
+const ISO_DATE = /^\d{4}-\d\d-\d\d$/;
+const SHORT_ISO_DATE = /^\d\d-\d\d$/;
+const CLOCK = /^\d\d:\d\d(?::\d\d(?:\.\d+)?)?$/;
+const ZONE = /^[+-]\d{4}$/;
+const DIGITS = /^\d+$/;
+const DEVICE = /^\d+,\d+$/;
+
+interface Token {
+  text: string;
+  end: number;
+}
+
+function nextToken(line: string, from: number): Token | undefined {
+  let start = from;
+  while (start < line.length && line.charCodeAt(start) === 32) start += 1;
+  if (start >= line.length) return undefined;
+  let end = line.indexOf(' ', start);
+  if (end < 0) end = line.length;
+  return { text: line.slice(start, end), end };
+}
+
+/** Where the name starts if a date begins at `token`, else -1. */
+function dateEnd(line: string, token: Token): number {
+  if (MONTHS.has(token.text)) {
+    const day = nextToken(line, token.end);
+    if (!day || !DAY.test(day.text)) return -1;
+    const time = nextToken(line, day.end);
+    return time && TIME_OR_YEAR.test(time.text) ? time.end + 1 : -1;
+  }
+  if (ISO_DATE.test(token.text)) {
+    const clock = nextToken(line, token.end);
+    if (!clock || !CLOCK.test(clock.text)) return line.startsWith('  ', token.end) ? token.end + 2 : -1;
+    const zone = nextToken(line, clock.end);
+    return zone && ZONE.test(zone.text) ? zone.end + 1 : clock.end + 1;
+  }
+  if (SHORT_ISO_DATE.test(token.text)) {
+    const clock = nextToken(line, token.end);
+    return clock && CLOCK.test(clock.text) ? clock.end + 1 : -1;
+  }
+  return -1;
+}
+
+export function parseLongLine(line: string): LongEntry | undefined {
+  const first = nextToken(line, 0);
+  if (!first || first.end !== first.text.length || !TYPES.includes(first.text[0] ?? ' ')) return undefined;
+  if (!PERM_CHARS.test(first.text.slice(1))) return undefined;
+  const fields: string[] = [];
+  let token = nextToken(line, first.end);
+  while (token && fields.length < 8) {
+    if (fields.length >= 2) {
+      const nameStart = dateEnd(line, token);
+      if (nameStart > 0) {
+        if (nameStart >= line.length) return undefined;
+        const sizeText = fields[fields.length - 1] as string;
+        const device = DEVICE.test(sizeText) || (fields[fields.length - 2] ?? '').endsWith(',');
+        if (!device && !DIGITS.test(sizeText)) return undefined;
+        const type = first.text[0] as string;
+        let name = line.slice(nameStart);
+        if (type === 'l') name = cutAt(name, ' -> ');
+        else if (type === 'h') name = cutAt(name, ' link to ');
+        return { type, size: device ? 0 : Number(sizeText), name, second: fields[0] as string };
+      }
+    }
+    fields.push(token.text);
+    token = nextToken(line, token.end);
+  }
+  return undefined;
+}
+
+function cutAt(name: string, marker: string): string {
+  const at = name.indexOf(marker);
+  return at > 0 ? name.slice(0, at) : name;
+}
+
+/**
+ * Undoes the C-style escapes GNU tar and bsdtar print for unusual bytes
+ * (`\303\274`, `\n`, `\\`), decoding the resulting bytes as UTF-8.
+ */
+export function unescapeTarName(name: string): string {
+  if (!name.includes('\\')) return name;
+  const bytes: number[] = [];
+  const simple: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, '?': 63, ' ': 32 };
+  for (let i = 0; i < name.length; i += 1) {
+    const ch = String.fromCodePoint(name.codePointAt(i) ?? 0);
+    if (ch === '\\' && i + 1 < name.length) {
+      const octal = /^[0-7]{3}/.exec(name.slice(i + 1, i + 4));
+      if (octal) {
+        bytes.push(parseInt(octal[0], 8) & 255);
+        i += 3;
+        continue;
+      }
+      const code = simple[name[i + 1] as string];
+      if (code !== undefined) {
+        bytes.push(code);
+        i += 1;
+        continue;
+      }
+    }
+    for (const b of Buffer.from(ch, 'utf8')) bytes.push(b);
+    i += ch.length - 1;
+  }
+  return Buffer.from(bytes).toString('utf8');
+}

@@ -1,0 +1,51 @@
+import type { ListingSink } from '../tree.js';
+import { parseLongLine, unescapeTarName } from './long-listing.js';
+import type { LineParser } from './types.js';
+
+/**
+ * `ls -l` / `ls -lR` (run with LC_ALL=C so month names are English). A `DIR:` line starts a
+ * section whose names are prefixed with `DIR/`; `total N` lines and `.`/`..` are skipped.
+ * Directory entries only establish the directory: like `du --apparent-size` over files,
+ * only non-directory entries (files, symlinks with their target length) count.
+ */
+export class LsParser implements LineParser {
+  readonly format = 'ls' as const;
+  private prefix = '';
+
+  parseLine(line: string, sink: ListingSink): boolean {
+    if (line === '' || /^total \d/.test(line)) return true;
+    const entry = parseLongLine(line);
+    if (entry) {
+      if (entry.name === '.' || entry.name === '..') return true;
+      const path = this.prefix === '' ? entry.name : joinDir(this.prefix, entry.name);
+      if (entry.type === 'd') sink.addDirectory(path);
+      else sink.add(path, entry.size);
+      return true;
+    }
+    if (line.length > 1 && line.endsWith(':')) {
+      this.prefix = line.slice(0, -1);
+      sink.addDirectory(this.prefix);
+      return true;
+    }
+    return false;
+  }
+}
+
+function joinDir(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+/** GNU tar and bsdtar `tar tv`: full paths, escapes undone, `/` on directories dropped. */
+export class TarParser implements LineParser {
+  readonly format = 'tar' as const;
+
+  parseLine(line: string, sink: ListingSink): boolean {
+    if (line === '') return true;
+    const entry = parseLongLine(line);
+    if (!entry) return false;
+    const path = unescapeTarName(entry.name);
+    if (entry.type === 'd') sink.addDirectory(path);
+    else sink.add(path, entry.size);
+    return true;
+  }
+}

@@ -1,0 +1,77 @@
+import type { ListingSink } from '../tree.js';
+import type { LineParser } from './types.js';
+
+export interface SizedPath {
+  size: number;
+  path: string;
+}
+
+const LS_LINE = /^ *(-?\d+) ([^]+)$/;
+const LSL_LINE = /^ *(-?\d+) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? ([^]+)$/;
+
+/**
+ * One line of `rclone ls` (`%9d %s`: size right-aligned, one space, the path, which may
+ * contain or begin with spaces). Unknown sizes (-1) count as 0. Undefined if malformed.
+ */
+export function parseRcloneLsLine(line: string): SizedPath | undefined {
+  const match = LS_LINE.exec(line);
+  if (!match) return undefined;
+  return { size: Math.max(0, Number(match[1])), path: match[2] as string };
+}
+
+/** One line of `rclone lsl`: `SIZE YYYY-MM-DD HH:MM:SS.NNNNNNNNN PATH`. */
+export function parseRcloneLslLine(line: string): SizedPath | undefined {
+  const match = LSL_LINE.exec(line);
+  if (!match) return undefined;
+  return { size: Math.max(0, Number(match[1])), path: match[2] as string };
+}
+
+export class RcloneLsParser implements LineParser {
+  readonly format = 'rclone-ls' as const;
+  parseLine(line: string, sink: ListingSink): boolean {
+    if (line === '') return true;
+    const entry = parseRcloneLsLine(line);
+    if (entry) sink.add(entry.path, entry.size);
+    return entry !== undefined;
+  }
+}
+
+export class RcloneLslParser implements LineParser {
+  readonly format = 'rclone-lsl' as const;
+  parseLine(line: string, sink: ListingSink): boolean {
+    if (line === '') return true;
+    const entry = parseRcloneLslLine(line);
+    if (entry) sink.add(entry.path, entry.size);
+    return entry !== undefined;
+  }
+}
+
+/**
+ * `rclone lsjson` as rclone prints it: `[`, one object per line (comma-terminated), `]`.
+ * Each line is parsed on its own, so the array is never held in memory. A whole array on
+ * one line (e.g. from `jq -c`) is accepted too.
+ */
+export class LsjsonParser implements LineParser {
+  readonly format = 'lsjson' as const;
+  parseLine(line: string, sink: ListingSink): boolean {
+    const text = line.trim();
+    if (text === '' || text === '[' || text === ']' || text === '],' || text === '[]') return true;
+    let value: unknown;
+    try {
+      value = JSON.parse(text.endsWith(',') ? text.slice(0, -1) : text);
+    } catch {
+      return false;
+    }
+    const items = Array.isArray(value) ? value : [value];
+    return items.every((item) => addJsonItem(item, sink));
+  }
+}
+
+function addJsonItem(item: unknown, sink: ListingSink): boolean {
+  if (typeof item !== 'object' || item === null) return false;
+  const { Path, Size, IsDir } = item as { Path?: unknown; Size?: unknown; IsDir?: unknown };
+  if (typeof Path !== 'string' || Path === '') return false;
+  if (IsDir === true) sink.addDirectory(Path);
+  else sink.add(Path, typeof Size === 'number' && Size > 0 ? Size : 0);
+  return true;
+}

@@ -1,0 +1,22 @@
+import { stringify } from 'csv-stringify/sync';
+import type { DuPrinter } from './types.js';
+import { printRows } from './rows.js';
+
+/** RFC 4180 CSV with a header: `size,path,type` (sizes always in bytes). */
+export const csvPrinter: DuPrinter = {
+  async print(tree, out, options) {
+    let header = true;
+    await printRows(tree, out, options, (rows) => {
+      const text = stringify(
+        rows.map((row) => [row.size, row.path, row.dir ? 'dir' : 'file']),
+        header ? { header: true, columns: ['size', 'path', 'type'] } : {},
+      );
+      header = false;
+      return text;
+    });
+    if (header) {
+      const wait = out.write('size,path,type\n');
+      if (wait) await wait;
+    }
+  },
+};

@@ -1,0 +1,65 @@
+import type { DuDir, DuTree } from './tree.js';
+
+/**
+ * The hot path for `rclone ls` lines, parsed straight from the input Buffer: size digits
+ * summed byte by byte, the directory part compared with the previous line's bytes (rclone
+ * lists a directory's files together) so the tree is walked only when it changes, and
+ * only the file name is decoded, into a fresh string that does not pin the chunk.
+ */
+export class RcloneLsBytes {
+  private dirBytes = Buffer.alloc(4096);
+  private dirLength = -1;
+  private dir: DuDir;
+
+  constructor(private readonly tree: DuTree) {
+    this.dir = tree.root;
+  }
+
+  /** Adds the entry of line `buf[start, end)`; false if it is not an `rclone ls` line. */
+  parse(buf: Buffer, start: number, end: number): boolean {
+    let p = start;
+    while (p < end && buf[p] === 32) p += 1;
+    if (p === end) return p === start; // blank line: nothing to add
+    if (buf[p] === 45) p += 1; // -1: size unknown, counted as 0
+    const digitsStart = p;
+    let size = 0;
+    for (; p < end; p += 1) {
+      const c = buf[p] as number;
+      if (c < 48 || c > 57) break;
+      size = size * 10 + (c - 48);
+    }
+    if (p === digitsStart || p + 1 >= end || buf[p] !== 32) return false;
+    if (buf[digitsStart - 1] === 45) size = 0;
+    p += 1;
+    let stop = end;
+    while (stop > p + 1 && buf[stop - 1] === 47) stop -= 1;
+    let slash = stop - 1;
+    while (slash >= p && buf[slash] !== 47) slash -= 1;
+    let dir: DuDir;
+    if (slash < p) dir = this.tree.root;
+    else {
+      const dirEnd = slash === p ? p + 1 : slash;
+      dir = this.sameDir(buf, p, dirEnd) ? this.dir : this.enter(buf, p, dirEnd);
+    }
+    if (slash + 1 >= stop) this.tree.addDirectory(buf.toString('utf8', p, stop));
+    else this.tree.addFile(dir, buf.toString('utf8', slash + 1, stop), size);
+    return true;
+  }
+
+  private sameDir(buf: Buffer, start: number, end: number): boolean {
+    const length = end - start;
+    if (length !== this.dirLength) return false;
+    const cached = this.dirBytes;
+    for (let i = length - 1; i >= 0; i -= 1) if (cached[i] !== buf[start + i]) return false;
+    return true;
+  }
+
+  private enter(buf: Buffer, start: number, end: number): DuDir {
+    const length = end - start;
+    if (length > this.dirBytes.length) this.dirBytes = Buffer.alloc(length * 2);
+    buf.copy(this.dirBytes, 0, start, end);
+    this.dirLength = length;
+    this.dir = this.tree.directory(buf.toString('utf8', start, end));
+    return this.dir;
+  }
+}

@@ -1,0 +1,122 @@
+import type { Readable } from 'node:stream';
+import { createLineParser, detectListingFormat } from './formats/detect.js';
+import type { LineParser, ListingFormat } from './formats/types.js';
+import { RcloneLsBytes } from './rclone-ls-bytes.js';
+import type { DuTree } from './tree.js';
+
+export interface ReadListingOptions {
+  /** Force a format; by default it is detected from the first non-blank line. */
+  format?: ListingFormat | undefined;
+  /** Records end with NUL instead of newline (`-0`). */
+  nul?: boolean | undefined;
+  /** The input's name in warnings (`FILE:LINE: ...`). */
+  name?: string | undefined;
+  /** Called once per line that cannot be parsed (the line is skipped). */
+  onWarning?: ((message: string) => void) | undefined;
+  /** Longer lines are skipped with a warning, without being held in memory. Default 64 MiB. */
+  maxLineLength?: number | undefined;
+}
+
+export interface ReadListingResult {
+  /** The format used; undefined when it could not be detected (nothing was added). */
+  format: ListingFormat | undefined;
+  lines: number;
+  skipped: number;
+  /** When the format was unknown: the first meaningful line (shortened) for the message. */
+  firstLine?: string;
+}
+
+/**
+ * Reads a listing into a DuTree. Works on the raw Buffer chunks (no per-line promise):
+ * lines are cut with indexOf, decoded one by one as UTF-8, and `rclone ls` lines take a
+ * byte-level fast path. Reading stops early when the format cannot be detected.
+ */
+export async function readListing(input: Readable, tree: DuTree, options: ReadListingOptions = {}): Promise<ReadListingResult> {
+  const separator = options.nul ? 0 : 10;
+  const maxLength = options.maxLineLength ?? 64 * 1024 * 1024;
+  const name = options.name ?? '(stdin)';
+  const result: ReadListingResult = { format: options.format, lines: 0, skipped: 0 };
+  let parser: LineParser | undefined = options.format ? createLineParser(options.format) : undefined;
+  let fast = options.format === 'rclone-ls' ? new RcloneLsBytes(tree) : undefined;
+  let unknown = false;
+
+  const warn = (line: string, why = 'cannot parse'): void => {
+    result.skipped += 1;
+    options.onWarning?.(`${name}:${result.lines}: ${why} ${parser?.format ?? ''} line: ${preview(line)}`.replace('  ', ' '));
+  };
+  const handle = (buf: Buffer, start: number, stop: number): void => {
+    result.lines += 1;
+    let end = stop;
+    if (!options.nul && end > start && buf[end - 1] === 13) end -= 1;
+    if (fast) {
+      if (!fast.parse(buf, start, end)) warn(buf.toString('utf8', start, Math.min(end, start + 200)));
+      return;
+    }
+    const line = buf.toString('utf8', start, end);
+    if (!parser) {
+      if (line.trim() === '') return;
+      const format = detectListingFormat(line);
+      if (!format) {
+        unknown = true;
+        result.firstLine = preview(line);
+        return;
+      }
+      result.format = format;
+      parser = createLineParser(format);
+      if (format === 'rclone-ls') fast = new RcloneLsBytes(tree);
+    }
+    if (!parser.parseLine(line, tree)) warn(line);
+  };
+
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
+  let tooLong = false;
+  for await (const data of input as AsyncIterable<Buffer | string>) {
+    const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+    let start = 0;
+    while (!unknown) {
+      const at = chunk.indexOf(separator, start);
+      if (at < 0) break;
+      if (tooLong) {
+        result.lines += 1;
+        warn('', `line longer than ${maxLength} bytes skipped:`);
+        tooLong = false;
+      } else if (pendingLength > 0) {
+        pending.push(chunk.subarray(start, at));
+        const line = Buffer.concat(pending);
+        handle(line, 0, line.length);
+      } else handle(chunk, start, at);
+      pending = [];
+      pendingLength = 0;
+      start = at + 1;
+    }
+    if (unknown) break;
+    if (start < chunk.length && !tooLong) {
+      pending.push(chunk.subarray(start));
+      pendingLength += chunk.length - start;
+      if (pendingLength > maxLength) {
+        tooLong = true;
+        pending = [];
+        pendingLength = 0;
+      }
+    }
+  }
+  if (!unknown) {
+    if (tooLong) {
+      result.lines += 1;
+      warn('', `line longer than ${maxLength} bytes skipped:`);
+    } else if (pendingLength > 0) {
+      const line = Buffer.concat(pending);
+      handle(line, 0, line.length);
+    }
+  }
+  if (unknown) result.format = undefined;
+  return result;
+}
+
+/** A short, printable excerpt of a bad line for a warning. */
+function preview(line: string): string {
+  const cut = line.length > 80 ? `${line.slice(0, 80)}...` : line;
+  // eslint-disable-next-line no-control-regex
+  return JSON.stringify(cut.replace(/[\u0000-\u001f\u007f\ufffd]/g, '?'));
+}
