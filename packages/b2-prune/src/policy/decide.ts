@@ -1,0 +1,139 @@
+import { isVisibleKind, supersededTimes, type B2FileVersion } from '@rclone-b2/core';
+import type { Policy } from './grammar.js';
+import { formatDays, formatWindow, windowFor, type Window } from './windows.js';
+import { DAY_MS } from './grammar.js';
+
+export type Verdict = 'keep' | 'delete' | 'ignore';
+
+/** Which rule of TOOLS.md (or `last=N`) produced a verdict. */
+export type Rule = 'current' | 'window' | 'live-only' | 'too-old' | 'last' | 'hide' | 'unfinished';
+
+export interface VersionDecision {
+  version: B2FileVersion;
+  verdict: Verdict;
+  rule: Rule;
+  reason: string;
+  /** When it stopped being current (rule 2); undefined for the newest version. */
+  supersededAt?: number;
+  /** now − supersededAt, in milliseconds. */
+  ageMs?: number;
+  window?: Window;
+}
+
+export interface FileDecision {
+  live: boolean;
+  decisions: VersionDecision[];
+}
+
+const ordinal = (n: number): string => {
+  const suffix = n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th';
+  return `${n}${suffix}`;
+};
+
+/**
+ * Applies a policy to one name's history (newest first) at `now` (ms), following
+ * TOOLS.md's rules:
+ * 1. the current version of a live file is kept;
+ * 2. an old version's age runs from when it stopped being current (next newer version's
+ *    upload time, hide markers included);
+ * 3. in each window the newest and oldest upload are kept, the others deleted; in a `?`
+ *    window of a deleted file all are deleted;
+ * 4. a hide marker is kept only while an older kept upload needs it: it covers the uploads
+ *    between it and the next older hide marker, and is kept iff one of them is kept;
+ * 5. uploads older than the last window are deleted unless the spec ends with a wildcard.
+ * `last=N` additionally keeps the N newest old uploads. Every version gets a reason.
+ */
+export function decide(versions: readonly B2FileVersion[], policy: Policy, now: number): FileDecision {
+  const superseded = supersededTimes(versions);
+  const firstVisible = versions.findIndex(isVisibleKind);
+  const live = firstVisible >= 0 && versions[firstVisible]!.action === 'upload';
+  const decisions: VersionDecision[] = versions.map((version, index) => {
+    const at = superseded[index];
+    return at === undefined ? { version, verdict: 'ignore', rule: 'unfinished', reason: '' } : { version, verdict: 'ignore', rule: 'unfinished', reason: '', supersededAt: at, ageMs: now - at };
+  });
+
+  // Uploads: rules 1, 3 and 5, grouped by window.
+  const byWindow = new Map<string, number[]>();
+  const oldUploads: number[] = [];
+  versions.forEach((version, index) => {
+    const decision = decisions[index]!;
+    if (!isVisibleKind(version)) {
+      decision.reason = `unfinished large file (${version.action}): not judged by the policy`;
+      return;
+    }
+    if (version.action !== 'upload') return;
+    if (index === firstVisible) {
+      Object.assign(decision, { verdict: 'keep', rule: 'current', reason: 'current version of a live file (rule 1)' });
+      return;
+    }
+    oldUploads.push(index);
+    const ageMs = decision.ageMs ?? 0;
+    const window = windowFor(policy, ageMs);
+    if (!window) {
+      const reason = policy.segments.length === 0
+        ? `policy "${policy.name}" keeps no old versions`
+        : `older than the last window (${formatDays(policy.lastAge)} d) (rule 5)`;
+      Object.assign(decision, { verdict: 'delete', rule: 'too-old', reason });
+      return;
+    }
+    decision.window = window;
+    if (window.liveOnly && !live) {
+      Object.assign(decision, { verdict: 'delete', rule: 'live-only', reason: `in "?" window ${formatWindow(window)} of a deleted file (rule 3)` });
+      return;
+    }
+    const members = byWindow.get(window.key);
+    if (members) members.push(index);
+    else byWindow.set(window.key, [index]);
+  });
+  for (const members of byWindow.values()) {
+    members.forEach((index, position) => {
+      const decision = decisions[index]!;
+      const where = `window ${formatWindow(decision.window!)}`;
+      if (members.length === 1) {
+        Object.assign(decision, { verdict: 'keep', rule: 'window', reason: `only upload in ${where} (rule 3)` });
+      } else if (position === 0) {
+        Object.assign(decision, { verdict: 'keep', rule: 'window', reason: `newest upload in ${where} (rule 3)` });
+      } else if (position === members.length - 1) {
+        Object.assign(decision, { verdict: 'keep', rule: 'window', reason: `oldest upload in ${where} (rule 3)` });
+      } else {
+        Object.assign(decision, {
+          verdict: 'delete',
+          rule: 'window',
+          reason: `${ordinal(position + 1)} of ${members.length} uploads in ${where}: only the newest and oldest are kept (rule 3)`,
+        });
+      }
+    });
+  }
+
+  // last=N overrides the age rules for the N newest old uploads.
+  for (const index of oldUploads.slice(0, policy.last)) {
+    const decision = decisions[index]!;
+    if (decision.verdict === 'keep') continue;
+    Object.assign(decision, { verdict: 'keep', rule: 'last', reason: `one of the ${policy.last} newest old versions (last=${policy.last})` });
+  }
+
+  // Hide markers (rule 4), from the oldest up: a hide covers the uploads below it up to
+  // the next older hide.
+  let keptBelow = 0;
+  for (let index = versions.length - 1; index >= 0; index -= 1) {
+    const version = versions[index]!;
+    const decision = decisions[index]!;
+    if (version.action === 'upload') {
+      if (decision.verdict === 'keep') keptBelow += 1;
+    } else if (version.action === 'hide') {
+      if (keptBelow > 0) {
+        const what = keptBelow === 1 ? 'an older kept upload' : `${keptBelow} older kept uploads`;
+        Object.assign(decision, { verdict: 'keep', rule: 'hide', reason: `hide marker needed to keep ${what} hidden (rule 4)` });
+      } else {
+        Object.assign(decision, { verdict: 'delete', rule: 'hide', reason: 'hide marker no older kept upload needs (rule 4)' });
+      }
+      keptBelow = 0;
+    }
+  }
+  return { live, decisions };
+}
+
+/** `13.5 d` */
+export function formatAge(ageMs: number): string {
+  return `${formatDays(Math.round((ageMs / DAY_MS) * 100) / 100)} d`;
+}

@@ -1,0 +1,6 @@
+export * from './grammar.js';
+export * from './windows.js';
+export * from './decide.js';
+export * from './builtins.js';
+export * from './path-rules.js';
+export * from './config.js';
