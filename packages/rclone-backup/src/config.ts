@@ -1,0 +1,135 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { ConfigError, parseSize } from '@rclone-b2/core';
+
+/** One limit of `max_delete`: a count, a percentage of the destination's files, or bytes. */
+export type DeleteLimit = { kind: 'count'; value: number } | { kind: 'percent'; value: number } | { kind: 'bytes'; value: number };
+
+export interface BackupConfig {
+  /** The config file's path and its name without `.conf` (used for prefixes and state). */
+  file: string;
+  name: string;
+  source: string;
+  destination: string;
+  archiveSpecials: boolean;
+  /** undefined: follow the command line's --copy-links. */
+  copyLinks: boolean | undefined;
+  preCommand: string | undefined;
+  requireMount: boolean;
+  sentinel: string | undefined;
+  minFiles: number | undefined;
+  /** Every limit must hold; empty means no limit (`max_delete = off`). */
+  maxDelete: DeleteLimit[];
+  filters: string[];
+  testFilters: string[];
+}
+
+export const DEFAULT_MAX_DELETE = '50%';
+
+const KEYS = ['source', 'destination', 'archive_specials', 'copy_links', 'pre_command', 'require_mount', 'sentinel', 'min_files', 'max_delete'] as const;
+type Key = (typeof KEYS)[number];
+const SECTIONS = ['default', 'filters', 'test-filters'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** yes/no/true/false/1/0 (any case) → boolean; anything else is an error at `where`. */
+export function parseBoolean(value: string, where: string, key: string): boolean {
+  const v = value.toLowerCase();
+  if (['yes', 'true', '1', 'on'].includes(v)) return true;
+  if (['no', 'false', '0', 'off'].includes(v)) return false;
+  throw new ConfigError(`${key}: expected yes/no/true/false/1/0, got "${value}"`, where);
+}
+
+/** `50%`, `1000`, `10G`, `50%, 20G` (all must hold), or `off`. */
+export function parseMaxDelete(value: string, where: string): DeleteLimit[] {
+  if (/^(off|none|unlimited)$/i.test(value.trim())) return [];
+  return value.split(',').map((part) => {
+    const text = part.trim();
+    const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+    if (percent) return { kind: 'percent', value: Number(percent[1]) } as const;
+    if (/^\d+$/.test(text)) return { kind: 'count', value: Number(text) } as const;
+    try {
+      return { kind: 'bytes', value: parseSize(text) } as const;
+    } catch {
+      throw new ConfigError(`max_delete: expected a count, N%, a size like 10G, or off; got "${text}"`, where);
+    }
+  });
+}
+
+/** Drops a trailing ` # comment` (a `#` preceded by white space) and surrounding blanks. */
+export function stripComment(line: string): string {
+  return line.replace(/(^|\s)#.*$/, '').trim();
+}
+
+export function parseConfigText(text: string, file: string): BackupConfig {
+  const values = new Map<Key, { value: string; where: string }>();
+  const filters: string[] = [];
+  const testFilters: string[] = [];
+  let section: Section | undefined;
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, index) => {
+    const where = `${file}:${index + 1}`;
+    const line = stripComment(raw);
+    if (line === '') return;
+    const header = /^\[(.*)\]$/.exec(line);
+    if (header) {
+      const name = (header[1] ?? '').trim();
+      if (!(SECTIONS as readonly string[]).includes(name)) {
+        throw new ConfigError(`unknown section [${name}] (expected [default], [filters] or [test-filters])`, where);
+      }
+      section = name as Section;
+      return;
+    }
+    if (section === undefined) throw new ConfigError('setting outside a section (start with [default])', where);
+    if (section === 'filters' || section === 'test-filters') {
+      if (!/^[+-] \S/.test(line)) throw new ConfigError(`filter rule must start with "+ " or "- ": ${line}`, where);
+      (section === 'filters' ? filters : testFilters).push(line);
+      return;
+    }
+    const pair = /^([\w-]+)\s*=\s*(.*)$/.exec(line);
+    if (!pair) throw new ConfigError(`expected key = value: ${line}`, where);
+    const key = (pair[1] ?? '').toLowerCase();
+    if (!(KEYS as readonly string[]).includes(key)) throw new ConfigError(`unknown key "${key}"`, where);
+    if (values.has(key as Key)) throw new ConfigError(`duplicate key "${key}"`, where);
+    const value = (pair[2] ?? '').trim();
+    if (value === '') throw new ConfigError(`empty value for "${key}"`, where);
+    values.set(key as Key, { value, where });
+  });
+  const get = (key: Key): { value: string; where: string } | undefined => values.get(key);
+  const required = (key: Key): string => {
+    const entry = get(key);
+    if (!entry) throw new ConfigError(`missing required key "${key}" in [default]`, file);
+    return entry.value;
+  };
+  const bool = (key: Key, fallback: boolean | undefined): boolean | undefined => {
+    const entry = get(key);
+    return entry ? parseBoolean(entry.value, entry.where, key) : fallback;
+  };
+  const minFiles = get('min_files');
+  if (minFiles && !/^\d+$/.test(minFiles.value)) throw new ConfigError(`min_files: expected a number, got "${minFiles.value}"`, minFiles.where);
+  const maxDelete = get('max_delete');
+  return {
+    file,
+    name: basename(file).replace(/\.conf$/, ''),
+    source: required('source'),
+    destination: required('destination'),
+    archiveSpecials: bool('archive_specials', true) ?? true,
+    copyLinks: bool('copy_links', undefined),
+    preCommand: get('pre_command')?.value,
+    requireMount: bool('require_mount', false) ?? false,
+    sentinel: get('sentinel')?.value,
+    minFiles: minFiles ? Number(minFiles.value) : undefined,
+    maxDelete: parseMaxDelete(maxDelete?.value ?? DEFAULT_MAX_DELETE, maxDelete?.where ?? file),
+    filters,
+    testFilters,
+  };
+}
+
+export async function readConfig(file: string): Promise<BackupConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config: ${(error as Error).message}`, file, { cause: error });
+  }
+  return parseConfigText(text, file);
+}

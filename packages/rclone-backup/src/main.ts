@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { realpath } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ExitCode, parseArgv, parseDuration, toolParser, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
+import { readConfig, type BackupConfig } from './config.js';
+import { createContext, runRcloneJson, type BackupContext } from './context.js';
+import { acquireLock } from './lock.js';
+import { filterArgs, filterRules, linkArgs } from './rclone-args.js';
+import { printNewest } from './newest.js';
+import { rcloneConfigPath, rcloneSecrets } from './secrets.js';
+import { runSync } from './sync.js';
+import { runVerify } from './verify.js';
+import { parseVerifyConditions } from './verify-conditions.js';
+import { runAudit } from './audit.js';
+
+export const VERSION = '0.1.0';
+
+const EPILOGUE = `Commands (at most one; the default is sync): --ls, --newest, --filters, --audit, --verify COND.
+Safety guards (missing/empty source, require_mount, sentinel, min_files, max_delete) refuse with exit 3.
+See the README for the config file format.`;
+
+export interface BackupCliOptions {
+  config: string;
+  command: 'sync' | 'ls' | 'newest' | 'filters' | 'audit' | 'verify';
+  verbosity: number;
+  dryRun: boolean;
+  json: boolean;
+  force: boolean;
+  copyLinks: boolean | undefined;
+  rcloneConfig: string | undefined;
+  lockDir: string;
+  maxAge: string | undefined;
+  verify: string[];
+  verifyMode: 'download' | 'hash';
+  ledger: string | undefined;
+  rotate: boolean;
+  coverageWindowMs: number;
+  seed: number | undefined;
+  batchSize: number;
+}
+
+interface RawArgs {
+  _: (string | number)[];
+  verbose: number;
+  quiet: boolean;
+  dryRun: boolean;
+  json: boolean;
+  ls: boolean;
+  newest: boolean;
+  filters: boolean;
+  audit: boolean;
+  maxAge?: string;
+  verify?: string | string[];
+  verifyMode: string;
+  ledger?: string;
+  rotate: boolean;
+  coverageWindow: string;
+  seed?: number;
+  batchSize: number;
+  copyLinks?: boolean;
+  rcloneConfig?: string;
+  force: boolean;
+  lockDir?: string;
+}
+
+export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Promise<BackupCliOptions | number> {
+  const parser = toolParser({ name: 'rclone-backup', version: VERSION, usage: '$0 [options] CONFIG-FILE', dryRun: true, json: true, epilogue: EPILOGUE })
+    .option('ls', { type: 'boolean', default: false, description: 'List what the backup would contain (rclone ls with the filters)' })
+    .option('newest', { type: 'boolean', default: false, description: 'Print the newest file: local time, (@SECONDS), path' })
+    .option('filters', { type: 'boolean', default: false, description: 'Print the [filters] rules' })
+    .option('audit', { type: 'boolean', default: false, description: 'Print a du report of SOURCE with filters + test-filters' })
+    .option('max-age', { type: 'string', description: 'With --audit: only files modified within AGE (e.g. 7d)' })
+    .option('verify', { type: 'string', description: 'Verify: all | data=[<]N[%] | files=N[%] | age=AGE (repeatable)' })
+    .option('verify-mode', { choices: ['download', 'hash'], default: 'download', description: 'download and compare, or hashes (cryptcheck on crypt)' })
+    .option('ledger', { type: 'string', description: 'Verification ledger file (JSON lines)' })
+    .option('rotate', { type: 'boolean', default: false, description: 'With --ledger: fill the data budget with least recently verified files' })
+    .option('coverage-window', { type: 'string', default: '30d', description: 'Window for the coverage report' })
+    .option('seed', { type: 'number', description: 'Seed for the random sample (repeatable runs)' })
+    .option('batch-size', { type: 'number', default: 1000, description: 'Files per rclone check run when verifying' })
+    .option('copy-links', { type: 'boolean', description: 'Follow symlinks (default: config copy_links, else skip them)' })
+    .option('rclone-config', { type: 'string', description: 'rclone.conf to use (passed as --config)' })
+    .option('force', { type: 'boolean', default: false, description: 'Override the safety guards' })
+    .option('lock-dir', { type: 'string', description: 'Directory for the per-config lock file (default $RCLONE_BACKUP_LOCK_DIR or the temp dir)' });
+  const parsed = await parseArgv(parser as unknown as Parameters<typeof parseArgv<RawArgs>>[0], argv, io);
+  if (parsed.kind === 'exit') return parsed.exitCode;
+  const a = parsed.options;
+  const positional = a._.map(String);
+  if (positional.length !== 1) throw new UsageError(positional.length ? `expected one config file, got ${positional.length}` : 'missing config file');
+  const verify = a.verify === undefined ? [] : Array.isArray(a.verify) ? a.verify : [a.verify];
+  const commands = (['ls', 'newest', 'filters', 'audit'] as const).filter((c) => a[c]);
+  if (verify.length > 0) commands.push('verify' as never);
+  const named = commands as string[];
+  if (named.length > 1) throw new UsageError(`conflicting commands: ${named.map((c) => `--${c}`).join(', ')}`);
+  if (a.maxAge && named[0] !== 'audit') throw new UsageError('--max-age only goes with --audit');
+  if (a.batchSize < 1) throw new UsageError('--batch-size must be at least 1');
+  return {
+    config: resolve(io.cwd, positional[0] as string),
+    command: (named[0] ?? 'sync') as BackupCliOptions['command'],
+    verbosity: verbosityOf(a),
+    dryRun: a.dryRun,
+    json: a.json,
+    force: a.force,
+    copyLinks: a.copyLinks,
+    rcloneConfig: a.rcloneConfig ? resolve(io.cwd, a.rcloneConfig) : undefined,
+    lockDir: a.lockDir ?? io.env.RCLONE_BACKUP_LOCK_DIR ?? tmpdir(),
+    maxAge: a.maxAge,
+    verify,
+    verifyMode: a.verifyMode === 'hash' ? 'hash' : 'download',
+    ledger: a.ledger ? resolve(io.cwd, a.ledger) : undefined,
+    rotate: a.rotate,
+    coverageWindowMs: parseDuration(a.coverageWindow),
+    seed: a.seed,
+    batchSize: Math.floor(a.batchSize),
+  };
+}
+
+async function lockFor(config: BackupConfig, lockDir: string): Promise<string> {
+  const real = await realpath(config.file).catch(() => config.file);
+  return join(lockDir, `rclone-backup-${config.name}-${createHash('sha1').update(real).digest('hex').slice(0, 8)}.lock`);
+}
+
+/** Runs one command of one backup with already-parsed options; returns the exit status. */
+export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () => number = Date.now): Promise<number> {
+  if (options.verify.length) parseVerifyConditions(options.verify);
+  const config = await readConfig(options.config);
+  const secrets = await rcloneSecrets(rcloneConfigPath(options.rcloneConfig, io.env));
+  const ctx: BackupContext = createContext(io, options.verbosity, options.rcloneConfig, secrets, now);
+  const copyLinks = options.copyLinks ?? config.copyLinks ?? false;
+  switch (options.command) {
+    case 'filters':
+      for (const rule of config.filters) await writeWithBackpressure(io.stdout, `${rule}\n`);
+      return ExitCode.Ok;
+    case 'ls':
+      await runRcloneJson(ctx, ['ls', '--fast-list', ...filterArgs(filterRules(config)), ...linkArgs(copyLinks), config.source], {
+        onStdoutLine: (line) => writeWithBackpressure(io.stdout, `${line}\n`),
+      });
+      return ExitCode.Ok;
+    case 'newest':
+      return (await printNewest(config, ctx, copyLinks)) ? ExitCode.Ok : ExitCode.Problem;
+    case 'audit':
+      await runAudit(config, ctx, { copyLinks, maxAge: options.maxAge, json: options.json });
+      return ExitCode.Ok;
+    default:
+      break;
+  }
+  const release = await acquireLock(await lockFor(config, options.lockDir), `backup ${config.name}`);
+  try {
+    if (options.command === 'verify') {
+      const conditions = parseVerifyConditions(options.verify);
+      const summary = await runVerify(config, ctx, {
+        conditions,
+        mode: options.verifyMode,
+        copyLinks,
+        ledger: options.ledger,
+        rotate: options.rotate,
+        coverageWindowMs: options.coverageWindowMs,
+        seed: options.seed,
+        batchSize: options.batchSize,
+      });
+      if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(summary)}\n`);
+      for (const path of summary.differ) ctx.logger.error(`differs: ${path}`);
+      for (const path of summary.missing) ctx.logger.error(`missing in destination: ${path}`);
+      for (const path of summary.errors) ctx.logger.error(`could not check: ${path}`);
+      const bad = summary.differ.length + summary.missing.length + summary.errors.length;
+      if (bad > 0) {
+        ctx.logger.error(`verify failed: ${bad} of ${summary.selected.files} files differ, are missing or could not be checked`);
+        return ExitCode.Problem;
+      }
+      ctx.logger.info(`verified ${summary.matched} files, all equal`);
+      return ExitCode.Ok;
+    }
+    const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force });
+    if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(summary)}\n`);
+    return summary.errors > 0 ? ExitCode.Problem : ExitCode.Ok;
+  } finally {
+    await release();
+  }
+}
+
+export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
+  const options = await parseBackupArgs(argv, io);
+  if (typeof options === 'number') return options;
+  return runBackup(options, io);
+}

@@ -1,0 +1,56 @@
+import { execa } from 'execa';
+import { ConfigError, ProblemError } from '@rclone-b2/core';
+import type { BackupContext } from './context.js';
+
+/**
+ * Splits a command line the way a POSIX shell splits words — 'single' and "double"
+ * quotes, backslash escapes — but without running a shell: no variables, globs,
+ * pipes or redirections. Anything needing those belongs in a script that pre_command names.
+ */
+export function splitCommandLine(text: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else word += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1] as string)) word += text[++i];
+      else word += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < text.length) {
+      word += text[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw new ConfigError(`pre_command: unterminated ${quote} quote`);
+  if (inWord) words.push(word);
+  return words;
+}
+
+/** Runs pre_command with its output on our stderr; a failure aborts the backup (exit 1). */
+export async function runPreCommand(commandLine: string, ctx: BackupContext): Promise<void> {
+  const [program, ...args] = splitCommandLine(commandLine);
+  if (!program) throw new ConfigError('pre_command is empty');
+  ctx.logger.info(`running pre_command ${commandLine}`);
+  const result = await execa(program, args, { reject: false, stdin: 'ignore', all: true, env: { ...ctx.io.env }, extendEnv: false });
+  const output = String(result.all ?? '').trim();
+  if (output) ctx.io.stderr.write(`${output}\n`);
+  if (result.failed) {
+    const why = result.exitCode === undefined ? String(result.shortMessage ?? result.code) : `exit status ${result.exitCode}`;
+    throw new ProblemError(`pre_command failed (${why}); not syncing`);
+  }
+}
