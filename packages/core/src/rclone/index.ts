@@ -1,2 +1,6 @@
-export {};
+export * from './obscure.js';
+export * from './ini.js';
+export * from './config-crypt.js';
+export * from './config.js';
+export * from './remotes.js';
 export * from './run-rclone.js';
