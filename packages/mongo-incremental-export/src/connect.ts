@@ -1,0 +1,60 @@
+import { MongoClient } from 'mongodb';
+import { ConnectionString, redactConnectionString } from 'mongodb-connection-string-url';
+import { ConfigError, UsageError, redact } from '@rclone-b2/core';
+
+export interface MongoTarget {
+  url: string;
+  /** The database named by the URL's path. */
+  dbName: string;
+  /** The URL with its password replaced, safe to print. */
+  shown: string;
+  /** Strings that must never be printed. */
+  secrets: string[];
+}
+
+/** Parses a mongodb:// or mongodb+srv:// URL; the database must be in its path. */
+export function parseMongoUrl(url: string): MongoTarget {
+  const shown = redactConnectionString(url, { redactUsernames: false });
+  let parsed: ConnectionString;
+  try {
+    parsed = new ConnectionString(url);
+  } catch (error) {
+    throw new UsageError(`invalid MongoDB URL ${shown}: ${(error as Error).message}`);
+  }
+  const dbName = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (dbName === '') throw new UsageError(`no database in URL ${shown} (expected mongodb://HOST[:PORT]/DATABASE[?OPTIONS])`);
+  if (/[/\\. "$*<>:|?\0]/.test(dbName)) throw new UsageError(`invalid database name "${dbName}" in URL ${shown}`);
+  const secrets = [parsed.password, decodeURIComponent(parsed.password)].filter((s) => s.length > 0);
+  return { url, dbName, shown, secrets };
+}
+
+export interface ConnectOptions {
+  /** serverSelectionTimeoutMS and connectTimeoutMS, unless the URL sets them. */
+  timeoutMs: number;
+  appName: string;
+}
+
+/**
+ * Connects and proves the connection works (server reachable, credentials accepted) with
+ * a ping on the target database, before anything on disk is touched. Failures are
+ * configuration errors (exit 2) with the password redacted.
+ */
+export async function connectTarget(target: MongoTarget, options: ConnectOptions): Promise<MongoClient> {
+  const params = new ConnectionString(target.url).searchParams;
+  const has = (name: string): boolean => [...params.keys()].some((key) => key.toLowerCase() === name.toLowerCase());
+  const client = new MongoClient(target.url, {
+    ...(has('serverSelectionTimeoutMS') ? {} : { serverSelectionTimeoutMS: options.timeoutMs }),
+    ...(has('connectTimeoutMS') ? {} : { connectTimeoutMS: options.timeoutMs }),
+    ...(has('appName') ? {} : { appName: options.appName }),
+  });
+  try {
+    await client.connect();
+    await client.db(target.dbName).command({ ping: 1 });
+    return client;
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    const message = redact((error as Error).message, target.secrets);
+    const auth = /auth/i.test(message) || (error as { code?: number }).code === 18;
+    throw new ConfigError(`${auth ? 'authentication failed' : 'cannot connect'} for ${target.shown}: ${message}`);
+  }
+}

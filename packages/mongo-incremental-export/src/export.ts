@@ -1,0 +1,119 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Db, MongoClient } from 'mongodb';
+import { UsageError, type Logger } from '@rclone-b2/core';
+import { CHECKSUMS_NAME, JOURNAL_NAME } from './checksums-file.js';
+import { connectTarget, parseMongoUrl, type MongoTarget } from './connect.js';
+import { exportCollection, type CollectionStats, type WriteFileFn } from './export-collection.js';
+import { escapeName } from './names.js';
+import { isMissing, pruneEmptyDirectories } from './tree.js';
+
+export interface ExportOptions {
+  urls: readonly string[];
+  /** Parent of the DBNAME directories. */
+  out: string;
+  dryRun: boolean;
+  repair: number;
+  timeoutMs: number;
+  /** Cursor batch size; the server's default when undefined. */
+  batchSize?: number;
+  log: Logger;
+  writeFile?: WriteFileFn;
+}
+
+export type ExportTotals = CollectionStats & { collections: number };
+
+async function* none(): AsyncGenerator<Uint8Array> {}
+
+/** Collections worth exporting: real collections, not views or system collections. */
+export async function exportableCollections(db: Db): Promise<string[]> {
+  const infos = await db.listCollections({}, { nameOnly: false }).toArray();
+  return infos
+    .filter((info) => (info.type ?? 'collection') === 'collection' && !info.name.startsWith('system.'))
+    .map((info) => info.name)
+    .sort();
+}
+
+async function subdirectories(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  } catch (error) {
+    if (isMissing(error)) return [];
+    throw error;
+  }
+}
+
+function add(totals: ExportTotals, stats: CollectionStats): void {
+  totals.documents += stats.documents;
+  totals.saved += stats.saved;
+  totals.deleted += stats.deleted;
+  totals.unchanged += stats.unchanged;
+  totals.strays += stats.strays;
+}
+
+async function exportDatabase(client: MongoClient, target: MongoTarget, options: ExportOptions, totals: ExportTotals): Promise<void> {
+  const { log } = options;
+  const db = client.db(target.dbName);
+  const dbDirName = escapeName(target.dbName);
+  const dbDir = join(options.out, dbDirName);
+  const names = await exportableCollections(db);
+  const common = { dryRun: options.dryRun, repair: options.repair, log, writeFile: options.writeFile };
+  for (const name of names) {
+    const label = `${dbDirName}/${escapeName(name)}`;
+    const cursor = db.collection(name).find({}, { raw: true, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
+    try {
+      const documents = cursor as unknown as AsyncIterable<Uint8Array>;
+      const stats = await exportCollection({ ...common, documents, dir: join(dbDir, escapeName(name)), label });
+      add(totals, stats);
+      totals.collections += 1;
+      log.info(`${label}: ${stats.documents} documents, ${stats.saved} saved, ${stats.deleted} deleted, ${stats.unchanged} unchanged${options.repair ? `, ${stats.strays} strays` : ''}`);
+    } finally {
+      await cursor.close();
+    }
+  }
+  // Directories of collections that no longer exist: delete what we exported there.
+  const wanted = new Set(names.map(escapeName));
+  for (const dirName of await subdirectories(dbDir)) {
+    if (wanted.has(dirName)) continue;
+    const dir = join(dbDir, dirName);
+    const entries = await readdir(dir);
+    const ours = entries.includes(CHECKSUMS_NAME) || entries.includes(JOURNAL_NAME);
+    if (!ours && options.repair === 0) continue;
+    const label = `${dbDirName}/${dirName}`;
+    if (options.dryRun) log.notice(`would remove ${label} (the collection is gone)`);
+    const stats = await exportCollection({ ...common, repair: Math.max(1, options.repair), documents: none(), dir, label });
+    add(totals, stats);
+    if (!options.dryRun) {
+      await rm(join(dir, CHECKSUMS_NAME), { force: true });
+      await pruneEmptyDirectories(dir, dbDir);
+      log.info(`removed ${label} (the collection is gone)`);
+    }
+  }
+}
+
+/**
+ * Exports every database named by the URLs. All URLs are parsed and connected first, so
+ * a bad URL, an unreachable server or refused credentials change nothing on disk.
+ */
+export async function runExport(options: ExportOptions): Promise<ExportTotals> {
+  if (options.urls.length === 0) throw new UsageError('no MongoDB URL given');
+  const targets = options.urls.map(parseMongoUrl);
+  const seen = new Set<string>();
+  for (const target of targets) {
+    if (seen.has(target.dbName)) throw new UsageError(`database "${target.dbName}" is named by more than one URL`);
+    seen.add(target.dbName);
+  }
+  const clients: MongoClient[] = [];
+  const totals: ExportTotals = { collections: 0, documents: 0, saved: 0, deleted: 0, unchanged: 0, strays: 0 };
+  try {
+    for (const target of targets) {
+      clients.push(await connectTarget(target, { timeoutMs: options.timeoutMs, appName: 'mongo-incremental-export' }));
+    }
+    for (const [index, target] of targets.entries()) {
+      await exportDatabase(clients[index]!, target, options, totals);
+    }
+  } finally {
+    await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
+  }
+  return totals;
+}

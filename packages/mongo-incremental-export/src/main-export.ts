@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { createLogger, parseArgv, parseDuration, toolParser, verbosityOf, type ToolIO } from '@rclone-b2/core';
+import { parseMongoUrl } from './connect.js';
+import { runExport } from './export.js';
+import type { WriteFileFn } from './export-collection.js';
+
+export const EXPORT_TOOL = 'mongo-incremental-export';
+
+const EPILOGUE = `Exports each database named by a URL (mongodb://[USER:PASS@]HOST[,HOST...]/DBNAME[?OPTIONS])
+into OUT/DBNAME/COLLECTION/, one BSON file per document, rewriting only documents that changed.
+Exclude the per-collection "checksums*" files from backups (rclone filter: "- checksums*").
+
+EXAMPLES
+  mongo-incremental-export --out /var/backups/mongo mongodb://localhost/blog mongodb://localhost/mail
+  mongo-incremental-export -v --repair --out /var/backups/mongo 'mongodb://backup:PW@db1,db2/blog?replicaSet=rs0&authSource=admin'`;
+
+/** Test-only hooks, not reachable from the command line. */
+export interface ExportHooks { writeFile?: WriteFileFn }
+
+export async function mainExport(argv: readonly string[], io: ToolIO, hooks: ExportHooks = {}): Promise<number> {
+  const parser = toolParser({ name: EXPORT_TOOL, version: '0.1.0', usage: '$0 [options] URL...', dryRun: true, epilogue: EPILOGUE })
+    .option('out', { type: 'string', description: 'Directory that receives the DBNAME directories (default: current directory)' })
+    .option('repair', { type: 'count', description: 'Restore missing files, delete stray ones; twice: also re-read every file' })
+    .option('timeout', { type: 'string', default: '30s', description: 'How long to wait for the server (unless the URL sets serverSelectionTimeoutMS)' })
+    .option('batch-size', { type: 'number', description: 'Documents per cursor batch (default: the server\'s)' });
+  const result = await parseArgv(parser, argv, io);
+  if (result.kind === 'exit') return result.exitCode;
+  const options = result.options as typeof result.options & { out?: string; repair: number; timeout: string; batchSize?: number; _: (string | number)[] };
+  const urls = options._.map(String);
+  const secrets = urls.flatMap((url) => { try { return parseMongoUrl(url).secrets; } catch { return []; } });
+  const log = createLogger({ tool: EXPORT_TOOL, stream: io.stderr, verbosity: verbosityOf(options), secrets });
+  const totals = await runExport({
+    urls,
+    out: resolve(io.cwd, options.out ?? '.'),
+    dryRun: options.dryRun,
+    repair: options.repair ?? 0,
+    timeoutMs: parseDuration(options.timeout),
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    log,
+    ...(hooks.writeFile ? { writeFile: hooks.writeFile } : {}),
+  });
+  const verb = options.dryRun ? 'would be ' : '';
+  log.info(`${totals.collections} collections, ${totals.documents} documents: ${totals.saved} ${verb}saved, ${totals.deleted} ${verb}deleted, ${totals.unchanged} unchanged${options.repair ? `, ${totals.strays} stray files ${verb}removed` : ''}`);
+  return 0;
+}
