@@ -1,0 +1,144 @@
+import { closeSync, copyFileSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { fsyncDirSync, writeFileAtomicSync } from './atomic-file.js';
+import { keysBetween } from './fractional-key.js';
+import type { CollectedPiece, PieceCollector } from './piece-collector.js';
+import { MANIFEST_NAME, STATE_NAME, TEMP_PREFIX, parsePieceFileName, pieceFileName } from './piece-name.js';
+import { manifestText, type PieceRecord, type SplitState } from './state.js';
+
+// Turns the collected pieces into the new directory state, in an order that is safe to
+// interrupt at any point: (1) new pieces get names no existing file has, and are renamed
+// into place; (2) MANIFEST and the state file are replaced atomically; (3) only then are
+// pieces that no longer belong deleted. Until (2) the old MANIFEST describes a complete old
+// set; after it, the new one does.
+
+export interface CommitResult {
+  pieces: PieceRecord[];
+  written: PieceRecord[];
+  unchanged: PieceRecord[];
+  removed: string[];
+}
+
+/** Keeps, in order, the longest greedy run of pieces whose identical old piece can stay. */
+function chooseKept(pieces: readonly CollectedPiece[], old: readonly PieceRecord[]): (PieceRecord | undefined)[] {
+  const position = new Map(old.map((record, index) => [record.name, index]));
+  let last = -1;
+  return pieces.map((piece) => {
+    const candidate = piece.matches
+      .map((record) => ({ record, index: position.get(record.name) ?? -1 }))
+      .filter((c) => c.index > last)
+      .sort((a, b) => a.index - b.index)[0];
+    if (!candidate) return undefined;
+    last = candidate.index;
+    return candidate.record;
+  });
+}
+
+function firstKeyAbove(sorted: readonly string[], lo: string): string | undefined {
+  let left = 0;
+  let right = sorted.length;
+  while (left < right) {
+    const mid = (left + right) >> 1;
+    if ((sorted[mid] as string) <= lo) left = mid + 1;
+    else right = mid;
+  }
+  return sorted[left];
+}
+
+function assignKeys(kept: readonly (PieceRecord | undefined)[], existingKeys: readonly string[]): string[] {
+  const keys: string[] = new Array<string>(kept.length);
+  let i = 0;
+  let lo = '';
+  while (i < kept.length) {
+    const record = kept[i];
+    if (record) {
+      keys[i] = record.key;
+      lo = record.key;
+      i += 1;
+      continue;
+    }
+    let j = i;
+    while (j < kept.length && !kept[j]) j += 1;
+    const hi = j < kept.length ? (kept[j] as PieceRecord).key : null;
+    const next = firstKeyAbove(existingKeys, lo);
+    const bound = next !== undefined && (hi === null || next < hi) ? next : hi;
+    keysBetween(lo, bound, j - i).forEach((key, n) => (keys[i + n] = key));
+    i = j;
+  }
+  return keys;
+}
+
+export function commit(dir: string, collector: PieceCollector, old: SplitState, dryRun: boolean): CommitResult {
+  const pieces = collector.pieces;
+  const kept = chooseKept(pieces, old.pieces);
+  const listing = dryRun ? safeList(dir) : readdirSync(dir);
+  const existingKeys = [...new Set([...listing.map((n) => parsePieceFileName(n)?.key), ...old.pieces.map((p) => p.key)])]
+    .filter((k): k is string => k !== undefined)
+    .sort();
+  const keys = assignKeys(kept, existingKeys);
+  const result: CommitResult = { pieces: [], written: [], unchanged: [], removed: [] };
+  pieces.forEach((piece, index) => {
+    const key = keys[index] as string;
+    const keptRecord = kept[index];
+    if (keptRecord) {
+      result.pieces.push(keptRecord);
+      result.unchanged.push(keptRecord);
+      return;
+    }
+    const name = pieceFileName(key, piece.label);
+    let record: PieceRecord = { name, key, label: piece.label, sha256: piece.sha256, size: piece.size, mtimeMs: 0 };
+    if (!dryRun) {
+      const final = join(dir, name);
+      if (piece.tempPath) {
+        renameSync(piece.tempPath, final);
+        collector.handedOver(piece.tempPath);
+      } else {
+        copyIntoPlace(join(dir, (piece.matches[0] as PieceRecord).name), final, join(dir, `${TEMP_PREFIX}${process.pid}-copy`));
+      }
+      record = { ...record, mtimeMs: statSync(final).mtimeMs };
+    }
+    result.pieces.push(record);
+    result.written.push(record);
+  });
+  const wanted = new Set(result.pieces.map((p) => p.name));
+  const present = new Set(listing);
+  const stale = new Set([...old.pieces.map((p) => p.name), ...listing.filter((n) => parsePieceFileName(n))]);
+  result.removed = [...stale].filter((name) => !wanted.has(name) && present.has(name)).sort();
+  if (dryRun) return result;
+  fsyncDirSync(dir);
+  const state: SplitState = { version: 1, pieces: result.pieces };
+  writeFileAtomicSync(join(dir, MANIFEST_NAME), join(dir, `${TEMP_PREFIX}${process.pid}-manifest`), Buffer.from(manifestText(result.pieces)));
+  writeFileAtomicSync(join(dir, STATE_NAME), join(dir, `${TEMP_PREFIX}${process.pid}-state`), Buffer.from(`${JSON.stringify(state, null, 1)}\n`));
+  fsyncDirSync(dir);
+  for (const name of result.removed) unlinkSync(join(dir, name));
+  for (const name of listing) if (name.startsWith(TEMP_PREFIX)) unlinkQuietly(join(dir, name));
+  fsyncDirSync(dir);
+  return result;
+}
+
+function copyIntoPlace(from: string, to: string, temp: string): void {
+  copyFileSync(from, temp);
+  const fd = openSync(temp, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, to);
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // gone already
+  }
+}

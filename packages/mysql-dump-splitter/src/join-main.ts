@@ -1,0 +1,23 @@
+import { resolve } from 'node:path';
+import { ExitCode, createLogger, parseArgv, ProblemError, toolParser, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
+import { joinPieces } from './join.js';
+
+export const JOIN_TOOL = 'mysql-dump-join';
+
+export async function joinMain(argv: readonly string[], io: ToolIO): Promise<number> {
+  const parser = toolParser({
+    name: JOIN_TOOL,
+    version: '0.1.0',
+    usage: '$0 [--check] DIR\n\nWrites the pieces listed in DIR/MANIFEST, in order, to stdout: the dump that mysql-dump-splitter read.\nExample: mysql-dump-join /srv/dumps/db | mariadb',
+  }).option('check', { type: 'boolean', default: false, description: 'Verify every piece against its recorded SHA-256; print nothing' });
+  const parsed = await parseArgv(parser, argv, io);
+  if (parsed.kind === 'exit') return parsed.exitCode;
+  const args = parsed.options as unknown as { _: Array<string | number>; check: boolean };
+  if (args._.length !== 1) throw new UsageError('expected exactly one DIR');
+  const log = createLogger({ tool: JOIN_TOOL, stream: io.stderr, verbosity: verbosityOf(parsed.options) });
+  const summary = await joinPieces({ dir: resolve(io.cwd, String(args._[0])), check: args.check }, io.stdout);
+  for (const name of summary.bad) log.error(`${name}: content does not match its recorded SHA-256`);
+  if (summary.bad.length) throw new ProblemError(`${summary.bad.length} of ${summary.pieces} pieces damaged`);
+  if (args.check) log.notice(`${summary.pieces} pieces, ${summary.bytes} bytes: all match`);
+  return ExitCode.Ok;
+}

@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { ExitCode, ToolError } from '@rclone-b2/core';
+import { commit, type CommitResult } from './commit.js';
+import { PieceCollector } from './piece-collector.js';
+import { Splitter } from './splitter.js';
+import { isIntact, readState, type PieceRecord } from './state.js';
+
+export interface SplitOptions {
+  outDir: string;
+  /** Target piece size in bytes. */
+  pieceSize: number;
+  regroup: boolean;
+  dryRun: boolean;
+  /** Longest accepted line (a statement); longer input is rejected as not a dump. */
+  maxLine?: number;
+}
+
+export interface SplitSummary extends CommitResult {
+  bytesIn: number;
+  bytesWritten: number;
+}
+
+// What a mysqldump file may start with (MariaDB 10.11+ starts with a sandbox-mode comment;
+// --skip-comments dumps start with /*!40101 SET ...).
+const DUMP_START = /^(?:\uFEFF)?(?:-- (?:MySQL|MariaDB) dump|\/\*M?!|--[ \r\n]|--$|SET |DROP |CREATE |USE |LOCK |INSERT |REPLACE |DELIMITER )/;
+
+function badInput(message: string, outDir: string): ToolError {
+  return new ToolError(`${message} (nothing changed in ${outDir})`, ExitCode.Usage);
+}
+
+function previousIndex(outDir: string, pieces: readonly PieceRecord[]): Map<string, PieceRecord[]> {
+  const index = new Map<string, PieceRecord[]>();
+  for (const record of pieces) {
+    if (!isIntact(outDir, record)) continue;
+    const id = `${record.label} ${record.sha256}`;
+    index.set(id, [...(index.get(id) ?? []), record]);
+  }
+  return index;
+}
+
+/** Splits a mysqldump stream into outDir; nothing is deleted or replaced unless the whole input was good. */
+export async function splitDump(input: AsyncIterable<Buffer> | Readable, options: SplitOptions): Promise<SplitSummary> {
+  const { outDir } = options;
+  if (!options.dryRun) mkdirSync(outDir, { recursive: true });
+  const old = readState(outDir);
+  const collector = new PieceCollector(outDir, previousIndex(outDir, old.pieces), options.dryRun);
+  const splitter = new Splitter(collector, { pieceSize: options.pieceSize, regroup: options.regroup }, options.maxLine);
+  try {
+    let first = true;
+    for await (const raw of input as AsyncIterable<Buffer | string>) {
+      const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+      if (chunk.length === 0) continue;
+      if (first) {
+        first = false;
+        if (!DUMP_START.test(chunk.toString('latin1', 0, Math.min(chunk.length, 64)))) {
+          throw badInput('input does not look like mysqldump output', outDir);
+        }
+      }
+      const nul = chunk.indexOf(0);
+      if (nul >= 0) throw badInput(`binary data (a NUL byte) at offset ${splitter.bytesIn + nul}: not mysqldump output`, outDir);
+      splitter.push(chunk);
+    }
+    if (splitter.bytesIn === 0) throw badInput('empty input', outDir);
+    splitter.finish();
+    if (!splitter.endedWithNewline) throw badInput(`input ends in the middle of line ${splitter.lineNo}: truncated dump`, outDir);
+    if (splitter.sawDumpHeader && !splitter.sawCompleted) {
+      throw badInput("no '-- Dump completed' line at the end: the dump is incomplete (did mysqldump fail?)", outDir);
+    }
+    const result = commit(outDir, collector, old, options.dryRun);
+    return { ...result, bytesIn: splitter.bytesIn, bytesWritten: result.written.reduce((sum, p) => sum + p.size, 0) };
+  } catch (error) {
+    collector.abort();
+    throw error;
+  }
+}
