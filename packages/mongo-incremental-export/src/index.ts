@@ -9,3 +9,6 @@ export * from './main-export.js';
 export * from './main-import.js';
 export * from './names.js';
 export * from './raw-to-map.js';
+export * from './file-check.js';
+export * from './strays.js';
+export * from './tree.js';
