@@ -27,6 +27,7 @@ export interface BackupCliOptions {
   dryRun: boolean;
   json: boolean;
   force: boolean;
+  strictGuards: boolean;
   copyLinks: boolean | undefined;
   rcloneConfig: string | undefined;
   lockDir: string;
@@ -61,6 +62,7 @@ interface RawArgs {
   copyLinks?: boolean;
   rcloneConfig?: string;
   force: boolean;
+  strictGuards: boolean;
   lockDir?: string;
 }
 
@@ -81,6 +83,7 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
     .option('copy-links', { type: 'boolean', description: 'Follow symlinks (default: config copy_links, else skip them)' })
     .option('rclone-config', { type: 'string', description: 'rclone.conf to use (passed as --config)' })
     .option('force', { type: 'boolean', default: false, description: 'Override the safety guards' })
+    .option('strict-guards', { type: 'boolean', default: false, description: 'If max_delete trips, upload nothing either (costs an extra pass)' })
     .option('lock-dir', { type: 'string', description: 'Directory for the per-config lock file (default $RCLONE_BACKUP_LOCK_DIR or the temp dir)' });
   const parsed = await parseArgv(parser as unknown as Parameters<typeof parseArgv<RawArgs>>[0], argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
@@ -101,6 +104,7 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
     dryRun: a.dryRun,
     json: a.json,
     force: a.force,
+    strictGuards: a.strictGuards,
     copyLinks: a.copyLinks,
     rcloneConfig: a.rcloneConfig ? resolve(io.cwd, a.rcloneConfig) : undefined,
     lockDir: a.lockDir ?? io.env.RCLONE_BACKUP_LOCK_DIR ?? tmpdir(),
@@ -170,7 +174,7 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
       ctx.logger.info(`verified ${summary.matched} files, all equal`);
       return ExitCode.Ok;
     }
-    const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force });
+    const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards });
     if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(summary)}\n`);
     return summary.errors > 0 ? ExitCode.Problem : ExitCode.Ok;
   } finally {

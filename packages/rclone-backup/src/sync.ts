@@ -12,6 +12,8 @@ export interface SyncOptions {
   dryRun: boolean;
   copyLinks: boolean;
   force: boolean;
+  /** Phase one with --delete-before, so a tripped max_delete leaves the destination wholly untouched. */
+  strictGuards?: boolean;
 }
 
 export interface SyncSummary {
@@ -77,6 +79,9 @@ function refuse(config: BackupConfig, plan: PlannedDeletes, reason: string): Gua
  * withheld deletions do we ask a dry run what exactly it would delete, compare that with
  * max_delete, and — if within limits — sync again to delete. An unchanged or
  * deletion-free backup therefore costs one rclone run, like plain `rclone sync`.
+ * When the guard trips nothing has been deleted, but new and changed files may already
+ * be uploaded; strictGuards (`--strict-guards`) makes rclone attempt the deletions before
+ * any transfer, so a refusal leaves the destination exactly as it was (one extra pass).
  */
 export async function runSync(config: BackupConfig, ctx: BackupContext, options: SyncOptions): Promise<SyncSummary> {
   const started = ctx.now();
@@ -108,7 +113,7 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
     stats = run.stats();
   } else if (guarded) {
     const first = collector();
-    const firstResult = await runRcloneJson(ctx, [...args, '--max-delete', '0', '--stats-log-level', 'ERROR'], {
+    const firstResult = await runRcloneJson(ctx, [...args, ...(options.strictGuards ? ['--delete-before'] : []), '--max-delete', '0', '--stats-log-level', 'ERROR'], {
       onRecord: (record) => first.onRecord(record) && !THRESHOLD_NOISE.test(record.msg),
       hideText: THRESHOLD_NOISE,
       hideMessages: SPECIAL_NOISE,

@@ -1,0 +1,113 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfigText, parseMaxDelete, stripComment } from '../src/config.js';
+import { splitCommandLine } from '../src/pre-command.js';
+import { cleanup, run, tempDir, writeConfig } from './helpers.js';
+
+const good = `# a backup
+[default]
+source = /srv/photos            # local dir
+destination = b2crypt:photos    # any rclone location
+archive_specials = No
+copy_links = TRUE
+pre_command = /usr/local/bin/mount-nas "my share" --fast
+require_mount = 1
+sentinel = .backup-sentinel
+min_files = 10
+max_delete = 100, 10G
+
+[filters]
+- *.tmp
++ /important/**   # keep
+- /scratch/**
+
+[test-filters]
++ /videos/**                    # only used when auditing
+`;
+
+describe('parseConfigText', () => {
+  it('reads every key, comments and filters in order', () => {
+    const c = parseConfigText(good, 'x.conf');
+    expect(c).toMatchObject({
+      name: 'x',
+      source: '/srv/photos',
+      destination: 'b2crypt:photos',
+      archiveSpecials: false,
+      copyLinks: true,
+      preCommand: '/usr/local/bin/mount-nas "my share" --fast',
+      requireMount: true,
+      sentinel: '.backup-sentinel',
+      minFiles: 10,
+      maxDelete: [{ kind: 'count', value: 100 }, { kind: 'bytes', value: 10 * 1024 ** 3 }],
+      filters: ['- *.tmp', '+ /important/**', '- /scratch/**'],
+      testFilters: ['+ /videos/**'],
+    });
+  });
+  it('has defaults: archive_specials yes, copy_links from the command line, max_delete 50%', () => {
+    const c = parseConfigText('[default]\nsource=/a\ndestination=/b\n', 'd.conf');
+    expect(c.archiveSpecials).toBe(true);
+    expect(c.copyLinks).toBeUndefined();
+    expect(c.maxDelete).toEqual([{ kind: 'percent', value: 50 }]);
+    expect(c.requireMount).toBe(false);
+  });
+  it.each([
+    ['[bogus]\n', /b\.conf:1: unknown section \[bogus\]/],
+    ['[default]\nsource=/a\ncolour = red\n', /b\.conf:3: unknown key "colour"/],
+    ['[default]\nsource=/a\ndestination=/b\n[filters]\n*.tmp\n', /b\.conf:5: filter rule must start/],
+    ['source=/a\n', /b\.conf:1: setting outside a section/],
+    ['[default]\nsource=/a\ndestination=/b\narchive_specials = maybe\n', /b\.conf:4: archive_specials: expected yes\/no/],
+    ['[default]\nsource=/a\nsource=/c\n', /b\.conf:3: duplicate key/],
+    ['[default]\nsource=/a\ndestination=/b\nmin_files = many\n', /b\.conf:4: min_files/],
+    ['[default]\nsource=/a\ndestination=/b\nmax_delete = lots\n', /b\.conf:4: max_delete/],
+    ['[default]\nsource=/a\n', /b\.conf: missing required key "destination"/],
+    ['[default]\njust words\n', /b\.conf:2: expected key = value/],
+  ])('%j → %s', (text, error) => {
+    expect(() => parseConfigText(text, 'b.conf')).toThrow(error);
+  });
+  it.each([
+    ['off', []],
+    ['25%', [{ kind: 'percent', value: 25 }]],
+    ['0', [{ kind: 'count', value: 0 }]],
+    ['1.5M', [{ kind: 'bytes', value: 1572864 }]],
+  ])('max_delete %s', (text, limits) => expect(parseMaxDelete(text, 'x')).toEqual(limits));
+  it.each([
+    ['- .#* ', '- .#*'],
+    ['key = v # c', 'key = v'],
+    ['# whole', ''],
+    ['a#b', 'a#b'],
+  ])('stripComment(%j) = %j', (line, out) => expect(stripComment(line)).toBe(out));
+});
+
+describe('splitCommandLine', () => {
+  it.each([
+    ['a b  c', ['a', 'b', 'c']],
+    [`/bin/x "my share" 'it''s' a\\ b`, ['/bin/x', 'my share', 'its', 'a b']],
+    [`echo "q\\"x" ''`, ['echo', 'q"x', '']],
+  ])('%s', (text, words) => expect(splitCommandLine(text)).toEqual(words));
+  it('rejects an unterminated quote', () => expect(() => splitCommandLine('a "b')).toThrow(/unterminated/));
+});
+
+describe('command line errors → exit 2', () => {
+  const dir = tempDir();
+  afterAll(() => cleanup(dir));
+  const conf = writeConfig(dir, 'bad', '[default]\nsource = /tmp\ndestination = /tmp/x\nwhat = ever\n');
+  const ok = writeConfig(dir, 'ok', `[default]\nsource = ${dir}\ndestination = ${dir}/dst\n[filters]\n- *.tmp\n+ /a/**\n`);
+  it.each([
+    [[conf], /bad\.conf:4: unknown key "what"/],
+    [[ok, '--ls', '--newest'], /conflicting commands: --ls, --newest/],
+    [[ok, '--verify', 'all', '--filters'], /conflicting commands/],
+    [[ok, '--bogus'], /Unknown argument|bogus/],
+    [[], /missing config file/],
+    [[ok, '--verify', 'all', '--verify', 'age=1d'], /cannot be combined/],
+    [[ok, '--verify', 'data=lots'], /invalid size|data=/],
+    [[ok, '--max-age', '7d'], /--max-age only goes with --audit/],
+    [[`${dir}/none.conf`], /cannot read config/],
+  ])('%j', async (argv, message) => {
+    const result = await run(argv as string[]);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(message);
+  });
+  it('--filters prints the rules', async () => {
+    const result = await run([ok, '--filters']);
+    expect(result).toMatchObject({ code: 0, out: '- *.tmp\n+ /a/**\n' });
+  });
+});

@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { ToolIO } from '@rclone-b2/core';
+import { main } from '../src/main.js';
+
+export type MemoryIO = ToolIO & { out: () => string; err: () => string };
+
+export function memoryIO(env: Record<string, string | undefined> = {}): MemoryIO {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  return { stdin: new PassThrough(), stdout, stderr, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, cwd: '/', stderrIsTTY: false, out: () => out, err: () => err };
+}
+
+export interface RunResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+export async function run(argv: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
+  const io = memoryIO(env);
+  let code: number;
+  try {
+    code = await main(argv, io);
+  } catch (error) {
+    const { reportError } = await import('@rclone-b2/core');
+    code = reportError('rclone-backup', error, io, false);
+  }
+  await new Promise((r) => setImmediate(r));
+  return { code, out: io.out(), err: io.err() };
+}
+
+export function tempDir(prefix = 'rb-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function writeTree(root: string, files: Record<string, string | Buffer>, mtime?: number): void {
+  for (const [path, content] of Object.entries(files)) {
+    const file = join(root, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    if (mtime !== undefined) utimesSync(file, mtime / 1000, mtime / 1000);
+  }
+}
+
+/** Every regular file below root: relative path → content. */
+export function readTree(root: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) result[relative(root, path)] = readFileSync(path, 'latin1');
+    }
+  };
+  walk(root);
+  return result;
+}
+
+export function mtimeOf(path: string): number {
+  return statSync(path).mtimeMs;
+}
+
+export function obscure(password: string): string {
+  return execFileSync('rclone', ['obscure', password], { encoding: 'utf8' }).trim();
+}
+
+export const PASSWORD = 'correct-horse-battery-staple';
+export const SALT = 'pepper-and-salt-2024';
+
+/** A throw-away rclone.conf with a crypt remote `secret:` over a local directory. */
+export function writeCryptConf(dir: string, remoteDir: string): string {
+  const conf = join(dir, 'rclone.conf');
+  writeFileSync(
+    conf,
+    `[secret]\ntype = crypt\nremote = ${remoteDir}\nfilename_encryption = standard\ndirectory_name_encryption = true\npassword = ${obscure(PASSWORD)}\npassword2 = ${obscure(SALT)}\n`,
+  );
+  return conf;
+}
+
+export function writeConfig(dir: string, name: string, text: string): string {
+  const file = join(dir, `${name}.conf`);
+  writeFileSync(file, text);
+  return file;
+}
+
+export function cleanup(...dirs: string[]): void {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,247 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { SPECIALS_ARCHIVE } from '../src/rclone-args.js';
+import { readArchiveMembers } from '../src/specials.js';
+import { cleanup, PASSWORD, readTree, run, SALT, tempDir, writeConfig, writeCryptConf, writeTree } from './helpers.js';
+
+const isRoot = process.getuid?.() === 0;
+const dirs: string[] = [];
+afterAll(() => cleanup(...dirs));
+
+function setup(extra = '', filters = '- *.tmp\n+ /keep/**\n- /scratch/**\n') {
+  const dir = tempDir('rb-sync-');
+  dirs.push(dir);
+  const src = join(dir, 'src');
+  const dst = join(dir, 'dst');
+  mkdirSync(src);
+  writeTree(src, {
+    'a.txt': 'alpha',
+    'b.tmp': 'temporary',
+    'keep/x.tmp': 'kept despite *.tmp? no: - *.tmp comes first',
+    'keep/y.dat': 'kept',
+    'scratch/z.dat': 'scratch',
+    'notes.txt~': 'editor backup',
+    'dir/.#lock': 'emacs lock',
+    'dir/real.txt': 'real',
+  });
+  const conf = writeConfig(dir, 'photos', `[default]\nsource = ${src}\ndestination = ${dst}\n${extra}\n[filters]\n${filters}`);
+  return { dir, src, dst, conf, lockDir: ['--lock-dir', dir] };
+}
+
+describe('sync into a local directory', () => {
+  it('applies built-in excludes and the filters in order, and --delete-excluded', async () => {
+    const t = setup();
+    const first = await run([t.conf, '--json', ...t.lockDir]);
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    expect(Object.keys(readTree(t.dst)).sort()).toEqual(['a.txt', 'dir/real.txt', 'keep/y.dat']);
+    const summary = JSON.parse(first.out) as { files: { transferred: number }; bytes: number };
+    expect(summary.files.transferred).toBe(3);
+    expect(summary.bytes).toBe(5 + 4 + 4);
+    // Something excluded that is already in the destination is deleted (--delete-excluded).
+    writeTree(t.dst, { 'scratch/old.dat': 'old' });
+    writeTree(t.dst, { 'more.txt': 'x', 'more2.txt': 'y', 'more3.txt': 'z' });
+    const second = await run([t.conf, '--json', '--force', ...t.lockDir]);
+    expect(second.code).toBe(0);
+    expect(existsSync(join(t.dst, 'scratch/old.dat'))).toBe(false);
+  });
+
+  it('an unchanged re-run transfers nothing', async () => {
+    const t = setup();
+    await run([t.conf, ...t.lockDir]);
+    const again = await run([t.conf, '--json', ...t.lockDir]);
+    expect(again.code).toBe(0);
+    const summary = JSON.parse(again.out) as { files: { transferred: number; checked: number; deleted: number } };
+    expect(summary.files).toEqual({ checked: 3, transferred: 0, deleted: 0 });
+  });
+
+  it('dry run changes nothing and says what it would do', async () => {
+    const t = setup();
+    const result = await run([t.conf, '-n', ...t.lockDir]);
+    expect(result.code).toBe(0);
+    expect(existsSync(t.dst)).toBe(false);
+    expect(result.err).toMatch(/Skipped copy as --dry-run is set/);
+  });
+
+  it.each([
+    [false, ['a.txt', 'dir/real.txt', 'keep/y.dat']],
+    [true, ['a.txt', 'dir/real.txt', 'keep/y.dat', 'link.txt']],
+  ])('copy_links = %s', async (copyLinks, expected) => {
+    const t = setup(`copy_links = ${copyLinks ? 'yes' : 'no'}`);
+    symlinkSync(join(t.src, 'a.txt'), join(t.src, 'link.txt'));
+    const result = await run([t.conf, ...t.lockDir]);
+    expect(result.code).toBe(0);
+    expect(Object.keys(readTree(t.dst)).sort()).toEqual(expected);
+  });
+
+  it('passes -v through and echoes the command', async () => {
+    const t = setup();
+    const result = await run([t.conf, '-v', ...t.lockDir]);
+    expect(result.err).toMatch(/running rclone --use-json-log sync .* --delete-excluded --filter '- \*~' --filter '- \.#\*'/);
+    expect(result.err).toMatch(/--skip-links --fast-list -v/);
+    expect(result.err).toMatch(/Copied \(new\)/);
+  });
+});
+
+describe('archive_specials', () => {
+  it('archives FIFOs and device nodes, skips sockets, keeps the mtime rule, is restorable', async () => {
+    const t = setup();
+    execFileSync('mkfifo', [join(t.src, 'dir/pipe')]);
+    const old = Date.parse('2021-06-01T10:00:00Z');
+    utimesSync(join(t.src, 'dir/pipe'), old / 1000, old / 1000);
+    if (isRoot) execFileSync('mknod', [join(t.src, 'null-dev'), 'c', '1', '3']);
+    if (isRoot) utimesSync(join(t.src, 'null-dev'), (old - 5000) / 1000, (old - 5000) / 1000);
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(join(t.src, 'sock'), resolve));
+    try {
+      const result = await run([t.conf, '--json', ...t.lockDir]);
+      expect(result.code).toBe(0);
+      const archive = join(t.src, SPECIALS_ARCHIVE);
+      const members = await readArchiveMembers(archive);
+      expect(members?.map((m) => m.path)).toEqual(isRoot ? ['null-dev', 'dir/pipe'] : ['dir/pipe']);
+      expect(statSync(archive).mtimeMs).toBe(old);
+      expect(readFileSync(join(t.dst, SPECIALS_ARCHIVE))).toEqual(readFileSync(archive));
+      // Restorable with GNU tar.
+      const restore = join(t.dir, 'restore');
+      mkdirSync(restore);
+      execFileSync('tar', ['-xzf', join(t.dst, SPECIALS_ARCHIVE), '-C', restore]);
+      expect(statSync(join(restore, 'dir/pipe')).isFIFO()).toBe(true);
+      if (isRoot) {
+        const dev = statSync(join(restore, 'null-dev'));
+        expect(dev.isCharacterDevice()).toBe(true);
+        expect(dev.rdev).toBe(statSync('/dev/null').rdev);
+      }
+      // Unchanged set: not rewritten, not re-uploaded.
+      const before = statSync(archive);
+      const again = await run([t.conf, '--json', ...t.lockDir]);
+      expect(JSON.parse(again.out)).toMatchObject({ specials: 'unchanged', files: { transferred: 0 } });
+      expect(statSync(archive).ino).toBe(before.ino);
+      // A new special file: rewritten, mtime follows the newest member (never the future).
+      const future = Date.now() + 86_400_000;
+      execFileSync('mkfifo', [join(t.src, 'pipe2')]);
+      utimesSync(join(t.src, 'pipe2'), future / 1000, future / 1000);
+      const third = await run([t.conf, '--json', ...t.lockDir]);
+      expect(JSON.parse(third.out)).toMatchObject({ specials: 'written', files: { transferred: 1 } });
+      expect(statSync(archive).mtimeMs).toBeLessThanOrEqual(Date.now());
+      expect(statSync(archive).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('sync into a crypt remote over a local directory', () => {
+  it('uploads encrypted names and contents that rclone can read back; no secrets at -vv', async () => {
+    const t = setup();
+    const remote = join(t.dir, 'bucket');
+    const rcloneConf = writeCryptConf(t.dir, remote);
+    const conf = writeConfig(t.dir, 'crypt', `[default]\nsource = ${t.src}\ndestination = secret:photos\n[filters]\n- *.tmp\n`);
+    const result = await run([conf, '-vv', '--rclone-config', rcloneConf, '--json', ...t.lockDir]);
+    expect(result.code).toBe(0);
+    const stored = Object.keys(readTree(remote));
+    expect(stored.length).toBe(4);
+    expect(stored.join('\n')).not.toMatch(/a\.txt|real/);
+    const back = execFileSync('rclone', ['--config', rcloneConf, 'cat', 'secret:photos/a.txt'], { encoding: 'utf8' });
+    expect(back).toBe('alpha');
+    const confText = readFileSync(rcloneConf, 'utf8');
+    const obscured = [...confText.matchAll(/password2? = (\S+)/g)].map((m) => m[1] as string);
+    for (const secret of [...obscured, PASSWORD, SALT]) {
+      expect(result.err).not.toContain(secret);
+      expect(result.out).not.toContain(secret);
+    }
+    const again = await run([conf, '--rclone-config', rcloneConf, '--json', ...t.lockDir]);
+    expect(JSON.parse(again.out)).toMatchObject({ files: { transferred: 0 } });
+  });
+});
+
+describe('safety guards', () => {
+  let t: ReturnType<typeof setup>;
+  beforeEach(async () => {
+    t = setup('', '- *.tmp\n');
+    expect((await run([t.conf, ...t.lockDir])).code).toBe(0);
+  });
+  const snapshot = () => readTree(t.dst);
+
+  it.each([
+    ['missing source', () => rmSync(t.src, { recursive: true }), /does not exist/],
+    ['empty source (unmounted mount point)', () => { rmSync(t.src, { recursive: true }); mkdirSync(t.src); }, /is empty/],
+    ['require_mount on a plain directory', () => writeConfig(t.dir, 'photos', readFileSync(t.conf, 'utf8').replace('[default]\n', '[default]\nrequire_mount = yes\n')), /not a mount point/],
+    ['missing sentinel', () => writeConfig(t.dir, 'photos', readFileSync(t.conf, 'utf8').replace('[default]\n', '[default]\nsentinel = .i-am-mounted\n')), /sentinel .*missing/],
+    ['min_files', () => writeConfig(t.dir, 'photos', readFileSync(t.conf, 'utf8').replace('[default]\n', '[default]\nmin_files = 100\n')), /fewer than min_files = 100/],
+    ['max_delete default 50%', () => { for (const f of ['a.txt', 'keep/x.tmp', 'keep/y.dat', 'scratch/z.dat']) rmSync(join(t.src, f), { force: true }); }, /would delete 3 of 4 files, 75\.0% \(max_delete 50%\)/],
+    ['max_delete count', () => { writeConfig(t.dir, 'photos', readFileSync(t.conf, 'utf8').replace('[default]\n', '[default]\nmax_delete = 1\n')); unlinkSync(join(t.src, 'a.txt')); unlinkSync(join(t.src, 'keep/y.dat')); }, /would delete 2 files \(max_delete 1\)/],
+    ['max_delete size', () => { writeConfig(t.dir, 'photos', readFileSync(t.conf, 'utf8').replace('[default]\n', '[default]\nmax_delete = 8B\n')); unlinkSync(join(t.src, 'a.txt')); unlinkSync(join(t.src, 'keep/y.dat')); }, /would delete 9 bytes/],
+  ])('%s → exit 3, destination untouched, --force overrides', async (_name, breakIt, message) => {
+    const before = snapshot();
+    breakIt();
+    for (const extra of [[], ['-n']]) {
+      const refused = await run([t.conf, ...extra, ...t.lockDir]);
+      expect(refused.err).toMatch(message);
+      expect(refused.code).toBe(3);
+      expect(snapshot()).toEqual(before);
+    }
+    if (existsSync(t.src)) {
+      const forced = await run([t.conf, '--force', ...t.lockDir]);
+      expect(forced.code).toBe(0);
+      if (/delete/.test(String(message))) expect(snapshot()).not.toEqual(before);
+    }
+  });
+
+  it('max_delete with new files: default uploads them but deletes nothing; --strict-guards touches nothing', async () => {
+    const before = snapshot();
+    for (const f of ['a.txt', 'keep/y.dat', 'scratch/z.dat']) unlinkSync(join(t.src, f));
+    writeTree(t.src, { 'new.txt': 'new' });
+    const strict = await run([t.conf, '--strict-guards', ...t.lockDir]);
+    expect(strict.code).toBe(3);
+    expect(strict.err).toMatch(/would delete 3 of 4 files/);
+    expect(snapshot()).toEqual(before);
+    const fast = await run([t.conf, ...t.lockDir]);
+    expect(fast.code).toBe(3);
+    expect(snapshot()).toEqual({ ...before, 'new.txt': 'new' });
+  });
+
+  it('max_delete within limits: deletions go through', async () => {
+    unlinkSync(join(t.src, 'a.txt'));
+    const result = await run([t.conf, '--json', ...t.lockDir]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toMatchObject({ files: { deleted: 1 }, plannedDeletes: 1 });
+    expect(existsSync(join(t.dst, 'a.txt'))).toBe(false);
+  });
+
+  it('pre_command runs first; its failure aborts', async () => {
+    const marker = join(t.dir, 'marker');
+    writeConfig(t.dir, 'photos', readFileSync(t.conf, 'utf8').replace('[default]\n', `[default]\npre_command = touch "${marker}"\n`));
+    expect((await run([t.conf, '-n', ...t.lockDir])).code).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+    expect((await run([t.conf, ...t.lockDir])).code).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+    writeConfig(t.dir, 'photos', readFileSync(t.conf, 'utf8').replace(/pre_command = .*\n/, 'pre_command = false\n'));
+    writeTree(t.src, { 'fresh.txt': 'fresh' });
+    const failed = await run([t.conf, ...t.lockDir]);
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/pre_command failed/);
+    expect(existsSync(join(t.dst, 'fresh.txt'))).toBe(false);
+  });
+
+  it('a second run of the same config is refused by the lock', async () => {
+    const { acquireLock } = await import('../src/lock.js');
+    const { readdirSync } = await import('node:fs');
+    await run([t.conf, ...t.lockDir]);
+    expect(readdirSync(t.dir).filter((n) => n.endsWith('.lock'))).toEqual([]);
+    const { createHash } = await import('node:crypto');
+    const lock = join(t.dir, `rclone-backup-photos-${createHash('sha1').update(t.conf).digest('hex').slice(0, 8)}.lock`);
+    const release = await acquireLock(lock, 'test');
+    try {
+      const refused = await run([t.conf, ...t.lockDir]);
+      expect(refused.code).toBe(3);
+      expect(refused.err).toMatch(/already running/);
+    } finally {
+      await release();
+    }
+    writeFileSync(lock, '999999999\n');
+    expect((await run([t.conf, ...t.lockDir])).code).toBe(0);
+  });
+});
