@@ -1,0 +1,43 @@
+import type { Writable } from 'node:stream';
+import { encryptedBucketName, ProblemError, writeWithBackpressure, type B2Api, type B2FileVersion, type NameCipher } from '@rclone-b2/core';
+import { decide } from './policy/decide.js';
+import type { PolicyConfig } from './policy/config.js';
+import type { PolicyChoice } from './policy/path-rules.js';
+import { fileJson, formatExplainText } from './report.js';
+
+export interface ExplainRun {
+  client: Pick<B2Api, 'listFileVersions'>;
+  bucketId: string;
+  prefix: string;
+  names: NameCipher;
+  config: PolicyConfig;
+  now: number;
+  purge: boolean;
+  /** Plain path of one file, relative to the crypt remote's root. */
+  path: string;
+  json: boolean;
+  out: Writable;
+}
+
+/**
+ * --explain PATH: every version of one file with its time, size, verdict and reason.
+ * Lists only that name's versions (its encrypted name is the listing prefix); deletes
+ * nothing.
+ */
+export async function explain(run: ExplainRun): Promise<void> {
+  const path = run.path.replace(/^\/+/, '');
+  const fileName = encryptedBucketName(run.names, run.prefix, path);
+  const versions: B2FileVersion[] = [];
+  for await (const version of run.client.listFileVersions(run.bucketId, { prefix: fileName, startFileName: fileName, pageSize: 1000 })) {
+    if (version.fileName !== fileName) break;
+    versions.push(version);
+  }
+  if (versions.length === 0) throw new ProblemError(`no versions of "${path}" (B2 name ${fileName})`);
+  const never = run.config.policies.get('never');
+  const choice: PolicyChoice = run.purge && never ? { policy: never } : run.config.matcher.choose(path);
+  const decision = decide(versions, choice.policy, run.now);
+  const text = run.json
+    ? `${JSON.stringify(fileJson(path, fileName, choice, decision))}\n`
+    : formatExplainText(path, fileName, choice, decision, true);
+  await writeWithBackpressure(run.out, text);
+}

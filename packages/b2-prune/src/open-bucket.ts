@@ -1,0 +1,33 @@
+import { ConfigError, openCryptRemote, type B2Api, type NameCipher } from '@rclone-b2/core';
+
+export interface OpenBucketOptions {
+  /** Crypt remote name (default: the only crypt remote in the config). */
+  remoteName?: string;
+  /** --rclone-config FILE (default: rclone's search, RCLONE_CONFIG). */
+  configPath?: string;
+  env: Record<string, string | undefined>;
+}
+
+/** A crypt remote's bucket, ready to list and delete. */
+export interface OpenedBucket {
+  client: B2Api;
+  bucketId: string;
+  /** The crypt remote's path inside the bucket ('' for the root). */
+  prefix: string;
+  names: NameCipher;
+  /** Passwords and keys to redact from every message. */
+  secrets: readonly string[];
+}
+
+export type BucketOpener = (options: OpenBucketOptions) => Promise<OpenedBucket>;
+
+/** Opens the crypt remote from rclone.conf and authorizes against its B2 bucket. */
+export const openBucket: BucketOpener = async (options) => {
+  const remote = await openCryptRemote({ remoteName: options.remoteName, configPath: options.configPath, env: options.env });
+  if (!remote.b2) {
+    throw new ConfigError(
+      `crypt remote "${remote.name}" stores its data on "${remote.underlying}", which is not a B2 remote; b2-prune works on B2 buckets only`,
+    );
+  }
+  throw new ConfigError('the B2 client is not available in this build');
+};

@@ -1,0 +1,116 @@
+import { formatSize, formatTransactions, type TransactionCounts } from '@rclone-b2/core';
+import { formatAge, type FileDecision, type VersionDecision } from './policy/decide.js';
+import type { PolicyChoice } from './policy/path-rules.js';
+import { expandAges } from './policy/windows.js';
+
+/** Totals of one run, printed at the end (text or --json). */
+export interface PruneSummary {
+  dryRun: boolean;
+  filesSeen: number;
+  /** Files with at least one version to delete. */
+  filesPruned: number;
+  versionsSeen: number;
+  versionsKept: number;
+  /** Deleted (or, with --dry-run, to be deleted). */
+  versionsDeleted: number;
+  hidesDeleted: number;
+  bytesFreed: number;
+  /** Deletions that failed (the versions remain). */
+  failures: number;
+  undecryptableNames: number;
+  unfinishedLargeFilesCancelled: number;
+  /** With --max-files: the path to pass to --start-at to continue. */
+  resumeAt?: string;
+  transactions: TransactionCounts;
+}
+
+export function emptySummary(dryRun: boolean): PruneSummary {
+  return {
+    dryRun,
+    filesSeen: 0,
+    filesPruned: 0,
+    versionsSeen: 0,
+    versionsKept: 0,
+    versionsDeleted: 0,
+    hidesDeleted: 0,
+    bytesFreed: 0,
+    failures: 0,
+    undecryptableNames: 0,
+    unfinishedLargeFilesCancelled: 0,
+    transactions: { A: 0, B: 0, C: 0 },
+  };
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+function policyLabel(choice: PolicyChoice): string {
+  const rule = choice.rule ? `path rule "${choice.rule.pattern}" at ${choice.rule.where}` : 'no path rule matched';
+  return `policy ${choice.policy.name} = "${choice.policy.spec}" (${rule})`;
+}
+
+function versionLine(d: VersionDecision, dryRun: boolean): string {
+  const verdict = d.verdict === 'delete' ? (dryRun ? 'would delete' : 'delete') : d.verdict;
+  const size = d.version.action === 'upload' ? formatSize(d.version.contentLength) : '-';
+  const age = d.ageMs === undefined ? 'current' : `age ${formatAge(d.ageMs)}`;
+  return `  ${iso(d.version.uploadTimestamp)}  ${d.version.action.padEnd(6)} ${size.padStart(6)}  ${age.padEnd(12)}  ${verdict.padEnd(12)}  ${d.reason}\n`;
+}
+
+/** -v: one header per file and one line per version with its verdict and reason. */
+export function formatFileText(path: string, choice: PolicyChoice, decision: FileDecision, dryRun: boolean): string {
+  const deletes = decision.decisions.filter((d) => d.verdict === 'delete').length;
+  const state = decision.live ? 'live' : 'deleted';
+  let text = `${path}: ${state}, ${decision.decisions.length} versions, ${deletes} to delete; ${policyLabel(choice)}\n`;
+  for (const d of decision.decisions) text += versionLine(d, dryRun);
+  return text;
+}
+
+/** --explain: like -v, plus the policy's expanded ages for this file. */
+export function formatExplainText(path: string, fileName: string, choice: PolicyChoice, decision: FileDecision, dryRun: boolean): string {
+  const oldest = Math.max(0, ...decision.decisions.map((d) => d.ageMs ?? 0));
+  const ages = expandAges(choice.policy, oldest)
+    .map((a) => `${a.days}${a.liveOnly ? '?' : ''}`)
+    .join(', ');
+  return (
+    `${formatFileText(path, choice, decision, dryRun)}` +
+    `  B2 name: ${fileName}\n` +
+    `  windows (days; "?" = only while live): ${ages || '(none: no old version is kept by age)'}\n` +
+    (choice.policy.last > 0 ? `  last=${choice.policy.last}: the ${choice.policy.last} newest old versions are kept\n` : '')
+  );
+}
+
+export function fileJson(path: string, fileName: string, choice: PolicyChoice, decision: FileDecision): Record<string, unknown> {
+  return {
+    path,
+    fileName,
+    policy: choice.policy.name,
+    rule: choice.rule ? { pattern: choice.rule.pattern, where: choice.rule.where } : null,
+    live: decision.live,
+    versions: decision.decisions.map((d) => ({
+      fileId: d.version.fileId,
+      action: d.version.action,
+      uploadTimestamp: iso(d.version.uploadTimestamp),
+      size: d.version.contentLength,
+      supersededAt: d.supersededAt === undefined ? null : iso(d.supersededAt),
+      verdict: d.verdict,
+      rule: d.rule,
+      reason: d.reason,
+    })),
+  };
+}
+
+export function formatSummaryText(s: PruneSummary): string {
+  const verb = s.dryRun ? 'would delete' : 'deleted';
+  const lines = [
+    `${s.dryRun ? 'Dry run: ' : ''}${s.filesSeen} files, ${s.versionsSeen} versions seen; ${s.versionsKept} kept, ` +
+      `${s.versionsDeleted} ${verb} (${s.hidesDeleted} hide markers) in ${s.filesPruned} files, ${formatSize(s.bytesFreed)} freed` +
+      `${s.dryRun ? ' (if run)' : ''}`,
+  ];
+  if (s.unfinishedLargeFilesCancelled > 0) {
+    lines.push(`${s.unfinishedLargeFilesCancelled} unfinished large files older than a day ${s.dryRun ? 'would be cancelled' : 'cancelled'}`);
+  }
+  if (s.failures > 0) lines.push(`${s.failures} deletions failed (the versions remain; run again)`);
+  if (s.undecryptableNames > 0) lines.push(`${s.undecryptableNames} names could not be decrypted and were left alone`);
+  if (s.resumeAt !== undefined) lines.push(`stopped at --max-files; continue with --start-at ${JSON.stringify(s.resumeAt)}`);
+  lines.push(formatTransactions(s.transactions));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,177 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createNameCipher, deriveKeys, type B2FileVersion, type RcloneNameCipher } from '@rclone-b2/core';
+import { BUILTIN_POLICIES } from '../src/index.js';
+import type { OpenedBucket } from '../src/open-bucket.js';
+import { FakeB2 } from './support/fake-b2.js';
+import { run } from './support/io.js';
+import { modelKeep } from './support/model.js';
+
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 3, 1, 12);
+const NOW_ARG = ['--now', new Date(NOW).toISOString()];
+let cipher: RcloneNameCipher;
+let otherCipher: RcloneNameCipher;
+let dir: string;
+
+beforeAll(async () => {
+  cipher = createNameCipher(await deriveKeys('right password', 'salt'));
+  otherCipher = createNameCipher(await deriveKeys('wrong password', 'salt'));
+  dir = await mkdtemp(join(tmpdir(), 'b2-prune-cmd-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+let b2: FakeB2;
+const opener = (names = cipher) => async (): Promise<OpenedBucket> => ({ client: b2, bucketId: 'bucket1', prefix: 'backup', names, secrets: [] });
+const nameOf = (path: string): string => `backup/${cipher.encryptPath(path)}`;
+
+/** Daily uploads for `days` days, optionally deleted `deletedDaysAgo` days ago. */
+function dailyFile(path: string, days: number, deletedDaysAgo?: number): void {
+  for (let d = days; d >= (deletedDaysAgo ?? 0); d--) b2.add(nameOf(path), 'upload', NOW - d * DAY - 3_600_000, 1000);
+  if (deletedDaysAgo !== undefined) b2.add(nameOf(path), 'hide', NOW - deletedDaysAgo * DAY + 60_000);
+}
+
+const versionsOf = (path: string): B2FileVersion[] =>
+  b2.versions.filter((v) => v.fileName === nameOf(path)).sort((a, b) => b.uploadTimestamp - a.uploadTimestamp);
+
+beforeEach(() => {
+  b2 = new FakeB2();
+  dailyFile('docs/live.txt', 60);
+  dailyFile('docs/gone.txt', 60, 10);
+  dailyFile('archives/2020/old.tar', 40);
+  dailyFile('src/proj/.git/index', 20);
+  b2.add(nameOf('big.iso'), 'start', NOW - 2 * DAY);
+  b2.add(nameOf('fresh.iso'), 'start', NOW - 3_600_000);
+});
+
+describe('b2-prune (in-process, fake B2)', () => {
+  it('--dry-run decides, reports and deletes nothing (no class A calls)', async () => {
+    const before = b2.versions.length;
+    const r = await run([...NOW_ARG, '-n', '-v'], { openBucket: opener() });
+    expect(r.code).toBe(0);
+    expect(b2.versions.length).toBe(before);
+    expect(b2.transactions.A).toBe(0);
+    expect(r.out).toMatch(/docs\/live\.txt: live, 61 versions/);
+    expect(r.out).toMatch(/would delete/);
+    expect(r.out).toMatch(/Dry run: 4 files, 175 versions seen/);
+    expect(r.out).toMatch(/1 unfinished large files older than a day would be cancelled/);
+  });
+
+  it('deletes exactly what the model of the rules says, hides last', async () => {
+    const expected = new Map(['docs/live.txt', 'docs/gone.txt', 'archives/2020/old.tar', 'src/proj/.git/index'].map((p) => [p, modelKeep(versionsOf(p), BUILTIN_POLICIES.default!, NOW)]));
+    const hide = versionsOf('docs/gone.txt')[0]!;
+    const r = await run([...NOW_ARG, '--transfers', '3'], { openBucket: opener() });
+    expect(r.code).toBe(0);
+    for (const [path, kept] of expected) expect(new Set(versionsOf(path).map((v) => v.fileId))).toEqual(kept);
+    // docs/gone.txt is 10 days deleted: default keeps its versions, so its hide stays
+    expect(versionsOf('docs/gone.txt')[0]).toEqual(hide);
+    expect(b2.versions.some((v) => v.action === 'start' && v.fileName === nameOf('big.iso'))).toBe(false);
+    expect(b2.versions.some((v) => v.action === 'start' && v.fileName === nameOf('fresh.iso'))).toBe(true);
+    expect(r.out).toMatch(/B2 transactions: \d+ class A \(free\), 0 class B, \d+ class C/);
+  });
+
+  it('--purge needs --force; with it only current versions remain and deleted files vanish', async () => {
+    const refused = await run([...NOW_ARG, '--purge'], { openBucket: opener() });
+    expect(refused.code).toBe(3);
+    expect(b2.deleteCalls).toEqual([]);
+    const gone = versionsOf('docs/gone.txt');
+    const r = await run([...NOW_ARG, '--purge', '--force', '--no-unfinished-large-files'], { openBucket: opener() });
+    expect(r.code).toBe(0);
+    const uploads = b2.versions.filter((v) => v.action !== 'start');
+    expect(uploads.map((v) => v.fileName).sort()).toEqual([nameOf('archives/2020/old.tar'), nameOf('docs/live.txt'), nameOf('src/proj/.git/index')].sort());
+    // crash-safe order: the hide of docs/gone.txt was deleted after all its uploads, oldest first
+    const calls = gone.map((v) => b2.deleteCalls.indexOf(v.fileId));
+    expect(calls.every((c) => c >= 0)).toBe(true);
+    expect(Math.max(...calls.slice(1))).toBeLessThan(calls[0]!);
+    expect(calls.slice(1)).toEqual([...calls.slice(1)].sort((a, b) => b - a));
+  });
+
+  it('chooses policies by path rules from --policy-file', async () => {
+    const file = join(dir, 'rules.ini');
+    await writeFile(file, ['[policies]', 'two = 1,2', '', '[paths]', 'archives/ = never', '*/.git/ = two', 'docs/ = one_week'].join('\n'));
+    const r = await run([...NOW_ARG, '-n', '-vv', '--json', '--policy-file', file], { openBucket: opener() });
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; path?: string; policy?: string });
+    const policies = Object.fromEntries(lines.filter((l) => l.type === 'file').map((l) => [l.path, l.policy]));
+    expect(policies).toEqual({ 'archives/2020/old.tar': 'never', 'src/proj/.git/index': 'two', 'docs/live.txt': 'one_week', 'docs/gone.txt': 'one_week' });
+    expect(lines[lines.length - 1]).toMatchObject({ type: 'summary', dryRun: true, filesSeen: 4 });
+  });
+
+  it.each([
+    [['[paths]', 'docs/ = nosuch'], /rules\.ini:2: unknown policy "nosuch"/],
+    [['[policies]', 'bad = 7,3'], /rules\.ini:2: policy "bad": ages must increase/],
+    [['[policies]', 'bad = 1,*,*'], /rules\.ini:2: .*another wildcard/],
+    [['[weird]'], /rules\.ini:1: unknown section/],
+    [['[paths]', 'no equals sign'], /rules\.ini:2: expected "key = value"/],
+  ])('config error %j → exit 2 with file:line', async (lines, message) => {
+    const file = join(dir, 'rules.ini');
+    await writeFile(file, lines.join('\n'));
+    const r = await run([...NOW_ARG, '--policy-file', file], { openBucket: opener() });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(b2.transactions.A).toBe(0);
+  });
+
+  it('--explain prints every version of one file with its decision', async () => {
+    const r = await run([...NOW_ARG, '--explain', 'docs/gone.txt'], { openBucket: opener() });
+    expect(r.code).toBe(0);
+    const versionLines = r.out.split('\n').filter((l) => /^ {2}\d{4}-/.test(l));
+    expect(versionLines).toHaveLength(versionsOf('docs/gone.txt').length);
+    expect(r.out).toMatch(/hide .* keep +hide marker needed/);
+    expect(r.out).toMatch(/windows \(days; "\?" = only while live\): 1, 2, 3, 4, 5, 6, 7, 14, 21, 28, 30, 60/);
+    expect(b2.transactions.A).toBe(0);
+    const missing = await run([...NOW_ARG, '--explain', 'no/such'], { openBucket: opener() });
+    expect(missing.code).toBe(1);
+  });
+
+  it('--max-files stops and says where to continue; --start-at continues there', async () => {
+    const first = await run([...NOW_ARG, '-n', '--max-files', '2', '--no-unfinished-large-files', '--json'], { openBucket: opener() });
+    const s1 = JSON.parse(first.out.trim()) as { filesSeen: number; resumeAt: string };
+    expect(s1.filesSeen).toBe(2);
+    const rest = await run([...NOW_ARG, '-n', '--start-at', s1.resumeAt, '--no-unfinished-large-files', '--json'], { openBucket: opener() });
+    expect((JSON.parse(rest.out.trim()) as { filesSeen: number }).filesSeen).toBe(2);
+    const stop = await run([...NOW_ARG, '-n', '--stop-at', s1.resumeAt, '--no-unfinished-large-files', '--json'], { openBucket: opener() });
+    expect((JSON.parse(stop.out.trim()) as { filesSeen: number }).filesSeen).toBe(2);
+  });
+
+  it('a failed upload deletion keeps the hide markers above it and exits 1', async () => {
+    const gone = versionsOf('docs/gone.txt');
+    for (const v of gone.slice(1)) b2.failing.add(v.fileId);
+    const r = await run([...NOW_ARG, '--purge', '--force'], { openBucket: opener() });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/cannot delete docs\/gone\.txt/);
+    expect(versionsOf('docs/gone.txt')[0]!.action).toBe('hide');
+    expect(r.out).toMatch(/deletions failed/);
+  });
+
+  it('wrong password: clear error, nothing deleted', async () => {
+    const r = await run([...NOW_ARG, '--purge', '--force'], { openBucket: opener(otherCipher) });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/do not decrypt.*wrong password.*Nothing was deleted/s);
+    expect(b2.transactions.A).toBe(0);
+  });
+
+  it('a few foreign names are warned about and left alone (exit 1)', async () => {
+    b2.add('backup/not-a-crypt-name', 'upload', NOW - 5 * DAY);
+    b2.add('backup/not-a-crypt-name', 'upload', NOW - 4 * DAY);
+    const r = await run([...NOW_ARG, '--purge', '--force'], { openBucket: opener() });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/leaving alone backup\/not-a-crypt-name/);
+    expect(b2.versions.filter((v) => v.fileName === 'backup/not-a-crypt-name')).toHaveLength(2);
+  });
+
+  it.each([
+    [['--transfers', '0'], /--transfers/],
+    [['--no-files', '--no-unfinished-large-files'], /nothing to do/],
+    [['a', 'b'], /at most one/],
+    [['--bogus'], /Unknown argument/],
+  ])('usage error %j → exit 2', async (args, message) => {
+    const r = await run([...NOW_ARG, ...args], { openBucket: opener() });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  });
+});
