@@ -30,7 +30,7 @@ export interface Totals {
 /**
  * Picks the files to verify. Order of preference: the conditions' own files before
  * rotation fillers, then never / least recently verified, then a random key —
- * Efraimidis–Spirakis weighted by size when a data budget is set (large files are
+ * Efraimidis–Spirakis weighted by size² when a data budget is set (large files are
  * strongly preferred: one download transaction buys more bytes), uniform otherwise.
  * A soft data budget may be overshot by the last file; a hard (`<`) one never is.
  */
@@ -38,7 +38,7 @@ export function selectSample(candidates: Candidate[], conditions: VerifyConditio
   const byData = conditions.data !== undefined;
   const keyed = candidates.map((c) => {
     const u = Math.max(random(), Number.MIN_VALUE);
-    return { c, key: byData ? Math.log(u) / Math.max(c.size, 1) : u };
+    return { c, key: byData ? Math.log(u) / Math.max(c.size, 1) ** 2 : u };
   });
   keyed.sort((a, b) => a.c.tier - b.c.tier || (a.c.verifiedMs ?? -Infinity) - (b.c.verifiedMs ?? -Infinity) || b.key - a.key);
   const budget = conditions.data ? (conditions.data.percent ? (totals.bytes * conditions.data.amount) / 100 : conditions.data.amount) : Infinity;

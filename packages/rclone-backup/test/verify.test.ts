@@ -1,0 +1,174 @@
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectSample, seededRandom, type Candidate } from '../src/sample.js';
+import { exactRule } from '../src/verify.js';
+import { parseVerifyConditions } from '../src/verify-conditions.js';
+import { cleanup, run, tempDir, writeConfig, writeTree } from './helpers.js';
+
+const DAY = 86_400_000;
+
+interface Summary {
+  selected: { files: number; bytes: number };
+  total: { files: number; bytes: number };
+  matched: number;
+  differ: string[];
+  coverage?: { filesPercent: number; bytesPercent: number };
+}
+
+describe('selectSample (pure)', () => {
+  const now = Date.now();
+  const population: Candidate[] = Array.from({ length: 400 }, (_, i) => ({ path: `f${i}`, size: (i + 1) * 1000, mtimeMs: now, tier: 0 }));
+  const totals = { files: 400, bytes: population.reduce((s, c) => s + c.size, 0) };
+  it.each([1, 2, 3, 4, 5])('hard data limit is never exceeded (seed %d)', (seed) => {
+    const chosen = selectSample(population, parseVerifyConditions(['data=<1M']), totals, seededRandom(seed));
+    const bytes = chosen.reduce((s, c) => s + c.size, 0);
+    expect(bytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(bytes).toBeGreaterThan(1024 * 1024 - 400_000);
+  });
+  it('a soft limit overshoots by at most the last file', () => {
+    const chosen = selectSample(population, parseVerifyConditions(['data=1M']), totals, seededRandom(7));
+    const bytes = chosen.reduce((s, c) => s + c.size, 0);
+    expect(bytes).toBeGreaterThanOrEqual(1024 * 1024);
+    expect(bytes - (chosen.at(-1)?.size ?? 0)).toBeLessThan(1024 * 1024);
+  });
+  it('data sampling strongly prefers large files; files sampling is uniform', () => {
+    const mean = (cs: Candidate[]): number => cs.reduce((s, c) => s + c.size, 0) / cs.length;
+    const byData = selectSample(population, parseVerifyConditions(['data=5M']), totals, seededRandom(11));
+    const byCount = selectSample(population, parseVerifyConditions(['files=40']), totals, seededRandom(11));
+    expect(byCount).toHaveLength(40);
+    expect(mean(byData)).toBeGreaterThan(mean(population) * 1.25);
+    expect(Math.abs(mean(byCount) - mean(population))).toBeLessThan(mean(population) * 0.3);
+  });
+  it.each([
+    [['files=10%'], 40],
+    [['files=7'], 7],
+    [['data=<1%', 'files=1000'], undefined],
+  ])('%j selects the right count', (conds, count) => {
+    const chosen = selectSample(population, parseVerifyConditions(conds), totals, seededRandom(3));
+    if (count !== undefined) expect(chosen).toHaveLength(count);
+    else expect(chosen.reduce((s, c) => s + c.size, 0)).toBeLessThanOrEqual(totals.bytes / 100);
+  });
+  it('prefers never, then least recently verified files', () => {
+    const mixed = population.map((c, i) => ({ ...c, verifiedMs: i < 390 ? now - (i % 3) * DAY : undefined }));
+    const chosen = selectSample(mixed, parseVerifyConditions(['files=15']), totals, seededRandom(1));
+    expect(chosen.slice(0, 10).every((c) => c.verifiedMs === undefined)).toBe(true);
+    expect(chosen.slice(10).every((c) => c.verifiedMs === now - 2 * DAY)).toBe(true);
+  });
+  it.each([
+    ['a/b.txt', '+ /a/b.txt'],
+    ['we*ird?[x]{y}\\z', '+ /we\\*ird\\?\\[x\\]\\{y\\}\\\\z'],
+  ])('exactRule(%j)', (path, rule) => expect(exactRule(path)).toBe(rule));
+});
+
+describe('verify against a real destination', () => {
+  const dir = tempDir('rb-verify-');
+  const src = join(dir, 'src');
+  const dst = join(dir, 'dst');
+  const conf = writeConfig(dir, 'v', `[default]\nsource = ${src}\ndestination = ${dst}\narchive_specials = no\n[filters]\n- *.skip\n`);
+  const lock = ['--lock-dir', dir];
+  const now = Date.now();
+  const sizes: Record<string, number> = {};
+  beforeAll(async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) {
+      const path = `d${i % 4}/file-${String(i).padStart(2, '0')}.bin`;
+      files[path] = String.fromCharCode(65 + (i % 26)).repeat((i + 1) * 500);
+      sizes[path] = (i + 1) * 500;
+    }
+    writeTree(src, files);
+    writeTree(src, { 'ignored.skip': 'x' });
+    // Half the files are old.
+    for (const [i, path] of Object.keys(files).entries()) {
+      const t = i % 2 === 0 ? now - 10 * DAY : now - 3600_000;
+      utimesSync(join(src, path), t / 1000, t / 1000);
+    }
+    expect((await run([conf, ...lock])).code).toBe(0);
+  });
+  afterAll(() => cleanup(dir));
+
+  const verify = async (...args: string[]) => {
+    const result = await run([conf, '--json', '--seed', '42', ...lock, ...args]);
+    return { ...result, summary: JSON.parse(result.out || '{}') as Summary };
+  };
+
+  it('all: every file equal', async () => {
+    const r = await verify('--verify', 'all');
+    expect(r.code).toBe(0);
+    expect(r.summary.matched).toBe(60);
+  });
+  it.each([
+    [['--verify', 'files=10'], 10],
+    [['--verify', 'files=50%'], 30],
+    [['--verify', 'age=1d'], 30],
+    [['--verify', 'age=1d', '--verify', 'files=5'], 5],
+  ])('%j checks %d files', async (args, count) => {
+    const r = await verify(...args);
+    expect(r.code).toBe(0);
+    expect(r.summary.selected.files).toBe(count);
+    expect(r.summary.matched).toBe(count);
+  });
+  it('age= only picks young files; data=< never exceeds the limit', async () => {
+    const r = await verify('--verify', 'age=1d', '--verify', 'data=<100K', '-v');
+    expect(r.code).toBe(0);
+    expect(r.summary.selected.bytes).toBeLessThanOrEqual(100 * 1024);
+    expect(r.summary.selected.bytes).toBeGreaterThan(50 * 1024);
+  });
+  it('a corrupted destination file → exit 1 naming it (same size, same mtime)', async () => {
+    const victim = join(dst, 'd1/file-05.bin');
+    const original = readFileSync(victim);
+    const stat = (await import('node:fs')).statSync(victim);
+    writeFileSync(victim, Buffer.alloc(original.length, 0x5a));
+    utimesSync(victim, stat.atime, stat.mtime);
+    try {
+      const r = await verify('--verify', 'files=100%');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/differs: d1\/file-05\.bin/);
+      expect(r.summary.differ).toEqual(['d1/file-05.bin']);
+      expect(r.summary.matched).toBe(59);
+      const all = await verify('--verify', 'all');
+      expect(all.code).toBe(1);
+      expect(all.err).toMatch(/differs: d1\/file-05\.bin/);
+    } finally {
+      writeFileSync(victim, original);
+      utimesSync(victim, stat.atime, stat.mtime);
+    }
+  });
+  it('the ledger rotates coverage: full coverage after enough runs, reported', async () => {
+    const ledger = join(dir, 'ledger.jsonl');
+    const seen = new Set<string>();
+    let last: Summary | undefined;
+    for (let run = 0; run < 6; run++) {
+      const r = await run_(ledger, run);
+      expect(r.code).toBe(0);
+      last = r.summary;
+      for (const line of readFileSync(ledger, 'utf8').trim().split('\n')) seen.add((JSON.parse(line) as { path: string }).path);
+    }
+    expect(seen.size).toBe(60);
+    expect(last?.coverage).toEqual({ windowMs: 30 * DAY, filesPercent: 100, bytesPercent: 100 });
+  });
+  async function run_(ledger: string, seed: number) {
+    const result = await run([conf, '--json', '--seed', String(seed), ...lock, '--verify', 'files=10', '--ledger', ledger]);
+    expect(result.err).toMatch(/% of bytes and .*% of files verified within 30d/);
+    return { ...result, summary: JSON.parse(result.out) as Summary };
+  }
+});
+
+describe('verify with more than 1,000 files (batches)', () => {
+  const dir = tempDir('rb-verify-big-');
+  afterAll(() => cleanup(dir));
+  it('checks 1,200 sampled files in batches of filter files', async () => {
+    const src = join(dir, 'src');
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1300; i++) files[`dir ${i % 7}/f[${i}]*.txt`] = `content ${i}`;
+    writeTree(src, files);
+    const conf = writeConfig(dir, 'big', `[default]\nsource = ${src}\ndestination = ${dir}/dst\n`);
+    expect((await run([conf, '--lock-dir', dir])).code).toBe(0);
+    const r = await run([conf, '--json', '--lock-dir', dir, '--verify', 'files=1200', '--batch-size', '500']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.out) as Summary;
+    expect(summary.selected.files).toBe(1200);
+    expect(summary.matched).toBe(1200);
+  });
+});
