@@ -1,0 +1,217 @@
+import { B2ApiError, badRequest, notFound } from './errors.js';
+import { bucketJson, fileJson, folderJson, type EmulatorContext } from './context.js';
+import { int, info, str } from './http-util.js';
+import { list } from './listing.js';
+import { checkFileName } from './names.js';
+import type { LifecycleRule, StoredVersion } from './model.js';
+import { copyFile, copyPart, finishLargeFile } from './large-files.js';
+
+type Params = Record<string, unknown>;
+export type CallHandler = (ctx: EmulatorContext, p: Params, apiVersion: number) => Record<string, unknown>;
+
+function checkAccount(ctx: EmulatorContext, p: Params): void {
+  const accountId = str(p, 'accountId', true);
+  if (accountId !== ctx.accountId) throw new B2ApiError(401, 'unauthorized', 'Account id does not match the authorization');
+}
+
+function lifecycle(p: Params): LifecycleRule[] | undefined {
+  const v = p.lifecycleRules;
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) throw badRequest('lifecycleRules must be an array');
+  return v as LifecycleRule[];
+}
+
+function checkedName(p: Params, field = 'fileName'): string {
+  const name = str(p, field, true);
+  const problem = checkFileName(name);
+  if (problem) throw badRequest(problem);
+  return name;
+}
+
+function listCall(ctx: EmulatorContext, p: Params, v: number, allVersions: boolean): Record<string, unknown> {
+  const bucketId = str(p, 'bucketId', true);
+  const maxFileCount = int(p, 'maxFileCount', 100) || 100;
+  if (maxFileCount < 1 || maxFileCount > 10000) throw new B2ApiError(400, 'out_of_range', `maxFileCount out of range: ${maxFileCount}`);
+  const startFileName = str(p, 'startFileName');
+  const startFileId = allVersions ? str(p, 'startFileId') : undefined;
+  if (startFileId && startFileName === undefined) throw badRequest('startFileId requires startFileName');
+  const result = list(ctx.store, {
+    bucketId,
+    startFileName,
+    startFileId,
+    maxFileCount,
+    prefix: str(p, 'prefix') ?? '',
+    delimiter: str(p, 'delimiter'),
+  }, allVersions);
+  const files = result.entries.map((e) => (e.kind === 'folder' ? folderJson(ctx, bucketId, e.fileName, v) : fileJson(ctx, e.version, v)));
+  const out: Record<string, unknown> = { files, nextFileName: result.nextFileName };
+  if (allVersions) out.nextFileId = result.nextFileId;
+  return out;
+}
+
+function existing(ctx: EmulatorContext, fileId: string): StoredVersion {
+  const version = ctx.store.get(fileId);
+  if (!version) throw notFound(`File not present: ${fileId}`);
+  return version;
+}
+
+function uploadUrl(ctx: EmulatorContext, v: number, kind: 'b2_upload_file' | 'b2_upload_part', target: string): { uploadUrl: string; authorizationToken: string } {
+  const authorizationToken = `4_upload_${ctx.nextId()}`;
+  ctx.uploadTokens.set(authorizationToken, kind === 'b2_upload_file' ? { bucketId: target } : { fileId: target });
+  return { uploadUrl: `${ctx.url}/b2api/v${v}/${kind}/${encodeURIComponent(target)}/${ctx.nextId().slice(0, 12)}`, authorizationToken };
+}
+
+export const CALLS: Record<string, CallHandler> = {
+  b2_list_buckets(ctx, p) {
+    checkAccount(ctx, p);
+    const bucketId = str(p, 'bucketId');
+    const bucketName = str(p, 'bucketName');
+    const buckets = ctx.store
+      .listBuckets()
+      .filter((b) => (!bucketId || b.bucketId === bucketId) && (!bucketName || b.bucketName === bucketName))
+      .map((b) => bucketJson(ctx, b));
+    return { buckets };
+  },
+  b2_create_bucket(ctx, p) {
+    checkAccount(ctx, p);
+    const bucketType = str(p, 'bucketType', true);
+    if (bucketType !== 'allPrivate' && bucketType !== 'allPublic') throw badRequest(`Invalid bucketType: ${bucketType}`);
+    return bucketJson(ctx, ctx.store.createBucket(str(p, 'bucketName', true), bucketType, info(p, 'bucketInfo'), lifecycle(p) ?? []));
+  },
+  b2_update_bucket(ctx, p) {
+    checkAccount(ctx, p);
+    const bucket = ctx.store.bucketById(str(p, 'bucketId', true));
+    const ifRevisionIs = p.ifRevisionIs;
+    if (ifRevisionIs !== undefined && ifRevisionIs !== bucket.revision) throw new B2ApiError(409, 'conflict', 'ifRevisionIs does not match');
+    const bucketType = str(p, 'bucketType') ?? bucket.bucketType;
+    const bucketInfo = p.bucketInfo === undefined ? bucket.bucketInfo : info(p, 'bucketInfo');
+    return bucketJson(ctx, ctx.store.updateBucket({ ...bucket, bucketType, bucketInfo, lifecycleRules: lifecycle(p) ?? bucket.lifecycleRules }));
+  },
+  b2_delete_bucket(ctx, p) {
+    checkAccount(ctx, p);
+    return bucketJson(ctx, ctx.store.deleteBucket(str(p, 'bucketId', true)));
+  },
+  b2_get_upload_url(ctx, p, v) {
+    const bucketId = str(p, 'bucketId', true);
+    ctx.store.bucketById(bucketId);
+    return { bucketId, ...uploadUrl(ctx, v, 'b2_upload_file', bucketId) };
+  },
+  b2_list_file_names: (ctx, p, v) => listCall(ctx, p, v, false),
+  b2_list_file_versions: (ctx, p, v) => listCall(ctx, p, v, true),
+  b2_hide_file(ctx, p, v) {
+    const bucketId = str(p, 'bucketId', true);
+    ctx.store.bucketById(bucketId);
+    const fileName = checkedName(p);
+    const current = ctx.store.versionsOf(bucketId, fileName).find((x) => x.action !== 'start');
+    if (!current) throw new B2ApiError(400, 'no_such_file', `File not present: ${fileName}`);
+    if (current.action === 'hide') throw new B2ApiError(400, 'already_hidden', `File already hidden: ${fileName}`);
+    const hidden = ctx.store.addVersion({
+      bucketId,
+      fileName,
+      action: 'hide',
+      contentLength: 0,
+      contentSha1: null,
+      contentType: 'application/x-bz-hide-marker',
+      fileInfo: {},
+      uploadTimestamp: ctx.clock.now(),
+    });
+    return fileJson(ctx, hidden, v);
+  },
+  b2_delete_file_version(ctx, p) {
+    const fileName = str(p, 'fileName', true);
+    const fileId = str(p, 'fileId', true);
+    const version = ctx.store.get(fileId);
+    if (!version || version.fileName !== fileName) throw new B2ApiError(400, 'file_not_present', `File not present: ${fileName} ${fileId}`);
+    ctx.store.deleteVersion(fileId);
+    return { fileId, fileName };
+  },
+  b2_get_file_info(ctx, p, v) {
+    const version = existing(ctx, str(p, 'fileId', true));
+    if (version.action === 'start') throw badRequest(`File is an unfinished large file: ${version.fileId}`);
+    return fileJson(ctx, version, v);
+  },
+  b2_start_large_file(ctx, p, v) {
+    const bucketId = str(p, 'bucketId', true);
+    ctx.store.bucketById(bucketId);
+    const started = ctx.store.addVersion({
+      bucketId,
+      fileName: checkedName(p),
+      action: 'start',
+      contentLength: 0,
+      contentSha1: 'none',
+      contentType: str(p, 'contentType', true),
+      fileInfo: info(p, 'fileInfo'),
+      uploadTimestamp: ctx.clock.now(),
+    });
+    return fileJson(ctx, started, v);
+  },
+  b2_get_upload_part_url(ctx, p, v) {
+    const fileId = str(p, 'fileId', true);
+    const version = ctx.store.get(fileId);
+    if (version?.action !== 'start') throw badRequest(`No active upload for: ${fileId}`);
+    return { fileId, ...uploadUrl(ctx, v, 'b2_upload_part', fileId) };
+  },
+  b2_finish_large_file: (ctx, p, v) => fileJson(ctx, finishLargeFile(ctx, p), v),
+  b2_cancel_large_file(ctx, p) {
+    const fileId = str(p, 'fileId', true);
+    const version = ctx.store.get(fileId);
+    if (version?.action !== 'start') throw badRequest(`No active upload for: ${fileId}`);
+    ctx.store.deleteVersion(fileId);
+    return { fileId, accountId: ctx.accountId, bucketId: version.bucketId, fileName: version.fileName };
+  },
+  b2_list_unfinished_large_files(ctx, p, v) {
+    const bucketId = str(p, 'bucketId', true);
+    ctx.store.bucketById(bucketId);
+    const prefix = str(p, 'namePrefix') ?? '';
+    const max = int(p, 'maxFileCount', 100) || 100;
+    if (max < 1 || max > 100) throw new B2ApiError(400, 'out_of_range', `maxFileCount out of range: ${max}`);
+    const all = ctx.store.unfinished(bucketId).filter((f) => f.fileName.startsWith(prefix));
+    const startFileId = str(p, 'startFileId');
+    let from = startFileId ? all.findIndex((f) => f.fileId === startFileId) : 0;
+    if (from < 0) from = 0;
+    const page = all.slice(from, from + max);
+    return { files: page.map((f) => fileJson(ctx, f, v)), nextFileId: all[from + max]?.fileId ?? null };
+  },
+  b2_list_parts(ctx, p) {
+    const fileId = str(p, 'fileId', true);
+    const version = ctx.store.get(fileId);
+    if (version?.action !== 'start') throw badRequest(`No active upload for: ${fileId}`);
+    const start = int(p, 'startPartNumber', 1);
+    const max = int(p, 'maxPartCount', 100) || 100;
+    if (max < 1 || max > 1000) throw new B2ApiError(400, 'out_of_range', `maxPartCount out of range: ${max}`);
+    const parts = ctx.store.partsOf(fileId).filter((x) => x.partNumber >= start);
+    return {
+      parts: parts.slice(0, max).map((x) => ({ fileId, ...x, contentMd5: null })),
+      nextPartNumber: parts[max]?.partNumber ?? null,
+    };
+  },
+  b2_copy_file: (ctx, p, v) => fileJson(ctx, copyFile(ctx, p), v),
+  b2_copy_part: (ctx, p) => copyPart(ctx, p),
+  b2_get_download_authorization(ctx, p) {
+    const bucketId = str(p, 'bucketId', true);
+    ctx.store.bucketById(bucketId);
+    const fileNamePrefix = str(p, 'fileNamePrefix') ?? '';
+    const seconds = int(p, 'validDurationInSeconds', 0);
+    if (seconds < 1 || seconds > 604800) throw badRequest('validDurationInSeconds must be 1..604800');
+    const authorizationToken = `3_download_${ctx.nextId()}`;
+    ctx.downloadTokens.set(authorizationToken, { bucketId, prefix: fileNamePrefix, expires: ctx.clock.now() + seconds * 1000 });
+    return { bucketId, fileNamePrefix, authorizationToken };
+  },
+};
+
+/** Billing class of every call, as Backblaze bills them (reference D15). */
+export const CALL_CLASS: Record<string, 'A' | 'B' | 'C'> = {
+  b2_cancel_large_file: 'A',
+  b2_delete_bucket: 'A',
+  b2_delete_file_version: 'A',
+  b2_finish_large_file: 'A',
+  b2_get_upload_part_url: 'A',
+  b2_get_upload_url: 'A',
+  b2_hide_file: 'A',
+  b2_start_large_file: 'A',
+  b2_upload_file: 'A',
+  b2_upload_part: 'A',
+  b2_download_file_by_id: 'B',
+  b2_download_file_by_name: 'B',
+  b2_get_file_info: 'B',
+};

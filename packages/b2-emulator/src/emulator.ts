@@ -1,0 +1,113 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { diskBlobs, fileJournal, memoryBlobs, noJournal } from './blobs.js';
+import { createClock, type EmulatorClock } from './clock.js';
+import type { EmulatorContext } from './context.js';
+import { FaultInjector, type FaultConfig, type FaultRule } from './faults.js';
+import { createHandler, newId } from './server.js';
+import { Store } from './store.js';
+
+export interface EmulatorOptions {
+  /** TCP port; 0 or absent picks a free one. */
+  port?: number;
+  host?: string;
+  /** Persist buckets, versions and contents here (across restarts). In memory when absent. */
+  dataDir?: string;
+  /** A clock to use (default: real time, movable with set/advance). */
+  clock?: EmulatorClock;
+  faults?: FaultConfig | FaultRule[];
+  keyId?: string;
+  key?: string;
+  /** Smallest allowed large-file part except the last (B2: 5,000,000). */
+  minimumPartSize?: number;
+}
+
+export interface Emulator {
+  /** Base URL, e.g. `http://127.0.0.1:40123`; use it as rclone's `endpoint`. */
+  url: string;
+  port: number;
+  keyId: string;
+  key: string;
+  accountId: string;
+  clock: EmulatorClock;
+  /** The data model, for direct seeding in tests and benchmarks. */
+  store: Store;
+  /** Requests served per API call name (including failed and faulted ones). */
+  stats: Map<string, number>;
+  setFaults(faults?: FaultConfig | FaultRule[]): void;
+  close(): Promise<void>;
+}
+
+interface Identity {
+  keyId: string;
+  key: string;
+  accountId: string;
+}
+
+function identity(options: EmulatorOptions): Identity {
+  const file = options.dataDir ? join(options.dataDir, 'account.json') : undefined;
+  let saved: Partial<Identity> = {};
+  if (file && existsSync(file)) saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<Identity>;
+  const accountId = saved.accountId ?? newId().slice(0, 12);
+  const id: Identity = {
+    accountId,
+    keyId: options.keyId ?? saved.keyId ?? `000${accountId}0000000001`,
+    key: options.key ?? saved.key ?? `K000${newId()}${newId().slice(0, 6)}`,
+  };
+  if (file) {
+    mkdirSync(options.dataDir as string, { recursive: true });
+    writeFileSync(file, `${JSON.stringify(id, null, 2)}\n`, { mode: 0o600 });
+  }
+  return id;
+}
+
+/** Starts a B2 emulator (on a free port unless `port` is given). */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const { keyId, key, accountId } = identity(options);
+  const store = options.dataDir ? new Store(diskBlobs(options.dataDir), fileJournal(options.dataDir)) : new Store(memoryBlobs(), noJournal());
+  const clock = options.clock ?? createClock();
+  const faults = new FaultInjector(options.faults);
+  const ctx: EmulatorContext = {
+    store,
+    clock,
+    faults,
+    keyId,
+    key,
+    accountId,
+    url: '',
+    minimumPartSize: options.minimumPartSize ?? 5_000_000,
+    tokens: new Map(),
+    uploadTokens: new Map(),
+    downloadTokens: new Map(),
+    nextId: newId,
+  };
+  const stats = new Map<string, number>();
+  const handler = createHandler(ctx, stats);
+  const server: Server = createServer((req, res) => void handler(req, res));
+  server.keepAliveTimeout = 30_000;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  ctx.url = `http://${host}:${port}`;
+  return {
+    url: ctx.url,
+    port,
+    keyId,
+    key,
+    accountId,
+    clock,
+    store,
+    stats,
+    setFaults: (f) => faults.set(f),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

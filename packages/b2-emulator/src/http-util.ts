@@ -1,0 +1,104 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { B2ApiError, badRequest } from './errors.js';
+
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body, null, 2);
+  res.writeHead(status, {
+    'Content-Type': 'application/json;charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'max-age=0, no-cache, no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, error: B2ApiError, head = false): void {
+  if (head) {
+    res.writeHead(error.status, { 'Cache-Control': 'max-age=0, no-cache, no-store', ...error.headers });
+    res.end();
+    return;
+  }
+  sendJson(res, error.status, error.toJSON(), error.headers);
+}
+
+/** Parameters of an API call: the JSON body (POST) or the query string (GET). */
+export function callParams(req: IncomingMessage, url: URL, body: Buffer): Record<string, unknown> {
+  if (body.length > 0) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new B2ApiError(400, 'bad_json', 'Request body is not valid JSON');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badRequest('Request body must be a JSON object');
+    return parsed as Record<string, unknown>;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of url.searchParams) out[k] = v;
+  void req;
+  return out;
+}
+
+export function str(params: Record<string, unknown>, name: string, required: true): string;
+export function str(params: Record<string, unknown>, name: string, required?: false): string | undefined;
+export function str(params: Record<string, unknown>, name: string, required = false): string | undefined {
+  const v = params[name];
+  if (v === undefined || v === null || v === '') {
+    if (required) throw badRequest(`required field ${name} is missing`);
+    return undefined;
+  }
+  if (typeof v !== 'string') throw badRequest(`field ${name} must be a string`);
+  return v;
+}
+
+export function int(params: Record<string, unknown>, name: string, fallback: number): number {
+  const v = params[name];
+  if (v === undefined || v === null || v === '') return fallback;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isInteger(n)) throw badRequest(`field ${name} must be an integer`);
+  return n;
+}
+
+export function info(params: Record<string, unknown>, name: string): Record<string, string> {
+  const v = params[name];
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw badRequest(`field ${name} must be an object`);
+  const out: Record<string, string> = {};
+  for (const [k, value] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof value !== 'string') throw badRequest(`${name} values must be strings`);
+    out[k.toLowerCase()] = value;
+  }
+  return out;
+}
+
+/** `bytes=a-b`, `bytes=a-`, `bytes=-n` → inclusive [start, end], or undefined for the whole file. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+  if (!header) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) throw badRequest(`Invalid Range header: ${header}`);
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    start = Math.max(0, size - n);
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start >= size || end < start) {
+    throw new B2ApiError(416, 'range_not_satisfiable', `The range ${header} is not satisfiable for a file of ${size} bytes`, {
+      'Content-Range': `bytes */${size}`,
+    });
+  }
+  return { start, end };
+}

@@ -1,0 +1,15 @@
+export { startEmulator, type Emulator, type EmulatorOptions } from './emulator.js';
+export { createClock, type EmulatorClock } from './clock.js';
+export { FaultInjector, parseFaultSpec, type FaultConfig, type FaultKind, type FaultRule } from './faults.js';
+export { B2ApiError } from './errors.js';
+export { Store } from './store.js';
+export { compareNames } from './names.js';
+export type { StoredVersion, StoredBucket, StoredPart, LifecycleRule } from './model.js';
+export { CALL_CLASS } from './api.js';
+export {
+  writeRcloneTestConfig,
+  obscure,
+  type RcloneTestConfig,
+  type RcloneTestConfigOptions,
+  type EmulatorEndpoint,
+} from './test-helpers.js';

@@ -1,0 +1,62 @@
+import { parseArgv, toolParser, type ToolIO } from '@rclone-b2/core';
+import { startEmulator, type Emulator } from './emulator.js';
+import { parseFaultSpec, type FaultRule } from './faults.js';
+
+export interface CliOptions {
+  port: number;
+  dataDir?: string;
+  keyId?: string;
+  key?: string;
+  fault: string[];
+  seed: number;
+  minimumPartSize?: number;
+}
+
+/** Starts the server, prints URL/key id/key, and runs until `stop` resolves (SIGINT/SIGTERM in the CLI). */
+export async function runEmulator(options: CliOptions, io: ToolIO, stop: Promise<unknown>, started?: (e: Emulator) => void): Promise<number> {
+  let rules: FaultRule[];
+  try {
+    rules = options.fault.map(parseFaultSpec);
+  } catch (error) {
+    io.stderr.write(`b2-emulator: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const emulator = await startEmulator({
+    port: options.port,
+    dataDir: options.dataDir,
+    keyId: options.keyId,
+    key: options.key,
+    faults: { seed: options.seed, rules },
+    minimumPartSize: options.minimumPartSize,
+  });
+  io.stdout.write(`url: ${emulator.url}\nkeyId: ${emulator.keyId}\nkey: ${emulator.key}\n`);
+  if (options.dataDir) io.stdout.write(`dataDir: ${options.dataDir}\n`);
+  started?.(emulator);
+  await stop;
+  await emulator.close();
+  return 0;
+}
+
+export async function main(argv: readonly string[], io: ToolIO, stop?: Promise<unknown>): Promise<number> {
+  const parser = toolParser({
+    name: 'b2-emulator',
+    version: '0.1.0',
+    usage: '$0 [--port N] [--data-dir D] [--key-id ID --key KEY] [--fault SPEC]...',
+    epilogue: [
+      'Serves the Backblaze B2 native API (v1-v4 paths) on 127.0.0.1 until interrupted.',
+      'Fault SPEC: KIND[:p=P,every=N,ms=MS,retryAfter=S,limit=N,calls=NAME+NAME]',
+      'with KIND one of latency, 429, 503, 500, drop, expired. Example: --fault 503:p=0.1 --fault latency:ms=50',
+    ].join('\n'),
+  })
+    .option('port', { type: 'number', default: 0, description: 'TCP port (0 = a free one)' })
+    .option('data-dir', { type: 'string', description: 'Persist buckets and files here' })
+    .option('key-id', { type: 'string', description: 'Application key id to accept' })
+    .option('key', { type: 'string', description: 'Application key to accept' })
+    .option('fault', { type: 'string', array: true, default: [], description: 'Inject faults (repeatable)' })
+    .option('seed', { type: 'number', default: 1, description: 'Seed for probabilistic faults' })
+    .option('minimum-part-size', { type: 'number', description: 'Smallest large-file part (default 5000000)' });
+  const parsed = await parseArgv(parser, argv, io);
+  if (parsed.kind === 'exit') return parsed.exitCode;
+  const o = parsed.options as unknown as CliOptions;
+  return runEmulator({ ...o, fault: (o.fault ?? []).map(String) }, io, stop ?? new Promise<never>(() => undefined));
+}
