@@ -1,6 +1,8 @@
-import { UsageError } from '@rclone-b2/core';
+import { DuTree, parseRcloneLsLine, writeDuReport } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
+import { runRcloneJson } from './context.js';
+import { filterArgs, filterRules, linkArgs } from './rclone-args.js';
 
 export interface AuditOptions {
   copyLinks: boolean;
@@ -8,7 +10,27 @@ export interface AuditOptions {
   json: boolean;
 }
 
-/** `--audit`: placeholder until the core du tree is available. */
-export async function runAudit(_config: BackupConfig, _ctx: BackupContext, _options: AuditOptions): Promise<void> {
-  throw new UsageError('--audit is not available yet');
+/**
+ * The rules of an audit listing: [test-filters] name what has been reviewed and should no
+ * longer show up (the original's convention: `+ /videos/**` there hides the videos), so
+ * each becomes an exclusion placed before the backup's own filters.
+ */
+export function auditRules(config: BackupConfig): string[] {
+  return filterRules(config, config.testFilters.map((rule) => `- ${rule.slice(2)}`));
+}
+
+/**
+ * `--audit`: `rclone ls SOURCE` with filters + test-filters, aggregated in-process by the
+ * core du tree and printed as tar-ls-du prints it (SIZE<TAB>PATH, largest first).
+ */
+export async function runAudit(config: BackupConfig, ctx: BackupContext, options: AuditOptions): Promise<void> {
+  const tree = new DuTree();
+  const args = ['ls', '--fast-list', ...filterArgs(auditRules(config)), ...linkArgs(options.copyLinks), ...(options.maxAge ? ['--max-age', options.maxAge] : []), config.source];
+  await runRcloneJson(ctx, args, {
+    onStdoutLine: (line) => {
+      const entry = parseRcloneLsLine(line);
+      if (entry) tree.add(entry.path, entry.size);
+    },
+  });
+  await writeDuReport(tree, ctx.io.stdout, { format: options.json ? 'json' : 'text' });
 }

@@ -18,11 +18,16 @@ export function createContext(io: ToolIO, verbosity: number, rcloneConfig: strin
   return { io, logger, verbosity, rcloneConfig, secrets, now };
 }
 
+/** rclone's notice for FIFOs and devices, which archive_specials covers (shown with -v). */
+export const SPECIAL_NOISE = /^Can't transfer non file\/directory$/;
+/** Matches nothing: show every record. */
+export const NO_NOISE = /(?!)/;
+
 export interface JsonRunOptions {
   /** Sees every JSON record; return false to keep it off the screen. */
   onRecord?: (record: RcloneLogRecord) => boolean | void;
   onStdoutLine?: (line: string) => void | Promise<void>;
-  /** Hide records whose message matches this below -v (expected, explained elsewhere). */
+  /** Hide records whose message matches this below -v (default SPECIAL_NOISE). */
   hideMessages?: RegExp;
   /** Hide plain-text lines matching this (expected noise). */
   hideText?: RegExp;
@@ -57,7 +62,7 @@ export async function runRcloneJson(ctx: BackupContext, args: readonly string[],
         if (show) ctx.io.stderr.write(`${renderRecord({ ...record, level: 'info' })}\n`);
         return;
       }
-      if (options.hideMessages?.test(record.msg) && verbosity < 1) return;
+      if ((options.hideMessages ?? SPECIAL_NOISE).test(record.msg) && verbosity < 1) return;
       if (show && verbosity >= levelVerbosity(record.level)) ctx.io.stderr.write(`${renderRecord(record)}\n`);
     },
   });

@@ -1,7 +1,7 @@
 import { GuardError, ProblemError } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
-import { runRcloneJson } from './context.js';
+import { NO_NOISE, runRcloneJson, SPECIAL_NOISE } from './context.js';
 import { checkSource, countSourceFiles, deleteLimitBroken, type PlannedDeletes } from './guards.js';
 import { runPreCommand } from './pre-command.js';
 import { isLocalPath, syncArgs } from './rclone-args.js';
@@ -29,8 +29,6 @@ export interface SyncSummary {
   plannedDeletes?: number;
 }
 
-/** rclone's notice for FIFOs and devices, which archive_specials covers (shown with -v). */
-const SPECIAL_NOISE = /^Can't transfer non file\/directory$/;
 const THRESHOLD = /--max-delete threshold reached/;
 const THRESHOLD_NOISE = /max-delete threshold|failed to delete \d+ files?|not deleting (files|directories)|Fatal error received|Failed to sync/;
 
@@ -98,6 +96,7 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
     const count = await countSourceFiles(config, ctx, options.copyLinks);
     if (count < config.minFiles) throw new GuardError(`source ${config.source} has ${count} files to back up, fewer than min_files = ${config.minFiles}; refusing to sync`);
   }
+  const noise = config.archiveSpecials ? SPECIAL_NOISE : NO_NOISE;
   const guarded = !options.force && config.maxDelete.length > 0;
   const args = syncArgs(config, { copyLinks: options.copyLinks, dryRun: options.dryRun, verbosity: ctx.verbosity });
   let plannedDeletes: number | undefined;
@@ -105,7 +104,7 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
   if (options.dryRun) {
     const run = collector();
     const dryArgs = args.filter((a) => a !== '-q');
-    await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: run.onRecord, verbosity: Math.max(ctx.verbosity, 0), hideMessages: SPECIAL_NOISE });
+    await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: run.onRecord, verbosity: Math.max(ctx.verbosity, 0), hideMessages: noise });
     run.deletes.destinationFiles = run.stats().checks;
     plannedDeletes = run.deletes.files;
     const broken = guarded ? deleteLimitBroken(config.maxDelete, run.deletes) : undefined;
@@ -116,7 +115,7 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
     const firstResult = await runRcloneJson(ctx, [...args, ...(options.strictGuards ? ['--delete-before'] : []), '--max-delete', '0', '--stats-log-level', 'ERROR'], {
       onRecord: (record) => first.onRecord(record) && !THRESHOLD_NOISE.test(record.msg),
       hideText: THRESHOLD_NOISE,
-      hideMessages: SPECIAL_NOISE,
+      hideMessages: noise,
       okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     });
     stats = { ...first.stats(), deletes: 0 };
@@ -129,7 +128,7 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
       if (broken) throw refuse(config, plan.deletes, broken);
       plannedDeletes = plan.deletes.files;
       const second = collector();
-      await runRcloneJson(ctx, [...args, '--stats-log-level', 'ERROR'], { onRecord: second.onRecord, hideMessages: SPECIAL_NOISE });
+      await runRcloneJson(ctx, [...args, '--stats-log-level', 'ERROR'], { onRecord: second.onRecord, hideMessages: noise });
       stats = addStats(stats, second.stats());
       stats.errors = second.stats().errors;
     } else if (firstResult.exitCode !== 0) {
@@ -137,7 +136,7 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
     }
   } else {
     const run = collector();
-    await runRcloneJson(ctx, [...args, '--stats-log-level', 'ERROR'], { onRecord: run.onRecord, hideMessages: SPECIAL_NOISE });
+    await runRcloneJson(ctx, [...args, '--stats-log-level', 'ERROR'], { onRecord: run.onRecord, hideMessages: noise });
     stats = run.stats();
   }
   return {
