@@ -55,6 +55,6 @@ export async function connectTarget(target: MongoTarget, options: ConnectOptions
     await client.close().catch(() => undefined);
     const message = redact((error as Error).message, target.secrets);
     const auth = /auth/i.test(message) || (error as { code?: number }).code === 18;
-    throw new ConfigError(`${auth ? 'authentication failed' : 'cannot connect'} for ${target.shown}: ${message}`);
+    throw new ConfigError(`${auth ? 'authentication failed for' : 'cannot connect to'} ${target.shown}: ${message}`);
   }
 }
