@@ -1,0 +1,104 @@
+// The files of a crypt remote under one plaintext PATH (a file or a directory), with
+// decrypted names: lists only B2 names under PATH's encrypted form, then uses core's
+// groupVersions + decryptHistories. (Core's listCryptVersions lists a whole remote; this
+// narrows the listing to PATH, which the tools taking a PATH need.)
+import { bucketPrefix, ConfigError, decryptHistories, groupVersions, type B2Api, type B2FileVersion, type NameCipher } from '@rclone-b2/core';
+
+export interface CryptBucket {
+  client: B2Api;
+  bucketId: string;
+  /** Path inside the bucket the crypt remote starts at ('' for the root). */
+  prefix: string;
+  names: NameCipher;
+}
+
+export interface CryptFileHistory {
+  /** Decrypted path relative to the crypt remote's root. */
+  path: string;
+  /** Path relative to the listed PATH (the basename when PATH is a file). */
+  relative: string;
+  /** The B2 file name. */
+  fileName: string;
+  versions: B2FileVersion[];
+}
+
+export interface ListScope {
+  /** B2 prefix to list. */
+  listPrefix: string;
+  /** The B2 name PATH has as a file, if PATH is not the root. */
+  fileName?: string;
+  /** B2 names below PATH as a directory start with this. */
+  dirPrefix: string;
+}
+
+const commonPrefix = (a: string, b: string): string => {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
+  return a.slice(0, i);
+};
+
+export const trimPath = (path: string): string => path.replace(/^\/+|\/+$/g, '');
+
+/** Where PATH (a file or a directory, '' for everything) lives in the bucket. */
+export function scopeOf(bucket: Pick<CryptBucket, 'prefix' | 'names'>, plainPath: string): ListScope {
+  const base = bucketPrefix(bucket.prefix);
+  const path = trimPath(plainPath);
+  if (!path) return { listPrefix: base, dirPrefix: base };
+  const fileName = base + bucket.names.encryptPath(path);
+  const dirPrefix = `${base}${bucket.names.encryptDirPath(path)}/`;
+  return { listPrefix: commonPrefix(fileName, dirPrefix), fileName, dirPrefix };
+}
+
+/** Consecutive undecryptable names, with none decrypted, that mean a wrong password. */
+const WRONG_PASSWORD_AFTER = 10;
+
+const wrongPassword = (count: number, first: boolean): ConfigError =>
+  new ConfigError(
+    `none of the ${first ? 'first ' : ''}${count} names in the bucket decrypt: wrong crypt password/password2, or not this crypt remote's bucket path`,
+  );
+
+export interface ListOptions {
+  path?: string;
+  /** Called for a name that does not decrypt; it is then skipped. */
+  onUndecryptable?: (fileName: string, error: Error) => void;
+  /** Start listing at this B2 name (inclusive). */
+  startFileName?: string;
+  pageSize?: number;
+}
+
+/** Histories of every file under PATH, one at a time, in B2's (encrypted-name) order. */
+export async function* listCryptFiles(bucket: CryptBucket, options: ListOptions = {}): AsyncGenerator<CryptFileHistory> {
+  const plain = trimPath(options.path ?? '');
+  const scope = scopeOf(bucket, plain);
+  const start = options.startFileName && options.startFileName > scope.listPrefix ? { startFileName: options.startFileName } : {};
+  const versions = bucket.client.listFileVersions(bucket.bucketId, { prefix: scope.listPrefix, pageSize: options.pageSize ?? 10_000, ...start });
+  let decrypted = 0;
+  let failed = 0;
+  let failure: ConfigError | undefined;
+  async function* inScope() {
+    for await (const history of groupVersions(versions)) {
+      if (failure) throw failure;
+      if (history.fileName.endsWith('/')) continue;
+      if (history.fileName === scope.fileName || history.fileName.startsWith(scope.dirPrefix)) yield history;
+    }
+  }
+  const histories = decryptHistories(inScope(), {
+    names: bucket.names,
+    prefix: bucket.prefix,
+    onUndecryptable: (history, error) => {
+      failed += 1;
+      // Not one name decrypts: the password is wrong, not the bucket damaged.
+      if (decrypted === 0 && failed >= WRONG_PASSWORD_AFTER) failure ??= wrongPassword(failed, true);
+      else options.onUndecryptable?.(history.fileName, error);
+    },
+  });
+  for await (const history of histories) {
+    if (failure) throw failure;
+    decrypted += 1;
+    const { path } = history;
+    const relative = history.fileName === scope.fileName ? path.slice(path.lastIndexOf('/') + 1) : plain ? path.slice(plain.length + 1) : path;
+    yield { path, relative, fileName: history.fileName, versions: history.versions };
+  }
+  if (failure) throw failure;
+  if (decrypted === 0 && failed > 0) throw wrongPassword(failed, false);
+}

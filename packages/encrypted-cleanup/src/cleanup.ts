@@ -1,0 +1,73 @@
+import type { Writable } from 'node:stream';
+import { crashSafeOrder, DeletionExecutor, formatSize, type B2Api, type B2FileVersion, type Logger } from '@rclone-b2/core';
+import type { CryptFileHistory } from './crypt-files.js';
+import { versionsToDelete } from './plan.js';
+
+export interface CleanupOptions {
+  client: B2Api;
+  purge: boolean;
+  dryRun: boolean;
+  transfers: number;
+  logger: Logger;
+  stdout: Writable;
+}
+
+export interface CleanupStats {
+  /** Files the paths matched. */
+  files: number;
+  versions: number;
+  deleted: number;
+  failed: number;
+  /** Stored (encrypted) bytes freed. */
+  bytes: number;
+}
+
+export const emptyStats = (): CleanupStats => ({ files: 0, versions: 0, deleted: 0, failed: 0, bytes: 0 });
+
+const describeVersion = (path: string, v: B2FileVersion): string =>
+  `${path} (${v.action} of ${new Date(v.uploadTimestamp).toISOString()}, ${formatSize(v.contentLength)}B)`;
+
+/**
+ * Deletes the chosen versions of each file through core's crash-safe executor (within a
+ * file: uploads oldest first, then the hide markers; a hide marker stays if an upload
+ * below it could not be deleted), several files at once.
+ */
+export async function cleanup(histories: AsyncIterable<CryptFileHistory>, options: CleanupOptions, stats: CleanupStats): Promise<void> {
+  const { logger } = options;
+  // Plain paths of files in flight, for messages (executor callbacks see B2 names only).
+  const inFlight = new Map<string, { path: string; remaining: number }>();
+  const settle = (v: B2FileVersion): string => {
+    const entry = inFlight.get(v.fileName);
+    if (!entry) return v.fileName;
+    entry.remaining -= 1;
+    if (entry.remaining === 0) inFlight.delete(v.fileName);
+    return entry.path;
+  };
+  const executor = new DeletionExecutor({
+    client: options.client,
+    concurrency: options.transfers,
+    onDeleted: (v) => logger.info(`deleted ${describeVersion(settle(v), v)}`),
+    onFailed: (v, error) => logger.error(`${settle(v)}: could not delete ${v.action} of ${new Date(v.uploadTimestamp).toISOString()}: ${error.message}`),
+  });
+  for await (const history of histories) {
+    stats.files += 1;
+    stats.versions += history.versions.length;
+    const doomed = versionsToDelete(history.versions, options.purge);
+    if (doomed.length === 0) {
+      logger.debug(`${history.path}: nothing to delete (only the current version)`);
+      continue;
+    }
+    if (options.dryRun) {
+      for (const v of crashSafeOrder(doomed)) options.stdout.write(`would delete ${describeVersion(history.path, v)}\n`);
+      stats.deleted += doomed.length;
+      stats.bytes += doomed.reduce((sum, v) => sum + v.contentLength, 0);
+      continue;
+    }
+    inFlight.set(history.fileName, { path: history.path, remaining: doomed.length });
+    await executor.submit(doomed);
+  }
+  const totals = await executor.drain();
+  stats.deleted += totals.deleted;
+  stats.bytes += totals.bytes;
+  stats.failed += totals.failures.length;
+}

@@ -1,0 +1,51 @@
+import { inventoryEntries, type PlainHistory } from './inventory.js';
+import type { InventorySink } from './ls-sink.js';
+import type { Progress } from './progress.js';
+
+export interface Inventories {
+  all?: InventorySink;
+  undeleted?: InventorySink;
+  deleted?: InventorySink;
+}
+
+export interface DuStats {
+  files: number;
+  liveFiles: number;
+  deletedFiles: number;
+  versions: number;
+  currentBytes: number;
+  oldBytes: number;
+}
+
+/**
+ * Feeds every version of every file to the inventories: `all` gets everything,
+ * `undeleted` the current versions of live files, `deleted` old versions and every
+ * upload of deleted files. Holds one file's history at a time.
+ */
+export async function runDu(
+  histories: AsyncIterable<PlainHistory>,
+  plainSize: (stored: number) => number,
+  inventories: Inventories,
+  progress?: Progress,
+): Promise<DuStats> {
+  const stats: DuStats = { files: 0, liveFiles: 0, deletedFiles: 0, versions: 0, currentBytes: 0, oldBytes: 0 };
+  const sinks = [inventories.all, inventories.undeleted, inventories.deleted];
+  let path = '';
+  for await (const history of histories) {
+    path = history.path;
+    stats.files += 1;
+    stats.versions += history.versions.length;
+    if (history.versions[0]?.action === 'upload') stats.liveFiles += 1;
+    else stats.deletedFiles += 1;
+    for (const entry of inventoryEntries(history, plainSize)) {
+      if (entry.current) stats.currentBytes += entry.size;
+      else stats.oldBytes += entry.size;
+      await inventories.all?.add(entry.path, entry.size);
+      await (entry.current ? inventories.undeleted : inventories.deleted)?.add(entry.path, entry.size);
+    }
+    progress?.update({ versions: stats.versions, files: stats.files, path });
+  }
+  for (const sink of sinks) await sink?.finish();
+  progress?.done({ versions: stats.versions, files: stats.files, path });
+  return stats;
+}

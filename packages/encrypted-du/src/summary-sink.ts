@@ -1,0 +1,27 @@
+import type { Writable } from 'node:stream';
+import { DuTree, writeDuReport } from '@rclone-b2/core';
+import type { InventorySink } from './ls-sink.js';
+
+export interface SummaryOptions {
+  format: 'text' | 'ncdu';
+  human: boolean;
+  depth?: number | undefined;
+  top?: number | undefined;
+}
+
+/** Aggregates an inventory in core's du tree and writes the report at the end (as tar-ls-du does). */
+export function summarySink(output: Writable, options: SummaryOptions): InventorySink {
+  const tree = new DuTree();
+  return {
+    add: (path, size) => tree.add(path, size),
+    finish: () =>
+      writeDuReport(tree, output, {
+        format: options.format,
+        human: options.human,
+        depth: options.depth,
+        top: options.top,
+        progname: 'encrypted-du',
+        progver: '0.1.0',
+      }),
+  };
+}

@@ -1,0 +1,102 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { listCryptFiles } from '../src/crypt-files.js';
+import { runDu } from '../src/du.js';
+import { inventoryEntries } from '../src/inventory.js';
+import { lsSink } from '../src/ls-sink.js';
+import { FakeB2, hexNames } from './fakes.js';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2024, 4, 1, 12, 0, 0, 123);
+
+function capture(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (c: Buffer) => (text += c.toString()));
+  return { stream, text: () => text };
+}
+
+function sampleBucket(): FakeB2 {
+  const b2 = new FakeB2();
+  const put = (path: string, size: number, at: number) => b2.upload(`pre/${hexNames.encryptPath(path)}`, 'x'.repeat(size), {}, at);
+  put('docs/a.txt', 10, T0);
+  put('docs/a.txt', 20, T0 + DAY);
+  put('docs/a.txt', 30, T0 + 2 * DAY);
+  put('-dash file ü.txt', 5, T0);
+  put('gone/b.bin', 7, T0);
+  b2.hide(`pre/${hexNames.encryptPath('gone/b.bin')}`, T0 + DAY);
+  b2.upload('pre/zz-not-encrypted!', 'abc', {}, T0);
+  return b2;
+}
+
+describe('inventoryEntries', () => {
+  it('names old versions with the UTC upload time, keeps the current name', () => {
+    const b2 = sampleBucket();
+    const versions = b2.sorted().filter((v) => v.fileName === `pre/${hexNames.encryptPath('docs/a.txt')}`);
+    const entries = [...inventoryEntries({ path: 'docs/a.txt', fileName: 'x', versions }, (n) => n)];
+    expect(entries).toEqual([
+      { path: 'docs/a.txt', size: 30, current: true },
+      { path: 'docs/a.txt-v2024-05-02-120000-123', size: 20, current: false },
+      { path: 'docs/a.txt-v2024-05-01-120000-123', size: 10, current: false },
+    ]);
+  });
+  it('gives every upload of a deleted file a suffix and skips the hide marker', () => {
+    const b2 = sampleBucket();
+    const versions = b2.sorted().filter((v) => v.fileName === `pre/${hexNames.encryptPath('gone/b.bin')}`);
+    expect([...inventoryEntries({ path: 'gone/b.bin', fileName: 'x', versions }, (n) => n * 2)]).toEqual([
+      { path: 'gone/b.bin-v2024-05-01-120000-123', size: 14, current: false },
+    ]);
+  });
+});
+
+describe('runDu', () => {
+  it('feeds consistent inventories: all = undeleted + deleted', async () => {
+    const b2 = sampleBucket();
+    const bad: string[] = [];
+    const histories = listCryptFiles(
+      { client: b2, bucketId: 'b1', prefix: 'pre', names: hexNames },
+      { onUndecryptable: (name) => bad.push(name) },
+    );
+    const [all, undeleted, deleted] = [capture(), capture(), capture()];
+    const stats = await runDu(histories, (n) => n, {
+      all: lsSink(all.stream),
+      undeleted: lsSink(undeleted.stream),
+      deleted: lsSink(deleted.stream),
+    });
+    expect(bad).toEqual(['pre/zz-not-encrypted!']);
+    const lines = (t: string) => t.split('\n').filter(Boolean).sort();
+    expect(lines(all.text())).toEqual([...lines(undeleted.text()), ...lines(deleted.text())].sort());
+    expect(lines(undeleted.text())).toEqual(['        5 -dash file ü.txt', '       30 docs/a.txt']);
+    expect(lines(deleted.text())).toEqual([
+      '       10 docs/a.txt-v2024-05-01-120000-123',
+      '        7 gone/b.bin-v2024-05-01-120000-123',
+      '       20 docs/a.txt-v2024-05-02-120000-123',
+    ].sort());
+    expect(stats).toMatchObject({ files: 3, liveFiles: 2, deletedFiles: 1, versions: 6, currentBytes: 35, oldBytes: 37 });
+  });
+
+  it.each([
+    ['docs', ['docs/a.txt']],
+    ['docs/a.txt', ['docs/a.txt']],
+    ['gone/', ['gone/b.bin']],
+    ['nothing', []],
+  ])('lists only what is under %s', async (path, expected) => {
+    const b2 = sampleBucket();
+    const seen: string[] = [];
+    for await (const h of listCryptFiles({ client: b2, bucketId: 'b1', prefix: 'pre', names: hexNames }, { path })) seen.push(h.path);
+    expect(seen).toEqual(expected);
+  });
+});
+
+describe('listCryptFiles with the wrong password', () => {
+  it.each([3, 25])('fails with a configuration error when none of %d names decrypt', async (count) => {
+    const b2 = new FakeB2();
+    for (let i = 0; i < count; i += 1) b2.upload(`pre/not-hex-${i}`, 'x');
+    const seen: string[] = [];
+    const run = async () => {
+      for await (const h of listCryptFiles({ client: b2, bucketId: 'b1', prefix: 'pre', names: hexNames })) seen.push(h.path);
+    };
+    await expect(run()).rejects.toThrow(/wrong crypt password/);
+    expect(seen).toEqual([]);
+  });
+});

@@ -1,0 +1,77 @@
+import { createWriteStream } from 'node:fs';
+import { lstat, mkdir, readlink, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { B2Api, B2FileVersion, ContentCipher } from '@rclone-b2/core';
+import { expectedSha1, Sha1Tap } from './sha1-tap.js';
+
+export type FileOutcome = 'restored' | 'skipped';
+
+/** The plaintext file's modification time as rclone stored it, else the upload time. */
+export function mtimeOf(version: B2FileVersion): number {
+  const stored = Number(version.fileInfo.src_last_modified_millis);
+  return Number.isFinite(stored) && stored > 0 ? stored : version.uploadTimestamp;
+}
+
+const tempNameOf = (path: string): string => join(dirname(path), `.${basename(path)}.encrypted-restore-partial`);
+
+/** A finished earlier restore left exactly this size and mtime behind. */
+async function alreadyRestored(path: string, size: number, mtimeMs: number): Promise<boolean> {
+  const existing = await stat(path).catch(() => undefined);
+  return Boolean(existing?.isFile() && existing.size === size && Math.abs(existing.mtimeMs - mtimeMs) < 1);
+}
+
+export interface RestoreFileInput {
+  client: B2Api;
+  content: ContentCipher;
+  version: B2FileVersion;
+  /** Absolute destination. */
+  path: string;
+  plainSize: (stored: number) => number;
+  label: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Downloads one version by id, checks B2's SHA-1 of the stored bytes and (by decrypting)
+ * the crypt MAC of every block, and only then moves the file into place with its
+ * original mtime. Nothing unverified ever carries the final name, so a re-run can trust
+ * any file whose size and mtime already match and skip it.
+ */
+export async function restoreFile(input: RestoreFileInput): Promise<FileOutcome> {
+  const { version, path } = input;
+  const size = input.plainSize(version.contentLength);
+  const mtimeMs = mtimeOf(version);
+  if (await alreadyRestored(path, size, mtimeMs)) return 'skipped';
+  await mkdir(dirname(path), { recursive: true });
+  const temp = tempNameOf(path);
+  try {
+    const download = await input.client.downloadFileById(version.fileId, input.signal ? { signal: input.signal } : {});
+    const tap = new Sha1Tap();
+    await pipeline(download.stream, tap, input.content.decryptStream(input.label), createWriteStream(temp), input.signal ? { signal: input.signal } : {});
+    const expected = expectedSha1(version.contentSha1, version.fileInfo);
+    if (tap.bytes !== version.contentLength) throw new Error(`got ${tap.bytes} bytes, expected ${version.contentLength}`);
+    if (expected && tap.digest() !== expected) throw new Error('SHA-1 of the downloaded bytes does not match B2\'s');
+    const written = await stat(temp);
+    if (written.size !== size) throw new Error(`decrypted ${written.size} bytes, expected ${size}`);
+    const seconds = mtimeMs / 1000;
+    await utimes(temp, seconds, seconds);
+    await rename(temp, path);
+    return 'restored';
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Marks a deletion (in --all mode) as a symlink to /dev/null. */
+export async function markDeletion(path: string): Promise<FileOutcome> {
+  const existing = await lstat(path).catch(() => undefined);
+  if (existing?.isSymbolicLink() && (await readlink(path)) === '/dev/null') return 'skipped';
+  await mkdir(dirname(path), { recursive: true });
+  const temp = tempNameOf(path);
+  await rm(temp, { force: true });
+  await symlink('/dev/null', temp);
+  await rename(temp, path);
+  return 'restored';
+}

@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { formatSize, type B2Api, type ContentCipher, type Logger } from '@rclone-b2/core';
+import type { CryptFileHistory } from './crypt-files.js';
+import { TaskPool } from './pool.js';
+import type { RestoreCounts, RestoreProgress } from './progress.js';
+import { markDeletion, restoreFile } from './restore-file.js';
+import { isSafeRelative, selectVersions, type RestoreMode } from './select.js';
+
+export interface RestoreOptions {
+  client: B2Api;
+  content: ContentCipher;
+  plainSize: (stored: number) => number;
+  mode: RestoreMode;
+  /** Absolute target directory. */
+  target: string;
+  transfers: number;
+  dryRun: boolean;
+  /** Where --dry-run prints its plan. */
+  stdout: Writable;
+  logger: Logger;
+  progress?: RestoreProgress;
+  signal?: AbortSignal;
+}
+
+export interface RestoreStats extends RestoreCounts {
+  files: number;
+  deletions: number;
+}
+
+/**
+ * Restores the chosen versions of every file in the stream, downloading up to
+ * `transfers` at once. A failed file is reported and counted; the others go on.
+ */
+export async function restore(histories: AsyncIterable<CryptFileHistory>, options: RestoreOptions): Promise<RestoreStats> {
+  const stats: RestoreStats = { restored: 0, skipped: 0, failed: 0, bytes: 0, files: 0, deletions: 0 };
+  const pool = new TaskPool(options.transfers);
+  const { logger } = options;
+  for await (const history of histories) {
+    for (const item of selectVersions(history.relative, history.versions, options.mode)) {
+      if (!isSafeRelative(item.target)) {
+        logger.error(`${history.path}: refusing unsafe name "${item.target}"`);
+        stats.failed += 1;
+        continue;
+      }
+      const path = join(options.target, item.target);
+      if (item.kind === 'deletion') stats.deletions += 1;
+      else stats.files += 1;
+      if (options.dryRun) {
+        const what = item.kind === 'file' ? `${formatSize(options.plainSize(item.version.contentLength))}B` : 'deletion → /dev/null';
+        options.stdout.write(`would restore ${history.path} (${what}) to ${path}\n`);
+        continue;
+      }
+      await pool.add(async () => {
+        try {
+          const outcome =
+            item.kind === 'deletion'
+              ? await markDeletion(path)
+              : await restoreFile({
+                  client: options.client,
+                  content: options.content,
+                  version: item.version,
+                  path,
+                  plainSize: options.plainSize,
+                  label: history.path,
+                  ...(options.signal ? { signal: options.signal } : {}),
+                });
+          stats[outcome] += 1;
+          if (outcome === 'restored' && item.kind === 'file') stats.bytes += options.plainSize(item.version.contentLength);
+          logger.info(`${outcome === 'restored' ? 'restored' : 'already complete'}: ${item.target}`);
+        } catch (error) {
+          stats.failed += 1;
+          logger.error(`${history.path}: ${(error as Error).message}`);
+        }
+        options.progress?.update(stats);
+      });
+    }
+  }
+  await pool.drain();
+  if (!options.dryRun) options.progress?.done(stats);
+  return stats;
+}

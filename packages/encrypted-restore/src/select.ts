@@ -1,0 +1,37 @@
+import type { B2FileVersion } from '@rclone-b2/core';
+
+/** What to put where, relative to TARGET. */
+export type RestoreItem =
+  | { kind: 'file'; target: string; version: B2FileVersion }
+  | { kind: 'deletion'; target: string; version: B2FileVersion };
+
+export type RestoreMode = { kind: 'as-of'; at: number } | { kind: 'all' };
+
+/** `NAME-v2024-05-01T12:00:00.000Z`: ISO-8601 in UTC, so names sort by time. */
+export const allName = (relative: string, uploadTimestamp: number): string =>
+  `${relative}-v${new Date(uploadTimestamp).toISOString()}`;
+
+/**
+ * Chooses what to restore of one file (versions newest first). `as-of`: the version
+ * current at that moment, as `rclone --b2-version-at` picks it (the newest with an upload
+ * time at or before the moment; nothing if that is a hide marker or there is none).
+ * `all`: every upload under a time-stamped name, and every hide marker as a deletion mark.
+ */
+export function selectVersions(relative: string, versions: readonly B2FileVersion[], mode: RestoreMode): RestoreItem[] {
+  if (mode.kind === 'as-of') {
+    const current = versions.find((v) => v.uploadTimestamp <= mode.at && (v.action === 'upload' || v.action === 'hide'));
+    return current?.action === 'upload' ? [{ kind: 'file', target: relative, version: current }] : [];
+  }
+  const items: RestoreItem[] = [];
+  for (const version of versions) {
+    const target = allName(relative, version.uploadTimestamp);
+    if (version.action === 'upload') items.push({ kind: 'file', target, version });
+    else if (version.action === 'hide') items.push({ kind: 'deletion', target, version });
+  }
+  return items;
+}
+
+/** Refuses names that would escape TARGET (a hostile or corrupt bucket could hold `..`). */
+export function isSafeRelative(relative: string): boolean {
+  return relative.length > 0 && relative.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}
