@@ -64,6 +64,28 @@ describe('files we encrypt', () => {
   });
 });
 
+describe('with worker threads', () => {
+  it('decrypts rclone files and rclone reads ours back', async () => {
+    const parallel = await openCryptRemote({ configPath: fx.configPath, env: {}, contentWorkers: 2 });
+    try {
+      for (const size of [65537, 5_000_000]) {
+        const encrypted = await readFile(join(fx.store, remote.names.encryptPath(`written/f${size}.bin`)));
+        expect((await decrypt(parallel, encrypted, 'p', 100_000)).equals(originals.get(size)!)).toBe(true);
+        const name = `parallel/h${size}.bin`;
+        const file = join(fx.store, remote.names.encryptPath(name));
+        await mkdir(join(file, '..'), { recursive: true });
+        await writeFile(file, await encrypt(parallel, originals.get(size)!, 1 << 20));
+        expect((await fx.rclone(['cat', `c:${name}`])).stdoutBuffer.equals(originals.get(size)!)).toBe(true);
+      }
+      const damaged = Buffer.from(await readFile(join(fx.store, remote.names.encryptPath('written/f131072.bin'))));
+      damaged[32 + 65552 + 7]! ^= 4;
+      await expect(decrypt(parallel, damaged, 'bad.bin')).rejects.toThrow(/bad\.bin: failed to authenticate.*block 1/);
+    } finally {
+      await parallel.content.close();
+    }
+  });
+});
+
 describe('damaged files are errors naming the file', () => {
   const load = (size: number): Promise<Buffer> =>
     readFile(join(fx.store, remote.names.encryptPath(`written/f${size}.bin`)));

@@ -65,8 +65,8 @@ describe.each(MODES)('names %j', (options) => {
 });
 
 describe('contents', () => {
-  it('decrypt(encrypt(x)) = x for any size and chunking', async () => {
-    const content = createContentCipher(keys.dataKey);
+  it.each([0, 2])('decrypt(encrypt(x)) = x for any size and chunking (workers=%i)', async (workers) => {
+    const content = createContentCipher(keys.dataKey, { workers });
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: 200_000 }),
@@ -87,6 +87,7 @@ describe('contents', () => {
       ),
       { numRuns: 40 },
     );
+    await content.close();
   });
   it('plainSize(encryptedSize(n)) = n', () => {
     fc.assert(fc.property(fc.nat({ max: 2 ** 40 }), (n) => plainSize(encryptedSize(n)) === n));

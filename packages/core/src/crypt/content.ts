@@ -3,6 +3,7 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
+import { BlockPool } from './block-pool.js';
 import { CryptDataError } from './errors.js';
 import type { ContentCipher } from './types.js';
 
@@ -17,6 +18,33 @@ export interface ContentCipherOptions {
   randomBytes?: (size: number) => Uint8Array;
   /** `no_data_encryption = true`: contents are stored in clear, the streams pass data through. */
   noDataEncryption?: boolean;
+  /**
+   * Worker threads that seal/open blocks in parallel (0 = in this thread, the default).
+   * Output order and constant memory are kept (at most 4 blocks per worker in flight).
+   */
+  workers?: number;
+}
+
+/** A ContentCipher that may own worker threads. */
+export interface RcloneContentCipher extends ContentCipher {
+  /** Stops the worker threads, if any (they never keep the process alive when idle). */
+  close(): Promise<void>;
+}
+
+/** Keeps block results in order and limits how many are in flight. */
+class InFlight {
+  private readonly pending: Promise<Buffer>[] = [];
+  constructor(
+    private readonly limit: number,
+    private readonly emit: (b: Buffer) => void,
+  ) {}
+  add(p: Promise<Buffer>): void {
+    p.catch(() => undefined); // handled when awaited in order
+    this.pending.push(p);
+  }
+  async drain(all: boolean): Promise<void> {
+    while (this.pending.length > (all ? 0 : this.limit)) this.emit(await this.pending.shift()!);
+  }
 }
 
 /** Encrypted size of a plaintext of `plain` bytes. */
@@ -98,22 +126,39 @@ class DecryptTransform extends Transform {
   private readonly blocks = new Chunker(BLOCK_SIZE);
   private blockIndex = 0;
 
+  private readonly inFlight: InFlight | undefined;
+
   constructor(
     private readonly key: Uint8Array,
     private readonly label: string | undefined,
+    private readonly pool?: BlockPool,
+    limit = 8,
   ) {
     super();
+    if (pool) this.inFlight = new InFlight(limit, (b) => this.push(b));
+  }
+
+  private authError(index: number): CryptDataError {
+    return new CryptDataError(`failed to authenticate decrypted block ${index} - bad password or corrupted file?`, this.label);
   }
 
   private open(block: Buffer): void {
+    if (this.pool) {
+      const index = this.blockIndex++;
+      this.inFlight!.add(
+        this.pool.run(true, this.nonce, block).then((plain) => {
+          if (!plain) throw this.authError(index);
+          return plain;
+        }),
+      );
+      incrementNonce(this.nonce);
+      return;
+    }
     let plain: Uint8Array;
     try {
       plain = xsalsa20poly1305(this.key, this.nonce).decrypt(block);
     } catch {
-      throw new CryptDataError(
-        `failed to authenticate decrypted block ${this.blockIndex} - bad password or corrupted file?`,
-        this.label,
-      );
+      throw this.authError(this.blockIndex);
     }
     incrementNonce(this.nonce);
     this.blockIndex++;
@@ -134,6 +179,7 @@ class DecryptTransform extends Transform {
         this.header = undefined;
       }
       this.blocks.push(chunk, (block) => this.open(block));
+      if (this.inFlight) return void this.inFlight.drain(false).then(() => done(), done);
       done();
     } catch (error) {
       done(error as Error);
@@ -150,6 +196,7 @@ class DecryptTransform extends Transform {
         throw new CryptDataError(`file has truncated block header (block ${this.blockIndex})`, this.label);
       }
       if (rest.length > 0) this.open(rest);
+      if (this.inFlight) return void this.inFlight.drain(true).then(() => done(), done);
       done();
     } catch (error) {
       done(error as Error);
@@ -162,11 +209,16 @@ class EncryptTransform extends Transform {
   private readonly nonce: Uint8Array;
   private readonly chunks = new Chunker(BLOCK_DATA_SIZE);
 
+  private readonly inFlight: InFlight | undefined;
+
   constructor(
     private readonly key: Uint8Array,
     random: (size: number) => Uint8Array,
+    private readonly pool?: BlockPool,
+    limit = 8,
   ) {
     super();
+    if (pool) this.inFlight = new InFlight(limit, (b) => this.push(b));
     const nonce = random(24);
     if (nonce.length !== 24) throw new RangeError('random source must return the requested 24 bytes');
     this.nonce = Uint8Array.from(nonce);
@@ -179,6 +231,11 @@ class EncryptTransform extends Transform {
   }
 
   private seal(piece: Buffer): void {
+    if (this.pool) {
+      this.inFlight!.add(this.pool.run(false, this.nonce, piece).then((b) => b!));
+      incrementNonce(this.nonce);
+      return;
+    }
     const sealed = xsalsa20poly1305(this.key, this.nonce).encrypt(piece);
     incrementNonce(this.nonce);
     this.push(Buffer.from(sealed.buffer, sealed.byteOffset, sealed.length));
@@ -187,6 +244,7 @@ class EncryptTransform extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.start();
     this.chunks.push(chunk, (piece) => this.seal(piece));
+    if (this.inFlight) return void this.inFlight.drain(false).then(() => done(), done);
     done();
   }
 
@@ -194,20 +252,29 @@ class EncryptTransform extends Transform {
     this.start();
     const rest = this.chunks.rest();
     if (rest.length > 0) this.seal(rest);
+    if (this.inFlight) return void this.inFlight.drain(true).then(() => done(), done);
     done();
   }
 }
 
 /** Streams of rclone's crypt file format for a remote's data key. */
-export function createContentCipher(dataKey: Uint8Array, options: ContentCipherOptions = {}): ContentCipher {
+export function createContentCipher(dataKey: Uint8Array, options: ContentCipherOptions = {}): RcloneContentCipher {
   if (dataKey.length !== 32) throw new RangeError('data key must be 32 bytes');
   const key = Uint8Array.from(dataKey);
   const random = options.randomBytes ?? ((n: number) => nodeRandomBytes(n));
   if (options.noDataEncryption) {
-    return { decryptStream: () => new PassThrough(), encryptStream: () => new PassThrough() };
+    return { decryptStream: () => new PassThrough(), encryptStream: () => new PassThrough(), close: async () => {} };
   }
+  const workers = Math.max(0, Math.floor(options.workers ?? 0));
+  let pool: BlockPool | undefined;
+  const getPool = (): BlockPool | undefined => (workers > 0 ? (pool ??= new BlockPool(key, workers)) : undefined);
+  const limit = 4 * Math.max(1, workers);
   return {
-    decryptStream: (label?: string) => new DecryptTransform(key, label),
-    encryptStream: () => new EncryptTransform(key, random),
+    decryptStream: (label?: string) => new DecryptTransform(key, label, getPool(), limit),
+    encryptStream: () => new EncryptTransform(key, random, getPool(), limit),
+    close: async () => {
+      await pool?.close();
+      pool = undefined;
+    },
   };
 }

@@ -4,7 +4,7 @@ import { ConfigError } from '../cli/errors.js';
 import { loadRcloneConfig, parseRcloneBool, RcloneConfig, type LoadConfigOptions } from '../rclone/config.js';
 import { reveal } from '../rclone/obscure.js';
 import { resolveStorage } from '../rclone/remotes.js';
-import { createContentCipher, type ContentCipherOptions } from './content.js';
+import { createContentCipher, type ContentCipherOptions, type RcloneContentCipher } from './content.js';
 import type { FilenameEncoding } from './encodings.js';
 import { deriveKeys, type CryptKeys } from './keys.js';
 import { createNameCipher, type FilenameEncryption, type RcloneNameCipher } from './names.js';
@@ -17,11 +17,14 @@ export interface OpenCryptRemoteOptions extends LoadConfigOptions {
   config?: RcloneConfig;
   /** Random source for the encrypting stream's nonces (tests). */
   randomBytes?: ContentCipherOptions['randomBytes'];
+  /** Worker threads for content encryption/decryption (default 0: in this thread). */
+  contentWorkers?: number;
 }
 
 /** A crypt remote with everything the tools need. */
 export interface OpenedCryptRemote extends CryptRemote {
   names: RcloneNameCipher;
+  content: RcloneContentCipher;
   keys: CryptKeys;
   /** The config file it came from (undefined when defined only by environment variables). */
   configPath: string | undefined;
@@ -107,6 +110,7 @@ export async function openCryptRemote(options: OpenCryptRemoteOptions = {}): Pro
     names: createNameCipher(keys, { filenameEncryption, directoryNameEncryption, filenameEncoding }),
     content: createContentCipher(keys.dataKey, {
       noDataEncryption,
+      workers: options.contentWorkers ?? 0,
       ...(options.randomBytes ? { randomBytes: options.randomBytes } : {}),
     }),
     ...(b2 ? { b2 } : {}),
