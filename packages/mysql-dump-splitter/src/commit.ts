@@ -73,7 +73,8 @@ export function commit(dir: string, collector: PieceCollector, old: SplitState, 
   const kept = chooseKept(pieces, old.pieces);
   const listing = dryRun ? safeList(dir) : readdirSync(dir);
   const existingKeys = [...new Set([...listing.map((n) => parsePieceFileName(n)?.key), ...old.pieces.map((p) => p.key)])]
-    .filter((k): k is string => k !== undefined)
+    // keys ending in '0' are not ours (ours never do) and would leave no room below them
+    .filter((k): k is string => k !== undefined && !k.endsWith('0'))
     .sort();
   const keys = assignKeys(kept, existingKeys);
   const result: CommitResult = { pieces: [], written: [], unchanged: [], removed: [] };

@@ -94,8 +94,8 @@ export function detectStatement(buf: Buffer, start: number, end: number): { what
 export function isRowLine(buf: Buffer, start: number): boolean {
   const first = buf[start];
   if (first === 0x28) return true;
-  if (first === 0x49) return buf[start + 1] === 0x4e && buf[start + 2] === 0x53 && buf[start + 3] === 0x45 && buf[start + 4] === 0x52 && buf[start + 5] === 0x54;
-  if (first === 0x52) return buf[start + 1] === 0x45 && buf[start + 2] === 0x50 && buf[start + 3] === 0x4c && buf[start + 4] === 0x41;
+  if (first === 0x49) return buf[start + 1] === 0x4e && buf[start + 2] === 0x53 && buf[start + 3] === 0x45 && buf[start + 4] === 0x52 && buf[start + 5] === 0x54 && buf[start + 6] === 0x20;
+  if (first === 0x52) return buf[start + 1] === 0x45 && buf[start + 2] === 0x50 && buf[start + 3] === 0x4c && buf[start + 4] === 0x41 && buf[start + 7] === 0x20;
   return false;
 }
 
