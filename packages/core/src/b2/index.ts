@@ -1,1 +1,10 @@
 export * from './types.js';
+export * from './errors.js';
+export * from './transactions.js';
+export * from './retry.js';
+export * from './semaphore.js';
+export { parseAuthorization, type B2Authorization } from './auth.js';
+export { toFileVersion, expectedSha1, encodeFileName } from './files.js';
+export { verifyingStream } from './download.js';
+export * from './client.js';
+export * from './open-crypt-bucket.js';

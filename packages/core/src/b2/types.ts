@@ -36,10 +36,20 @@ export interface ListVersionsOptions {
   signal?: AbortSignal;
 }
 
+/** A bucket lifecycle rule as B2 returns it (reference sheet D14). */
+export interface B2LifecycleRule {
+  fileNamePrefix: string;
+  daysFromUploadingToHiding?: number | null;
+  daysFromHidingToDeleting?: number | null;
+  daysFromStartingToCancelingUnfinishedLargeFiles?: number | null;
+}
+
 export interface B2Bucket {
   bucketId: string;
   bucketName: string;
   bucketType: string;
+  /** Present when the client read the bucket from b2_list_buckets. */
+  lifecycleRules?: B2LifecycleRule[];
 }
 
 export interface B2Download {

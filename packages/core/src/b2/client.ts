@@ -1,0 +1,401 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { basicAuth, parseAuthorization, type B2Authorization } from './auth.js';
+import { verifyingStream } from './download.js';
+import { B2Error, redactSecrets } from './errors.js';
+import { decodeHeaderName, encodeFileName, expectedSha1, infoFromHeaders, toFileVersion } from './files.js';
+import { backoffMs, isRetryableStatus, resolveRetry, retryAfterMs, systemClock, type B2Clock, type ResolvedRetry, type RetryOptions } from './retry.js';
+import { Semaphore } from './semaphore.js';
+import { billedTransactions, emptyTransactionCounts, transactionClass } from './transactions.js';
+import type { B2Api, B2Bucket, B2LifecycleRule, B2Download, B2FileVersion, ListVersionsOptions, TransactionCounts } from './types.js';
+
+export const DEFAULT_B2_ENDPOINT = 'https://api.backblazeb2.com';
+
+export interface B2ClientOptions {
+  applicationKeyId: string;
+  applicationKey: string;
+  /** API endpoint (rclone's `endpoint =`), default https://api.backblazeb2.com. */
+  endpoint?: string;
+  /** Calls in flight at once (default 8). */
+  concurrency?: number;
+  retry?: RetryOptions;
+  fetch?: typeof fetch;
+  /** Aborts every call of this client. */
+  signal?: AbortSignal;
+  clock?: B2Clock;
+  /** API version for calls (default `v3`; the emulator and B2 serve v1..v4). */
+  apiVersion?: 'v1' | 'v2' | 'v3' | 'v4';
+  userAgent?: string;
+}
+
+type Json = Record<string, unknown>;
+
+interface RequestSpec {
+  call: string;
+  /** Builds the request with the current authorization (re-evaluated after re-authorizing). */
+  build: (auth: B2Authorization) => { url: string; init: RequestInit };
+  signal?: AbortSignal;
+  /** Keep the response body unread (downloads); the slot is released once headers arrive. */
+  stream?: boolean;
+}
+
+export interface UploadOptions {
+  contentType?: string;
+  fileInfo?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** Backblaze B2 native-API client (fetch, no SDK) implementing B2Api. */
+export class B2Client implements B2Api {
+  readonly transactions: TransactionCounts = emptyTransactionCounts();
+  /** Successful calls by API call name. */
+  readonly calls: Record<string, number> = {};
+  private auth: B2Authorization;
+  private reauthorizing: Promise<B2Authorization> | undefined;
+  private readonly semaphore: Semaphore;
+  private readonly retry: ResolvedRetry;
+  private readonly clock: B2Clock;
+  private readonly fetchImpl: typeof fetch;
+  private readonly version: string;
+  private readonly uploadUrls = new Map<string, Array<{ uploadUrl: string; authorizationToken: string }>>();
+
+  private constructor(
+    private readonly options: B2ClientOptions,
+    auth: B2Authorization,
+  ) {
+    this.auth = auth;
+    this.semaphore = new Semaphore(options.concurrency ?? 8);
+    this.retry = resolveRetry(options.retry);
+    this.clock = options.clock ?? systemClock;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.version = options.apiVersion ?? 'v3';
+  }
+
+  /** Authorizes with an application key and returns a ready client. */
+  static async authorize(options: B2ClientOptions): Promise<B2Client> {
+    const client = new B2Client(options, undefined as unknown as B2Authorization);
+    client.auth = await client.authorizeAccount(options.signal);
+    return client;
+  }
+
+  /** What the key may do (no token). */
+  get authorization(): Omit<B2Authorization, 'authorizationToken'> {
+    const { authorizationToken: _token, ...rest } = this.auth;
+    void _token;
+    return rest;
+  }
+
+  get accountId(): string {
+    return this.auth.accountId;
+  }
+
+  private secrets(): string[] {
+    return [this.auth?.authorizationToken, this.options.applicationKey].filter((x): x is string => Boolean(x));
+  }
+
+  private count(call: string, entries?: number): void {
+    this.transactions[transactionClass(call)] += billedTransactions(call, entries);
+    this.calls[call] = (this.calls[call] ?? 0) + 1;
+  }
+
+  private signalFor(signal?: AbortSignal): AbortSignal | undefined {
+    const signals = [this.options.signal, signal].filter((s): s is AbortSignal => s !== undefined);
+    if (signals.length <= 1) return signals[0];
+    return AbortSignal.any(signals);
+  }
+
+  private async authorizeAccount(signal?: AbortSignal): Promise<B2Authorization> {
+    const endpoint = (this.options.endpoint ?? DEFAULT_B2_ENDPOINT).replace(/\/+$/, '');
+    const response = await this.request({
+      call: 'b2_authorize_account',
+      signal,
+      build: () => ({
+        url: `${endpoint}/b2api/${this.version}/b2_authorize_account`,
+        init: { method: 'GET', headers: { Authorization: basicAuth(this.options.applicationKeyId, this.options.applicationKey) } },
+      }),
+    });
+    const auth = parseAuthorization((await response.json()) as Json);
+    this.count('b2_authorize_account');
+    return auth;
+  }
+
+  /** Gets a fresh token once, however many calls saw the old one expire. */
+  private async reauthorize(staleToken: string, signal?: AbortSignal): Promise<void> {
+    if (this.auth.authorizationToken !== staleToken) return;
+    this.reauthorizing ??= this.authorizeAccount(signal).finally(() => {
+      this.reauthorizing = undefined;
+    });
+    this.auth = await this.reauthorizing;
+    this.uploadUrls.clear();
+  }
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { 'User-Agent': this.options.userAgent ?? 'rclone-b2-tools/0.1', ...extra };
+  }
+
+  /** One call with the concurrency limit, retries, back-off, Retry-After and re-authorization. */
+  private async request(spec: RequestSpec): Promise<Response> {
+    const signal = this.signalFor(spec.signal);
+    const isAuthorize = spec.call === 'b2_authorize_account';
+    for (let attempt = 0; ; attempt++) {
+      const auth = this.auth;
+      const { url, init } = spec.build(auth);
+      let failure: B2Error;
+      let waitMs: number | undefined;
+      const release = await this.semaphore.acquire(signal);
+      try {
+        let response: Response;
+        try {
+          response = await this.fetchImpl(url, { ...init, headers: this.headers(init.headers as Record<string, string>), signal });
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason;
+          const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+          throw new B2Error(spec.call, 0, 'network_error', redactSecrets(cause, this.secrets()));
+        }
+        if (response.ok) {
+          if (!spec.stream) {
+            const body = await response.arrayBuffer();
+            return new Response(body, { status: response.status, headers: response.headers });
+          }
+          return response;
+        }
+        const text = await response.text().catch(() => '');
+        let code = 'unknown';
+        let message = text.slice(0, 200) || response.statusText;
+        try {
+          const json = JSON.parse(text) as Json;
+          if (typeof json.code === 'string') code = json.code;
+          if (typeof json.message === 'string') message = json.message;
+        } catch {
+          // not JSON: keep the text
+        }
+        failure = new B2Error(spec.call, response.status, code, redactSecrets(message, this.secrets()));
+        waitMs = retryAfterMs(response.headers.get('retry-after'), this.clock.now());
+      } catch (error) {
+        if (!(error instanceof B2Error) || error.code !== 'network_error') throw error;
+        failure = error;
+      } finally {
+        release();
+      }
+      if (attempt >= this.retry.retries) throw failure;
+      if (failure.status === 401 && (failure.code === 'expired_auth_token' || failure.code === 'bad_auth_token') && !isAuthorize) {
+        await this.reauthorize(auth.authorizationToken, signal);
+        continue;
+      }
+      if (failure.status !== 0 && !isRetryableStatus(failure.status)) throw failure;
+      await this.clock.sleep(waitMs ?? backoffMs(this.retry, attempt), signal);
+    }
+  }
+
+  private async callJson(call: string, body: Json, signal?: AbortSignal, entries?: (r: Json) => number): Promise<Json> {
+    const response = await this.request({
+      call,
+      signal,
+      build: (auth) => ({
+        url: `${auth.apiUrl}/b2api/${this.version}/${call}`,
+        init: { method: 'POST', headers: { Authorization: auth.authorizationToken, 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+      }),
+    });
+    const json = (await response.json()) as Json;
+    this.count(call, entries?.(json));
+    return json;
+  }
+
+  // ---- buckets ----
+
+  async listBuckets(options: { bucketName?: string; bucketId?: string; signal?: AbortSignal } = {}): Promise<B2Bucket[]> {
+    const body: Json = { accountId: this.auth.accountId };
+    if (options.bucketName) body.bucketName = options.bucketName;
+    if (options.bucketId) body.bucketId = options.bucketId;
+    if (!options.bucketName && !options.bucketId && this.auth.allowed.bucketId) body.bucketId = this.auth.allowed.bucketId;
+    const json = await this.callJson('b2_list_buckets', body, options.signal);
+    return ((json.buckets as Json[] | undefined) ?? []).map((b) => ({
+      bucketId: String(b.bucketId),
+      bucketName: String(b.bucketName),
+      bucketType: String(b.bucketType),
+      ...(Array.isArray(b.lifecycleRules) ? { lifecycleRules: b.lifecycleRules as B2LifecycleRule[] } : {}),
+    }));
+  }
+
+  async getBucket(bucketName: string, options: { signal?: AbortSignal } = {}): Promise<B2Bucket> {
+    const [bucket] = await this.listBuckets({ bucketName, signal: options.signal });
+    if (!bucket) throw new B2Error('b2_list_buckets', 404, 'no_such_bucket', `bucket "${bucketName}" not found (or not visible to this key)`);
+    return bucket;
+  }
+
+  async createBucket(bucketName: string, bucketType: 'allPrivate' | 'allPublic' = 'allPrivate', options: { signal?: AbortSignal } = {}): Promise<B2Bucket> {
+    const b = await this.callJson('b2_create_bucket', { accountId: this.auth.accountId, bucketName, bucketType }, options.signal);
+    return { bucketId: String(b.bucketId), bucketName: String(b.bucketName), bucketType: String(b.bucketType) };
+  }
+
+  // ---- listings ----
+
+  listFileVersions(bucketId: string, options: ListVersionsOptions = {}): AsyncGenerator<B2FileVersion> {
+    return this.list('b2_list_file_versions', bucketId, options);
+  }
+
+  listFileNames(bucketId: string, options: ListVersionsOptions = {}): AsyncGenerator<B2FileVersion> {
+    return this.list('b2_list_file_names', bucketId, options);
+  }
+
+  /** Pages through a listing, fetching the next page while the current one is consumed. */
+  private async *list(call: 'b2_list_file_names' | 'b2_list_file_versions', bucketId: string, o: ListVersionsOptions): AsyncGenerator<B2FileVersion> {
+    const pageSize = Math.max(1, Math.min(10_000, Math.floor(o.pageSize ?? 1000)));
+    const versions = call === 'b2_list_file_versions';
+    const fetchPage = (startFileName?: string, startFileId?: string): Promise<Json> => {
+      const body: Json = { bucketId, maxFileCount: pageSize };
+      if (o.prefix) body.prefix = o.prefix;
+      if (o.delimiter) body.delimiter = o.delimiter;
+      if (startFileName !== undefined) body.startFileName = startFileName;
+      if (versions && startFileId !== undefined && startFileName !== undefined) body.startFileId = startFileId;
+      return this.callJson(call, body, o.signal, (r) => (Array.isArray(r.files) ? r.files.length : 0));
+    };
+    let pending: Promise<Json> | undefined = fetchPage(o.startFileName, o.startFileId);
+    try {
+      while (pending) {
+        const page: Json = await pending;
+        pending = undefined;
+        const nextName = typeof page.nextFileName === 'string' ? page.nextFileName : undefined;
+        const nextId = typeof page.nextFileId === 'string' ? page.nextFileId : undefined;
+        if (nextName !== undefined) {
+          pending = fetchPage(nextName, nextId);
+          pending.catch(() => undefined);
+        }
+        for (const f of (page.files as Json[] | undefined) ?? []) yield toFileVersion(f);
+      }
+    } finally {
+      pending?.catch(() => undefined);
+    }
+  }
+
+  async *listUnfinishedLargeFiles(bucketId: string, options: { namePrefix?: string; signal?: AbortSignal } = {}): AsyncGenerator<B2FileVersion> {
+    let startFileId: string | undefined;
+    for (;;) {
+      const body: Json = { bucketId, maxFileCount: 100 };
+      if (options.namePrefix) body.namePrefix = options.namePrefix;
+      if (startFileId) body.startFileId = startFileId;
+      const page = await this.callJson('b2_list_unfinished_large_files', body, options.signal);
+      for (const f of (page.files as Json[] | undefined) ?? []) yield toFileVersion(f);
+      if (typeof page.nextFileId !== 'string') return;
+      startFileId = page.nextFileId;
+    }
+  }
+
+  // ---- single-file calls ----
+
+  async hideFile(bucketId: string, fileName: string, options: { signal?: AbortSignal } = {}): Promise<B2FileVersion> {
+    return toFileVersion(await this.callJson('b2_hide_file', { bucketId, fileName }, options.signal));
+  }
+
+  async deleteFileVersion(fileName: string, fileId: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.callJson('b2_delete_file_version', { fileName, fileId }, options.signal);
+  }
+
+  async getFileInfo(fileId: string, options: { signal?: AbortSignal } = {}): Promise<B2FileVersion> {
+    return toFileVersion(await this.callJson('b2_get_file_info', { fileId }, options.signal));
+  }
+
+  async cancelLargeFile(fileId: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.callJson('b2_cancel_large_file', { fileId }, options.signal);
+  }
+
+  // ---- downloads ----
+
+  async downloadFileById(fileId: string, options: { signal?: AbortSignal; range?: { start: number; end: number } } = {}): Promise<B2Download> {
+    return this.download('b2_download_file_by_id', (auth) => `${auth.downloadUrl}/b2api/${this.version}/b2_download_file_by_id?fileId=${encodeURIComponent(fileId)}`, fileId, options);
+  }
+
+  async downloadFileByName(bucketName: string, fileName: string, options: { signal?: AbortSignal; range?: { start: number; end: number } } = {}): Promise<B2Download> {
+    return this.download('b2_download_file_by_name', (auth) => `${auth.downloadUrl}/file/${encodeFileName(bucketName)}/${encodeFileName(fileName)}`, fileName, options);
+  }
+
+  private async download(call: string, url: (auth: B2Authorization) => string, label: string, options: { signal?: AbortSignal; range?: { start: number; end: number } }): Promise<B2Download> {
+    const range = options.range;
+    const response = await this.request({
+      call,
+      signal: options.signal,
+      stream: true,
+      build: (auth) => ({
+        url: url(auth),
+        init: { method: 'GET', headers: { Authorization: auth.authorizationToken, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) } },
+      }),
+    });
+    this.count(call);
+    const h = response.headers;
+    const fileInfo = infoFromHeaders(h);
+    const contentSha1 = h.get('x-bz-content-sha1');
+    const contentLength = Number(h.get('content-length') ?? Number.NaN);
+    const partial = range !== undefined || response.status === 206;
+    const sha1 = partial ? undefined : expectedSha1(contentSha1, fileInfo);
+    const body = response.body ? Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>) : Readable.from([]);
+    const verify = verifyingStream(decodeHeaderName(h.get('x-bz-file-name') ?? label), Number.isFinite(contentLength) ? contentLength : undefined, sha1);
+    body.on('error', (error) => verify.destroy(error));
+    body.pipe(verify);
+    return {
+      stream: verify,
+      contentLength: Number.isFinite(contentLength) ? contentLength : 0,
+      contentSha1,
+      fileName: decodeHeaderName(h.get('x-bz-file-name') ?? ''),
+      fileInfo,
+      uploadTimestamp: Number(h.get('x-bz-upload-timestamp') ?? 0),
+    };
+  }
+
+  // ---- uploads (small files; for seeding and tests) ----
+
+  /** b2_upload_file with a SHA-1; a failed upload URL is dropped and a new one fetched (B2's upload rule). */
+  async uploadFile(bucketId: string, fileName: string, data: Uint8Array, options: UploadOptions = {}): Promise<B2FileVersion> {
+    const sha1 = createHash('sha1').update(data).digest('hex');
+    const signal = this.signalFor(options.signal);
+    for (let attempt = 0; ; attempt++) {
+      const pool = this.uploadUrls.get(bucketId) ?? [];
+      const target = pool.pop() ?? (await this.getUploadUrl(bucketId, signal));
+      const headers: Record<string, string> = {
+        Authorization: target.authorizationToken,
+        'X-Bz-File-Name': encodeFileName(fileName),
+        'Content-Type': options.contentType ?? 'application/octet-stream',
+        'X-Bz-Content-Sha1': sha1,
+      };
+      for (const [k, v] of Object.entries(options.fileInfo ?? {})) headers[`X-Bz-Info-${k}`] = encodeFileName(v);
+      let failure: B2Error;
+      let waitMs: number | undefined;
+      const release = await this.semaphore.acquire(signal);
+      try {
+        const response = await this.fetchImpl(target.uploadUrl, { method: 'POST', headers: this.headers(headers), body: data, signal });
+        const text = await response.text();
+        if (response.ok) {
+          this.count('b2_upload_file');
+          pool.push(target);
+          this.uploadUrls.set(bucketId, pool);
+          return toFileVersion(JSON.parse(text) as Json);
+        }
+        let code = 'unknown';
+        let message = text.slice(0, 200);
+        try {
+          const json = JSON.parse(text) as Json;
+          code = String(json.code);
+          message = String(json.message);
+        } catch {
+          // keep text
+        }
+        failure = new B2Error('b2_upload_file', response.status, code, redactSecrets(message, [...this.secrets(), target.authorizationToken]));
+        waitMs = retryAfterMs(response.headers.get('retry-after'), this.clock.now());
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+        failure = new B2Error('b2_upload_file', 0, 'network_error', redactSecrets(cause, this.secrets()));
+      } finally {
+        release();
+      }
+      const retryable = failure.status === 0 || failure.status === 401 || isRetryableStatus(failure.status);
+      if (!retryable || attempt >= this.retry.retries) throw failure;
+      if (failure.status !== 401) await this.clock.sleep(waitMs ?? backoffMs(this.retry, attempt), signal);
+    }
+  }
+
+  private async getUploadUrl(bucketId: string, signal?: AbortSignal): Promise<{ uploadUrl: string; authorizationToken: string }> {
+    const json = await this.callJson('b2_get_upload_url', { bucketId }, signal);
+    return { uploadUrl: String(json.uploadUrl), authorizationToken: String(json.authorizationToken) };
+  }
+}

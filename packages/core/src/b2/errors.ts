@@ -1,0 +1,29 @@
+/** A failed B2 call: HTTP status (0 for network errors), B2's error code and message. Never carries secrets. */
+export class B2Error extends Error {
+  readonly status: number;
+  readonly code: string;
+  /** The API call that failed, e.g. `b2_list_file_versions`. */
+  readonly call: string;
+  /** The server's message (already redacted). */
+  readonly b2Message: string;
+
+  constructor(call: string, status: number, code: string, message: string, options?: { cause?: unknown }) {
+    super(`${call}: ${status === 0 ? '' : `${status} `}${code}: ${message}`, options);
+    this.name = 'B2Error';
+    this.call = call;
+    this.status = status;
+    this.code = code;
+    this.b2Message = message;
+  }
+}
+
+export function isB2Error(error: unknown): error is B2Error {
+  return error instanceof B2Error;
+}
+
+/** Replaces every occurrence of each secret (token, key) with `***`. */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join('***');
+  return out;
+}
