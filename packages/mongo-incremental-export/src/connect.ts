@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { ConnectionString, redactConnectionString } from 'mongodb-connection-string-url';
-import { ConfigError, UsageError, redact } from '@rclone-b2/core';
+import { ConfigError, UsageError } from '@rclone-b2/core';
 
 export interface MongoTarget {
   url: string;
@@ -28,6 +28,11 @@ export function parseMongoUrl(url: string): MongoTarget {
   return { url, dbName, shown, secrets };
 }
 
+/** Replaces each secret by `***` (local: core's name is ambiguous while b2 exports one too). */
+function hideSecrets(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((result, secret) => (secret.length >= 4 ? result.split(secret).join('***') : result), text);
+}
+
 export interface ConnectOptions {
   /** serverSelectionTimeoutMS and connectTimeoutMS, unless the URL sets them. */
   timeoutMs: number;
@@ -53,7 +58,7 @@ export async function connectTarget(target: MongoTarget, options: ConnectOptions
     return client;
   } catch (error) {
     await client.close().catch(() => undefined);
-    const message = redact((error as Error).message, target.secrets);
+    const message = hideSecrets((error as Error).message, target.secrets);
     const auth = /auth/i.test(message) || (error as { code?: number }).code === 18;
     throw new ConfigError(`${auth ? 'authentication failed for' : 'cannot connect to'} ${target.shown}: ${message}`);
   }

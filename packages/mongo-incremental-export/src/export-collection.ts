@@ -61,13 +61,17 @@ export async function exportCollection(options: CollectionExportOptions): Promis
     await write(pathOf(item.key), item.bytes);
   };
 
+  const skipped = (key: string): void => {
+    stats.unchanged += 1;
+    if (log.verbosity >= 2) log.debug(`skipped ${show(key)}`);
+  };
+
   const flush = async (items: Item[]): Promise<void> => {
     const reasons = await Promise.all(items.map((item) => saveReason(pathOf(item.key), item.digest, item.prev, repair)));
     const toWrite = items.filter((item, index) => {
       const reason = reasons[index];
       if (reason === undefined) {
-        stats.unchanged += 1;
-        log.debug(`skipped ${show(item.key)}`);
+        skipped(item.key);
         return false;
       }
       stats.saved += 1;
@@ -94,8 +98,12 @@ export async function exportCollection(options: CollectionExportOptions): Promis
       stats.documents += 1;
       if (current.has(key)) log.warn(`${label}: the server returned _id ${key} twice; keeping the last`);
       current.set(key, digest);
-      const prev = suspects.has(key) ? undefined : old.get(key);
+      const prev = suspects.size > 0 && suspects.has(key) ? undefined : old.get(key);
       if (prev !== digest) dirty = true;
+      else if (repair === 0) {
+        skipped(key); // the common case of a nightly run: nothing to check, nothing to write
+        continue;
+      }
       batch.push({ key, digest, bytes, prev });
       batchBytes += bytes.length;
       if (batch.length >= BATCH_DOCUMENTS || batchBytes >= BATCH_BYTES) {
@@ -109,7 +117,9 @@ export async function exportCollection(options: CollectionExportOptions): Promis
 
   /** Documents that are gone: in the old checksums or the journal, not seen now. */
   const deleteGone = async (): Promise<void> => {
-    const gone = [...new Set([...old.keys(), ...suspects])].filter((key) => !current.has(key));
+    const gone: string[] = [];
+    for (const key of old.keys()) if (!current.has(key)) gone.push(key);
+    for (const key of suspects) if (!current.has(key) && !old.has(key)) gone.push(key);
     if (gone.length > 0) dirty = true;
     for (let i = 0; i < gone.length; i += 1000) {
       const chunk = gone.slice(i, i + 1000);
