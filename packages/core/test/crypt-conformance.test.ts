@@ -118,6 +118,13 @@ describe.each(MODES)('rclone backend encode/decode: %j', (mode) => {
     expect(mismatches.slice(0, 5)).toEqual([]);
   });
 
+  it('batch decryption (tryDecryptPaths) gives the same results, invalid names included', () => {
+    const mixed = theirs.flatMap((e, i) => (i % 50 === 0 ? [e, `${e}x`, `zz/${e}`, ''] : [e]));
+    const batch = remote.names.tryDecryptPaths(mixed);
+    const single = mixed.map((e) => remote.names.tryDecryptPath(e));
+    expect(batch.map((r) => (r.ok ? r.path : r.error.message))).toEqual(single.map((r) => (r.ok ? r.path : r.error.message)));
+  });
+
   it('decrypts like rclone backend decode (sample)', async () => {
     const sample = theirs.filter((_, i) => i % 10 === 0);
     const decoded = await rcloneBackend(fx, 'decode', sample, 200_000);

@@ -52,6 +52,22 @@ describe.each(MODES)('names %j', (options) => {
       { numRuns: 200 },
     );
   });
+  it('tryDecryptPaths(batch) = batch.map(tryDecryptPath)', () => {
+    const names = createNameCipher(keys, options);
+    const item = fc.oneof(
+      path.map((p) => names.encryptPath(p)),
+      fc.string({ unit: 'binary', maxLength: 40 }),
+    );
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 20 }), (batch) => {
+        const fresh = createNameCipher(keys, options);
+        const show = (r: { ok: boolean; path?: string; error?: Error }): string => (r.ok ? r.path! : r.error!.message);
+        expect(names.tryDecryptPaths(batch).map(show)).toEqual(batch.map((b) => show(fresh.tryDecryptPath(b))));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('never throws anything but CryptNameError on arbitrary input', () => {
     const names = createNameCipher(keys, options);
     fc.assert(

@@ -38,6 +38,75 @@ export class Eme {
     return this.transform(data, this.dec);
   }
 
+  /** Encrypts many inputs with three AES calls in all (one per EME step), for speed. */
+  encryptMany(inputs: readonly Uint8Array[]): Buffer[] {
+    return this.transformMany(inputs, this.enc);
+  }
+
+  /** Decrypts many inputs with three AES calls in all (one per EME step), for speed. */
+  decryptMany(inputs: readonly Uint8Array[]): Buffer[] {
+    return this.transformMany(inputs, this.dec);
+  }
+
+  private transformMany(inputs: readonly Uint8Array[], aes: Cipher | Decipher): Buffer[] {
+    const n = inputs.length;
+    if (n === 0) return [];
+    const offsets = new Int32Array(n + 1);
+    for (let k = 0; k < n; k++) {
+      const len = inputs[k]!.length;
+      if (len === 0 || len % 16 !== 0 || len > 16 * MAX_BLOCKS) {
+        throw new RangeError(`EME input must be 1..${MAX_BLOCKS} blocks of 16 bytes, got ${len} bytes`);
+      }
+      offsets[k + 1] = offsets[k]! + len;
+    }
+    const L = this.lTable;
+    const T = this.tweak;
+    const all = Buffer.allocUnsafe(offsets[n]!);
+    for (let k = 0; k < n; k++) {
+      const p = inputs[k]!;
+      const o = offsets[k]!;
+      for (let i = 0; i < p.length; i++) all[o + i] = p[i]! ^ L[i]!;
+    }
+    const c = aes.update(all); // PPP for every input
+    const mps = Buffer.allocUnsafe(16 * n);
+    for (let k = 0; k < n; k++) {
+      const o = offsets[k]!;
+      const m = (offsets[k + 1]! - o) >> 4;
+      for (let i = 0; i < 16; i++) {
+        let x = T[i]!;
+        for (let j = 0; j < m; j++) x ^= c[o + 16 * j + i]!;
+        mps[16 * k + i] = x;
+      }
+    }
+    const mcs = aes.update(mps);
+    const M = new Uint8Array(16);
+    for (let k = 0; k < n; k++) {
+      const o = offsets[k]!;
+      const m = (offsets[k + 1]! - o) >> 4;
+      const b = 16 * k;
+      for (let i = 0; i < 16; i++) M[i] = mps[b + i]! ^ mcs[b + i]!;
+      for (let j = 1; j < m; j++) {
+        multByTwo(M, 0, M, 0);
+        const q = o + 16 * j;
+        for (let i = 0; i < 16; i++) c[q + i] = c[q + i]! ^ M[i]!;
+      }
+      for (let i = 0; i < 16; i++) {
+        let x = mcs[b + i]! ^ T[i]!;
+        for (let j = 1; j < m; j++) x ^= c[o + 16 * j + i]!;
+        c[o + i] = x;
+      }
+    }
+    const out = aes.update(c);
+    const results: Buffer[] = new Array<Buffer>(n);
+    for (let k = 0; k < n; k++) {
+      const o = offsets[k]!;
+      const end = offsets[k + 1]!;
+      for (let i = o; i < end; i++) out[i] = out[i]! ^ L[i - o]!;
+      results[k] = out.subarray(o, end);
+    }
+    return results;
+  }
+
   private transform(p: Uint8Array, aes: Cipher | Decipher): Buffer {
     const len = p.length;
     if (len === 0 || len % 16 !== 0 || len > 16 * MAX_BLOCKS) {

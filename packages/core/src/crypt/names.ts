@@ -36,6 +36,11 @@ export interface RcloneNameCipher extends NameCipher {
   decryptDirPath(encryptedPath: string): string;
   /** decryptPath without exceptions, for listings of millions of names. */
   tryDecryptPath(encryptedPath: string): DecryptResult;
+  /**
+   * tryDecryptPath for a batch (e.g. one listing page): several times faster in standard mode,
+   * since all names of the batch go through AES together.
+   */
+  tryDecryptPaths(encryptedPaths: readonly string[]): DecryptResult[];
 }
 
 
@@ -88,6 +93,13 @@ class Cipher implements RcloneNameCipher {
       return plain;
     }
     if (encrypted === '') return '';
+    const raw = this.prepare(encrypted);
+    if (raw === undefined) return undefined;
+    return this.finish(this.eme.decrypt(raw));
+  }
+
+  /** Decodes a standard-mode segment and checks its length; undefined with this.reason when invalid. */
+  private prepare(encrypted: string): Uint8Array | undefined {
     const raw = this.enc.decode(encrypted);
     if (typeof raw === 'string') {
       this.reason = raw;
@@ -101,7 +113,12 @@ class Cipher implements RcloneNameCipher {
       this.reason = 'too long';
       return undefined;
     }
-    const plain = pkcs7Unpad(this.eme.decrypt(raw));
+    return raw;
+  }
+
+  /** Unpads and UTF-8-decodes an EME-decrypted segment; undefined with this.reason when invalid. */
+  private finish(padded: Buffer): string | undefined {
+    const plain = pkcs7Unpad(padded);
     if (typeof plain === 'string') {
       this.reason = `${plain} (wrong password or not an encrypted name)`;
       return undefined;
@@ -161,6 +178,68 @@ class Cipher implements RcloneNameCipher {
       return { ok: true, path: plain };
     }
     return this.decryptSegments(encryptedPath);
+  }
+
+  tryDecryptPaths(paths: readonly string[]): DecryptResult[] {
+    if (this.filenameEncryption !== 'standard' || paths.length < 2) return paths.map((p) => this.tryDecryptPath(p));
+    // 1. every distinct ciphertext segment not already cached → one batch through EME
+    const index = new Map<string, number>();
+    const raws: Uint8Array[] = [];
+    const bad = new Map<string, string>();
+    const want = (ct: string): void => {
+      if (ct === '' || index.has(ct) || bad.has(ct)) return;
+      const raw = this.prepare(ct);
+      if (raw === undefined) bad.set(ct, this.reason);
+      else {
+        index.set(ct, raws.length);
+        raws.push(raw);
+      }
+    };
+    const split = paths.map((path) => {
+      const segs = path.split('/');
+      const last = segs.length - 1;
+      const version = removeVersionSuffix(segs[last]!);
+      if (this.directoryNameEncryption) {
+        for (let i = 0; i < last; i++) if (!this.dirCache.has(segs[i]!)) want(segs[i]!);
+      }
+      want(version ? version.name : segs[last]!);
+      return { segs, version };
+    });
+    const padded = this.eme.decryptMany(raws);
+    const plain = new Map<string, string>();
+    for (const [ct, k] of index) {
+      const p = this.finish(padded[k]!);
+      if (p === undefined) bad.set(ct, this.reason);
+      else plain.set(ct, p);
+    }
+    // 2. assemble, filling the directory cache
+    const lookup = (ct: string, isDir: boolean): string | undefined => {
+      if (ct === '') return '';
+      if (isDir) {
+        const hit = this.dirCache.get(ct);
+        if (hit !== undefined) return hit;
+      }
+      const p = plain.get(ct);
+      if (p !== undefined && isDir && this.cacheSize > 0) {
+        if (this.dirCache.size >= this.cacheSize) this.dirCache.delete(this.dirCache.keys().next().value!);
+        this.dirCache.set(ct, p);
+      }
+      return p;
+    };
+    return split.map(({ segs, version }, n): DecryptResult => {
+      const last = segs.length - 1;
+      let out = '';
+      for (let i = 0; i < last; i++) {
+        const ct = segs[i]!;
+        const p = this.directoryNameEncryption ? lookup(ct, true) : ct;
+        if (p === undefined) return this.fail(paths[n]!, ct, bad.get(ct) ?? 'invalid');
+        out += p + '/';
+      }
+      const leaf = version ? version.name : segs[last]!;
+      const p = lookup(leaf, false);
+      if (p === undefined) return this.fail(paths[n]!, segs[last]!, bad.get(leaf) ?? 'invalid');
+      return { ok: true, path: out + (version ? addVersionSuffix(p, version.suffix) : p) };
+    });
   }
 
   private fail(input: string, segment: string, reason: string): DecryptResult {

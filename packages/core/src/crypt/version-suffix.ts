@@ -21,6 +21,7 @@ function daysIn(month: number, year: number): number {
  * extension, returns the name without it and the suffix; otherwise undefined.
  */
 export function removeVersionSuffix(name: string): { name: string; suffix: string } | undefined {
+  if (name.length < SUFFIX_LEN || !name.includes('-v')) return undefined;
   const { base, ext } = splitExt(name);
   if (base.length < SUFFIX_LEN) return undefined;
   const suffix = base.slice(base.length - SUFFIX_LEN);
