@@ -16,6 +16,9 @@ export function finishLargeFile(ctx: EmulatorContext, p: Params): StoredVersion 
   if (!Array.isArray(shas) || shas.length === 0) throw badRequest('partSha1Array must be a non-empty array');
   const parts = ctx.store.partsOf(fileId);
   const chunks: Buffer[] = [];
+  shas.forEach((_sha, i) => {
+    if (!parts.some((x) => x.partNumber === i + 1)) throw new B2ApiError(400, 'missing_part', `Part number ${i + 1} has not been uploaded`);
+  });
   shas.forEach((sha, i) => {
     const part = parts.find((x) => x.partNumber === i + 1);
     if (!part) throw new B2ApiError(400, 'missing_part', `Part number ${i + 1} has not been uploaded`);

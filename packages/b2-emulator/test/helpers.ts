@@ -13,3 +13,9 @@ export async function rclone(configPath: string, ...args: string[]): Promise<{ s
   const r = await execa('rclone', ['--config', configPath, ...args], { reject: false, env: { RCLONE_CONFIG: configPath } });
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? -1 };
 }
+
+/** Runs real rclone and returns stdout as bytes (for binary `cat`). */
+export async function rcloneBytes(configPath: string, ...args: string[]): Promise<Buffer> {
+  const r = await execa('rclone', ['--config', configPath, ...args], { encoding: 'buffer', env: { RCLONE_CONFIG: configPath } });
+  return Buffer.from(r.stdout);
+}
