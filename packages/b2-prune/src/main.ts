@@ -124,7 +124,13 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     throw new GuardError('--purge deletes every old version and every deleted file; add --force to do it (or -n to see what it would delete)');
   }
   const config = await loadPolicyConfig(options.policyFile, io.env);
-  const opened = await (deps.openBucket ?? defaultOpenBucket)({ remoteName: options.remote, configPath: options.rcloneConfig, env: io.env });
+  const opened = await (deps.openBucket ?? defaultOpenBucket)({
+    remoteName: options.remote,
+    configPath: options.rcloneConfig,
+    env: io.env,
+    concurrency: options.concurrency,
+    signal: deps.signal,
+  });
   const log = createLogger({ tool: 'b2-prune', stream: io.stderr, verbosity: options.verbosity, secrets: opened.secrets });
   const now = options.now ?? (deps.clock ?? Date.now)();
   const common = { client: opened.client, bucketId: opened.bucketId, prefix: opened.prefix, names: opened.names, config, now, purge: options.purge };

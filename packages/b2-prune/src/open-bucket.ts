@@ -1,4 +1,4 @@
-import { ConfigError, openCryptRemote, type B2Api, type NameCipher } from '@rclone-b2/core';
+import { openCryptBucket, openCryptRemote, ConfigError, type B2Api, type B2ClientOptions, type NameCipher } from '@rclone-b2/core';
 
 export interface OpenBucketOptions {
   /** Crypt remote name (default: the only crypt remote in the config). */
@@ -6,6 +6,9 @@ export interface OpenBucketOptions {
   /** --rclone-config FILE (default: rclone's search, RCLONE_CONFIG). */
   configPath?: string;
   env: Record<string, string | undefined>;
+  /** Parallel delete calls wanted (the client's own limit is raised to match). */
+  concurrency: number;
+  signal?: AbortSignal;
 }
 
 /** A crypt remote's bucket, ready to list and delete. */
@@ -21,13 +24,21 @@ export interface OpenedBucket {
 
 export type BucketOpener = (options: OpenBucketOptions) => Promise<OpenedBucket>;
 
+/** Extra B2 client settings (tests shorten the retry back-off). */
+export type ClientTuning = Pick<B2ClientOptions, 'retry' | 'fetch' | 'clock'>;
+
 /** Opens the crypt remote from rclone.conf and authorizes against its B2 bucket. */
-export const openBucket: BucketOpener = async (options) => {
-  const remote = await openCryptRemote({ remoteName: options.remoteName, configPath: options.configPath, env: options.env });
-  if (!remote.b2) {
-    throw new ConfigError(
-      `crypt remote "${remote.name}" stores its data on "${remote.underlying}", which is not a B2 remote; b2-prune works on B2 buckets only`,
-    );
-  }
-  throw new ConfigError('the B2 client is not available in this build');
-};
+export function createBucketOpener(tuning: ClientTuning = {}): BucketOpener {
+  return async (options) => {
+    const remote = await openCryptRemote({ remoteName: options.remoteName, configPath: options.configPath, env: options.env });
+    if (!remote.b2) {
+      throw new ConfigError(
+        `crypt remote "${remote.name}" stores its data on "${remote.underlying}", which is not a B2 remote; b2-prune works on B2 buckets only`,
+      );
+    }
+    const opened = await openCryptBucket({ remote, concurrency: options.concurrency + 2, signal: options.signal, ...tuning });
+    return { client: opened.client, bucketId: opened.bucket.bucketId, prefix: opened.prefix, names: remote.names, secrets: remote.secrets };
+  };
+}
+
+export const openBucket: BucketOpener = createBucketOpener();
