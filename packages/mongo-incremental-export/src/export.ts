@@ -1,8 +1,9 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Db, MongoClient } from 'mongodb';
+import type { Db, Document, MongoClient } from 'mongodb';
 import { UsageError, type Logger } from '@rclone-b2/core';
 import { CHECKSUMS_NAME, JOURNAL_NAME } from './checksums-file.js';
+import { META_NAME, formatMeta, readServerMeta, saveMeta } from './collection-meta.js';
 import { connectTarget, parseMongoUrl, type MongoTarget } from './connect.js';
 import { exportCollection, type CollectionStats, type WriteFileFn } from './export-collection.js';
 import { escapeName } from './names.js';
@@ -25,13 +26,13 @@ export type ExportTotals = CollectionStats & { collections: number };
 
 async function* none(): AsyncGenerator<Uint8Array> {}
 
-/** Collections worth exporting: real collections, not views or system collections. */
-export async function exportableCollections(db: Db): Promise<string[]> {
+/** Collections worth exporting (real collections, not views or system ones) and their options. */
+export async function exportableCollections(db: Db): Promise<Map<string, Document>> {
   const infos = await db.listCollections({}, { nameOnly: false }).toArray();
-  return infos
+  const wanted = infos
     .filter((info) => (info.type ?? 'collection') === 'collection' && !info.name.startsWith('system.'))
-    .map((info) => info.name)
-    .sort();
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return new Map(wanted.map((info) => [info.name, ('options' in info ? info.options : undefined) ?? {}]));
 }
 
 async function subdirectories(dir: string): Promise<string[]> {
@@ -56,14 +57,18 @@ async function exportDatabase(client: MongoClient, target: MongoTarget, options:
   const db = client.db(target.dbName);
   const dbDirName = escapeName(target.dbName);
   const dbDir = join(options.out, dbDirName);
-  const names = await exportableCollections(db);
+  const collections = await exportableCollections(db);
+  const names = [...collections.keys()];
   const common = { dryRun: options.dryRun, repair: options.repair, log, writeFile: options.writeFile };
   for (const name of names) {
     const label = `${dbDirName}/${escapeName(name)}`;
     const cursor = db.collection(name).find({}, { raw: true, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
     try {
       const documents = cursor as unknown as AsyncIterable<Uint8Array>;
-      const stats = await exportCollection({ ...common, documents, dir: join(dbDir, escapeName(name)), label });
+      const dir = join(dbDir, escapeName(name));
+      const stats = await exportCollection({ ...common, documents, dir, label });
+      const meta = formatMeta(await readServerMeta(db.collection(name), collections.get(name)));
+      if (await saveMeta(dir, meta, options.dryRun)) log[options.dryRun ? 'notice' : 'info'](`${options.dryRun ? 'would save' : 'saved'} ${label}/${META_NAME}`);
       add(totals, stats);
       totals.collections += 1;
       log.info(`${label}: ${stats.documents} documents, ${stats.saved} saved, ${stats.deleted} deleted, ${stats.unchanged} unchanged${options.repair ? `, ${stats.strays} strays` : ''}`);
@@ -85,6 +90,7 @@ async function exportDatabase(client: MongoClient, target: MongoTarget, options:
     add(totals, stats);
     if (!options.dryRun) {
       await rm(join(dir, CHECKSUMS_NAME), { force: true });
+      await rm(join(dir, META_NAME), { force: true });
       await pruneEmptyDirectories(dir, dbDir);
       log.info(`removed ${label} (the collection is gone)`);
     }

@@ -1,14 +1,14 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Collection, Db } from 'mongodb';
 import { GuardError, UsageError, type Logger } from '@rclone-b2/core';
 import { BsonFormatError, validateDocument } from './bson-elements.js';
+import { createIndexes, readMeta } from './collection-meta.js';
 import { connectTarget, parseMongoUrl } from './connect.js';
 import { DOCUMENT_SUFFIX } from './id-key.js';
 import { escapeName, unescapeName } from './names.js';
 import { walkFiles } from './tree.js';
 import { rawToMap } from './raw-to-map.js';
-import { readdir } from 'node:fs/promises';
 
 export interface ImportOptions {
   url: string;
@@ -106,17 +106,22 @@ export async function runImport(options: ImportOptions): Promise<ImportTotals> {
         if (options.dryRun) log.notice(`would drop ${label}`);
         else await db.collection(name).drop();
       }
+      const dir = available.get(name)!;
+      const meta = await readMeta(dir);
       if (!options.dryRun && (options.drop || !existing.has(name))) {
-        await db.createCollection(name).catch((error: { code?: number }) => {
+        // Verbatim options (capped, validator, collation…) as listCollections reported them.
+        await db.command({ create: name, ...(meta?.options ?? {}) }).catch((error: { code?: number }) => {
           if (error.code !== 48) throw error; // NamespaceExists
         });
       }
       const collection = options.dryRun ? undefined : db.collection(name);
-      const count = await importCollection(collection, available.get(name)!, label, options, totals);
+      const count = await importCollection(collection, dir, label, options, totals);
+      const indexes = meta ? meta.indexes.filter((spec) => spec.name !== '_id_').length : 0;
+      if (!options.dryRun && meta) await createIndexes(db, name, meta);
       totals.collections += 1;
       totals.documents += count;
-      if (options.dryRun) log.notice(`would insert ${count} documents into ${label}`);
-      else log.info(`inserted ${count} documents into ${label}`);
+      if (options.dryRun) log.notice(`would insert ${count} documents into ${label} and create ${indexes} indexes`);
+      else log.info(`inserted ${count} documents into ${label}, created ${indexes} indexes`);
     }
   } finally {
     await client.close().catch(() => undefined);

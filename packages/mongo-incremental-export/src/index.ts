@@ -12,3 +12,4 @@ export * from './raw-to-map.js';
 export * from './file-check.js';
 export * from './strays.js';
 export * from './tree.js';
+export * from './collection-meta.js';

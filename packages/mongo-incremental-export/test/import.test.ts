@@ -28,7 +28,9 @@ beforeAll(async () => {
   source = target.newDbName();
   await target.seed(source, 'a', Array.from({ length: 2500 }, (_, i) => simpleDoc(i, `a${i}`)));
   await target.seed(source, 'b', [simpleDoc(1, 'b1')]);
-  await target.client.db(source).createCollection('empty');
+  await target.client.db(source).createCollection('empty', { validator: { $jsonSchema: { required: ['name'] } }, validationLevel: 'moderate' });
+  await target.client.db(source).collection('a').createIndex({ payload: 1, _id: -1 }, { name: 'payload_id', unique: true });
+  await target.client.db(source).collection('b').createIndex({ payload: 'text' }, { name: 'text_payload', default_language: 'english' });
   expect(await mainExport(['--out', out, target.url(source)], memoryIO('/'))).toBe(0);
 });
 afterAll(async () => {
@@ -48,6 +50,18 @@ describe('mongo-incremental-import', () => {
     expect(await names(copy)).toEqual(['a', 'b', 'empty']);
     expect(await target.rawDocuments(copy, 'a')).toEqual(await target.rawDocuments(source, 'a'));
     expect(await target.rawDocuments(copy, 'b')).toEqual(await target.rawDocuments(source, 'b'));
+    await target.dropDatabase(copy);
+  });
+
+  it('recreates collection options and index definitions from collection.json', async () => {
+    const copy = target.newDbName();
+    expect((await importRun(['--from', join(out, source), target.url(copy)])).code).toBe(0);
+    const strip = (specs: Record<string, unknown>[]) => specs.map(({ ns: _ns, ...rest }) => rest).sort((x, y) => String(x.name).localeCompare(String(y.name)));
+    for (const name of ['a', 'b', 'empty']) {
+      expect(strip(await target.client.db(copy).collection(name).listIndexes().toArray())).toEqual(strip(await target.client.db(source).collection(name).listIndexes().toArray()));
+    }
+    const optionsOf = async (db: string) => (await target.client.db(db).listCollections({ name: 'empty' }).toArray())[0];
+    expect((await optionsOf(copy) as { options: unknown }).options).toEqual((await optionsOf(source) as { options: unknown }).options);
     await target.dropDatabase(copy);
   });
 

@@ -4,8 +4,9 @@
  * It implements what the official driver sends for mongo-incremental-export/-import and
  * for the tests' set-up: hello/isMaster, ping, buildInfo, listDatabases, listCollections,
  * find/getMore/killCursors (with batching), insert, update (replacement by _id), delete,
- * create, drop, dropDatabase, endSessions, and saslStart (always refused, to test failed
- * authentication). Filters: {} or {_id: value}.
+ * create (with options), drop, dropDatabase, listIndexes/createIndexes (definitions only),
+ * endSessions, and saslStart (always refused, to test failed authentication).
+ * Filters: {} or {_id: value}.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { BSON, Long } from 'mongodb';
@@ -17,6 +18,8 @@ const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 
 type Doc = Record<string, unknown>;
 type Collection = Map<string, Buffer>;
+interface CollectionInfo { options: Doc; indexes: Doc[] }
+const ID_INDEX: Doc = { v: 2, key: { _id: 1 }, name: '_id_' };
 
 interface Cursor { ns: string; docs: Buffer[]; pos: number }
 
@@ -75,6 +78,13 @@ function idOfRaw(raw: Buffer): unknown {
 export async function startWireServer(options: WireServerOptions = {}): Promise<WireServer> {
   const databases = new Map<string, Map<string, Collection>>();
   const cursors = new Map<string, Cursor>();
+  const infos = new Map<string, CollectionInfo>();
+  const info = (db: string, name: string): CollectionInfo => {
+    const key = `${db}.${name}`;
+    let found = infos.get(key);
+    if (!found) infos.set(key, (found = { options: {}, indexes: [ID_INDEX] }));
+    return found;
+  };
   const commandCounts = new Map<string, number>();
   let nextCursor = 1n;
   let nextConnection = 1;
@@ -165,20 +175,39 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
       case 'listCollections': {
         const filter = (cmd.filter ?? {}) as Doc;
         const names = [...(databases.get(dbName)?.keys() ?? [])].filter((n) => filter.name === undefined || filter.name === n);
-        const infos = names.map((n) => Buffer.from(BSON.serialize({ name: n, type: 'collection', options: {}, info: { readOnly: false }, idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } })));
-        return cursorReply(`${dbName}.$cmd.listCollections`, 0n, 'firstBatch', infos);
+        const list = names.map((n) => Buffer.from(BSON.serialize({ name: n, type: 'collection', options: info(dbName, n).options, info: { readOnly: false }, idIndex: ID_INDEX })));
+        return cursorReply(`${dbName}.$cmd.listCollections`, 0n, 'firstBatch', list);
+      }
+      case 'listIndexes': {
+        const collName = String(cmd.listIndexes);
+        if (!databases.get(dbName)?.has(collName)) return fail(26, 'NamespaceNotFound', `ns does not exist: ${dbName}.${collName}`);
+        const list = info(dbName, collName).indexes.map((spec) => Buffer.from(BSON.serialize(spec)));
+        return cursorReply(`${dbName}.${collName}`, 0n, 'firstBatch', list);
+      }
+      case 'createIndexes': {
+        const collName = String(cmd.createIndexes);
+        collection(dbName, collName, true);
+        const known = info(dbName, collName).indexes;
+        for (const spec of (cmd.indexes ?? []) as Doc[]) {
+          if (!known.some((k) => k.name === spec.name)) known.push({ v: 2, ...spec });
+        }
+        return ok({ numIndexesAfter: known.length });
       }
       case 'create': {
         const collName = String(cmd.create);
         if (databases.get(dbName)?.has(collName)) return fail(48, 'NamespaceExists', `Collection ${dbName}.${collName} already exists.`);
         collection(dbName, collName, true);
+        const { create: _create, $db: _db, lsid: _lsid, $clusterTime: _ct, $readPreference: _rp, writeConcern: _wc, ...createOptions } = cmd;
+        info(dbName, collName).options = createOptions;
         return ok();
       }
       case 'drop':
         databases.get(dbName)?.delete(String(cmd.drop));
+        infos.delete(`${dbName}.${String(cmd.drop)}`);
         return ok({ nIndexesWas: 1, ns: `${dbName}.${String(cmd.drop)}` });
       case 'dropDatabase':
         databases.delete(dbName);
+        for (const key of [...infos.keys()]) if (key.startsWith(`${dbName}.`)) infos.delete(key);
         return ok({ dropped: dbName });
       case 'insert': {
         const coll = collection(dbName, String(cmd.insert), true)!;
