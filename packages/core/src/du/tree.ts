@@ -25,6 +25,10 @@ export class DuDir {
   reported = -1;
   dirs: Map<string, DuDir> | null = null;
   files: Map<string, number> | null = null;
+  /** The full path, cached by `pathOf` when a report needs it. */
+  path: string | undefined = undefined;
+  /** `path/`, cached by `prefixOf`. */
+  prefix: string | undefined = undefined;
   constructor(
     readonly name: string,
     readonly parent: DuDir | null,

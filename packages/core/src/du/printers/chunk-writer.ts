@@ -13,16 +13,22 @@ export class ChunkWriter {
   ) {}
 
   /** Returns a promise only when the caller has to wait (await it then). */
-  write(text: string): Promise<void> | undefined {
-    this.pending += text;
+  write(data: string | Buffer): Promise<void> | undefined {
+    if (typeof data !== 'string') return this.flush(data);
+    this.pending += data;
     return this.pending.length >= this.flushAt ? this.flush() : undefined;
   }
 
-  async flush(): Promise<void> {
-    if (this.pending === '') return;
-    const chunk = this.pending;
-    this.pending = '';
-    if (!this.output.write(chunk)) await waitForDrain(this.output);
+  /** Writes what is pending (and then `extra`, a Buffer the caller will not reuse). */
+  async flush(extra?: Buffer): Promise<void> {
+    let ok = true;
+    if (this.pending !== '') {
+      const chunk = this.pending;
+      this.pending = '';
+      ok = this.output.write(chunk);
+    }
+    if (extra && extra.length > 0) ok = this.output.write(extra) && ok;
+    if (!ok) await waitForDrain(this.output);
   }
 }
 

@@ -1,15 +1,26 @@
 import { formatSize } from '../../text/sizes.js';
+import { prefixOf, sortedRows } from '../select.js';
 import type { DuPrinter } from './types.js';
-import { printRows } from './rows.js';
 
-/** `SIZE<TAB>PATH`, as du prints it (`sort -n` and `sort -h` friendly). */
+/**
+ * `SIZE<TAB>PATH`, as du prints it (`sort -n` and `sort -h` friendly). Each directory's
+ * path prefix is built once and cached, so a row costs one concatenation chain.
+ */
 export const textPrinter: DuPrinter = {
   async print(tree, out, options) {
+    const rows = sortedRows(tree, options);
     const human = options.human ?? false;
-    await printRows(tree, out, options, (rows) => {
-      let text = '';
-      for (const row of rows) text += `${human ? formatSize(row.size) : row.size}\t${row.path}\n`;
-      return text;
-    });
+    let text = '';
+    for (let k = 0; k < rows.length; k += 1) {
+      const size = rows.size(k);
+      text += (human ? formatSize(size) : size) + '\t' + prefixOf(rows.parent(k)) + rows.name(k) + '\n';
+      if (text.length > 65536) {
+        const wait = out.write(text);
+        text = '';
+        if (wait) await wait;
+      }
+    }
+    const wait = out.write(text);
+    if (wait) await wait;
   },
 };
