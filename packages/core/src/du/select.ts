@@ -93,7 +93,7 @@ function select(tree: DuTree, options: DuSelectOptions): Selection {
     }
     if (!isSorted(keys)) keys.sort();
     for (const key of keys) {
-      if (key.charCodeAt(key.length - 1) === 47) {
+      if (key.length > 1 && key.charCodeAt(key.length - 1) === 47) {
         walk(dirs?.get(key.slice(0, -1)) as DuDir, depth + 1);
         continue;
       }
