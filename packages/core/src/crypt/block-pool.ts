@@ -4,9 +4,11 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
+// Only dynamic import(): the eval'd source must work as CommonJS and as an ES module
+// (a parent started with --input-type=module passes that to its workers).
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.salsaUrl).then(({ xsalsa20poly1305 }) => {
+import('node:worker_threads').then(async ({ parentPort, workerData }) => {
+  const { xsalsa20poly1305 } = await import(workerData.salsaUrl);
   const key = new Uint8Array(workerData.key);
   parentPort.on('message', ({ id, open, nonce, data }) => {
     let out;
