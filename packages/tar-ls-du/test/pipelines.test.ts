@@ -1,0 +1,73 @@
+// The documented pipelines, in a real shell with the built bin on PATH.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedReport, formatHuman, makeFixture, parseReport } from './helpers.js';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '../bin/tar-ls-du.js');
+let parent: string;
+let root: string;
+let env: Record<string, string | undefined>;
+
+beforeAll(async () => {
+  parent = mkdtempSync(join(tmpdir(), 'tar-ls-du-pipe-'));
+  root = makeFixture(parent);
+  const binDir = join(parent, 'bin');
+  mkdirSync(binDir);
+  symlinkSync(bin, join(binDir, 'tar-ls-du'));
+  writeFileSync(join(parent, 'rclone.conf'), '');
+  await execa('tar', ['-C', parent, '-cf', join(parent, 'fix.tar'), 'fix']);
+  env = { ...process.env, PATH: `${binDir}:${process.env.PATH ?? ''}`, LC_ALL: 'C', RCLONE_CONFIG: join(parent, 'rclone.conf') };
+});
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+const sh = (script: string) => execa('bash', ['-o', 'pipefail', '-c', script], { cwd: parent, env, reject: false });
+
+describe('pipelines', () => {
+  it('rclone ls DIR | tar-ls-du --rclone | sort -n', async () => {
+    const result = await sh('rclone ls fix 2>/dev/null | tar-ls-du --rclone | sort -n');
+    expect(result.exitCode).toBe(0);
+    const lines = result.stdout.split('\n');
+    const sizes = lines.map((l) => Number(l.split('\t')[0]));
+    expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
+    expect(parseReport(result.stdout)).toEqual(expectedReport(root, { prefix: '', symlinks: 'absent', emptyDirs: false, dirOwnSize: false }));
+  });
+
+  it('tar tvf X | tar-ls-du', async () => {
+    const result = await sh('tar tvf fix.tar | tar-ls-du');
+    expect(result.exitCode).toBe(0);
+    const expected = expectedReport(root, { prefix: 'fix', symlinks: 'zero', emptyDirs: true, dirOwnSize: false });
+    expect(result.stdout.split('\n')[0]).toBe(`${expected.get('fix')}\tfix`);
+    expect(parseReport(result.stdout)).toEqual(expected);
+  });
+
+  it('ls -lR DIR | tar-ls-du -h --top 10', async () => {
+    const result = await sh('ls -lR fix | tar-ls-du -h --top 10');
+    expect(result.exitCode).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines).toHaveLength(10);
+    const total = expectedReport(root, { prefix: 'fix', symlinks: 'lstat', emptyDirs: true, dirOwnSize: false }).get('fix') ?? 0;
+    expect(lines[0]).toBe(`${formatHuman(total)}\tfix`);
+    expect(lines[1]).toMatch(/^\d+(\.\d)?K\tfix\/l1$/);
+  });
+
+  it('tar-ls-du | head -1 ends quietly (EPIPE is a normal end)', async () => {
+    let listing = '';
+    for (let i = 0; i < 300_000; i += 1) listing += `${String(i).padStart(9)} dir${i % 997}/file ${i}\n`;
+    writeFileSync(join(parent, 'big.txt'), listing);
+    const result = await sh('tar-ls-du --rclone big.txt | head -1; echo "status=${PIPESTATUS[0]}"');
+    expect(result.stderr).toBe('');
+    expect(result.stdout.split('\n')).toEqual([expect.stringMatching(/^\d+\tdir\d+$/), 'status=0']);
+  });
+
+  it('binary garbage through a real process: one message, exit 1, no crash', async () => {
+    const result = await sh('head -c 200000 /dev/urandom | tar-ls-du');
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^tar-ls-du: \(stdin\): unknown listing format \(first line ".*"\); force one with --ls/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
