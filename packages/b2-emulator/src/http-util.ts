@@ -10,8 +10,13 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** A response body that is already JSON text (large listings). */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body, null, 2);
+  const text = body instanceof RawJson ? body.text : JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json;charset=utf-8',
     'Content-Length': Buffer.byteLength(text),

@@ -107,7 +107,7 @@ export class B2Client implements B2Api {
 
   private async authorizeAccount(signal?: AbortSignal): Promise<B2Authorization> {
     const endpoint = (this.options.endpoint ?? DEFAULT_B2_ENDPOINT).replace(/\/+$/, '');
-    const response = await this.request({
+    const { text } = await this.request({
       call: 'b2_authorize_account',
       signal,
       build: () => ({
@@ -115,7 +115,7 @@ export class B2Client implements B2Api {
         init: { method: 'GET', headers: { Authorization: basicAuth(this.options.applicationKeyId, this.options.applicationKey) } },
       }),
     });
-    const auth = parseAuthorization((await response.json()) as Json);
+    const auth = parseAuthorization(JSON.parse(text) as Json);
     this.count('b2_authorize_account');
     return auth;
   }
@@ -135,7 +135,7 @@ export class B2Client implements B2Api {
   }
 
   /** One call with the concurrency limit, retries, back-off, Retry-After and re-authorization. */
-  private async request(spec: RequestSpec): Promise<Response> {
+  private async request(spec: RequestSpec): Promise<{ response: Response; text: string }> {
     const signal = this.signalFor(spec.signal);
     const isAuthorize = spec.call === 'b2_authorize_account';
     for (let attempt = 0; ; attempt++) {
@@ -153,13 +153,7 @@ export class B2Client implements B2Api {
           const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
           throw new B2Error(spec.call, 0, 'network_error', redactSecrets(cause, this.secrets()));
         }
-        if (response.ok) {
-          if (!spec.stream) {
-            const body = await response.arrayBuffer();
-            return new Response(body, { status: response.status, headers: response.headers });
-          }
-          return response;
-        }
+        if (response.ok) return { response, text: spec.stream ? '' : await response.text() };
         const text = await response.text().catch(() => '');
         let code = 'unknown';
         let message = text.slice(0, 200) || response.statusText;
@@ -189,7 +183,7 @@ export class B2Client implements B2Api {
   }
 
   private async callJson(call: string, body: Json, signal?: AbortSignal, entries?: (r: Json) => number): Promise<Json> {
-    const response = await this.request({
+    const { text } = await this.request({
       call,
       signal,
       build: (auth) => ({
@@ -197,7 +191,7 @@ export class B2Client implements B2Api {
         init: { method: 'POST', headers: { Authorization: auth.authorizationToken, 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
       }),
     });
-    const json = (await response.json()) as Json;
+    const json = JSON.parse(text) as Json;
     this.count(call, entries?.(json));
     return json;
   }
@@ -312,7 +306,7 @@ export class B2Client implements B2Api {
 
   private async download(call: string, url: (auth: B2Authorization) => string, label: string, options: { signal?: AbortSignal; range?: { start: number; end: number } }): Promise<B2Download> {
     const range = options.range;
-    const response = await this.request({
+    const { response } = await this.request({
       call,
       signal: options.signal,
       stream: true,
