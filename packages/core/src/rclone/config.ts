@@ -9,13 +9,13 @@ import { ConfigError } from '../cli/errors.js';
 import { decryptConfigText, detectConfigEncryption } from './config-crypt.js';
 import { parseRcloneIni, type IniSections } from './ini.js';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type RcloneEnv = Readonly<Record<string, string | undefined>>;
 
 export interface ConfigLocationOptions {
   /** An explicit path (a tool's `--rclone-config`); wins over everything. */
   configPath?: string;
   /** Environment (RCLONE_CONFIG, XDG_CONFIG_HOME, HOME). Default: process.env. */
-  env?: Env;
+  env?: RcloneEnv;
   /** Home directory; default env.HOME or os.homedir(). */
   homeDir?: string;
 }
@@ -71,7 +71,7 @@ export class RcloneConfig {
   constructor(
     readonly location: ConfigLocation,
     readonly sections: IniSections,
-    readonly env: Env,
+    readonly env: RcloneEnv,
   ) {}
 
   /** Human description of where remotes come from, for error messages. */
@@ -117,7 +117,7 @@ export class RcloneConfig {
   }
 }
 
-async function configPassword(options: LoadConfigOptions, env: Env, file: string): Promise<string> {
+async function configPassword(options: LoadConfigOptions, env: RcloneEnv, file: string): Promise<string> {
   const command = options.passwordCommand ?? env.RCLONE_PASSWORD_COMMAND;
   if (env.RCLONE_CONFIG_PASS) return env.RCLONE_CONFIG_PASS;
   if (command) {
