@@ -134,6 +134,16 @@ describe('report order and selection', () => {
       const expected = [...got].sort((x, y) => y[0] - x[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
       expect(got).toEqual(expected);
       expect(new Set(got.map((r) => r[1])).size).toBe(got.length);
+      for (const top of [1, 3, 7]) {
+        // top × 16 < paths: the heap path; it must agree with the full sort.
+        const best = sortedRows(tree, { top });
+        expect(Array.from({ length: best.length }, (_, k) => [best.size(k), best.path(k)] as const)).toEqual(expected.slice(0, top));
+      }
+      const deep = sortedRows(tree, { top: 5, depth: 2, minSize: 1 });
+      const deepAll = sortedRows(tree, { depth: 2, minSize: 1 });
+      expect(Array.from({ length: deep.length }, (_, k) => deep.path(k))).toEqual(
+        Array.from({ length: Math.min(5, deepAll.length) }, (_, k) => deepAll.path(k)),
+      );
     }
   });
 

@@ -1,4 +1,5 @@
 import type { DuDir, DuTree } from './tree.js';
+import { TopRows } from './top.js';
 
 /** Which lines a report shows; the tree itself always holds everything. */
 export interface DuSelectOptions {
@@ -115,7 +116,18 @@ function select(tree: DuTree, options: DuSelectOptions): Selection {
  * 11-bit passes) orders them: for millions of paths ~20× faster than a comparator sort.
  * Rows are read by position (no per-row objects), so printers can stream them cheaply.
  */
-export class SortedRows {
+/** Report rows by position (0 = first printed). */
+export interface ReportRows {
+  readonly length: number;
+  size(k: number): number;
+  isDir(k: number): boolean;
+  /** The directory holding row k; `name(k)` is the row's own name in it. */
+  parent(k: number): DuDir;
+  name(k: number): string;
+  path(k: number): string;
+}
+
+export class SortedRows implements ReportRows {
   readonly length: number;
   private readonly order: Uint32Array;
   constructor(private readonly selection: Selection, top: number | undefined) {
@@ -128,7 +140,6 @@ export class SortedRows {
   isDir(k: number): boolean {
     return this.selection.dirs[this.order[k] as number] === 1;
   }
-  /** The directory holding row k, and the row's own name in it. */
   parent(k: number): DuDir {
     return this.selection.parents[this.order[k] as number] as DuDir;
   }
@@ -140,7 +151,9 @@ export class SortedRows {
   }
 }
 
-export function sortedRows(tree: DuTree, options: DuSelectOptions): SortedRows {
+/** The rows a report prints, in order; `--top N` (N well below the path count) takes a heap path. */
+export function sortedRows(tree: DuTree, options: DuSelectOptions): ReportRows {
+  if (options.top !== undefined && options.top * 16 < tree.count) return new TopRows(tree, options.top, options);
   return new SortedRows(select(tree, options), options.top);
 }
 
