@@ -17,6 +17,10 @@ export class Eme {
   private readonly tweak: Uint8Array;
   /** L_0..L_127, 16 bytes each. */
   private readonly lTable: Uint8Array;
+  /** Reused inputs of the AES calls (update() copies its input), one per block count. */
+  private readonly scratch: (Buffer | undefined)[] = [];
+  private readonly mpScratch = Buffer.alloc(16);
+  private readonly mScratch = new Uint8Array(16);
 
   constructor(key: Uint8Array, tweak: Uint8Array) {
     if (key.length !== 32) throw new RangeError('EME key must be 32 bytes');
@@ -115,17 +119,17 @@ export class Eme {
     const m = len >> 4;
     const L = this.lTable;
     const T = this.tweak;
-    const ppp = Buffer.allocUnsafe(len);
+    const ppp = (this.scratch[m] ??= Buffer.alloc(len));
     for (let i = 0; i < len; i++) ppp[i] = p[i]! ^ L[i]!;
     const c = aes.update(ppp); // PPP_j
-    const mp = Buffer.allocUnsafe(16);
+    const mp = this.mpScratch;
     for (let i = 0; i < 16; i++) {
       let x = T[i]!;
       for (let j = 0; j < m; j++) x ^= c[16 * j + i]!;
       mp[i] = x;
     }
     const mc = aes.update(mp);
-    const M = new Uint8Array(16);
+    const M = this.mScratch;
     for (let i = 0; i < 16; i++) M[i] = mp[i]! ^ mc[i]!;
     for (let j = 1; j < m; j++) {
       multByTwo(M, 0, M, 0);
