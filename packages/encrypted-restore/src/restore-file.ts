@@ -2,8 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { lstat, mkdir, readlink, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { B2Api, B2FileVersion, ContentCipher } from '@rclone-b2/core';
-import { expectedSha1, Sha1Tap } from './sha1-tap.js';
+import { expectedSha1, type B2Api, type B2FileVersion, type ContentCipher } from '@rclone-b2/core';
+import { Sha1Tap } from './sha1-tap.js';
 
 export type FileOutcome = 'restored' | 'skipped';
 

@@ -14,14 +14,3 @@ export class Sha1Tap extends Transform {
     return this.hash.digest('hex');
   }
 }
-
-/**
- * The SHA-1 B2 holds for a version's stored bytes: `contentSha1` without rclone's
- * `unverified:` prefix, or for large files the `large_file_sha1` file info.
- */
-export function expectedSha1(contentSha1: string | null, fileInfo: Record<string, string>): string | undefined {
-  const direct = contentSha1?.replace(/^unverified:/, '');
-  if (direct && direct !== 'none' && /^[0-9a-f]{40}$/i.test(direct)) return direct.toLowerCase();
-  const large = fileInfo.large_file_sha1;
-  return large && /^[0-9a-f]{40}$/i.test(large) ? large.toLowerCase() : undefined;
-}

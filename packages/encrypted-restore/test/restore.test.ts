@@ -7,7 +7,6 @@ import { createLogger } from '@rclone-b2/core';
 import { listCryptFiles } from '../src/crypt-files.js';
 import { restore, type RestoreOptions } from '../src/restore.js';
 import { selectVersions } from '../src/select.js';
-import { expectedSha1 } from '../src/sha1-tap.js';
 import { FakeB2, hexNames, identityContent } from './fakes.js';
 
 const DAY = 86_400_000;
@@ -81,16 +80,6 @@ describe('selectVersions', () => {
       'deletion b.txt-v2024-05-03T12:00:00.000Z',
       'file b.txt-v2024-05-01T12:00:00.000Z',
     ]);
-  });
-});
-
-describe('expectedSha1', () => {
-  it.each([
-    ['unverified:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', {}, 'a'.repeat(40)],
-    ['none', { large_file_sha1: 'b'.repeat(40) }, 'b'.repeat(40)],
-    [null, {}, undefined],
-  ])('%s', (sha, info, expected) => {
-    expect(expectedSha1(sha, info)).toBe(expected);
   });
 });
 

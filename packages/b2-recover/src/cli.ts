@@ -1,0 +1,4 @@
+import { runTool } from '@rclone-b2/core';
+import { main } from './main.js';
+
+await runTool('b2-recover', main);

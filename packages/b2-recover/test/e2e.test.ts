@@ -1,0 +1,74 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../src/main.js';
+import { DAY, startHarness, type Harness } from './harness.js';
+
+const T0 = Date.UTC(2024, 0, 1);
+let h: Harness;
+let source: string;
+const lines = (text: string) => text.split('\n').filter(Boolean).sort();
+const listing = async () => lines(await h.rclone(['lsf', '-R', '--files-only', 'secret:']));
+const iso = (ms: number) => new Date(ms).toISOString();
+
+beforeEach(async () => {
+  h = await startHarness({ start: T0 });
+  source = await h.writeTree('photos', { 'a.jpg': 'a', 'b.jpg': 'bb', 'sub/c.jpg': 'ccc', 'old.jpg': 'o' });
+  await h.rclone(['sync', source, 'secret:photos']);
+  h.emulator.clock.advance(DAY);
+  await rm(join(source, 'old.jpg')); // deleted on purpose, long ago
+  await h.rclone(['sync', source, 'secret:photos']);
+  h.emulator.clock.advance(10 * DAY);
+  const empty = join(h.dir, 'empty');
+  await mkdir(empty);
+  await h.rclone(['sync', empty, 'secret:photos']); // the catastrophe: an unmounted source
+}, 60_000);
+
+afterEach(async () => {
+  await h?.close();
+});
+
+describe('b2-recover with real rclone data', () => {
+  it('undeletes exactly the hidden files that exist locally', async () => {
+    expect(await listing()).toEqual([]);
+    await rm(join(source, 'b.jpg'));
+    const result = await h.run(main, ['-v', '--local-directory', source, '--backup-directory', 'photos', 'secret']);
+    expect(result.code).toBe(0);
+    expect(result.err).toMatch(/undeleted 2, left 2 deleted/);
+    expect(await listing()).toEqual(['photos/a.jpg', 'photos/sub/c.jpg']);
+    expect(await h.rclone(['cat', 'secret:photos/sub/c.jpg'])).toBe('ccc');
+  });
+
+  it('--hidden-after undeletes what the bad night removed, without a local copy', async () => {
+    const result = await h.run(main, ['--hidden-after', iso(T0 + 5 * DAY)]);
+    expect(result.code).toBe(0);
+    expect(await listing()).toEqual(['photos/a.jpg', 'photos/b.jpg', 'photos/sub/c.jpg']);
+  });
+
+  it('--dry-run says what it would do and changes nothing', async () => {
+    const result = await h.run(main, ['-n', '--hidden-after', iso(T0)]);
+    expect(result.code).toBe(0);
+    expect(lines(result.out)).toEqual(['would undelete photos/a.jpg', 'would undelete photos/b.jpg', 'would undelete photos/old.jpg', 'would undelete photos/sub/c.jpg']);
+    expect(await listing()).toEqual([]);
+  });
+
+  it('gives the same result under injected faults', async () => {
+    h.emulator.setFaults({ seed: 5, rules: [{ kind: '503', every: 4 }, { kind: 'expired', every: 7 }, { kind: '429', every: 5, retryAfter: 0 }, { kind: 'latency', ms: 10 }] });
+    const result = await h.run(main, ['--local-directory', source, '--backup-directory', 'photos']);
+    h.emulator.setFaults();
+    expect(result.err).not.toMatch(/FAILED|could not/);
+    expect(result.code).toBe(0);
+    expect(await listing()).toEqual(['photos/a.jpg', 'photos/b.jpg', 'photos/sub/c.jpg']);
+  });
+
+  it.each([
+    [[], 2, /--local-directory DIR --backup-directory PATH, or --hidden-after/],
+    [['--local-directory', '/nonexistent-dir', '--backup-directory', 'photos'], 2, /does not exist/],
+    [['--hidden-after', 'soon'], 2, /invalid time/],
+    [['--hidden-after', '1d', 'nosuch'], 2, /remote "nosuch" not found/],
+  ])('%j → exit %d', async (argv, code, message) => {
+    const result = await h.run(main, argv);
+    expect(result.code).toBe(code);
+    expect(result.err).toMatch(message);
+  });
+});

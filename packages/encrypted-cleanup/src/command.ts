@@ -1,0 +1,46 @@
+import { formatTransactions, formatSize, ProblemError, UsageError, type Logger, type ToolIO } from '@rclone-b2/core';
+import { cleanup, emptyStats } from './cleanup.js';
+import { listCryptFiles } from './crypt-files.js';
+import { openRemote } from './open.js';
+
+export interface CleanupCommand {
+  remoteName: string;
+  paths: string[];
+  configPath?: string | undefined;
+  purge: boolean;
+  dryRun: boolean;
+  transfers: number;
+}
+
+export async function encryptedCleanup(command: CleanupCommand, io: ToolIO, logger: Logger): Promise<number> {
+  if (command.remoteName.includes(':') || command.remoteName.includes('/')) {
+    throw new UsageError(`"${command.remoteName}": the first argument is the crypt remote's name; paths follow it`);
+  }
+  const { bucket } = await openRemote(command, io);
+  const stats = emptyStats();
+  const unmatched: string[] = [];
+  for (const raw of command.paths) {
+    const path = raw.replace(/^\/+|\/+$/g, '');
+    if (!path) throw new UsageError('an empty PATH would mean the whole remote; name a file or directory');
+    const before = stats.files;
+    const histories = listCryptFiles(bucket, {
+      path,
+      onUndecryptable: (fileName, error) => logger.debug(`skipping ${fileName}: ${(error as Error).message}`),
+    });
+    await cleanup(histories, { client: bucket.client, purge: command.purge, dryRun: command.dryRun, transfers: command.transfers, logger, stdout: io.stdout }, stats);
+    if (stats.files === before) {
+      unmatched.push(raw);
+      logger.error(`${raw}: no such file or directory in ${command.remoteName}:`);
+    }
+  }
+  logger.notice(
+    `${command.dryRun ? 'would delete' : 'deleted'} ${stats.deleted} versions (${formatSize(stats.bytes)}B stored) of ${stats.files} files` +
+      `${stats.failed ? `, ${stats.failed} deletions FAILED` : ''}; ${formatTransactions(bucket.client.transactions)}`,
+  );
+  if (unmatched.length > 0 || stats.failed > 0) {
+    throw new ProblemError(
+      [unmatched.length ? `${unmatched.length} paths matched nothing` : '', stats.failed ? `${stats.failed} deletions failed` : ''].filter(Boolean).join('; '),
+    );
+  }
+  return 0;
+}

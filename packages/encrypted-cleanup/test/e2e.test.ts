@@ -1,0 +1,87 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../src/main.js';
+import { DAY, startHarness, type Harness } from './harness.js';
+
+let h: Harness;
+const lines = (text: string) => text.split('\n').filter(Boolean).sort();
+/** What rclone shows with --b2-versions: names with version suffixes for old versions. */
+const versions = async (path = '') => lines(await h.rclone(['lsf', '-R', '--files-only', '--b2-versions', `secret:${path}`]));
+
+beforeEach(async () => {
+  h = await startHarness();
+  const source = await h.writeTree('src', {
+    'big/movie.mkv': 'm1',
+    'big/sub/disk.iso': 'd1',
+    'keep/a.txt': 'a1',
+    'gone.txt': 'g1',
+  });
+  await h.rclone(['sync', source, 'secret:']);
+  h.emulator.clock.advance(DAY);
+  await writeFile(join(source, 'big/movie.mkv'), 'm2 longer');
+  await writeFile(join(source, 'keep/a.txt'), 'a2 longer');
+  await rm(join(source, 'big/sub/disk.iso'));
+  await rm(join(source, 'gone.txt'));
+  await h.rclone(['sync', source, 'secret:']);
+}, 60_000);
+
+afterEach(async () => {
+  await h?.close();
+});
+
+describe('encrypted-cleanup with real rclone data', () => {
+  it('removes old and hidden versions of a directory and a file, leaves the rest', async () => {
+    const result = await h.run(main, ['-v', 'secret', 'big', 'gone.txt']);
+    expect(result.code).toBe(0);
+    expect(result.err).toMatch(/deleted 5 versions/);
+    const left = await versions();
+    expect(left).toHaveLength(3);
+    expect(left[0]).toBe('big/movie.mkv');
+    expect(left[1]).toMatch(/^keep\/a-v2024-01-01-\d{6}-\d{3}\.txt$/);
+    expect(left[2]).toBe('keep/a.txt');
+    expect(lines(await h.rclone(['ls', 'secret:']))).toEqual(['        9 big/movie.mkv', '        9 keep/a.txt']);
+  });
+
+  it('--purge removes current versions too', async () => {
+    const result = await h.run(main, ['--purge', 'secret', 'big/']);
+    expect(result.code).toBe(0);
+    expect((await versions()).filter((n) => n.startsWith('big/'))).toEqual([]);
+  });
+
+  it('--dry-run lists the plan and deletes nothing', async () => {
+    const before = await versions();
+    const result = await h.run(main, ['-n', 'secret', 'big']);
+    expect(result.code).toBe(0);
+    expect(lines(result.out)).toHaveLength(3); // movie's old version, disk.iso's upload and hide marker
+    expect(result.out).toMatch(/would delete big\/sub\/disk\.iso \(hide of/);
+    expect(await versions()).toEqual(before);
+    expect(h.emulator.stats.get('b2_delete_file_version') ?? 0).toBe(0);
+  });
+
+  it('reports paths that match nothing and exits 1, still cleaning the others', async () => {
+    const result = await h.run(main, ['secret', 'no/such', 'gone.txt']);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/no\/such: no such file or directory/);
+    expect((await versions()).filter((n) => n.startsWith('gone'))).toEqual([]);
+  });
+
+  it('under injected faults the result is the same', async () => {
+    h.emulator.setFaults({ seed: 3, rules: [{ kind: '503', every: 3, calls: ['b2_delete_file_version'] }, { kind: 'expired', every: 5 }, { kind: '429', every: 4, retryAfter: 0 }, { kind: 'latency', ms: 10 }] });
+    const result = await h.run(main, ['secret', 'big', 'gone.txt']);
+    h.emulator.setFaults();
+    expect(result.code).toBe(0);
+    expect(lines(await h.rclone(['ls', 'secret:']))).toEqual(['        9 big/movie.mkv', '        9 keep/a.txt']);
+    expect((await versions()).filter((n) => n.startsWith('big') || n.startsWith('gone'))).toEqual(['big/movie.mkv']);
+  });
+
+  it.each([
+    [['secret'], 2, /at least one PATH/],
+    [['nosuch', 'x'], 2, /remote "nosuch" not found/],
+    [['secret', '/'], 2, /whole remote/],
+  ])('%j → exit %d', async (argv, code, message) => {
+    const result = await h.run(main, argv);
+    expect(result.code).toBe(code);
+    expect(result.err).toMatch(message);
+  });
+});

@@ -1,0 +1,70 @@
+import { compareB2Names, encryptedBucketName, formatTransactions, formatSize, ProblemError, type Logger, type ToolIO } from '@rclone-b2/core';
+import { listCryptFiles, type CryptFileHistory } from './crypt-files.js';
+import { runDu, type Inventories } from './du.js';
+import { lsSink, type InventorySink } from './ls-sink.js';
+import { openRemote } from './open.js';
+import { openOutput, type OpenedOutput } from './outputs.js';
+import { createProgress } from './progress.js';
+import { summarySink } from './summary-sink.js';
+
+export interface DuCommand {
+  remoteName?: string | undefined;
+  path: string;
+  configPath?: string | undefined;
+  outputs: { all?: string | undefined; undeleted?: string | undefined; deleted?: string | undefined };
+  format: 'summary' | 'ls' | 'ncdu';
+  human: boolean;
+  depth?: number | undefined;
+  top?: number | undefined;
+  progress: boolean;
+  startAt?: string | undefined;
+  stopAfter?: string | undefined;
+}
+
+/** Stops after the B2 name `last` (inclusive), in listing order. */
+async function* until(histories: AsyncIterable<CryptFileHistory>, last: string | undefined): AsyncGenerator<CryptFileHistory> {
+  for await (const history of histories) {
+    if (last !== undefined && compareB2Names(history.fileName, last) > 0) return;
+    yield history;
+  }
+}
+
+export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger): Promise<number> {
+  const { bucket, plainSize } = await openRemote(command, io);
+  const opened: OpenedOutput[] = [];
+  const inventories: Inventories = {};
+  try {
+    for (const kind of ['all', 'undeleted', 'deleted'] as const) {
+      const target = command.outputs[kind];
+      if (target === undefined) continue;
+      const output = await openOutput(target, io.stdout, io.cwd);
+      opened.push(output);
+      const sink: InventorySink =
+        command.format === 'ls'
+          ? lsSink(output.stream)
+          : summarySink(output.stream, { format: command.format === 'ncdu' ? 'ncdu' : 'text', human: command.human, depth: command.depth, top: command.top });
+      inventories[kind] = sink;
+    }
+    let undecryptable = 0;
+    const histories = listCryptFiles(bucket, {
+      path: command.path,
+      ...(command.startAt ? { startFileName: encryptedBucketName(bucket.names, bucket.prefix, command.startAt) } : {}),
+      onUndecryptable: (fileName, error) => {
+        undecryptable += 1;
+        logger.error(`cannot decrypt ${fileName}: ${(error as Error).message}`);
+      },
+    });
+    const stopName = command.stopAfter ? encryptedBucketName(bucket.names, bucket.prefix, command.stopAfter) : undefined;
+    const progress = command.progress ? createProgress(io.stderr, io.stderrIsTTY) : undefined;
+    const stats = await runDu(until(histories, stopName), plainSize, inventories, progress);
+    logger.info(
+      `${stats.files} files (${stats.liveFiles} live, ${stats.deletedFiles} deleted), ${stats.versions} versions; ` +
+        `current ${formatSize(stats.currentBytes)}B, old/deleted ${formatSize(stats.oldBytes)}B; ` +
+        `${formatTransactions(bucket.client.transactions)}`,
+    );
+    if (undecryptable > 0) throw new ProblemError(`${undecryptable} names could not be decrypted (wrong password, or not this remote's files?)`);
+    return 0;
+  } finally {
+    for (const output of opened) await output.close();
+  }
+}

@@ -1,0 +1,93 @@
+import { readFile, writeFile, rm, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/main.js';
+import { DAY, startHarness, type Harness } from './harness.js';
+
+const T0 = Date.UTC(2024, 0, 1);
+let h: Harness;
+let source: string;
+const sorted = (text: string) => text.split('\n').filter(Boolean).sort();
+
+beforeAll(async () => {
+  h = await startHarness({ start: T0 });
+  source = await h.writeTree('src', {
+    'docs/a file.txt': 'first version of a',
+    'ünï/cödé – ✓.txt': 'unicode',
+    '-leading dash.txt': 'dash',
+    'big/blob.bin': 'x'.repeat(200_000),
+    'gone.txt': 'will be deleted',
+  });
+  await h.rclone(['sync', source, 'secret:']);
+  h.emulator.clock.advance(10 * DAY);
+  await writeFile(join(source, 'docs/a file.txt'), 'second, longer version of a');
+  await writeFile(join(source, 'big/blob.bin'), 'y'.repeat(70_000));
+  await rm(join(source, 'gone.txt'));
+  await h.rclone(['sync', source, 'secret:']);
+  h.emulator.clock.advance(10 * DAY);
+  await writeFile(join(source, 'docs/a file.txt'), 'third');
+  await utimes(join(source, 'docs/a file.txt'), (T0 + 20 * DAY) / 1000, (T0 + 20 * DAY) / 1000);
+  await h.rclone(['sync', source, 'secret:']);
+}, 120_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('encrypted-du against real rclone uploads', () => {
+  it('the undeleted inventory equals `rclone ls` of the crypt remote (plaintext sizes, odd names)', async () => {
+    const result = await h.run(main, ['--ls', '--no-all-output', '--undeleted-output', '-', 'secret:']);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(sorted(result.out)).toEqual(sorted(await h.rclone(['ls', 'secret:'])));
+    expect(result.out).toContain('        7 ünï/cödé – ✓.txt\n');
+    expect(result.out).toContain('        4 -leading dash.txt\n');
+  });
+
+  it('all = undeleted + deleted, old versions named with their upload time', async () => {
+    const files = { all: join(h.dir, 'all.txt'), undeleted: join(h.dir, 'now.txt'), deleted: join(h.dir, 'old.txt') };
+    const result = await h.run(main, ['--ls', '--all-output', files.all, '--undeleted-output', files.undeleted, '--deleted-output', files.deleted]);
+    expect(result.code).toBe(0);
+    const [all, now, old] = await Promise.all([files.all, files.undeleted, files.deleted].map((f) => readFile(f, 'utf8')));
+    expect(sorted(all!)).toEqual([...sorted(now!), ...sorted(old!)].sort());
+    const oldLines = sorted(old!).map((l) => l.trim().replace(/-v\d{4}-\d\d-\d\d-\d{6}-\d{3}$/, '-vTIME'));
+    expect(oldLines.sort()).toEqual(
+      ['18 docs/a file.txt-vTIME', '27 docs/a file.txt-vTIME', '200000 big/blob.bin-vTIME', '15 gone.txt-vTIME'].sort(),
+    );
+    expect(old).toMatch(/gone\.txt-v2024-01-01-\d{6}-\d{3}\n/);
+    expect(old).toMatch(/docs\/a file\.txt-v2024-01-11-\d{6}-\d{3}\n/);
+  });
+
+  it('summarises in-process with the du tree by default', async () => {
+    const result = await h.run(main, ['--undeleted-output', '-', '--no-all-output', 'secret:docs']);
+    expect(result.code).toBe(0);
+    expect(result.out.split('\n')).toContain('5\tdocs/a file.txt');
+    const human = await h.run(main, ['-h', '--depth', '1']);
+    expect(human.out).toMatch(/^264K\t/m); // 70,016 current + 200,060 old bytes
+  });
+
+  it('an unmatched PATH gives an empty inventory', async () => {
+    const result = await h.run(main, ['--ls', 'secret:nope']);
+    expect(result).toMatchObject({ code: 0, out: '' });
+  });
+
+  it('gives the same answer under injected faults (429, 503, expired token, latency)', async () => {
+    const clean = await h.run(main, ['--ls']);
+    h.emulator.setFaults({
+      seed: 7,
+      rules: [
+        { kind: '429', every: 3, retryAfter: 0, calls: ['b2_list_file_versions'] },
+        { kind: '503', every: 4, calls: ['b2_list_file_versions'] },
+        { kind: 'expired', every: 5 },
+        { kind: 'latency', ms: 20, probability: 0.5 },
+      ],
+    });
+    try {
+      const faulty = await h.run(main, ['--ls']);
+      expect(faulty.code).toBe(0);
+      expect(sorted(faulty.out)).toEqual(sorted(clean.out));
+    } finally {
+      h.emulator.setFaults();
+    }
+  });
+});

@@ -1,0 +1,67 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { formatTransactions, ConfigError, formatSize, ProblemError, type Logger, type ToolIO } from '@rclone-b2/core';
+import { listCryptFiles } from './crypt-files.js';
+import { openRemote } from './open.js';
+import { createProgress } from './progress.js';
+import { restore } from './restore.js';
+import type { RestoreMode } from './select.js';
+
+export interface RestoreCommand {
+  remoteName: string;
+  path: string;
+  target: string;
+  configPath?: string | undefined;
+  mode: RestoreMode;
+  transfers: number;
+  dryRun: boolean;
+  progress: boolean;
+}
+
+/** Creates TARGET (with parents) or explains why it cannot be used; nothing is downloaded first. */
+async function prepareTarget(target: string, dryRun: boolean): Promise<void> {
+  const existing = await stat(target).catch(() => undefined);
+  if (existing && !existing.isDirectory()) throw new ConfigError(`target ${target} exists and is not a directory`);
+  if (dryRun) return;
+  try {
+    await mkdir(target, { recursive: true });
+  } catch (error) {
+    throw new ConfigError(`cannot create target ${target}: ${(error as Error).message}`, undefined, { cause: error });
+  }
+}
+
+export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logger: Logger): Promise<number> {
+  await prepareTarget(command.target, command.dryRun);
+  const { remote, bucket, plainSize } = await openRemote(command, io);
+  let undecryptable = 0;
+  const histories = listCryptFiles(bucket, {
+    path: command.path,
+    onUndecryptable: (fileName, error) => {
+      undecryptable += 1;
+      logger.error(`cannot decrypt ${fileName}: ${(error as Error).message}`);
+    },
+  });
+  const stats = await restore(histories, {
+    client: bucket.client,
+    content: remote.content,
+    plainSize,
+    mode: command.mode,
+    target: command.target,
+    transfers: command.transfers,
+    dryRun: command.dryRun,
+    stdout: io.stdout,
+    logger,
+    ...(command.progress ? { progress: createProgress(io.stderr, io.stderrIsTTY) } : {}),
+  });
+  const found = stats.files + stats.deletions;
+  if (found === 0 && stats.failed === 0) {
+    throw new ProblemError(`nothing to restore: ${command.remoteName}:${command.path} ${command.mode.kind === 'all' ? 'has no versions' : 'had no files at that time'}`);
+  }
+  const verb = command.dryRun ? 'would restore' : 'restored';
+  logger.notice(
+    `${verb} ${command.dryRun ? stats.files : stats.restored} files${command.mode.kind === 'all' ? ` and ${stats.deletions} deletion marks` : ''}` +
+      `${command.dryRun ? '' : ` (${formatSize(stats.bytes)}B), ${stats.skipped} already complete`}` +
+      `${stats.failed ? `, ${stats.failed} FAILED` : ''}; ${formatTransactions(bucket.client.transactions)}`,
+  );
+  if (stats.failed > 0 || undecryptable > 0) throw new ProblemError(`${stats.failed + undecryptable} files could not be restored`);
+  return 0;
+}

@@ -1,0 +1,178 @@
+import { readFile, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/main.js';
+import { DAY, startHarness, type Harness } from './harness.js';
+
+const T0 = Date.UTC(2024, 0, 1);
+const BIN = fileURLToPath(new URL('../bin/encrypted-restore.js', import.meta.url));
+let h: Harness;
+let source: string;
+
+/** path → "content-sha-ish|mtime" for every file (and "-> target" for symlinks). */
+async function snapshot(root: string, dir = root): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, e.name);
+    const rel = relative(root, full);
+    if (e.isDirectory()) Object.assign(out, await snapshot(root, full));
+    else if (e.isSymbolicLink()) out[rel] = `-> ${await readlink(full)}`;
+    else out[rel] = `${(await readFile(full)).toString('base64').slice(0, 40)}|${(await readFile(full)).length}|${Math.floor((await stat(full)).mtimeMs / 1000)}`;
+  }
+  return out;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+beforeAll(async () => {
+  h = await startHarness({ start: T0 });
+  source = await h.writeTree('src', {
+    'docs/a.txt': 'a1',
+    'docs/deep/b c.txt': 'b1',
+    'docs/big.bin': 'z'.repeat(150_000),
+    'docs/gone.txt': 'gone soon',
+    'top.txt': 'top',
+  });
+  await h.rclone(['sync', source, 'secret:']);
+  h.emulator.clock.advance(10 * DAY);
+  await writeFile(join(source, 'docs/a.txt'), 'a2 longer');
+  await rm(join(source, 'docs/gone.txt'));
+  await writeFile(join(source, 'docs/new.txt'), 'new');
+  await h.rclone(['sync', source, 'secret:']);
+  h.emulator.clock.advance(10 * DAY);
+  await writeFile(join(source, 'docs/big.bin'), 'q'.repeat(70_000));
+  await h.rclone(['sync', source, 'secret:']);
+}, 120_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('encrypted-restore --as-of reproduces rclone --b2-version-at', () => {
+  it.each([
+    ['before the first change', T0 + 5 * DAY, 'secret:docs'],
+    ['after the deletion', T0 + 15 * DAY, 'secret:docs'],
+    ['now, whole remote', T0 + 25 * DAY, 'secret:'],
+  ])('%s', async (_label, at, from) => {
+    const ours = join(h.dir, `ours-${at}`);
+    const theirs = join(h.dir, `theirs-${at}`);
+    const result = await h.run(main, ['--as-of', iso(at), from, ours]);
+    expect(result.err).toMatch(/restored \d+ files/);
+    expect(result.code).toBe(0);
+    await h.rclone(['copy', '--b2-version-at', iso(at), from, theirs]);
+    const expected = await snapshot(theirs);
+    expect(Object.keys(expected).length).toBeGreaterThan(2);
+    expect(await snapshot(ours)).toEqual(expected);
+  });
+});
+
+describe('encrypted-restore --all', () => {
+  it('restores every upload and marks the deletion', async () => {
+    const target = join(h.dir, 'all');
+    const result = await h.run(main, ['--all', 'secret:docs', target]);
+    expect(result.code).toBe(0);
+    const names = Object.entries(await snapshot(target)).map(([p, v]) => (v.startsWith('->') ? `${p} ${v}` : p)).sort();
+    expect(names.map((n) => n.replace(/-v\d{4}-\d\d-\d\dT[\d:.]+Z/, '-vTIME'))).toEqual(
+      [
+        'a.txt-vTIME',
+        'a.txt-vTIME',
+        'big.bin-vTIME',
+        'big.bin-vTIME',
+        'deep/b c.txt-vTIME',
+        'gone.txt-vTIME',
+        'gone.txt-vTIME -> /dev/null',
+        'new.txt-vTIME',
+      ].sort(),
+    );
+  });
+});
+
+describe('resumption and integrity', () => {
+  it('a restore killed halfway resumes without downloading finished files again', async () => {
+    const many = await h.writeTree('many', Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${i}.txt`, `file ${i} `.repeat(100 + i)])));
+    await h.rclone(['copy', many, 'secret:many']);
+    const target = join(h.dir, 'resume');
+    h.emulator.setFaults([{ kind: 'latency', ms: 400, calls: ['b2_download_file_by_id'] }]);
+    const downloads = () => h.emulator.stats.get('b2_download_file_by_id') ?? 0;
+    try {
+      const child = execa('node', [BIN, '--as-of', '0s', '--transfers', '1', '--config', h.config.configPath, 'secret:many', target], {
+        reject: false,
+        env: { RCLONE_CONFIG: h.config.configPath },
+      });
+      for (let i = 0; i < 200; i += 1) {
+        const done = (await readdir(target).catch(() => [])).filter((n) => !n.startsWith('.'));
+        if (done.length >= 3) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      child.kill('SIGKILL');
+      await child;
+    } finally {
+      h.emulator.setFaults();
+    }
+    const finished = (await readdir(target)).filter((n) => !n.startsWith('.'));
+    expect(finished.length).toBeGreaterThanOrEqual(3);
+    expect(finished.length).toBeLessThan(12);
+    const before = downloads();
+    const result = await h.run(main, ['--as-of', '0s', 'secret:many', target]);
+    expect(result.code).toBe(0);
+    expect(downloads() - before).toBe(12 - finished.length);
+    expect(result.err).toMatch(new RegExp(`${finished.length} already complete`));
+    expect((await readdir(target)).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `f${i}.txt`).sort());
+    for (let i = 0; i < 12; i += 1) expect(await readFile(join(target, `f${i}.txt`), 'utf8')).toBe(`file ${i} `.repeat(100 + i));
+  });
+
+  it.each([
+    ['bytes changed (B2 SHA-1 and MAC both fail)', false],
+    ['bytes changed and the stored SHA-1 forged (MAC fails)', true],
+  ])('a tampered object is reported and not written: %s', async (_label, forgeSha) => {
+    const target = join(h.dir, `tamper-${forgeSha}`);
+    const bucketId = h.emulator.store.listBuckets()[0]!.bucketId;
+    const view = h.emulator.store.view(bucketId);
+    const name = view.sorted.find((n) => (view.names.get(n)?.[0]?.contentLength ?? 0) === 32 + 3 + 16)!; // top.txt: 3 bytes
+    const version = view.names.get(name)![0]!;
+    const original = Buffer.from(h.emulator.store.blobs.get(version.fileId)!);
+    const damaged = Buffer.from(original);
+    damaged[damaged.length - 1] ^= 1;
+    h.emulator.store.blobs.put(version.fileId, damaged);
+    const originalSha = version.contentSha1;
+    if (forgeSha) (version as { contentSha1: string | null }).contentSha1 = (await import('node:crypto')).createHash('sha1').update(damaged).digest('hex');
+    try {
+      const result = await h.run(main, ['--as-of', '0s', 'secret:top.txt', target]);
+      expect(result.code).toBe(1);
+      expect(result.err).toMatch(/top\.txt: .*(SHA-1|sha1|authenticate)/i);
+      expect(await readdir(target)).toEqual([]);
+    } finally {
+      h.emulator.store.blobs.put(version.fileId, original);
+      (version as { contentSha1: string | null }).contentSha1 = originalSha;
+    }
+  });
+});
+
+describe('bad input', () => {
+  it('a target that cannot be a directory is a configuration error, nothing downloaded', async () => {
+    const file = join(h.dir, 'a-file');
+    await writeFile(file, 'x');
+    const before = h.emulator.stats.get('b2_download_file_by_id') ?? 0;
+    const result = await h.run(main, ['--as-of', '0s', 'secret:', join(file, 'sub')]);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/cannot create target/);
+    expect(h.emulator.stats.get('b2_download_file_by_id') ?? 0).toBe(before);
+  });
+  it.each([
+    [['--as-of', 'yesterday-ish', 'secret:', 'x'], /invalid time/],
+    [['secret:', 'x'], /exactly one of --all and --as-of/],
+    [['--all', 'secret', 'x'], /expected CRYPT-REMOTE:PATH/],
+    [['--all', 'nosuch:', 'x'], /remote "nosuch" not found/],
+  ])('%j → exit 2', async (argv, message) => {
+    const result = await h.run(main, argv);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(message);
+  });
+  it('an unknown path is reported with exit 1', async () => {
+    const result = await h.run(main, ['--as-of', '0s', 'secret:no/such/dir', join(h.dir, 'none')]);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/nothing to restore/);
+  });
+});
