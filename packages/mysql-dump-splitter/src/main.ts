@@ -1,9 +1,8 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ExitCode, createLogger, formatSize, parseArgv, parseSize, toolParser, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
-import { dumpAndSplit } from './dump/run-dump.js';
-import { splitDump, type SplitSummary } from './split.js';
+import { readFileChunks, splitDump, type SplitSummary } from './split.js';
 
 export const TOOL = 'mysql-dump-splitter';
 
@@ -69,12 +68,16 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
 
 async function run(options: MainOptions, io: ToolIO): Promise<SplitSummary> {
   const split = { outDir: options.outDir, pieceSize: options.pieceSize, regroup: options.regroup, dryRun: options.dryRun };
-  if (options.dump) return dumpAndSplit(options, options.databases, split);
-  let input: Readable = io.stdin;
+  if (options.dump) {
+    // loaded only here: mysql2 costs start-up time the plain splitter does not need
+    const { dumpAndSplit } = await import('./dump/run-dump.js');
+    return dumpAndSplit(options, options.databases, split);
+  }
+  let input: Readable | AsyncIterable<Buffer> = io.stdin;
   if (options.input !== undefined && options.input !== '-') {
     const path = resolve(io.cwd, options.input);
     if (!existsSync(path)) throw new UsageError(`${options.input}: no such file`);
-    input = createReadStream(path, { highWaterMark: 1 << 20 });
+    input = readFileChunks(path);
   }
   return splitDump(input, split);
 }

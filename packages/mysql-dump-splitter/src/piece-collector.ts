@@ -6,8 +6,8 @@ import { TEMP_PREFIX } from './piece-name.js';
 import type { PieceSink } from './piece-sink.js';
 import type { PieceRecord } from './state.js';
 
-// Receives the pieces as they stream past. A piece is hashed while it is buffered (at most
-// `spillBytes`, beyond that it streams into a temporary file); at its end, a piece whose
+// Receives the pieces as they stream past. A piece is copied into one reused buffer (at most
+// `spillBytes`, beyond that it streams into a temporary file) and hashed; at its end, a piece whose
 // label and SHA-256 match an intact piece of the previous run is dropped (nothing written),
 // any other piece is written to a temporary file and fsync'ed. Final names are given only
 // by commit(), once the whole input has been read and found complete.
@@ -22,20 +22,17 @@ export interface CollectedPiece {
   matches: PieceRecord[];
 }
 
-const STAGING = 64 * 1024;
-
 export class PieceCollector implements PieceSink {
   readonly pieces: CollectedPiece[] = [];
   private readonly temps = new Set<string>();
   private label: string | undefined;
   private hash: Hash | undefined;
   private size = 0;
-  private parts: Buffer[] = [];
-  private buffered = 0;
+  /** The open piece's bytes (reused from piece to piece, so steady state allocates nothing). */
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private len = 0;
   private fd: number | undefined;
   private tempPath: string | undefined;
-  private staging = Buffer.allocUnsafe(STAGING);
-  private staged = 0;
   private counter = 0;
 
   constructor(
@@ -49,48 +46,61 @@ export class PieceCollector implements PieceSink {
     this.label = label;
     this.hash = createHash('sha256');
     this.size = 0;
-    this.parts = [];
-    this.buffered = 0;
+    this.len = 0;
   }
 
+  /** Copies the bytes (the caller may reuse its buffer); beyond spillBytes they stream to a temp file. */
   write(chunk: Buffer): void {
-    if (chunk.length < 4096) {
-      if (this.staged + chunk.length > STAGING) this.flushStaging();
-      chunk.copy(this.staging, this.staged);
-      this.staged += chunk.length;
+    this.size += chunk.length;
+    if (this.fd !== undefined) {
+      (this.hash as Hash).update(chunk);
+      if (this.fd >= 0) writeAllSync(this.fd, chunk);
       return;
     }
-    this.flushStaging();
-    this.take(chunk);
+    if (this.len + chunk.length > this.buf.length) {
+      if (this.len + chunk.length > this.spillBytes) {
+        this.spill();
+        this.write(chunk);
+        this.size -= chunk.length;
+        return;
+      }
+      const bigger = Buffer.allocUnsafe(Math.min(this.spillBytes, Math.max(this.buf.length * 2, this.len + chunk.length)));
+      this.buf.copy(bigger, 0, 0, this.len);
+      this.buf = bigger;
+    }
+    chunk.copy(this.buf, this.len);
+    this.len += chunk.length;
   }
 
   end(): void {
     if (this.label === undefined || !this.hash) return;
-    this.flushStaging();
+    const content = this.buf.subarray(0, this.len);
+    if (this.fd === undefined) this.hash.update(content);
     const sha256 = this.hash.digest('hex');
     const piece: CollectedPiece = { label: this.label, sha256, size: this.size, matches: this.previous.get(`${this.label} ${sha256}`) ?? [] };
     this.label = undefined;
     this.hash = undefined;
     if (this.size > 0) {
       if (piece.matches.length === 0 && !this.dryRun) {
-        if (this.fd === undefined) this.openTemp();
-        for (const part of this.parts) writeAllSync(this.fd as number, part);
-        fsyncSync(this.fd as number);
+        if (this.fd === undefined) {
+          this.openTemp();
+          writeAllSync(this.fd as unknown as number, content);
+        }
+        fsyncSync(this.fd as unknown as number);
         piece.tempPath = this.tempPath;
       }
       this.pieces.push(piece);
     }
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd !== undefined && this.fd >= 0) closeSync(this.fd);
     if (this.tempPath && !piece.tempPath) this.removeTemp(this.tempPath);
     this.fd = undefined;
     this.tempPath = undefined;
-    this.parts = [];
-    this.buffered = 0;
+    this.len = 0;
   }
 
   /** Deletes every temporary file this run created and has not handed over. */
   abort(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd !== undefined && this.fd >= 0) closeSync(this.fd);
     this.fd = undefined;
     for (const path of [...this.temps]) this.removeTemp(path);
   }
@@ -100,29 +110,16 @@ export class PieceCollector implements PieceSink {
     this.temps.delete(path);
   }
 
-  private flushStaging(): void {
-    if (this.staged === 0) return;
-    const filled = this.staging.subarray(0, this.staged);
-    this.staging = Buffer.allocUnsafe(STAGING);
-    this.staged = 0;
-    this.take(filled);
-  }
-
-  private take(chunk: Buffer): void {
-    (this.hash as Hash).update(chunk);
-    this.size += chunk.length;
-    if (this.dryRun) return;
-    if (this.fd !== undefined) {
-      writeAllSync(this.fd, chunk);
-      return;
-    }
-    this.parts.push(chunk);
-    this.buffered += chunk.length;
-    if (this.buffered > this.spillBytes) {
+  private spill(): void {
+    const content = this.buf.subarray(0, this.len);
+    (this.hash as Hash).update(content);
+    if (!this.dryRun) {
       this.openTemp();
-      for (const part of this.parts) writeAllSync(this.fd as unknown as number, part);
-      this.parts = [];
+      writeAllSync(this.fd as unknown as number, content);
+    } else {
+      this.fd = -1;
     }
+    this.len = 0;
   }
 
   private openTemp(): void {

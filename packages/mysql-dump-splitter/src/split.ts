@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { ExitCode, ToolError } from '@rclone-b2/core';
 import { commit, type CommitResult } from './commit.js';
@@ -14,6 +15,21 @@ export interface SplitOptions {
   dryRun: boolean;
   /** Longest accepted line (a statement); longer input is rejected as not a dump. */
   maxLine?: number;
+}
+
+/** Reads a file through one reused buffer: no per-chunk allocation for the GC to chase. */
+export async function* readFileChunks(path: string, size = 1 << 20): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(size);
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, size, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 export interface SplitSummary extends CommitResult {

@@ -16,7 +16,8 @@ export interface SplitterOptions {
  * structure, its data, views, routines, footer) always start a new piece; inside data,
  * a piece ends after a row whose hash says so (see row-hash.ts), and only if another row
  * follows, so a table's last piece always carries its trailer. Bytes are passed on as
- * slices of the input chunks, merged into runs, so the per-line cost is a few compares.
+ * slices of the input chunks, merged into runs, so the per-line cost is a few compares;
+ * nothing refers to a chunk after push() returns, so the reader may reuse its buffer.
  */
 export class Splitter {
   private carry: Buffer[] = [];
@@ -29,6 +30,8 @@ export class Splitter {
   private name = '';
   private db = '';
   private cutPending = false;
+  /** Between `DELIMITER ;;` and `DELIMITER ;` (trigger/routine bodies): never rows. */
+  private inDelimiter = false;
   private pieceBytes = 0;
   private readonly maxPiece: number;
   private readonly regrouper: Regrouper | undefined;
@@ -68,7 +71,7 @@ export class Splitter {
     if (this.carryBytes > 0) {
       const nl = chunk.indexOf(0x0a);
       if (nl < 0) {
-        this.addCarry(chunk);
+        this.addCarry(Buffer.from(chunk));
         return;
       }
       this.carry.push(chunk.subarray(0, nl + 1));
@@ -84,8 +87,10 @@ export class Splitter {
       this.line(chunk, pos, nl + 1);
       pos = nl + 1;
     }
-    if (pos < chunk.length) this.addCarry(chunk.subarray(pos));
+    if (pos < chunk.length) this.addCarry(Buffer.from(chunk.subarray(pos)));
     this.flushRun();
+    // keep no reference into chunk: the caller may reuse it
+    if (this.heldDash) this.heldDash = Buffer.from(this.heldDash);
   }
 
   /** Ends the input; the last line may lack its newline (reported as truncation by the caller). */
@@ -151,7 +156,8 @@ export class Splitter {
   }
 
   private emitLine(buf: Buffer, start: number, end: number): void {
-    if (this.kind !== 'header' && this.kind !== 'footer' && (isRowLine(buf, start) || this.regrouper?.midStatement)) {
+    if (buf[start] === 0x44 && isDelimiterLine(buf, start, end)) this.inDelimiter = !isDefaultDelimiter(buf, start, end);
+    if ((this.kind === 'd' || this.kind === 't') && !this.inDelimiter && (isRowLine(buf, start) || this.regrouper?.midStatement)) {
       if (this.kind === 't') this.startSection('d', this.name);
       if (this.regrouper) {
         this.regrouper.line(buf, start, end, this.lineNo);
@@ -178,6 +184,7 @@ export class Splitter {
 
   private startSection(kind: SectionKind, name: string): void {
     this.regrouper?.flush();
+    this.inDelimiter = false;
     this.cutPending = false;
     if (kind === 'db') this.db = name;
     this.kind = kind;
@@ -217,4 +224,14 @@ export class Splitter {
     if (this.runBuf && this.runEnd > this.runStart) this.sink.write(this.runBuf.subarray(this.runStart, this.runEnd));
     this.runBuf = undefined;
   }
+}
+
+const DELIMITER = Buffer.from('DELIMITER ');
+
+function isDelimiterLine(buf: Buffer, start: number, end: number): boolean {
+  return end - start > DELIMITER.length && buf.subarray(start, start + DELIMITER.length).equals(DELIMITER);
+}
+
+function isDefaultDelimiter(buf: Buffer, start: number, end: number): boolean {
+  return buf.toString('latin1', start + DELIMITER.length, end).trim() === ';';
 }

@@ -105,4 +105,14 @@ describe('Splitter', () => {
     expect(sink.pieces.map((p) => p.label)).toEqual(['header', 't.t', 'd.t']);
     expect(Buffer.concat(sink.pieces.map((p) => p.data)).equals(input)).toBe(true);
   });
+
+  it('leaves trigger bodies alone (INSERT lines inside DELIMITER ;; blocks are not rows)', () => {
+    const trigger = 'DELIMITER ;;\n/*!50003 CREATE*/ /*!50003 TRIGGER t_ai AFTER INSERT ON t FOR EACH ROW BEGIN\nINSERT INTO log SELECT NEW.id;\n(SELECT 1);\nEND */;;\nDELIMITER ;\n';
+    const input = Buffer.from(makeDump([{ name: 't', rows: [row(1), row(2)] }], 'mysql').replace('UNLOCK TABLES;\n', `UNLOCK TABLES;\n${trigger}`));
+    const sink = split(input, { pieceSize: 4096, regroup: true });
+    const text = Buffer.concat(sink.pieces.map((p) => p.data)).toString();
+    expect(text).toContain(trigger);
+    expect(text).toContain("INSERT INTO `t` VALUES\n(1,'name 1'");
+  });
 });
+
