@@ -1,6 +1,7 @@
 // Deterministic fault injection: latency, 429/503/500, dropped connections, expired tokens.
 
-export type FaultKind = 'latency' | '429' | '503' | '500' | 'drop' | 'expired';
+/** `drop` closes the connection before the call runs; `drop-after` runs it, then closes without answering. */
+export type FaultKind = 'latency' | '429' | '503' | '500' | 'drop' | 'drop-after' | 'expired';
 
 export interface FaultRule {
   kind: FaultKind;
@@ -90,8 +91,8 @@ export class FaultInjector {
  */
 export function parseFaultSpec(spec: string): FaultRule {
   const [kind = '', rest] = spec.split(':', 2) as [string, string | undefined];
-  if (!['latency', '429', '503', '500', 'drop', 'expired'].includes(kind)) {
-    throw new Error(`unknown fault kind '${kind}' (latency, 429, 503, 500, drop, expired)`);
+  if (!['latency', '429', '503', '500', 'drop', 'drop-after', 'expired'].includes(kind)) {
+    throw new Error(`unknown fault kind '${kind}' (latency, 429, 503, 500, drop, drop-after, expired)`);
   }
   const rule: FaultRule = { kind: kind as FaultKind };
   for (const pair of rest ? rest.split(',') : []) {

@@ -68,14 +68,15 @@ export function callName(path: string): string | undefined {
 }
 
 /** Throws the injected failure for this call, if any (after its latency). */
-async function injectFaults(ctx: EmulatorContext, call: string, req: IncomingMessage, url: URL): Promise<'drop' | undefined> {
+async function injectFaults(ctx: EmulatorContext, call: string, req: IncomingMessage, url: URL): Promise<'drop' | 'drop-after' | undefined> {
   const decision = ctx.faults.decide(call);
   if (decision.latencyMs > 0) await sleep(decision.latencyMs);
   const rule = decision.failure;
   if (!rule) return undefined;
   switch (rule.kind) {
     case 'drop':
-      return 'drop';
+    case 'drop-after':
+      return rule.kind;
     case '429':
       throw new B2ApiError(429, 'too_many_requests', 'Too many requests (injected)', rule.retryAfter === undefined ? {} : { 'Retry-After': String(rule.retryAfter) });
     case '503':
@@ -138,6 +139,18 @@ async function route(ctx: EmulatorContext, req: IncomingMessage, res: ServerResp
   sendJson(res, 200, handler(ctx, callParams(req, url, body), v));
 }
 
+/** A response that is never sent: the call takes effect but the client hears nothing. */
+function swallow(req: IncomingMessage): ServerResponse {
+  const fake = {
+    headersSent: false,
+    writeHead: () => fake,
+    setHeader: () => fake,
+    end: () => req.socket.destroy(),
+    destroy: () => req.socket.destroy(),
+  };
+  return fake as unknown as ServerResponse;
+}
+
 /** The request listener: body, faults, routing, errors as B2 JSON. */
 export function createHandler(ctx: EmulatorContext, stats: Map<string, number>) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -148,7 +161,13 @@ export function createHandler(ctx: EmulatorContext, stats: Map<string, number>) 
       const call = callName(url.pathname);
       if (call) {
         stats.set(call, (stats.get(call) ?? 0) + 1);
-        if ((await injectFaults(ctx, call, req, url)) === 'drop') {
+        const drop = await injectFaults(ctx, call, req, url);
+        if (drop === 'drop') {
+          req.socket.destroy();
+          return;
+        }
+        if (drop === 'drop-after') {
+          await route(ctx, req, swallow(req), url, body).catch(() => undefined);
           req.socket.destroy();
           return;
         }

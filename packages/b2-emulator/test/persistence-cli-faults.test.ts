@@ -97,6 +97,7 @@ describe('fault injection', () => {
     ['429:every=5,retryAfter=1,calls=b2_list_file_versions+b2_hide_file', { kind: '429', every: 5, retryAfter: 1, calls: ['b2_list_file_versions', 'b2_hide_file'] }],
     ['drop:every=3,limit=1', { kind: 'drop', every: 3, limit: 1 }],
     ['expired', { kind: 'expired' }],
+    ['drop-after:every=2', { kind: 'drop-after', every: 2 }],
   ])('parses --fault %s', (spec, rule) => {
     expect(parseFaultSpec(spec)).toEqual(rule);
   });

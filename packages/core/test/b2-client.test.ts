@@ -180,6 +180,15 @@ describe('B2Client against the emulator', () => {
     else expect(clock.sleeps[0]).toBeGreaterThan(0);
   });
 
+  it('treats file_not_present after a lost delete reply as success', async () => {
+    const f = await client.uploadFile(bucketId, 'lost/reply.txt', Buffer.from('x'));
+    emulator.setFaults([{ kind: 'drop-after', every: 1, limit: 1, calls: ['b2_delete_file_version'] }]);
+    await client.deleteFileVersion(f.fileName, f.fileId);
+    expect(emulator.stats.get('b2_delete_file_version')).toBeGreaterThanOrEqual(2);
+    expect(emulator.store.get(f.fileId)).toBeUndefined();
+    expect(clock.sleeps).toHaveLength(1);
+  });
+
   it('re-authorizes once on an expired token and retries', async () => {
     const before = client.calls.b2_authorize_account ?? 0;
     emulator.setFaults([{ kind: 'expired', every: 1, limit: 1 }]);

@@ -38,6 +38,11 @@ interface RequestSpec {
   signal?: AbortSignal;
   /** Keep the response body unread (downloads); the slot is released once headers arrive. */
   stream?: boolean;
+  /**
+   * An error code that means success when seen on a retry after a failure whose outcome is
+   * unknown (network error or 5xx): e.g. `file_not_present` for a delete that did happen.
+   */
+  doneIfRetriedWith?: string;
 }
 
 export interface UploadOptions {
@@ -138,6 +143,7 @@ export class B2Client implements B2Api {
   private async request(spec: RequestSpec): Promise<{ response: Response; text: string }> {
     const signal = this.signalFor(spec.signal);
     const isAuthorize = spec.call === 'b2_authorize_account';
+    let outcomeUnknown = false;
     for (let attempt = 0; ; attempt++) {
       const auth = this.auth;
       const { url, init } = spec.build(auth);
@@ -172,6 +178,8 @@ export class B2Client implements B2Api {
       } finally {
         release();
       }
+      if (outcomeUnknown && spec.doneIfRetriedWith !== undefined && failure.code === spec.doneIfRetriedWith) return { response: new Response('{}'), text: '{}' };
+      if (failure.status === 0 || failure.status >= 500) outcomeUnknown = true;
       if (attempt >= this.retry.retries) throw failure;
       if (failure.status === 401 && (failure.code === 'expired_auth_token' || failure.code === 'bad_auth_token') && !isAuthorize) {
         await this.reauthorize(auth.authorizationToken, signal);
@@ -182,10 +190,11 @@ export class B2Client implements B2Api {
     }
   }
 
-  private async callJson(call: string, body: Json, signal?: AbortSignal, entries?: (r: Json) => number): Promise<Json> {
+  private async callJson(call: string, body: Json, signal?: AbortSignal, entries?: (r: Json) => number, doneIfRetriedWith?: string): Promise<Json> {
     const { text } = await this.request({
       call,
       signal,
+      doneIfRetriedWith,
       build: (auth) => ({
         url: `${auth.apiUrl}/b2api/${this.version}/${call}`,
         init: { method: 'POST', headers: { Authorization: auth.authorizationToken, 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
@@ -283,7 +292,8 @@ export class B2Client implements B2Api {
   }
 
   async deleteFileVersion(fileName: string, fileId: string, options: { signal?: AbortSignal } = {}): Promise<void> {
-    await this.callJson('b2_delete_file_version', { fileName, fileId }, options.signal);
+    // A delete retried after a lost answer may find the version already gone: that is success.
+    await this.callJson('b2_delete_file_version', { fileName, fileId }, options.signal, undefined, 'file_not_present');
   }
 
   async getFileInfo(fileId: string, options: { signal?: AbortSignal } = {}): Promise<B2FileVersion> {
