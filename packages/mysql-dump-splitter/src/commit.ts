@@ -78,6 +78,7 @@ export function commit(dir: string, collector: PieceCollector, old: SplitState, 
     .sort();
   const keys = assignKeys(kept, existingKeys);
   const result: CommitResult = { pieces: [], written: [], unchanged: [], removed: [] };
+  if (!dryRun) for (const piece of pieces) if (piece.tempPath) fsyncPath(piece.tempPath);
   pieces.forEach((piece, index) => {
     const key = keys[index] as string;
     const keptRecord = kept[index];
@@ -117,14 +118,18 @@ export function commit(dir: string, collector: PieceCollector, old: SplitState, 
   return result;
 }
 
-function copyIntoPlace(from: string, to: string, temp: string): void {
-  copyFileSync(from, temp);
-  const fd = openSync(temp, 'r+');
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+function copyIntoPlace(from: string, to: string, temp: string): void {
+  copyFileSync(from, temp);
+  fsyncPath(temp);
   renameSync(temp, to);
 }
 

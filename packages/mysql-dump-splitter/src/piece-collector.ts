@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAllSync } from './atomic-file.js';
 import { TEMP_PREFIX } from './piece-name.js';
@@ -9,7 +9,7 @@ import type { PieceRecord } from './state.js';
 // Receives the pieces as they stream past. A piece is copied into one reused buffer (at most
 // `spillBytes`, beyond that it streams into a temporary file) and hashed; at its end, a piece whose
 // label and SHA-256 match an intact piece of the previous run is dropped (nothing written),
-// any other piece is written to a temporary file and fsync'ed. Final names are given only
+// any other piece is written to a temporary file (fsync'ed by commit()). Final names are given only
 // by commit(), once the whole input has been read and found complete.
 
 export interface CollectedPiece {
@@ -86,7 +86,7 @@ export class PieceCollector implements PieceSink {
           this.openTemp();
           writeAllSync(this.fd as unknown as number, content);
         }
-        fsyncSync(this.fd as unknown as number);
+        // fsync happens in commit(), so the kernel can write back while we keep reading
         piece.tempPath = this.tempPath;
       }
       this.pieces.push(piece);

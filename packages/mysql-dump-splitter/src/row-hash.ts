@@ -5,11 +5,11 @@
 // Why not a plain rolling hash over the byte stream: a gear/Rabin window ending at the row
 // boundary sees only the row's last 32-48 bytes, which in real dumps are often identical
 // from row to row (`...,NULL,NULL);`), so cuts clump and long stretches get none. Instead
-// each row is hashed over its first 64 bytes from its opening '(' (the primary key is
-// there) and its last 32 bytes, mixed with its length: O(1) per row, whatever its length.
+// each row is hashed over its first 32 bytes from its opening '(' (the primary key is
+// there) and its last 16 bytes, mixed with its length: O(1) per row, whatever its length.
 
-const HEAD = 64;
-const TAIL = 32;
+const HEAD = 32;
+const TAIL = 16;
 
 function mix(h: number, from: number, to: number, buf: Uint8Array): number {
   let x = h;
@@ -20,8 +20,9 @@ function mix(h: number, from: number, to: number, buf: Uint8Array): number {
 export function rowHash(buf: Uint8Array, start: number, end: number): number {
   let open = start;
   if (buf[start] !== 0x28) {
-    const at = (buf as Buffer).indexOf(0x28, start);
-    open = at >= 0 && at < end ? at : start;
+    const limit = Math.min(end, start + 512);
+    while (open < limit && buf[open] !== 0x28) open += 1;
+    if (open === limit) open = start;
   }
   const headEnd = Math.min(end, open + HEAD);
   let h = mix(0x811c9dc5 ^ (end - start), open, headEnd, buf);

@@ -52,7 +52,7 @@ export class Splitter {
       const groupTarget = Math.max(1024, Math.min(options.pieceSize / 4, 256 * 1024));
       this.regrouper = new Regrouper(
         {
-          emit: (buf) => this.emit(buf, 0, buf.length),
+          emit: (buf, start, end) => this.emit(buf, start, end),
           beforeGroup: () => this.maybeCut(),
           groupEnded: (hash, length) => {
             if (isCutPoint(hash, length, options.pieceSize) || this.pieceBytes >= this.maxPiece) this.cutPending = true;
@@ -91,6 +91,7 @@ export class Splitter {
     this.flushRun();
     // keep no reference into chunk: the caller may reuse it
     if (this.heldDash) this.heldDash = Buffer.from(this.heldDash);
+    this.regrouper?.detach();
   }
 
   /** Ends the input; the last line may lack its newline (reported as truncation by the caller). */

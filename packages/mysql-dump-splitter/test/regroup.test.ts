@@ -19,7 +19,7 @@ describe('scanRow', () => {
 
 function regroup(lines: string[], groupTarget = 1 << 30): string {
   const out: Buffer[] = [];
-  const r = new Regrouper({ emit: (b) => out.push(Buffer.from(b)), beforeGroup: () => undefined, groupEnded: () => undefined }, groupTarget, 1 << 30);
+  const r = new Regrouper({ emit: (b, s, e) => out.push(Buffer.from(b.subarray(s, e))), beforeGroup: () => undefined, groupEnded: () => undefined }, groupTarget, 1 << 30);
   lines.forEach((text, i) => {
     const buf = Buffer.from(`${text}\n`);
     r.line(buf, 0, buf.length, i + 1);
