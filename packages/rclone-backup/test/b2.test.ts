@@ -54,7 +54,7 @@ describe('sync into a crypt remote over the b2-emulator', () => {
       expect(JSON.parse(sampled.out)).toMatchObject({ matched: 2 });
     }
     const echoed = await run([conf, '-v', '--verify', 'files=1', '--verify-mode', 'hash', '--rclone-config', rc.configPath, ...lock]);
-    expect(echoed.err).toMatch(/running rclone --use-json-log cryptcheck /);
+    expect(echoed.err).toMatch(/running rclone .*--use-json-log cryptcheck --one-way /);
   });
 
   it('guards: an emptied source deletes nothing in the bucket', async () => {
