@@ -13,7 +13,7 @@ import {
   type Logger,
   type NameCipher,
 } from '@rclone-b2/core';
-import { decide } from './policy/decide.js';
+import { decide, type FileDecision } from './policy/decide.js';
 import type { PolicyConfig } from './policy/config.js';
 import type { PolicyChoice } from './policy/path-rules.js';
 import { cancelUnfinishedLargeFiles } from './unfinished.js';
@@ -119,21 +119,25 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
       summary.filesSeen += 1;
       summary.versionsSeen += history.versions.length;
       const choice: PolicyChoice = run.purge && never ? { policy: never } : run.config.matcher.choose(history.path);
-      const decision = decide(history.versions, choice.policy, run.now);
-      const doomed = decision.decisions.filter((d) => d.verdict === 'delete').map((d) => d.version);
+      const decision = decide(history.versions, choice.policy, run.now, { reasons: false });
+      const doomed: B2FileVersion[] = [];
+      for (const d of decision.decisions) if (d.verdict === 'delete') doomed.push(d.version);
       summary.versionsKept += history.versions.length - doomed.length;
       if (doomed.length > 0) summary.filesPruned += 1;
+      const explained = (): FileDecision => decide(history.versions, choice.policy, run.now);
       if (run.verbosity >= 2 || (run.verbosity >= 1 && doomed.length > 0)) {
         await writer.write(
           run.json
-            ? `${JSON.stringify({ type: 'file', ...fileJson(history.path, history.fileName, choice, decision) })}\n`
-            : formatFileText(history.path, choice, decision, run.dryRun),
+            ? `${JSON.stringify({ type: 'file', ...fileJson(history.path, history.fileName, choice, explained()) })}\n`
+            : formatFileText(history.path, choice, explained(), run.dryRun),
         );
       }
       if (run.dryRun) {
         summary.versionsDeleted += doomed.length;
-        summary.hidesDeleted += doomed.filter((v) => v.action === 'hide').length;
-        summary.bytesFreed += doomed.reduce((sum, v) => sum + v.contentLength, 0);
+        for (const v of doomed) {
+          if (v.action === 'hide') summary.hidesDeleted += 1;
+          summary.bytesFreed += v.contentLength;
+        }
       } else if (doomed.length > 0) {
         planned += doomed.length;
         if (held !== undefined) held.push(doomed);

@@ -43,64 +43,65 @@ const ordinal = (n: number): string => {
  * 5. uploads older than the last window are deleted unless the spec ends with a wildcard.
  * `last=N` additionally keeps the N newest old uploads. Every version gets a reason.
  */
-export function decide(versions: readonly B2FileVersion[], policy: Policy, now: number): FileDecision {
+export function decide(versions: readonly B2FileVersion[], policy: Policy, now: number, options: DecideOptions = {}): FileDecision {
+  const withReasons = options.reasons ?? true;
   const superseded = supersededTimes(versions);
   const firstVisible = versions.findIndex(isVisibleKind);
   const live = firstVisible >= 0 && versions[firstVisible]!.action === 'upload';
-  const decisions: VersionDecision[] = versions.map((version, index) => {
+  const decisions: VersionDecision[] = new Array<VersionDecision>(versions.length);
+  for (let index = 0; index < versions.length; index += 1) {
     const at = superseded[index];
-    return at === undefined ? { version, verdict: 'ignore', rule: 'unfinished', reason: '' } : { version, verdict: 'ignore', rule: 'unfinished', reason: '', supersededAt: at, ageMs: now - at };
-  });
+    decisions[index] = { version: versions[index]!, verdict: 'ignore', rule: 'unfinished', reason: '', supersededAt: at, ageMs: at === undefined ? undefined : now - at, window: undefined };
+  }
+  const set = (decision: VersionDecision, verdict: Verdict, rule: Rule, reason: () => string): void => {
+    decision.verdict = verdict;
+    decision.rule = rule;
+    if (withReasons) decision.reason = reason();
+  };
 
-  // Uploads: rules 1, 3 and 5, grouped by window.
-  const byWindow = new Map<string, number[]>();
+  // Uploads: rules 1, 3 and 5, grouped by window (members newest first).
+  let byWindow: Map<Window, number[]> | undefined;
   const oldUploads: number[] = [];
-  versions.forEach((version, index) => {
+  for (let index = 0; index < versions.length; index += 1) {
+    const version = versions[index]!;
     const decision = decisions[index]!;
     if (!isVisibleKind(version)) {
-      decision.reason = `unfinished large file (${version.action}): not judged by the policy`;
-      return;
+      if (withReasons) decision.reason = `unfinished large file (${version.action}): not judged by the policy`;
+      continue;
     }
-    if (version.action !== 'upload') return;
+    if (version.action !== 'upload') continue;
     if (index === firstVisible) {
-      Object.assign(decision, { verdict: 'keep', rule: 'current', reason: 'current version of a live file (rule 1)' });
-      return;
+      set(decision, 'keep', 'current', () => 'current version of a live file (rule 1)');
+      continue;
     }
     oldUploads.push(index);
-    const ageMs = decision.ageMs ?? 0;
-    const window = windowFor(policy, ageMs);
+    const window = windowFor(policy, decision.ageMs ?? 0);
     if (!window) {
-      const reason = policy.segments.length === 0
-        ? `policy "${policy.name}" keeps no old versions`
-        : `older than the last window (${formatDays(policy.lastAge)} d) (rule 5)`;
-      Object.assign(decision, { verdict: 'delete', rule: 'too-old', reason });
-      return;
+      set(decision, 'delete', 'too-old', () =>
+        policy.segments.length === 0 ? `policy "${policy.name}" keeps no old versions` : `older than the last window (${formatDays(policy.lastAge)} d) (rule 5)`,
+      );
+      continue;
     }
     decision.window = window;
     if (window.liveOnly && !live) {
-      Object.assign(decision, { verdict: 'delete', rule: 'live-only', reason: `in "?" window ${formatWindow(window)} of a deleted file (rule 3)` });
-      return;
+      set(decision, 'delete', 'live-only', () => `in "?" window ${formatWindow(window)} of a deleted file (rule 3)`);
+      continue;
     }
-    const members = byWindow.get(window.key);
+    byWindow ??= new Map();
+    const members = byWindow.get(window);
     if (members) members.push(index);
-    else byWindow.set(window.key, [index]);
-  });
-  for (const members of byWindow.values()) {
+    else byWindow.set(window, [index]);
+  }
+  for (const [window, members] of byWindow ?? []) {
+    const last = members.length - 1;
     members.forEach((index, position) => {
       const decision = decisions[index]!;
-      const where = `window ${formatWindow(decision.window!)}`;
-      if (members.length === 1) {
-        Object.assign(decision, { verdict: 'keep', rule: 'window', reason: `only upload in ${where} (rule 3)` });
-      } else if (position === 0) {
-        Object.assign(decision, { verdict: 'keep', rule: 'window', reason: `newest upload in ${where} (rule 3)` });
-      } else if (position === members.length - 1) {
-        Object.assign(decision, { verdict: 'keep', rule: 'window', reason: `oldest upload in ${where} (rule 3)` });
-      } else {
-        Object.assign(decision, {
-          verdict: 'delete',
-          rule: 'window',
-          reason: `${ordinal(position + 1)} of ${members.length} uploads in ${where}: only the newest and oldest are kept (rule 3)`,
-        });
+      const where = (): string => `window ${formatWindow(window)}`;
+      if (last === 0) set(decision, 'keep', 'window', () => `only upload in ${where()} (rule 3)`);
+      else if (position === 0) set(decision, 'keep', 'window', () => `newest upload in ${where()} (rule 3)`);
+      else if (position === last) set(decision, 'keep', 'window', () => `oldest upload in ${where()} (rule 3)`);
+      else {
+        set(decision, 'delete', 'window', () => `${ordinal(position + 1)} of ${members.length} uploads in ${where()}: only the newest and oldest are kept (rule 3)`);
       }
     });
   }
@@ -109,7 +110,7 @@ export function decide(versions: readonly B2FileVersion[], policy: Policy, now: 
   for (const index of oldUploads.slice(0, policy.last)) {
     const decision = decisions[index]!;
     if (decision.verdict === 'keep') continue;
-    Object.assign(decision, { verdict: 'keep', rule: 'last', reason: `one of the ${policy.last} newest old versions (last=${policy.last})` });
+    set(decision, 'keep', 'last', () => `one of the ${policy.last} newest old versions (last=${policy.last})`);
   }
 
   // Hide markers (rule 4), from the oldest up: a hide covers the uploads below it up to
@@ -121,16 +122,21 @@ export function decide(versions: readonly B2FileVersion[], policy: Policy, now: 
     if (version.action === 'upload') {
       if (decision.verdict === 'keep') keptBelow += 1;
     } else if (version.action === 'hide') {
-      if (keptBelow > 0) {
-        const what = keptBelow === 1 ? 'an older kept upload' : `${keptBelow} older kept uploads`;
-        Object.assign(decision, { verdict: 'keep', rule: 'hide', reason: `hide marker needed to keep ${what} hidden (rule 4)` });
+      const count = keptBelow;
+      if (count > 0) {
+        set(decision, 'keep', 'hide', () => `hide marker needed to keep ${count === 1 ? 'an older kept upload' : `${count} older kept uploads`} hidden (rule 4)`);
       } else {
-        Object.assign(decision, { verdict: 'delete', rule: 'hide', reason: 'hide marker no older kept upload needs (rule 4)' });
+        set(decision, 'delete', 'hide', () => 'hide marker no older kept upload needs (rule 4)');
       }
       keptBelow = 0;
     }
   }
   return { live, decisions };
+}
+
+export interface DecideOptions {
+  /** Build the reason texts (default true); a run that prints nothing skips them. */
+  reasons?: boolean;
 }
 
 /** `13.5 d` */

@@ -18,19 +18,30 @@ export interface Window {
 export function windowFor(policy: Policy, ageMs: number): Window | undefined {
   for (let index = 0; index < policy.segments.length; index += 1) {
     const segment = policy.segments[index]!;
-    const toMs = segment.to * DAY_MS;
-    if (ageMs > toMs) continue;
-    const fromMs = segment.from * DAY_MS;
-    if (!segment.repeat) {
-      return { key: `${index}`, lo: segment.from, hi: segment.to, liveOnly: segment.liveOnly };
-    }
-    const stepMs = segment.step * DAY_MS;
-    const k = Math.max(1, Math.ceil((ageMs - fromMs) / stepMs));
+    if (ageMs > segment.to * DAY_MS) continue;
+    if (!segment.repeat) return cached(policy, index, 0, segment.from, segment.to, segment.liveOnly);
+    const k = Math.max(1, Math.ceil((ageMs - segment.from * DAY_MS) / (segment.step * DAY_MS)));
     const lo = segment.from + (k - 1) * segment.step;
     const hi = Math.min(segment.from + k * segment.step, segment.to);
-    return { key: `${index}:${k}`, lo, hi, liveOnly: segment.liveOnly };
+    return cached(policy, index, k, lo, hi, segment.liveOnly);
   }
   return undefined;
+}
+
+// Window objects are shared per policy (a run judges millions of versions against a
+// handful of windows), which keeps the garbage collector out of the hot path.
+const windowCache = new WeakMap<Policy, Map<number, Window>>();
+
+function cached(policy: Policy, index: number, k: number, lo: number, hi: number, liveOnly: boolean): Window {
+  let windows = windowCache.get(policy);
+  if (!windows) windowCache.set(policy, (windows = new Map()));
+  const id = index * 1_000_000_000 + k;
+  let window = windows.get(id);
+  if (!window) {
+    window = { key: k === 0 ? `${index}` : `${index}:${k}`, lo, hi, liveOnly };
+    if (windows.size < 100_000) windows.set(id, window);
+  }
+  return window;
 }
 
 export interface ExpandedAge {
