@@ -94,6 +94,29 @@ async function injectFaults(ctx: EmulatorContext, call: string, req: IncomingMes
   }
 }
 
+const testModeCounts = new WeakMap<EmulatorContext, number>();
+
+/** B2's `X-Bz-Test-Mode` header: deterministic versions of its three test behaviours. */
+function applyTestMode(ctx: EmulatorContext, req: IncomingMessage, url: URL, call: string): void {
+  const mode = req.headers['x-bz-test-mode'];
+  if (typeof mode !== 'string' || call === 'b2_authorize_account') return;
+  const n = (testModeCounts.get(ctx) ?? 0) + 1;
+  testModeCounts.set(ctx, n);
+  if (mode === 'fail_some_uploads' && (call === 'b2_upload_file' || call === 'b2_upload_part') && n % 2 === 0) {
+    throw new B2ApiError(503, 'service_unavailable', 'Upload failed (X-Bz-Test-Mode: fail_some_uploads)');
+  }
+  if (mode === 'expire_some_account_authorization_tokens' && n % 3 === 0 && !call.startsWith('b2_upload_')) {
+    const token = tokenOf(req, url);
+    if (token && ctx.tokens.has(token)) ctx.tokens.set(token, 0);
+    throw new B2ApiError(401, 'expired_auth_token', 'Authorization token has expired (X-Bz-Test-Mode)');
+  }
+  if (mode === 'force_cap_exceeded') {
+    if (call.startsWith('b2_upload_')) throw new B2ApiError(403, 'storage_cap_exceeded', 'Cannot upload files, storage cap exceeded (X-Bz-Test-Mode)');
+    if (call.startsWith('b2_download_')) throw new B2ApiError(403, 'download_cap_exceeded', 'Cannot download files, download bandwidth cap exceeded (X-Bz-Test-Mode)');
+    throw new B2ApiError(403, 'transaction_cap_exceeded', 'Transaction cap exceeded (X-Bz-Test-Mode)');
+  }
+}
+
 async function route(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
   const head = req.method === 'HEAD';
   if (url.pathname.startsWith('/file/')) {
@@ -171,6 +194,7 @@ export function createHandler(ctx: EmulatorContext, stats: Map<string, number>) 
           req.socket.destroy();
           return;
         }
+        applyTestMode(ctx, req, url, call);
       }
       await route(ctx, req, res, url, body);
     } catch (error) {

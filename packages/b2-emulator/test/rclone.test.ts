@@ -157,3 +157,27 @@ describe('real rclone 1.60.1 against the emulator', () => {
     expect(check.exitCode).toBe(0);
   });
 });
+
+describe('rclone test_mode against the emulator (X-Bz-Test-Mode)', () => {
+  it.each([
+    ['fail_some_uploads', 0],
+    ['expire_some_account_authorization_tokens', 0],
+    ['force_cap_exceeded', 1],
+  ])('%s → rclone exit %i', async (mode, exitCode) => {
+    const em = await startEmulator();
+    const tmp = await tempDir();
+    try {
+      const cfg = await writeRcloneTestConfig({ emulator: em, dir: tmp.dir, bucket: 'testmode-bucket' });
+      const dir = join(tmp.dir, 'src');
+      await mkdir(dir, { recursive: true });
+      for (let i = 0; i < 4; i++) await writeFile(join(dir, `f${i}`), `content ${i}`);
+      const r = await rclone(cfg.configPath, 'copy', dir, cfg.cryptPath, '--b2-test-mode', mode, '--retries', '1', '--low-level-retries', '10');
+      expect(r.exitCode === 0 ? 0 : 1).toBe(exitCode);
+      if (exitCode === 0) expect((await rclone(cfg.configPath, 'check', '--download', dir, cfg.cryptPath)).exitCode).toBe(0);
+      else expect(r.stderr).toMatch(/cap_exceeded/);
+    } finally {
+      await em.close();
+      await tmp.cleanup();
+    }
+  });
+});
