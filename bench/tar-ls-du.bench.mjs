@@ -16,11 +16,11 @@ const LINES = Number(process.env.TAR_LS_DU_LINES ?? 2_000_000);
 const RUNS = Number(process.env.TAR_LS_DU_RUNS ?? 3);
 const PER_DIR = 20;
 const work = join(here, '.work');
-const listing = join(work, `rclone-ls-v2-${LINES}.txt`);
+const listing = join(work, `rclone-ls-v3-${LINES}.txt`);
 const bin = join(here, '../packages/tar-ls-du/bin/tar-ls-du.js');
 const core = await import('../packages/core/dist/index.js');
 
-/** Deterministic: same listing every run. Directories data/dA/sB/leaf-C, 20 files each. */
+/** Deterministic: same listing every run. Directories data/dA/sB/leaf-C, 20 files each, sorted as rclone sorts. */
 async function generate() {
   mkdirSync(work, { recursive: true });
   if (existsSync(listing) && statSync(listing).size > 0) return;
@@ -34,11 +34,17 @@ async function generate() {
   };
   const names = ['IMG_', 'report ', 'ünïcode-', 'backup.', '-dash '];
   let text = '';
-  for (let line = 0; line < LINES; line += 1) {
-    const dir = Math.floor(line / PER_DIR);
-    const path = `data/d${dir % 10}/s${Math.floor(dir / 10) % 100}/leaf-${Math.floor(dir / 1000)}/${names[line % 5]}${line}.dat`;
-    const size = Math.floor(random() ** 3 * 50_000_000);
-    text += `${String(size).padStart(9)} ${path}\n`;
+  // rclone lists each directory's files sorted by name; so does this listing.
+  for (let first = 0; first < LINES; first += PER_DIR) {
+    const dir = first / PER_DIR;
+    const prefix = `data/d${dir % 10}/s${Math.floor(dir / 10) % 100}/leaf-${Math.floor(dir / 1000)}/`;
+    const files = [];
+    for (let line = first; line < Math.min(LINES, first + PER_DIR); line += 1) files.push(`${names[line % 5]}${line}.dat`);
+    files.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    for (const file of files) {
+      const size = Math.floor(random() ** 3 * 50_000_000);
+      text += `${String(size).padStart(9)} ${prefix}${file}\n`;
+    }
     if (text.length > 1 << 20) {
       if (!out.write(text)) await once(out, 'drain');
       text = '';

@@ -37,32 +37,30 @@ export function prefixOf(dir: DuDir): string {
   return (dir.prefix = path === '' || path === '/' ? path : `${path}/`);
 }
 
-/** The selected paths as parallel arrays: no path strings until a row is printed. */
+/**
+ * The selected rows as parallel arrays in path order: a name, and a `meta` word holding
+ * the index of the row's directory in `dirList` (times 2) plus 1 for directories.
+ */
 class Selection {
   names: string[] = [];
-  parents: DuDir[] = [];
+  dirList: DuDir[] = [];
   sizes = new Float64Array(1024);
-  dirs = new Uint8Array(1024);
+  meta = new Uint32Array(1024);
   length = 0;
 
-  push(parent: DuDir, name: string, size: number, dir: boolean): void {
+  push(dirIndex: number, name: string, size: number, dir: boolean): void {
     if (this.length === this.sizes.length) {
       const sizes = new Float64Array(this.length * 2);
       sizes.set(this.sizes);
       this.sizes = sizes;
-      const dirs = new Uint8Array(this.length * 2);
-      dirs.set(this.dirs);
-      this.dirs = dirs;
+      const meta = new Uint32Array(this.length * 2);
+      meta.set(this.meta);
+      this.meta = meta;
     }
     this.names.push(name);
-    this.parents.push(parent);
     this.sizes[this.length] = size;
-    this.dirs[this.length] = dir ? 1 : 0;
+    this.meta[this.length] = dirIndex * 2 + (dir ? 1 : 0);
     this.length += 1;
-  }
-
-  path(i: number): string {
-    return prefixOf(this.parents[i] as DuDir) + (this.names[i] as string);
   }
 }
 
@@ -83,27 +81,37 @@ function select(tree: DuTree, options: DuSelectOptions): Selection {
   const minSize = options.minSize ?? 0;
   const selection = new Selection();
   const walk = (dir: DuDir, depth: number): void => {
-    const keys = dir.files ? Array.from(dir.files.keys()) : [];
+    const dirIndex = selection.dirList.push(dir) - 1;
+    const names = dir.names ?? [];
+    const sizes = dir.sizes ?? [];
     const dirs = dir.dirs;
-    if (dirs) {
-      for (const [name, sub] of dirs) {
-        if (sub.total < minSize) continue; // nothing below can reach minSize either
-        keys.push(name);
-        if (depth < maxDepth && (sub.files || sub.dirs)) keys.push(`${name}/`);
+    if (dirs === null) {
+      for (let i = 0; i < names.length; i += 1) {
+        const size = sizes[i] as number;
+        if (size >= minSize) selection.push(dirIndex, names[i] as string, size, false);
       }
+      return;
+    }
+    // Merge the (sorted) files with the subdirectories' keys: `name` for the row, `name/` for its contents.
+    const keys: string[] = [];
+    for (const [name, sub] of dirs) {
+      if (sub.total < minSize) continue; // nothing below can reach minSize either
+      keys.push(name);
+      if (depth < maxDepth && (sub.names !== null || sub.dirs !== null)) keys.push(`${name}/`);
     }
     if (!isSorted(keys)) keys.sort();
+    let i = 0;
     for (const key of keys) {
-      if (key.length > 1 && key.charCodeAt(key.length - 1) === 47) {
-        walk(dirs?.get(key.slice(0, -1)) as DuDir, depth + 1);
-        continue;
+      for (; i < names.length && (names[i] as string) < key; i += 1) {
+        const size = sizes[i] as number;
+        if (size >= minSize) selection.push(dirIndex, names[i] as string, size, false);
       }
-      const sub = dirs?.get(key);
-      if (sub) selection.push(dir, key, sub.total, true);
-      else {
-        const size = dir.files?.get(key) as number;
-        if (size >= minSize) selection.push(dir, key, size, false);
-      }
+      if (key.length > 1 && key.charCodeAt(key.length - 1) === 47) walk(dirs.get(key.slice(0, -1)) as DuDir, depth + 1);
+      else selection.push(dirIndex, key, (dirs.get(key) as DuDir).total, true);
+    }
+    for (; i < names.length; i += 1) {
+      const size = sizes[i] as number;
+      if (size >= minSize) selection.push(dirIndex, names[i] as string, size, false);
     }
   };
   walk(tree.root, 1);
@@ -123,33 +131,66 @@ export interface ReportRows {
   isDir(k: number): boolean;
   /** The directory holding row k; `name(k)` is the row's own name in it. */
   parent(k: number): DuDir;
+  /** The row's directory path followed by `/` ('' at the top): `prefix(k) + name(k)` is the path. */
+  prefix(k: number): string;
   name(k: number): string;
   path(k: number): string;
 }
 
 export class SortedRows implements ReportRows {
   readonly length: number;
-  private readonly order: Uint32Array;
+  private readonly sorted: RadixSorted;
+  private readonly prefixes: Array<string | undefined>;
+  // Names and prefixes of a window of rows, gathered in one tight loop: reading millions
+  // of rows in size order is random access, and a gather loop overlaps the cache misses.
+  private windowStart = 0;
+  private windowEnd = 0;
+  private windowNames: string[] = [];
+  private windowPrefixes: string[] = [];
   constructor(private readonly selection: Selection, top: number | undefined) {
-    this.order = sortIndices(selection.sizes, selection.length);
+    this.sorted = radixSortDescending(selection.sizes, selection.meta, selection.length);
     this.length = Math.min(selection.length, top ?? Infinity);
+    this.prefixes = new Array<string | undefined>(selection.dirList.length);
   }
   size(k: number): number {
-    return this.selection.sizes[this.order[k] as number] as number;
+    // The keys were complemented for a descending sort; undo that.
+    return (~(this.sorted.hi[k] as number) >>> 0) * 4294967296 + (~(this.sorted.lo[k] as number) >>> 0);
   }
   isDir(k: number): boolean {
-    return this.selection.dirs[this.order[k] as number] === 1;
+    return ((this.sorted.meta[k] as number) & 1) === 1;
   }
   parent(k: number): DuDir {
-    return this.selection.parents[this.order[k] as number] as DuDir;
+    return this.selection.dirList[(this.sorted.meta[k] as number) >>> 1] as DuDir;
+  }
+  prefix(k: number): string {
+    if (k < this.windowStart || k >= this.windowEnd) this.gather(k);
+    return this.windowPrefixes[k - this.windowStart] as string;
   }
   name(k: number): string {
-    return this.selection.names[this.order[k] as number] as string;
+    if (k < this.windowStart || k >= this.windowEnd) this.gather(k);
+    return this.windowNames[k - this.windowStart] as string;
   }
   path(k: number): string {
-    return this.selection.path(this.order[k] as number);
+    return this.prefix(k) + this.name(k);
+  }
+
+  private gather(start: number): void {
+    const end = Math.min(this.length, start + WINDOW);
+    const { index, meta } = this.sorted;
+    const names = this.selection.names;
+    const dirList = this.selection.dirList;
+    const prefixes = this.prefixes;
+    for (let k = start; k < end; k += 1) this.windowNames[k - start] = names[index[k] as number] as string;
+    for (let k = start; k < end; k += 1) {
+      const d = (meta[k] as number) >>> 1;
+      this.windowPrefixes[k - start] = prefixes[d] ??= prefixOf(dirList[d] as DuDir);
+    }
+    this.windowStart = start;
+    this.windowEnd = end;
   }
 }
+
+const WINDOW = 65536;
 
 /** The rows a report prints, in order; `--top N` (N well below the path count) takes a heap path. */
 export function sortedRows(tree: DuTree, options: DuSelectOptions): ReportRows {
@@ -168,15 +209,27 @@ export function* sortedRowBatches(tree: DuTree, options: DuSelectOptions, batchS
   }
 }
 
+export interface RadixSorted {
+  /** Original positions, in sorted order. */
+  index: Uint32Array;
+  /** The `meta` words, carried along. */
+  meta: Uint32Array;
+  /** Complemented high and low 32 bits of each size, in sorted order. */
+  hi: Uint32Array;
+  lo: Uint32Array;
+}
+
 /**
- * Indices 0..n-1 ordered by sizes descending, stable (equal sizes keep index order).
- * LSD radix sort on 11-bit digits of the 53-bit sizes, keys carried along with the
- * indices (sequential reads), passes whose digit is the same everywhere skipped.
+ * Sorts sizes descending, stable (equal sizes keep their order). LSD radix sort on
+ * 11-bit digits of the 53-bit sizes; every array travels with its key, so afterwards
+ * rows are read sequentially (random access into millions of rows costs cache misses).
+ * Passes whose digit is the same everywhere are skipped.
  */
-export function sortIndices(sizes: Float64Array, n: number): Uint32Array {
+export function radixSortDescending(sizes: Float64Array, meta: Uint32Array, n: number): RadixSorted {
   let lo = new Uint32Array(n);
   let hi = new Uint32Array(n);
   let index = new Uint32Array(n);
+  let carried = meta.slice(0, n);
   for (let i = 0; i < n; i += 1) {
     const size = sizes[i] as number;
     // Complemented, so an ascending radix sort gives descending sizes.
@@ -187,6 +240,7 @@ export function sortIndices(sizes: Float64Array, n: number): Uint32Array {
   let lo2 = new Uint32Array(n);
   let hi2 = new Uint32Array(n);
   let index2 = new Uint32Array(n);
+  let carried2 = new Uint32Array(n);
   const count = new Uint32Array(2048);
   const pass = (useHi: boolean, shift: number): void => {
     const keys = useHi ? hi : lo;
@@ -204,13 +258,14 @@ export function sortIndices(sizes: Float64Array, n: number): Uint32Array {
       lo2[to] = lo[i] as number;
       hi2[to] = hi[i] as number;
       index2[to] = index[i] as number;
+      carried2[to] = carried[i] as number;
     }
-    [lo, lo2, hi, hi2, index, index2] = [lo2, lo, hi2, hi, index2, index];
+    [lo, lo2, hi, hi2, index, index2, carried, carried2] = [lo2, lo, hi2, hi, index2, index, carried2, carried];
   };
   pass(false, 0);
   pass(false, 11);
   pass(false, 22);
   pass(true, 0);
   pass(true, 11);
-  return index;
+  return { index, meta: carried, hi, lo };
 }

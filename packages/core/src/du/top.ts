@@ -47,7 +47,8 @@ export class TopRows implements ReportRows {
       }
     };
     const walk = (dir: DuDir, depth: number): void => {
-      if (dir.files) for (const [name, size] of dir.files) offer(size, dir, name, false);
+      const { names, sizes } = dir;
+      if (names !== null && sizes !== null) for (let i = 0; i < names.length; i += 1) offer(sizes[i] as number, dir, names[i] as string, false);
       if (dir.dirs) {
         for (const sub of dir.dirs.values()) {
           offer(sub.total, dir, sub.name, true);
@@ -68,6 +69,9 @@ export class TopRows implements ReportRows {
   }
   parent(k: number): DuDir {
     return (this.rows[k] as Candidate).parent;
+  }
+  prefix(k: number): string {
+    return prefixOf((this.rows[k] as Candidate).parent);
   }
   name(k: number): string {
     return (this.rows[k] as Candidate).name;

@@ -1,11 +1,12 @@
 /**
  * The du tree: sizes aggregated per path, fed one listing entry at a time.
  *
- * Memory is one small record per distinct path (directories are nodes, files are entries
- * of their directory's Map), never the input. Directories that the input never names are
- * created on the way, so every ancestor gets a total. Totals are computed once, lazily,
- * by `finish()` (post-order), so adding an entry costs O(1) when it lands in the same
- * directory as the previous one (listings are grouped by directory).
+ * Memory is one small record per distinct path: directories are nodes, files are a name
+ * and a number in two arrays of their directory (no hashing per file; appending is O(1)).
+ * Directories that the input never names are created on the way, so every ancestor gets
+ * a total. `finish()` (called by every reader of totals) sorts each directory's files by
+ * name if they did not arrive sorted (rclone and B2 list them sorted), merges repeated
+ * names (their sizes add up) and computes every directory's total once, post-order.
  */
 export interface ListingSink {
   /** A non-directory entry (file, symlink, device...) of `size` bytes. Repeated paths add up. */
@@ -17,17 +18,22 @@ export interface ListingSink {
 }
 
 export class DuDir {
-  /** Sizes of files whose path equals this directory's (a file/directory collision) and du totals. */
+  /** File names directly in this directory, and their sizes (same positions). */
+  names: string[] | null = null;
+  sizes: number[] | null = null;
+  /** Whether `names` is strictly increasing (then it holds no repeats either). */
+  sorted = true;
+  /** The sum of `sizes`. */
+  fileBytes = 0;
+  /** Sizes of files whose path equals this directory's (a file/directory collision). */
   own = 0;
-  /** The total below this directory; valid after `DuTree.finish()`. */
-  total = 0;
   /** A total reported by `du` output, used instead of the sum when set. */
   reported = -1;
+  /** The total below this directory; valid after `DuTree.finish()`. */
+  total = 0;
   dirs: Map<string, DuDir> | null = null;
-  files: Map<string, number> | null = null;
-  /** The full path, cached by `pathOf` when a report needs it. */
+  /** The full path and `path/`, cached by `pathOf`/`prefixOf` when a report needs them. */
   path: string | undefined = undefined;
-  /** `path/`, cached by `prefixOf`. */
   prefix: string | undefined = undefined;
   constructor(
     readonly name: string,
@@ -39,14 +45,12 @@ export class DuTree implements ListingSink {
   readonly root = new DuDir('', null);
   private lastDirPath: string | undefined;
   private lastDir: DuDir = this.root;
-  private dirty = true;
-  /** Number of distinct paths (files and directories). */
-  count = 0;
+  private dirty = false;
+  private paths = 0;
 
   add(path: string, size: number): void {
     const [dir, name] = this.split(path);
-    if (name === undefined) return;
-    this.addFile(dir, name, size);
+    if (name !== undefined) this.addFile(dir, name, size);
   }
 
   addDirectory(path: string): void {
@@ -86,21 +90,30 @@ export class DuTree implements ListingSink {
   /** Adds a file named `name` directly under `dir` (the hot path of every parser). */
   addFile(dir: DuDir, name: string, size: number): void {
     this.dirty = true;
-    const sub = dir.dirs?.get(name);
-    if (sub) {
-      sub.own += size;
-      return;
+    if (dir.dirs !== null) {
+      const sub = dir.dirs.get(name);
+      if (sub !== undefined) {
+        sub.own += size;
+        return;
+      }
     }
-    const files = (dir.files ??= new Map());
-    const previous = files.get(name);
-    if (previous === undefined) this.count += 1;
-    files.set(name, previous === undefined ? size : previous + size);
+    const names = dir.names;
+    if (names === null) {
+      dir.names = [name];
+      dir.sizes = [size];
+    } else {
+      if (dir.sorted && !((names[names.length - 1] as string) < name)) dir.sorted = false;
+      names.push(name);
+      (dir.sizes as number[]).push(size);
+    }
+    dir.fileBytes += size;
   }
 
-  /** Computes every directory's total (idempotent; call after the last add). */
+  /** Normalises the directories and computes every total (cheap when nothing changed). */
   finish(): void {
     if (!this.dirty) return;
-    computeTotals(this.root);
+    this.paths = 0;
+    this.normalise(this.root);
     this.dirty = false;
   }
 
@@ -110,18 +123,18 @@ export class DuTree implements ListingSink {
     return this.root.total;
   }
 
+  /** Number of distinct paths (files and directories). */
+  get count(): number {
+    this.finish();
+    return this.paths;
+  }
+
   private child(parent: DuDir, name: string): DuDir {
     const dirs = (parent.dirs ??= new Map());
     let node = dirs.get(name);
     if (node === undefined) {
       node = new DuDir(name, parent);
       dirs.set(name, node);
-      const asFile = parent.files?.get(name);
-      if (asFile === undefined) this.count += 1;
-      else {
-        node.own = asFile;
-        parent.files?.delete(name);
-      }
       this.dirty = true;
     }
     return node;
@@ -134,6 +147,21 @@ export class DuTree implements ListingSink {
     if (slash === 0 && path.length === 1) return [this.root, '/'];
     return [this.directory(path.slice(0, slash === 0 ? 1 : slash)), path.slice(slash + 1)];
   }
+
+  private normalise(dir: DuDir): number {
+    if (dir.names !== null) {
+      if (!dir.sorted) sortFiles(dir);
+      if (dir.dirs !== null) moveFilesNamedLikeDirs(dir);
+      this.paths += dir.names.length;
+    }
+    let sum = dir.own + dir.fileBytes;
+    if (dir.dirs !== null) {
+      this.paths += dir.dirs.size;
+      for (const sub of dir.dirs.values()) sum += this.normalise(sub);
+    }
+    dir.total = dir.reported >= 0 ? dir.reported : sum;
+    return dir.total;
+  }
 }
 
 function trimSlashes(path: string): string {
@@ -142,10 +170,50 @@ function trimSlashes(path: string): string {
   return end === path.length ? path : path.slice(0, end);
 }
 
-function computeTotals(dir: DuDir): number {
-  let sum = dir.own;
-  if (dir.files) for (const size of dir.files.values()) sum += size;
-  if (dir.dirs) for (const sub of dir.dirs.values()) sum += computeTotals(sub);
-  dir.total = dir.reported >= 0 ? dir.reported : sum;
-  return dir.total;
+/** Sorts a directory's files by name (code-unit order) and adds up repeated names. */
+function sortFiles(dir: DuDir): void {
+  const names = dir.names as string[];
+  const sizes = dir.sizes as number[];
+  const order = Array.from(names.keys()).sort((a, b) => {
+    const x = names[a] as string;
+    const y = names[b] as string;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const sortedNames: string[] = [];
+  const sortedSizes: number[] = [];
+  for (const i of order) {
+    const name = names[i] as string;
+    if (sortedNames.length > 0 && sortedNames[sortedNames.length - 1] === name) {
+      sortedSizes[sortedSizes.length - 1]! += sizes[i] as number;
+    } else {
+      sortedNames.push(name);
+      sortedSizes.push(sizes[i] as number);
+    }
+  }
+  dir.names = sortedNames;
+  dir.sizes = sortedSizes;
+  dir.sorted = true;
+}
+
+/** A file added before a directory of the same path was created: its size moves to that directory. */
+function moveFilesNamedLikeDirs(dir: DuDir): void {
+  const dirs = dir.dirs as Map<string, DuDir>;
+  const names = dir.names as string[];
+  const sizes = dir.sizes as number[];
+  if (!names.some((name) => dirs.has(name))) return;
+  const keptNames: string[] = [];
+  const keptSizes: number[] = [];
+  names.forEach((name, i) => {
+    const sub = dirs.get(name);
+    const size = sizes[i] as number;
+    if (sub === undefined) {
+      keptNames.push(name);
+      keptSizes.push(size);
+    } else {
+      sub.own += size;
+      dir.fileBytes -= size;
+    }
+  });
+  dir.names = keptNames;
+  dir.sizes = keptSizes;
 }

@@ -18,7 +18,7 @@ export const ncduPrinter: DuPrinter = {
     };
     let root = tree.root;
     let rootName = '.';
-    const only = root.dirs?.size === 1 && !root.files?.size ? root.dirs.values().next().value : undefined;
+    const only = root.dirs?.size === 1 && !root.names?.length ? root.dirs.values().next().value : undefined;
     if (only) {
       root = only;
       rootName = only.name;
@@ -37,8 +37,11 @@ async function emit(out: ChunkWriter, text: string): Promise<void> {
 async function writeDir(out: ChunkWriter, dir: DuDir, name: string): Promise<void> {
   let childSum = 0;
   let text = '';
-  if (dir.files) {
-    for (const [file, size] of dir.files) {
+  const { names, sizes } = dir;
+  if (names !== null && sizes !== null) {
+    for (let i = 0; i < names.length; i += 1) {
+      const file = names[i] as string;
+      const size = sizes[i] as number;
       childSum += size;
       text += `,\n{"name":${JSON.stringify(file)},"asize":${size},"dsize":${size}}`;
       if (text.length > 16384) {

@@ -1,5 +1,5 @@
 import { formatSize } from '../../text/sizes.js';
-import { prefixOf, sortedRows } from '../select.js';
+import { sortedRows } from '../select.js';
 import type { DuPrinter } from './types.js';
 
 /**
@@ -13,7 +13,7 @@ export const textPrinter: DuPrinter = {
     let text = '';
     for (let k = 0; k < rows.length; k += 1) {
       const size = rows.size(k);
-      text += (human ? formatSize(size) : size) + '\t' + prefixOf(rows.parent(k)) + rows.name(k) + '\n';
+      text += (human ? formatSize(size) : size) + '\t' + rows.prefix(k) + rows.name(k) + '\n';
       if (text.length > 65536) {
         const wait = out.write(text);
         text = '';
