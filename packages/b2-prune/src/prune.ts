@@ -1,7 +1,6 @@
 import type { Writable } from 'node:stream';
 import {
   BufferedWriter,
-  ConfigError,
   DeletionExecutor,
   decryptHistories,
   groupVersions,
@@ -16,6 +15,7 @@ import {
 import { decide, type FileDecision } from './policy/decide.js';
 import type { PolicyConfig } from './policy/config.js';
 import type { PolicyChoice } from './policy/path-rules.js';
+import { DecryptionGate } from './decryption-gate.js';
 import { cancelUnfinishedLargeFiles } from './unfinished.js';
 import { emptySummary, fileJson, formatFileText, type PruneSummary } from './report.js';
 
@@ -47,14 +47,6 @@ export interface PruneRun {
   pageSize?: number;
 }
 
-/**
- * How many files are judged before anything is deleted: if most of their names do not
- * decrypt, the password is wrong (or the remote points at someone else's data) and the
- * run stops without deleting anything — a garbage-decrypted name would otherwise get
- * the default policy applied to it.
- */
-export const DECRYPTION_PROBE = 20;
-
 /** Streams the bucket's versions, decides per file and deletes (unless dry run). */
 export async function prune(run: PruneRun): Promise<PruneSummary> {
   const summary = emptySummary(run.dryRun);
@@ -70,31 +62,14 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
     onFailed: (version, error) => run.log.error(`cannot delete ${describe(run, version)}: ${error.message}`),
   });
 
-  let decrypted = 0;
   let planned = 0;
-  let failed = 0;
-  let firstFailure = '';
-  let held: B2FileVersion[][] | undefined = [];
-  const probeVerdict = (): void => {
-    if (held === undefined || failed <= decrypted) return;
-    throw new ConfigError(
-      `${failed} of the first ${failed + decrypted} names under the crypt remote do not decrypt (${firstFailure}); ` +
-        'wrong password or password2, or the remote points at other data? Nothing was deleted.',
-    );
-  };
-  const release = async (): Promise<void> => {
-    const batch = held ?? [];
-    held = undefined;
-    for (const versions of batch) await executor.submit(versions);
-  };
+  const gate = new DecryptionGate((versions) => executor.submit(versions));
   const onUndecryptable = (history: FileHistory, error: Error): void => {
-    failed += 1;
     summary.undecryptableNames += 1;
     summary.versionsSeen += history.versions.length;
-    firstFailure ||= error.message;
-    if (failed <= 10) run.log.warn(`leaving alone ${history.fileName}: ${error.message}`);
-    else if (failed === 11) run.log.warn('more names do not decrypt; not listing them all');
-    if (held !== undefined && failed + decrypted >= DECRYPTION_PROBE) probeVerdict();
+    if (summary.undecryptableNames <= 10) run.log.warn(`leaving alone ${history.fileName}: ${error.message}`);
+    else if (summary.undecryptableNames === 11) run.log.warn('more names do not decrypt; not listing them all');
+    gate.failure(error);
   };
 
   if (run.files) {
@@ -115,7 +90,6 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
         summary.resumeAt = history.path;
         break;
       }
-      decrypted += 1;
       summary.filesSeen += 1;
       summary.versionsSeen += history.versions.length;
       const choice: PolicyChoice = run.purge && never ? { policy: never } : run.config.matcher.choose(history.path);
@@ -138,18 +112,10 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
           if (v.action === 'hide') summary.hidesDeleted += 1;
           summary.bytesFreed += v.contentLength;
         }
-      } else if (doomed.length > 0) {
-        planned += doomed.length;
-        if (held !== undefined) held.push(doomed);
-        else await executor.submit(doomed);
-      }
-      if (held !== undefined && failed + decrypted >= DECRYPTION_PROBE) {
-        probeVerdict();
-        await release();
-      }
+      } else planned += doomed.length;
+      await gate.file(run.dryRun ? [] : doomed);
     }
-    probeVerdict();
-    await release();
+    await gate.end();
   }
   const totals = await executor.drain();
   if (!run.dryRun) {

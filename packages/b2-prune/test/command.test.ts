@@ -175,3 +175,21 @@ describe('b2-prune (in-process, fake B2)', () => {
     expect(r.err).toMatch(message);
   });
 });
+
+describe('decryption gate', () => {
+  it('a dry run with a wrong password also stops with a clear error', async () => {
+    b2 = new FakeB2();
+    for (let i = 0; i < 30; i++) b2.add(`backup/${otherCipher.encryptPath(`f${i}`)}`, 'upload', NOW - DAY);
+    const r = await run([...NOW_ARG, '-n'], { openBucket: opener() });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/20 of the first 20 names/);
+  });
+  it('mostly decryptable names pass the gate in a dry run too', async () => {
+    b2 = new FakeB2();
+    for (let i = 0; i < 30; i++) b2.add(i % 4 === 0 ? `backup/junk${i}` : nameOf(`f${i}`), 'upload', NOW - DAY);
+    const r = await run([...NOW_ARG, '-n'], { openBucket: opener() });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/22 files/);
+    expect(r.out).toMatch(/8 names could not be decrypted/);
+  });
+});
