@@ -13,6 +13,8 @@ export interface RestoreCommand {
   configPath?: string | undefined;
   mode: RestoreMode;
   transfers: number;
+  /** Worker threads decrypting blocks (0 = the main thread). */
+  decryptWorkers: number;
   dryRun: boolean;
   progress: boolean;
 }
@@ -31,7 +33,7 @@ async function prepareTarget(target: string, dryRun: boolean): Promise<void> {
 
 export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logger: Logger): Promise<number> {
   await prepareTarget(command.target, command.dryRun);
-  const { remote, bucket, plainSize } = await openRemote(command, io);
+  const { remote, bucket, plainSize } = await openRemote({ ...command, contentWorkers: command.decryptWorkers }, io);
   let undecryptable = 0;
   const histories = listCryptFiles(bucket, {
     path: command.path,
@@ -62,6 +64,7 @@ export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logg
       `${command.dryRun ? '' : ` (${formatSize(stats.bytes)}B), ${stats.skipped} already complete`}` +
       `${stats.failed ? `, ${stats.failed} FAILED` : ''}; ${formatTransactions(bucket.client.transactions)}`,
   );
+  await remote.content.close?.();
   if (stats.failed > 0 || undecryptable > 0) throw new ProblemError(`${stats.failed + undecryptable} files could not be restored`);
   return 0;
 }

@@ -30,6 +30,7 @@ function parser() {
     .option('all', { type: 'boolean', default: false, description: 'Restore every version (and mark deletions)' })
     .option('rclone-config', { alias: 'config', type: 'string', description: 'rclone.conf to read (default: as rclone finds it)' })
     .option('transfers', { type: 'number', default: 4, description: 'Parallel downloads' })
+    .option('decrypt-workers', { type: 'number', default: 1, description: 'Worker threads decrypting contents (0 = main thread)' })
     .option('progress', { alias: 'P', type: 'boolean', default: false, description: 'Show progress on stderr (default: when stderr is a terminal)' });
 }
 
@@ -42,6 +43,7 @@ interface RestoreArgs {
   all: boolean;
   rcloneConfig?: string;
   transfers: number;
+  decryptWorkers: number;
   progress: boolean;
 }
 
@@ -66,6 +68,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
       configPath: o.rcloneConfig,
       mode,
       transfers: o.transfers,
+      decryptWorkers: Math.max(0, Math.floor(o.decryptWorkers)),
       dryRun: o.dryRun,
       progress: !o.quiet && !o.dryRun && (o.progress || io.stderrIsTTY),
     },

@@ -4,6 +4,8 @@ import type { CryptBucket } from './crypt-files.js';
 export interface OpenInput {
   configPath?: string | undefined;
   remoteName?: string | undefined;
+  /** Worker threads for decrypting contents (0 = this thread). */
+  contentWorkers?: number;
 }
 
 export type OpenedRemote = Awaited<ReturnType<typeof openCryptRemote>>;
@@ -17,6 +19,7 @@ export async function openRemote(
     ...(input.configPath ? { configPath: input.configPath } : {}),
     ...(input.remoteName ? { remoteName: input.remoteName } : {}),
     env: io.env,
+    ...(input.contentWorkers ? { contentWorkers: input.contentWorkers } : {}),
   });
   const opened = await openCryptBucket({ remote });
   const noData = remote.settings.noDataEncryption;

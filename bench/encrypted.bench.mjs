@@ -1,0 +1,173 @@
+// encrypted-du and encrypted-restore against the b2-emulator.
+//
+// 1. encrypted-du over BENCH_DU_FILES files × BENCH_DU_VERSIONS versions (default 100,000 ×
+//    10 = 1,000,000 versions), put straight into the emulator's store with names made by
+//    core's crypt name cipher (no rclone upload): versions/s and the tool's peak RSS, for the
+//    default in-process summary and for --ls. Baseline in the same run: `rclone ls
+//    --b2-versions` of the same crypt remote (BENCH_DU_RCLONE=0 skips it).
+// 2. encrypted-restore of BENCH_RESTORE_MB MiB (default 1024) in BENCH_RESTORE_FILES files
+//    (default 2,000) of real crypt data, next to `rclone copy` from the same crypt remote,
+//    both with 4 transfers; BENCH_RUNS runs each (default 1), medians reported.
+//
+// Smoke run: BENCH_DU_FILES=2000 BENCH_RESTORE_MB=20 BENCH_RESTORE_FILES=40 pnpm bench encrypted
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const core = await import(join(root, 'packages/core/dist/index.js'));
+const { startEmulator } = await import(join(root, 'packages/b2-emulator/dist/index.js'));
+const { writeRcloneTestConfig } = await import(join(root, 'packages/b2-emulator/dist/test-helpers.js'));
+
+const env = (name, fallback) => Number(process.env[name] ?? fallback);
+const DU_FILES = env('BENCH_DU_FILES', 100_000);
+const DU_VERSIONS = env('BENCH_DU_VERSIONS', 10);
+const RESTORE_MB = env('BENCH_RESTORE_MB', 1024);
+const RESTORE_FILES = env('BENCH_RESTORE_FILES', 2000);
+const RUNS = env('BENCH_RUNS', 1);
+const TRANSFERS = env('BENCH_TRANSFERS', 4);
+
+const work = await mkdtemp(join(tmpdir(), 'bench-encrypted-'));
+const preload = join(work, 'maxrss.mjs');
+// Reports the child's peak RSS (KiB) on exit, so we measure the tool, not this process.
+await writeFile(preload, "process.on('exit', () => process.stderr.write(`\\nMAXRSS ${process.resourceUsage().maxRSS}\\n`));\n");
+
+function run(program, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    execFile(program, args, { maxBuffer: 1024 * 1024 * 1024, ...options }, (error, stdout, stderr) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (error) reject(new Error(`${program} ${args.join(' ')} failed: ${stderr.slice(-2000)}`));
+      else resolve({ seconds, stdout, stderr, maxRssMiB: Number(/MAXRSS (\d+)/.exec(stderr)?.[1] ?? 0) / 1024 });
+    });
+  });
+}
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
+const tool = (name, args, options) => run(process.execPath, [...nodeArgs, '--import', preload, join(root, 'packages', name, 'bin', `${name}.js`), ...args], options);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const emulator = await startEmulator({});
+const conf = await writeRcloneTestConfig({ emulator, dir: join(work, 'conf'), bucket: 'bench-encrypted', prefix: 'crypt' });
+const childEnv = { ...process.env, RCLONE_CONFIG: conf.configPath, HOME: work };
+const remote = await core.openCryptRemote({ configPath: conf.configPath, env: childEnv });
+const bucket = emulator.store.listBuckets().find((b) => b.bucketName === 'bench-encrypted');
+const report = [];
+
+try {
+  // ------------------------------------------------------------------ encrypted-du
+  {
+    const t0 = Date.now();
+    const names = [];
+    for (let i = 0; i < DU_FILES; i += 1) {
+      const plain = `dir${i % 100}/sub${Math.floor(i / 100) % 10}/file-${i}.dat`;
+      names.push(`crypt/${remote.names.encryptPath(plain)}`);
+    }
+    names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const base = Date.UTC(2024, 0, 1);
+    for (const fileName of names) {
+      for (let v = DU_VERSIONS - 1; v >= 0; v -= 1) {
+        const plainBytes = 1000 + v * 100;
+        emulator.store.addVersion({
+          bucketId: bucket.bucketId,
+          fileName,
+          action: v === DU_VERSIONS - 1 && fileName.endsWith('a') ? 'hide' : 'upload',
+          contentLength: v === DU_VERSIONS - 1 && fileName.endsWith('a') ? 0 : core.encryptedSize(plainBytes),
+          contentSha1: 'none',
+          contentType: 'application/octet-stream',
+          fileInfo: { src_last_modified_millis: String(base + v * 86_400_000) },
+          uploadTimestamp: base + v * 86_400_000,
+        });
+      }
+    }
+    const versions = DU_FILES * DU_VERSIONS;
+    process.stderr.write(`encrypted-du: populated ${fmt(versions)} versions in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    const rows = [];
+    for (const [label, args] of [
+      ['encrypted-du (summary, all inventory)', ['--all-output', '/dev/null', 'secret:']],
+      ['encrypted-du --ls (all inventory)', ['--ls', '--all-output', '/dev/null', 'secret:']],
+    ]) {
+      const times = [];
+      let rss = 0;
+      for (let r = 0; r < RUNS; r += 1) {
+        const result = await tool('encrypted-du', args, { env: childEnv });
+        times.push(result.seconds);
+        rss = Math.max(rss, result.maxRssMiB);
+      }
+      rows.push([label, median(times), versions / median(times), rss]);
+    }
+    if (process.env.BENCH_DU_RCLONE !== '0') {
+      const result = await run('rclone', ['ls', '--b2-versions', '--fast-list', 'secret:'], { env: childEnv });
+      const lines = result.stdout.split('\n').filter(Boolean).length;
+      rows.push([`rclone ls --b2-versions --fast-list (baseline, ${fmt(lines)} lines)`, result.seconds, versions / result.seconds, NaN]);
+    }
+    report.push(
+      `### encrypted-du: ${fmt(versions)} versions (${fmt(DU_FILES)} files), 0 ms latency`,
+      '',
+      '| run | seconds | versions/s | peak RSS (MiB) |',
+      '|---|---:|---:|---:|',
+      ...rows.map(([label, s, rate, rss]) => `| ${label} | ${s.toFixed(1)} | ${fmt(rate)} | ${Number.isNaN(rss) ? '–' : fmt(rss)} |`),
+      '',
+    );
+    // Free the du data before the restore part.
+    for (const fileName of names) for (const v of [...emulator.store.versionsOf(bucket.bucketId, fileName)]) emulator.store.deleteVersion(v.fileId);
+  }
+
+  // ------------------------------------------------------------------ encrypted-restore
+  {
+    const t0 = Date.now();
+    const fileBytes = Math.floor((RESTORE_MB * 1024 * 1024) / RESTORE_FILES);
+    const seed = randomBytes(fileBytes + 4096);
+    const base = Date.UTC(2024, 2, 1);
+    for (let i = 0; i < RESTORE_FILES; i += 1) {
+      const plain = seed.subarray(i % 4096, (i % 4096) + fileBytes);
+      const chunks = [];
+      for await (const chunk of Readable.from([plain]).pipe(remote.content.encryptStream())) chunks.push(chunk);
+      const data = Buffer.concat(chunks);
+      emulator.store.addVersion(
+        {
+          bucketId: bucket.bucketId,
+          fileName: `crypt/${remote.names.encryptPath(`restore/d${i % 20}/f${i}.bin`)}`,
+          action: 'upload',
+          contentLength: data.length,
+          contentSha1: createHash('sha1').update(data).digest('hex'),
+          contentType: 'application/octet-stream',
+          fileInfo: { src_last_modified_millis: String(base + i * 1000) },
+          uploadTimestamp: base + i * 1000,
+        },
+        data,
+      );
+    }
+    process.stderr.write(`encrypted-restore: populated ${RESTORE_FILES} files, ${RESTORE_MB} MiB in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    const ours = [];
+    const theirs = [];
+    for (let r = 0; r < RUNS; r += 1) {
+      const a = join(work, `ours-${r}`);
+      ours.push((await tool('encrypted-restore', ['-q', '--as-of', '0s', '--transfers', String(TRANSFERS), 'secret:restore', a], { env: childEnv })).seconds);
+      await rm(a, { recursive: true, force: true });
+      const b = join(work, `rclone-${r}`);
+      theirs.push((await run('rclone', ['copy', '--transfers', String(TRANSFERS), 'secret:restore', b], { env: childEnv })).seconds);
+      await rm(b, { recursive: true, force: true });
+    }
+    const mib = (fileBytes * RESTORE_FILES) / 1024 / 1024;
+    report.push(
+      `### encrypted-restore: ${fmt(mib)} MiB in ${fmt(RESTORE_FILES)} files, ${TRANSFERS} transfers, ${RUNS} run(s)`,
+      '',
+      '| tool | seconds (median) | MiB/s |',
+      '|---|---:|---:|',
+      `| encrypted-restore --as-of | ${median(ours).toFixed(1)} | ${fmt(mib / median(ours), 1)} |`,
+      `| rclone copy (baseline) | ${median(theirs).toFixed(1)} | ${fmt(mib / median(theirs), 1)} |`,
+      '',
+      `encrypted-restore / rclone time ratio: ${(median(ours) / median(theirs)).toFixed(2)} (≤ 1 is "at least as fast")`,
+      '',
+    );
+  }
+} finally {
+  await emulator.close();
+  await rm(work, { recursive: true, force: true });
+}
+process.stdout.write(`${report.join('\n')}\n`);
