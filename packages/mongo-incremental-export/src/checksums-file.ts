@@ -12,6 +12,10 @@ import { readLines } from '@rclone-b2/core';
  * exists only while a run is changing the collection: a run killed midway leaves it
  * behind, and the next run treats those keys as unknown (their files are re-checked).
  * Both must be excluded from backups: they are not needed for a restore.
+ *
+ * In memory a digest is the 32 raw bytes as a latin1 string (half the size of hex), and
+ * every key and digest is a fresh flat string: slices of the file's lines would keep
+ * whole lines alive. This map is the exporter's only per-document memory.
  */
 export const CHECKSUMS_NAME = 'checksums';
 export const JOURNAL_NAME = 'checksums.journal';
@@ -33,15 +37,15 @@ async function* fileLines(path: string): AsyncGenerator<string> {
   }
 }
 
-/** Reads a checksums file into a map; a missing file is an empty map. */
+/** Reads a checksums file into a map key → binary digest; a missing file is an empty map. */
 export async function readChecksums(path: string): Promise<Map<string, string>> {
   const map = new Map<string, string>();
   for await (const line of fileLines(path)) {
     if (line === '' || line.startsWith('#')) continue;
     const tab = line.indexOf('\t');
-    const digest = line.slice(tab + 1);
-    if (tab <= 0 || !/^[0-9a-f]{64}$/.test(digest)) continue; // a damaged line only costs a re-check
-    map.set(line.slice(0, tab), digest);
+    const hex = line.slice(tab + 1);
+    if (tab <= 0 || !/^[0-9a-f]{64}$/.test(hex)) continue; // a damaged line only costs a re-check
+    map.set(Buffer.from(line.slice(0, tab), 'latin1').toString('latin1'), Buffer.from(hex, 'hex').toString('latin1'));
   }
   return map;
 }
@@ -59,7 +63,7 @@ async function fsyncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Atomically replaces the checksums file at `path` with `map`, sorted by key. */
+/** Atomically replaces the checksums file at `path` with `map` (key → binary digest), sorted by key. */
 export async function writeChecksums(path: string, map: ReadonlyMap<string, string>): Promise<void> {
   const temp = join(dirname(path), `${TEMP_PREFIX}.${process.pid}`);
   const handle = await open(temp, 'w');
@@ -67,7 +71,7 @@ export async function writeChecksums(path: string, map: ReadonlyMap<string, stri
     const keys = [...map.keys()].sort(compareKeys);
     let chunk = `${CHECKSUMS_HEADER}\n`;
     for (const key of keys) {
-      chunk += `${key}\t${map.get(key)}\n`;
+      chunk += `${key}\t${Buffer.from(map.get(key)!, 'latin1').toString('hex')}\n`;
       if (chunk.length >= 1 << 20) {
         await handle.write(chunk);
         chunk = '';

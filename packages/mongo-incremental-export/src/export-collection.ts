@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Logger } from '@rclone-b2/core';
 import { findId } from './bson-elements.js';
 import { CHECKSUMS_NAME, JOURNAL_NAME, Journal, readChecksums, readJournal, writeChecksums } from './checksums-file.js';
-import { exists, saveReason, sha256 } from './file-check.js';
+import { digestOf, exists, saveReason } from './file-check.js';
 import { documentPath, idKey } from './id-key.js';
 import { removeStrays } from './strays.js';
 import { isMissing, pruneEmptyDirectories } from './tree.js';
@@ -94,11 +94,15 @@ export async function exportCollection(options: CollectionExportOptions): Promis
         continue;
       }
       const key = idKey(bytes, id);
-      const digest = sha256(bytes);
+      const digest = digestOf(bytes);
       stats.documents += 1;
       if (current.has(key)) log.warn(`${label}: the server returned _id ${key} twice; keeping the last`);
       current.set(key, digest);
-      const prev = suspects.size > 0 && suspects.has(key) ? undefined : old.get(key);
+      // Taking the key out of `old` as it is seen keeps one map's worth of memory, not two;
+      // what is left in `old` at the end is what is gone.
+      const known = old.get(key);
+      if (known !== undefined) old.delete(key);
+      const prev = suspects.size > 0 && suspects.has(key) ? undefined : known;
       if (prev !== digest) dirty = true;
       else if (repair === 0) {
         skipped(key); // the common case of a nightly run: nothing to check, nothing to write
@@ -117,8 +121,7 @@ export async function exportCollection(options: CollectionExportOptions): Promis
 
   /** Documents that are gone: in the old checksums or the journal, not seen now. */
   const deleteGone = async (): Promise<void> => {
-    const gone: string[] = [];
-    for (const key of old.keys()) if (!current.has(key)) gone.push(key);
+    const gone: string[] = [...old.keys()];
     for (const key of suspects) if (!current.has(key) && !old.has(key)) gone.push(key);
     if (gone.length > 0) dirty = true;
     for (let i = 0; i < gone.length; i += 1000) {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { isMissing, readIfExists } from './tree.js';
 
-export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+/** SHA-256 as a 32-character latin1 string (the compact in-memory form of the checksums map). */
+export const digestOf = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest().toString('latin1');
 
 export type SaveReason = 'new' | 'modified' | 'missing' | 'corrupt' | 'unverified';
 
@@ -29,10 +30,10 @@ export async function saveReason(path: string, digest: string, prev: string | un
     if (repair === 1) return (await exists(path)) ? undefined : 'missing';
     const bytes = await readIfExists(path);
     if (bytes === undefined) return 'missing';
-    return sha256(bytes) === digest ? undefined : 'corrupt';
+    return digestOf(bytes) === digest ? undefined : 'corrupt';
   }
   if (prev !== undefined) return 'modified';
   const bytes = await readIfExists(path);
   if (bytes === undefined) return 'new';
-  return sha256(bytes) === digest ? undefined : 'unverified';
+  return digestOf(bytes) === digest ? undefined : 'unverified';
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createLogger, parseArgv, parseDuration, toolParser, verbosityOf, type ToolIO } from '@rclone-b2/core';
+import { createLogger, parseArgv, parseDuration, toolParser, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
 import { parseMongoUrl } from './connect.js';
 import { runExport } from './export.js';
 import type { WriteFileFn } from './export-collection.js';
@@ -22,10 +22,11 @@ export async function mainExport(argv: readonly string[], io: ToolIO, hooks: Exp
     .option('out', { type: 'string', description: 'Directory that receives the DBNAME directories (default: current directory)' })
     .option('repair', { type: 'count', description: 'Restore missing files, delete stray ones; twice: also re-read every file' })
     .option('timeout', { type: 'string', default: '30s', description: 'How long to wait for the server (unless the URL sets serverSelectionTimeoutMS)' })
-    .option('batch-size', { type: 'number', description: 'Documents per cursor batch (default: the server\'s)' });
+    .option('batch-size', { type: 'number', default: 1000, description: 'Documents per cursor batch (the driver indexes a whole batch in memory)' });
   const result = await parseArgv(parser, argv, io);
   if (result.kind === 'exit') return result.exitCode;
-  const options = result.options as typeof result.options & { out?: string; repair: number; timeout: string; batchSize?: number; _: (string | number)[] };
+  const options = result.options as typeof result.options & { out?: string; repair: number; timeout: string; batchSize: number; _: (string | number)[] };
+  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new UsageError('--batch-size must be a positive integer');
   const urls = options._.map(String);
   const secrets = urls.flatMap((url) => { try { return parseMongoUrl(url).secrets; } catch { return []; } });
   const log = createLogger({ tool: EXPORT_TOOL, stream: io.stderr, verbosity: verbosityOf(options), secrets });
@@ -35,7 +36,7 @@ export async function mainExport(argv: readonly string[], io: ToolIO, hooks: Exp
     dryRun: options.dryRun,
     repair: options.repair ?? 0,
     timeoutMs: parseDuration(options.timeout),
-    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    batchSize: options.batchSize,
     log,
     ...(hooks.writeFile ? { writeFile: hooks.writeFile } : {}),
   });

@@ -62,7 +62,8 @@ describe('collection and database directory names', () => {
 describe('checksums file', () => {
   it('is sorted TSV with a header, replaced atomically, and reads back', async () => {
     const path = join(dir, 'checksums');
-    const map = new Map([['s-b', 'b'.repeat(64)], ['i-1', '1'.repeat(64)], ['5f1d7a0c9b1e8a3d4c2b1a09', 'f'.repeat(64)]]);
+    const bin = (hex: string): string => Buffer.from(hex, 'hex').toString('latin1');
+    const map = new Map([['s-b', bin('b'.repeat(64))], ['i-1', bin('1'.repeat(64))], ['5f1d7a0c9b1e8a3d4c2b1a09', bin('f'.repeat(64))]]);
     await writeChecksums(path, map);
     const text = await readFile(path, 'utf8');
     expect(text).toBe(`${CHECKSUMS_HEADER}\n5f1d7a0c9b1e8a3d4c2b1a09\t${'f'.repeat(64)}\ni-1\t${'1'.repeat(64)}\ns-b\t${'b'.repeat(64)}\n`);
