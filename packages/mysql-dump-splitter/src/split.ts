@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { ExitCode, ToolError } from '@rclone-b2/core';
 import { commit, type CommitResult } from './commit.js';
+import { lockDir } from './dir-lock.js';
 import { PieceCollector } from './piece-collector.js';
 import { Splitter } from './splitter.js';
 import { isIntact, readState, type PieceRecord } from './state.js';
@@ -68,7 +69,23 @@ function previousIndex(outDir: string, pieces: readonly PieceRecord[]): Map<stri
 /** Splits a mysqldump stream into outDir; nothing is deleted or replaced unless the whole input was good. */
 export async function splitDump(input: AsyncIterable<Buffer> | Readable, options: SplitOptions): Promise<SplitSummary> {
   const { outDir } = options;
-  if (!options.dryRun) mkdirSync(outDir, { recursive: true });
+  if (!options.dryRun) {
+    try {
+      mkdirSync(outDir, { recursive: true });
+    } catch (error) {
+      throw new ToolError(`cannot use output directory ${outDir}: ${(error as Error).message}`, ExitCode.Usage, { cause: error });
+    }
+  }
+  const unlock = options.dryRun ? () => undefined : lockDir(outDir);
+  try {
+    return await splitLocked(input, options);
+  } finally {
+    unlock();
+  }
+}
+
+async function splitLocked(input: AsyncIterable<Buffer> | Readable, options: SplitOptions): Promise<SplitSummary> {
+  const { outDir } = options;
   const old = readState(outDir);
   const collector = new PieceCollector(outDir, previousIndex(outDir, old.pieces), options.dryRun);
   const splitter = new Splitter(collector, { pieceSize: options.pieceSize, regroup: options.regroup }, options.maxLine);

@@ -15,7 +15,10 @@ export interface SplitterOptions {
  * The streaming state machine: bytes in, pieces out. Sections (header, each table's
  * structure, its data, views, routines, footer) always start a new piece; inside data,
  * a piece ends after a row whose hash says so (see row-hash.ts), and only if another row
- * follows, so a table's last piece always carries its trailer. Bytes are passed on as
+ * follows, so a table's last piece always carries its trailer. There is deliberately no
+ * maximum piece size: a forced cut would depend on where the previous cut was, and one
+ * inserted row would then move every forced cut after it. Sizes follow a geometric
+ * distribution around the target; a piece beyond 32 MB streams through a temporary file. Bytes are passed on as
  * slices of the input chunks, merged into runs, so the per-line cost is a few compares;
  * nothing refers to a chunk after push() returns, so the reader may reuse its buffer.
  */
@@ -32,8 +35,6 @@ export class Splitter {
   private cutPending = false;
   /** Between `DELIMITER ;;` and `DELIMITER ;` (trigger/routine bodies): never rows. */
   private inDelimiter = false;
-  private pieceBytes = 0;
-  private readonly maxPiece: number;
   private readonly regrouper: Regrouper | undefined;
   lineNo = 0;
   bytesIn = 0;
@@ -47,7 +48,6 @@ export class Splitter {
     private readonly options: SplitterOptions,
     private readonly maxLine = 1 << 30,
   ) {
-    this.maxPiece = options.pieceSize * 4;
     if (options.regroup) {
       const groupTarget = Math.max(1024, Math.min(options.pieceSize / 4, 256 * 1024));
       this.regrouper = new Regrouper(
@@ -55,7 +55,7 @@ export class Splitter {
           emit: (buf, start, end) => this.emit(buf, start, end),
           beforeGroup: () => this.maybeCut(),
           groupEnded: (hash, length) => {
-            if (isCutPoint(hash, length, options.pieceSize) || this.pieceBytes >= this.maxPiece) this.cutPending = true;
+            if (isCutPoint(hash, length, options.pieceSize)) this.cutPending = true;
           },
         },
         groupTarget,
@@ -168,7 +168,7 @@ export class Splitter {
       this.emit(buf, start, end);
       if (endsRow(buf, start, end)) {
         const len = end - start;
-        if (isCutPoint(rowHash(buf, start, end), len, this.options.pieceSize) || this.pieceBytes >= this.maxPiece) this.cutPending = true;
+        if (isCutPoint(rowHash(buf, start, end), len, this.options.pieceSize)) this.cutPending = true;
       }
       return;
     }
@@ -198,7 +198,6 @@ export class Splitter {
     this.flushRun();
     this.sink.end();
     this.sink.start(label);
-    this.pieceBytes = 0;
   }
 
   private releaseDash(): void {
@@ -210,7 +209,6 @@ export class Splitter {
   }
 
   private emit(buf: Buffer, start: number, end: number): void {
-    this.pieceBytes += end - start;
     if (buf === this.runBuf && start === this.runEnd) {
       this.runEnd = end;
       return;

@@ -112,3 +112,27 @@ describe('incremental behaviour on a small dump', () => {
     expect(readFileSync(join(dir, 'MANIFEST'), 'utf8').split('\n').filter(Boolean)).toHaveLength(6);
   });
 });
+
+describe('locking', () => {
+  it('refuses (exit 3) while another live process holds the directory, takes over a dead one\'s lock', async () => {
+    const dir = join(work, 'locked');
+    expect((await runSplitter(['--out', dir, '-'], {}, Buffer.from(GOOD))).code).toBe(0);
+    writeFileSync(join(dir, '.mysql-dump-splitter.lock'), `${process.ppid}\n`);
+    const before = dirDigest(dir);
+    const refused = await runSplitter(['--out', dir, '-'], {}, Buffer.from(GOOD.replace('name 1', 'name one')));
+    expect(refused.code).toBe(3);
+    expect(refused.err).toMatch(/in use by another mysql-dump-splitter \(pid \d+\)/);
+    expect(dirDigest(dir)).toBe(before);
+    writeFileSync(join(dir, '.mysql-dump-splitter.lock'), '999999999\n');
+    expect((await runSplitter(['--out', dir, '-'], {}, Buffer.from(GOOD))).code).toBe(0);
+    expect(readdirSync(dir)).not.toContain('.mysql-dump-splitter.lock');
+  });
+
+  it('an output path that is a file is a usage error', async () => {
+    const file = join(work, 'plainfile');
+    writeFileSync(file, 'x');
+    const result = await runSplitter(['--out', file, '-'], {}, Buffer.from(GOOD));
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/cannot use output directory/);
+  });
+});
