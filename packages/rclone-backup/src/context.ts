@@ -1,5 +1,5 @@
-import { createLogger, type Logger, runRclone, type RcloneResult, type ToolIO } from '@rclone-b2/core';
-import { levelVerbosity, parseLogLine, renderRecord, type RcloneLogRecord } from './rclone-log.js';
+import { createLogger, type Logger, ProblemError, RcloneError, runRclone, type RcloneResult, type ToolIO } from '@rclone-b2/core';
+import { levelVerbosity, parseLogLine, renderRecord, renderTail, type RcloneLogRecord } from './rclone-log.js';
 
 /** What every command needs to run rclone: streams, logger, secrets, the rclone.conf. */
 export interface BackupContext {
@@ -65,5 +65,11 @@ export async function runRcloneJson(ctx: BackupContext, args: readonly string[],
       if ((options.hideMessages ?? SPECIAL_NOISE).test(record.msg) && verbosity < 1) return;
       if (show && verbosity >= levelVerbosity(record.level)) ctx.io.stderr.write(`${renderRecord(record)}\n`);
     },
+  }).catch((error: unknown) => {
+    if (!(error instanceof RcloneError)) throw error;
+    // The tail is JSON records: say it in rclone's words.
+    const tail = renderTail(error.stderrTail);
+    const what = args[0] === 'config' ? 'config' : (args.find((a) => !a.startsWith('-')) ?? 'rclone');
+    throw new ProblemError(`rclone ${what} failed (exit status ${error.rcloneExitCode})${tail.length ? `:\n  ${tail.join('\n  ')}` : ''}`, { cause: error });
   });
 }

@@ -61,3 +61,15 @@ export function renderRecord(record: RcloneLogRecord): string {
 export function emptyStats(): RcloneStats {
   return { bytes: 0, checks: 0, deletes: 0, errors: 0, transfers: 0, elapsedTime: 0, fatalError: false };
 }
+
+/** The last lines of rclone's stderr for an error message, in rclone's text layout. */
+export function renderTail(lines: readonly string[], count = 8): string[] {
+  return lines
+    .map((line) => {
+      const record = parseLogLine(line);
+      if (record && /^Config file .* not found/.test(record.msg)) return undefined;
+      return record ? renderRecord(record) : line;
+    })
+    .filter((line): line is string => line !== undefined)
+    .slice(-count);
+}

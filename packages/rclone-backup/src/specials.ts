@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, type Stats } from 'node:fs';
-import { lstat, opendir, rename, unlink, utimes } from 'node:fs/promises';
+import { lstat, readdir, rename, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -44,10 +44,11 @@ function toSpecial(path: string, info: Stats): SpecialFile | undefined {
  * files and directories are not special files for this purpose.
  */
 export async function* findSpecialFiles(root: string, relative = ''): AsyncGenerator<SpecialFile> {
-  const dir = await opendir(relative ? join(root, relative) : root);
+  // readdir with types: one batch per directory, no stat for ordinary entries.
+  const entries = await readdir(relative ? join(root, relative) : root, { withFileTypes: true });
   const subdirs: string[] = [];
   const specials: string[] = [];
-  for await (const entry of dir) {
+  for (const entry of entries) {
     const path = relative ? `${relative}/${entry.name}` : entry.name;
     if (entry.isDirectory()) subdirs.push(path);
     else if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice()) specials.push(path);

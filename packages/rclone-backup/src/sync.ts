@@ -5,7 +5,7 @@ import { NO_NOISE, runRcloneJson, SPECIAL_NOISE } from './context.js';
 import { checkSource, countSourceFiles, deleteLimitBroken, type PlannedDeletes } from './guards.js';
 import { runPreCommand } from './pre-command.js';
 import { isLocalPath, syncArgs } from './rclone-args.js';
-import { emptyStats, type RcloneLogRecord, type RcloneStats } from './rclone-log.js';
+import { emptyStats, renderTail, type RcloneLogRecord, type RcloneStats } from './rclone-log.js';
 import { archiveSpecials, type ArchiveResult } from './specials.js';
 
 export interface SyncOptions {
@@ -132,7 +132,8 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
       stats = addStats(stats, second.stats());
       stats.errors = second.stats().errors;
     } else if (firstResult.exitCode !== 0) {
-      throw new ProblemError(`rclone sync failed (exit status ${firstResult.exitCode}):\n  ${firstResult.stderrTail.slice(-5).join('\n  ')}`);
+      const tail = renderTail(firstResult.stderrTail);
+      throw new ProblemError(`rclone sync failed (exit status ${firstResult.exitCode}):\n  ${tail.join('\n  ')}`);
     }
   } else {
     const run = collector();
