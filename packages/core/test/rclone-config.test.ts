@@ -156,6 +156,15 @@ describe('encrypted rclone.conf', () => {
     const path = await conf('encrypted3.conf', encryptConfigText(plainText, 'config-pass'));
     await expect(openCryptRemote({ configPath: path, env: { RCLONE_CONFIG_PASS: 'nope' } })).rejects.toThrow(/wrong password/);
   });
+  it('normalises the password with NFKC like rclone', async () => {
+    const path = await conf('encrypted-nfkc.conf', encryptConfigText(plainText, '\uFB01le pass'));
+    const listed = (await runRclone(path, ['listremotes'], undefined, { RCLONE_CONFIG_PASS: 'file pass' })).toString();
+    expect(listed).toContain('secret:');
+    expect((await openCryptRemote({ configPath: path, env: { RCLONE_CONFIG_PASS: 'file pass' } })).name).toBe('secret');
+  });
+  it('rejects an all-whitespace password', () => {
+    expect(() => encryptConfigText(plainText, '   ')).toThrow(ConfigError);
+  });
   it('with RCLONE_PASSWORD_COMMAND', async () => {
     const path = await conf('encrypted4.conf', encryptConfigText(plainText, 'config-pass'));
     const remote = await openCryptRemote({ configPath: path, env: { PATH: process.env.PATH, RCLONE_PASSWORD_COMMAND: 'echo config-pass' } });
