@@ -1,6 +1,6 @@
 import { B2ApiError, badRequest, notFound } from './errors.js';
-import { bucketJson, fileJson, fileJsonText, folderJson, type EmulatorContext } from './context.js';
-import { RawJson } from './http-util.js';
+import { bucketJson, fileJson, folderJson, type EmulatorContext } from './context.js';
+import type { RawJson } from './http-util.js';
 import { int, info, str } from './http-util.js';
 import { list } from './listing.js';
 import { checkFileName } from './names.js';
@@ -29,7 +29,7 @@ function checkedName(p: Params, field = 'fileName'): string {
   return name;
 }
 
-function listCall(ctx: EmulatorContext, p: Params, v: number, allVersions: boolean): RawJson {
+function listCall(ctx: EmulatorContext, p: Params, v: number, allVersions: boolean): Record<string, unknown> {
   const bucketId = str(p, 'bucketId', true);
   const maxFileCount = int(p, 'maxFileCount', 100) || 100;
   if (maxFileCount < 1 || maxFileCount > 10000) throw new B2ApiError(400, 'out_of_range', `maxFileCount out of range: ${maxFileCount}`);
@@ -44,9 +44,10 @@ function listCall(ctx: EmulatorContext, p: Params, v: number, allVersions: boole
     prefix: str(p, 'prefix') ?? '',
     delimiter: str(p, 'delimiter'),
   }, allVersions);
-  const files = result.entries.map((e) => (e.kind === 'folder' ? JSON.stringify(folderJson(ctx, bucketId, e.fileName, v)) : fileJsonText(ctx, e.version, v)));
-  const tail = allVersions ? `,"nextFileId":${JSON.stringify(result.nextFileId)}` : '';
-  return new RawJson(`{"files":[${files.join(',')}],"nextFileName":${JSON.stringify(result.nextFileName)}${tail}}`);
+  const files = result.entries.map((e) => (e.kind === 'folder' ? folderJson(ctx, bucketId, e.fileName, v) : fileJson(ctx, e.version, v)));
+  const out: Record<string, unknown> = { files, nextFileName: result.nextFileName };
+  if (allVersions) out.nextFileId = result.nextFileId;
+  return out;
 }
 
 function existing(ctx: EmulatorContext, fileId: string): StoredVersion {

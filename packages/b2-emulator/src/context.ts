@@ -50,18 +50,6 @@ export function fileJson(ctx: EmulatorContext, v: StoredVersion, apiVersion: num
   return out;
 }
 
-const q = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));
-
-/** fileJson serialized straight to text (listings: no intermediate objects, same keys and order). */
-export function fileJsonText(ctx: EmulatorContext, v: StoredVersion, apiVersion: number): string {
-  return (
-    `{"accountId":${q(ctx.accountId)},"action":"${v.action}","bucketId":${q(v.bucketId)},"contentLength":${v.contentLength},` +
-    `"contentMd5":null,"contentSha1":${q(v.contentSha1)},"contentType":${q(v.contentType)},"fileId":${q(v.fileId)},` +
-    `"fileInfo":${JSON.stringify(v.fileInfo)},"fileName":${q(v.fileName)},"serverSideEncryption":{"algorithm":null,"mode":null},` +
-    `"uploadTimestamp":${v.uploadTimestamp}${apiVersion === 1 ? `,"size":${v.contentLength}` : ''}}`
-  );
-}
-
 export function folderJson(ctx: EmulatorContext, bucketId: string, fileName: string, apiVersion: number): Record<string, unknown> {
   const out: Record<string, unknown> = {
     accountId: ctx.accountId,
