@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { formatTransactions, ConfigError, ProblemError, type Logger, type ToolIO } from '@rclone-b2/core';
-import { listCryptFiles } from './crypt-files.js';
+import { assertPasswordFits, listCryptFiles } from './crypt-files.js';
 import { openRemote } from './open.js';
 import { recover } from './recover.js';
 
@@ -19,7 +19,7 @@ export async function b2Recover(command: RecoverCommand, io: ToolIO, logger: Log
     const local = await stat(command.localDirectory).catch(() => undefined);
     if (!local?.isDirectory()) throw new ConfigError(`local directory ${command.localDirectory} does not exist or is not a directory`);
   }
-  const { bucket } = await openRemote(command, io);
+  const { bucket } = await openRemote({ ...command, concurrency: command.transfers }, io);
   const histories = listCryptFiles(bucket, {
     path: command.backupDirectory,
     onUndecryptable: (fileName, error) => logger.debug(`skipping ${fileName}: ${(error as Error).message}`),
@@ -37,6 +37,7 @@ export async function b2Recover(command: RecoverCommand, io: ToolIO, logger: Log
     `${stats.files} files seen, ${stats.hidden} deleted; ${command.dryRun ? 'would undelete' : 'undeleted'} ${stats.recovered}, left ${stats.leftHidden} deleted` +
       `${stats.failed ? `, ${stats.failed} FAILED` : ''}; ${formatTransactions(bucket.client.transactions)}`,
   );
+  if (stats.files === 0) await assertPasswordFits(bucket);
   if (stats.files === 0 && command.backupDirectory) throw new ProblemError(`${command.backupDirectory}: no such directory in the crypt remote`);
   if (stats.failed > 0) throw new ProblemError(`${stats.failed} files could not be undeleted`);
   return 0;

@@ -1,6 +1,6 @@
 import { formatTransactions, formatSize, ProblemError, UsageError, type Logger, type ToolIO } from '@rclone-b2/core';
 import { cleanup, emptyStats } from './cleanup.js';
-import { listCryptFiles } from './crypt-files.js';
+import { assertPasswordFits, listCryptFiles } from './crypt-files.js';
 import { openRemote } from './open.js';
 
 export interface CleanupCommand {
@@ -16,7 +16,7 @@ export async function encryptedCleanup(command: CleanupCommand, io: ToolIO, logg
   if (command.remoteName.includes(':') || command.remoteName.includes('/')) {
     throw new UsageError(`"${command.remoteName}": the first argument is the crypt remote's name; paths follow it`);
   }
-  const { bucket } = await openRemote(command, io);
+  const { bucket } = await openRemote({ ...command, concurrency: command.transfers }, io);
   const stats = emptyStats();
   const unmatched: string[] = [];
   for (const raw of command.paths) {
@@ -29,6 +29,7 @@ export async function encryptedCleanup(command: CleanupCommand, io: ToolIO, logg
     });
     await cleanup(histories, { client: bucket.client, purge: command.purge, dryRun: command.dryRun, transfers: command.transfers, logger, stdout: io.stdout }, stats);
     if (stats.files === before) {
+      if (unmatched.length === 0) await assertPasswordFits(bucket);
       unmatched.push(raw);
       logger.error(`${raw}: no such file or directory in ${command.remoteName}:`);
     }

@@ -1,5 +1,5 @@
 import { compareB2Names, encryptedBucketName, formatTransactions, formatSize, ProblemError, type Logger, type ToolIO } from '@rclone-b2/core';
-import { listCryptFiles, type CryptFileHistory } from './crypt-files.js';
+import { assertPasswordFits, listCryptFiles, type CryptFileHistory } from './crypt-files.js';
 import { runDu, type Inventories } from './du.js';
 import { lsSink, type InventorySink } from './ls-sink.js';
 import { openRemote } from './open.js';
@@ -57,6 +57,7 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
     const stopName = command.stopAfter ? encryptedBucketName(bucket.names, bucket.prefix, command.stopAfter) : undefined;
     const progress = command.progress ? createProgress(io.stderr, io.stderrIsTTY) : undefined;
     const stats = await runDu(until(histories, stopName), plainSize, inventories, progress);
+    if (stats.files === 0) await assertPasswordFits(bucket);
     logger.info(
       `${stats.files} files (${stats.liveFiles} live, ${stats.deletedFiles} deleted), ${stats.versions} versions; ` +
         `current ${formatSize(stats.currentBytes)}B, old/deleted ${formatSize(stats.oldBytes)}B; ` +

@@ -1,12 +1,25 @@
-import { openCryptBucket, openCryptRemote, plainSize, type ToolIO } from '@rclone-b2/core';
+import { ConfigError, openCryptBucket, openCryptRemote, plainSize, type ToolIO } from '@rclone-b2/core';
 import type { CryptBucket } from './crypt-files.js';
 
 export interface OpenInput {
   configPath?: string | undefined;
   remoteName?: string | undefined;
+  /** Parallel B2 calls wanted (the client's limit is raised to match). */
+  concurrency?: number;
+  /** Worker threads for decrypting contents (0 = this thread). */
+  contentWorkers?: number;
 }
 
 export type OpenedRemote = Awaited<ReturnType<typeof openCryptRemote>>;
+
+/** rclone's environment spelling of --low-level-retries (retries per B2 call). */
+function retriesFromEnv(env: Record<string, string | undefined>): { retry: { retries: number } } | Record<string, never> {
+  const text = env.RCLONE_LOW_LEVEL_RETRIES;
+  if (text === undefined || text === '') return {};
+  const retries = Number(text);
+  if (!Number.isInteger(retries) || retries < 0) throw new ConfigError(`RCLONE_LOW_LEVEL_RETRIES=${text}: expected a whole number`);
+  return { retry: { retries } };
+}
 
 /** Reads rclone.conf, resolves the crypt remote down to its B2 bucket, authorizes. */
 export async function openRemote(
@@ -17,8 +30,12 @@ export async function openRemote(
     ...(input.configPath ? { configPath: input.configPath } : {}),
     ...(input.remoteName ? { remoteName: input.remoteName } : {}),
     env: io.env,
+    ...(input.contentWorkers ? { contentWorkers: input.contentWorkers } : {}),
   });
-  const opened = await openCryptBucket({ remote });
+  if (!remote.b2) {
+    throw new ConfigError(`crypt remote "${remote.name}" stores its data on "${remote.underlying}", which is not a B2 remote; this tool works on B2 buckets only`);
+  }
+  const opened = await openCryptBucket({ remote, concurrency: Math.max(8, (input.concurrency ?? 0) + 2), ...retriesFromEnv(io.env) });
   const noData = remote.settings.noDataEncryption;
   return {
     remote,

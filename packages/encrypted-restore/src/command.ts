@@ -1,6 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { formatTransactions, ConfigError, formatSize, ProblemError, type Logger, type ToolIO } from '@rclone-b2/core';
-import { listCryptFiles } from './crypt-files.js';
+import { assertPasswordFits, listCryptFiles } from './crypt-files.js';
 import { openRemote } from './open.js';
 import { createProgress } from './progress.js';
 import { restore } from './restore.js';
@@ -33,7 +33,7 @@ async function prepareTarget(target: string, dryRun: boolean): Promise<void> {
 
 export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logger: Logger): Promise<number> {
   await prepareTarget(command.target, command.dryRun);
-  const { remote, bucket, plainSize } = await openRemote({ ...command, contentWorkers: command.decryptWorkers }, io);
+  const { remote, bucket, plainSize } = await openRemote({ ...command, concurrency: command.transfers, contentWorkers: command.decryptWorkers }, io);
   let undecryptable = 0;
   const histories = listCryptFiles(bucket, {
     path: command.path,
@@ -56,6 +56,7 @@ export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logg
   });
   const found = stats.files + stats.deletions;
   if (found === 0 && stats.failed === 0) {
+    await assertPasswordFits(bucket);
     throw new ProblemError(`nothing to restore: ${command.remoteName}:${command.path} ${command.mode.kind === 'all' ? 'has no versions' : 'had no files at that time'}`);
   }
   const verb = command.dryRun ? 'would restore' : 'restored';

@@ -102,3 +102,24 @@ export async function* listCryptFiles(bucket: CryptBucket, options: ListOptions 
   if (failure) throw failure;
   if (decrypted === 0 && failed > 0) throw wrongPassword(failed, false);
 }
+
+/**
+ * When a PATH matched nothing: tells a wrong password (the remote holds names, but none of
+ * the first few decrypt — PATH was then encrypted with the wrong key too) from a PATH that
+ * really does not exist. One small listing call.
+ */
+export async function assertPasswordFits(bucket: CryptBucket): Promise<void> {
+  const head = bucketPrefix(bucket.prefix);
+  let seen = 0;
+  for await (const version of bucket.client.listFileNames(bucket.bucketId, { prefix: head, pageSize: 10 })) {
+    if (version.fileName.endsWith('/')) continue;
+    try {
+      bucket.names.decryptPath(version.fileName.slice(head.length));
+      return;
+    } catch {
+      seen += 1;
+    }
+    if (seen >= 10) break;
+  }
+  if (seen > 0) throw wrongPassword(seen, true);
+}
