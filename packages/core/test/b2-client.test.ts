@@ -189,6 +189,18 @@ describe('B2Client against the emulator', () => {
     expect(clock.sleeps).toHaveLength(1);
   });
 
+  it('reports retries to onRetry without secrets', async () => {
+    const events: unknown[] = [];
+    const c = await connect({ onRetry: (e) => events.push(e) });
+    emulator.setFaults([{ kind: '429', every: 1, limit: 1, retryAfter: 1, calls: ['b2_list_buckets'] }, { kind: 'expired', every: 1, limit: 1, calls: ['b2_get_file_info'] }]);
+    await c.getBucket(BUCKET);
+    await c.getFileInfo((await c.uploadFile(bucketId, 'events.txt', Buffer.from('e'))).fileId);
+    expect(events).toEqual([
+      { call: 'b2_list_buckets', attempt: 1, status: 429, code: 'too_many_requests', waitMs: 1000, reauthorized: false },
+      { call: 'b2_get_file_info', attempt: 1, status: 401, code: 'expired_auth_token', waitMs: 0, reauthorized: true },
+    ]);
+  });
+
   it('re-authorizes once on an expired token and retries', async () => {
     const before = client.calls.b2_authorize_account ?? 0;
     emulator.setFaults([{ kind: 'expired', every: 1, limit: 1 }]);

@@ -27,6 +27,19 @@ export interface B2ClientOptions {
   /** API version for calls (default `v3`; the emulator and B2 serve v1..v4). */
   apiVersion?: 'v1' | 'v2' | 'v3' | 'v4';
   userAgent?: string;
+  /** Called before each retry (for -v logging); never given secrets. */
+  onRetry?: (event: B2RetryEvent) => void;
+}
+
+export interface B2RetryEvent {
+  call: string;
+  /** 1 for the first retry. */
+  attempt: number;
+  status: number;
+  code: string;
+  /** How long the client waits before retrying (0 after re-authorizing). */
+  waitMs: number;
+  reauthorized: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -182,11 +195,14 @@ export class B2Client implements B2Api {
       if (failure.status === 0 || failure.status >= 500) outcomeUnknown = true;
       if (attempt >= this.retry.retries) throw failure;
       if (failure.status === 401 && (failure.code === 'expired_auth_token' || failure.code === 'bad_auth_token') && !isAuthorize) {
+        this.options.onRetry?.({ call: spec.call, attempt: attempt + 1, status: failure.status, code: failure.code, waitMs: 0, reauthorized: true });
         await this.reauthorize(auth.authorizationToken, signal);
         continue;
       }
       if (failure.status !== 0 && !isRetryableStatus(failure.status)) throw failure;
-      await this.clock.sleep(waitMs ?? backoffMs(this.retry, attempt), signal);
+      const delay = waitMs ?? backoffMs(this.retry, attempt);
+      this.options.onRetry?.({ call: spec.call, attempt: attempt + 1, status: failure.status, code: failure.code, waitMs: delay, reauthorized: false });
+      await this.clock.sleep(delay, signal);
     }
   }
 
@@ -394,7 +410,9 @@ export class B2Client implements B2Api {
       }
       const retryable = failure.status === 0 || failure.status === 401 || isRetryableStatus(failure.status);
       if (!retryable || attempt >= this.retry.retries) throw failure;
-      if (failure.status !== 401) await this.clock.sleep(waitMs ?? backoffMs(this.retry, attempt), signal);
+      const delay = failure.status === 401 ? 0 : (waitMs ?? backoffMs(this.retry, attempt));
+      this.options.onRetry?.({ call: 'b2_upload_file', attempt: attempt + 1, status: failure.status, code: failure.code, waitMs: delay, reauthorized: false });
+      if (delay > 0) await this.clock.sleep(delay, signal);
     }
   }
 
