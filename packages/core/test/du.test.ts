@@ -102,7 +102,7 @@ describe('DuTree', () => {
 });
 
 describe('report order and selection', () => {
-  it('sorts largest first and ties by path in code-unit order', async () => {
+  it('sorts largest first and ties by path in byte order', async () => {
     const tree = treeOf([
       ['a', 1],
       ['a b/x', 1],
@@ -123,7 +123,7 @@ describe('report order and selection', () => {
     };
     for (let round = 0; round < 20; round += 1) {
       const tree = new DuTree();
-      const names = ['a', 'a b', 'a-b', 'b', 'é', 'Z', '0', 'a.b'];
+      const names = ['a', 'a b', 'a-b', 'b', 'é', 'Z', '0', 'a.b', '\u{1F600}', '\uFF5E'];
       for (let i = 0; i < 200; i += 1) {
         const depth = 1 + random(4);
         const parts = Array.from({ length: depth }, () => names[random(names.length)] as string);
@@ -131,7 +131,7 @@ describe('report order and selection', () => {
       }
       const rows = sortedRows(tree, {});
       const got = Array.from({ length: rows.length }, (_, k) => [rows.size(k), rows.path(k)] as const);
-      const expected = [...got].sort((x, y) => y[0] - x[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
+      const expected = [...got].sort((x, y) => y[0] - x[0] || Buffer.compare(Buffer.from(x[1]), Buffer.from(y[1])));
       expect(got).toEqual(expected);
       expect(new Set(got.map((r) => r[1])).size).toBe(got.length);
       for (const top of [1, 3, 7]) {

@@ -10,6 +10,8 @@
  * ListingSink; printers (text, csv, json, ncdu) only format what select.ts chose.
  */
 export * from './tree.js';
+export * from './arena.js';
+export * from './top.js';
 export * from './select.js';
 export * from './report.js';
 export * from './read-listing.js';

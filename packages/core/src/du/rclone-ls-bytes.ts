@@ -4,7 +4,7 @@ import type { DuDir, DuTree } from './tree.js';
  * The hot path for `rclone ls` lines, parsed straight from the input Buffer: size digits
  * summed byte by byte, the directory part compared with the previous line's bytes (rclone
  * lists a directory's files together) so the tree is walked only when it changes, and
- * only the file name is decoded, into a fresh string that does not pin the chunk.
+ * the file name's bytes copied into the tree's arena without making a string.
  */
 export class RcloneLsBytes {
   private dirBytes = Buffer.alloc(4096);
@@ -42,7 +42,7 @@ export class RcloneLsBytes {
       dir = this.sameDir(buf, p, dirEnd) ? this.dir : this.enter(buf, p, dirEnd);
     }
     if (slash + 1 >= stop) this.tree.addDirectory(buf.toString('utf8', p, stop));
-    else this.tree.addFile(dir, buf.toString('utf8', slash + 1, stop), size);
+    else this.tree.addFileBytes(dir, buf, slash + 1, stop, size);
     return true;
   }
 

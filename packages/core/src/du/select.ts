@@ -1,4 +1,5 @@
-import type { DuDir, DuTree } from './tree.js';
+import type { NameArena } from './arena.js';
+import { FILE_STRIDE, type DuDir, type DuTree } from './tree.js';
 import { TopRows } from './top.js';
 
 /** Which lines a report shows; the tree itself always holds everything. */
@@ -37,93 +38,6 @@ export function prefixOf(dir: DuDir): string {
   return (dir.prefix = path === '' || path === '/' ? path : `${path}/`);
 }
 
-/**
- * The selected rows as parallel arrays in path order: a name, and a `meta` word holding
- * the index of the row's directory in `dirList` (times 2) plus 1 for directories.
- */
-class Selection {
-  names: string[] = [];
-  dirList: DuDir[] = [];
-  sizes = new Float64Array(1024);
-  meta = new Uint32Array(1024);
-  length = 0;
-
-  push(dirIndex: number, name: string, size: number, dir: boolean): void {
-    if (this.length === this.sizes.length) {
-      const sizes = new Float64Array(this.length * 2);
-      sizes.set(this.sizes);
-      this.sizes = sizes;
-      const meta = new Uint32Array(this.length * 2);
-      meta.set(this.meta);
-      this.meta = meta;
-    }
-    this.names.push(name);
-    this.sizes[this.length] = size;
-    this.meta[this.length] = dirIndex * 2 + (dir ? 1 : 0);
-    this.length += 1;
-  }
-}
-
-function isSorted(keys: string[]): boolean {
-  for (let i = 1; i < keys.length; i += 1) if ((keys[i - 1] as string) > (keys[i] as string)) return false;
-  return true;
-}
-
-/**
- * Collects the selected paths in path order (code-unit order of the full path), so a
- * stable sort by size alone leaves ties ordered by path. Within a directory, a child
- * directory's own row sorts under its name and its contents under `name/`: that is
- * exactly where full-path order puts them (`a` < `a b` < `a b/x` < `a/x`).
- */
-function select(tree: DuTree, options: DuSelectOptions): Selection {
-  tree.finish();
-  const maxDepth = options.depth ?? Infinity;
-  const minSize = options.minSize ?? 0;
-  const selection = new Selection();
-  const walk = (dir: DuDir, depth: number): void => {
-    const dirIndex = selection.dirList.push(dir) - 1;
-    const names = dir.names ?? [];
-    const sizes = dir.sizes ?? [];
-    const dirs = dir.dirs;
-    if (dirs === null) {
-      for (let i = 0; i < names.length; i += 1) {
-        const size = sizes[i] as number;
-        if (size >= minSize) selection.push(dirIndex, names[i] as string, size, false);
-      }
-      return;
-    }
-    // Merge the (sorted) files with the subdirectories' keys: `name` for the row, `name/` for its contents.
-    const keys: string[] = [];
-    for (const [name, sub] of dirs) {
-      if (sub.total < minSize) continue; // nothing below can reach minSize either
-      keys.push(name);
-      if (depth < maxDepth && (sub.names !== null || sub.dirs !== null)) keys.push(`${name}/`);
-    }
-    if (!isSorted(keys)) keys.sort();
-    let i = 0;
-    for (const key of keys) {
-      for (; i < names.length && (names[i] as string) < key; i += 1) {
-        const size = sizes[i] as number;
-        if (size >= minSize) selection.push(dirIndex, names[i] as string, size, false);
-      }
-      if (key.length > 1 && key.charCodeAt(key.length - 1) === 47) walk(dirs.get(key.slice(0, -1)) as DuDir, depth + 1);
-      else selection.push(dirIndex, key, (dirs.get(key) as DuDir).total, true);
-    }
-    for (; i < names.length; i += 1) {
-      const size = sizes[i] as number;
-      if (size >= minSize) selection.push(dirIndex, names[i] as string, size, false);
-    }
-  };
-  walk(tree.root, 1);
-  return selection;
-}
-
-/**
- * The selected rows in report order: largest first, ties by path (code-unit order).
- * Rows are collected in path order, then a stable LSD radix sort on the sizes (five
- * 11-bit passes) orders them: for millions of paths ~20× faster than a comparator sort.
- * Rows are read by position (no per-row objects), so printers can stream them cheaply.
- */
 /** Report rows by position (0 = first printed). */
 export interface ReportRows {
   readonly length: number;
@@ -137,18 +51,118 @@ export interface ReportRows {
   path(k: number): string;
 }
 
+/**
+ * The selected rows as parallel arrays in path order: the name's place in the arena, the
+ * size, and a `meta` word holding the row's directory index in `dirList` (times 2) plus 1
+ * for directories.
+ */
+class Selection {
+  dirList: DuDir[] = [];
+  nameAt = new Uint32Array(1024);
+  nameLength = new Uint32Array(1024);
+  sizes = new Float64Array(1024);
+  meta = new Uint32Array(1024);
+  length = 0;
+
+  push(dirIndex: number, nameAt: number, nameLength: number, size: number, dir: boolean): void {
+    if (this.length === this.sizes.length) {
+      this.nameAt = grow(this.nameAt, new Uint32Array(this.length * 2));
+      this.nameLength = grow(this.nameLength, new Uint32Array(this.length * 2));
+      this.sizes = grow(this.sizes, new Float64Array(this.length * 2));
+      this.meta = grow(this.meta, new Uint32Array(this.length * 2));
+    }
+    const i = this.length;
+    this.nameAt[i] = nameAt;
+    this.nameLength[i] = nameLength;
+    this.sizes[i] = size;
+    this.meta[i] = dirIndex * 2 + (dir ? 1 : 0);
+    this.length += 1;
+  }
+}
+
+function grow<T extends Uint32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+interface DirKey {
+  bytes: Buffer;
+  sub: DuDir;
+  /** The key of the directory's contents (`name/`) rather than its own row (`name`). */
+  contents: boolean;
+}
+
+/**
+ * Collects the selected paths in path order (byte order of the full path, as
+ * `LC_ALL=C sort`), so a stable sort by size alone leaves ties ordered by path. Files
+ * are kept sorted by the tree; a child directory's own row sorts under its name and its
+ * contents under `name/`: exactly where full-path order puts them (`a` < `a b` < `a/x`).
+ */
+function select(tree: DuTree, options: DuSelectOptions): Selection {
+  tree.finish();
+  const arena = tree.arena;
+  const maxDepth = options.depth ?? Infinity;
+  const minSize = options.minSize ?? 0;
+  const selection = new Selection();
+  const pushFiles = (dirIndex: number, files: number[], from: number, to: number): void => {
+    for (let i = from; i < to; i += FILE_STRIDE) {
+      const size = files[i + 2] as number;
+      if (size >= minSize) selection.push(dirIndex, files[i] as number, files[i + 1] as number, size, false);
+    }
+  };
+  const walk = (dir: DuDir, depth: number): void => {
+    const dirIndex = selection.dirList.push(dir) - 1;
+    const files = dir.files ?? [];
+    if (dir.dirs === null) {
+      pushFiles(dirIndex, files, 0, files.length);
+      return;
+    }
+    const keys: DirKey[] = [];
+    for (const sub of dir.dirs.values()) {
+      if (sub.total < minSize) continue; // nothing below can reach minSize either
+      if (sub.nameAt < 0) [sub.nameAt, sub.nameLength] = arena.appendString(sub.name);
+      const bytes = arena.bytes.subarray(sub.nameAt, sub.nameAt + sub.nameLength);
+      keys.push({ bytes, sub, contents: false });
+      if (depth < maxDepth && (sub.files !== null || sub.dirs !== null)) {
+        keys.push({ bytes: Buffer.concat([bytes, Buffer.from('/')]), sub, contents: true });
+      }
+    }
+    keys.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
+    let i = 0;
+    for (const key of keys) {
+      let j = i;
+      while (j < files.length && arena.compareWith(files[j] as number, files[j + 1] as number, key.bytes, 0, key.bytes.length) < 0) {
+        j += FILE_STRIDE;
+      }
+      pushFiles(dirIndex, files, i, j);
+      i = j;
+      if (key.contents) walk(key.sub, depth + 1);
+      else selection.push(dirIndex, key.sub.nameAt, key.sub.nameLength, key.sub.total, true);
+    }
+    pushFiles(dirIndex, files, i, files.length);
+  };
+  walk(tree.root, 1);
+  return selection;
+}
+
+/**
+ * The selected rows in report order: largest first, ties by path (byte order). Rows are
+ * collected in path order, then a stable LSD radix sort on the sizes orders them, every
+ * column travelling with its key so rows are then read sequentially.
+ */
 export class SortedRows implements ReportRows {
   readonly length: number;
+  readonly arena: NameArena;
   private readonly sorted: RadixSorted;
   private readonly prefixes: Array<string | undefined>;
-  // Names and prefixes of a window of rows, gathered in one tight loop: reading millions
-  // of rows in size order is random access, and a gather loop overlaps the cache misses.
-  private windowStart = 0;
-  private windowEnd = 0;
-  private windowNames: string[] = [];
-  private windowPrefixes: string[] = [];
-  constructor(private readonly selection: Selection, top: number | undefined) {
-    this.sorted = radixSortDescending(selection.sizes, selection.meta, selection.length);
+  private prefixArena: { bytes: Buffer; at: Uint32Array; length: Uint32Array } | undefined;
+  constructor(
+    private readonly selection: Selection,
+    tree: DuTree,
+    top: number | undefined,
+  ) {
+    this.arena = tree.arena;
+    this.sorted = radixSortDescending(selection.sizes, [selection.meta, selection.nameAt, selection.nameLength], selection.length);
     this.length = Math.min(selection.length, top ?? Infinity);
     this.prefixes = new Array<string | undefined>(selection.dirList.length);
   }
@@ -157,45 +171,58 @@ export class SortedRows implements ReportRows {
     return (~(this.sorted.hi[k] as number) >>> 0) * 4294967296 + (~(this.sorted.lo[k] as number) >>> 0);
   }
   isDir(k: number): boolean {
-    return ((this.sorted.meta[k] as number) & 1) === 1;
+    return (((this.sorted.carried[0] as Uint32Array)[k] as number) & 1) === 1;
+  }
+  dirIndex(k: number): number {
+    return ((this.sorted.carried[0] as Uint32Array)[k] as number) >>> 1;
   }
   parent(k: number): DuDir {
-    return this.selection.dirList[(this.sorted.meta[k] as number) >>> 1] as DuDir;
+    return this.selection.dirList[this.dirIndex(k)] as DuDir;
   }
   prefix(k: number): string {
-    if (k < this.windowStart || k >= this.windowEnd) this.gather(k);
-    return this.windowPrefixes[k - this.windowStart] as string;
+    const d = this.dirIndex(k);
+    return (this.prefixes[d] ??= prefixOf(this.selection.dirList[d] as DuDir));
+  }
+  /**
+   * Every directory's prefix as UTF-8 in one Buffer (`at[d]`, `length[d]` for directory
+   * index `dirIndex(k)`): one place in memory, not a Buffer object per directory.
+   */
+  prefixBytes(): { bytes: Buffer; at: Uint32Array; length: Uint32Array } {
+    if (this.prefixArena) return this.prefixArena;
+    const dirs = this.selection.dirList;
+    const at = new Uint32Array(dirs.length);
+    const length = new Uint32Array(dirs.length);
+    let total = 0;
+    const texts = dirs.map((dir, d) => {
+      const text = (this.prefixes[d] ??= prefixOf(dir));
+      length[d] = Buffer.byteLength(text);
+      at[d] = total;
+      total += length[d] as number;
+      return text;
+    });
+    const bytes = Buffer.allocUnsafe(total);
+    texts.forEach((text, d) => bytes.write(text, at[d] as number, 'utf8'));
+    return (this.prefixArena = { bytes, at, length });
+  }
+  /** Where row k's name is in `arena.bytes`, and its byte length. */
+  nameAt(k: number): number {
+    return (this.sorted.carried[1] as Uint32Array)[k] as number;
+  }
+  nameLength(k: number): number {
+    return (this.sorted.carried[2] as Uint32Array)[k] as number;
   }
   name(k: number): string {
-    if (k < this.windowStart || k >= this.windowEnd) this.gather(k);
-    return this.windowNames[k - this.windowStart] as string;
+    return this.arena.text(this.nameAt(k), this.nameLength(k));
   }
   path(k: number): string {
     return this.prefix(k) + this.name(k);
   }
-
-  private gather(start: number): void {
-    const end = Math.min(this.length, start + WINDOW);
-    const { index, meta } = this.sorted;
-    const names = this.selection.names;
-    const dirList = this.selection.dirList;
-    const prefixes = this.prefixes;
-    for (let k = start; k < end; k += 1) this.windowNames[k - start] = names[index[k] as number] as string;
-    for (let k = start; k < end; k += 1) {
-      const d = (meta[k] as number) >>> 1;
-      this.windowPrefixes[k - start] = prefixes[d] ??= prefixOf(dirList[d] as DuDir);
-    }
-    this.windowStart = start;
-    this.windowEnd = end;
-  }
 }
-
-const WINDOW = 65536;
 
 /** The rows a report prints, in order; `--top N` (N well below the path count) takes a heap path. */
 export function sortedRows(tree: DuTree, options: DuSelectOptions): ReportRows {
   if (options.top !== undefined && options.top * 16 < tree.count) return new TopRows(tree, options.top, options);
-  return new SortedRows(select(tree, options), options.top);
+  return new SortedRows(select(tree, options), tree, options.top);
 }
 
 /** The same rows as objects, in batches (convenient for printers that are not hot). */
@@ -210,37 +237,31 @@ export function* sortedRowBatches(tree: DuTree, options: DuSelectOptions, batchS
 }
 
 export interface RadixSorted {
-  /** Original positions, in sorted order. */
-  index: Uint32Array;
-  /** The `meta` words, carried along. */
-  meta: Uint32Array;
+  /** The carried columns, in sorted order. */
+  carried: Uint32Array[];
   /** Complemented high and low 32 bits of each size, in sorted order. */
   hi: Uint32Array;
   lo: Uint32Array;
 }
 
 /**
- * Sorts sizes descending, stable (equal sizes keep their order). LSD radix sort on
- * 11-bit digits of the 53-bit sizes; every array travels with its key, so afterwards
- * rows are read sequentially (random access into millions of rows costs cache misses).
- * Passes whose digit is the same everywhere are skipped.
+ * Sorts sizes descending, stable (equal sizes keep their order), carrying the given
+ * columns along. LSD radix sort on 11-bit digits of the 53-bit sizes, passes whose digit
+ * is the same everywhere skipped: for millions of rows ~20× faster than a comparator sort.
  */
-export function radixSortDescending(sizes: Float64Array, meta: Uint32Array, n: number): RadixSorted {
+export function radixSortDescending(sizes: Float64Array, columns: Uint32Array[], n: number): RadixSorted {
   let lo = new Uint32Array(n);
   let hi = new Uint32Array(n);
-  let index = new Uint32Array(n);
-  let carried = meta.slice(0, n);
   for (let i = 0; i < n; i += 1) {
     const size = sizes[i] as number;
     // Complemented, so an ascending radix sort gives descending sizes.
     hi[i] = ~Math.floor(size / 4294967296) >>> 0;
     lo[i] = ~(size >>> 0) >>> 0;
-    index[i] = i;
   }
+  let carried = columns.map((column) => column.slice(0, n));
   let lo2 = new Uint32Array(n);
   let hi2 = new Uint32Array(n);
-  let index2 = new Uint32Array(n);
-  let carried2 = new Uint32Array(n);
+  let carried2 = columns.map(() => new Uint32Array(n));
   const count = new Uint32Array(2048);
   const pass = (useHi: boolean, shift: number): void => {
     const keys = useHi ? hi : lo;
@@ -253,19 +274,24 @@ export function radixSortDescending(sizes: Float64Array, meta: Uint32Array, n: n
       count[d] = sum;
       sum += c;
     }
+    const target = new Uint32Array(n);
     for (let i = 0; i < n; i += 1) {
       const to = count[((keys[i] as number) >>> shift) & 2047]!++;
+      target[i] = to;
       lo2[to] = lo[i] as number;
       hi2[to] = hi[i] as number;
-      index2[to] = index[i] as number;
-      carried2[to] = carried[i] as number;
     }
-    [lo, lo2, hi, hi2, index, index2, carried, carried2] = [lo2, lo, hi2, hi, index2, index, carried2, carried];
+    for (let c = 0; c < carried.length; c += 1) {
+      const from = carried[c] as Uint32Array;
+      const into = carried2[c] as Uint32Array;
+      for (let i = 0; i < n; i += 1) into[target[i] as number] = from[i] as number;
+    }
+    [lo, lo2, hi, hi2, carried, carried2] = [lo2, lo, hi2, hi, carried2, carried];
   };
   pass(false, 0);
   pass(false, 11);
   pass(false, 22);
   pass(true, 0);
   pass(true, 11);
-  return { index, meta: carried, hi, lo };
+  return { carried, hi, lo };
 }

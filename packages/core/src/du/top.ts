@@ -1,22 +1,27 @@
 import { prefixOf, type DuSelectOptions, type ReportRows } from './select.js';
-import type { DuDir, DuTree } from './tree.js';
+import { FILE_STRIDE, type DuDir, type DuTree } from './tree.js';
+import type { NameArena } from './arena.js';
 
 interface Candidate {
   size: number;
   parent: DuDir;
-  name: string;
+  /** A directory's name, or where a file's name is in the arena. */
+  name: string | undefined;
+  nameAt: number;
+  nameLength: number;
   dir: boolean;
-  path?: string;
+  path?: Buffer;
 }
 
-const pathOfCandidate = (c: Candidate): string => (c.path ??= prefixOf(c.parent) + c.name);
+let arena: NameArena;
 
-/** Negative when a ranks before b: larger size first, then path (code-unit order). */
+const nameOf = (c: Candidate): string => (c.name ??= arena.text(c.nameAt, c.nameLength));
+const pathBytes = (c: Candidate): Buffer => (c.path ??= Buffer.from(prefixOf(c.parent) + nameOf(c)));
+
+/** Negative when a ranks before b: larger size first, then path (byte order). */
 function compare(a: Candidate, b: Candidate): number {
   if (a.size !== b.size) return b.size - a.size;
-  const pa = pathOfCandidate(a);
-  const pb = pathOfCandidate(b);
-  return pa < pb ? -1 : pa > pb ? 1 : 0;
+  return Buffer.compare(pathBytes(a), pathBytes(b));
 }
 
 /**
@@ -29,29 +34,34 @@ export class TopRows implements ReportRows {
 
   constructor(tree: DuTree, top: number, options: DuSelectOptions) {
     tree.finish();
+    arena = tree.arena;
     const heap: Candidate[] = [];
     const maxDepth = options.depth ?? Infinity;
     const minSize = options.minSize ?? 0;
-    const offer = (size: number, parent: DuDir, name: string, dir: boolean): void => {
+    const offer = (size: number, parent: DuDir, name: string | undefined, nameAt: number, nameLength: number, dir: boolean): void => {
       if (size < minSize) return;
       if (heap.length === top) {
         const worst = heap[0] as Candidate;
         if (size < worst.size) return;
-        const candidate: Candidate = { size, parent, name, dir };
+        const candidate: Candidate = { size, parent, name, nameAt, nameLength, dir };
         if (compare(candidate, worst) >= 0) return;
         heap[0] = candidate;
         siftDown(heap);
       } else {
-        heap.push({ size, parent, name, dir });
+        heap.push({ size, parent, name, nameAt, nameLength, dir });
         siftUp(heap);
       }
     };
     const walk = (dir: DuDir, depth: number): void => {
-      const { names, sizes } = dir;
-      if (names !== null && sizes !== null) for (let i = 0; i < names.length; i += 1) offer(sizes[i] as number, dir, names[i] as string, false);
+      const files = dir.files;
+      if (files !== null) {
+        for (let i = 0; i < files.length; i += FILE_STRIDE) {
+          offer(files[i + 2] as number, dir, undefined, files[i] as number, files[i + 1] as number, false);
+        }
+      }
       if (dir.dirs) {
         for (const sub of dir.dirs.values()) {
-          offer(sub.total, dir, sub.name, true);
+          offer(sub.total, dir, sub.name, 0, 0, true);
           if (depth < maxDepth && sub.total >= minSize) walk(sub, depth + 1);
         }
       }
@@ -74,10 +84,10 @@ export class TopRows implements ReportRows {
     return prefixOf((this.rows[k] as Candidate).parent);
   }
   name(k: number): string {
-    return (this.rows[k] as Candidate).name;
+    return nameOf(this.rows[k] as Candidate);
   }
   path(k: number): string {
-    return pathOfCandidate(this.rows[k] as Candidate);
+    return this.prefix(k) + this.name(k);
   }
 }
 

@@ -1,12 +1,16 @@
+import { NameArena } from './arena.js';
+
 /**
  * The du tree: sizes aggregated per path, fed one listing entry at a time.
  *
- * Memory is one small record per distinct path: directories are nodes, files are a name
- * and a number in two arrays of their directory (no hashing per file; appending is O(1)).
+ * Memory is one small record per distinct path: directories are nodes; a file is its
+ * name's UTF-8 bytes in the tree's NameArena plus three numbers (name offset, name
+ * length, size) appended to its directory's `files` array: no string object and no
+ * hashing per file.
  * Directories that the input never names are created on the way, so every ancestor gets
  * a total. `finish()` (called by every reader of totals) sorts each directory's files by
- * name if they did not arrive sorted (rclone and B2 list them sorted), merges repeated
- * names (their sizes add up) and computes every directory's total once, post-order.
+ * name bytes if they did not arrive sorted (rclone and B2 list them sorted), merges
+ * repeated names (their sizes add up) and computes every directory's total once.
  */
 export interface ListingSink {
   /** A non-directory entry (file, symlink, device...) of `size` bytes. Repeated paths add up. */
@@ -18,12 +22,11 @@ export interface ListingSink {
 }
 
 export class DuDir {
-  /** File names directly in this directory, and their sizes (same positions). */
-  names: string[] | null = null;
-  sizes: number[] | null = null;
-  /** Whether `names` is strictly increasing (then it holds no repeats either). */
+  /** Files directly in this directory: [name offset, name byte length, size] triplets. */
+  files: number[] | null = null;
+  /** Whether the files' names are strictly increasing (then there are no repeats either). */
   sorted = true;
-  /** The sum of `sizes`. */
+  /** The sum of the files' sizes. */
   fileBytes = 0;
   /** Sizes of files whose path equals this directory's (a file/directory collision). */
   own = 0;
@@ -32,6 +35,9 @@ export class DuDir {
   /** The total below this directory; valid after `DuTree.finish()`. */
   total = 0;
   dirs: Map<string, DuDir> | null = null;
+  /** This directory's name in the arena (set when a report first needs it), and its byte length. */
+  nameAt = -1;
+  nameLength = 0;
   /** The full path and `path/`, cached by `pathOf`/`prefixOf` when a report needs them. */
   path: string | undefined = undefined;
   prefix: string | undefined = undefined;
@@ -41,8 +47,11 @@ export class DuDir {
   ) {}
 }
 
+export const FILE_STRIDE = 3;
+
 export class DuTree implements ListingSink {
   readonly root = new DuDir('', null);
+  readonly arena = new NameArena();
   private lastDirPath: string | undefined;
   private lastDir: DuDir = this.root;
   private dirty = false;
@@ -87,7 +96,7 @@ export class DuTree implements ListingSink {
     return node;
   }
 
-  /** Adds a file named `name` directly under `dir` (the hot path of every parser). */
+  /** Adds a file named `name` directly under `dir`. */
   addFile(dir: DuDir, name: string, size: number): void {
     this.dirty = true;
     if (dir.dirs !== null) {
@@ -97,14 +106,27 @@ export class DuTree implements ListingSink {
         return;
       }
     }
-    const names = dir.names;
-    if (names === null) {
-      dir.names = [name];
-      dir.sizes = [size];
-    } else {
-      if (dir.sorted && !((names[names.length - 1] as string) < name)) dir.sorted = false;
-      names.push(name);
-      (dir.sizes as number[]).push(size);
+    const [start, length] = this.arena.appendString(name);
+    this.append(dir, start, length, size);
+  }
+
+  /** Adds a file whose UTF-8 name is `bytes[start, end)` (the parsers' hot path: no string made). */
+  addFileBytes(dir: DuDir, bytes: Buffer, start: number, end: number, size: number): void {
+    if (dir.dirs !== null) {
+      this.addFile(dir, bytes.toString('utf8', start, end), size);
+      return;
+    }
+    this.dirty = true;
+    this.append(dir, this.arena.appendBytes(bytes, start, end), end - start, size);
+  }
+
+  private append(dir: DuDir, start: number, length: number, size: number): void {
+    const files = dir.files;
+    if (files === null) dir.files = [start, length, size];
+    else {
+      const last = files.length - FILE_STRIDE;
+      if (dir.sorted && this.arena.compare(files[last] as number, files[last + 1] as number, start, length) >= 0) dir.sorted = false;
+      files.push(start, length, size);
     }
     dir.fileBytes += size;
   }
@@ -149,10 +171,10 @@ export class DuTree implements ListingSink {
   }
 
   private normalise(dir: DuDir): number {
-    if (dir.names !== null) {
-      if (!dir.sorted) sortFiles(dir);
-      if (dir.dirs !== null) moveFilesNamedLikeDirs(dir);
-      this.paths += dir.names.length;
+    if (dir.files !== null) {
+      if (!dir.sorted) sortFiles(dir, this.arena);
+      if (dir.dirs !== null) moveFilesNamedLikeDirs(dir, this.arena);
+      this.paths += dir.files.length / FILE_STRIDE;
     }
     let sum = dir.own + dir.fileBytes;
     if (dir.dirs !== null) {
@@ -170,50 +192,41 @@ function trimSlashes(path: string): string {
   return end === path.length ? path : path.slice(0, end);
 }
 
-/** Sorts a directory's files by name (code-unit order) and adds up repeated names. */
-function sortFiles(dir: DuDir): void {
-  const names = dir.names as string[];
-  const sizes = dir.sizes as number[];
-  const order = Array.from(names.keys()).sort((a, b) => {
-    const x = names[a] as string;
-    const y = names[b] as string;
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
-  const sortedNames: string[] = [];
-  const sortedSizes: number[] = [];
+/** Sorts a directory's files by name bytes and adds up repeated names. */
+function sortFiles(dir: DuDir, arena: NameArena): void {
+  const files = dir.files as number[];
+  const count = files.length / FILE_STRIDE;
+  const order = Array.from({ length: count }, (_, i) => i * FILE_STRIDE).sort(
+    (a, b) => arena.compare(files[a] as number, files[a + 1] as number, files[b] as number, files[b + 1] as number) || a - b,
+  );
+  const sorted: number[] = [];
   for (const i of order) {
-    const name = names[i] as string;
-    if (sortedNames.length > 0 && sortedNames[sortedNames.length - 1] === name) {
-      sortedSizes[sortedSizes.length - 1]! += sizes[i] as number;
-    } else {
-      sortedNames.push(name);
-      sortedSizes.push(sizes[i] as number);
-    }
+    const last = sorted.length - FILE_STRIDE;
+    const start = files[i] as number;
+    const length = files[i + 1] as number;
+    if (last >= 0 && arena.compare(sorted[last] as number, sorted[last + 1] as number, start, length) === 0) {
+      sorted[last + 2]! += files[i + 2] as number;
+    } else sorted.push(start, length, files[i + 2] as number);
   }
-  dir.names = sortedNames;
-  dir.sizes = sortedSizes;
+  dir.files = sorted;
   dir.sorted = true;
 }
 
 /** A file added before a directory of the same path was created: its size moves to that directory. */
-function moveFilesNamedLikeDirs(dir: DuDir): void {
+function moveFilesNamedLikeDirs(dir: DuDir, arena: NameArena): void {
   const dirs = dir.dirs as Map<string, DuDir>;
-  const names = dir.names as string[];
-  const sizes = dir.sizes as number[];
-  if (!names.some((name) => dirs.has(name))) return;
-  const keptNames: string[] = [];
-  const keptSizes: number[] = [];
-  names.forEach((name, i) => {
-    const sub = dirs.get(name);
-    const size = sizes[i] as number;
-    if (sub === undefined) {
-      keptNames.push(name);
-      keptSizes.push(size);
-    } else {
+  const files = dir.files as number[];
+  const kept: number[] = [];
+  let moved = false;
+  for (let i = 0; i < files.length; i += FILE_STRIDE) {
+    const size = files[i + 2] as number;
+    const sub = dirs.get(arena.text(files[i] as number, files[i + 1] as number));
+    if (sub === undefined) kept.push(files[i] as number, files[i + 1] as number, size);
+    else {
       sub.own += size;
       dir.fileBytes -= size;
+      moved = true;
     }
-  });
-  dir.names = keptNames;
-  dir.sizes = keptSizes;
+  }
+  if (moved) dir.files = kept;
 }

@@ -1,4 +1,5 @@
-import type { DuDir } from '../tree.js';
+import { FILE_STRIDE, type DuDir } from '../tree.js';
+import type { NameArena } from '../arena.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import type { DuPrinter } from './types.js';
 
@@ -18,13 +19,13 @@ export const ncduPrinter: DuPrinter = {
     };
     let root = tree.root;
     let rootName = '.';
-    const only = root.dirs?.size === 1 && !root.names?.length ? root.dirs.values().next().value : undefined;
+    const only = root.dirs?.size === 1 && !root.files?.length ? root.dirs.values().next().value : undefined;
     if (only) {
       root = only;
       rootName = only.name;
     }
     await emit(out, `[1,2,${JSON.stringify(meta)},\n`);
-    await writeDir(out, root, rootName);
+    await writeDir(out, root, rootName, tree.arena);
     await emit(out, ']\n');
   },
 };
@@ -34,14 +35,14 @@ async function emit(out: ChunkWriter, text: string): Promise<void> {
   if (wait) await wait;
 }
 
-async function writeDir(out: ChunkWriter, dir: DuDir, name: string): Promise<void> {
+async function writeDir(out: ChunkWriter, dir: DuDir, name: string, arena: NameArena): Promise<void> {
   let childSum = 0;
   let text = '';
-  const { names, sizes } = dir;
-  if (names !== null && sizes !== null) {
-    for (let i = 0; i < names.length; i += 1) {
-      const file = names[i] as string;
-      const size = sizes[i] as number;
+  const files = dir.files;
+  if (files !== null) {
+    for (let i = 0; i < files.length; i += FILE_STRIDE) {
+      const file = arena.text(files[i] as number, files[i + 1] as number);
+      const size = files[i + 2] as number;
       childSum += size;
       text += `,\n{"name":${JSON.stringify(file)},"asize":${size},"dsize":${size}}`;
       if (text.length > 16384) {
@@ -57,7 +58,7 @@ async function writeDir(out: ChunkWriter, dir: DuDir, name: string): Promise<voi
   if (dir.dirs) {
     for (const sub of dir.dirs.values()) {
       await emit(out, ',\n');
-      await writeDir(out, sub, sub.name);
+      await writeDir(out, sub, sub.name, arena);
     }
   }
   await emit(out, ']');

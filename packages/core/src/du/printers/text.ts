@@ -1,26 +1,88 @@
 import { formatSize } from '../../text/sizes.js';
-import { sortedRows } from '../select.js';
-import type { DuPrinter } from './types.js';
+import { SortedRows, sortedRows, type ReportRows } from '../select.js';
+import type { ChunkWriter } from './chunk-writer.js';
+import type { DuPrinter, DuReportOptions } from './types.js';
+
+const CHUNK = 256 * 1024;
 
 /**
- * `SIZE<TAB>PATH`, as du prints it (`sort -n` and `sort -h` friendly). Each directory's
- * path prefix is built once and cached, so a row costs one concatenation chain.
+ * `SIZE<TAB>PATH`, as du prints it (`sort -n` and `sort -h` friendly). The full report is
+ * assembled as bytes: digits by hand, each directory's prefix encoded once, names copied
+ * from the tree's arena. No string per row.
  */
 export const textPrinter: DuPrinter = {
   async print(tree, out, options) {
     const rows = sortedRows(tree, options);
-    const human = options.human ?? false;
-    let text = '';
-    for (let k = 0; k < rows.length; k += 1) {
-      const size = rows.size(k);
-      text += (human ? formatSize(size) : size) + '\t' + rows.prefix(k) + rows.name(k) + '\n';
-      if (text.length > 65536) {
-        const wait = out.write(text);
-        text = '';
-        if (wait) await wait;
-      }
-    }
-    const wait = out.write(text);
-    if (wait) await wait;
+    if (rows instanceof SortedRows) await printBytes(rows, out, options);
+    else await printStrings(rows, out, options);
   },
 };
+
+async function printBytes(rows: SortedRows, out: ChunkWriter, options: DuReportOptions): Promise<void> {
+  const human = options.human ?? false;
+  const names = rows.arena.bytes;
+  const prefixes = rows.prefixBytes();
+  const prefixBytes = prefixes.bytes;
+  let buf = Buffer.allocUnsafe(CHUNK);
+  let at = 0;
+  for (let k = 0; k < rows.length; k += 1) {
+    const d = rows.dirIndex(k);
+    const prefixAt = prefixes.at[d] as number;
+    const prefixLength = prefixes.length[d] as number;
+    const nameAt = rows.nameAt(k);
+    const nameLength = rows.nameLength(k);
+    if (at + 40 + prefixLength + nameLength > buf.length) {
+      const wait = out.write(buf.subarray(0, at));
+      if (wait) await wait;
+      buf = Buffer.allocUnsafe(Math.max(CHUNK, 64 + prefixLength + nameLength));
+      at = 0;
+    }
+    const size = rows.size(k);
+    if (human) at = writeAscii(buf, at, formatSize(size));
+    else at = writeDigits(buf, at, size);
+    buf[at++] = 9;
+    for (let i = 0; i < prefixLength; i += 1) buf[at++] = prefixBytes[prefixAt + i] as number;
+    for (let i = 0; i < nameLength; i += 1) buf[at++] = names[nameAt + i] as number;
+    buf[at++] = 10;
+  }
+  if (at > 0) {
+    const wait = out.write(buf.subarray(0, at));
+    if (wait) await wait;
+  }
+}
+
+async function printStrings(rows: ReportRows, out: ChunkWriter, options: DuReportOptions): Promise<void> {
+  const human = options.human ?? false;
+  let text = '';
+  for (let k = 0; k < rows.length; k += 1) {
+    const size = rows.size(k);
+    text += (human ? formatSize(size) : size) + '\t' + rows.path(k) + '\n';
+    if (text.length > 65536) {
+      const wait = out.write(text);
+      text = '';
+      if (wait) await wait;
+    }
+  }
+  const wait = out.write(text);
+  if (wait) await wait;
+}
+
+function writeAscii(buf: Buffer, at: number, text: string): number {
+  for (let i = 0; i < text.length; i += 1) buf[at + i] = text.charCodeAt(i);
+  return at + text.length;
+}
+
+function writeDigits(buf: Buffer, at: number, value: number): number {
+  if (value < 10) {
+    buf[at] = 48 + value;
+    return at + 1;
+  }
+  let digits = 1;
+  for (let v = value; v >= 10; v = Math.floor(v / 10)) digits += 1;
+  let v = value;
+  for (let i = at + digits - 1; i >= at; i -= 1) {
+    buf[i] = 48 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  return at + digits;
+}
