@@ -178,12 +178,23 @@ describe('b2-prune end to end: interruptions and faults', () => {
     sim.emulator.setFaults([{ kind: 'latency', ms: 15, calls: ['b2_delete_file_version'] }]);
     try {
       let kills = 0;
-      for (const delay of [150, 300, 450, 600]) {
+      // kill after a random number of delete calls of this run (printed on failure), so
+      // the process dies in the middle of its deletions, not while starting up
+      const targets = [1, 2, 3].map(() => 1 + Math.floor(Math.random() * 40));
+      for (const target of targets) {
+        const deletes = (): number => sim.emulator.stats.get('b2_delete_file_version') ?? 0;
+        const start = deletes();
         const child = execa('node', [BIN, ...NOW_ARG, '--rclone-config', configPath, '--transfers', '3'], { reject: false });
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        if (child.kill('SIGKILL')) kills += 1;
+        let exited = false;
+        void child.finally(() => (exited = true));
+        while (!exited && deletes() - start < target) await new Promise((resolve) => setTimeout(resolve, 2));
+        if (!exited && child.kill('SIGKILL')) kills += 1;
         await child;
-        expectInvariants(before, snapshot(sim.emulator, bucket));
+        try {
+          expectInvariants(before, snapshot(sim.emulator, bucket));
+        } catch (error) {
+          throw new Error(`after a kill at ${target} deletions (targets ${targets.join(', ')}): ${(error as Error).message}`);
+        }
       }
       expect(kills).toBeGreaterThan(0);
     } finally {
