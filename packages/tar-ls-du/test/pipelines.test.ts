@@ -61,6 +61,10 @@ describe('pipelines', () => {
     const result = await sh('tar-ls-du --rclone big.txt | head -1; echo "status=${PIPESTATUS[0]}"');
     expect(result.stderr).toBe('');
     expect(result.stdout.split('\n')).toEqual([expect.stringMatching(/^\d+\tdir\d+$/), 'status=0']);
+    // A slow reader: many waits for 'drain', no listener leak warnings, every line arrives.
+    const slow = await sh('tar-ls-du --rclone big.txt | (sleep 0.5; wc -l)');
+    expect(slow.stderr).toBe('');
+    expect(slow.stdout.trim()).toBe(String(300_000 + 997));
   });
 
   it('binary garbage through a real process: one message, exit 1, no crash', async () => {

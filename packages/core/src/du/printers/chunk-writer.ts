@@ -1,5 +1,4 @@
 import type { Writable } from 'node:stream';
-import { once } from 'node:events';
 
 /**
  * Collects output text into ~64 KiB chunks and waits for 'drain' only when the stream's
@@ -32,8 +31,18 @@ export class ChunkWriter {
   }
 }
 
-async function waitForDrain(output: Writable): Promise<void> {
-  // A destroyed or errored stream (EPIPE) never drains: stop waiting instead of hanging.
-  if (output.destroyed) return;
-  await Promise.race([once(output, 'drain'), once(output, 'close')]);
+/** Waits for 'drain'; a closed or failed stream (EPIPE) never drains, so those end the wait too. */
+function waitForDrain(output: Writable): Promise<void> {
+  if (output.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      output.off('drain', done);
+      output.off('close', done);
+      output.off('error', done);
+      resolve();
+    };
+    output.on('drain', done);
+    output.on('close', done);
+    output.on('error', done);
+  });
 }
