@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_NAME, STATE_NAME } from './piece-name.js';
 
 // What the previous run left: for each piece its name, label, SHA-256 and the size and
 // mtime it had when written. A piece counts as present only if its file still has that
-// size and mtime (the rsync "quick check"), so a damaged or replaced file is rewritten.
+// content (see isIntact), so a damaged or replaced file is rewritten.
 
 export interface PieceRecord {
   name: string;
@@ -32,10 +33,20 @@ export function readState(dir: string): SplitState {
   }
 }
 
+/**
+ * Whether the piece file still holds what the state says. Same size and mtime: yes (quick
+ * check). Same size, other mtime (copied back from a backup, touched): its content is
+ * hashed, and if it matches, the record takes the new mtime.
+ */
 export function isIntact(dir: string, record: PieceRecord): boolean {
   try {
-    const st = statSync(join(dir, record.name));
-    return st.isFile() && st.size === record.size && st.mtimeMs === record.mtimeMs;
+    const path = join(dir, record.name);
+    const st = statSync(path);
+    if (!st.isFile() || st.size !== record.size) return false;
+    if (st.mtimeMs === record.mtimeMs) return true;
+    if (hashFileSync(path) !== record.sha256) return false;
+    record.mtimeMs = st.mtimeMs;
+    return true;
   } catch {
     return false;
   }
@@ -48,4 +59,20 @@ export function manifestText(pieces: readonly PieceRecord[]): string {
 export function readManifest(dir: string): string[] {
   const text = readFileSync(join(dir, MANIFEST_NAME), 'utf8');
   return text.split('\n').filter((line) => line.length > 0);
+}
+
+function hashFileSync(path: string): string {
+  const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      hash.update(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }

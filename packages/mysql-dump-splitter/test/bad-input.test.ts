@@ -136,3 +136,17 @@ describe('locking', () => {
     expect(result.err).toMatch(/cannot use output directory/);
   });
 });
+
+describe('quick check', () => {
+  it('a piece whose mtime changed but content did not is kept (content compared), and its new mtime recorded', async () => {
+    const dir = join(work, 'touched');
+    expect((await runSplitter(['--out', dir, '-'], {}, Buffer.from(GOOD))).code).toBe(0);
+    const victim = readdirSync(dir).find((n) => n.includes('-d.t1.sql')) as string;
+    utimesSync(join(dir, victim), new Date(1000), new Date(1000));
+    const before = snapshot(dir);
+    expect((await runSplitter(['--out', dir, '-'], {}, Buffer.from(GOOD))).code).toBe(0);
+    expect(snapshot(dir)).toEqual(before);
+    const state = JSON.parse(readFileSync(join(dir, '.mysql-dump-splitter.json'), 'utf8')) as { pieces: Array<{ name: string; mtimeMs: number }> };
+    expect(state.pieces.find((p) => p.name === victim)?.mtimeMs).toBe(1000);
+  });
+});
