@@ -109,8 +109,8 @@ describe('listCryptVersions', () => {
     expect(bucketPrefix('')).toBe('');
     expect(bucketPrefix('/a/b/')).toBe('a/b/');
   });
-  it('needs a cipher for start/stop', async () => {
-    await expect(collect(listCryptVersions({ client, bucketId: 'b', prefix: 'p', startAt: 'x' }))).rejects.toThrow(/name cipher/);
+  it('needs a cipher for start/stop', () => {
+    expect(() => listCryptVersions({ client, bucketId: 'b', prefix: 'p', startAt: 'x' })).toThrow(/name cipher/);
   });
   it('compares names by UTF-8 bytes as B2 does', () => {
     expect(compareB2Names('\u{10000}', '\uffff')).toBeGreaterThan(0);

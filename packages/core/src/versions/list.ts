@@ -39,7 +39,7 @@ export function encryptedBucketName(names: Pick<NameCipher, 'encryptPath' | 'enc
  * newest first within a name), optionally from an encrypted start name and up to an
  * encrypted stop name. Feed it to groupVersions then decryptHistories.
  */
-export async function* listCryptVersions(options: ListCryptVersionsOptions): AsyncGenerator<B2FileVersion> {
+export function listCryptVersions(options: ListCryptVersionsOptions): AsyncGenerator<B2FileVersion> {
   const { client, bucketId, prefix, names } = options;
   const need = (what: string): Pick<NameCipher, 'encryptPath' | 'encryptDirPath'> => {
     if (!names) throw new Error(`listCryptVersions: ${what} needs a name cipher`);
@@ -47,14 +47,21 @@ export async function* listCryptVersions(options: ListCryptVersionsOptions): Asy
   };
   const startFileName = options.startAt ? encryptedBucketName(need('startAt'), prefix, options.startAt) : undefined;
   const stopName = options.stopAt ? encryptedBucketName(need('stopAt'), prefix, options.stopAt) : undefined;
-  let lastName: string | undefined;
-  for await (const version of client.listFileVersions(bucketId, {
+  const versions = client.listFileVersions(bucketId, {
     prefix: bucketPrefix(prefix),
     startFileName,
     pageSize: options.pageSize ?? 10_000,
     signal: options.signal,
-  })) {
-    if (stopName !== undefined && version.fileName !== lastName) {
+  });
+  // Without a stop name the client's own generator is handed out: one async layer less
+  // per version matters at millions of versions.
+  return stopName === undefined ? versions : stopBefore(versions, stopName);
+}
+
+async function* stopBefore(versions: AsyncGenerator<B2FileVersion>, stopName: string): AsyncGenerator<B2FileVersion> {
+  let lastName: string | undefined;
+  for await (const version of versions) {
+    if (version.fileName !== lastName) {
       if (compareB2Names(version.fileName, stopName) >= 0) return;
       lastName = version.fileName;
     }
