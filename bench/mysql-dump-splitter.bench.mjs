@@ -8,6 +8,7 @@ import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSy
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const work = join(here, '.work', 'mysql-dump-splitter');
@@ -278,7 +279,7 @@ for (const mode of ['change', 'insert']) {
 
 const fmt = (n) => (Number.isNaN(n) ? '–' : n.toFixed(0));
 const out = [];
-out.push(`mysql-dump-splitter, ${new Date().toISOString().slice(0, 10)}, input ${inputMB.toFixed(0)} MB per dump, default --piece-size 4M, Node ${process.versions.node}`);
+out.push(`mysql-dump-splitter, ${new Date().toISOString().slice(0, 10)}, input ${inputMB.toFixed(0)} MB per dump, default --piece-size 4M, Node ${process.versions.node}, load average at the end ${loadavg()[0].toFixed(1)} (2 cores)`);
 out.push('');
 out.push('| run | MB/s | peak RSS MB | seconds |');
 out.push('|---|---:|---:|---:|');
