@@ -204,6 +204,11 @@ export class SortedRows implements ReportRows {
     texts.forEach((text, d) => bytes.write(text, at[d] as number, 'utf8'));
     return (this.prefixArena = { bytes, at, length });
   }
+  /** The sorted columns themselves, for printers that walk every row. */
+  columns(): { meta: Uint32Array; nameAt: Uint32Array; nameLength: Uint32Array; hi: Uint32Array; lo: Uint32Array } {
+    const [meta, nameAt, nameLength] = this.sorted.carried as [Uint32Array, Uint32Array, Uint32Array];
+    return { meta, nameAt, nameLength, hi: this.sorted.hi, lo: this.sorted.lo };
+  }
   /** Where row k's name is in `arena.bytes`, and its byte length. */
   nameAt(k: number): number {
     return (this.sorted.carried[1] as Uint32Array)[k] as number;

@@ -23,21 +23,25 @@ async function printBytes(rows: SortedRows, out: ChunkWriter, options: DuReportO
   const names = rows.arena.bytes;
   const prefixes = rows.prefixBytes();
   const prefixBytes = prefixes.bytes;
+  const prefixStart = prefixes.at;
+  const prefixLengths = prefixes.length;
+  const { meta, nameAt: nameStarts, nameLength: nameLengths, hi, lo } = rows.columns();
   let buf = Buffer.allocUnsafe(CHUNK);
   let at = 0;
   for (let k = 0; k < rows.length; k += 1) {
-    const d = rows.dirIndex(k);
-    const prefixAt = prefixes.at[d] as number;
-    const prefixLength = prefixes.length[d] as number;
-    const nameAt = rows.nameAt(k);
-    const nameLength = rows.nameLength(k);
+    const d = (meta[k] as number) >>> 1;
+    const prefixAt = prefixStart[d] as number;
+    const prefixLength = prefixLengths[d] as number;
+    const nameAt = nameStarts[k] as number;
+    const nameLength = nameLengths[k] as number;
     if (at + 40 + prefixLength + nameLength > buf.length) {
       const wait = out.write(buf.subarray(0, at));
       if (wait) await wait;
       buf = Buffer.allocUnsafe(Math.max(CHUNK, 64 + prefixLength + nameLength));
       at = 0;
     }
-    const size = rows.size(k);
+    // Sizes were sorted as complemented 32-bit halves; undo that.
+    const size = (~(hi[k] as number) >>> 0) * 4294967296 + (~(lo[k] as number) >>> 0);
     if (human) at = writeAscii(buf, at, formatSize(size));
     else at = writeDigits(buf, at, size);
     buf[at++] = 9;
