@@ -52,7 +52,9 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
   if (a._.length) throw new UsageError(`unexpected argument ${String(a._[0])}`);
   const bin = a.bin ?? installedBin;
   if (a.printUnits) {
-    for (const unit of unitFiles(a.printUnits as UnitKind, bin)) await writeWithBackpressure(io.stdout, `# ---- ${unit.name}\n${unit.text}`);
+    const units = unitFiles(a.printUnits as UnitKind, bin);
+    // One file (cron) prints bare, so `> /etc/cron.daily/z-rclone-backups` keeps its #! line.
+    for (const unit of units) await writeWithBackpressure(io.stdout, units.length > 1 ? `# ---- ${unit.name}\n${unit.text}` : unit.text);
     return ExitCode.Ok;
   }
   if (a.installUnits) {
