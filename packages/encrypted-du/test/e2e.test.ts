@@ -66,6 +66,34 @@ describe('encrypted-du against real rclone uploads', () => {
     expect(human.out).toMatch(/^264K\t/m); // 70,016 current + 200,060 old bytes
   });
 
+  it('--ncdu writes an ncdu JSON export', async () => {
+    const result = await h.run(main, ['--ncdu', '--no-all-output', '--undeleted-output', '-']);
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.out) as unknown[];
+    expect(parsed[0]).toBe(1);
+    expect(JSON.stringify(parsed)).toContain('"name":"cödé – ✓.txt"');
+  });
+
+  it('--progress reports on stderr only, stdout unchanged', async () => {
+    const quiet = await h.run(main, ['--ls']);
+    const loud = await h.run(main, ['--ls', '--progress']);
+    expect(loud.out).toBe(quiet.out);
+    expect(loud.err).toMatch(/^encrypted-du: \d+ versions, 5 files \(/m);
+  });
+
+  it('--start-at/--stop-after cover the bucket in encrypted-name order, in pieces', async () => {
+    const all = await h.run(main, ['--ls']);
+    const order = (await h.run(main, ['--ls', '--undeleted-output', '-', '--no-all-output'])).out; // B2 order of live files
+    const paths = order.split('\n').filter(Boolean).map((l) => l.trim().replace(/^\d+ /, ''));
+    expect(paths).toHaveLength(4);
+    const first = await h.run(main, ['--ls', '--stop-after', paths[1]!]);
+    const rest = await h.run(main, ['--ls', '--start-at', paths[2]!]);
+    expect(first.code + rest.code).toBe(0);
+    expect(sorted(first.out + rest.out)).toEqual(sorted(all.out));
+    expect(sorted(first.out).length).toBeGreaterThan(0);
+    expect(sorted(rest.out).length).toBeGreaterThan(0);
+  });
+
   it('an unmatched PATH gives an empty inventory', async () => {
     const result = await h.run(main, ['--ls', 'secret:nope']);
     expect(result).toMatchObject({ code: 0, out: '' });

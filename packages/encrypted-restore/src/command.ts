@@ -15,6 +15,7 @@ export interface RestoreCommand {
   transfers: number;
   /** Worker threads decrypting blocks (0 = the main thread). */
   decryptWorkers: number;
+  retries: number;
   dryRun: boolean;
   progress: boolean;
 }
@@ -49,6 +50,7 @@ export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logg
     mode: command.mode,
     target: command.target,
     transfers: command.transfers,
+    retries: command.retries,
     dryRun: command.dryRun,
     stdout: io.stdout,
     logger,

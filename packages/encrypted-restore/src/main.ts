@@ -30,6 +30,7 @@ function parser() {
     .option('all', { type: 'boolean', default: false, description: 'Restore every version (and mark deletions)' })
     .option('rclone-config', { alias: 'config', type: 'string', description: 'rclone.conf to read (default: as rclone finds it)' })
     .option('transfers', { type: 'number', default: 4, description: 'Parallel downloads' })
+    .option('retries', { type: 'number', default: 3, description: 'Attempts per file when B2 or the connection fails transiently' })
     .option('decrypt-workers', { type: 'number', default: 1, description: 'Worker threads decrypting contents (0 = main thread)' })
     .option('progress', { alias: 'P', type: 'boolean', default: false, description: 'Show progress on stderr (default: when stderr is a terminal)' });
 }
@@ -44,6 +45,7 @@ interface RestoreArgs {
   rcloneConfig?: string;
   transfers: number;
   decryptWorkers: number;
+  retries: number;
   progress: boolean;
 }
 
@@ -69,6 +71,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
       mode,
       transfers: o.transfers,
       decryptWorkers: Math.max(0, Math.floor(o.decryptWorkers)),
+      retries: Math.max(1, Math.floor(o.retries)),
       dryRun: o.dryRun,
       progress: !o.quiet && !o.dryRun && (o.progress || io.stderrIsTTY),
     },

@@ -6,6 +6,7 @@ import { TaskPool } from './pool.js';
 import type { RestoreCounts, RestoreProgress } from './progress.js';
 import { markDeletion, restoreFile } from './restore-file.js';
 import { isSafeRelative, selectVersions, type RestoreMode } from './select.js';
+import { withFileRetries } from './retry-file.js';
 
 export interface RestoreOptions {
   client: B2Api;
@@ -15,6 +16,8 @@ export interface RestoreOptions {
   /** Absolute target directory. */
   target: string;
   transfers: number;
+  /** Whole-file attempts on transient failures (rclone's --retries; default 3). */
+  retries?: number;
   dryRun: boolean;
   /** Where --dry-run prints its plan. */
   stdout: Writable;
@@ -56,7 +59,7 @@ export async function restore(histories: AsyncIterable<CryptFileHistory>, option
           const outcome =
             item.kind === 'deletion'
               ? await markDeletion(path)
-              : await restoreFile({
+              : await withFileRetries(options.retries ?? 3, () => restoreFile({
                   client: options.client,
                   content: options.content,
                   version: item.version,
@@ -64,7 +67,7 @@ export async function restore(histories: AsyncIterable<CryptFileHistory>, option
                   plainSize: options.plainSize,
                   label: history.path,
                   ...(options.signal ? { signal: options.signal } : {}),
-                });
+                }), (error, attempt) => logger.info(`${history.path}: attempt ${attempt} failed (${(error as Error).message}); retrying`));
           stats[outcome] += 1;
           if (outcome === 'restored' && item.kind === 'file') stats.bytes += options.plainSize(item.version.contentLength);
           logger.info(`${outcome === 'restored' ? 'restored' : 'already complete'}: ${item.target}`);

@@ -68,6 +68,31 @@ describe('encrypted-restore --as-of reproduces rclone --b2-version-at', () => {
   });
 });
 
+describe('encrypted-restore under injected faults', () => {
+  it('restores the same tree with 429, 503, expired tokens and latency', async () => {
+    const clean = join(h.dir, 'faults-clean');
+    const faulty = join(h.dir, 'faults-faulty');
+    expect((await h.run(main, ['--as-of', '0s', 'secret:', clean])).code).toBe(0);
+    h.emulator.setFaults({
+      seed: 11,
+      rules: [
+        { kind: '429', every: 3, retryAfter: 0, calls: ['b2_download_file_by_id'] },
+        { kind: '503', every: 4 },
+        { kind: 'expired', every: 5 },
+        { kind: 'latency', ms: 20, probability: 0.5 },
+      ],
+    });
+    try {
+      const result = await h.run(main, ['--as-of', '0s', '--transfers', '3', 'secret:', faulty]);
+      expect(result.err).not.toMatch(/FAILED/);
+      expect(result.code).toBe(0);
+    } finally {
+      h.emulator.setFaults();
+    }
+    expect(await snapshot(faulty)).toEqual(await snapshot(clean));
+  });
+});
+
 describe('encrypted-restore --all', () => {
   it('restores every upload and marks the deletion', async () => {
     const target = join(h.dir, 'all');
