@@ -19,19 +19,38 @@ export interface CommitResult {
   removed: string[];
 }
 
-/** Keeps, in order, the longest greedy run of pieces whose identical old piece can stay. */
-function chooseKept(pieces: readonly CollectedPiece[], old: readonly PieceRecord[]): (PieceRecord | undefined)[] {
-  const position = new Map(old.map((record, index) => [record.name, index]));
-  let last = -1;
-  return pieces.map((piece) => {
-    const candidate = piece.matches
-      .map((record) => ({ record, index: position.get(record.name) ?? -1 }))
-      .filter((c) => c.index > last)
-      .sort((a, b) => a.index - b.index)[0];
-    if (!candidate) return undefined;
-    last = candidate.index;
-    return candidate.record;
+/**
+ * Chooses which unchanged pieces keep their old names: the longest sequence of new pieces
+ * whose identical old pieces have increasing keys (a longest increasing subsequence,
+ * patience sorting, O(n log n)), so names still sort in dump order. Every other piece gets
+ * a new key. With several identical old pieces, candidates are tried from the highest key
+ * down so one new piece never uses two of them.
+ */
+function chooseKept(pieces: readonly CollectedPiece[]): (PieceRecord | undefined)[] {
+  interface Node {
+    piece: number;
+    record: PieceRecord;
+    prev: Node | undefined;
+  }
+  const tails: Node[] = [];
+  pieces.forEach((piece, index) => {
+    const candidates = piece.matches.filter((r) => !r.key.endsWith('0')).sort((x, y) => (x.key < y.key ? 1 : x.key > y.key ? -1 : 0));
+    for (const record of candidates) {
+      let lo = 0;
+      let hi = tails.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((tails[mid] as Node).record.key < record.key) lo = mid + 1;
+        else hi = mid;
+      }
+      const prev = lo > 0 ? tails[lo - 1] : undefined;
+      if (prev && prev.piece === index) continue;
+      tails[lo] = { piece: index, record, prev };
+    }
   });
+  const kept: (PieceRecord | undefined)[] = new Array<PieceRecord | undefined>(pieces.length).fill(undefined);
+  for (let node = tails.at(-1); node; node = node.prev) kept[node.piece] = node.record;
+  return kept;
 }
 
 function firstKeyAbove(sorted: readonly string[], lo: string): string | undefined {
@@ -70,7 +89,7 @@ function assignKeys(kept: readonly (PieceRecord | undefined)[], existingKeys: re
 
 export function commit(dir: string, collector: PieceCollector, old: SplitState, dryRun: boolean): CommitResult {
   const pieces = collector.pieces;
-  const kept = chooseKept(pieces, old.pieces);
+  const kept = chooseKept(pieces);
   const listing = dryRun ? safeList(dir) : readdirSync(dir);
   const existingKeys = [...new Set([...listing.map((n) => parsePieceFileName(n)?.key), ...old.pieces.map((p) => p.key)])]
     // keys ending in '0' are not ours (ours never do) and would leave no room below them

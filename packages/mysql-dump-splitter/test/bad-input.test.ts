@@ -150,3 +150,22 @@ describe('quick check', () => {
     expect(state.pieces.find((p) => p.name === victim)?.mtimeMs).toBe(1000);
   });
 });
+
+describe('piece order', () => {
+  it('when sections move, names still sort (LC_ALL=C) in dump order and unmoved pieces stay', async () => {
+    const dir = join(work, 'reorder');
+    const t = (name: string, id: number) => ({ name, rows: [row(id)] });
+    const first = makeDump([t('a', 1), t('b', 2), t('c', 3)], 'skip');
+    const second = makeDump([t('c', 3), t('a', 1), t('b', 2), t('d', 4)], 'skip');
+    expect((await runSplitter(['--out', dir, '-'], {}, Buffer.from(first))).code).toBe(0);
+    const before = snapshot(dir);
+    expect((await runSplitter(['--out', dir, '-'], {}, Buffer.from(second))).code).toBe(0);
+    expect((await joinDir(dir)).toString()).toBe(second);
+    const names = readdirSync(dir).filter((n) => n.endsWith('.sql'));
+    const manifest = readFileSync(join(dir, 'MANIFEST'), 'utf8').trim().split('\n');
+    expect([...names].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)))).toEqual(manifest);
+    const after = snapshot(dir);
+    const kept = [...after].filter(([name, sig]) => before.get(name) === sig).map(([name]) => name);
+    expect(kept.filter((n) => /-[td]\.[ab]\.sql$/.test(n))).toHaveLength(4);
+  });
+});
