@@ -58,11 +58,20 @@ export interface ReportRows {
  */
 class Selection {
   dirList: DuDir[] = [];
-  nameAt = new Uint32Array(1024);
-  nameLength = new Uint32Array(1024);
-  sizes = new Float64Array(1024);
-  meta = new Uint32Array(1024);
+  nameAt: Uint32Array;
+  nameLength: Uint32Array;
+  sizes: Float64Array;
+  meta: Uint32Array;
   length = 0;
+
+  /** `capacity`: the tree's path count, so the columns never grow. */
+  constructor(capacity: number) {
+    const n = Math.max(16, capacity);
+    this.nameAt = new Uint32Array(n);
+    this.nameLength = new Uint32Array(n);
+    this.sizes = new Float64Array(n);
+    this.meta = new Uint32Array(n);
+  }
 
   push(dirIndex: number, nameAt: number, nameLength: number, size: number, dir: boolean): void {
     if (this.length === this.sizes.length) {
@@ -103,7 +112,7 @@ function select(tree: DuTree, options: DuSelectOptions): Selection {
   const arena = tree.arena;
   const maxDepth = options.depth ?? Infinity;
   const minSize = options.minSize ?? 0;
-  const selection = new Selection();
+  const selection = new Selection(tree.count);
   const pushFiles = (dirIndex: number, files: number[], from: number, to: number): void => {
     for (let i = from; i < to; i += FILE_STRIDE) {
       const size = files[i + 2] as number;
@@ -268,6 +277,7 @@ export function radixSortDescending(sizes: Float64Array, columns: Uint32Array[],
   let hi2 = new Uint32Array(n);
   let carried2 = columns.map(() => new Uint32Array(n));
   const count = new Uint32Array(2048);
+  const target = new Uint32Array(n);
   const pass = (useHi: boolean, shift: number): void => {
     const keys = useHi ? hi : lo;
     count.fill(0);
@@ -279,7 +289,6 @@ export function radixSortDescending(sizes: Float64Array, columns: Uint32Array[],
       count[d] = sum;
       sum += c;
     }
-    const target = new Uint32Array(n);
     for (let i = 0; i < n; i += 1) {
       const to = count[((keys[i] as number) >>> shift) & 2047]!++;
       target[i] = to;
