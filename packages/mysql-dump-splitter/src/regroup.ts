@@ -1,5 +1,6 @@
 import { ToolError, ExitCode } from '@rclone-b2/core';
 import { isCutPoint, rowHash } from './row-hash.js';
+import { findValues, scanRow, skipSpace } from './sql-scan.js';
 
 // --regroup: rewrites extended INSERTs into groups of rows chosen by content, so one changed
 // row changes only its own group (mysqldump's groups are cut by byte count, and one longer
@@ -21,7 +22,7 @@ export interface RegroupTarget {
 const NL = Buffer.from('\n');
 const COMMA_NL = Buffer.from(',\n');
 const SEMI_NL = Buffer.from(';\n');
-const VALUES = Buffer.from('VALUES');
+const VALUES_LENGTH = 'VALUES'.length;
 
 /**
  * The separator after the last row is written only when the next row (or the end of the
@@ -58,13 +59,13 @@ export class Regrouper {
     if (!this.inStatement) {
       const valuesAt = findValues(buf, start, end);
       if (valuesAt < 0) throw parseError(lineNo, 'no VALUES in INSERT');
-      const prefix = buf.subarray(start, valuesAt + VALUES.length);
+      const prefix = buf.subarray(start, valuesAt + VALUES_LENGTH);
       if (!this.prefix || !this.prefix.equals(prefix)) {
         this.flush();
         this.prefix = Buffer.from(prefix);
       }
       this.inStatement = true;
-      i = valuesAt + VALUES.length;
+      i = valuesAt + VALUES_LENGTH;
     } else if (buf[start] === 0x28) {
       // fast path, one row per line: "(...),\n" or "(...);\n"
       const e = end - 1;
@@ -163,52 +164,4 @@ export class Regrouper {
 
 function parseError(lineNo: number, what: string): ToolError {
   return new ToolError(`line ${lineNo}: cannot regroup INSERT: ${what}`, ExitCode.Usage);
-}
-
-function skipSpace(buf: Buffer, i: number, end: number): number {
-  let j = i;
-  while (j < end) {
-    const c = buf[j];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-    j += 1;
-  }
-  return j;
-}
-
-/** Position after `VALUES` outside backquotes, or -1. */
-function findValues(buf: Buffer, start: number, end: number): number {
-  let inQuote = false;
-  for (let i = start; i < end; i += 1) {
-    const c = buf[i];
-    if (c === 0x60) inQuote = !inQuote;
-    else if (!inQuote && c === 0x56 && buf.subarray(i, i + VALUES.length).equals(VALUES)) return i;
-  }
-  return -1;
-}
-
-/** From the '(' at start, the position after its matching ')', honouring quoted strings. */
-export function scanRow(buf: Buffer, start: number, end: number): number {
-  let depth = 0;
-  let i = start;
-  while (i < end) {
-    const c = buf[i];
-    if (c === 0x27 || c === 0x22) {
-      i += 1;
-      for (;;) {
-        if (i >= end) return -1;
-        const d = buf[i];
-        if (d === 0x5c) i += 2;
-        else if (d === c) {
-          if (buf[i + 1] === c) i += 2;
-          else break;
-        } else i += 1;
-      }
-    } else if (c === 0x28) depth += 1;
-    else if (c === 0x29) {
-      depth -= 1;
-      if (depth === 0) return i + 1;
-    }
-    i += 1;
-  }
-  return -1;
 }

@@ -111,3 +111,13 @@ export function isDashLine(buf: Buffer, start: number, end: number): boolean {
   const len = end - start;
   return buf[start] === DASH && buf[start + 1] === DASH && (len === 3 || (len === 4 && buf[start + 2] === 0x0d)) && buf[end - 1] === 0x0a;
 }
+
+const DELIMITER = Buffer.from('DELIMITER ');
+
+export function isDelimiterLine(buf: Buffer, start: number, end: number): boolean {
+  return end - start > DELIMITER.length && buf.subarray(start, start + DELIMITER.length).equals(DELIMITER);
+}
+
+export function isDefaultDelimiter(buf: Buffer, start: number, end: number): boolean {
+  return buf.toString('latin1', start + DELIMITER.length, end).trim() === ';';
+}

@@ -3,7 +3,7 @@ import { makeLabel } from './piece-name.js';
 import type { PieceSink } from './piece-sink.js';
 import { Regrouper } from './regroup.js';
 import { isCutPoint, rowHash } from './row-hash.js';
-import { detectSection, detectStatement, endsRow, isDashLine, isRowLine, type SectionKind } from './sections.js';
+import { detectSection, detectStatement, endsRow, isDashLine, isDefaultDelimiter, isDelimiterLine, isRowLine, type SectionKind } from './sections.js';
 
 export interface SplitterOptions {
   /** Target piece size in bytes (content-defined; pieces average about this). */
@@ -223,14 +223,4 @@ export class Splitter {
     if (this.runBuf && this.runEnd > this.runStart) this.sink.write(this.runBuf.subarray(this.runStart, this.runEnd));
     this.runBuf = undefined;
   }
-}
-
-const DELIMITER = Buffer.from('DELIMITER ');
-
-function isDelimiterLine(buf: Buffer, start: number, end: number): boolean {
-  return end - start > DELIMITER.length && buf.subarray(start, start + DELIMITER.length).equals(DELIMITER);
-}
-
-function isDefaultDelimiter(buf: Buffer, start: number, end: number): boolean {
-  return buf.toString('latin1', start + DELIMITER.length, end).trim() === ';';
 }

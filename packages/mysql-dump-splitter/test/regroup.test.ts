@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Regrouper, scanRow } from '../src/regroup.js';
+import { Regrouper } from '../src/regroup.js';
+import { scanRow } from '../src/sql-scan.js';
 
-describe('scanRow', () => {
+describe('scanRow (sql-scan)', () => {
   it.each([
     ["(1,'a')", 7],
     ["(1,'a)b')", 9],
