@@ -87,6 +87,8 @@ export class MysqlDumper {
         if (type === 'VIEW') {
           await this.viewPlaceholder(db, name);
           views.push([db, name]);
+        } else if (type === 'SEQUENCE') {
+          continue; // not supported by --dump (see README)
         } else {
           await this.table(db, name);
         }
