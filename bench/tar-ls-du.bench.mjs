@@ -103,12 +103,14 @@ const baselineScript = `LC_ALL=C awk '${awkProgram}' "$1" | LC_ALL=C sort -t '\t
 
 const full = runMany(process.execPath, [bin, '--rclone', listing]);
 const top = runMany(process.execPath, [bin, '--rclone', '--top', '40', listing]);
+// The same listing twice: twice the lines, the same distinct paths: memory should not double.
+const twice = runMany(process.execPath, [bin, '--rclone', '--top', '40', listing, listing]);
 const baseline = runMany('bash', ['-c', baselineScript, 'bench', listing]);
 const inFull = [];
 for (let i = 0; i < RUNS; i += 1) inFull.push(await inProcess({}));
 const inTop = [];
 for (let i = 0; i < RUNS; i += 1) inTop.push(await inProcess({ top: 40 }));
-const rate = (seconds) => Math.round(LINES / seconds).toLocaleString('en-US');
+const rate = (seconds, lines = LINES) => Math.round(lines / seconds).toLocaleString('en-US');
 
 const date = new Date().toISOString().slice(0, 10);
 console.log(`tar-ls-du, ${date}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`);
@@ -116,12 +118,13 @@ console.log(`listing: ${LINES.toLocaleString('en-US')} rclone ls lines, ${(LINES
 console.log(`load average at start: ${load.map((l) => l.toFixed(1)).join(' ')} (other work on this machine inflates wall times; CPU seconds are steadier)\n`);
 console.log('| run | wall s | lines/s (wall) | CPU s | lines per CPU-s | peak RSS MiB | vs baseline (wall) |');
 console.log('|---|---:|---:|---:|---:|---:|---:|');
-const row = (name, r) =>
+const row = (name, r, lines = LINES) =>
   console.log(
-    `| ${name} | ${r.seconds.toFixed(2)} | ${rate(r.seconds)} | ${r.cpu.toFixed(2)} | ${rate(r.cpu)} | ${r.rssMiB ? r.rssMiB.toFixed(0) : '-'} | ${(baseline.seconds / r.seconds).toFixed(1)}× |`,
+    `| ${name} | ${r.seconds.toFixed(2)} | ${rate(r.seconds, lines)} | ${r.cpu.toFixed(2)} | ${rate(r.cpu, lines)} | ${r.rssMiB ? r.rssMiB.toFixed(0) : '-'} | ${((baseline.seconds / r.seconds) * (lines / LINES)).toFixed(1)}× |`,
   );
 row('`tar-ls-du --rclone FILE` (all paths, sorted)', full);
 row('`tar-ls-du --rclone --top 40 FILE`', top);
+row('`tar-ls-du --rclone --top 40 FILE FILE` (2× lines, same paths)', twice, 2 * LINES);
 row('in-process readListing + writeDuReport (all)', { seconds: median(inFull.map((r) => r.total)), cpu: median(inFull.map((r) => r.cpu)) });
 row('in-process, parse + aggregate only', { seconds: median(inFull.map((r) => r.parse)), cpu: median(inFull.map((r) => r.parseCpu)) });
 row('in-process, --top 40', { seconds: median(inTop.map((r) => r.total)), cpu: median(inTop.map((r) => r.cpu)) });

@@ -73,6 +73,17 @@ describe('DuTree', () => {
     ]);
   });
 
+  it('merges repeated paths while reading, so memory follows distinct paths', () => {
+    const tree = new DuTree();
+    for (let round = 0; round < 50; round += 1) {
+      for (let i = 999; i >= 0; i -= 1) tree.add(`dir/f${i}`, 1); // unsorted on purpose
+    }
+    const dir = tree.root.dirs?.get('dir');
+    expect((dir?.files?.length ?? 0) / 3).toBeLessThanOrEqual(2 * 1000 + 64);
+    expect(tree.count).toBe(1001);
+    expect(tree.total).toBe(50_000);
+  });
+
   it('keeps absolute paths under /', async () => {
     const tree = treeOf([
       ['/srv/a', 2],

@@ -26,6 +26,8 @@ export class DuDir {
   files: number[] | null = null;
   /** Whether the files' names are strictly increasing (then there are no repeats either). */
   sorted = true;
+  /** File count after the last sort-and-merge: unsorted input is merged again when it doubles. */
+  merged = 0;
   /** The sum of the files' sizes. */
   fileBytes = 0;
   /** Sizes of files whose path equals this directory's (a file/directory collision). */
@@ -127,6 +129,8 @@ export class DuTree implements ListingSink {
       const last = files.length - FILE_STRIDE;
       if (dir.sorted && this.arena.compare(files[last] as number, files[last + 1] as number, start, length) >= 0) dir.sorted = false;
       files.push(start, length, size);
+      // Repeated paths must not make memory grow with the input: merge them as we go.
+      if (!dir.sorted && files.length > FILE_STRIDE * (2 * dir.merged + 64)) sortFiles(dir, this.arena);
     }
     dir.fileBytes += size;
   }
@@ -210,6 +214,7 @@ function sortFiles(dir: DuDir, arena: NameArena): void {
   }
   dir.files = sorted;
   dir.sorted = true;
+  dir.merged = sorted.length / FILE_STRIDE;
 }
 
 /** A file added before a directory of the same path was created: its size moves to that directory. */
