@@ -38,28 +38,52 @@ function toSpecial(path: string, info: Stats): SpecialFile | undefined {
   };
 }
 
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 /**
- * Walks SOURCE with directory entry types (no stat per regular file) and yields the
- * FIFOs and device nodes, sorted within each directory. Sockets, symlinks, regular
- * files and directories are not special files for this purpose.
+ * Finds the FIFOs and device nodes below SOURCE (sockets, symlinks, regular files and
+ * directories are not special files here), in pre-order with names sorted. Directories
+ * are read with entry types (no stat per ordinary file), a level at a time with up to 32
+ * reads in flight: on a busy machine each read waits for the thread pool, and reading
+ * one directory after the other would add those waits up.
  */
-export async function* findSpecialFiles(root: string, relative = ''): AsyncGenerator<SpecialFile> {
-  // readdir with types: one batch per directory, no stat for ordinary entries.
-  const entries = await readdir(relative ? join(root, relative) : root, { withFileTypes: true });
-  const subdirs: string[] = [];
-  const specials: string[] = [];
-  for (const entry of entries) {
-    const path = relative ? `${relative}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) subdirs.push(path);
-    else if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice()) specials.push(path);
+export async function findSpecialFiles(root: string): Promise<SpecialFile[]> {
+  const listing = new Map<string, { specials: SpecialFile[]; subdirs: string[] }>();
+  let level = [''];
+  while (level.length > 0) {
+    const below: string[] = [];
+    await eachLimited(level, 32, async (relative) => {
+      const entries = await readdir(relative ? join(root, relative) : root, { withFileTypes: true });
+      const subdirs: string[] = [];
+      const names: string[] = [];
+      for (const entry of entries) {
+        const path = relative ? `${relative}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) subdirs.push(path);
+        else if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice()) names.push(path);
+      }
+      names.sort();
+      subdirs.sort();
+      const specials = (await Promise.all(names.map(async (path) => toSpecial(path, await lstat(join(root, path)))))).filter((x): x is SpecialFile => x !== undefined);
+      listing.set(relative, { specials, subdirs });
+      below.push(...subdirs);
+    });
+    level = below;
   }
-  specials.sort();
-  for (const path of specials) {
-    const special = toSpecial(path, await lstat(join(root, path)));
-    if (special) yield special;
+  const ordered: SpecialFile[] = [];
+  const stack = [''];
+  while (stack.length > 0) {
+    const entry = listing.get(stack.pop() as string);
+    if (!entry) continue;
+    ordered.push(...entry.specials);
+    for (let i = entry.subdirs.length - 1; i >= 0; i--) stack.push(entry.subdirs[i] as string);
   }
-  subdirs.sort();
-  for (const sub of subdirs) yield* findSpecialFiles(root, sub);
+  return ordered;
 }
 
 function sameMembers(a: readonly SpecialFile[], b: readonly SpecialFile[]): boolean {
@@ -108,8 +132,7 @@ export interface ArchiveResult {
  */
 export async function archiveSpecials(root: string, options: { dryRun: boolean; now: number }): Promise<ArchiveResult> {
   const file = join(root, SPECIALS_ARCHIVE);
-  const members: SpecialFile[] = [];
-  for await (const special of findSpecialFiles(root)) members.push(special);
+  const members = await findSpecialFiles(root);
   const existing = await lstat(file).then(() => true, () => false);
   if (members.length === 0) {
     if (existing && !options.dryRun) await unlink(file);
