@@ -1,14 +1,13 @@
 import { B2ApiError, badRequest, notFound } from './errors.js';
 import { bucketJson, fileJson, folderJson, type EmulatorContext } from './context.js';
-import type { RawJson } from './http-util.js';
-import { int, info, str } from './http-util.js';
+import { info, int, listingBody, str, type JsonParts } from './http-util.js';
 import { list } from './listing.js';
 import { checkFileName } from './names.js';
 import type { LifecycleRule, StoredVersion } from './model.js';
 import { copyFile, copyPart, finishLargeFile } from './large-files.js';
 
 type Params = Record<string, unknown>;
-export type CallHandler = (ctx: EmulatorContext, p: Params, apiVersion: number) => Record<string, unknown> | RawJson;
+export type CallHandler = (ctx: EmulatorContext, p: Params, apiVersion: number) => Record<string, unknown> | JsonParts;
 
 function checkAccount(ctx: EmulatorContext, p: Params): void {
   const accountId = str(p, 'accountId', true);
@@ -29,7 +28,7 @@ function checkedName(p: Params, field = 'fileName'): string {
   return name;
 }
 
-function listCall(ctx: EmulatorContext, p: Params, v: number, allVersions: boolean): Record<string, unknown> {
+function listCall(ctx: EmulatorContext, p: Params, v: number, allVersions: boolean): JsonParts {
   const bucketId = str(p, 'bucketId', true);
   const maxFileCount = int(p, 'maxFileCount', 100) || 100;
   if (maxFileCount < 1 || maxFileCount > 10000) throw new B2ApiError(400, 'out_of_range', `maxFileCount out of range: ${maxFileCount}`);
@@ -45,9 +44,9 @@ function listCall(ctx: EmulatorContext, p: Params, v: number, allVersions: boole
     delimiter: str(p, 'delimiter'),
   }, allVersions);
   const files = result.entries.map((e) => (e.kind === 'folder' ? folderJson(ctx, bucketId, e.fileName, v) : fileJson(ctx, e.version, v)));
-  const out: Record<string, unknown> = { files, nextFileName: result.nextFileName };
-  if (allVersions) out.nextFileId = result.nextFileId;
-  return out;
+  const tail: Record<string, unknown> = { nextFileName: result.nextFileName };
+  if (allVersions) tail.nextFileId = result.nextFileId;
+  return listingBody(files, tail);
 }
 
 function existing(ctx: EmulatorContext, fileId: string): StoredVersion {

@@ -10,13 +10,38 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** A response body that is already JSON text (large listings). */
-export class RawJson {
-  constructor(readonly text: string) {}
+/**
+ * A JSON body already serialized in pieces (large listings): serializing a page in small
+ * chunks avoids multi-megabyte strings, which cost the emulator dearly in GC with big heaps.
+ */
+export class JsonParts {
+  constructor(readonly parts: Buffer[]) {}
+}
+
+/** `{"files":[...],<tail>}` with the file objects serialized 200 at a time. */
+export function listingBody(files: readonly unknown[], tail: Record<string, unknown>): JsonParts {
+  const parts: Buffer[] = [Buffer.from('{"files":[')];
+  for (let i = 0; i < files.length; i += 200) {
+    const chunk = JSON.stringify(files.slice(i, i + 200));
+    parts.push(Buffer.from(`${i > 0 ? ',' : ''}${chunk.slice(1, -1)}`));
+  }
+  parts.push(Buffer.from(`],${JSON.stringify(tail).slice(1)}`));
+  return new JsonParts(parts);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = body instanceof RawJson ? body.text : JSON.stringify(body);
+  if (body instanceof JsonParts) {
+    res.writeHead(status, {
+      'Content-Type': 'application/json;charset=utf-8',
+      'Content-Length': body.parts.reduce((n, b) => n + b.length, 0),
+      'Cache-Control': 'max-age=0, no-cache, no-store',
+      ...headers,
+    });
+    for (const part of body.parts) res.write(part);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json;charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
