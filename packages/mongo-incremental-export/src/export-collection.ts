@@ -81,7 +81,11 @@ export async function exportCollection(options: CollectionExportOptions): Promis
     });
     if (dryRun || toWrite.length === 0) return;
     await journal.add(toWrite.map((item) => item.key));
-    await Promise.all(toWrite.map(saveFile));
+    // Let every write of the batch finish before reporting a failure: no write may still
+    // be in flight once the export has returned.
+    const results = await Promise.allSettled(toWrite.map(saveFile));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   };
 
   const saveDocuments = async (): Promise<void> => {

@@ -11,8 +11,9 @@ into OUT/DBNAME/COLLECTION/, one BSON file per document, rewriting only document
 Exclude the per-collection "checksums*" files from backups (rclone filter: "- checksums*").
 
 EXAMPLES
-  mongo-incremental-export --out /var/backups/mongo mongodb://localhost/blog mongodb://localhost/mail
-  mongo-incremental-export -v --repair --out /var/backups/mongo 'mongodb://backup:PW@db1,db2/blog?replicaSet=rs0&authSource=admin'`;
+  mongo-incremental-export --out /var/backups/mongo mongodb://localhost/blog
+  mongo-incremental-export -v --repair --out /var/backups/mongo \\
+      'mongodb://backup:PW@db1,db2/blog?replicaSet=rs0&authSource=admin'`;
 
 /** Test-only hooks, not reachable from the command line. */
 export interface ExportHooks { writeFile?: WriteFileFn }

@@ -12,20 +12,21 @@ already hold documents are refused (exit 3) unless --drop is given.
 
 EXAMPLES
   mongo-incremental-import --in /restore/mongo mongodb://localhost/blog
-  mongo-incremental-import --drop --from /restore/mongo/blog --collection posts mongodb://localhost/blog_copy`;
+  mongo-incremental-import --drop -c posts --from /restore/mongo/blog \\
+      mongodb://localhost/blog_copy`;
 
 export async function mainImport(argv: readonly string[], io: ToolIO): Promise<number> {
   const parser = toolParser({ name: IMPORT_TOOL, version: '0.1.0', usage: '$0 [options] URL', dryRun: true, epilogue: EPILOGUE })
     .option('in', { type: 'string', description: 'Directory holding the DBNAME directories (default: current directory)' })
     .option('from', { type: 'string', description: 'The exported database directory itself (overrides --in)' })
-    .option('collection', { alias: 'c', type: 'string', array: true, description: 'Import only this collection (repeatable)' })
+    .option('collection', { alias: 'c', type: 'string', description: 'Import only this collection (repeatable)' })
     .option('drop', { type: 'boolean', default: false, description: 'Drop each imported collection first' })
     .option('timeout', { type: 'string', default: '30s', description: 'How long to wait for the server' })
     .option('batch-size', { type: 'number', default: 1000, description: 'Documents per insert' });
   const result = await parseArgv(parser, argv, io);
   if (result.kind === 'exit') return result.exitCode;
   const options = result.options as typeof result.options & {
-    in?: string; from?: string; collection?: string[]; drop: boolean; timeout: string; batchSize: number; _: (string | number)[];
+    in?: string; from?: string; collection?: string | string[]; drop: boolean; timeout: string; batchSize: number; _: (string | number)[];
   };
   const urls = options._.map(String);
   if (urls.length !== 1) throw new UsageError('exactly one MongoDB URL expected');
@@ -37,7 +38,7 @@ export async function mainImport(argv: readonly string[], io: ToolIO): Promise<n
   const totals = await runImport({
     url,
     from,
-    collections: options.collection ?? [],
+    collections: [options.collection ?? []].flat(),
     drop: options.drop,
     dryRun: options.dryRun,
     timeoutMs: parseDuration(options.timeout),

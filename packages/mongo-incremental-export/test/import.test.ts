@@ -69,8 +69,10 @@ describe('mongo-incremental-import', () => {
     const result = await importRun(['--in', out, '--collection', 'b', '--drop', target.url(source)]);
     expect(result.code, result.err).toBe(0);
     const copy = target.newDbName();
-    expect((await importRun(['-c', 'b', '--from', join(out, source), target.url(copy)])).code).toBe(0);
+    expect((await importRun(['--from', join(out, source), '-c', 'b', target.url(copy)])).code).toBe(0);
     expect(await names(copy)).toEqual(['b']);
+    expect((await importRun(['--from', join(out, source), '-c', 'a', '-c', 'empty', '--drop', target.url(copy)])).code).toBe(0);
+    expect(await names(copy)).toEqual(['a', 'b', 'empty']);
     await target.dropDatabase(copy);
   });
 
