@@ -147,6 +147,19 @@ describe('verify against a real destination', () => {
     expect(seen.size).toBe(60);
     expect(last?.coverage).toEqual({ windowMs: 30 * DAY, filesPercent: 100, bytesPercent: 100 });
   });
+  it('--rotate lets the budget spill from the age= files to the least recently verified rest', async () => {
+    const ledger = join(dir, 'rotate.jsonl');
+    const plain = await verify('--verify', 'age=1d', '--verify', 'files=40', '--ledger', ledger);
+    expect(plain.summary.selected.files).toBe(30);
+    const rotated = await verify('--verify', 'age=1d', '--verify', 'files=40', '--ledger', ledger, '--rotate');
+    expect(rotated.summary.selected.files).toBe(40);
+    const verified = readFileSync(ledger, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { path: string });
+    expect(verified).toHaveLength(40);
+    // The 10 old files verified by rotation were never verified before; the next run picks 10 other old ones.
+    const again = await verify('--verify', 'age=1d', '--verify', 'files=40', '--ledger', ledger, '--rotate');
+    expect(again.code).toBe(0);
+    expect(readFileSync(ledger, 'utf8').trim().split('\n')).toHaveLength(50);
+  });
   async function run_(ledger: string, seed: number) {
     const result = await run([conf, '--json', '--seed', String(seed), ...lock, '--verify', 'files=10', '--ledger', ledger]);
     expect(result.err).toMatch(/% of bytes and .*% of files verified within 30d/);
