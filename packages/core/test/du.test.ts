@@ -84,6 +84,17 @@ describe('DuTree', () => {
     expect(tree.total).toBe(50_000);
   });
 
+  it('a sorted listing read twice takes no more memory than once', () => {
+    const tree = new DuTree();
+    const names = Array.from({ length: 500 }, (_, i) => `d${i % 7}/file ${String(i).padStart(4, '0')}`).sort();
+    for (const name of names) tree.add(name, 2);
+    const arenaOnce = tree.arena.length;
+    for (const name of names) tree.add(name, 3);
+    expect(tree.arena.length).toBe(arenaOnce);
+    expect(tree.count).toBe(507);
+    expect(tree.total).toBe(2500);
+  });
+
   it('keeps absolute paths under /', async () => {
     const tree = treeOf([
       ['/srv/a', 2],

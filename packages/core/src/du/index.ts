@@ -2,12 +2,16 @@
  * The du tree aggregation shared by tar-ls-du, encrypted-du and rclone-backup --audit.
  *
  *   const tree = new DuTree();
- *   tree.add('photos/2024/a.jpg', 1234);            // or: await readListing(stream, tree, { format })
- *   tree.addDirectory('photos/empty');              // establishes a directory (size not counted)
- *   await writeDuReport(tree, process.stdout, { format: 'text', human: true, top: 40 });
+ *   tree.add('photos/2024/a.jpg', 1234);         // a file (repeated paths add up)
+ *   tree.addDirectory('photos/empty');           // a directory entry: establishes it, size not counted
+ *   tree.addTotal('photos', 9999);               // a du-style total (children first)
+ *   await readListing(stream, tree, { format: 'rclone-ls', onWarning });  // or parse a whole listing
+ *   await writeDuReport(tree, output, { format: 'text' | 'csv' | 'json' | 'ncdu', human, depth, top, minSize });
+ *   tree.total; tree.count;                      // grand total, distinct paths
  *
- * Listing parsers (`parseRcloneLsLine`, `createLineParser('rclone-ls')`, ...) feed any
- * ListingSink; printers (text, csv, json, ncdu) only format what select.ts chose.
+ * Listing parsers (`parseRcloneLsLine`, `parseRcloneLslLine`, `parseLongLine`,
+ * `createLineParser(format)`, `detectListingFormat(line)`) feed any ListingSink. Printers
+ * (text, csv, json, ncdu) only format the rows that select.ts chose and sorted.
  */
 export * from './tree.js';
 export * from './arena.js';

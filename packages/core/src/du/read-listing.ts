@@ -40,16 +40,18 @@ export async function readListing(input: Readable, tree: DuTree, options: ReadLi
   let fast = options.format === 'rclone-ls' ? new RcloneLsBytes(tree) : undefined;
   let unknown = false;
 
-  const warn = (line: string, why = 'cannot parse'): void => {
+  const warn = (message: string): void => {
     result.skipped += 1;
-    options.onWarning?.(`${name}:${result.lines}: ${why} ${parser?.format ?? ''} line: ${preview(line)}`.replace('  ', ' '));
+    options.onWarning?.(`${name}:${result.lines}: ${message}`);
   };
+  const cannotParse = (line: string): void => warn(`cannot parse ${parser ? `${parser.format} ` : ''}line: ${preview(line)}`);
+  const tooLongMessage = `line longer than ${maxLength} bytes skipped`;
   const handle = (buf: Buffer, start: number, stop: number): void => {
     result.lines += 1;
     let end = stop;
     if (!options.nul && end > start && buf[end - 1] === 13) end -= 1;
     if (fast) {
-      if (!fast.parse(buf, start, end)) warn(buf.toString('utf8', start, Math.min(end, start + 200)));
+      if (!fast.parse(buf, start, end)) cannotParse(buf.toString('utf8', start, Math.min(end, start + 200)));
       return;
     }
     const line = buf.toString('utf8', start, end);
@@ -65,7 +67,7 @@ export async function readListing(input: Readable, tree: DuTree, options: ReadLi
       parser = createLineParser(format);
       if (format === 'rclone-ls') fast = new RcloneLsBytes(tree);
     }
-    if (!parser.parseLine(line, tree)) warn(line);
+    if (!parser.parseLine(line, tree)) cannotParse(line);
   };
 
   let pending: Buffer[] = [];
@@ -79,7 +81,7 @@ export async function readListing(input: Readable, tree: DuTree, options: ReadLi
       if (at < 0) break;
       if (tooLong) {
         result.lines += 1;
-        warn('', `line longer than ${maxLength} bytes skipped:`);
+        warn(tooLongMessage);
         tooLong = false;
       } else if (pendingLength > 0) {
         pending.push(chunk.subarray(start, at));
@@ -104,7 +106,7 @@ export async function readListing(input: Readable, tree: DuTree, options: ReadLi
   if (!unknown) {
     if (tooLong) {
       result.lines += 1;
-      warn('', `line longer than ${maxLength} bytes skipped:`);
+      warn(tooLongMessage);
     } else if (pendingLength > 0) {
       const line = Buffer.concat(pending);
       handle(line, 0, line.length);

@@ -28,6 +28,8 @@ export class DuDir {
   sorted = true;
   /** File count after the last sort-and-merge: unsorted input is merged again when it doubles. */
   merged = 0;
+  /** While unsorted: the length of `files` that is still sorted. */
+  sortedEnd = 0;
   /** The sum of the files' sizes. */
   fileBytes = 0;
   /** Sizes of files whose path equals this directory's (a file/directory collision). */
@@ -108,8 +110,9 @@ export class DuTree implements ListingSink {
         return;
       }
     }
-    const [start, length] = this.arena.appendString(name);
-    this.append(dir, start, length, size);
+    if (this.scratch.length < name.length * 3) this.scratch = Buffer.allocUnsafe(name.length * 3);
+    const length = this.scratch.write(name, 0, 'utf8');
+    this.insert(dir, this.scratch, 0, length, size);
   }
 
   /** Adds a file whose UTF-8 name is `bytes[start, end)` (the parsers' hot path: no string made). */
@@ -119,20 +122,40 @@ export class DuTree implements ListingSink {
       return;
     }
     this.dirty = true;
-    this.append(dir, this.arena.appendBytes(bytes, start, end), end - start, size);
+    this.insert(dir, bytes, start, end, size);
   }
 
-  private append(dir: DuDir, start: number, length: number, size: number): void {
-    const files = dir.files;
-    if (files === null) dir.files = [start, length, size];
-    else {
-      const last = files.length - FILE_STRIDE;
-      if (dir.sorted && this.arena.compare(files[last] as number, files[last + 1] as number, start, length) >= 0) dir.sorted = false;
-      files.push(start, length, size);
-      // Repeated paths must not make memory grow with the input: merge them as we go.
-      if (!dir.sorted && files.length > FILE_STRIDE * (2 * dir.merged + 64)) sortFiles(dir, this.arena);
-    }
+  private scratch = Buffer.allocUnsafe(1024);
+
+  /**
+   * Appends a file; when its name does not sort after the previous one, it is first
+   * looked up (binary search) among the files known to be sorted, so a path listed again
+   * adds to its entry instead of taking memory.
+   */
+  private insert(dir: DuDir, bytes: Buffer, start: number, end: number, size: number): void {
     dir.fileBytes += size;
+    const files = dir.files;
+    const arena = this.arena;
+    const length = end - start;
+    if (files === null) {
+      dir.files = [arena.appendBytes(bytes, start, end), length, size];
+      return;
+    }
+    const last = files.length - FILE_STRIDE;
+    if (!(dir.sorted && arena.compareWith(files[last] as number, files[last + 1] as number, bytes, start, end) < 0)) {
+      const found = findFile(arena, files, dir.sorted ? files.length : dir.sortedEnd, bytes, start, end);
+      if (found >= 0) {
+        files[found + 2]! += size;
+        return;
+      }
+      if (dir.sorted) {
+        dir.sorted = false;
+        dir.sortedEnd = files.length;
+      }
+    }
+    files.push(arena.appendBytes(bytes, start, end), length, size);
+    // Unsorted input: merge as it grows, so repeated paths never pile up.
+    if (!dir.sorted && files.length > FILE_STRIDE * (2 * dir.merged + 64)) sortFiles(dir, arena);
   }
 
   /** Normalises the directories and computes every total (cheap when nothing changed). */
@@ -188,6 +211,21 @@ export class DuTree implements ListingSink {
     dir.total = dir.reported >= 0 ? dir.reported : sum;
     return dir.total;
   }
+}
+
+/** The index in `files` of the name `bytes[start, end)` among the first `limit` entries (sorted), or -1. */
+function findFile(arena: NameArena, files: number[], limit: number, bytes: Buffer, start: number, end: number): number {
+  let low = 0;
+  let high = limit / FILE_STRIDE - 1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const at = mid * FILE_STRIDE;
+    const order = arena.compareWith(files[at] as number, files[at + 1] as number, bytes, start, end);
+    if (order === 0) return at;
+    if (order < 0) low = mid + 1;
+    else high = mid - 1;
+  }
+  return -1;
 }
 
 function trimSlashes(path: string): string {
