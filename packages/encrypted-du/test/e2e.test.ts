@@ -119,3 +119,19 @@ describe('encrypted-du against real rclone uploads', () => {
     }
   });
 });
+
+describe('encrypted-du usage errors', () => {
+  it.each([
+    [['--undeleted-output', '-', '--deleted-output', '-'], /only one inventory can go to stdout/],
+    [['--all-output', '-', '--deleted-output', '-'], /only one inventory can go to stdout/],
+    [['--no-all-output'], /no inventory to write/],
+    [['--ls', '--ncdu'], /alternatives/],
+    [['a:', 'b:'], /at most one/],
+    [['--bogus'], /Unknown argument/],
+  ])('%j → exit 2', async (argv, message) => {
+    const result = await h.run(main, argv);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(message);
+    expect(result.out).toBe('');
+  });
+});
