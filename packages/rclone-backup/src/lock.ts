@@ -1,4 +1,6 @@
+import { accessSync, constants } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { GuardError } from '@rclone-b2/core';
 
 export type ReleaseLock = () => Promise<void>;
@@ -42,4 +44,19 @@ export async function acquireLock(path: string, what: string): Promise<ReleaseLo
     }
   }
   throw new GuardError(`could not take the lock ${path}`);
+}
+
+/**
+ * Where per-config locks live unless told otherwise: $RCLONE_BACKUP_LOCK_DIR, else
+ * /run/lock when writable (shared by manual runs and the nightly runner, emptied at boot),
+ * else the temp directory.
+ */
+export function defaultLockDir(env: Record<string, string | undefined>): string {
+  if (env.RCLONE_BACKUP_LOCK_DIR) return env.RCLONE_BACKUP_LOCK_DIR;
+  try {
+    accessSync('/run/lock', constants.W_OK);
+    return '/run/lock';
+  } catch {
+    return tmpdir();
+  }
 }

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ExitCode, parseArgv, parseDuration, toolParser, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
 import { readConfig, type BackupConfig } from './config.js';
 import { createContext, runRcloneJson, type BackupContext } from './context.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, defaultLockDir } from './lock.js';
 import { filterArgs, filterRules, linkArgs } from './rclone-args.js';
 import { printNewest } from './newest.js';
 import { rcloneConfigPath, rcloneSecrets } from './secrets.js';
@@ -84,7 +83,7 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
     .option('rclone-config', { type: 'string', description: 'rclone.conf to use (passed as --config)' })
     .option('force', { type: 'boolean', default: false, description: 'Override the safety guards' })
     .option('strict-guards', { type: 'boolean', default: false, description: 'If max_delete trips, upload nothing either (costs an extra pass)' })
-    .option('lock-dir', { type: 'string', description: 'Directory for the per-config lock file (default $RCLONE_BACKUP_LOCK_DIR or the temp dir)' });
+    .option('lock-dir', { type: 'string', description: 'Directory for the per-config lock file (default $RCLONE_BACKUP_LOCK_DIR, /run/lock, or the temp dir)' });
   const parsed = await parseArgv(parser as unknown as Parameters<typeof parseArgv<RawArgs>>[0], argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
   const a = parsed.options;
@@ -107,7 +106,7 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
     strictGuards: a.strictGuards,
     copyLinks: a.copyLinks,
     rcloneConfig: a.rcloneConfig ? resolve(io.cwd, a.rcloneConfig) : undefined,
-    lockDir: a.lockDir ?? io.env.RCLONE_BACKUP_LOCK_DIR ?? tmpdir(),
+    lockDir: a.lockDir ?? defaultLockDir(io.env),
     maxAge: a.maxAge,
     verify,
     verifyMode: a.verifyMode === 'hash' ? 'hash' : 'download',
@@ -119,7 +118,8 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
   };
 }
 
-async function lockFor(config: BackupConfig, lockDir: string): Promise<string> {
+/** The per-config lock file: name plus a hash of the config's real path. */
+export async function lockFor(config: Pick<BackupConfig, 'file' | 'name'>, lockDir: string): Promise<string> {
   const real = await realpath(config.file).catch(() => config.file);
   return join(lockDir, `rclone-backup-${config.name}-${createHash('sha1').update(real).digest('hex').slice(0, 8)}.lock`);
 }

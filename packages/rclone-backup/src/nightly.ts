@@ -6,7 +6,7 @@ import { finished } from 'node:stream/promises';
 import { createLogger, ExitCode, formatSize, reportError, type ToolIO } from '@rclone-b2/core';
 import { splitBudget } from './budget.js';
 import { pingResult, pingStart, type HealthCheck } from './healthcheck.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, defaultLockDir } from './lock.js';
 import { runBackup, type BackupCliOptions } from './main.js';
 import { PrefixStream, TailBuffer, type PrefixTarget } from './prefix-stream.js';
 
@@ -162,7 +162,7 @@ async function runJob(job: Job, io: ToolIO, options: NightlyOptions, now: () => 
     strictGuards: false,
     copyLinks: undefined,
     rcloneConfig: options.rcloneConfig,
-    lockDir: options.stateDir,
+    lockDir: defaultLockDir(io.env),
     maxAge: undefined,
     verify: [],
     verifyMode: options.verifyMode,

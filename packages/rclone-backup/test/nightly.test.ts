@@ -7,6 +7,8 @@ import { formatSize } from '@rclone-b2/core';
 import { splitBudget } from '../src/budget.js';
 import { readDefaultsFile } from '../src/defaults-file.js';
 import { aggregateExit } from '../src/nightly.js';
+import { acquireLock, defaultLockDir } from '../src/lock.js';
+import { lockFor } from '../src/main.js';
 import { nightlyMain } from '../src/nightly-main.js';
 import { unitFiles, type UnitKind } from '../src/units.js';
 import { cleanup, memoryIO, readTree, tempDir, writeConfig, writeTree } from './helpers.js';
@@ -101,6 +103,21 @@ describe('rclone-backup-nightly', () => {
     const refusal = (e: { exitCode?: number; message?: string }) => (/already running/.test(e.message ?? '') ? e.exitCode ?? -1 : -1);
     const codes = await Promise.all([nightlyMain(t.args, memoryIO()).catch(refusal), nightlyMain(t.args, memoryIO()).catch(refusal)]);
     expect(codes.sort()).toEqual([0, 3]);
+  });
+
+  it('a manual run of one backup holds its lock against the nightly run', async () => {
+    const t = setup();
+    writeTree(join(t.dir, 'src-gamma-unmounted'), { 'g.txt': 'g' });
+    const lock = await lockFor({ file: join(t.configDir, 'beta.conf'), name: 'beta' }, defaultLockDir({}));
+    const release = await acquireLock(lock, 'manual run');
+    try {
+      const io = memoryIO();
+      expect(await nightlyMain(t.args, io)).toBe(3);
+      expect(io.err()).toMatch(/^\[beta\] rclone-backup: backup beta is already running/m);
+      expect(io.err()).toMatch(/alpha: ok/);
+    } finally {
+      await release();
+    }
   });
 
   it('config errors count as failures; a run with no configs exits 2', async () => {
