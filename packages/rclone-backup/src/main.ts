@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ExitCode, parseArgv, parseDuration, toolParser, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
+import { ExitCode, GuardError, parseArgv, parseDuration, toolParser, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
 import { readConfig, type BackupConfig } from './config.js';
 import { createContext, runRcloneJson, type BackupContext } from './context.js';
 import { acquireLock, defaultLockDir } from './lock.js';
@@ -174,7 +174,13 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
       ctx.logger.info(`verified ${summary.matched} files, all equal`);
       return ExitCode.Ok;
     }
-    const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards });
+    const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards }).catch(async (error: unknown) => {
+      // A machine reading --json learns of a refusal too (the message also goes to stderr).
+      if (options.json && error instanceof GuardError) {
+        await writeWithBackpressure(io.stdout, `${JSON.stringify({ command: 'sync', config: config.name, dryRun: options.dryRun, refused: error.message })}\n`);
+      }
+      throw error;
+    });
     if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(summary)}\n`);
     return summary.errors > 0 ? ExitCode.Problem : ExitCode.Ok;
   } finally {

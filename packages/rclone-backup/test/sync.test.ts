@@ -177,11 +177,12 @@ describe('safety guards', () => {
   ])('%s → exit 3, destination untouched, --force overrides', async (_name, breakIt, message) => {
     const before = snapshot();
     breakIt();
-    for (const extra of [[], ['-n']]) {
+    for (const extra of [[], ['-n'], ['--json']]) {
       const refused = await run([t.conf, ...extra, ...t.lockDir]);
       expect(refused.err).toMatch(message);
       expect(refused.code).toBe(3);
       expect(snapshot()).toEqual(before);
+      if (extra[0] === '--json') expect(JSON.parse(refused.out)).toMatchObject({ command: 'sync', refused: expect.stringMatching(message) as unknown });
     }
     if (existsSync(t.src)) {
       const forced = await run([t.conf, '--force', ...t.lockDir]);
