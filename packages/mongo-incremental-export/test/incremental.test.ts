@@ -118,7 +118,7 @@ describe('incremental export', () => {
     const corrupt = [30, 31].map((i) => fileOf(simpleDoc(i, `document ${i}`)));
     for (const path of corrupt) {
       const bytes = await readFile(path);
-      bytes[bytes.length - 3] ^= 0xff; // same size, different content
+      bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0xff; // same size, different content
       await writeFile(path, bytes);
     }
     await mkdir(join(out, db, COLL, 'f', 'f', 'z'), { recursive: true });

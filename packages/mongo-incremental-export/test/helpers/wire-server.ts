@@ -355,17 +355,31 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     const connectionId = nextConnection++;
-    let pending = Buffer.alloc(0);
-    let queue = Promise.resolve();
+    // Chunks are kept in a list and joined once a whole message is there (joining on
+    // every 64 KiB chunk would copy a 16 MiB message hundreds of times).
+    let chunks: Buffer[] = [];
+    let buffered = 0;
+    let queue: Promise<void> = Promise.resolve();
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
-      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-      while (pending.length >= 4 && pending.length >= pending.readInt32LE(0)) {
-        const length = pending.readInt32LE(0);
-        const message = Buffer.from(pending.subarray(0, length));
-        pending = pending.subarray(length);
-        queue = queue.then(() => handle(socket, message, connectionId)).catch(() => socket.destroy());
+      chunks.push(chunk);
+      buffered += chunk.length;
+      for (;;) {
+        if (buffered < 4) return;
+        if (chunks[0]!.length < 4) chunks = [Buffer.concat(chunks)];
+        const length = chunks[0]!.readInt32LE(0);
+        if (length < 16) {
+          socket.destroy(); // not a MongoDB message
+          return;
+        }
+        if (buffered < length) return;
+        const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        const message = Buffer.from(all.subarray(0, length));
+        const rest = all.subarray(length);
+        chunks = rest.length > 0 ? [rest] : [];
+        buffered = rest.length;
+        queue = queue.then(() => handle(socket, message, connectionId)).catch(() => { socket.destroy(); });
       }
     });
   });
