@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatDuration, formatSize } from '@rclone-b2/core';
+import { formatDuration, formatSize, ProblemError } from '@rclone-b2/core';
+import { renderTail } from './rclone-log.js';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
 import { runRcloneJson } from './context.js';
@@ -61,8 +62,10 @@ async function checkBatch(config: BackupConfig, ctx: BackupContext, options: Ver
     filterOpt.push(...filterArgs(filterRules(config)));
   }
   const args = [...command, config.source, config.destination, ...filterOpt, ...linkArgs(options.copyLinks), '--combined', combined];
-  await runRcloneJson(ctx, args, {
-    okExitCodes: [0, 1],
+  // 1 means differences; others (e.g. 5 after a failed download) still leave the --combined
+  // report telling which files failed, so only a run that reported nothing is an error.
+  const { exitCode, stderrTail } = await runRcloneJson(ctx, args, {
+    okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     onRecord: (r) => !/differences found|matching files|errors while checking|files missing|hashes could not be checked|^Using .* for hash/.test(r.msg) || ctx.verbosity >= 1,
     hideText: /Failed to (check|cryptcheck)/,
   });
@@ -74,6 +77,10 @@ async function checkBatch(config: BackupConfig, ctx: BackupContext, options: Ver
     else if (line.startsWith('* ')) result.differ.push(path);
     else if (line.startsWith('- ')) result.missing.push(path);
     else if (line.startsWith('! ')) result.errors.push(path);
+  }
+  const reported = result.matched.length + result.differ.length + result.missing.length + result.errors.length;
+  if (exitCode > 1 && reported === 0) {
+    throw new ProblemError(`rclone ${command[0]} failed (exit status ${exitCode}):\n  ${renderTail(stderrTail).join('\n  ')}`);
   }
   return result;
 }

@@ -154,6 +154,19 @@ describe('sync into a crypt remote over a local directory', () => {
     }
     const again = await run([conf, '--rclone-config', rcloneConf, '--json', ...t.lockDir]);
     expect(JSON.parse(again.out)).toMatchObject({ files: { transferred: 0 } });
+
+    // Flip one byte of a stored (encrypted) file: download and cryptcheck both name it.
+    const encrypted = execFileSync('rclone', ['--config', rcloneConf, 'cryptdecode', '--reverse', 'secret:', 'photos/keep/y.dat'], { encoding: 'utf8' }).trim().split(/\s+/).pop() as string;
+    const victim = join(remote, encrypted.replace(/^secret:/, ''));
+    const bytes = readFileSync(victim);
+    bytes[bytes.length - 2] ^= 0xff;
+    writeFileSync(victim, bytes);
+    for (const mode of ['download', 'hash']) {
+      const checked = await run([conf, '--verify', 'all', '--verify-mode', mode, '--rclone-config', rcloneConf, ...t.lockDir]);
+      expect(checked.code).toBe(1);
+      expect(checked.err).toMatch(/(differs|could not check): keep\/y\.dat/);
+      expect(checked.err).not.toMatch(/: a\.txt/);
+    }
   });
 });
 
