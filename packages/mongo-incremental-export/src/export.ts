@@ -7,6 +7,7 @@ import { META_NAME, formatMeta, readServerMeta, saveMeta } from './collection-me
 import { connectTarget, parseMongoUrl, type MongoTarget } from './connect.js';
 import { exportCollection, type CollectionStats, type WriteFileFn } from './export-collection.js';
 import { escapeName } from './names.js';
+import { acquireLock } from './lock.js';
 import { isMissing, pruneEmptyDirectories } from './tree.js';
 
 export interface ExportOptions {
@@ -116,7 +117,13 @@ export async function runExport(options: ExportOptions): Promise<ExportTotals> {
       clients.push(await connectTarget(target, { timeoutMs: options.timeoutMs, appName: 'mongo-incremental-export' }));
     }
     for (const [index, target] of targets.entries()) {
-      await exportDatabase(clients[index]!, target, options, totals);
+      // A dry run only reads, so it needs no lock (and must not create directories).
+      const release = options.dryRun ? undefined : await acquireLock(join(options.out, escapeName(target.dbName)));
+      try {
+        await exportDatabase(clients[index]!, target, options, totals);
+      } finally {
+        await release?.();
+      }
     }
   } finally {
     await Promise.all(clients.map((client) => client.close().catch(() => undefined)));

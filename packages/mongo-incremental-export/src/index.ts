@@ -13,3 +13,4 @@ export * from './file-check.js';
 export * from './strays.js';
 export * from './tree.js';
 export * from './collection-meta.js';
+export * from './lock.js';

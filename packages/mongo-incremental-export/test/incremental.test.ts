@@ -1,4 +1,5 @@
 import { appendFile, mkdir, mkdtemp, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Int32, ObjectId } from 'mongodb';
@@ -174,6 +175,25 @@ describe('incremental export', () => {
     const run = await runExport(args());
     expect(run.writes).toEqual([fileOf(simpleDoc(5, ''))]);
     expect(await contents(out)).toEqual(await freshExport(target.url(db)));
+  });
+
+  it('refuses to run while another export holds the lock, and takes over a stale lock', async () => {
+    await runExport(args());
+    await target.replace(db, COLL, new Int32(1), simpleDoc(1, 'edited'));
+    const lock = join(out, db, 'checksums.lock');
+    await writeFile(lock, `${process.ppid}\n`); // a live process
+    const before = await snapshot(out);
+    const refused = await runExport(args());
+    expect(refused.code).toBe(-1);
+    expect(refused.err).toMatch(/another mongo-incremental-export \(pid \d+\) is writing/);
+    expect(await snapshot(out)).toEqual(before);
+
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    await writeFile(lock, `${dead}\n`);
+    const run = await runExport(args());
+    expect(run.code, run.err).toBe(0);
+    expect(run.writes).toEqual([fileOf(simpleDoc(1, ''))]);
+    await expect(stat(lock)).rejects.toThrow();
   });
 
   it('removes the directory of a dropped collection', async () => {
