@@ -82,7 +82,7 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
     .option('copy-links', { type: 'boolean', description: 'Follow symlinks (default: config copy_links, else skip them)' })
     .option('rclone-config', { type: 'string', description: 'rclone.conf to use (passed as --config)' })
     .option('force', { type: 'boolean', default: false, description: 'Override the safety guards' })
-    .option('strict-guards', { type: 'boolean', default: false, description: 'If max_delete trips, upload nothing either (costs an extra pass)' })
+    .option('strict-guards', { type: 'boolean', default: true, description: 'If max_delete trips, upload nothing either, so the destination stays exactly as it was (--no-strict-guards uploads new files first)' })
     .option('lock-dir', { type: 'string', description: 'Directory for the per-config lock file (default $RCLONE_BACKUP_LOCK_DIR, /run/lock, or the temp dir)' });
   const parsed = await parseArgv(parser as unknown as Parameters<typeof parseArgv<RawArgs>>[0], argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;

@@ -159,7 +159,7 @@ async function runJob(job: Job, io: ToolIO, options: NightlyOptions, now: () => 
     dryRun: options.dryRun,
     json: false,
     force: false,
-    strictGuards: false,
+    strictGuards: true,
     copyLinks: undefined,
     rcloneConfig: options.rcloneConfig,
     lockDir: defaultLockDir(io.env),

@@ -78,7 +78,7 @@ function refuse(config: BackupConfig, plan: PlannedDeletes, reason: string): Gua
  * max_delete, and — if within limits — sync again to delete. An unchanged or
  * deletion-free backup therefore costs one rclone run, like plain `rclone sync`.
  * When the guard trips nothing has been deleted, but new and changed files may already
- * be uploaded; strictGuards (`--strict-guards`) makes rclone attempt the deletions before
+ * be uploaded; strictGuards (the default; `--no-strict-guards` turns it off) makes rclone attempt the deletions before
  * any transfer, so a refusal leaves the destination exactly as it was (one extra pass).
  */
 export async function runSync(config: BackupConfig, ctx: BackupContext, options: SyncOptions): Promise<SyncSummary> {

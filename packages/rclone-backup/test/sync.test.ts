@@ -204,7 +204,7 @@ describe('safety guards', () => {
     }
   });
 
-  it('max_delete with new files: default uploads them but deletes nothing; --strict-guards touches nothing', async () => {
+  it('max_delete with new files: by default touches nothing; --no-strict-guards uploads them but deletes nothing', async () => {
     const before = snapshot();
     for (const f of ['a.txt', 'keep/y.dat', 'scratch/z.dat']) unlinkSync(join(t.src, f));
     writeTree(t.src, { 'new.txt': 'new' });
@@ -212,7 +212,7 @@ describe('safety guards', () => {
     expect(strict.code).toBe(3);
     expect(strict.err).toMatch(/would delete 3 of 4 files/);
     expect(snapshot()).toEqual(before);
-    const fast = await run([t.conf, ...t.lockDir]);
+    const fast = await run([t.conf, '--no-strict-guards', ...t.lockDir]);
     expect(fast.code).toBe(3);
     expect(snapshot()).toEqual({ ...before, 'new.txt': 'new' });
   });
