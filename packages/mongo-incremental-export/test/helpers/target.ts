@@ -31,6 +31,8 @@ export async function startTarget(options: WireServerOptions = {}): Promise<Targ
   if (external) {
     url = (db) => {
       const cs = new ConnectionString(external);
+      // Credentials are checked against the URL's database unless authSource says otherwise.
+      if (cs.username && !cs.searchParams.has('authSource')) cs.searchParams.set('authSource', cs.pathname.slice(1) || 'admin');
       cs.pathname = `/${db}`;
       return cs.toString();
     };
