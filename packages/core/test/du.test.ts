@@ -331,6 +331,11 @@ describe('readListing', () => {
     expect(fast.text).toBe(await report(slow));
   });
 
+  it('ignores a byte-order mark before the first line', async () => {
+    expect((await read('\ufeff5\tx/y\n')).text).toBe('5\tx\n5\tx/y\n');
+    expect((await read('\ufeff  5 x/y\n', { format: 'rclone-ls' })).text).toBe('5\tx\n5\tx/y\n');
+  });
+
   it('reads NUL-separated records, names may hold newlines', async () => {
     const { text } = await read('5\tx/a\nb\u00007\tx\u0000', { nul: true });
     expect(text).toBe('7\tx\n5\tx/a\nb\n');

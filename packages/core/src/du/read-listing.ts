@@ -46,8 +46,11 @@ export async function readListing(input: Readable, tree: DuTree, options: ReadLi
   };
   const cannotParse = (line: string): void => warn(`cannot parse ${parser ? `${parser.format} ` : ''}line: ${preview(line)}`);
   const tooLongMessage = `line longer than ${maxLength} bytes skipped`;
-  const handle = (buf: Buffer, start: number, stop: number): void => {
+  const handle = (buf: Buffer, first: number, stop: number): void => {
     result.lines += 1;
+    let start = first;
+    // A UTF-8 byte-order mark before the first line (files saved on Windows).
+    if (result.lines === 1 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
     let end = stop;
     if (!options.nul && end > start && buf[end - 1] === 13) end -= 1;
     if (fast) {
