@@ -6,9 +6,10 @@
  * find/getMore/killCursors (with batching), insert, update (replacement by _id), delete,
  * create (with options), drop, dropDatabase, listIndexes/createIndexes (definitions only),
  * endSessions, and saslStart (always refused, to test failed authentication).
- * Filters: {} or {_id: value}.
+ * Filters: {} or {_id: value}. Optionally a one-member replica set (setName in hello) and TLS.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { BSON, Long } from 'mongodb';
 
 const OP_REPLY = 1;
@@ -28,6 +29,10 @@ export interface WireServerOptions {
   beforeGetMore?: () => Promise<void>;
   /** Report that authentication is required and refuse every saslStart. */
   refuseAuth?: boolean;
+  /** Act as the primary of a one-member replica set of this name. */
+  replicaSet?: string;
+  /** Speak TLS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }
 
 export interface WireServer {
@@ -120,6 +125,10 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
       minWireVersion: 0, maxWireVersion: 21, readOnly: false, ok: 1,
     };
     if (options.refuseAuth && cmd.saslSupportedMechs) reply.saslSupportedMechs = ['SCRAM-SHA-256', 'SCRAM-SHA-1'];
+    if (options.replicaSet) {
+      const me = `127.0.0.1:${port}`;
+      Object.assign(reply, { setName: options.replicaSet, setVersion: 1, hosts: [me], primary: me, me, secondary: false });
+    }
     return Buffer.from(BSON.serialize(reply));
   };
 
@@ -352,7 +361,8 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
     reply(socket, requestId, OP_MSG, Buffer.concat([payload, result]));
   };
 
-  const server: Server = createServer((socket) => {
+  let port = 0;
+  const onConnection = (socket: Socket): void => {
     sockets.add(socket);
     const connectionId = nextConnection++;
     // Chunks are kept in a list and joined once a whole message is there (joining on
@@ -382,10 +392,11 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
         queue = queue.then(() => handle(socket, message, connectionId)).catch(() => { socket.destroy(); });
       }
     });
-  });
+  };
+  const server: Server = options.tls ? createTlsServer(options.tls, onConnection) : createServer(onConnection);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  port = typeof address === 'object' && address ? address.port : 0;
   return {
     port,
     url: (db, query) => `mongodb://127.0.0.1:${port}/${db}${query ? `?${query}` : ''}`,
