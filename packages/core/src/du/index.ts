@@ -17,6 +17,8 @@ export * from './tree.js';
 export * from './arena.js';
 export * from './top.js';
 export * from './select.js';
+export * from './paths.js';
+export * from './radix-sort.js';
 export * from './report.js';
 export * from './read-listing.js';
 export * from './rclone-ls-bytes.js';

@@ -1,4 +1,5 @@
-import { prefixOf, type DuSelectOptions, type ReportRows } from './select.js';
+import { prefixOf } from './paths.js';
+import type { DuSelectOptions, ReportRows } from './select.js';
 import { FILE_STRIDE, type DuDir, type DuTree } from './tree.js';
 import type { NameArena } from './arena.js';
 

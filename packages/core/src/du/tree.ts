@@ -1,4 +1,7 @@
 import { NameArena } from './arena.js';
+import { FILE_STRIDE, findFile, moveFilesNamedLikeDirs, sortFiles } from './tree-files.js';
+
+export { FILE_STRIDE } from './tree-files.js';
 
 /**
  * The du tree: sizes aggregated per path, fed one listing entry at a time.
@@ -50,8 +53,6 @@ export class DuDir {
     readonly parent: DuDir | null,
   ) {}
 }
-
-export const FILE_STRIDE = 3;
 
 export class DuTree implements ListingSink {
   readonly root = new DuDir('', null);
@@ -213,63 +214,8 @@ export class DuTree implements ListingSink {
   }
 }
 
-/** The index in `files` of the name `bytes[start, end)` among the first `limit` entries (sorted), or -1. */
-function findFile(arena: NameArena, files: number[], limit: number, bytes: Buffer, start: number, end: number): number {
-  let low = 0;
-  let high = limit / FILE_STRIDE - 1;
-  while (low <= high) {
-    const mid = (low + high) >>> 1;
-    const at = mid * FILE_STRIDE;
-    const order = arena.compareWith(files[at] as number, files[at + 1] as number, bytes, start, end);
-    if (order === 0) return at;
-    if (order < 0) low = mid + 1;
-    else high = mid - 1;
-  }
-  return -1;
-}
-
 function trimSlashes(path: string): string {
   let end = path.length;
   while (end > 1 && path.charCodeAt(end - 1) === 47) end -= 1;
   return end === path.length ? path : path.slice(0, end);
-}
-
-/** Sorts a directory's files by name bytes and adds up repeated names. */
-function sortFiles(dir: DuDir, arena: NameArena): void {
-  const files = dir.files as number[];
-  const count = files.length / FILE_STRIDE;
-  const order = Array.from({ length: count }, (_, i) => i * FILE_STRIDE).sort(
-    (a, b) => arena.compare(files[a] as number, files[a + 1] as number, files[b] as number, files[b + 1] as number) || a - b,
-  );
-  const sorted: number[] = [];
-  for (const i of order) {
-    const last = sorted.length - FILE_STRIDE;
-    const start = files[i] as number;
-    const length = files[i + 1] as number;
-    if (last >= 0 && arena.compare(sorted[last] as number, sorted[last + 1] as number, start, length) === 0) {
-      sorted[last + 2]! += files[i + 2] as number;
-    } else sorted.push(start, length, files[i + 2] as number);
-  }
-  dir.files = sorted;
-  dir.sorted = true;
-  dir.merged = sorted.length / FILE_STRIDE;
-}
-
-/** A file added before a directory of the same path was created: its size moves to that directory. */
-function moveFilesNamedLikeDirs(dir: DuDir, arena: NameArena): void {
-  const dirs = dir.dirs as Map<string, DuDir>;
-  const files = dir.files as number[];
-  const kept: number[] = [];
-  let moved = false;
-  for (let i = 0; i < files.length; i += FILE_STRIDE) {
-    const size = files[i + 2] as number;
-    const sub = dirs.get(arena.text(files[i] as number, files[i + 1] as number));
-    if (sub === undefined) kept.push(files[i] as number, files[i + 1] as number, size);
-    else {
-      sub.own += size;
-      dir.fileBytes -= size;
-      moved = true;
-    }
-  }
-  if (moved) dir.files = kept;
 }
