@@ -31,7 +31,7 @@ beforeAll(async () => {
     'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
     '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(work, 'key.pem'), '-out', join(work, 'cert.pem'),
   ]);
-  replica = await startWireServer({ replicaSet: 'rs0' });
+  replica = await startWireServer({ replicaSet: 'rs0', users: { backup: 'c0rrect-horse' } });
   secure = await startWireServer({ tls: { key: await readFile(join(work, 'key.pem'), 'utf8'), cert: await readFile(join(work, 'cert.pem'), 'utf8') } });
   replica.insertRaw('db', 'c', [simpleDoc(1, 'a'), simpleDoc(2, 'b')]);
   secure.insertRaw('db', 'c', [simpleDoc(1, 'a'), simpleDoc(2, 'b'), simpleDoc(3, 'c')]);
@@ -48,6 +48,19 @@ describe('URL options reach the driver', () => {
     const result = await exportRun(['--out', out, `mongodb://127.0.0.1:${replica.port}/db?replicaSet=rs0&readPreference=primary`]);
     expect(result.code, result.err).toBe(0);
     expect(documentFiles(await snapshot(join(out, 'db')))).toHaveLength(2);
+  });
+
+  it('logs in with SCRAM-SHA-256 credentials and authSource from the URL', async () => {
+    const out = join(work, 'auth');
+    const url = `mongodb://backup:c0rrect-horse@127.0.0.1:${replica.port}/db?replicaSet=rs0&authSource=admin&authMechanism=SCRAM-SHA-256`;
+    const result = await exportRun(['-v', '--out', out, url]);
+    expect(result.code, result.err).toBe(0);
+    expect(result.err).not.toMatch(/c0rrect-horse/);
+    expect(documentFiles(await snapshot(join(out, 'db')))).toHaveLength(2);
+    const wrong = await exportRun(['--out', join(work, 'auth-bad'), url.replace('c0rrect-horse', 'wr0ng-horse')]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(/authentication failed for mongodb:\/\/backup:<credentials>@/);
+    expect(wrong.err).not.toMatch(/wr0ng-horse/);
   });
 
   it('a wrong replica-set name is a connection error (exit 2)', async () => {

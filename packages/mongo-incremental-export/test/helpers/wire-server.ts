@@ -5,12 +5,14 @@
  * for the tests' set-up: hello/isMaster, ping, buildInfo, listDatabases, listCollections,
  * find/getMore/killCursors (with batching), insert, update (replacement by _id), delete,
  * create (with options), drop, dropDatabase, listIndexes/createIndexes (definitions only),
- * endSessions, and saslStart (always refused, to test failed authentication).
+ * endSessions, and saslStart/saslContinue (SCRAM-SHA-256 for the users it is given; every
+ * login refused with refuseAuth, to test failed authentication).
  * Filters: {} or {_id: value}. Optionally a one-member replica set (setName in hello) and TLS.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { BSON, Long } from 'mongodb';
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { BSON, Binary, Long } from 'mongodb';
 
 const OP_REPLY = 1;
 const OP_QUERY = 2004;
@@ -29,6 +31,8 @@ export interface WireServerOptions {
   beforeGetMore?: () => Promise<void>;
   /** Report that authentication is required and refuse every saslStart. */
   refuseAuth?: boolean;
+  /** Accept SCRAM-SHA-256 logins of these users (name → ASCII password); others are refused. */
+  users?: Record<string, string>;
   /** Act as the primary of a one-member replica set of this name. */
   replicaSet?: string;
   /** Speak TLS with this key and certificate (PEM). */
@@ -124,7 +128,7 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
       localTime: new Date(), logicalSessionTimeoutMinutes: 30, connectionId,
       minWireVersion: 0, maxWireVersion: 21, readOnly: false, ok: 1,
     };
-    if (options.refuseAuth && cmd.saslSupportedMechs) reply.saslSupportedMechs = ['SCRAM-SHA-256', 'SCRAM-SHA-1'];
+    if ((options.refuseAuth || options.users) && cmd.saslSupportedMechs) reply.saslSupportedMechs = ['SCRAM-SHA-256'];
     if (options.replicaSet) {
       const me = `127.0.0.1:${port}`;
       Object.assign(reply, { setName: options.replicaSet, setVersion: 1, hosts: [me], primary: me, me, secondary: false });
@@ -158,6 +162,42 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
     return Number(value);
   };
 
+  // SCRAM-SHA-256 (RFC 5802/7677), just enough for the driver's login.
+  const conversations = new Map<number, { user: string; clientFirstBare: string; serverFirst: string; nonce: string; salt: Buffer }>();
+  const bytesOf = (payload: unknown): string => {
+    const binary = payload as { buffer: Uint8Array; position: number };
+    return Buffer.from(binary.buffer.subarray(0, binary.position)).toString('utf8');
+  };
+  const hmac = (key: Buffer, text: string): Buffer => createHmac('sha256', key).update(text).digest();
+  const scramStart = (cmd: Doc, connectionId: number): Buffer => {
+    const clientFirst = bytesOf(cmd.payload);
+    const clientFirstBare = clientFirst.replace(/^n,,/, '');
+    const fields = Object.fromEntries(clientFirstBare.split(',').map((kv) => [kv[0], kv.slice(2)]));
+    const nonce = `${fields.r}${randomBytes(18).toString('base64')}`;
+    const salt = randomBytes(16);
+    const serverFirst = `r=${nonce},s=${salt.toString('base64')},i=4096`;
+    conversations.set(connectionId, { user: String(fields.n), clientFirstBare, serverFirst, nonce, salt });
+    return ok({ conversationId: 1, done: false, payload: new Binary(Buffer.from(serverFirst)) });
+  };
+  const scramFinish = (cmd: Doc, connectionId: number): Buffer => {
+    const state = conversations.get(connectionId);
+    conversations.delete(connectionId);
+    const password = state ? options.users?.[state.user] : undefined;
+    const clientFinal = bytesOf(cmd.payload);
+    const withoutProof = clientFinal.replace(/,p=[^,]*$/, '');
+    const proof = Buffer.from(/,p=([^,]*)$/.exec(clientFinal)?.[1] ?? '', 'base64');
+    if (!state || password === undefined || !withoutProof.endsWith(`r=${state.nonce}`)) return fail(18, 'AuthenticationFailed', 'Authentication failed.');
+    const salted = pbkdf2Sync(password, state.salt, 4096, 32, 'sha256');
+    const clientKey = hmac(salted, 'Client Key');
+    const storedKey = createHash('sha256').update(clientKey).digest();
+    const authMessage = `${state.clientFirstBare},${state.serverFirst},${withoutProof}`;
+    const signature = hmac(storedKey, authMessage);
+    const expected = Buffer.from(clientKey.map((byte, i) => byte ^ signature[i]!));
+    if (!expected.equals(proof)) return fail(18, 'AuthenticationFailed', 'Authentication failed.');
+    const serverSignature = hmac(hmac(salted, 'Server Key'), authMessage).toString('base64');
+    return ok({ conversationId: 1, done: true, payload: new Binary(Buffer.from(`v=${serverSignature}`)) });
+  };
+
   const ok = (extra: Doc = {}): Buffer => Buffer.from(BSON.serialize({ ...extra, ok: 1 }));
   const fail = (code: number, codeName: string, errmsg: string): Buffer => Buffer.from(BSON.serialize({ ok: 0, code, codeName, errmsg }));
 
@@ -177,7 +217,11 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
         return ok();
       case 'buildInfo': case 'buildinfo':
         return ok({ version: '7.0.0', versionArray: [7, 0, 0, 0], maxBsonObjectSize: 16 * 1024 * 1024 });
-      case 'saslStart': case 'saslContinue': case 'authenticate':
+      case 'saslStart':
+        return options.users ? scramStart(cmd, connectionId) : fail(18, 'AuthenticationFailed', 'Authentication failed.');
+      case 'saslContinue':
+        return options.users ? scramFinish(cmd, connectionId) : fail(18, 'AuthenticationFailed', 'Authentication failed.');
+      case 'authenticate':
         return fail(18, 'AuthenticationFailed', 'Authentication failed.');
       case 'listDatabases':
         return ok({ databases: [...databases.keys()].map((n) => ({ name: n, sizeOnDisk: 0, empty: false })), totalSize: 0 });
