@@ -15,6 +15,24 @@ export class RcloneLsBytes {
     this.dir = tree.root;
   }
 
+  /**
+   * Parses every complete newline-terminated line of `buf` from `from` in one tight loop
+   * (CRLF tolerated); `bad(start, end, index)` is called for lines that do not parse.
+   * Returns [where the unfinished last line starts, how many lines were parsed].
+   */
+  parseLines(buf: Buffer, from: number, bad: (start: number, end: number, index: number) => void): [number, number] {
+    let start = from;
+    let count = 0;
+    for (;;) {
+      const newline = buf.indexOf(10, start);
+      if (newline < 0) return [start, count];
+      const end = newline > start && buf[newline - 1] === 13 ? newline - 1 : newline;
+      if (!this.parse(buf, start, end)) bad(start, end, count);
+      count += 1;
+      start = newline + 1;
+    }
+  }
+
   /** Adds the entry of line `buf[start, end)`; false if it is not an `rclone ls` line. */
   parse(buf: Buffer, start: number, end: number): boolean {
     let p = start;
