@@ -138,6 +138,26 @@ describe('real rclone 1.60.1 against the emulator', () => {
     expect((await run('ls', '--b2-versions', target)).trim().split('\n')).toHaveLength(2);
   });
 
+  it('supports link (download authorization), touch (copy_file REPLACE), moveto, mkdir/rmdir of buckets', async () => {
+    const dir = join(tmp.dir, 'misc');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'f.txt'), 'linked content');
+    await run('copy', join(dir, 'f.txt'), `${cfg.b2Remote}:rclone-bucket/misc`);
+    const link = (await run('link', `${cfg.b2Remote}:rclone-bucket/misc/f.txt`)).trim();
+    expect(link).toMatch(/\?Authorization=/);
+    expect(await (await fetch(link)).text()).toBe('linked content');
+    await run('touch', '-t', '2020-01-01T00:00:00', `${cfg.b2Remote}:rclone-bucket/misc/f.txt`);
+    expect(await run('lsl', `${cfg.b2Remote}:rclone-bucket/misc`)).toMatch(/14 2020-01-01 00:00:00\.000000000 f\.txt/);
+    await run('moveto', `${cfg.b2Remote}:rclone-bucket/misc/f.txt`, `${cfg.b2Remote}:rclone-bucket/misc2/g.txt`);
+    expect(await run('cat', `${cfg.b2Remote}:rclone-bucket/misc2/g.txt`)).toBe('linked content');
+    const versions = (await run('ls', '--b2-versions', `${cfg.b2Remote}:rclone-bucket/misc`)).trim().split('\n');
+    expect(versions).toHaveLength(2);
+    await run('mkdir', `${cfg.b2Remote}:another-bucket`);
+    expect(await run('lsd', `${cfg.b2Remote}:`)).toMatch(/another-bucket/);
+    await run('rmdir', `${cfg.b2Remote}:another-bucket`);
+    expect(await run('lsd', `${cfg.b2Remote}:`)).not.toMatch(/another-bucket/);
+  });
+
   it('completes despite injected 503s, 429s, dropped connections and expired tokens', async () => {
     const dir = join(tmp.dir, 'faulty');
     await mkdir(dir, { recursive: true });
