@@ -21,6 +21,8 @@ export interface EmulatorContext {
   /** `http://127.0.0.1:PORT`, set once listening. */
   url: string;
   minimumPartSize: number;
+  /** When set, the application key is restricted to this bucket (B2 `allowed.bucketId`). */
+  restrictedBucketId?: string;
   /** Account tokens → expiry (clock ms). */
   tokens: Map<string, number>;
   /** Upload tokens → what they may upload to. */

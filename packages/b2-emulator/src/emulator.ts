@@ -22,6 +22,8 @@ export interface EmulatorOptions {
   key?: string;
   /** Smallest allowed large-file part except the last (B2: 5,000,000). */
   minimumPartSize?: number;
+  /** Restrict the application key to this bucket name (created if missing), like a B2 bucket-restricted key. */
+  restrictToBucket?: string;
 }
 
 export interface Emulator {
@@ -83,6 +85,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     downloadTokens: new Map(),
     nextId: newId,
   };
+  if (options.restrictToBucket) {
+    const bucket = store.bucketByName(options.restrictToBucket) ?? store.createBucket(options.restrictToBucket, 'allPrivate', {}, []);
+    ctx.restrictedBucketId = bucket.bucketId;
+  }
   const stats = new Map<string, number>();
   const handler = createHandler(ctx, stats);
   const server: Server = createServer((req, res) => void handler(req, res));

@@ -10,6 +10,7 @@ export interface CliOptions {
   fault: string[];
   seed: number;
   minimumPartSize?: number;
+  restrictBucket?: string;
 }
 
 /** Starts the server, prints URL/key id/key, and runs until `stop` resolves (SIGINT/SIGTERM in the CLI). */
@@ -28,6 +29,7 @@ export async function runEmulator(options: CliOptions, io: ToolIO, stop: Promise
     key: options.key,
     faults: { seed: options.seed, rules },
     minimumPartSize: options.minimumPartSize,
+    restrictToBucket: options.restrictBucket,
   });
   io.stdout.write(`url: ${emulator.url}\nkeyId: ${emulator.keyId}\nkey: ${emulator.key}\n`);
   if (options.dataDir) io.stdout.write(`dataDir: ${options.dataDir}\n`);
@@ -41,7 +43,7 @@ export async function main(argv: readonly string[], io: ToolIO, stop?: Promise<u
   const parser = toolParser({
     name: 'b2-emulator',
     version: '0.1.0',
-    usage: '$0 [--port N] [--data-dir D] [--key-id ID --key KEY] [--fault SPEC]...',
+    usage: '$0 [--port N] [--data-dir D] [--key-id ID --key KEY] [--restrict-bucket NAME] [--fault SPEC]...',
     epilogue: [
       'Serves the Backblaze B2 native API (v1-v4 paths) on 127.0.0.1 until interrupted.',
       'Fault SPEC: KIND[:p=P,every=N,ms=MS,retryAfter=S,limit=N,calls=NAME+NAME]',
@@ -54,7 +56,8 @@ export async function main(argv: readonly string[], io: ToolIO, stop?: Promise<u
     .option('key', { type: 'string', description: 'Application key to accept' })
     .option('fault', { type: 'string', array: true, default: [], description: 'Inject faults (repeatable)' })
     .option('seed', { type: 'number', default: 1, description: 'Seed for probabilistic faults' })
-    .option('minimum-part-size', { type: 'number', description: 'Smallest large-file part (default 5000000)' });
+    .option('minimum-part-size', { type: 'number', description: 'Smallest large-file part (default 5000000)' })
+    .option('restrict-bucket', { type: 'string', description: 'Make the key bucket-restricted to this bucket (created if missing)' });
   const parsed = await parseArgv(parser, argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
   const o = parsed.options as unknown as CliOptions;

@@ -32,7 +32,13 @@ function authorizeAccount(ctx: EmulatorContext, req: IncomingMessage, v: number)
     recommendedPartSize: 100_000_000,
     s3ApiUrl: ctx.url,
   };
-  const allowed = { bucketId: null, bucketName: null, capabilities, namePrefix: null };
+  const restricted = ctx.restrictedBucketId ? ctx.store.bucketById(ctx.restrictedBucketId) : undefined;
+  const allowed = {
+    bucketId: restricted?.bucketId ?? null,
+    bucketName: restricted?.bucketName ?? null,
+    capabilities: restricted ? capabilities.filter((c) => !/Keys$|^(listAllBucketNames|writeBuckets|deleteBuckets)$/.test(c)) : capabilities,
+    namePrefix: null,
+  };
   if (v >= 3) {
     return {
       accountId: ctx.accountId,
@@ -59,6 +65,29 @@ function checkDownloadToken(ctx: EmulatorContext, token: string | undefined, buc
   const scoped = token ? ctx.downloadTokens.get(token) : undefined;
   if (scoped && scoped.bucketId === bucketId && fileName.startsWith(scoped.prefix) && ctx.clock.now() < scoped.expires) return;
   checkToken(ctx, token);
+}
+
+const unauthorized = (what: string): B2ApiError => new B2ApiError(401, 'unauthorized', `The application key is restricted to one bucket: ${what}`);
+
+/** Enforces a bucket-restricted key (B2 D2: v1 list_buckets silently narrows, v2+ must name the bucket). */
+function checkRestriction(ctx: EmulatorContext, call: string, params: Record<string, unknown>, v: number): void {
+  const only = ctx.restrictedBucketId;
+  if (!only) return;
+  if (call === 'b2_create_bucket' || call === 'b2_delete_bucket') throw unauthorized(call);
+  if (call === 'b2_list_buckets') {
+    const name = ctx.store.bucketById(only).bucketName;
+    const named = params.bucketId === only || params.bucketName === name;
+    if (!named && (v >= 2 || params.bucketId !== undefined || params.bucketName !== undefined)) throw unauthorized('name the allowed bucket');
+    params.bucketId = only;
+    return;
+  }
+  if (typeof params.bucketId === 'string' && params.bucketId !== only) throw unauthorized(params.bucketId);
+  if (typeof params.destinationBucketId === 'string' && params.destinationBucketId !== only) throw unauthorized(params.destinationBucketId);
+  for (const field of ['fileId', 'sourceFileId', 'largeFileId']) {
+    const id = params[field];
+    const version = typeof id === 'string' ? ctx.store.get(id) : undefined;
+    if (version && version.bucketId !== only) throw unauthorized(String(id));
+  }
 }
 
 /** Names the call a request makes (for faults and statistics). */
@@ -125,6 +154,7 @@ async function route(ctx: EmulatorContext, req: IncomingMessage, res: ServerResp
     if (slash < 0) throw notFound('No file name given');
     const bucket = ctx.store.bucketByName(decodeURIComponent(rest.slice(0, slash)));
     if (!bucket) throw notFound(`Bucket not found`);
+    if (ctx.restrictedBucketId && bucket.bucketId !== ctx.restrictedBucketId && bucket.bucketType !== 'allPublic') throw unauthorized(bucket.bucketName);
     const fileName = decodeURIComponent(rest.slice(slash + 1));
     if (bucket.bucketType !== 'allPublic') checkDownloadToken(ctx, tokenOf(req, url), bucket.bucketId, fileName);
     sendDownload(ctx, res, currentVersion(ctx.store.versionsOf(bucket.bucketId, fileName)), req.headers.range, head);
@@ -150,6 +180,7 @@ async function route(ctx: EmulatorContext, req: IncomingMessage, res: ServerResp
     const params = callParams(req, url, body);
     const fileId = typeof params.fileId === 'string' ? params.fileId : '';
     const version = ctx.store.get(fileId);
+    if (version && ctx.restrictedBucketId && version.bucketId !== ctx.restrictedBucketId) throw unauthorized(fileId);
     const token = tokenOf(req, url);
     if (version && ctx.downloadTokens.has(token ?? '')) checkDownloadToken(ctx, token, version.bucketId, version.fileName);
     else checkToken(ctx, token);
@@ -159,7 +190,9 @@ async function route(ctx: EmulatorContext, req: IncomingMessage, res: ServerResp
   const handler = CALLS[call];
   if (!handler || m[3] !== undefined) throw notFound(`Unknown API call: ${call}`);
   checkToken(ctx, tokenOf(req, url));
-  sendJson(res, 200, handler(ctx, callParams(req, url, body), v));
+  const params = callParams(req, url, body);
+  checkRestriction(ctx, call, params, v);
+  sendJson(res, 200, handler(ctx, params, v));
 }
 
 /** A response that is never sent: the call takes effect but the client hears nothing. */

@@ -50,7 +50,13 @@ async function ensureBucket(emulator: EmulatorEndpoint, bucket: string): Promise
   const basic = Buffer.from(`${emulator.keyId}:${emulator.key}`).toString('base64');
   const auth = await fetch(`${emulator.url}/b2api/v2/b2_authorize_account`, { headers: { Authorization: `Basic ${basic}` } });
   if (!auth.ok) throw new Error(`b2-emulator: authorize failed with ${auth.status}`);
-  const { accountId, authorizationToken, apiUrl } = (await auth.json()) as { accountId: string; authorizationToken: string; apiUrl: string };
+  const { accountId, authorizationToken, apiUrl, allowed } = (await auth.json()) as {
+    accountId: string;
+    authorizationToken: string;
+    apiUrl: string;
+    allowed?: { bucketName?: string | null };
+  };
+  if (allowed?.bucketName === bucket) return;
   const res = await fetch(`${apiUrl}/b2api/v2/b2_create_bucket`, {
     method: 'POST',
     headers: { Authorization: authorizationToken, 'Content-Type': 'application/json' },

@@ -270,6 +270,22 @@ describe('B2Client against the emulator', () => {
     expect(await collect(client.listUnfinishedLargeFiles(bucketId))).toEqual([]);
   });
 
+  it('works with a bucket-restricted key', async () => {
+    const restricted = await startEmulator({ restrictToBucket: 'only-this-bucket' });
+    try {
+      restricted.store.createBucket('someone-elses', 'allPrivate', {}, []);
+      const c = await B2Client.authorize({ applicationKeyId: restricted.keyId, applicationKey: restricted.key, endpoint: restricted.url, clock });
+      expect(c.authorization.allowed.bucketName).toBe('only-this-bucket');
+      expect((await c.listBuckets()).map((b) => b.bucketName)).toEqual(['only-this-bucket']);
+      const bucket = await c.getBucket('only-this-bucket');
+      await c.uploadFile(bucket.bucketId, 'x', Buffer.from('x'));
+      expect(await collect(c.listFileNames(bucket.bucketId))).toHaveLength(1);
+      await expect(c.getBucket('someone-elses')).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    } finally {
+      await restricted.close();
+    }
+  });
+
   it('opens a crypt remote\'s bucket', async () => {
     const remote = {
       name: 'secret', underlying: `b2emu:${BUCKET}/backup/`, secrets: [],
