@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { obscure } from './obscure.js';
+import { obscure } from '@rclone-b2/core';
 
 export { obscure };
 

@@ -9,7 +9,7 @@ import {
   expectedSha1,
   isRetryableStatus,
   parseAuthorization,
-  redactSecrets,
+  redact,
   resolveRetry,
   retryAfterMs,
   transactionClass,
@@ -40,7 +40,7 @@ describe('B2 retry helpers', () => {
   );
 
   it('redacts secrets', () => {
-    expect(redactSecrets('token 4_abcdef used with key K0001234', ['4_abcdef', 'K0001234', undefined])).toBe('token *** used with key ***');
+    expect(redact('token 4_abcdef used with key K0001234', ['4_abcdef', 'K0001234', undefined])).toBe('token *** used with key ***');
   });
 });
 

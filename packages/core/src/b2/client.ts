@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { basicAuth, parseAuthorization, type B2Authorization } from './auth.js';
 import { verifyingStream } from './download.js';
-import { B2Error, redactSecrets } from './errors.js';
+import { B2Error } from './errors.js';
+import { redact } from '../cli/logger.js';
 import { decodeHeaderName, encodeFileName, expectedSha1, infoFromHeaders, toFileVersion } from './files.js';
 import { backoffMs, isRetryableStatus, resolveRetry, retryAfterMs, systemClock, type B2Clock, type ResolvedRetry, type RetryOptions } from './retry.js';
 import { Semaphore } from './semaphore.js';
@@ -170,7 +171,7 @@ export class B2Client implements B2Api {
         } catch (error) {
           if (signal?.aborted) throw signal.reason;
           const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-          throw new B2Error(spec.call, 0, 'network_error', redactSecrets(cause, this.secrets()));
+          throw new B2Error(spec.call, 0, 'network_error', redact(cause, this.secrets()));
         }
         if (response.ok) return { response, text: spec.stream ? '' : await response.text() };
         const text = await response.text().catch(() => '');
@@ -183,7 +184,7 @@ export class B2Client implements B2Api {
         } catch {
           // not JSON: keep the text
         }
-        failure = new B2Error(spec.call, response.status, code, redactSecrets(message, this.secrets()));
+        failure = new B2Error(spec.call, response.status, code, redact(message, this.secrets()));
         waitMs = retryAfterMs(response.headers.get('retry-after'), this.clock.now());
       } catch (error) {
         if (!(error instanceof B2Error) || error.code !== 'network_error') throw error;
@@ -399,12 +400,12 @@ export class B2Client implements B2Api {
         } catch {
           // keep text
         }
-        failure = new B2Error('b2_upload_file', response.status, code, redactSecrets(message, [...this.secrets(), target.authorizationToken]));
+        failure = new B2Error('b2_upload_file', response.status, code, redact(message, [...this.secrets(), target.authorizationToken]));
         waitMs = retryAfterMs(response.headers.get('retry-after'), this.clock.now());
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-        failure = new B2Error('b2_upload_file', 0, 'network_error', redactSecrets(cause, this.secrets()));
+        failure = new B2Error('b2_upload_file', 0, 'network_error', redact(cause, this.secrets()));
       } finally {
         release();
       }

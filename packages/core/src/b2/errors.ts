@@ -20,10 +20,3 @@ export class B2Error extends Error {
 export function isB2Error(error: unknown): error is B2Error {
   return error instanceof B2Error;
 }
-
-/** Replaces every occurrence of each secret (token, key) with `***`. */
-export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join('***');
-  return out;
-}

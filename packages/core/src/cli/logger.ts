@@ -36,10 +36,10 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 /** Replaces every occurrence of each secret by `***`. */
-export function redact(text: string, secrets: readonly string[]): string {
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
   let result = text;
   for (const secret of secrets) {
-    if (secret.length >= 4) result = result.split(secret).join('***');
+    if (secret && secret.length >= 4) result = result.split(secret).join('***');
   }
   return result;
 }
