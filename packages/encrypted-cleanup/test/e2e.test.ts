@@ -1,4 +1,6 @@
 import { rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/main.js';
@@ -73,6 +75,36 @@ describe('encrypted-cleanup with real rclone data', () => {
     expect(result.code).toBe(0);
     expect(lines(await h.rclone(['ls', 'secret:']))).toEqual(['        9 big/movie.mkv', '        9 keep/a.txt']);
     expect((await versions()).filter((n) => n.startsWith('big') || n.startsWith('gone'))).toEqual(['big/movie.mkv']);
+  });
+
+  it('a run killed halfway never re-exposes a deleted file, and a re-run finishes the job', async () => {
+    // more history: deleted files with several old versions each
+    const extra = await h.writeTree('extra', Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`old/f${i}.bin`, `v1 ${i}`])));
+    await h.rclone(['copy', extra, 'secret:big']);
+    for (let round = 2; round <= 3; round += 1) {
+      h.emulator.clock.advance(DAY);
+      for (let i = 0; i < 6; i += 1) await writeFile(join(extra, `old/f${i}.bin`), `v${round} ${i} ${'x'.repeat(round)}`);
+      await h.rclone(['copy', extra, 'secret:big']);
+    }
+    await h.rclone(['delete', 'secret:big/old']);
+    const visible = lines(await h.rclone(['ls', 'secret:']));
+    h.emulator.setFaults([{ kind: 'latency', ms: 150, calls: ['b2_delete_file_version'] }]);
+    const bin = fileURLToPath(new URL('../bin/encrypted-cleanup.js', import.meta.url));
+    try {
+      const child = execa('node', [bin, '--transfers', '2', '--config', h.config.configPath, 'secret', 'big'], { reject: false });
+      for (let i = 0; i < 200 && (h.emulator.stats.get('b2_delete_file_version') ?? 0) < 5; i += 1) await new Promise((r) => setTimeout(r, 25));
+      child.kill('SIGKILL');
+      await child;
+    } finally {
+      h.emulator.setFaults();
+    }
+    const deletedSoFar = h.emulator.stats.get('b2_delete_file_version') ?? 0;
+    expect(deletedSoFar).toBeGreaterThanOrEqual(5);
+    expect(lines(await h.rclone(['ls', 'secret:']))).toEqual(visible);
+    const rerun = await h.run(main, ['secret', 'big']);
+    expect(rerun.code).toBe(0);
+    expect(lines(await h.rclone(['ls', 'secret:']))).toEqual(visible);
+    expect((await versions('big')).sort()).toEqual(['movie.mkv']);
   });
 
   it.each([
