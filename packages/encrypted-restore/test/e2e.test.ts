@@ -33,6 +33,8 @@ beforeAll(async () => {
     'docs/deep/b c.txt': 'b1',
     'docs/big.bin': 'z'.repeat(150_000),
     'docs/gone.txt': 'gone soon',
+    'docs/empty.txt': '',
+    'docs/block.bin': 'b'.repeat(65_536),
     'top.txt': 'top',
   });
   await h.rclone(['sync', source, 'secret:']);
@@ -105,6 +107,8 @@ describe('encrypted-restore --all', () => {
         'a.txt-vTIME',
         'big.bin-vTIME',
         'big.bin-vTIME',
+        'block.bin-vTIME',
+        'empty.txt-vTIME',
         'deep/b c.txt-vTIME',
         'gone.txt-vTIME',
         'gone.txt-vTIME -> /dev/null',
