@@ -56,13 +56,25 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
     });
     const stopName = command.stopAfter ? encryptedBucketName(bucket.names, bucket.prefix, command.stopAfter) : undefined;
     const progress = command.progress ? createProgress(io.stderr, io.stderrIsTTY) : undefined;
-    const stats = await runDu(until(histories, stopName), plainSize, inventories, progress);
+    let oddSizes = 0;
+    // A stored size no crypt file can have (damaged or foreign object): count it as stored.
+    const sizeOf = (stored: number): number => {
+      try {
+        return plainSize(stored);
+      } catch {
+        oddSizes += 1;
+        return stored;
+      }
+    };
+    const stats = await runDu(until(histories, stopName), sizeOf, inventories, progress);
+    if (oddSizes > 0) logger.error(`${oddSizes} versions have sizes no rclone-crypt file can have; counted at their stored size`);
     if (stats.files === 0) await assertPasswordFits(bucket);
     logger.info(
       `${stats.files} files (${stats.liveFiles} live, ${stats.deletedFiles} deleted), ${stats.versions} versions; ` +
         `current ${formatSize(stats.currentBytes)}B, old/deleted ${formatSize(stats.oldBytes)}B; ` +
         `${formatTransactions(bucket.client.transactions)}`,
     );
+    if (oddSizes > 0 && undecryptable === 0) throw new ProblemError(`${oddSizes} versions are not valid rclone-crypt objects`);
     if (undecryptable > 0) throw new ProblemError(`${undecryptable} names could not be decrypted (wrong password, or not this remote's files?)`);
     return 0;
   } finally {
