@@ -38,6 +38,7 @@ export interface PruneCliOptions {
   unfinishedLargeFiles: boolean;
   explain?: string;
   now?: number;
+  listPageSize?: number;
   verbosity: number;
   json: boolean;
   debug: boolean;
@@ -62,6 +63,7 @@ interface RawArgs {
   unfinishedLargeFiles: boolean;
   explain?: string;
   now?: string;
+  listPageSize?: number;
 }
 
 /** Turns argv into options; `undefined` when --help/--version was answered. */
@@ -78,7 +80,8 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
     .option('files', { type: 'boolean', default: true, description: 'Prune file versions (--no-files: only cancel unfinished large files)' })
     .option('unfinished-large-files', { type: 'boolean', default: true, description: 'Cancel unfinished large files older than a day' })
     .option('explain', { type: 'string', description: 'Print every version of PATH with its decision and reason; delete nothing' })
-    .option('now', { type: 'string', hidden: true, description: 'Judge ages as of this time (tests)' });
+    .option('now', { type: 'string', hidden: true, description: 'Judge ages as of this time (tests)' })
+    .option('list-page-size', { type: 'number', hidden: true, description: 'Versions per b2_list_file_versions call (1..10000)' });
   const parsed = await parseArgv(parser, argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
   const a = parsed.options as unknown as RawArgs;
@@ -103,6 +106,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
     unfinishedLargeFiles: a.unfinishedLargeFiles,
     explain: a.explain,
     now: now === undefined ? undefined : parseTime(now),
+    listPageSize: a.listPageSize,
     verbosity: verbosityOf(a),
     json: a.json,
     debug: a.debug,
@@ -148,6 +152,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     maxFiles: options.maxFiles,
     files: options.files,
     unfinishedLargeFiles: options.unfinishedLargeFiles,
+    pageSize: options.listPageSize,
     verbosity: options.verbosity,
     json: options.json,
     out: io.stdout,
