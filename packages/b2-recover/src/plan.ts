@@ -1,4 +1,4 @@
-import type { B2FileVersion } from '@rclone-b2/core';
+import { visibleVersions, type B2FileVersion } from '@rclone-b2/core';
 
 export interface RecoverCriteria {
   /** Only files hidden (newest hide marker) strictly after this moment (ms). */
@@ -11,7 +11,7 @@ export interface RecoverCriteria {
  * is live, when there is no upload left to bring back, or when it was hidden too early.
  */
 export function hideMarkersToRemove(versions: readonly B2FileVersion[], criteria: RecoverCriteria = {}): B2FileVersion[] {
-  const real = versions.filter((v) => v.action === 'upload' || v.action === 'hide');
+  const real = visibleVersions(versions);
   const newestUpload = real.findIndex((v) => v.action === 'upload');
   if (newestUpload <= 0) return [];
   const hides = real.slice(0, newestUpload);

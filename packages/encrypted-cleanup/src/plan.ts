@@ -1,4 +1,4 @@
-import type { B2FileVersion } from '@rclone-b2/core';
+import { visibleVersions, type B2FileVersion } from '@rclone-b2/core';
 
 /**
  * The versions of one file to delete, oldest first: its old versions and hide markers
@@ -8,7 +8,7 @@ import type { B2FileVersion } from '@rclone-b2/core';
  * to b2-prune.
  */
 export function versionsToDelete(versions: readonly B2FileVersion[], purge: boolean): B2FileVersion[] {
-  const real = versions.filter((v) => v.action === 'upload' || v.action === 'hide');
+  const real = visibleVersions(versions);
   const doomed = purge || real[0]?.action !== 'upload' ? real : real.slice(1);
   return [...doomed].reverse();
 }

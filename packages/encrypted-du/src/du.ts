@@ -1,3 +1,4 @@
+import { isLive } from '@rclone-b2/core';
 import { inventoryEntries, type PlainHistory } from './inventory.js';
 import type { InventorySink } from './ls-sink.js';
 import type { Progress } from './progress.js';
@@ -35,7 +36,7 @@ export async function runDu(
     path = history.path;
     stats.files += 1;
     stats.versions += history.versions.length;
-    if (history.versions[0]?.action === 'upload') stats.liveFiles += 1;
+    if (isLive(history)) stats.liveFiles += 1;
     else stats.deletedFiles += 1;
     for (const entry of inventoryEntries(history, plainSize)) {
       if (entry.current) stats.currentBytes += entry.size;

@@ -1,4 +1,4 @@
-import { versionSuffix, type B2FileVersion } from '@rclone-b2/core';
+import { isVisibleKind, versionSuffix, type B2FileVersion } from '@rclone-b2/core';
 
 /** One file's versions with its decrypted path (newest first, as B2 lists them). */
 export interface PlainHistory {
@@ -25,6 +25,7 @@ export interface InventoryEntry {
 export function* inventoryEntries(history: PlainHistory, plainSize: (stored: number) => number): Generator<InventoryEntry> {
   let first = true;
   for (const version of history.versions) {
+    if (!isVisibleKind(version)) continue;
     const isFirst = first;
     first = false;
     if (version.action !== 'upload') continue;

@@ -49,6 +49,17 @@ describe('inventoryEntries', () => {
   });
 });
 
+describe('inventoryEntries with an unfinished large upload on top', () => {
+  it('ignores the start entry: the newest finished upload stays current', () => {
+    const b2 = new FakeB2();
+    b2.upload('f', 'old', {}, T0);
+    const start = b2.upload('f', '', {}, T0 + DAY);
+    start.action = 'start';
+    const versions = b2.sorted().map((v) => (v.fileId === start.fileId ? { ...v, action: 'start' as const } : v));
+    expect([...inventoryEntries({ path: 'f', fileName: 'f', versions }, (n) => n)]).toEqual([{ path: 'f', size: 3, current: true }]);
+  });
+});
+
 describe('runDu', () => {
   it('feeds consistent inventories: all = undeleted + deleted', async () => {
     const b2 = sampleBucket();

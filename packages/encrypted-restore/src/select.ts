@@ -1,4 +1,4 @@
-import type { B2FileVersion } from '@rclone-b2/core';
+import { isVisibleKind, type B2FileVersion } from '@rclone-b2/core';
 
 /** What to put where, relative to TARGET. */
 export type RestoreItem =
@@ -19,7 +19,7 @@ export const allName = (relative: string, uploadTimestamp: number): string =>
  */
 export function selectVersions(relative: string, versions: readonly B2FileVersion[], mode: RestoreMode): RestoreItem[] {
   if (mode.kind === 'as-of') {
-    const current = versions.find((v) => v.uploadTimestamp <= mode.at && (v.action === 'upload' || v.action === 'hide'));
+    const current = versions.find((v) => v.uploadTimestamp <= mode.at && isVisibleKind(v));
     return current?.action === 'upload' ? [{ kind: 'file', target: relative, version: current }] : [];
   }
   const items: RestoreItem[] = [];
