@@ -46,7 +46,8 @@ export async function runDu(
     }
     progress?.update({ versions: stats.versions, files: stats.files, path });
   }
-  for (const sink of sinks) await sink?.finish();
+  // The progress line ends before the reports are written, so a terminal shows them cleanly.
   progress?.done({ versions: stats.versions, files: stats.files, path });
+  for (const sink of sinks) await sink?.finish();
   return stats;
 }
