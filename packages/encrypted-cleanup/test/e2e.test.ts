@@ -92,7 +92,7 @@ describe('encrypted-cleanup with real rclone data', () => {
     const bin = fileURLToPath(new URL('../bin/encrypted-cleanup.js', import.meta.url));
     try {
       const child = execa('node', [bin, '--transfers', '2', '--config', h.config.configPath, 'secret', 'big'], { reject: false });
-      for (let i = 0; i < 200 && (h.emulator.stats.get('b2_delete_file_version') ?? 0) < 5; i += 1) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 1200 && (h.emulator.stats.get('b2_delete_file_version') ?? 0) < 5; i += 1) await new Promise((r) => setTimeout(r, 25));
       child.kill('SIGKILL');
       await child;
     } finally {

@@ -130,7 +130,7 @@ describe('resumption and integrity', () => {
         reject: false,
         env: { RCLONE_CONFIG: h.config.configPath },
       });
-      for (let i = 0; i < 200; i += 1) {
+      for (let i = 0; i < 600; i += 1) {
         const done = (await readdir(target).catch(() => [])).filter((n) => !n.startsWith('.'));
         if (done.length >= 3) break;
         await new Promise((r) => setTimeout(r, 50));
