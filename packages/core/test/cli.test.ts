@@ -64,3 +64,18 @@ describe('createLogger', () => {
     expect(io.err()).toBe('t: key is ***\n');
   });
 });
+
+describe('toolParser humanReadable', () => {
+  it('frees -h for --human-readable and keeps --help', async () => {
+    const parser = () => toolParser({ ...spec, humanReadable: true });
+    const parsed = await parseArgv(parser(), ['-h'], memoryIO());
+    expect(parsed.kind === 'options' && parsed.options.humanReadable).toBe(true);
+    const io = memoryIO();
+    expect(await parseArgv(parser(), ['--help'], io)).toEqual({ kind: 'exit', exitCode: 0 });
+    expect(io.out()).toMatch(/-h, --human-readable/);
+  });
+  it('binds -h to help otherwise', async () => {
+    const io = memoryIO();
+    expect(await parseArgv(toolParser(spec), ['-h'], io)).toEqual({ kind: 'exit', exitCode: 0 });
+  });
+});

@@ -7,6 +7,7 @@ const VERSION = '0.1.0';
 function parser() {
   return toolParser({
     name: 'encrypted-du',
+    humanReadable: true,
     version: VERSION,
     usage: '$0 [options] [CRYPT-REMOTE[:PATH]]\n\nSpace used by every version in an rclone-crypt B2 bucket, by decrypted path.',
     epilogue: [
@@ -15,7 +16,7 @@ function parser() {
       '  undeleted  current versions of live files only           --undeleted-output',
       '  deleted    old versions and deleted files only           --deleted-output',
       '  Old versions are named PATH-vYYYY-MM-DD-HHMMSS-mmm (upload time, UTC). Sizes are plaintext sizes.',
-      '  -h means --human-readable here; use --help for help.',
+      '  -h means --human-readable here, as in du(1); use --help for help.',
       '',
       'EXAMPLES',
       '  encrypted-du -h --depth 2 secret:',
@@ -29,19 +30,12 @@ function parser() {
     .option('deleted-output', { type: 'string', requiresArg: true, description: 'Write the old/deleted-versions inventory to FILE (- = stdout)' })
     .option('ls', { type: 'boolean', default: false, description: 'Raw `SIZE PATH` lines (rclone ls format) instead of a summary' })
     .option('ncdu', { type: 'boolean', default: false, description: "ncdu's JSON export format (browse with ncdu -f FILE)" })
-    .option('human-readable', { type: 'boolean', default: false, description: 'Sizes like 1.5K, 20M in the summary (-h)' })
     .option('depth', { alias: 'd', type: 'number', description: 'Summary: only paths at most N levels deep' })
     .option('top', { type: 'number', description: 'Summary: only the N largest' })
     .option('progress', { alias: 'P', type: 'boolean', default: false, description: 'Show progress on stderr (default: when stderr is a terminal)' })
     .option('start-at', { type: 'string', description: 'Start at this path, in the bucket\'s (encrypted) listing order' })
     .option('stop-after', { type: 'string', description: 'Stop after this path, in the bucket\'s (encrypted) listing order' });
 }
-
-/** `-h` is help for most tools but human-readable sizes for du-like ones, as in du(1). */
-const humanFlag = (argv: readonly string[]): string[] => {
-  const end = argv.indexOf('--');
-  return argv.map((a, i) => (a === '-h' && (end < 0 || i < end) ? '--human-readable' : a));
-};
 
 interface DuArgs {
   _: (string | number)[];
@@ -63,7 +57,7 @@ interface DuArgs {
 }
 
 export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
-  const parsed = await parseArgv(parser(), humanFlag(argv), io);
+  const parsed = await parseArgv(parser(), argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
   const o = parsed.options as unknown as DuArgs;
   const positional = o._.map(String);

@@ -24,9 +24,7 @@ Examples:
   LC_ALL=C ls -lR /srv | tar-ls-du --ncdu > srv.json && ncdu -f srv.json`;
 
 function buildParser() {
-  return toolParser({ name: 'tar-ls-du', version: VERSION, usage: '$0 [options] [FILE...]', json: true, epilogue: EPILOGUE })
-    .help(false)
-    .help('help')
+  return toolParser({ name: 'tar-ls-du', version: VERSION, usage: '$0 [options] [FILE...]', json: true, humanReadable: true, epilogue: EPILOGUE })
     .option('tartv', { alias: 'tar', type: 'boolean', description: 'Input is GNU tar or bsdtar `tar tv` output' })
     .option('lsl', { alias: 'ls', type: 'boolean', description: 'Input is `ls -l` or `ls -lR` output (use LC_ALL=C)' })
     .option('rclonels', { alias: 'rclone', type: 'boolean', description: 'Input is `rclone ls` output (SIZE PATH)' })
@@ -34,7 +32,6 @@ function buildParser() {
     .option('lsjson', { type: 'boolean', description: 'Input is `rclone lsjson -R` output' })
     .option('du', { type: 'boolean', description: 'Input is `du -ab` output (totals kept as du computed them)' })
     .option('null', { alias: '0', type: 'boolean', default: false, description: 'Input records end with NUL, not newline' })
-    .option('human-readable', { alias: 'h', type: 'boolean', default: false, description: 'Sizes like 1.5K 20M 3.0G (text output)' })
     .option('depth', { type: 'number', description: 'Only paths with at most N components' })
     .option('top', { type: 'number', description: 'Only the N largest paths' })
     .option('min-size', { type: 'string', description: 'Only paths of at least SIZE (e.g. 10M)' })

@@ -13,6 +13,8 @@ export interface ToolSpec {
   dryRun?: boolean;
   /** Adds `--json`. */
   json?: boolean;
+  /** Adds `-h/--human-readable` (as du and ls spell it); help is then only `--help`. */
+  humanReadable?: boolean;
   /** Extra text printed before EXIT STATUS in --help. */
   epilogue?: string;
 }
@@ -23,6 +25,7 @@ export interface CommonOptions {
   debug: boolean;
   dryRun: boolean;
   json: boolean;
+  humanReadable: boolean;
 }
 
 /** The flags every tool shares, spelled as rclone and coreutils spell them. */
@@ -32,7 +35,6 @@ export function toolParser(spec: ToolSpec): Argv<CommonOptions> {
     .usage(spec.usage)
     .version(spec.version)
     .help('help')
-    .alias('help', 'h')
     .strictOptions()
     .parserConfiguration({ 'camel-case-expansion': true, 'strip-aliased': true, 'strip-dashed': true })
     .wrap(Math.min(100, process.stdout.columns ?? 100))
@@ -47,6 +49,11 @@ export function toolParser(spec: ToolSpec): Argv<CommonOptions> {
       default: false,
       description: 'Show what would be done without changing anything',
     });
+  }
+  if (spec.humanReadable) {
+    parser.option('human-readable', { alias: 'h', type: 'boolean', default: false, description: 'Sizes like 1.5K 20M 3.0G' });
+  } else {
+    parser.alias('help', 'h');
   }
   if (spec.json) parser.option('json', { type: 'boolean', default: false, description: 'Machine-readable JSON output' });
   return parser as unknown as Argv<CommonOptions>;
