@@ -160,6 +160,34 @@ describe('b2-prune end to end (rclone + b2-emulator)', () => {
     );
     await execa('rclone', ['check', '--download', sim.source, cryptPath, '--config', configPath], { env });
   });
+  it('--no-files cancels only unfinished large files older than a day (through the real client)', async () => {
+    const { bucket, configPath } = await freshBucket();
+    const store = sim.emulator.store;
+    const bucketId = store.bucketByName(bucket)!.bucketId;
+    const start = (path: string, age: number): string =>
+      store.addVersion({ bucketId, fileName: `backup/${names.encryptPath(path)}`, action: 'start', contentLength: 0, contentSha1: 'none', contentType: 'application/octet-stream', fileInfo: {}, uploadTimestamp: NOW - age }).fileId;
+    const old = start('big/old.iso', 2 * 86_400_000);
+    const fresh = start('big/fresh.iso', 3_600_000);
+    const before = shape(snapshot(sim.emulator, bucket));
+    const dry = await run([...NOW_ARG, '--rclone-config', configPath, '--no-files', '-n', '-v'], FAST);
+    expect(dry.out).toMatch(/big\/old\.iso: unfinished large file started .*: would cancel/);
+    expect(shape(snapshot(sim.emulator, bucket))).toEqual(before);
+    const r = await run([...NOW_ARG, '--rclone-config', configPath, '--no-files'], FAST);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/1 unfinished large files older than a day cancelled/);
+    expect(store.get(old)).toBeUndefined();
+    expect(store.get(fresh)).toBeDefined();
+    const after = snapshot(sim.emulator, bucket);
+    expect([...after.values()].flat().filter((v) => v.action !== 'start').length).toBe([...snapshot(sim.emulator, 'prune-pristine').values()].flat().length);
+  });
+
+  it('-v and --json give every version of a pruned file a reason', async () => {
+    const { configPath } = await freshBucket();
+    const r = await run([...NOW_ARG, '--rclone-config', configPath, '-n', '-v', '--json'], FAST);
+    const files = r.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; versions?: { verdict: string; reason: string }[] }).filter((l) => l.type === 'file');
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) for (const v of file.versions!) expect(v.reason).toMatch(/rule|last=/);
+  });
 });
 
 describe('b2-prune end to end: interruptions and faults', () => {
