@@ -77,6 +77,23 @@ describe('decide: built-ins against the model', () => {
       expect([...engine].sort()).toEqual([...modelKeep(versions, spec, NOW)].sort());
     });
   }
+  it('matches the README: default on a file changed daily at 02:00 for two years, pruned at 12:00', () => {
+    const now = Date.UTC(2026, 0, 1, 12);
+    const events: [number, 'u'][] = [];
+    for (let d = 730; d >= 0; d--) events.push([d + 10 / 24, 'u']);
+    const keptAges = (extra: Ev[]): number[] =>
+      decide(history(now, [...events, ...extra]), parsePolicy('default', BUILTIN_POLICIES.default!), now)
+        .decisions.filter((d) => d.verdict === 'keep' && d.version.action === 'upload' && d.ageMs !== undefined)
+        .map((d) => Math.round((d.ageMs! / DAY) * 100) / 100);
+    const live = keptAges([]);
+    expect(live).toHaveLength(41);
+    expect(live.slice(0, 9)).toEqual([0.42, 1.42, 2.42, 3.42, 4.42, 5.42, 6.42, 7.42, 13.42]);
+    expect(live.slice(-4)).toEqual([360.42, 364.42, 365.42, 729.42]);
+    const deleted = keptAges([[1 / 24, 'h']]);
+    expect(deleted).toHaveLength(40);
+    expect(Math.max(...deleted)).toBe(364.42);
+  });
+
   it('default keeps a bounded number of versions of a file changed daily for two years', () => {
     const versions = history(NOW, daily(730));
     const { decisions } = decide(versions, parsePolicy('default', BUILTIN_POLICIES.default!), NOW);
