@@ -12,4 +12,4 @@ export {
   type RcloneTestConfig,
   type RcloneTestConfigOptions,
   type EmulatorEndpoint,
-} from './test-helpers.js';
+} from './testing/rclone-config.js';

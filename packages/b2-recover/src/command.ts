@@ -1,7 +1,5 @@
+import { openEncryptedBucket, formatTransactions, ConfigError, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
 import { stat } from 'node:fs/promises';
-import { formatTransactions, ConfigError, ProblemError, type Logger, type ToolIO } from '@rclone-b2/core';
-import { assertPasswordFits, listCryptFiles } from './crypt-files.js';
-import { openRemote } from './open.js';
 import { recover } from './recover.js';
 
 export interface RecoverCommand {
@@ -19,7 +17,7 @@ export async function b2Recover(command: RecoverCommand, io: ToolIO, logger: Log
     const local = await stat(command.localDirectory).catch(() => undefined);
     if (!local?.isDirectory()) throw new ConfigError(`local directory ${command.localDirectory} does not exist or is not a directory`);
   }
-  const { bucket } = await openRemote({ ...command, concurrency: command.transfers }, io);
+  const { bucket } = await openEncryptedBucket({ ...command, concurrency: command.transfers }, io);
   const histories = listCryptFiles(bucket, {
     path: command.backupDirectory,
     onUndecryptable: (fileName, error) => logger.debug(`skipping ${fileName}: ${(error as Error).message}`),

@@ -1,8 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { DeletionExecutor, type B2Api, type Logger } from '@rclone-b2/core';
-import type { CryptFileHistory } from './crypt-files.js';
+import { DeletionExecutor, type B2Api, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import { hideMarkersToRemove } from './plan.js';
 
 export interface RecoverOptions {

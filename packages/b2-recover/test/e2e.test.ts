@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/main.js';
-import { DAY, startHarness, type Harness } from './harness.js';
+import { DAY, startHarness, type Harness } from 'b2-emulator/test-helpers';
 
 const T0 = Date.UTC(2024, 0, 1);
 let h: Harness;

@@ -1,6 +1,5 @@
 import type { Writable } from 'node:stream';
-import { crashSafeOrder, DeletionExecutor, formatSize, type B2Api, type B2FileVersion, type Logger } from '@rclone-b2/core';
-import type { CryptFileHistory } from './crypt-files.js';
+import { crashSafeOrder, DeletionExecutor, formatSize, type B2Api, type B2FileVersion, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import { versionsToDelete } from './plan.js';
 
 export interface CleanupOptions {

@@ -1,7 +1,5 @@
-import { formatTransactions, formatSize, ProblemError, UsageError, type Logger, type ToolIO } from '@rclone-b2/core';
+import { openEncryptedBucket, formatTransactions, formatSize, ProblemError, UsageError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
 import { cleanup, emptyStats } from './cleanup.js';
-import { assertPasswordFits, listCryptFiles } from './crypt-files.js';
-import { openRemote } from './open.js';
 
 export interface CleanupCommand {
   remoteName: string;
@@ -16,7 +14,7 @@ export async function encryptedCleanup(command: CleanupCommand, io: ToolIO, logg
   if (command.remoteName.includes(':') || command.remoteName.includes('/')) {
     throw new UsageError(`"${command.remoteName}": the first argument is the crypt remote's name; paths follow it`);
   }
-  const { bucket } = await openRemote({ ...command, concurrency: command.transfers }, io);
+  const { bucket } = await openEncryptedBucket({ ...command, concurrency: command.transfers }, io);
   const stats = emptyStats();
   const unmatched: string[] = [];
   for (const raw of command.paths) {

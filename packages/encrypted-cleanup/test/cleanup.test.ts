@@ -1,10 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '@rclone-b2/core';
+import { createLogger, listCryptFiles } from '@rclone-b2/core';
 import { cleanup, emptyStats, type CleanupOptions } from '../src/cleanup.js';
-import { listCryptFiles } from '../src/crypt-files.js';
 import { versionsToDelete } from '../src/plan.js';
-import { FakeB2, hexNames } from './fakes.js';
+import { FakeB2, hexNames } from 'b2-emulator/test-helpers';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 4, 1);

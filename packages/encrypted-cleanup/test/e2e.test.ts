@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/main.js';
-import { DAY, startHarness, type Harness } from './harness.js';
+import { DAY, startHarness, type Harness } from 'b2-emulator/test-helpers';
 
 let h: Harness;
 const lines = (text: string) => text.split('\n').filter(Boolean).sort();

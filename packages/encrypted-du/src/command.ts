@@ -1,8 +1,6 @@
-import { compareB2Names, encryptedBucketName, formatTransactions, formatSize, ProblemError, type Logger, type ToolIO } from '@rclone-b2/core';
-import { assertPasswordFits, listCryptFiles, type CryptFileHistory } from './crypt-files.js';
+import { openEncryptedBucket, compareB2Names, encryptedBucketName, formatTransactions, formatSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory } from '@rclone-b2/core';
 import { runDu, type Inventories } from './du.js';
 import { lsSink, type InventorySink } from './ls-sink.js';
-import { openRemote } from './open.js';
 import { openOutput, type OpenedOutput } from './outputs.js';
 import { createProgress } from './progress.js';
 import { summarySink } from './summary-sink.js';
@@ -30,7 +28,7 @@ async function* until(histories: AsyncIterable<CryptFileHistory>, last: string |
 }
 
 export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger): Promise<number> {
-  const { bucket, plainSize } = await openRemote(command, io);
+  const { bucket, plainSize } = await openEncryptedBucket(command, io);
   const opened: OpenedOutput[] = [];
   const inventories: Inventories = {};
   try {

@@ -1,10 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { listCryptFiles } from '../src/crypt-files.js';
+import { listCryptFiles } from '@rclone-b2/core';
 import { runDu } from '../src/du.js';
 import { inventoryEntries } from '../src/inventory.js';
 import { lsSink } from '../src/ls-sink.js';
-import { FakeB2, hexNames } from './fakes.js';
+import { FakeB2, hexNames } from 'b2-emulator/test-helpers';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 4, 1, 12, 0, 0, 123);

@@ -1,7 +1,5 @@
+import { openEncryptedBucket, formatTransactions, ConfigError, formatSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
 import { mkdir, stat } from 'node:fs/promises';
-import { formatTransactions, ConfigError, formatSize, ProblemError, type Logger, type ToolIO } from '@rclone-b2/core';
-import { assertPasswordFits, listCryptFiles } from './crypt-files.js';
-import { openRemote } from './open.js';
 import { createProgress } from './progress.js';
 import { restore } from './restore.js';
 import type { RestoreMode } from './select.js';
@@ -34,7 +32,7 @@ async function prepareTarget(target: string, dryRun: boolean): Promise<void> {
 
 export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logger: Logger): Promise<number> {
   await prepareTarget(command.target, command.dryRun);
-  const { remote, bucket, plainSize } = await openRemote({ ...command, concurrency: command.transfers, contentWorkers: command.decryptWorkers }, io);
+  const { remote, bucket, plainSize } = await openEncryptedBucket({ ...command, concurrency: command.transfers, contentWorkers: command.decryptWorkers }, io);
   let undecryptable = 0;
   const histories = listCryptFiles(bucket, {
     path: command.path,

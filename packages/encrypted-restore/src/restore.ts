@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { formatSize, type B2Api, type ContentCipher, type Logger } from '@rclone-b2/core';
-import type { CryptFileHistory } from './crypt-files.js';
+import { formatSize, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import { TaskPool } from './pool.js';
 import type { RestoreCounts, RestoreProgress } from './progress.js';
 import { markDeletion, restoreFile } from './restore-file.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/main.js';
-import { DAY, startHarness, type Harness } from './harness.js';
+import { DAY, startHarness, type Harness } from 'b2-emulator/test-helpers';
 
 const T0 = Date.UTC(2024, 0, 1);
 const BIN = fileURLToPath(new URL('../bin/encrypted-restore.js', import.meta.url));

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '@rclone-b2/core';
-import { listCryptFiles } from '../src/crypt-files.js';
+import { createLogger, listCryptFiles } from '@rclone-b2/core';
 import { restore, type RestoreOptions } from '../src/restore.js';
 import { selectVersions } from '../src/select.js';
-import { FakeB2, hexNames, identityContent } from './fakes.js';
+import { FakeB2, hexNames, identityContent } from 'b2-emulator/test-helpers';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 4, 1, 12);

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { execa } from 'execa';
-import { startEmulator, type Emulator, type FaultRule } from 'b2-emulator';
-import { writeRcloneTestConfig, type RcloneTestConfig } from 'b2-emulator/test-helpers';
+import { startEmulator, type Emulator } from '../emulator.js';
+import type { FaultRule } from '../faults.js';
+import { writeRcloneTestConfig, type RcloneTestConfig } from './rclone-config.js';
 import { reportError, type ToolIO, type ToolMain } from '@rclone-b2/core';
 
 export interface RunResult {

@@ -4,3 +4,5 @@ export * from './decrypt.js';
 export * from './list.js';
 export * from './transactions.js';
 export * from './delete.js';
+export * from './crypt-files.js';
+export * from './open-encrypted-bucket.js';

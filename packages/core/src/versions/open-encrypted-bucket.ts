@@ -1,7 +1,10 @@
-import { ConfigError, openCryptBucket, openCryptRemote, plainSize, type ToolIO } from '@rclone-b2/core';
+import { openCryptBucket } from '../b2/open-crypt-bucket.js';
+import { ConfigError } from '../cli/errors.js';
+import type { ToolIO } from '../cli/io.js';
+import { openCryptRemote, plainSize, type OpenedCryptRemote } from '../crypt/index.js';
 import type { CryptBucket } from './crypt-files.js';
 
-export interface OpenInput {
+export interface OpenEncryptedBucketInput {
   configPath?: string | undefined;
   remoteName?: string | undefined;
   /** Parallel B2 calls wanted (the client's limit is raised to match). */
@@ -9,8 +12,6 @@ export interface OpenInput {
   /** Worker threads for decrypting contents (0 = this thread). */
   contentWorkers?: number;
 }
-
-export type OpenedRemote = Awaited<ReturnType<typeof openCryptRemote>>;
 
 /** rclone's environment spelling of --low-level-retries (retries per B2 call). */
 function retriesFromEnv(env: Record<string, string | undefined>): { retry: { retries: number } } | Record<string, never> {
@@ -21,11 +22,15 @@ function retriesFromEnv(env: Record<string, string | undefined>): { retry: { ret
   return { retry: { retries } };
 }
 
-/** Reads rclone.conf, resolves the crypt remote down to its B2 bucket, authorizes. */
-export async function openRemote(
-  input: OpenInput,
+/**
+ * What every encrypted-bucket tool does first: reads rclone.conf, resolves the crypt remote
+ * down to its B2 bucket (refusing non-B2 remotes), authorizes, and says how to turn stored
+ * sizes into plaintext sizes.
+ */
+export async function openEncryptedBucket(
+  input: OpenEncryptedBucketInput,
   io: Pick<ToolIO, 'env'>,
-): Promise<{ remote: OpenedRemote; bucket: CryptBucket; plainSize: (stored: number) => number }> {
+): Promise<{ remote: OpenedCryptRemote; bucket: CryptBucket; plainSize: (stored: number) => number }> {
   const remote = await openCryptRemote({
     ...(input.configPath ? { configPath: input.configPath } : {}),
     ...(input.remoteName ? { remoteName: input.remoteName } : {}),

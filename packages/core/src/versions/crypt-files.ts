@@ -1,8 +1,12 @@
 // The files of a crypt remote under one plaintext PATH (a file or a directory), with
 // decrypted names: lists only B2 names under PATH's encrypted form, then uses core's
-// groupVersions + decryptHistories. (Core's listCryptVersions lists a whole remote; this
-// narrows the listing to PATH, which the tools taking a PATH need.)
-import { bucketPrefix, ConfigError, decryptHistories, groupVersions, type B2Api, type B2FileVersion, type NameCipher } from '@rclone-b2/core';
+// groupVersions + decryptHistories. (listCryptVersions lists a whole remote; this narrows
+// the listing to PATH, which the tools taking a PATH need.)
+import type { B2Api, B2FileVersion } from '../b2/types.js';
+import { ConfigError } from '../cli/errors.js';
+import type { NameCipher } from '../crypt/types.js';
+import { bucketPrefix, decryptHistories } from './decrypt.js';
+import { groupVersions } from './group.js';
 
 export interface CryptBucket {
   client: B2Api;
@@ -37,7 +41,7 @@ const commonPrefix = (a: string, b: string): string => {
   return a.slice(0, i);
 };
 
-export const trimPath = (path: string): string => path.replace(/^\/+|\/+$/g, '');
+const trimPath = (path: string): string => path.replace(/^\/+|\/+$/g, '');
 
 /** Where PATH (a file or a directory, '' for everything) lives in the bucket. */
 export function scopeOf(bucket: Pick<CryptBucket, 'prefix' | 'names'>, plainPath: string): ListScope {
@@ -57,7 +61,7 @@ const wrongPassword = (count: number, first: boolean): ConfigError =>
     `none of the ${first ? 'first ' : ''}${count} names in the bucket decrypt: wrong crypt password/password2, or not this crypt remote's bucket path`,
   );
 
-export interface ListOptions {
+export interface ListCryptFilesOptions {
   path?: string;
   /** Called for a name that does not decrypt; it is then skipped. */
   onUndecryptable?: (fileName: string, error: Error) => void;
@@ -67,7 +71,7 @@ export interface ListOptions {
 }
 
 /** Histories of every file under PATH, one at a time, in B2's (encrypted-name) order. */
-export async function* listCryptFiles(bucket: CryptBucket, options: ListOptions = {}): AsyncGenerator<CryptFileHistory> {
+export async function* listCryptFiles(bucket: CryptBucket, options: ListCryptFilesOptions = {}): AsyncGenerator<CryptFileHistory> {
   const plain = trimPath(options.path ?? '');
   const scope = scopeOf(bucket, plain);
   const start = options.startFileName && options.startFileName > scope.listPrefix ? { startFileName: options.startFileName } : {};
