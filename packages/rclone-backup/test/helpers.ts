@@ -2,39 +2,19 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { ToolIO } from '@rclone-b2/core';
+import { memoryIO as coreMemoryIO, runInMemory, type InMemoryRun, type MemoryIO } from '@rclone-b2/core';
 import { main } from '../src/main.js';
 
-export type MemoryIO = ToolIO & { out: () => string; err: () => string };
+export type { MemoryIO };
 
 export function memoryIO(env: Record<string, string | undefined> = {}): MemoryIO {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { stdin: new PassThrough(), stdout, stderr, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, cwd: '/', stderrIsTTY: false, out: () => out, err: () => err };
+  return coreMemoryIO({ env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
 }
 
-export interface RunResult {
-  code: number;
-  out: string;
-  err: string;
-}
+export type RunResult = InMemoryRun;
 
 export async function run(argv: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
-  const io = memoryIO(env);
-  let code: number;
-  try {
-    code = await main(argv, io);
-  } catch (error) {
-    const { reportError } = await import('@rclone-b2/core');
-    code = reportError('rclone-backup', error, io, false);
-  }
-  await new Promise((r) => setImmediate(r));
-  return { code, out: io.out(), err: io.err() };
+  return runInMemory('rclone-backup', main, argv, memoryIO(env));
 }
 
 export function tempDir(prefix = 'rb-'): string {

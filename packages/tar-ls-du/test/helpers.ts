@@ -1,7 +1,6 @@
 import { lstatSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { reportError, type ToolIO } from '@rclone-b2/core';
+import { memoryIO, runInMemory } from '@rclone-b2/core';
 import { main } from '../src/main.js';
 
 export interface RunResult {
@@ -12,19 +11,7 @@ export interface RunResult {
 
 /** Runs the tool in-process with memory streams, errors mapped as runTool maps them. */
 export async function run(argv: string[], stdin: string | Buffer = '', cwd = '/'): Promise<RunResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const io: ToolIO = { stdin: Readable.from([Buffer.from(stdin)]), stdout, stderr, env: {}, cwd, stderrIsTTY: false };
-  let code: number;
-  try {
-    code = await main(argv, io);
-  } catch (error) {
-    code = reportError('tar-ls-du', error, io, false); // what runTool does
-  }
+  const { code, out, err } = await runInMemory('tar-ls-du', main, argv, memoryIO({ stdin, cwd }));
   return { code, stdout: out, stderr: err };
 }
 

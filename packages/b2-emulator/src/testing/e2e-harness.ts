@@ -3,12 +3,11 @@
 import { mkdtemp, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { execa } from 'execa';
 import { startEmulator, type Emulator } from '../emulator.js';
 import type { FaultRule } from '../faults.js';
 import { writeRcloneTestConfig, type RcloneTestConfig } from './rclone-config.js';
-import { reportError, type ToolIO, type ToolMain } from '@rclone-b2/core';
+import { memoryIO, runInMemory, type ToolIO, type ToolMain } from '@rclone-b2/core';
 
 export interface RunResult {
   code: number;
@@ -46,20 +45,8 @@ export async function startHarness(options: { start?: number; faults?: FaultRule
       return result.stdout;
     },
     async run(main, argv, extra = {}) {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      let out = '';
-      let err = '';
-      stdout.on('data', (c: Buffer) => (out += c.toString()));
-      stderr.on('data', (c: Buffer) => (err += c.toString()));
-      const io: ToolIO = { stdin: new PassThrough(), stdout, stderr, env, cwd: dir, stderrIsTTY: false, ...extra };
-      let code: number;
-      try {
-        code = await main(argv, io);
-      } catch (error) {
-        code = reportError('tool', error, io, false);
-      }
-      return { code, out, err };
+      const io = { ...memoryIO({ env, cwd: dir }), ...extra };
+      return runInMemory('tool', main, argv, io);
     },
     async writeTree(name, files, mtime = Date.UTC(2023, 11, 1)) {
       const root = join(dir, name);

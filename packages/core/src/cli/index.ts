@@ -4,3 +4,4 @@ export * from './io.js';
 export * from './logger.js';
 export * from './parser.js';
 export * from './run-tool.js';
+export * from './memory-io.js';

@@ -1,39 +1,21 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
-import type { ToolIO } from '@rclone-b2/core';
+import { Writable } from 'node:stream';
+import { memoryIO as coreMemoryIO, runInMemory, type MemoryIO } from '@rclone-b2/core';
 import { joinPieces } from '../../src/join.js';
 import { main } from '../../src/main.js';
 
-export interface MemoryIO extends ToolIO {
-  out(): string;
-  err(): string;
-}
+export type { MemoryIO };
 
 export function memoryIO(env: Record<string, string | undefined> = {}, stdin?: Buffer): MemoryIO {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const input = new PassThrough();
-  input.end(stdin ?? Buffer.alloc(0));
-  return { stdin: input, stdout, stderr, env, cwd: '/', stderrIsTTY: false, out: () => out, err: () => err };
+  return coreMemoryIO({ env, ...(stdin ? { stdin } : {}) });
 }
 
 /** Runs the tool in-process. */
 export async function runSplitter(args: readonly string[], env: Record<string, string | undefined> = {}, stdin?: Buffer): Promise<{ code: number; err: string }> {
-  const io = memoryIO(env, stdin);
-  let code: number;
-  try {
-    code = await main(args, io);
-  } catch (error) {
-    const { reportError } = await import('@rclone-b2/core');
-    code = reportError('mysql-dump-splitter', error, io, false);
-  }
-  return { code, err: io.err() };
+  const { code, err } = await runInMemory('mysql-dump-splitter', main, args, memoryIO(env, stdin));
+  return { code, err };
 }
 
 export async function joinDir(dir: string): Promise<Buffer> {
