@@ -1,4 +1,4 @@
-import { openCryptBucket, openCryptRemote, ConfigError, type B2Api, type B2ClientOptions, type NameCipher } from '@rclone-b2/core';
+import { openEncryptedBucket, type B2Api, type B2ClientOptions, type NameCipher } from '@rclone-b2/core';
 
 export interface OpenBucketOptions {
   /** Crypt remote name (default: the only crypt remote in the config). */
@@ -30,14 +30,16 @@ export type ClientTuning = Pick<B2ClientOptions, 'retry' | 'fetch' | 'clock'>;
 /** Opens the crypt remote from rclone.conf and authorizes against its B2 bucket. */
 export function createBucketOpener(tuning: ClientTuning = {}): BucketOpener {
   return async (options) => {
-    const remote = await openCryptRemote({ remoteName: options.remoteName, configPath: options.configPath, env: options.env });
-    if (!remote.b2) {
-      throw new ConfigError(
-        `crypt remote "${remote.name}" stores its data on "${remote.underlying}", which is not a B2 remote; b2-prune works on B2 buckets only`,
-      );
-    }
-    const opened = await openCryptBucket({ remote, concurrency: options.concurrency + 2, signal: options.signal, ...tuning });
-    return { client: opened.client, bucketId: opened.bucket.bucketId, prefix: opened.prefix, names: remote.names, secrets: remote.secrets };
+    const { remote, bucket } = await openEncryptedBucket(
+      {
+        remoteName: options.remoteName,
+        configPath: options.configPath,
+        concurrency: options.concurrency,
+        client: { ...tuning, ...(options.signal ? { signal: options.signal } : {}) },
+      },
+      { env: options.env },
+    );
+    return { ...bucket, secrets: remote.secrets };
   };
 }
 

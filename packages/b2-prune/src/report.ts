@@ -1,4 +1,4 @@
-import { formatSize, describeTransactions, type TransactionCounts } from '@rclone-b2/core';
+import { formatSize, formatTransactions, type TransactionCounts } from '@rclone-b2/core';
 import { formatAge, type FileDecision, type VersionDecision } from './policy/decide.js';
 import type { PolicyChoice } from './policy/path-rules.js';
 import { expandAges } from './policy/windows.js';
@@ -111,6 +111,6 @@ export function formatSummaryText(s: PruneSummary): string {
   if (s.failures > 0) lines.push(`${s.failures} deletions failed (the versions remain; run again)`);
   if (s.undecryptableNames > 0) lines.push(`${s.undecryptableNames} names could not be decrypted and were left alone`);
   if (s.resumeAt !== undefined) lines.push(`stopped at --max-files; continue with --start-at ${JSON.stringify(s.resumeAt)}`);
-  lines.push(describeTransactions(s.transactions));
+  lines.push(`B2 transactions: ${formatTransactions(s.transactions)}`);
   return `${lines.join('\n')}\n`;
 }

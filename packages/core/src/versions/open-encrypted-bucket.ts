@@ -1,3 +1,4 @@
+import type { B2ClientOptions } from '../b2/client.js';
 import { openCryptBucket } from '../b2/open-crypt-bucket.js';
 import { ConfigError } from '../cli/errors.js';
 import type { ToolIO } from '../cli/io.js';
@@ -11,6 +12,8 @@ export interface OpenEncryptedBucketInput {
   concurrency?: number;
   /** Worker threads for decrypting contents (0 = this thread). */
   contentWorkers?: number;
+  /** B2 client settings (tests shorten the retry back-off or inject a clock). */
+  client?: Pick<B2ClientOptions, 'retry' | 'fetch' | 'clock' | 'signal'>;
 }
 
 /** rclone's environment spelling of --low-level-retries (retries per B2 call). */
@@ -40,7 +43,7 @@ export async function openEncryptedBucket(
   if (!remote.b2) {
     throw new ConfigError(`crypt remote "${remote.name}" stores its data on "${remote.underlying}", which is not a B2 remote; this tool works on B2 buckets only`);
   }
-  const opened = await openCryptBucket({ remote, concurrency: Math.max(8, (input.concurrency ?? 0) + 2), ...retriesFromEnv(io.env) });
+  const opened = await openCryptBucket({ remote, concurrency: Math.max(8, (input.concurrency ?? 0) + 2), ...retriesFromEnv(io.env), ...input.client });
   const noData = remote.settings.noDataEncryption;
   return {
     remote,
