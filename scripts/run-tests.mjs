@@ -27,6 +27,7 @@ for (const dir of packageDirs) {
     stdio: 'inherit',
   });
   let counted = false;
+  const failedBefore = failed;
   if (existsSync(reportFile)) {
     const report = JSON.parse(readFileSync(reportFile, 'utf8'));
     passed += report.numPassedTests ?? 0;
@@ -36,7 +37,8 @@ for (const dir of packageDirs) {
   }
   if (run.status !== 0) {
     failedPackages.push(name);
-    if (!counted) failed += 1;
+    // A suite that fails to load has no failed test; count it so the total says so.
+    if (!counted || failed === failedBefore) failed += 1;
   }
   process.stdout.write(`=== ${name}: ${run.status === 0 ? 'ok' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)}s ===\n`);
 }

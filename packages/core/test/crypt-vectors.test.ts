@@ -49,7 +49,7 @@ interface Vectors {
 }
 
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../../shared/reference/crypt-vectors.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('./fixtures/crypt-vectors.json', import.meta.url), 'utf8'),
 ) as Vectors;
 const PASSWORD = vectors.about.password;
 
