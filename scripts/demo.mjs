@@ -191,7 +191,7 @@ try {
   const sum = (text) => text.split('\n').filter(Boolean).reduce((n, l) => n + Number(l.trim().split(' ')[0]), 0);
   check(sum(undeleted.stdout) === sizeOf(current), `current versions hold ${sizeOf(current)} plaintext bytes, exactly the size of the home directory`, `${sum(undeleted.stdout)}`);
   const oldCount = deleted.stdout.split('\n').filter(Boolean).length;
-  check(oldCount === versionsBefore.uploads - Object.keys(current).length, `the deleted inventory lists the ${oldCount} old and deleted versions, named PATH-vYYYY-MM-DD-HHMMSS-mmm`);
+  check(oldCount === versionsBefore.uploads - Object.keys(current).length, `the deleted inventory lists the ${oldCount} old and deleted versions, named as rclone --b2-versions names them (NAME-vYYYY-MM-DD-HHMMSS-mmm.EXT)`);
   const examples = deleted.stdout.split('\n').filter((l) => l.includes('notes.md') || l.includes('grandma'));
   say(indent([...examples.slice(0, 6), `   … (${oldCount} lines in all)`].join('\n')));
 

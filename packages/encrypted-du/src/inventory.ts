@@ -1,4 +1,4 @@
-import { isVisibleKind, versionSuffix, type B2FileVersion } from '@rclone-b2/core';
+import { addVersionSuffix, isVisibleKind, versionSuffix, type B2FileVersion } from '@rclone-b2/core';
 
 /** One file's versions with its decrypted path (newest first, as B2 lists them). */
 export interface PlainHistory {
@@ -18,8 +18,8 @@ export interface InventoryEntry {
 /**
  * Turns one file's history into inventory entries. The newest upload of a live file keeps
  * its plain name; every other upload (old versions, and all uploads of a deleted file, as
- * `rclone --b2-versions` shows them) is named `PATH-vYYYY-MM-DD-HHMMSS-mmm` after its
- * upload time in UTC. Hide markers and unfinished uploads hold no space and are skipped.
+ * `rclone --b2-versions` shows them) is named as rclone names it: `-vYYYY-MM-DD-HHMMSS-mmm`
+ * (upload time, UTC) before the extension of the last segment. Hide markers and unfinished uploads hold no space and are skipped.
  * `plainSize` maps the stored (encrypted) length to the plaintext length.
  */
 export function* inventoryEntries(history: PlainHistory, plainSize: (stored: number) => number): Generator<InventoryEntry> {
@@ -31,6 +31,12 @@ export function* inventoryEntries(history: PlainHistory, plainSize: (stored: num
     if (version.action !== 'upload') continue;
     const size = plainSize(version.contentLength);
     if (isFirst) yield { path: history.path, size, current: true };
-    else yield { path: `${history.path}${versionSuffix(version.uploadTimestamp)}`, size, current: false };
+    else yield { path: versionedPath(history.path, version.uploadTimestamp), size, current: false };
   }
+}
+
+/** rclone's `--b2-versions` name: the suffix goes before the extension of the file name only. */
+export function versionedPath(path: string, uploadTimestamp: number): string {
+  const slash = path.lastIndexOf('/');
+  return path.slice(0, slash + 1) + addVersionSuffix(path.slice(slash + 1), versionSuffix(uploadTimestamp));
 }

@@ -15,7 +15,7 @@ function parser() {
       '  all        every stored version (current + old)          --all-output (default: stdout)',
       '  undeleted  current versions of live files only           --undeleted-output',
       '  deleted    old versions and deleted files only           --deleted-output',
-      '  Old versions are named PATH-vYYYY-MM-DD-HHMMSS-mmm (upload time, UTC). Sizes are plaintext sizes.',
+      '  Old versions are named as rclone --b2-versions names them: NAME-vYYYY-MM-DD-HHMMSS-mmm.EXT\n  (upload time, UTC). Sizes are plaintext sizes.',
       '  -h means --human-readable here, as in du(1); use --help for help.',
       '',
       'EXAMPLES',

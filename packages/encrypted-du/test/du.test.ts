@@ -36,15 +36,15 @@ describe('inventoryEntries', () => {
     const entries = [...inventoryEntries({ path: 'docs/a.txt', fileName: 'x', versions }, (n) => n)];
     expect(entries).toEqual([
       { path: 'docs/a.txt', size: 30, current: true },
-      { path: 'docs/a.txt-v2024-05-02-120000-123', size: 20, current: false },
-      { path: 'docs/a.txt-v2024-05-01-120000-123', size: 10, current: false },
+      { path: 'docs/a-v2024-05-02-120000-123.txt', size: 20, current: false },
+      { path: 'docs/a-v2024-05-01-120000-123.txt', size: 10, current: false },
     ]);
   });
   it('gives every upload of a deleted file a suffix and skips the hide marker', () => {
     const b2 = sampleBucket();
     const versions = b2.sorted().filter((v) => v.fileName === `pre/${hexNames.encryptPath('gone/b.bin')}`);
     expect([...inventoryEntries({ path: 'gone/b.bin', fileName: 'x', versions }, (n) => n * 2)]).toEqual([
-      { path: 'gone/b.bin-v2024-05-01-120000-123', size: 14, current: false },
+      { path: 'gone/b-v2024-05-01-120000-123.bin', size: 14, current: false },
     ]);
   });
 });
@@ -79,9 +79,9 @@ describe('runDu', () => {
     expect(lines(all.text())).toEqual([...lines(undeleted.text()), ...lines(deleted.text())].sort());
     expect(lines(undeleted.text())).toEqual(['        5 -dash file ü.txt', '       30 docs/a.txt']);
     expect(lines(deleted.text())).toEqual([
-      '       10 docs/a.txt-v2024-05-01-120000-123',
-      '        7 gone/b.bin-v2024-05-01-120000-123',
-      '       20 docs/a.txt-v2024-05-02-120000-123',
+      '       10 docs/a-v2024-05-01-120000-123.txt',
+      '        7 gone/b-v2024-05-01-120000-123.bin',
+      '       20 docs/a-v2024-05-02-120000-123.txt',
     ].sort());
     expect(stats).toMatchObject({ files: 3, liveFiles: 2, deletedFiles: 1, versions: 6, currentBytes: 35, oldBytes: 37 });
   });

@@ -50,12 +50,18 @@ describe('encrypted-du against real rclone uploads', () => {
     expect(result.code).toBe(0);
     const [all, now, old] = await Promise.all([files.all, files.undeleted, files.deleted].map((f) => readFile(f, 'utf8')));
     expect(sorted(all!)).toEqual([...sorted(now!), ...sorted(old!)].sort());
-    const oldLines = sorted(old!).map((l) => l.trim().replace(/-v\d{4}-\d\d-\d\d-\d{6}-\d{3}$/, '-vTIME'));
+    const oldLines = sorted(old!).map((l) => l.trim().replace(/-v\d{4}-\d\d-\d\d-\d{6}-\d{3}/, '-vTIME'));
     expect(oldLines.sort()).toEqual(
-      ['18 docs/a file.txt-vTIME', '27 docs/a file.txt-vTIME', '200000 big/blob.bin-vTIME', '15 gone.txt-vTIME'].sort(),
+      ['18 docs/a file-vTIME.txt', '27 docs/a file-vTIME.txt', '200000 big/blob-vTIME.bin', '15 gone-vTIME.txt'].sort(),
     );
-    expect(old).toMatch(/gone\.txt-v2024-01-01-\d{6}-\d{3}\n/);
-    expect(old).toMatch(/docs\/a file\.txt-v2024-01-11-\d{6}-\d{3}\n/);
+    expect(old).toMatch(/gone-v2024-01-01-\d{6}-\d{3}\.txt\n/);
+    expect(old).toMatch(/docs\/a file-v2024-01-11-\d{6}-\d{3}\.txt\n/);
+  });
+
+  it('the all inventory lists the names and sizes `rclone ls --b2-versions` shows', async () => {
+    const result = await h.run(main, ['--ls', 'secret:']);
+    expect(result.code).toBe(0);
+    expect(sorted(result.out)).toEqual(sorted(await h.rclone(['ls', '--b2-versions', 'secret:'])));
   });
 
   it('summarises in-process with the du tree by default', async () => {
