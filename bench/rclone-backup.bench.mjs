@@ -51,11 +51,13 @@ try {
   const inProcess = [];
   const cli = [];
   const ratios = [];
+  const onePass = [];
+  const onePassRatios = [];
   const runPlain = () => timeIt(() => { const p = spawnSync('rclone', plain, { stdio: 'ignore' }); if (p.status !== 0) throw new Error('rclone failed'); });
   const cpu = [];
-  const runMain = () => timeIt(async () => {
+  const runMain = (extra = []) => timeIt(async () => {
     const before = process.cpuUsage();
-    const code = await main([conf, '--lock-dir', work], memoryIO());
+    const code = await main([conf, '--lock-dir', work, ...extra], memoryIO());
     const used = process.cpuUsage(before);
     cpu.push((used.user + used.system) / 1000);
     if (code !== 0) throw new Error(`rclone-backup exit ${code}`);
@@ -66,6 +68,10 @@ try {
     rcloneTimes.push(a);
     inProcess.push(b);
     ratios.push(b / a);
+    // The one-pass mode (--no-strict-guards): no --delete-before, so rclone marches once.
+    const [c, d] = [await runPlain(), await runMain(['--no-strict-guards'])];
+    onePassRatios.push(d / c);
+    onePass.push(d);
   }
   for (let r = 0; r < RUNS; r++) {
     cli.push(await timeIt(() => { const p = spawnSync(process.execPath, [bin, conf, '--lock-dir', work], { stdio: 'ignore' }); if (p.status !== 0) throw new Error('cli failed'); }));
@@ -91,6 +97,7 @@ try {
     '|---|---|---|',
     `| plain \`rclone sync\` (unchanged, ${FILES} files) — baseline | ${ms(base)} | 1.00 |`,
     `| \`rclone-backup\` sync, in-process \`main()\` | ${ms(median(inProcess))} | ${(median(inProcess) / base).toFixed(3)}; median of ${ratios.length} paired ratios ${median(ratios).toFixed(3)} (overhead ${((median(ratios) - 1) * 100).toFixed(1)}%) |`,
+    `| \`rclone-backup --no-strict-guards\` (one pass, no \`--delete-before\`), in-process | ${ms(median(onePass))} | median of ${onePassRatios.length} paired ratios ${median(onePassRatios).toFixed(3)} (overhead ${((median(onePassRatios) - 1) * 100).toFixed(1)}%) |`,
     `| \`rclone-backup\`'s own CPU time per sync (Node side, excluding rclone) | ${ms(median(cpu))} | ${(median(cpu) / base * 100).toFixed(1)}% of the baseline's wall time |`,
     `| \`rclone-backup\` sync, CLI process (incl. Node start-up, ${ms(node)} for \`node -e ''\`) | ${ms(median(cli))} | ${(median(cli) / base).toFixed(3)} |`,
     `| \`find\` for FIFOs/devices in ${ENTRIES} entries — baseline | ${ms(median(finds))} | 1.00 |`,
