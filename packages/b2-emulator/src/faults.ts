@@ -1,4 +1,5 @@
 // Deterministic fault injection: latency, 429/503/500, dropped connections, expired tokens.
+import { seededRandom } from '@rclone-b2/core';
 
 /** `drop` closes the connection before the call runs; `drop-after` runs it, then closes without answering. */
 export type FaultKind = 'latency' | '429' | '503' | '500' | 'drop' | 'drop-after' | 'expired';
@@ -29,23 +30,11 @@ export interface FaultDecision {
   failure?: FaultRule;
 }
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class FaultInjector {
   private rules: FaultRule[] = [];
   private counts: number[] = [];
   private fired: number[] = [];
-  private random: () => number = prng(1);
+  private random: () => number = seededRandom(1);
 
   constructor(config?: FaultConfig | FaultRule[]) {
     this.set(config);
@@ -56,7 +45,7 @@ export class FaultInjector {
     this.rules = normal.rules.map((r) => ({ ...r }));
     this.counts = this.rules.map(() => 0);
     this.fired = this.rules.map(() => 0);
-    this.random = prng(normal.seed ?? 1);
+    this.random = seededRandom(normal.seed ?? 1);
   }
 
   /** Decides, for one call, the added latency and at most one failure (the first rule that fires). */

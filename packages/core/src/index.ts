@@ -6,3 +6,4 @@ export * from './crypt/index.js';
 export * from './b2/index.js';
 export * from './versions/index.js';
 export * from './du/index.js';
+export * from './random/index.js';

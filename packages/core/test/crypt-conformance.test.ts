@@ -2,20 +2,8 @@
 // encryption of ≥ 2,000 random paths equals `rclone backend encode`, and our decryption of
 // rclone's output gives the input back (rclone decodes ours the same way, since they are equal).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CryptNameError, openCryptRemote, type OpenedCryptRemote } from '../src/index.js';
+import { CryptNameError, openCryptRemote, seededRandom, type OpenedCryptRemote } from '../src/index.js';
 import { makeCryptFixture, rcloneBackend, type CryptFixture, type CryptFixtureOptions } from './helpers/rclone.js';
-
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const POOLS: [number, number][] = [
   [0x20, 0x7e], // ASCII printable (includes space, '!', '.', digits, letters)
@@ -65,7 +53,7 @@ const SPECIAL = [
 ];
 
 function randomPaths(seed: number, count: number): string[] {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const out = [...SPECIAL];
   while (out.length < count) {
     const depth = 1 + Math.floor(rnd() * rnd() * 5);

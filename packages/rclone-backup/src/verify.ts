@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatDuration, formatSize, ProblemError } from '@rclone-b2/core';
+import { formatDuration, formatSize, ProblemError, seededRandom } from '@rclone-b2/core';
 import { renderTail } from './rclone-log.js';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
@@ -10,7 +10,7 @@ import { coverageOf, readLedger, writeLedger, type Coverage } from './ledger.js'
 import { listSource } from './listing.js';
 import { filterArgs, filterRules, linkArgs } from './rclone-args.js';
 import { remoteType } from './remote-type.js';
-import { selectSample, seededRandom, type Candidate } from './sample.js';
+import { selectSample, type Candidate } from './sample.js';
 import type { VerifyConditions } from './verify-conditions.js';
 
 export interface VerifyOptions {

@@ -1,7 +1,8 @@
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectSample, seededRandom, type Candidate } from '../src/sample.js';
+import { seededRandom } from '@rclone-b2/core';
+import { selectSample, type Candidate } from '../src/sample.js';
 import { exactRule } from '../src/verify.js';
 import { parseVerifyConditions } from '../src/verify-conditions.js';
 import { cleanup, run, tempDir, writeConfig, writeTree } from './helpers.js';
