@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { ConfigError, ProblemError } from '@rclone-b2/core';
 import type { BackupContext } from './context.js';
 
@@ -46,6 +45,7 @@ export async function runPreCommand(commandLine: string, ctx: BackupContext): Pr
   const [program, ...args] = splitCommandLine(commandLine);
   if (!program) throw new ConfigError('pre_command is empty');
   ctx.logger.info(`running pre_command ${commandLine}`);
+  const { execa } = await import('execa');
   const result = await execa(program, args, { reject: false, stdin: 'ignore', all: true, env: { ...ctx.io.env }, extendEnv: false });
   const output = String(result.all ?? '').trim();
   if (output) ctx.io.stderr.write(`${output}\n`);

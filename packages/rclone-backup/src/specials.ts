@@ -3,7 +3,8 @@ import { lstat, readdir, rename, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
-import * as tar from 'tar-stream';
+// tar-stream is loaded only when there is an archive to read or write (start-up time).
+const loadTar = () => import('tar-stream');
 import { SPECIALS_ARCHIVE } from './rclone-args.js';
 
 /** A FIFO or device node found under SOURCE; `path` is relative, `/`-separated. */
@@ -93,6 +94,7 @@ function sameMembers(a: readonly SpecialFile[], b: readonly SpecialFile[]): bool
 /** Reads the members of an existing archive (undefined if there is none or it is unreadable). */
 export async function readArchiveMembers(file: string): Promise<SpecialFile[] | undefined> {
   const members: SpecialFile[] = [];
+  const tar = await loadTar();
   const extract = tar.extract();
   extract.on('entry', (header, stream, next) => {
     const type = header.type;
@@ -148,6 +150,7 @@ export async function archiveSpecials(root: string, options: { dryRun: boolean; 
   }
   if (options.dryRun) return { action: 'written', members: members.length, file };
   const temporary = `${file}.tmp-${process.pid}`;
+  const tar = await loadTar();
   const pack = tar.pack();
   const written = pipeline(pack, createGzip(), createWriteStream(temporary));
   for (const m of members) {

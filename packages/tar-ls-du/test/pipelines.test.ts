@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERSION } from '../src/main.js';
 import { expectedReport, formatHuman, makeFixture, parseReport } from './helpers.js';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '../bin/tar-ls-du.js');
@@ -65,6 +66,19 @@ describe('pipelines', () => {
     const slow = await sh('tar-ls-du --rclone big.txt | (sleep 0.5; wc -l)');
     expect(slow.stderr).toBe('');
     expect(slow.stdout.trim()).toBe(String(300_000 + 997));
+  });
+
+  it('--version alone (answered before the parser loads) prints what the parser prints', async () => {
+    const fast = await sh('tar-ls-du --version');
+    const parsed = await sh('tar-ls-du --rclone --version');
+    expect(fast).toMatchObject({ exitCode: 0, stdout: VERSION, stderr: '' });
+    expect(parsed).toMatchObject({ exitCode: 0, stdout: VERSION, stderr: '' });
+  });
+
+  it('--csv through a real process (its writer is loaded on demand)', async () => {
+    const result = await sh('printf "5 a/b\\n7 a/c,d\\n" | tar-ls-du --rclone --csv');
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(result.stdout).toBe('size,path,type\n12,a,dir\n7,"a/c,d",file\n5,a/b,file');
   });
 
   it('binary garbage through a real process: one message, exit 1, no crash', async () => {

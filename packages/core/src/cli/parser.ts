@@ -1,4 +1,5 @@
-import yargs, { type Argv } from 'yargs';
+import { createRequire } from 'node:module';
+import type { Argv } from 'yargs';
 import { EXIT_STATUS_HELP } from './exit-codes.js';
 import { UsageError } from './errors.js';
 import type { ToolIO } from './io.js';
@@ -28,9 +29,23 @@ export interface CommonOptions {
   humanReadable: boolean;
 }
 
+type YargsFactory = typeof import('yargs').default;
+let yargsFactory: YargsFactory | undefined;
+
+/**
+ * yargs and its helpers (cliui, string-width...) are ~35 modules and ~45 ms of start-up, so
+ * they are loaded on the first toolParser() call, not when core is imported: runTool answers
+ * a bare `--version` without them. yargs' ESM entry exports its factory as 'module.exports',
+ * which is what require() of an ES module (Node >= 20.19) returns.
+ */
+function loadYargs(): YargsFactory {
+  yargsFactory ??= createRequire(import.meta.url)('yargs') as YargsFactory;
+  return yargsFactory;
+}
+
 /** The flags every tool shares, spelled as rclone and coreutils spell them. */
 export function toolParser(spec: ToolSpec): Argv<CommonOptions> {
-  const parser = yargs()
+  const parser = loadYargs()()
     .scriptName(spec.name)
     .usage(spec.usage)
     .version(spec.version)

@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
-import { execa } from 'execa';
 import { ConfigError } from '../cli/errors.js';
 import { decryptConfigText, detectConfigEncryption } from './config-crypt.js';
 import { parseRcloneIni, type IniSections } from './ini.js';
@@ -123,6 +122,7 @@ async function configPassword(options: LoadConfigOptions, env: RcloneEnv, file: 
   if (command) {
     const [program, ...args] = command.trim().split(/\s+/);
     try {
+      const { execa } = await import('execa');
       const { stdout } = await execa(program!, args, { env: { ...env }, extendEnv: false, stdin: 'ignore' });
       return stdout.replace(/[\r\n]+$/, '');
     } catch (error) {

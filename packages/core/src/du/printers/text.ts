@@ -4,6 +4,10 @@ import type { ChunkWriter } from './chunk-writer.js';
 import type { DuPrinter, DuReportOptions } from './types.js';
 
 const CHUNK = 256 * 1024;
+/** Rows whose names are brought into cache ahead of copying them (see fillChunk). */
+const TOUCH_AHEAD = 1024;
+/** Keeps the touching reads from being optimised away. */
+let touchSink = 0;
 
 /**
  * `SIZE<TAB>PATH`, as du prints it (`sort -n` and `sort -h` friendly). The full report is
@@ -19,40 +23,91 @@ export const textPrinter: DuPrinter = {
 };
 
 async function printBytes(rows: SortedRows, out: ChunkWriter, options: DuReportOptions): Promise<void> {
-  const human = options.human ?? false;
-  const names = rows.arena.bytes;
   const prefixes = rows.prefixBytes();
-  const prefixBytes = prefixes.bytes;
-  const prefixStart = prefixes.at;
-  const prefixLengths = prefixes.length;
-  const { meta, nameAt: nameStarts, nameLength: nameLengths, hi, lo } = rows.columns();
-  let buf = Buffer.allocUnsafe(CHUNK);
-  let at = 0;
-  for (let k = 0; k < rows.length; k += 1) {
-    const d = (meta[k] as number) >>> 1;
-    const prefixAt = prefixStart[d] as number;
-    const prefixLength = prefixLengths[d] as number;
-    const nameAt = nameStarts[k] as number;
-    const nameLength = nameLengths[k] as number;
-    if (at + 40 + prefixLength + nameLength > buf.length) {
-      const wait = out.write(buf.subarray(0, at));
-      if (wait) await wait;
-      buf = Buffer.allocUnsafe(Math.max(CHUNK, 64 + prefixLength + nameLength));
-      at = 0;
-    }
-    // Sizes were sorted as complemented 32-bit halves; undo that.
-    const size = (~(hi[k] as number) >>> 0) * 4294967296 + (~(lo[k] as number) >>> 0);
-    if (human) at = writeAscii(buf, at, formatSize(size));
-    else at = writeDigits(buf, at, size);
-    buf[at++] = 9;
-    for (let i = 0; i < prefixLength; i += 1) buf[at++] = prefixBytes[prefixAt + i] as number;
-    for (let i = 0; i < nameLength; i += 1) buf[at++] = names[nameAt + i] as number;
-    buf[at++] = 10;
-  }
-  if (at > 0) {
-    const wait = out.write(buf.subarray(0, at));
+  const { meta, nameAt, nameLength, hi, lo } = rows.columns();
+  const fill: RowFiller = {
+    human: options.human ?? false,
+    names: rows.arena.bytes,
+    prefixBytes: prefixes.bytes,
+    prefixAt: prefixes.at,
+    prefixLength: prefixes.length,
+    meta,
+    nameAt,
+    nameLength,
+    hi,
+    lo,
+    rows: rows.length,
+  };
+  let k = 0;
+  while (k < rows.length) {
+    const buf = Buffer.allocUnsafe(Math.max(CHUNK, 64 + rowBytes(fill, k)));
+    const filled = fillChunk(fill, buf, k);
+    k = filled.next;
+    const wait = out.write(buf.subarray(0, filled.at));
     if (wait) await wait;
   }
+}
+
+/** The sorted columns and the byte sources printBytes copies from. */
+interface RowFiller {
+  human: boolean;
+  names: Buffer;
+  prefixBytes: Buffer;
+  prefixAt: Uint32Array;
+  prefixLength: Uint32Array;
+  meta: Uint32Array;
+  nameAt: Uint32Array;
+  nameLength: Uint32Array;
+  hi: Uint32Array;
+  lo: Uint32Array;
+  rows: number;
+}
+
+/** Row k's path length in bytes. */
+function rowBytes(f: RowFiller, k: number): number {
+  return (f.prefixLength[(f.meta[k] as number) >>> 1] as number) + (f.nameLength[k] as number);
+}
+
+/**
+ * Writes rows from `k` on into `buf` until the next one might not fit (a synchronous loop,
+ * so it is optimised as one; the caller awaits back-pressure between chunks).
+ */
+function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number; at: number } {
+  const { human, names, prefixBytes, prefixAt, prefixLength, meta, nameAt, nameLength, hi, lo, rows } = f;
+  const limit = buf.length;
+  let at = 0;
+  let touchedTo = k;
+  for (; k < rows; k += 1) {
+    if (k === touchedTo) {
+      // Rows are in size order, so their names are scattered over the arena: read one byte
+      // at each end of the next rows' names first. That tight loop lets the CPU fetch many
+      // cache lines at once; the copy below then finds them in cache (~2x faster).
+      touchedTo = Math.min(rows, k + TOUCH_AHEAD);
+      let x = 0;
+      for (let j = k; j < touchedTo; j += 1) {
+        const n = nameAt[j] as number;
+        x ^= (names[n] as number) ^ (names[n + (nameLength[j] as number) - 1] as number);
+      }
+      touchSink ^= x;
+    }
+    const d = (meta[k] as number) >>> 1;
+    const pAt = prefixAt[d] as number;
+    const pLength = prefixLength[d] as number;
+    const nAt = nameAt[k] as number;
+    const nLength = nameLength[k] as number;
+    if (at + 40 + pLength + nLength > limit) break;
+    // Sizes were sorted as complemented 32-bit halves; undo that.
+    const high = ~(hi[k] as number) >>> 0;
+    const low = ~(lo[k] as number) >>> 0;
+    if (human) at = writeAscii(buf, at, formatSize(high * 4294967296 + low));
+    else if (high === 0) at = writeDigits32(buf, at, low);
+    else at = writeDigits(buf, at, high * 4294967296 + low);
+    buf[at++] = 9;
+    for (let i = 0; i < pLength; i += 1) buf[at++] = prefixBytes[pAt + i] as number;
+    for (let i = 0; i < nLength; i += 1) buf[at++] = names[nAt + i] as number;
+    buf[at++] = 10;
+  }
+  return { next: k, at };
 }
 
 async function printStrings(rows: ReportRows, out: ChunkWriter, options: DuReportOptions): Promise<void> {
@@ -74,6 +129,35 @@ async function printStrings(rows: ReportRows, out: ChunkWriter, options: DuRepor
 function writeAscii(buf: Buffer, at: number, text: string): number {
   for (let i = 0; i < text.length; i += 1) buf[at + i] = text.charCodeAt(i);
   return at + text.length;
+}
+
+/** "00" "01" ... "99" as ASCII byte pairs. */
+const PAIRS = new Uint8Array(200);
+for (let n = 0; n < 100; n += 1) {
+  PAIRS[n * 2] = 48 + Math.floor(n / 10);
+  PAIRS[n * 2 + 1] = 48 + (n % 10);
+}
+
+/** A value below 2^32 in decimal, two digits per division. */
+function writeDigits32(buf: Buffer, at: number, value: number): number {
+  let digits = 1;
+  for (let v = value; v >= 10; v = (v / 10) >>> 0) digits += 1;
+  let i = at + digits;
+  let v = value;
+  while (v >= 100) {
+    const q = (v / 100) >>> 0;
+    const r = (v - q * 100) * 2;
+    buf[--i] = PAIRS[r + 1] as number;
+    buf[--i] = PAIRS[r] as number;
+    v = q;
+  }
+  if (v >= 10) {
+    buf[--i] = PAIRS[v * 2 + 1] as number;
+    buf[--i] = PAIRS[v * 2] as number;
+  } else {
+    buf[--i] = 48 + v;
+  }
+  return at + digits;
 }
 
 function writeDigits(buf: Buffer, at: number, value: number): number {
