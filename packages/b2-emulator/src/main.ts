@@ -2,6 +2,8 @@ import { parseArgv, toolParser, type ToolIO } from '@rclone-b2/core';
 import { startEmulator, type Emulator } from './emulator.js';
 import { parseFaultSpec, type FaultRule } from './faults.js';
 
+export const VERSION = '0.1.0';
+
 export interface CliOptions {
   port: number;
   dataDir?: string;
@@ -42,7 +44,7 @@ export async function runEmulator(options: CliOptions, io: ToolIO, stop: Promise
 export async function main(argv: readonly string[], io: ToolIO, stop?: Promise<unknown>): Promise<number> {
   const parser = toolParser({
     name: 'b2-emulator',
-    version: '0.1.0',
+    version: VERSION,
     usage: '$0 [--port N] [--data-dir D] [--key-id ID --key KEY] [--restrict-bucket NAME] [--fault SPEC]...',
     epilogue: [
       'Serves the Backblaze B2 native API (v1-v4 paths) on 127.0.0.1 until interrupted.',

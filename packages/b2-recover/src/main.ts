@@ -2,10 +2,12 @@ import { resolve } from 'node:path';
 import { createLogger, parseArgv, parseTime, toolParser, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
 import { b2Recover } from './command.js';
 
+export const VERSION = '0.1.0';
+
 function parser() {
   return toolParser({
     name: 'b2-recover',
-    version: '0.1.0',
+    version: VERSION,
     usage:
       '$0 (--local-directory DIR --backup-directory PATH | --hidden-after TIME) [options] [CRYPT-REMOTE]\n\n' +
       'Undo a catastrophic sync: delete the hide markers of deleted files so their last upload is current again.',

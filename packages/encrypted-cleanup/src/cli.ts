@@ -1,4 +1,4 @@
 import { runTool } from '@rclone-b2/core';
-import { main } from './main.js';
+import { main, VERSION } from './main.js';
 
-await runTool('encrypted-cleanup', main);
+await runTool('encrypted-cleanup', main, { version: VERSION });

@@ -1,10 +1,12 @@
 import { createLogger, parseArgv, toolParser, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
 import { encryptedCleanup } from './command.js';
 
+export const VERSION = '0.1.0';
+
 function parser() {
   return toolParser({
     name: 'encrypted-cleanup',
-    version: '0.1.0',
+    version: VERSION,
     usage:
       '$0 [--purge] [-v...] [--dry-run] CRYPT-REMOTE PATH...\n\n' +
       'Delete the old and hidden versions of files (or whole directories) in an rclone-crypt B2 bucket now;\n' +

@@ -3,10 +3,12 @@ import { createLogger, parseArgv, parseTime, toolParser, UsageError, verbosityOf
 import { encryptedRestore } from './command.js';
 import type { RestoreMode } from './select.js';
 
+export const VERSION = '0.1.0';
+
 function parser() {
   return toolParser({
     name: 'encrypted-restore',
-    version: '0.1.0',
+    version: VERSION,
     usage: '$0 (--all | --as-of TIME) [options] CRYPT-REMOTE:PATH TARGET\n\nRestore files from an rclone-crypt B2 bucket as they were at a moment, or every version of them.',
     dryRun: true,
     epilogue: [

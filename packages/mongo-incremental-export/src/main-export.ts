@@ -4,6 +4,8 @@ import { parseMongoUrl } from './connect.js';
 import { runExport } from './export.js';
 import type { WriteFileFn } from './export-collection.js';
 
+export const EXPORT_VERSION = '0.1.0';
+
 export const EXPORT_TOOL = 'mongo-incremental-export';
 
 const EPILOGUE = `Exports each database named by a URL (mongodb://[USER:PASS@]HOST[,HOST...]/DBNAME[?OPTIONS])
@@ -19,7 +21,7 @@ EXAMPLES
 export interface ExportHooks { writeFile?: WriteFileFn }
 
 export async function mainExport(argv: readonly string[], io: ToolIO, hooks: ExportHooks = {}): Promise<number> {
-  const parser = toolParser({ name: EXPORT_TOOL, version: '0.1.0', usage: '$0 [options] URL...', dryRun: true, epilogue: EPILOGUE })
+  const parser = toolParser({ name: EXPORT_TOOL, version: EXPORT_VERSION, usage: '$0 [options] URL...', dryRun: true, epilogue: EPILOGUE })
     .option('out', { type: 'string', description: 'Directory that receives the DBNAME directories (default: current directory)' })
     .option('repair', { type: 'count', description: 'Restore missing files, delete stray ones; twice: also re-read every file' })
     .option('timeout', { type: 'string', default: '30s', description: 'How long to wait for the server (unless the URL sets serverSelectionTimeoutMS)' })

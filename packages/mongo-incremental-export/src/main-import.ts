@@ -4,6 +4,8 @@ import { parseMongoUrl } from './connect.js';
 import { runImport } from './import.js';
 import { escapeName } from './names.js';
 
+export const IMPORT_VERSION = '0.1.0';
+
 export const IMPORT_TOOL = 'mongo-incremental-import';
 
 const EPILOGUE = `Restores a tree written by mongo-incremental-export into the database named by the URL.
@@ -16,7 +18,7 @@ EXAMPLES
       mongodb://localhost/blog_copy`;
 
 export async function mainImport(argv: readonly string[], io: ToolIO): Promise<number> {
-  const parser = toolParser({ name: IMPORT_TOOL, version: '0.1.0', usage: '$0 [options] URL', dryRun: true, epilogue: EPILOGUE })
+  const parser = toolParser({ name: IMPORT_TOOL, version: IMPORT_VERSION, usage: '$0 [options] URL', dryRun: true, epilogue: EPILOGUE })
     .option('in', { type: 'string', description: 'Directory holding the DBNAME directories (default: current directory)' })
     .option('from', { type: 'string', description: 'The exported database directory itself (overrides --in)' })
     .option('collection', { alias: 'c', type: 'string', description: 'Import only this collection (repeatable)' })

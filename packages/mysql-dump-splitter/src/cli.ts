@@ -1,4 +1,4 @@
 import { runTool } from '@rclone-b2/core';
-import { main, TOOL } from './main.js';
+import { main, TOOL, VERSION } from './main.js';
 
-await runTool(TOOL, main);
+await runTool(TOOL, main, { version: VERSION });

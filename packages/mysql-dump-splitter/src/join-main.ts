@@ -2,12 +2,14 @@ import { resolve } from 'node:path';
 import { ExitCode, createLogger, parseArgv, ProblemError, toolParser, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
 import { joinPieces } from './join.js';
 
+export const JOIN_VERSION = '0.1.0';
+
 export const JOIN_TOOL = 'mysql-dump-join';
 
 export async function joinMain(argv: readonly string[], io: ToolIO): Promise<number> {
   const parser = toolParser({
     name: JOIN_TOOL,
-    version: '0.1.0',
+    version: JOIN_VERSION,
     usage: '$0 [--check] DIR\n\nWrites the pieces listed in DIR/MANIFEST, in order, to stdout: the dump that mysql-dump-splitter read.\nExample: mysql-dump-join /srv/dumps/db | mariadb',
   }).option('check', { type: 'boolean', default: false, description: 'Verify every piece against its recorded SHA-256; print nothing' });
   const parsed = await parseArgv(parser, argv, io);

@@ -4,6 +4,8 @@ import type { Readable } from 'node:stream';
 import { ExitCode, createLogger, formatSize, parseArgv, parseSize, toolParser, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
 import { readFileChunks, splitDump, type SplitSummary } from './split.js';
 
+export const VERSION = '0.1.0';
+
 export const TOOL = 'mysql-dump-splitter';
 
 const EPILOGUE = `Restore: mysql-dump-join DIR | mariadb   (or: cd DIR && xargs -d '\\n' cat < MANIFEST | mariadb)
@@ -25,7 +27,7 @@ export interface MainOptions {
 }
 
 export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
-  const parser = toolParser({ name: TOOL, version: '0.1.0', usage: '$0 [options] [FILE]\n$0 --dump [connection options] DATABASE...', dryRun: true, epilogue: EPILOGUE })
+  const parser = toolParser({ name: TOOL, version: VERSION, usage: '$0 [options] [FILE]\n$0 --dump [connection options] DATABASE...', dryRun: true, epilogue: EPILOGUE })
     .option('out', { alias: 'o', type: 'string', description: 'Output directory (default: current directory)' })
     .option('piece-size', { type: 'string', default: '4M', description: 'Target piece size (content-defined average)' })
     .option('regroup', { type: 'boolean', default: false, description: 'Rewrite extended INSERTs into content-defined groups' })

@@ -1,5 +1,4 @@
 import { PassThrough } from 'node:stream';
-import mysql from 'mysql2';
 import { ExitCode, ToolError } from '@rclone-b2/core';
 import { splitDump, type SplitOptions, type SplitSummary } from '../split.js';
 import { MysqlDumper } from './mysql-dumper.js';
@@ -15,6 +14,8 @@ export interface ConnectionOptions {
 /** --dump: reads the databases with mysql2 and splits what it reads, without mysqldump. */
 export async function dumpAndSplit(connection: ConnectionOptions, databases: readonly string[], options: SplitOptions): Promise<SplitSummary> {
   if (databases.length === 0) throw new ToolError('--dump needs at least one database name', ExitCode.Usage);
+  // mysql2 is loaded only for --dump (start-up time of the other modes).
+  const { default: mysql } = await import('mysql2');
   const conn = mysql.createConnection({
     host: connection.host ?? 'localhost',
     port: connection.port ?? 3306,
