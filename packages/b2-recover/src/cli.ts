@@ -1,4 +1,4 @@
 import { runTool } from '@rclone-b2/core';
-import { main, VERSION } from './main.js';
+import { main } from './main.js';
 
-await runTool('b2-recover', main, { version: VERSION });
+await runTool('b2-recover', main);

@@ -1,4 +1,4 @@
 import { runTool } from '@rclone-b2/core';
-import { main, TOOL, VERSION } from './main.js';
+import { main, TOOL } from './main.js';
 
-await runTool(TOOL, main, { version: VERSION });
+await runTool(TOOL, main);

@@ -1,4 +1,4 @@
 import { runTool } from '@rclone-b2/core';
-import { joinMain, JOIN_TOOL, JOIN_VERSION } from './join-main.js';
+import { joinMain, JOIN_TOOL } from './join-main.js';
 
-await runTool(JOIN_TOOL, joinMain, { version: JOIN_VERSION });
+await runTool(JOIN_TOOL, joinMain);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { runTool } from '@rclone-b2/core';
-import { VERSION } from './main.js';
+
 import { nightlyMain } from './nightly-main.js';
 
 const bin = fileURLToPath(new URL('../bin/rclone-backup-nightly.js', import.meta.url));
-await runTool('rclone-backup-nightly', (argv, io) => nightlyMain(argv, io, bin), { version: VERSION });
+await runTool('rclone-backup-nightly', (argv, io) => nightlyMain(argv, io, bin));

@@ -68,11 +68,8 @@ describe('pipelines', () => {
     expect(slow.stdout.trim()).toBe(String(300_000 + 997));
   });
 
-  it('--version alone (answered before the parser loads) prints what the parser prints', async () => {
-    const fast = await sh('tar-ls-du --version');
-    const parsed = await sh('tar-ls-du --rclone --version');
-    expect(fast).toMatchObject({ exitCode: 0, stdout: VERSION, stderr: '' });
-    expect(parsed).toMatchObject({ exitCode: 0, stdout: VERSION, stderr: '' });
+  it('--version prints the version through a real process', async () => {
+    expect(await sh('tar-ls-du --version')).toMatchObject({ exitCode: 0, stdout: VERSION, stderr: '' });
   });
 
   it('--csv through a real process (its writer is loaded on demand)', async () => {

@@ -22,20 +22,12 @@ function isBrokenPipe(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'EPIPE';
 }
 
-export interface RunToolOptions {
-  /**
-   * The tool's version, exactly as given to toolParser: a lone `--version` argument is then
-   * answered here, before main() builds its parser.
-   */
-  version?: string;
-}
-
 /**
  * The only function that touches `process`: runs main with the real streams and sets
  * process.exitCode (never process.exit, which would cut off pending pipe writes).
  * EPIPE on stdout (`tool | head`) is a normal end.
  */
-export async function runTool(tool: string, main: ToolMain, options: RunToolOptions = {}): Promise<void> {
+export async function runTool(tool: string, main: ToolMain): Promise<void> {
   const io = processIO();
   const argv = process.argv.slice(2);
   const debug = process.argv.includes('--debug');
@@ -43,12 +35,6 @@ export async function runTool(tool: string, main: ToolMain, options: RunToolOpti
     if (isBrokenPipe(error)) process.exit(process.exitCode ?? 0);
     throw error;
   });
-  if (options.version !== undefined && argv.length === 1 && argv[0] === '--version') {
-    // What the tool's parser would print, without loading the parser (start-up time).
-    io.stdout.write(`${options.version}\n`);
-    process.exitCode = ExitCode.Ok;
-    return;
-  }
   try {
     process.exitCode = await main(argv, io);
   } catch (error) {
