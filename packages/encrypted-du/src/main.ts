@@ -34,6 +34,7 @@ function parser() {
     .option('top', { type: 'number', description: 'Summary: only the N largest' })
     .option('progress', { alias: 'P', type: 'boolean', default: false, description: 'Show progress on stderr (default: when stderr is a terminal)' })
     .option('start-at', { type: 'string', description: 'Start at this path, in the bucket\'s (encrypted) listing order' })
+    .option('list-chunk', { type: 'number', default: 1000, description: 'Versions per B2 listing call (1-10000; as rclone --b2-list-chunk)' })
     .option('stop-after', { type: 'string', description: 'Stop after this path, in the bucket\'s (encrypted) listing order' });
 }
 
@@ -54,6 +55,7 @@ interface DuArgs {
   progress: boolean;
   startAt?: string;
   stopAfter?: string;
+  listChunk: number;
 }
 
 export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
@@ -66,6 +68,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   const allOutput = o.allOutput === false ? undefined : (o.allOutput ?? (explicit.includes('-') ? undefined : '-'));
   const outputs = { all: allOutput, undeleted: o.undeletedOutput, deleted: o.deletedOutput };
   const toStdout = Object.values(outputs).filter((x) => x === '-').length;
+  if (!Number.isInteger(o.listChunk) || o.listChunk < 1 || o.listChunk > 10_000) throw new UsageError('--list-chunk must be a whole number from 1 to 10000');
   if (o.ls && o.ncdu) throw new UsageError('--ls and --ncdu are alternatives; give one');
   if (toStdout > 1) throw new UsageError('only one inventory can go to stdout (-)');
   if (Object.values(outputs).every((x) => x === undefined)) throw new UsageError('no inventory to write (all three are off)');
@@ -80,6 +83,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
     progress: !o.quiet && (o.progress || io.stderrIsTTY),
     startAt: o.startAt,
     stopAfter: o.stopAfter,
+    listChunk: o.listChunk,
   };
   const logger = createLogger({ tool: 'encrypted-du', stream: io.stderr, verbosity: verbosityOf(o) });
   return encryptedDu(command, io, logger);

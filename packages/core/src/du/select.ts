@@ -42,7 +42,9 @@ class Selection {
   dirList: DuDir[] = [];
   nameAt: Uint32Array;
   nameLength: Uint32Array;
-  sizes: Float64Array;
+  /** The size's high and low 32 bits, complemented (so an ascending sort is descending). */
+  hi: Uint32Array;
+  lo: Uint32Array;
   meta: Uint32Array;
   length = 0;
 
@@ -51,30 +53,40 @@ class Selection {
     const n = Math.max(16, capacity);
     this.nameAt = new Uint32Array(n);
     this.nameLength = new Uint32Array(n);
-    this.sizes = new Float64Array(n);
+    this.hi = new Uint32Array(n);
+    this.lo = new Uint32Array(n);
     this.meta = new Uint32Array(n);
   }
 
+  /** Drops the columns (after sorting has taken them over). */
+  release(): void {
+    this.nameAt = this.nameLength = this.meta = this.hi = this.lo = new Uint32Array(0);
+  }
+
   push(dirIndex: number, nameAt: number, nameLength: number, size: number, dir: boolean): void {
-    if (this.length === this.sizes.length) {
+    if (this.length === this.lo.length) {
       this.nameAt = grow(this.nameAt, new Uint32Array(this.length * 2));
       this.nameLength = grow(this.nameLength, new Uint32Array(this.length * 2));
-      this.sizes = grow(this.sizes, new Float64Array(this.length * 2));
+      this.hi = grow(this.hi, new Uint32Array(this.length * 2));
+      this.lo = grow(this.lo, new Uint32Array(this.length * 2));
       this.meta = grow(this.meta, new Uint32Array(this.length * 2));
     }
     const i = this.length;
     this.nameAt[i] = nameAt;
     this.nameLength[i] = nameLength;
-    this.sizes[i] = size;
+    this.hi[i] = ~Math.floor(size / 4294967296) >>> 0;
+    this.lo[i] = ~(size >>> 0) >>> 0;
     this.meta[i] = dirIndex * 2 + (dir ? 1 : 0);
     this.length += 1;
   }
 }
 
-function grow<T extends Uint32Array | Float64Array>(from: T, to: T): T {
+function grow<T extends Uint32Array>(from: T, to: T): T {
   to.set(from);
   return to;
 }
+
+const EMPTY = new Float64Array(0);
 
 interface DirKey {
   bytes: Buffer;
@@ -95,7 +107,7 @@ function select(tree: DuTree, options: DuSelectOptions): Selection {
   const maxDepth = options.depth ?? Infinity;
   const minSize = options.minSize ?? 0;
   const selection = new Selection(tree.count);
-  const pushFiles = (dirIndex: number, files: number[], from: number, to: number): void => {
+  const pushFiles = (dirIndex: number, files: Float64Array, from: number, to: number): void => {
     for (let i = from; i < to; i += FILE_STRIDE) {
       const size = files[i + 2] as number;
       if (size >= minSize) selection.push(dirIndex, files[i] as number, files[i + 1] as number, size, false);
@@ -103,7 +115,7 @@ function select(tree: DuTree, options: DuSelectOptions): Selection {
   };
   const walk = (dir: DuDir, depth: number): void => {
     const dirIndex = selection.dirList.push(dir) - 1;
-    const files = dir.files ?? [];
+    const files = dir.files ?? EMPTY;
     if (dir.dirs === null) {
       pushFiles(dirIndex, files, 0, files.length);
       return;
@@ -153,7 +165,9 @@ export class SortedRows implements ReportRows {
     top: number | undefined,
   ) {
     this.arena = tree.arena;
-    this.sorted = radixSortDescending(selection.sizes, [selection.meta, selection.nameAt, selection.nameLength], selection.length);
+    this.sorted = radixSortDescending(selection.hi, selection.lo, [selection.meta, selection.nameAt, selection.nameLength], selection.length);
+    // The columns were sorted in place (or are scratch now): only dirList is read later.
+    selection.release();
     this.length = Math.min(selection.length, top ?? Infinity);
     this.prefixes = new Array<string | undefined>(selection.dirList.length);
   }

@@ -40,10 +40,10 @@ async function printBytes(rows: SortedRows, out: ChunkWriter, options: DuReportO
   };
   let k = 0;
   while (k < rows.length) {
-    const buf = Buffer.allocUnsafe(Math.max(CHUNK, 64 + rowBytes(fill, k)));
+    const buf = out.chunk(Math.max(CHUNK, 64 + rowBytes(fill, k)));
     const filled = fillChunk(fill, buf, k);
     k = filled.next;
-    const wait = out.write(buf.subarray(0, filled.at));
+    const wait = out.writeChunk(buf, filled.at);
     if (wait) await wait;
   }
 }
