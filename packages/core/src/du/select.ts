@@ -86,8 +86,6 @@ function grow<T extends Uint32Array>(from: T, to: T): T {
   return to;
 }
 
-const EMPTY = new Float64Array(0);
-
 interface DirKey {
   bytes: Buffer;
   sub: DuDir;
@@ -107,7 +105,7 @@ function select(tree: DuTree, options: DuSelectOptions): Selection {
   const maxDepth = options.depth ?? Infinity;
   const minSize = options.minSize ?? 0;
   const selection = new Selection(tree.count);
-  const pushFiles = (dirIndex: number, files: Float64Array, from: number, to: number): void => {
+  const pushFiles = (dirIndex: number, files: number[], from: number, to: number): void => {
     for (let i = from; i < to; i += FILE_STRIDE) {
       const size = files[i + 2] as number;
       if (size >= minSize) selection.push(dirIndex, files[i] as number, files[i + 1] as number, size, false);
@@ -115,7 +113,7 @@ function select(tree: DuTree, options: DuSelectOptions): Selection {
   };
   const walk = (dir: DuDir, depth: number): void => {
     const dirIndex = selection.dirList.push(dir) - 1;
-    const files = dir.files ?? EMPTY;
+    const files = dir.files ?? [];
     if (dir.dirs === null) {
       pushFiles(dirIndex, files, 0, files.length);
       return;

@@ -5,7 +5,7 @@ import type { DuDir } from './tree.js';
 export const FILE_STRIDE = 3;
 
 /** The index in `files` of the name `bytes[start, end)` among the first `limit` entries (sorted), or -1. */
-export function findFile(arena: NameArena, files: Float64Array, limit: number, bytes: Buffer, start: number, end: number): number {
+export function findFile(arena: NameArena, files: number[], limit: number, bytes: Buffer, start: number, end: number): number {
   let low = 0;
   let high = limit / FILE_STRIDE - 1;
   while (low <= high) {
@@ -21,35 +21,29 @@ export function findFile(arena: NameArena, files: Float64Array, limit: number, b
 
 /** Sorts a directory's files by name bytes and adds up repeated names. */
 export function sortFiles(dir: DuDir, arena: NameArena): void {
-  const files = dir.files as Float64Array;
+  const files = dir.files as number[];
   const count = files.length / FILE_STRIDE;
   const order = Array.from({ length: count }, (_, i) => i * FILE_STRIDE).sort(
     (a, b) => arena.compare(files[a] as number, files[a + 1] as number, files[b] as number, files[b + 1] as number) || a - b,
   );
-  const sorted = new Float64Array(files.length);
-  let end = 0;
+  const sorted: number[] = [];
   for (const i of order) {
-    const last = end - FILE_STRIDE;
+    const last = sorted.length - FILE_STRIDE;
     const start = files[i] as number;
     const length = files[i + 1] as number;
     if (last >= 0 && arena.compare(sorted[last] as number, sorted[last + 1] as number, start, length) === 0) {
       sorted[last + 2]! += files[i + 2] as number;
-    } else {
-      sorted[end] = start;
-      sorted[end + 1] = length;
-      sorted[end + 2] = files[i + 2] as number;
-      end += FILE_STRIDE;
-    }
+    } else sorted.push(start, length, files[i + 2] as number);
   }
-  dir.setFiles(end === sorted.length ? sorted : sorted.slice(0, end));
+  dir.files = sorted;
   dir.sorted = true;
-  dir.merged = end / FILE_STRIDE;
+  dir.merged = sorted.length / FILE_STRIDE;
 }
 
 /** A file added before a directory of the same path was created: its size moves to that directory. */
 export function moveFilesNamedLikeDirs(dir: DuDir, arena: NameArena): void {
   const dirs = dir.dirs as Map<string, DuDir>;
-  const files = dir.files as Float64Array;
+  const files = dir.files as number[];
   const kept: number[] = [];
   let moved = false;
   for (let i = 0; i < files.length; i += FILE_STRIDE) {
@@ -62,5 +56,5 @@ export function moveFilesNamedLikeDirs(dir: DuDir, arena: NameArena): void {
       moved = true;
     }
   }
-  if (moved) dir.setFiles(Float64Array.from(kept));
+  if (moved) dir.files = kept;
 }

@@ -25,13 +25,8 @@ export interface ListingSink {
 }
 
 export class DuDir {
-  /**
-   * Files directly in this directory: [name offset, name byte length, size] triplets in the
-   * first `fileEnd` slots of an off-heap Float64Array (grown by half): millions of files
-   * then add nothing to the V8 heap, whose collection threshold grows with its live size.
-   */
-  fileStore: Float64Array | null = null;
-  fileEnd = 0;
+  /** Files directly in this directory: [name offset, name byte length, size] triplets. */
+  files: number[] | null = null;
   /** Whether the files' names are strictly increasing (then there are no repeats either). */
   sorted = true;
   /** File count after the last sort-and-merge: unsorted input is merged again when it doubles. */
@@ -57,29 +52,6 @@ export class DuDir {
     readonly name: string,
     readonly parent: DuDir | null,
   ) {}
-  /** The files' triplets (a view of exactly the used slots), or null when there are none. */
-  get files(): Float64Array | null {
-    return this.fileStore === null ? null : this.fileStore.subarray(0, this.fileEnd);
-  }
-  /** Replaces the files with `files` (all of its slots used). */
-  setFiles(files: Float64Array): void {
-    this.fileStore = files;
-    this.fileEnd = files.length;
-  }
-  /** Appends one triplet. */
-  pushFile(nameAt: number, nameLength: number, size: number): void {
-    let store = this.fileStore;
-    const end = this.fileEnd;
-    if (store === null || end + FILE_STRIDE > store.length) {
-      const grown = new Float64Array(store === null ? FILE_STRIDE : Math.max(FILE_STRIDE * 4, FILE_STRIDE * Math.ceil((store.length / FILE_STRIDE) * 1.5)));
-      if (store !== null) grown.set(store.subarray(0, end));
-      this.fileStore = store = grown;
-    }
-    store[end] = nameAt;
-    store[end + 1] = nameLength;
-    store[end + 2] = size;
-    this.fileEnd = end + FILE_STRIDE;
-  }
 }
 
 export class DuTree implements ListingSink {
@@ -163,29 +135,28 @@ export class DuTree implements ListingSink {
    */
   private insert(dir: DuDir, bytes: Buffer, start: number, end: number, size: number): void {
     dir.fileBytes += size;
-    const files = dir.fileStore;
+    const files = dir.files;
     const arena = this.arena;
     const length = end - start;
     if (files === null) {
-      dir.pushFile(arena.appendBytes(bytes, start, end), length, size);
+      dir.files = [arena.appendBytes(bytes, start, end), length, size];
       return;
     }
-    const used = dir.fileEnd;
-    const last = used - FILE_STRIDE;
+    const last = files.length - FILE_STRIDE;
     if (!(dir.sorted && arena.compareWith(files[last] as number, files[last + 1] as number, bytes, start, end) < 0)) {
-      const found = findFile(arena, files, dir.sorted ? used : dir.sortedEnd, bytes, start, end);
+      const found = findFile(arena, files, dir.sorted ? files.length : dir.sortedEnd, bytes, start, end);
       if (found >= 0) {
         files[found + 2]! += size;
         return;
       }
       if (dir.sorted) {
         dir.sorted = false;
-        dir.sortedEnd = used;
+        dir.sortedEnd = files.length;
       }
     }
-    dir.pushFile(arena.appendBytes(bytes, start, end), length, size);
+    files.push(arena.appendBytes(bytes, start, end), length, size);
     // Unsorted input: merge as it grows, so repeated paths never pile up.
-    if (!dir.sorted && dir.fileEnd > FILE_STRIDE * (2 * dir.merged + 64)) sortFiles(dir, arena);
+    if (!dir.sorted && files.length > FILE_STRIDE * (2 * dir.merged + 64)) sortFiles(dir, arena);
   }
 
   /** Normalises the directories and computes every total (cheap when nothing changed). */
@@ -228,10 +199,10 @@ export class DuTree implements ListingSink {
   }
 
   private normalise(dir: DuDir): number {
-    if (dir.fileStore !== null) {
+    if (dir.files !== null) {
       if (!dir.sorted) sortFiles(dir, this.arena);
       if (dir.dirs !== null) moveFilesNamedLikeDirs(dir, this.arena);
-      this.paths += dir.fileEnd / FILE_STRIDE;
+      this.paths += dir.files.length / FILE_STRIDE;
     }
     let sum = dir.own + dir.fileBytes;
     if (dir.dirs !== null) {
