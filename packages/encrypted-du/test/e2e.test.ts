@@ -100,6 +100,14 @@ describe('encrypted-du against real rclone uploads', () => {
     expect(sorted(rest.out).length).toBeGreaterThan(0);
   });
 
+  it.each([['--ls'], []])('gives the same answer whatever the listing page size (%j)', async (...mode) => {
+    const whole = await h.run(main, [...mode, '--list-chunk', '10000']);
+    const paged = await h.run(main, [...mode, '--list-chunk', '2']);
+    expect(whole.code + paged.code).toBe(0);
+    expect(paged.out).toBe(whole.out);
+    expect(whole.out.length).toBeGreaterThan(0);
+  });
+
   it('an unmatched PATH gives an empty inventory', async () => {
     const result = await h.run(main, ['--ls', 'secret:nope']);
     expect(result).toMatchObject({ code: 0, out: '' });
@@ -134,6 +142,8 @@ describe('encrypted-du usage errors', () => {
     [['--ls', '--ncdu'], /alternatives/],
     [['a:', 'b:'], /at most one/],
     [['--bogus'], /Unknown argument/],
+    [['--list-chunk', '0'], /--list-chunk/],
+    [['--list-chunk', '10001'], /--list-chunk/],
   ])('%j → exit 2', async (argv, message) => {
     const result = await h.run(main, argv);
     expect(result.code).toBe(2);
