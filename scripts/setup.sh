@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  say "Node.js 20 or newer is required (found: $(node -v 2>/dev/null || echo none))"
+# 20.19 is the first Node 20 that can require() an ES module (yargs 18 is ESM-only).
+node_ok=$(node -p 'const [a, b] = process.versions.node.split(".").map(Number); a > 20 || (a === 20 && b >= 19) ? 1 : 0' 2>/dev/null || echo 0)
+if [ "$node_ok" != 1 ]; then
+  say "Node.js 20.19 or newer is required (found: $(node -v 2>/dev/null || echo none))"
   exit 2
 fi
 
