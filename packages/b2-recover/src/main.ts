@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createLogger, parseArgv, parseTime, toolParser, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
+import { createLogger, parseArgv, parseTime, toolParser, UsageError, verbosityOf, type ToolIO, positiveInteger } from '@rclone-b2/core';
 import { b2Recover } from './command.js';
 
 export const VERSION = '0.1.0';
@@ -51,7 +51,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   if (positional.length > 1) throw new UsageError('expected at most one CRYPT-REMOTE');
   if (o.localDirectory === undefined && o.hiddenAfter === undefined) throw new UsageError('give --local-directory DIR --backup-directory PATH, or --hidden-after TIME');
   if (o.localDirectory !== undefined && o.backupDirectory === undefined) throw new UsageError('--local-directory needs --backup-directory PATH (where DIR is in the bucket)');
-  if (!Number.isInteger(o.transfers) || o.transfers < 1) throw new UsageError('--transfers must be a positive integer');
+  positiveInteger('transfers', o.transfers);
   const logger = createLogger({ tool: 'b2-recover', stream: io.stderr, verbosity: verbosityOf(o) });
   return b2Recover(
     {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode, memoryIO, parseArgv, reportError, toolParser, type ToolIO, UsageError, GuardError, createLogger } from '../src/index.js';
+import { ExitCode, memoryIO, parseArgv, positiveInteger, reportError, toolParser, type ToolIO, UsageError, GuardError, createLogger } from '../src/index.js';
 
 
 const spec = { name: 'demo-tool', version: '1.2.3', usage: '$0 [options] FILE', dryRun: true, json: true };
@@ -67,5 +67,13 @@ describe('toolParser humanReadable', () => {
   it('binds -h to help otherwise', async () => {
     const io = memoryIO();
     expect(await parseArgv(toolParser(spec), ['-h'], io)).toEqual({ kind: 'exit', exitCode: 0 });
+  });
+});
+
+describe('positiveInteger', () => {
+  it.each([[1, 1], [32, 32]])('accepts %d', (value, expected) => expect(positiveInteger('transfers', value)).toBe(expected));
+  it.each([[0], [-3], [1.5], [Number.NaN], ['4'], [undefined]])('rejects %s with a UsageError naming the flag', (value) => {
+    expect(() => positiveInteger('transfers', value)).toThrow(UsageError);
+    expect(() => positiveInteger('transfers', value)).toThrow(/--transfers needs a whole number of at least 1/);
   });
 });

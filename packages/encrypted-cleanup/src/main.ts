@@ -1,4 +1,4 @@
-import { createLogger, parseArgv, toolParser, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
+import { createLogger, parseArgv, toolParser, UsageError, verbosityOf, type ToolIO, positiveInteger } from '@rclone-b2/core';
 import { encryptedCleanup } from './command.js';
 
 export const VERSION = '0.1.0';
@@ -43,7 +43,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   const o = parsed.options as unknown as CleanupArgs;
   const positional = o._.map(String);
   if (positional.length < 2) throw new UsageError('expected CRYPT-REMOTE and at least one PATH');
-  if (!Number.isInteger(o.transfers) || o.transfers < 1) throw new UsageError('--transfers must be a positive integer');
+  positiveInteger('transfers', o.transfers);
   const [remote, ...paths] = positional as [string, ...string[]];
   const logger = createLogger({ tool: 'encrypted-cleanup', stream: io.stderr, verbosity: verbosityOf(o) });
   return encryptedCleanup(

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createLogger, parseArgv, parseTime, toolParser, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
+import { createLogger, parseArgv, parseTime, toolParser, UsageError, verbosityOf, type ToolIO, positiveInteger } from '@rclone-b2/core';
 import { encryptedRestore } from './command.js';
 import type { RestoreMode } from './select.js';
 
@@ -61,7 +61,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   const [source, target] = positional as [string, string];
   const colon = source.indexOf(':');
   if (colon <= 0) throw new UsageError(`"${source}": expected CRYPT-REMOTE:PATH (e.g. secret:photos or secret:)`);
-  if (!Number.isInteger(o.transfers) || o.transfers < 1) throw new UsageError('--transfers must be a positive integer');
+  positiveInteger('transfers', o.transfers);
   const mode: RestoreMode = o.all ? { kind: 'all' } : { kind: 'as-of', at: parseTime(o.asOf!) };
   const logger = createLogger({ tool: 'encrypted-restore', stream: io.stderr, verbosity: verbosityOf(o) });
   return encryptedRestore(

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createLogger, parseArgv, parseDuration, toolParser, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
+import { createLogger, parseArgv, parseDuration, toolParser, UsageError, verbosityOf, type ToolIO, positiveInteger } from '@rclone-b2/core';
 import { parseMongoUrl } from './connect.js';
 import { runExport } from './export.js';
 import type { WriteFileFn } from './export-collection.js';
@@ -29,7 +29,7 @@ export async function mainExport(argv: readonly string[], io: ToolIO, hooks: Exp
   const result = await parseArgv(parser, argv, io);
   if (result.kind === 'exit') return result.exitCode;
   const options = result.options as typeof result.options & { out?: string; repair: number; timeout: string; batchSize: number; _: (string | number)[] };
-  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new UsageError('--batch-size must be a positive integer');
+  positiveInteger('batch-size', options.batchSize);
   const urls = options._.map(String);
   const secrets = urls.flatMap((url) => { try { return parseMongoUrl(url).secrets; } catch { return []; } });
   const log = createLogger({ tool: EXPORT_TOOL, stream: io.stderr, verbosity: verbosityOf(options), secrets });

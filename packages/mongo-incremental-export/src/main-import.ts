@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { createLogger, parseArgv, parseDuration, toolParser, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
+import { createLogger, parseArgv, parseDuration, toolParser, UsageError, verbosityOf, type ToolIO, positiveInteger } from '@rclone-b2/core';
 import { parseMongoUrl } from './connect.js';
 import { runImport } from './import.js';
 import { escapeName } from './names.js';
@@ -34,7 +34,7 @@ export async function mainImport(argv: readonly string[], io: ToolIO): Promise<n
   if (urls.length !== 1) throw new UsageError('exactly one MongoDB URL expected');
   const url = urls[0]!;
   const target = parseMongoUrl(url);
-  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new UsageError('--batch-size must be a positive integer');
+  positiveInteger('batch-size', options.batchSize);
   const log = createLogger({ tool: IMPORT_TOOL, stream: io.stderr, verbosity: verbosityOf(options), secrets: target.secrets });
   const from = options.from ? resolve(io.cwd, options.from) : join(resolve(io.cwd, options.in ?? '.'), escapeName(target.dbName));
   const totals = await runImport({

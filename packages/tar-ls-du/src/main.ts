@@ -1,4 +1,4 @@
-import { parseArgv, parseSize, toolParser, UsageError, verbosityOf, type ListingFormat, type ToolIO } from '@rclone-b2/core';
+import { parseArgv, parseSize, toolParser, UsageError, verbosityOf, type ListingFormat, type ToolIO, positiveInteger } from '@rclone-b2/core';
 import { tarLsDu, type OutputFormat, type TarLsDuOptions } from './tar-ls-du.js';
 
 import { VERSION_STRING } from './version.js';
@@ -39,22 +39,14 @@ function buildParser() {
     .option('ncdu', { type: 'boolean', default: false, description: "ncdu's JSON export (browse with ncdu -f FILE)" });
 }
 
-function positiveInteger(name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new UsageError(`--${name} needs a whole number of at least 1`);
-  }
-  return value;
-}
-
 export function toOptions(args: Record<string, unknown>): TarLsDuOptions {
   const formats = FORMAT_FLAGS.filter(([key]) => args[key] === true).map(([, format]) => format);
   if (formats.length > 1) throw new UsageError('choose at most one input format flag');
   const outputs = (['csv', 'json', 'ncdu'] as const).filter((key) => args[key] === true);
   if (outputs.length > 1) throw new UsageError('choose at most one of --csv, --json, --ncdu');
   const output: OutputFormat = outputs[0] ?? 'text';
-  const depth = positiveInteger('depth', args.depth);
-  const top = positiveInteger('top', args.top);
+  const depth = args.depth === undefined ? undefined : positiveInteger('depth', args.depth);
+  const top = args.top === undefined ? undefined : positiveInteger('top', args.top);
   const minSize = typeof args.minSize === 'string' ? parseSize(args.minSize) : undefined;
   if (output === 'ncdu' && (depth !== undefined || top !== undefined || minSize !== undefined)) {
     throw new UsageError('--ncdu writes the whole tree; --depth, --top and --min-size do not apply');

@@ -5,3 +5,4 @@ export * from './logger.js';
 export * from './parser.js';
 export * from './run-tool.js';
 export * from './memory-io.js';
+export * from './arguments.js';
