@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, readFile, rmdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 
@@ -28,15 +29,19 @@ export async function pruneEmptyDirectories(dir: string, stop: string): Promise<
   }
 }
 
-/** Yields every file below `root` as a path relative to it, depth first, in name order. */
-export async function* walkFiles(root: string, sub = ''): AsyncGenerator<string> {
-  let entries;
+/** A directory's entries; none when it does not exist (a collection not exported yet). */
+async function entriesOf(dir: string): Promise<Dirent[]> {
   try {
-    entries = await readdir(join(root, sub), { withFileTypes: true });
+    return await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    if (isMissing(error)) return;
+    if (isMissing(error)) return [];
     throw error;
   }
+}
+
+/** Yields every file below `root` as a path relative to it, depth first, in name order. */
+export async function* walkFiles(root: string, sub = ''): AsyncGenerator<string> {
+  const entries = await entriesOf(join(root, sub));
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = sub === '' ? entry.name : join(sub, entry.name);
@@ -47,13 +52,7 @@ export async function* walkFiles(root: string, sub = ''): AsyncGenerator<string>
 
 /** Yields every directory below `root` (children before parents), relative to it. */
 export async function* walkDirectoriesBottomUp(root: string, sub = ''): AsyncGenerator<string> {
-  let entries;
-  try {
-    entries = await readdir(join(root, sub), { withFileTypes: true });
-  } catch (error) {
-    if (isMissing(error)) return;
-    throw error;
-  }
+  const entries = await entriesOf(join(root, sub));
   for (const entry of entries) {
     if (!entry.isDirectory()) continue;
     const path = sub === '' ? entry.name : join(sub, entry.name);
