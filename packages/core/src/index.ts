@@ -7,3 +7,4 @@ export * from './b2/index.js';
 export * from './versions/index.js';
 export * from './du/index.js';
 export * from './random/index.js';
+export * from './lock/index.js';

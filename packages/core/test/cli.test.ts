@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode, memoryIO, parseArgv, positiveInteger, reportError, toolParser, type ToolIO, UsageError, GuardError, createLogger } from '../src/index.js';
+import { acquirePidLock, ExitCode, memoryIO, parseArgv, positiveInteger, reportError, toolParser, type ToolIO, UsageError, GuardError, createLogger } from '../src/index.js';
 
 
 const spec = { name: 'demo-tool', version: '1.2.3', usage: '$0 [options] FILE', dryRun: true, json: true };
@@ -75,5 +75,23 @@ describe('positiveInteger', () => {
   it.each([[0], [-3], [1.5], [Number.NaN], ['4'], [undefined]])('rejects %s with a UsageError naming the flag', (value) => {
     expect(() => positiveInteger('transfers', value)).toThrow(UsageError);
     expect(() => positiveInteger('transfers', value)).toThrow(/--transfers needs a whole number of at least 1/);
+  });
+});
+
+describe('acquirePidLock', () => {
+  it('refuses a live holder (exit 3), takes over a dead one, and releases', async () => {
+    const { mkdtemp, writeFile, readFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'pid-lock-'));
+    const path = join(dir, 'x.lock');
+    await writeFile(path, `${process.ppid}\n`);
+    await expect(acquirePidLock(path, (pid) => `busy ${pid}`)).rejects.toMatchObject({ exitCode: 3, message: `busy ${process.ppid}` });
+    await writeFile(path, '999999999\n');
+    const release = await acquirePidLock(path, () => 'busy');
+    expect((await readFile(path, 'utf8')).trim()).toBe(String(process.pid));
+    await release();
+    await expect(readFile(path, 'utf8')).rejects.toThrow();
+    await rm(dir, { recursive: true, force: true });
   });
 });

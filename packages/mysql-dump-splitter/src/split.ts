@@ -76,11 +76,11 @@ export async function splitDump(input: AsyncIterable<Buffer> | Readable, options
       throw new ToolError(`cannot use output directory ${outDir}: ${(error as Error).message}`, ExitCode.Usage, { cause: error });
     }
   }
-  const unlock = options.dryRun ? () => undefined : lockDir(outDir);
+  const unlock = options.dryRun ? undefined : await lockDir(outDir);
   try {
     return await splitLocked(input, options);
   } finally {
-    unlock();
+    await unlock?.();
   }
 }
 
