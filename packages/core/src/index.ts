@@ -8,3 +8,4 @@ export * from './versions/index.js';
 export * from './du/index.js';
 export * from './random/index.js';
 export * from './lock/index.js';
+export * from './fs/index.js';

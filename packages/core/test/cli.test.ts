@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acquirePidLock, ExitCode, memoryIO, parseArgv, positiveInteger, reportError, toolParser, type ToolIO, UsageError, GuardError, createLogger } from '../src/index.js';
+import { acquirePidLock, writeFileAtomically, ExitCode, memoryIO, parseArgv, positiveInteger, reportError, toolParser, type ToolIO, UsageError, GuardError, createLogger } from '../src/index.js';
 
 
 const spec = { name: 'demo-tool', version: '1.2.3', usage: '$0 [options] FILE', dryRun: true, json: true };
@@ -92,6 +92,31 @@ describe('acquirePidLock', () => {
     expect((await readFile(path, 'utf8')).trim()).toBe(String(process.pid));
     await release();
     await expect(readFile(path, 'utf8')).rejects.toThrow();
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('writeFileAtomically', () => {
+  it('writes strings and streams of pieces, leaving no temporary file', async () => {
+    const { mkdtemp, readFile, readdir, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'atomic-'));
+    const path = join(dir, 'f.txt');
+    await writeFileAtomically(path, 'old\n');
+    async function* pieces() {
+      for (let i = 0; i < 3; i++) yield `line ${i}\n`;
+    }
+    await writeFileAtomically(path, pieces());
+    expect(await readFile(path, 'utf8')).toBe('line 0\nline 1\nline 2\n');
+    expect(await readdir(dir)).toEqual(['f.txt']);
+    async function* failing() {
+      yield 'partial';
+      throw new Error('source broke');
+    }
+    await expect(writeFileAtomically(path, failing())).rejects.toThrow('source broke');
+    expect(await readFile(path, 'utf8')).toBe('line 0\nline 1\nline 2\n');
+    expect(await readdir(dir)).toEqual(['f.txt']);
     await rm(dir, { recursive: true, force: true });
   });
 });

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { readLines } from '@rclone-b2/core';
+import { readLines, writeFileAtomically } from '@rclone-b2/core';
 
 /**
  * The per-collection `checksums` file: a header line, then one `KEY<TAB>SHA256` line per
@@ -54,36 +54,14 @@ export function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function fsyncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Atomically replaces the checksums file at `path` with `map` (key → binary digest), sorted by key. */
 export async function writeChecksums(path: string, map: ReadonlyMap<string, string>): Promise<void> {
-  const temp = join(dirname(path), `${TEMP_PREFIX}.${process.pid}`);
-  const handle = await open(temp, 'w');
-  try {
-    const keys = [...map.keys()].sort(compareKeys);
-    let chunk = `${CHECKSUMS_HEADER}\n`;
-    for (const key of keys) {
-      chunk += `${key}\t${Buffer.from(map.get(key)!, 'latin1').toString('hex')}\n`;
-      if (chunk.length >= 1 << 20) {
-        await handle.write(chunk);
-        chunk = '';
-      }
-    }
-    await handle.write(chunk);
-    await handle.sync();
-  } finally {
-    await handle.close();
+  const keys = [...map.keys()].sort(compareKeys);
+  function* lines(): Generator<string> {
+    yield `${CHECKSUMS_HEADER}\n`;
+    for (const key of keys) yield `${key}\t${Buffer.from(map.get(key)!, 'latin1').toString('hex')}\n`;
   }
-  await rename(temp, path);
-  await fsyncDirectory(dirname(path));
+  await writeFileAtomically(path, lines(), { tempPath: join(dirname(path), `${TEMP_PREFIX}.${process.pid}`) });
 }
 
 /** Keys listed in a journal left by an interrupted run. */

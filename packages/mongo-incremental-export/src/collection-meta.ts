@@ -1,4 +1,5 @@
-import { open, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomically } from '@rclone-b2/core';
 import { join } from 'node:path';
 import { BSON, type Collection, type Db, type Document } from 'mongodb';
 
@@ -38,15 +39,7 @@ export async function saveMeta(dir: string, text: string, dryRun: boolean): Prom
   }
   if (old === text) return false;
   if (dryRun) return true;
-  const temp = `${path}.tmp.${process.pid}`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.write(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
+  await writeFileAtomically(path, text, { tempPath: `${path}.tmp.${process.pid}` });
   return true;
 }
 

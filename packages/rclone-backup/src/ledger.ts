@@ -1,8 +1,7 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { finished } from 'node:stream/promises';
-import { readLines, writeWithBackpressure } from '@rclone-b2/core';
+import { readLines, writeFileAtomically } from '@rclone-b2/core';
 
 export interface LedgerEntry {
   size: number;
@@ -37,19 +36,10 @@ export async function readLedger(file: string): Promise<Map<string, LedgerEntry>
 
 export async function writeLedger(file: string, ledger: ReadonlyMap<string, LedgerEntry>): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const temporary = `${file}.tmp-${process.pid}`;
-  const out = createWriteStream(temporary);
-  let chunk = '';
-  for (const [path, entry] of ledger) {
-    chunk += `${JSON.stringify({ path, size: entry.size, verified: entry.verified })}\n`;
-    if (chunk.length > 65536) {
-      await writeWithBackpressure(out, chunk);
-      chunk = '';
-    }
+  function* lines(): Generator<string> {
+    for (const [path, entry] of ledger) yield `${JSON.stringify({ path, size: entry.size, verified: entry.verified })}\n`;
   }
-  out.end(chunk);
-  await finished(out);
-  await rename(temporary, file);
+  await writeFileAtomically(file, lines(), { tempPath: `${file}.tmp-${process.pid}` });
 }
 
 export interface Coverage {
