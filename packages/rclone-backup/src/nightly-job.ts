@@ -57,7 +57,7 @@ export async function runNightlyJob(job: NightlyJob, io: ToolIO, settings: JobSe
         batchSize: BACKUP_DEFAULTS.batchSize,
       });
       const verified = reportVerify(summary, ctx.logger);
-      io.stderr.write(`verified ${summary.selected.files} files (${formatSize(summary.selected.bytes)}) of ${summary.total.files}\n`);
+      ctx.logger.notice(`verified ${summary.selected.files} files (${formatSize(summary.selected.bytes)}) of ${summary.total.files}`);
       const newest = await printNewest(config, ctx, copyLinks);
       const status = verified !== ExitCode.Ok ? verified : newest ? ExitCode.Ok : ExitCode.Problem;
       await writeState(settings.stateDir, job.name, {

@@ -84,16 +84,18 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
     return ExitCode.Ok;
   }
   // From here on a failure is reported by the fail ping too, once a URL is known.
-  const check: HealthCheck = { url: a.healthcheckUrl, timeoutMs: parseDuration(DEFAULT_PING_TIMEOUT) };
+  const check: HealthCheck = { timeoutMs: parseDuration(DEFAULT_PING_TIMEOUT) };
+  // Checked properly below; until then a usable --healthcheck-url hears of failures.
+  if (a.healthcheckUrl && URL.canParse(a.healthcheckUrl)) check.url = a.healthcheckUrl;
   let options: NightlyOptions;
   try {
     const defaultsFile = resolve(io.cwd, a.defaultsFile);
     const defaults = await readDefaultsFile(defaultsFile).catch((error: unknown) => {
       throw new ConfigError(`cannot read the defaults file ${defaultsFile}: ${fsReason(error)}`, undefined, { cause: error });
     });
-    check.url ??= defaults.HEALTHCHECK_URL || undefined;
+    const url = a.healthcheckUrl ?? (defaults.HEALTHCHECK_URL || undefined);
+    check.url = url === undefined ? undefined : checkPingUrl(url, a.healthcheckUrl ? '--healthcheck-url' : `HEALTHCHECK_URL in ${defaultsFile}`);
     if (defaults.HEALTHCHECK_TIMEOUT) check.timeoutMs = parseDuration(defaults.HEALTHCHECK_TIMEOUT);
-    if (check.url) checkPingUrl(check.url, a.healthcheckUrl ? '--healthcheck-url' : `HEALTHCHECK_URL in ${defaultsFile}`);
     if (defaults.CANARY) check.canary = checkPingUrl(defaults.CANARY, `CANARY in ${defaultsFile}`);
     const stateDir = resolve(io.cwd, a.stateDir);
     const rcloneConfig = a.rcloneConfig ?? defaults.RCLONE_CONFIG;
