@@ -42,6 +42,8 @@ function why(error: unknown, timeoutMs: number): string {
   if (cause?.code === 'ECONNREFUSED') return 'connection refused';
   if (cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN') return `host not found (${cause.code})`;
   if (cause?.code) return cause.code;
+  // undici's "fetch failed" says nothing; its cause does ("bad port", TLS errors).
+  if (cause instanceof Error) return cause.message;
   return error instanceof Error ? error.message : String(error);
 }
 
