@@ -208,6 +208,11 @@ describe('rclone-backup-nightly never dies silently', () => {
     expect(lines[0]).toMatch(/^\[gone\] rclone-backup: source .* does not exist/);
     expect(lines[1]).toMatch(/^rclone-backup-nightly: the health check could not be told: http:\/\/127\.0\.0\.1:\d+\/… answered HTTP 503 \(the start ping failed too\)$/);
     expectNoSecret(result, t.stateDir);
+    // Nor with -vv, which echoes every rclone command and record.
+    const verbose = await run([...t.args, '-vv']);
+    expect(verbose.code).toBe(3);
+    expect(verbose.err).toMatch(/running rclone/);
+    expectNoSecret(verbose, t.stateDir);
   }, 60_000);
 
   it('a start ping that fails while the result ping gets through: said, exit 0', async () => {
