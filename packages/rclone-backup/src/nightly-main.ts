@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
-import { ConfigError, ExitCode, parseArgv, parseDuration, parseSize, positiveInteger, toolParser, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
+import { ConfigError, parseArgv, parseDuration, parseSize, positiveInteger, toolParser, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
 import { readDefaultsFile } from './defaults-file.js';
 import { fsReason } from './fs-reason.js';
 import { checkPingUrl, DEFAULT_PING_TIMEOUT, type HealthCheck } from './healthcheck.js';
 import { defaultLockDir } from './lock.js';
 import { VERSION } from './main.js';
 import { failBeforeRun, runNightly, type NightlyOptions } from './nightly.js';
-import { DEFAULT_BIN, defaultUnitDir, enableHint, installUnits, UNIT_KINDS, unitFiles, type UnitKind } from './units.js';
+import { DEFAULT_BIN, defaultUnitDir, UNIT_KINDS, unitFiles, writeUnits, type UnitKind } from './units.js';
 
 /** The runner's defaults, once: the flags show them, and units leave out flags equal to them. */
 const NIGHTLY_DEFAULTS = {
@@ -69,19 +69,8 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
     // The flags given with --print-units/--install-units go into the units, quoted.
     if (a.healthcheckUrl) throw new UsageError('a health-check URL is a secret: put HEALTHCHECK_URL= in the defaults file (mode 600), not in a unit');
     const units = unitFiles(kind, resolve(io.cwd, a.bin ?? installedBin), unitFlags(a, io.cwd));
-    if (a.printUnits) {
-      // One file (cron) prints bare, so `> /etc/cron.daily/z-rclone-backups` keeps its #! line.
-      for (const unit of units) await writeWithBackpressure(io.stdout, units.length > 1 ? `# ---- ${unit.name}\n${unit.text}` : unit.text);
-      return ExitCode.Ok;
-    }
-    const dir = a.unitsDir ? resolve(io.cwd, a.unitsDir) : defaultUnitDir(kind, io.env);
-    if (a.dryRun) {
-      await writeWithBackpressure(io.stdout, units.map((u) => `would install ${resolve(dir, u.name)}\n`).join(''));
-      return ExitCode.Ok;
-    }
-    const written = await installUnits(units, dir);
-    await writeWithBackpressure(io.stdout, `${written.map((f) => `installed ${f}`).join('\n')}\nnext: ${enableHint(kind)}\n`);
-    return ExitCode.Ok;
+    const install = a.installUnits ? { dir: a.unitsDir ? resolve(io.cwd, a.unitsDir) : defaultUnitDir(kind, io.env), dryRun: a.dryRun } : undefined;
+    return writeUnits(kind, units, install, io);
   }
   // From here on a failure is reported by the fail ping too, once a URL is known.
   const check: HealthCheck = { timeoutMs: parseDuration(DEFAULT_PING_TIMEOUT) };
@@ -131,8 +120,14 @@ function unitFlags(a: RawNightly, cwd: string): string[] {
     ...path('--log-file', a.logFile),
     ...path('--rclone-config', a.rcloneConfig),
     // Checked now: a unit with a bad value would only fail at night.
-    ...(a.budget === undefined ? [] : ['--budget', (parseSize(a.budget), a.budget)]),
+    ...(a.budget === undefined ? [] : ['--budget', checkedSize(a.budget)]),
     ...(a.verifyMode === NIGHTLY_DEFAULTS.verifyMode ? [] : ['--verify-mode', a.verifyMode]),
     ...(a.jobs === undefined ? [] : ['--jobs', String(positiveInteger('jobs', a.jobs))]),
   ];
+}
+
+/** A size as given, once it is known to parse. */
+function checkedSize(text: string): string {
+  parseSize(text);
+  return text;
 }

@@ -1,6 +1,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { ExitCode, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
 import { cronWord, shellWord, systemdArgument, systemdExecutable } from './unit-quote.js';
 
 export type UnitKind = 'systemd' | 'systemd-user' | 'cron' | 'cron.d';
@@ -131,14 +132,26 @@ export function enableHint(kind: UnitKind): string {
   return 'systemctl --user daemon-reload && systemctl --user enable --now rclone-backups.timer (and loginctl enable-linger $USER to run while logged out)';
 }
 
-export async function installUnits(units: readonly UnitFile[], dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const written: string[] = [];
-  for (const unit of units) {
-    const file = join(dir, unit.name);
+/**
+ * --print-units (no `install`) or --install-units: prints the files, or writes them into
+ * `install.dir` and says what to run next (with dryRun: only what it would write).
+ */
+export async function writeUnits(kind: UnitKind, units: readonly UnitFile[], install: { dir: string; dryRun: boolean } | undefined, io: ToolIO): Promise<number> {
+  if (!install) {
+    // One file (cron) prints bare, so `> /etc/cron.daily/z-rclone-backups` keeps its #! line.
+    for (const unit of units) await writeWithBackpressure(io.stdout, units.length > 1 ? `# ---- ${unit.name}\n${unit.text}` : unit.text);
+    return ExitCode.Ok;
+  }
+  const files = units.map((unit) => ({ unit, file: join(install.dir, unit.name) }));
+  if (install.dryRun) {
+    await writeWithBackpressure(io.stdout, files.map(({ file }) => `would install ${file}\n`).join(''));
+    return ExitCode.Ok;
+  }
+  await mkdir(install.dir, { recursive: true });
+  for (const { unit, file } of files) {
     await writeFile(file, unit.text);
     await chmod(file, unit.mode);
-    written.push(file);
   }
-  return written;
+  await writeWithBackpressure(io.stdout, `${files.map(({ file }) => `installed ${file}\n`).join('')}next: ${enableHint(kind)}\n`);
+  return ExitCode.Ok;
 }
