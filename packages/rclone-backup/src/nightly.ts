@@ -38,13 +38,22 @@ export function aggregateExit(codes: readonly number[]): number {
   return codes.find((c) => c !== 0) ?? ExitCode.Ok;
 }
 
-async function listConfigs(dir: string): Promise<string[]> {
-  const entries = await readdir(dir).catch((error: unknown) => {
+/**
+ * The *.conf names in dir. Read as bytes: a name that is not UTF-8 would reach us with
+ * U+FFFD in it and then "not exist"; it is listed apart, to be said and counted instead.
+ */
+async function listConfigs(dir: string): Promise<{ names: string[]; notUtf8: string[] }> {
+  const entries = await readdir(dir, { encoding: 'buffer' }).catch((error: unknown) => {
     throw new ConfigError(`cannot read the config directory ${dir}: ${fsReason(error)}`, undefined, { cause: error });
   });
-  const names = entries.filter((n) => n.endsWith('.conf')).sort();
-  if (names.length === 0) throw new ConfigError(`no *.conf files in ${dir}`);
-  return names;
+  const names: string[] = [];
+  const notUtf8: string[] = [];
+  for (const entry of entries) {
+    const name = entry.toString('utf8');
+    if (name.endsWith('.conf')) (Buffer.from(name).equals(entry) ? names : notUtf8).push(name);
+  }
+  if (names.length + notUtf8.length === 0) throw new ConfigError(`no *.conf files in ${dir}`);
+  return { names: names.sort(), notUtf8 };
 }
 
 /**
@@ -85,9 +94,10 @@ export async function runNightly(options: NightlyOptions, io: ToolIO): Promise<n
       throw new ConfigError(`cannot create the lock file in ${options.stateDir}: ${fsReason(error)}`, undefined, { cause: error });
     });
     log = await RunLog.open(options.logFile, now, (problem) => say(`${problem}; carrying on without it`, true));
-    const names = await listConfigs(options.configDir);
+    const { names, notUtf8 } = await listConfigs(options.configDir);
+    for (const name of notUtf8) say(`config file name ${JSON.stringify(name)} in ${options.configDir} is not valid UTF-8: rename it; not run`, true);
     if (ping) started = pingStart(options.healthCheck);
-    status = await runJobs(names, options, io, record, say, now);
+    status = aggregateExit([names.length ? await runJobs(names, options, io, record, say, now) : ExitCode.Ok, ...notUtf8.map(() => ExitCode.Usage)]);
     if (log.failed) status = aggregateExit([status, ExitCode.Problem]);
   } catch (error) {
     // Another run holds the lock: it is at work and will report; this one did nothing.

@@ -159,6 +159,18 @@ describe('rclone-backup-nightly never dies silently', () => {
     expectNoSecret(result, t.stateDir);
   });
 
+  it('a config whose file name is not UTF-8: said and counted, the others run, exit 2', async () => {
+    const t = setup(`HEALTHCHECK_URL=${base}/ok/${UUID}\n`);
+    // "café.conf" in Latin-1: the é is the single byte 0xe9.
+    writeFileSync(Buffer.concat([Buffer.from(`${t.configDir}/caf`), Buffer.from([0xe9]), Buffer.from('.conf')]), '[default]\n');
+    pings.length = 0;
+    const result = await run([...t.args, '-q']);
+    expect(result.code).toBe(2);
+    expectOneLine(result, /config file name "caf\uFFFD\.conf" in .*configs is not valid UTF-8: rename it; not run$/);
+    expect(readFileSync(join(t.dir, 'dst', 'a.txt'), 'utf8')).toBe('alpha');
+    expect(paths()).toEqual([`POST /ok/${UUID}/start`, `POST /ok/${UUID}/fail`]);
+  });
+
   it('an unreadable defaults file: one line, fail ping to the --healthcheck-url, exit 2', async () => {
     const t = setup('');
     pings.length = 0;
