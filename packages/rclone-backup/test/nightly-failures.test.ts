@@ -250,6 +250,14 @@ describe('rclone-backup-nightly never dies silently', () => {
     }
   }, 60_000);
 
+  it('a successful run with -q prints nothing at all (cron mails only problems)', async () => {
+    const t = setup(`HEALTHCHECK_URL=${base}/ok/${UUID}\n`);
+    pings.length = 0;
+    const result = await run([...t.args, '-q']);
+    expect(result).toEqual({ code: 0, out: '', err: '' });
+    expect(paths()).toEqual([`POST /ok/${UUID}/start`, `POST /ok/${UUID}`]);
+  }, 60_000);
+
   it('a corrupt state file is said, and the run carries on from scratch', async () => {
     const t = setup('');
     mkdirSync(t.stateDir);
