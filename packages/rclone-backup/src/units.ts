@@ -1,7 +1,8 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
+import { ExitCode, ProblemError, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
+import { fsReason } from './fs-reason.js';
 import { cronWord, shellWord, systemdArgument, systemdExecutable } from './unit-quote.js';
 
 export type UnitKind = 'systemd' | 'systemd-user' | 'cron' | 'cron.d';
@@ -147,10 +148,14 @@ export async function writeUnits(kind: UnitKind, units: readonly UnitFile[], ins
     await writeWithBackpressure(io.stdout, files.map(({ file }) => `would install ${file}\n`).join(''));
     return ExitCode.Ok;
   }
-  await mkdir(install.dir, { recursive: true });
-  for (const { unit, file } of files) {
-    await writeFile(file, unit.text);
-    await chmod(file, unit.mode);
+  try {
+    await mkdir(install.dir, { recursive: true });
+    for (const { unit, file } of files) {
+      await writeFile(file, unit.text);
+      await chmod(file, unit.mode);
+    }
+  } catch (error) {
+    throw new ProblemError(`cannot install into ${install.dir}: ${fsReason(error)} (as root, or --units-dir DIR)`, { cause: error });
   }
   await writeWithBackpressure(io.stdout, `${files.map(({ file }) => `installed ${file}\n`).join('')}next: ${enableHint(kind)}\n`);
   return ExitCode.Ok;

@@ -291,6 +291,14 @@ describe('--print-units/--install-units with awkward paths', () => {
     expect(result.code).toBe(2);
   });
 
+  it('an install directory that cannot be made: one line, exit 1', async () => {
+    const dir = tempDir('rb-units-');
+    dirs.push(dir);
+    writeFileSync(join(dir, 'file'), '');
+    const result = await runInMemory('rclone-backup-nightly', nightlyMain, ['--install-units', 'cron', '--units-dir', join(dir, 'file', 'sub')], memoryIO());
+    expect(result).toEqual({ code: 1, out: '', err: `rclone-backup-nightly: cannot install into ${dir}/file/sub: a part of the path is not a directory (ENOTDIR) (as root, or --units-dir DIR)\n` });
+  });
+
   it('--install-units -n says what it would write and writes nothing', async () => {
     const dir = tempDir('rb-units-');
     dirs.push(dir);
