@@ -78,14 +78,16 @@ Nice=10
 
 const cronDaily = (command: RunnerCommand): string => `#!/bin/sh
 # /etc/cron.daily/z-rclone-backups: nightly rclone backups (the "z" runs it after the
-# other daily jobs, e.g. database exports). Settings: /etc/default/rclone-backups.
+# other daily jobs, e.g. database exports). Settings: the defaults file
+# (/etc/default/rclone-backups unless --defaults-file is given below).
 # Only errors are printed, so cron mails only when something needs attention.
 exec ${[command.bin, '-q', ...command.flags].map(shellWord).join(' ')}
 `;
 
 const cronD = (command: RunnerCommand): string => `# /etc/cron.d/rclone-backups: nightly rclone backups at 03:15 as root. cron has no
 # random delay: change the minute on each machine to spread the load. In a user's
-# crontab (crontab -e), leave out the "root" field. Settings: /etc/default/rclone-backups.
+# crontab (crontab -e), leave out the "root" field. Settings: the defaults file
+# (/etc/default/rclone-backups unless --defaults-file is given below).
 # Only errors are printed, so cron mails only when something needs attention.
 SHELL=/bin/sh
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
