@@ -2,7 +2,8 @@ import { parseArgv, toolParser, type ToolIO } from '@rclone-b2/core';
 import { startEmulator, type Emulator } from './emulator.js';
 import { parseFaultSpec, type FaultRule } from './faults.js';
 
-export const VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+export const VERSION = TOOLSET_VERSION;
 
 export interface CliOptions {
   port: number;

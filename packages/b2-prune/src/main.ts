@@ -16,7 +16,8 @@ import { loadPolicyConfig } from './policy/config.js';
 import { prune } from './prune.js';
 import { formatSummaryText } from './report.js';
 
-export const VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+export const VERSION = TOOLSET_VERSION;
 
 const EPILOGUE = `Policies and path rules are read from --policy-file, else the first of
 ~/.config/b2-prune/policies.ini ($XDG_CONFIG_HOME) and /etc/b2-prune.conf; without one,

@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { createLogger, parseArgv, parseTime, toolParser, UsageError, verbosityOf, type ToolIO, positiveInteger } from '@rclone-b2/core';
 import { b2Recover } from './command.js';
 
-export const VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+export const VERSION = TOOLSET_VERSION;
 
 function parser() {
   return toolParser({

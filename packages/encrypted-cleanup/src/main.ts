@@ -1,7 +1,8 @@
 import { createLogger, parseArgv, toolParser, UsageError, verbosityOf, type ToolIO, positiveInteger } from '@rclone-b2/core';
 import { encryptedCleanup } from './command.js';
 
-export const VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+export const VERSION = TOOLSET_VERSION;
 
 function parser() {
   return toolParser({

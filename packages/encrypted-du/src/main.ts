@@ -2,7 +2,8 @@ import { createLogger, parseArgv, toolParser, UsageError, verbosityOf, type Tool
 import { encryptedDu, type DuCommand } from './command.js';
 import { parseRemoteArg } from './remote-arg.js';
 
-const VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+const VERSION = TOOLSET_VERSION;
 
 function parser() {
   return toolParser({

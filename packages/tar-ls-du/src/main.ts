@@ -1,9 +1,9 @@
 import { parseArgv, parseSize, toolParser, UsageError, verbosityOf, type ListingFormat, type ToolIO, positiveInteger } from '@rclone-b2/core';
 import { tarLsDu, type OutputFormat, type TarLsDuOptions } from './tar-ls-du.js';
 
-import { VERSION_STRING } from './version.js';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
 
-export const VERSION = VERSION_STRING;
+export const VERSION = TOOLSET_VERSION;
 
 const FORMAT_FLAGS: ReadonlyArray<[key: string, format: ListingFormat]> = [
   ['tartv', 'tar'],

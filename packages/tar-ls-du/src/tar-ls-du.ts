@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DuTree, readListing, writeDuReport, type ListingFormat, type ToolIO } from '@rclone-b2/core';
-import { VERSION_STRING } from './version.js';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
 
 export type OutputFormat = 'text' | 'csv' | 'json' | 'ncdu';
 
@@ -57,7 +57,7 @@ export async function tarLsDu(options: TarLsDuOptions, io: ToolIO): Promise<numb
     top: options.top,
     minSize: options.minSize,
     progname: 'tar-ls-du',
-    progver: VERSION_STRING,
+    progver: TOOLSET_VERSION,
   });
   return problems > 0 ? 1 : 0;
 }
