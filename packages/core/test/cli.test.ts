@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acquirePidLock, writeFileAtomically, ExitCode, memoryIO, parseArgv, positiveInteger, reportError, toolParser, type ToolIO, UsageError, GuardError, createLogger } from '../src/index.js';
+import { acquirePidLock, writeFileAtomically, ExitCode, memoryIO, parseArgv, positiveInteger, reportError, toolParser, UsageError, GuardError, createLogger } from '../src/index.js';
 
 
 const spec = { name: 'demo-tool', version: '1.2.3', usage: '$0 [options] FILE', dryRun: true, json: true };

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createLogger, parseArgv, parseDuration, toolParser, UsageError, verbosityOf, type ToolIO, positiveInteger } from '@rclone-b2/core';
+import { createLogger, parseArgv, parseDuration, toolParser, verbosityOf, type ToolIO, positiveInteger } from '@rclone-b2/core';
 import { parseMongoUrl } from './connect.js';
 import { runExport } from './export.js';
 import type { WriteFileFn } from './export-collection.js';

@@ -1,6 +1,6 @@
 // In-memory stand-ins for B2 and the crypt codec, for unit tests of the tool logic.
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable, Transform } from 'node:stream';
+import { PassThrough, Readable, type Transform } from 'node:stream';
 import type { B2Api, B2Bucket, B2Download, B2FileVersion, ListVersionsOptions, NameCipher, TransactionCounts } from '@rclone-b2/core';
 
 /** Hex-encodes every segment: reversible, and order in B2 differs from plain order. */

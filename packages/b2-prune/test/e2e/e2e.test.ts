@@ -214,7 +214,7 @@ describe('b2-prune end to end: interruptions and faults', () => {
         const start = deletes();
         const child = execa('node', [BIN, ...NOW_ARG, '--rclone-config', configPath, '--transfers', '3'], { reject: false });
         let exited = false;
-        void child.finally(() => (exited = true));
+        void child.finally(() => (exited = true)); // not awaited here: the loop polls `exited`, `await child` follows
         while (!exited && deletes() - start < target) await new Promise((resolve) => setTimeout(resolve, 2));
         if (!exited && child.kill('SIGKILL')) kills += 1;
         await child;

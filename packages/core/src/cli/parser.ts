@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { EXIT_STATUS_HELP } from './exit-codes.js';
 import { UsageError } from './errors.js';
@@ -29,7 +30,7 @@ export interface CommonOptions {
   humanReadable: boolean;
 }
 
-type YargsFactory = typeof import('yargs').default;
+type YargsFactory = typeof yargs;
 let yargsFactory: YargsFactory | undefined;
 
 /**

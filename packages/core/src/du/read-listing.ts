@@ -133,6 +133,5 @@ export async function readListing(input: Readable, tree: DuTree, options: ReadLi
 /** A short, printable excerpt of a bad line for a warning. */
 function preview(line: string): string {
   const cut = line.length > 80 ? `${line.slice(0, 80)}...` : line;
-  // eslint-disable-next-line no-control-regex
   return JSON.stringify(cut.replace(/[\u0000-\u001f\u007f\ufffd]/g, '?'));
 }
