@@ -1,4 +1,4 @@
-// A small, deliberate rule set (see README "Lint and format"): promises are awaited or
+// A small, deliberate rule set (docs/development.md): promises are awaited or
 // explicitly voided, nothing unused stays, and type-only imports say so. Formatting is
 // Prettier's job (pnpm format), not the linter's.
 import { defineConfig } from 'eslint/config';
