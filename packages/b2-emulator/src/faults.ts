@@ -1,8 +1,14 @@
 // Deterministic fault injection: latency, 429/503/500, dropped connections, expired tokens.
 import { seededRandom } from '@rclone-b2/core';
 
-/** `drop` closes the connection before the call runs; `drop-after` runs it, then closes without answering. */
-export type FaultKind = 'latency' | '429' | '503' | '500' | 'drop' | 'drop-after' | 'expired';
+/**
+ * `drop` closes the connection before the call runs; `drop-after` runs it, then closes
+ * without answering; `cut` runs it and sends the headers and half the body, then closes
+ * (a download or listing that breaks off mid-body).
+ */
+export type FaultKind = 'latency' | '429' | '503' | '500' | 'drop' | 'drop-after' | 'cut' | 'expired';
+
+export const FAULT_KINDS: readonly FaultKind[] = ['latency', '429', '503', '500', 'drop', 'drop-after', 'cut', 'expired'];
 
 export interface FaultRule {
   kind: FaultKind;
@@ -80,10 +86,9 @@ export class FaultInjector {
  */
 export function parseFaultSpec(spec: string): FaultRule {
   const [kind = '', rest] = spec.split(':', 2) as [string, string | undefined];
-  if (!['latency', '429', '503', '500', 'drop', 'drop-after', 'expired'].includes(kind)) {
-    throw new Error(`unknown fault kind '${kind}' (latency, 429, 503, 500, drop, drop-after, expired)`);
-  }
-  const rule: FaultRule = { kind: kind as FaultKind };
+  const known = FAULT_KINDS.find((k) => k === kind);
+  if (!known) throw new Error(`unknown fault kind '${kind}' (${FAULT_KINDS.join(', ')})`);
+  const rule: FaultRule = { kind: known };
   for (const pair of rest ? rest.split(',') : []) {
     const [key, value = ''] = pair.split('=', 2) as [string, string | undefined];
     const num = Number(value);
