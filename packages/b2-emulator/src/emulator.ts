@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { diskBlobs, fileJournal, memoryBlobs, noJournal } from './blobs.js';
 import { createClock, type EmulatorClock } from './clock.js';
 import type { EmulatorContext } from './context.js';
-import { FaultInjector, type FaultConfig, type FaultRule } from './faults.js';
+import { FaultInjector, type FaultConfig, type FaultKind, type FaultRule } from './faults.js';
 import { createHandler, newId } from './server.js';
 import { Store } from './store.js';
 import { TestModeSwitch, type TestMode } from './test-mode.js';
@@ -42,6 +42,8 @@ export interface Emulator {
   /** Requests served per API call name (including failed and faulted ones). */
   stats: Map<string, number>;
   setFaults(faults?: FaultConfig | FaultRule[]): void;
+  /** Faults fired per kind since the last setFaults (or start). */
+  faultsFired(): Map<FaultKind, number>;
   /** Forces an X-Bz-Test-Mode on every request (undefined: only requests that send the header). */
   setTestMode(mode?: TestMode): void;
   close(): Promise<void>;
@@ -116,6 +118,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store,
     stats,
     setFaults: (f) => faults.set(f),
+    faultsFired: () => faults.firedByKind(),
     setTestMode: (mode) => {
       ctx.testMode.forced = mode;
     },

@@ -54,6 +54,13 @@ export class FaultInjector {
     this.random = seededRandom(normal.seed ?? 1);
   }
 
+  /** How many times each kind of fault fired since the last set(). */
+  firedByKind(): Map<FaultKind, number> {
+    const out = new Map<FaultKind, number>();
+    this.rules.forEach((rule, i) => out.set(rule.kind, (out.get(rule.kind) ?? 0) + (this.fired[i] ?? 0)));
+    return out;
+  }
+
   /** Decides, for one call, the added latency and at most one failure (the first rule that fires). */
   decide(call: string): FaultDecision {
     const decision: FaultDecision = { latencyMs: 0 };
