@@ -9,6 +9,7 @@ import { FaultInjector, type FaultConfig, type FaultKind, type FaultRule } from 
 import { createHandler, newId } from './server.js';
 import { Store } from './store.js';
 import { TestModeSwitch, type TestMode } from './test-mode.js';
+import { tamper, type TamperOptions } from './tamper.js';
 
 export interface EmulatorOptions {
   /** TCP port; 0 or absent picks a free one. */
@@ -46,6 +47,8 @@ export interface Emulator {
   faultsFired(): Map<FaultKind, number>;
   /** Forces an X-Bz-Test-Mode on every request (undefined: only requests that send the header). */
   setTestMode(mode?: TestMode): void;
+  /** Damages a stored upload's bytes (see tamper.ts), e.g. `emulator.tamper(id, flipByte(100))`. */
+  tamper(fileId: string, edit: (bytes: Buffer) => Buffer, options?: TamperOptions): void;
   close(): Promise<void>;
 }
 
@@ -119,6 +122,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stats,
     setFaults: (f) => faults.set(f),
     faultsFired: () => faults.firedByKind(),
+    tamper: (fileId, edit, tamperOptions) => tamper(store, fileId, edit, tamperOptions),
     setTestMode: (mode) => {
       ctx.testMode.forced = mode;
     },

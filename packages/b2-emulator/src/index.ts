@@ -14,3 +14,4 @@ export {
   type RcloneTestConfigOptions,
   type EmulatorEndpoint,
 } from './testing/rclone-config.js';
+export { flipByte, truncateTo, type TamperOptions } from './tamper.js';
