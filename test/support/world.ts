@@ -50,7 +50,8 @@ export async function startWorld(options: { faults?: FaultRule[]; seed?: number;
   await mkdir(source, { recursive: true });
   const backupConf = join(dir, 'backup.conf');
   await writeFile(backupConf, ['[default]', `source = ${source}`, `destination = ${config.cryptPath}data`, 'archive_specials = no', 'max_delete = off', ''].join('\n'));
-  const env = { RCLONE_CONFIG: config.configPath, HOME: dir, PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC' };
+  const env = { RCLONE_CONFIG: config.configPath, HOME: dir, PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', RCLONE_BACKUP_LOCK_DIR: join(dir, 'locks') };
+  await mkdir(env.RCLONE_BACKUP_LOCK_DIR, { recursive: true });
   return {
     dir,
     source,
