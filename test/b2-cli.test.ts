@@ -59,8 +59,8 @@ describe.skipIf(!present)('backblaze-b2 (Debian) against the emulator', () => {
     expect(await readFile(join(dir, 'back.txt'), 'utf8')).toBe('second version\n');
     await b2('hide-file', 'cli-test-bucket', 'dir/hello.txt');
     expect((await b2('ls', '--recursive', 'cli-test-bucket')).trim()).toBe('');
-    const versions = JSON.parse(await b2('list-file-versions', 'cli-test-bucket')) as { files: { action: string; size?: number }[] };
-    expect(versions.files.map((f) => [f.action, f.size ?? 0])).toEqual([['hide', 0], ['upload', 15], ['upload', 22]]);
+    const versions = JSON.parse(await b2('list-file-versions', 'cli-test-bucket')) as { files: { action: string; size?: number; contentLength?: number }[] };
+    expect(versions.files.map((f) => [f.action, f.contentLength ?? f.size])).toEqual([['hide', 0], ['upload', 15], ['upload', 22]]);
     // and the emulator saw the same
     const bucket = emulator.store.bucketByName('cli-test-bucket');
     expect(bucket && emulator.store.versionsOf(bucket.bucketId, 'dir/hello.txt').map((v) => v.action)).toEqual(['hide', 'upload', 'upload']);
