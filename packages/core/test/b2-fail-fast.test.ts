@@ -61,6 +61,23 @@ describe('B2Client: an unreachable server at the first authorization', () => {
   });
 });
 
+describe('B2Client: a server that does not answer', () => {
+  it('times the call out and retries it (transient), reporting why', async () => {
+    const emulator = await startEmulator();
+    try {
+      const events: B2RetryEvent[] = [];
+      const client = await B2Client.authorize({ applicationKeyId: emulator.keyId, applicationKey: emulator.key, endpoint: emulator.url, clock: noSleep, timeoutMs: 300, onRetry: (e) => events.push(e) });
+      emulator.setFaults([{ kind: 'latency', ms: 1500, every: 1, limit: 1, calls: ['b2_list_buckets'] }]);
+      const started = Date.now();
+      await client.listBuckets();
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(events.map((e) => [e.call, e.status, e.code, e.reason])).toEqual([['b2_list_buckets', 0, 'network_error', 'no answer within 0.3 s']]);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
 describe('retry logging', () => {
   const event = (over: Partial<B2RetryEvent>): B2RetryEvent => ({ call: 'b2_list_file_versions', attempt: 1, retries: 5, status: 503, code: 'service_unavailable', reason: 'Service unavailable', waitMs: 1234, reauthorized: false, ...over });
 

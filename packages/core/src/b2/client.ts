@@ -4,6 +4,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { basicAuth, parseAuthorization, type B2Authorization } from './auth.js';
 import { verifyingStream } from './download.js';
 import { B2Error, B2UnreachableError } from './errors.js';
+import { answerTimeout, DEFAULT_TIMEOUT_MS } from './answer-timeout.js';
 import { describeNetworkError } from './network-error.js';
 import { redact } from '../cli/logger.js';
 import { decodeHeaderName, encodeFileName, expectedSha1, infoFromHeaders, toFileVersion } from './files.js';
@@ -29,6 +30,8 @@ export interface B2ClientOptions {
   /** API version for calls (default `v3`; the emulator and B2 serve v1..v4). */
   apiVersion?: 'v1' | 'v2' | 'v3' | 'v4';
   userAgent?: string;
+  /** How long to wait for a call's answer (its headers) before retrying it (default 300 s, rclone's --timeout). */
+  timeoutMs?: number;
   /** Called before each retry (for -v logging); never given secrets. */
   onRetry?: (event: B2RetryEvent) => void;
 }
@@ -185,12 +188,16 @@ export class B2Client implements B2Api {
       let failure: B2Error;
       let waitMs: number | undefined;
       const release = await this.semaphore.acquire(signal);
+      // only the wait for the answer's headers is bounded: a long download may take its time
+      const answer = answerTimeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal);
       try {
         let response: Response;
         try {
-          response = await this.fetchImpl(url, { ...init, headers: this.headers(init.headers as Record<string, string>), signal });
+          response = await this.fetchImpl(url, { ...init, headers: this.headers(init.headers as Record<string, string>), signal: answer.signal });
+          answer.clear();
         } catch (error) {
           if (signal?.aborted) throw signal.reason;
+          if (answer.timedOut()) throw new B2Error(spec.call, 0, 'network_error', `no answer within ${answer.ms / 1000} s`);
           const net = describeNetworkError(error);
           // A wrong endpoint, a closed port or a failed DNS lookup before we ever got in is
           // not transient: say so now instead of retrying silently for half a minute.
@@ -214,6 +221,7 @@ export class B2Client implements B2Api {
         if (!(error instanceof B2Error) || error.code !== 'network_error') throw error;
         failure = error;
       } finally {
+        answer.clear();
         release();
       }
       if (outcomeUnknown && spec.doneIfRetriedWith !== undefined && failure.code === spec.doneIfRetriedWith) return { response: new Response('{}'), text: '{}' };
