@@ -73,4 +73,20 @@ describe('B2 tools against an unreachable endpoint', () => {
     expect(quiet.code).toBe(0);
     expect(quiet.err).not.toMatch(/retry/);
   });
+
+  it('B2 test modes forced on the emulator: an exceeded cap fails at once and says so; expiring tokens are renewed', async () => {
+    world.emulator.setFaults();
+    world.emulator.setTestMode('force_cap_exceeded');
+    try {
+      const capped = await world.run('encrypted-du', ['--ls', '--rclone-config', world.config.configPath]);
+      expect(capped.code).toBe(1);
+      expect(capped.err).toMatch(/^encrypted-du: b2_list_buckets: 403 transaction_cap_exceeded: Transaction cap exceeded/);
+      world.emulator.setTestMode('expire_some_account_authorization_tokens');
+      const renewed = await world.run('encrypted-du', ['--ls', '--rclone-config', world.config.configPath]);
+      expect(renewed.code, renewed.err).toBe(0);
+      expect(renewed.out.trim().split('\n')).toHaveLength(5);
+    } finally {
+      world.emulator.setTestMode();
+    }
+  });
 });
