@@ -130,6 +130,7 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
   const config = await readConfig(options.config);
   const secrets = await rcloneSecrets(rcloneConfigPath(options.rcloneConfig, io.env));
   const ctx: BackupContext = createContext(io, options.verbosity, options.rcloneConfig, secrets, now);
+  for (const warning of config.warnings) ctx.logger.notice(warning);
   const copyLinks = options.copyLinks ?? config.copyLinks ?? false;
   switch (options.command) {
     case 'filters':
