@@ -5,9 +5,13 @@
  */
 export const RCLONE_LINK_SUFFIX = '.rclonelink';
 
-/** `dir/x.rclonelink` → `dir/x`; undefined when the name is not a link object (or is only the suffix). */
+/**
+ * `dir/x.rclonelink` → `dir/x`; undefined when the name is not a link object, or when
+ * dropping the suffix would leave no usable name (`.rclonelink`, `..rclonelink`).
+ */
 export function linkPathOf(objectPath: string): string | undefined {
   if (!objectPath.endsWith(RCLONE_LINK_SUFFIX)) return undefined;
   const path = objectPath.slice(0, -RCLONE_LINK_SUFFIX.length);
-  return path === '' || path.endsWith('/') ? undefined : path;
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return name === '' || name === '.' || name === '..' ? undefined : path;
 }
