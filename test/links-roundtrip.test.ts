@@ -91,6 +91,14 @@ describe('symlinks and special files: rclone-backup → crypt on B2 → restore'
     expect(await linkTimes(oracle)).toEqual(await linkTimes(src));
   });
 
+  it.each(['download', 'hash'])('rclone-backup --verify all --verify-mode %s checks the links too', async (mode) => {
+    const verified = await execa('node', [bin('rclone-backup'), '--json', '--verify', 'all', '--verify-mode', mode, '--lock-dir', dir, join(dir, 'trip.conf')], { env, reject: false });
+    expect(verified.stderr).toBe('');
+    expect(verified.exitCode).toBe(0);
+    // 4 files + 6 links (the archive is not a file of SOURCE).
+    expect(JSON.parse(verified.stdout)).toMatchObject({ matched: 10, differ: [], missing: [] });
+  });
+
   it('encrypted-restore --no-links gives the raw .rclonelink files', async () => {
     const raw = join(dir, 'raw');
     expect((await execa('node', [bin('encrypted-restore'), '--no-links', '--as-of', '0s', 'secret:photos/deep', raw], { env, reject: false })).exitCode).toBe(0);
