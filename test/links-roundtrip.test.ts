@@ -91,8 +91,13 @@ describe('symlinks and special files: rclone-backup → crypt on B2 → restore'
     expect(await linkTimes(oracle)).toEqual(await linkTimes(src));
   });
 
-  it.each(['download', 'hash'])('rclone-backup --verify all --verify-mode %s checks the links too', async (mode) => {
-    const verified = await execa('node', [bin('rclone-backup'), '--json', '--verify', 'all', '--verify-mode', mode, '--lock-dir', dir, join(dir, 'trip.conf')], { env, reject: false });
+  it.each([
+    ['all', 'download'],
+    ['all', 'hash'],
+    ['files=100%', 'download'],
+    ['files=100%', 'hash'],
+  ])('rclone-backup --verify %s --verify-mode %s checks the links too', async (condition, mode) => {
+    const verified = await execa('node', [bin('rclone-backup'), '--json', '--verify', condition, '--verify-mode', mode, '--lock-dir', dir, join(dir, 'trip.conf')], { env, reject: false });
     expect(verified.stderr).toBe('');
     expect(verified.exitCode).toBe(0);
     // 4 files + 6 links (the archive is not a file of SOURCE).

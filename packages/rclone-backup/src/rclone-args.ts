@@ -1,3 +1,4 @@
+import { linkPathOf } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 
 /** Editor backups never go into a backup: `foo~` and Emacs lock files `.#foo`. */
@@ -46,6 +47,16 @@ export interface SyncFlags {
  */
 export function linkArgs(copyLinks: boolean): string[] {
   return [copyLinks ? '--copy-links' : '--links'];
+}
+
+/**
+ * The names a filter must admit for a listed path to be seen again: rclone 1.60.1 filters a
+ * symlink stored as `X.rclonelink` under both `X.rclonelink` and its own name `X`, so a
+ * `+ /X.rclonelink` … `- *` filter file alone would silently leave the link out.
+ */
+export function filterNamesOf(path: string, copyLinks: boolean): string[] {
+  const link = copyLinks ? undefined : linkPathOf(path);
+  return link === undefined ? [path] : [path, link];
 }
 
 export function verbosityArgs(verbosity: number): string[] {

@@ -61,6 +61,10 @@ describe('symbolic links are backed up as links (rclone --links)', () => {
     const verified = await run([t.conf, '--json', '--verify', 'all', ...t.lock]);
     expect(verified.code).toBe(0);
     expect(JSON.parse(verified.out)).toMatchObject({ matched: 10 });
+    // Sampled verification goes through a filter file of exact paths: the links must pass it too.
+    const sampled = await run([t.conf, '--json', '--verify', 'files=100%', ...t.lock]);
+    expect(sampled.code).toBe(0);
+    expect(JSON.parse(sampled.out)).toMatchObject({ selected: { files: 10 }, matched: 10 });
   });
 
   it.each([
