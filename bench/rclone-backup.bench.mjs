@@ -43,7 +43,7 @@ try {
   tree(src, FILES, 100, (file, i) => writeFileSync(file, `file ${i}\n`));
   const conf = join(work, 'bench.conf');
   writeFileSync(conf, `[default]\nsource = ${src}\ndestination = ${dst}\n[filters]\n- *.tmp\n`);
-  const plain = ['sync', src, dst, '--delete-excluded', '--filter', '- *~', '--filter', '- .#*', '--filter', '+ /special-files.tar.gz', '--filter', '- *.tmp', '--skip-links', '--fast-list'];
+  const plain = ['sync', src, dst, '--delete-excluded', '--filter', '- *~', '--filter', '- .#*', '--filter', '- *.tmp', '--links', '--fast-list'];
   const first = await main([conf, '-q', '--lock-dir', work], memoryIO());
   if (first !== 0) throw new Error(`initial sync failed with ${first}`);
   const timeIt = async (fn) => { const t = performance.now(); await fn(); return performance.now() - t; };
