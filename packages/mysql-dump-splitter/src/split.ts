@@ -16,6 +16,8 @@ export interface SplitOptions {
   dryRun: boolean;
   /** Longest accepted line (a statement); longer input is rejected as not a dump. */
   maxLine?: number;
+  /** Bytes of one piece held in memory before it overflows (default 32 MiB; tests use less). */
+  spillBytes?: number;
 }
 
 /**
@@ -86,7 +88,7 @@ async function splitLocked(input: AsyncIterable<Buffer> | Readable, options: Spl
   const { outDir } = options;
   if (!options.dryRun) out.removeStaleTemps();
   const old = readState(outDir);
-  const collector = new PieceCollector(outDir, previousIndex(outDir, old.pieces), options.dryRun, () => out.prepare());
+  const collector = new PieceCollector(outDir, previousIndex(outDir, old.pieces), options.dryRun, () => out.prepare(), options.spillBytes);
   const splitter = new Splitter(collector, { pieceSize: options.pieceSize, regroup: options.regroup }, options.maxLine);
   try {
     let first = true;
