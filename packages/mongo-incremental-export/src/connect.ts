@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { ConnectionString, redactConnectionString } from 'mongodb-connection-string-url';
-import { ConfigError, UsageError } from '@rclone-b2/core';
+import { ConfigError, ProblemError, UsageError } from '@rclone-b2/core';
 
 export interface MongoTarget {
   url: string;
@@ -41,8 +41,9 @@ export interface ConnectOptions {
 
 /**
  * Connects and proves the connection works (server reachable, credentials accepted) with
- * a ping on the target database, before anything on disk is touched. Failures are
- * configuration errors (exit 2) with the password redacted.
+ * a ping on the target database, before anything on disk is touched. Refused credentials
+ * are a configuration error (exit 2), an unreachable server a failure (exit 1); the
+ * password is redacted either way.
  */
 export async function connectTarget(target: MongoTarget, options: ConnectOptions): Promise<MongoClient> {
   const params = new ConnectionString(target.url).searchParams;
@@ -60,6 +61,8 @@ export async function connectTarget(target: MongoTarget, options: ConnectOptions
     await client.close().catch(() => undefined);
     const message = hideSecrets((error as Error).message, target.secrets);
     const auth = /auth/i.test(message) || (error as { code?: number }).code === 18;
-    throw new ConfigError(`${auth ? 'authentication failed for' : 'cannot connect to'} ${target.shown}: ${message}`);
+    // refused credentials are configuration (2); a server we cannot reach is a failed run (1)
+    if (auth) throw new ConfigError(`authentication failed for ${target.shown}: ${message}`);
+    throw new ProblemError(`cannot connect to ${target.shown}: ${message}`);
   }
 }

@@ -60,3 +60,9 @@ export async function* walkDirectoriesBottomUp(root: string, sub = ''): AsyncGen
     yield path;
   }
 }
+
+/** Removes every empty directory below root, and (unless keepRoot) root itself if that leaves it empty. */
+export async function removeEmptyDirectories(root: string, keepRoot: boolean): Promise<void> {
+  for await (const rel of walkDirectoriesBottomUp(root)) await rmdir(join(root, rel)).catch(() => undefined);
+  if (!keepRoot) await rmdir(root).catch(() => undefined);
+}

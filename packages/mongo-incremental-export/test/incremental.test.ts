@@ -10,7 +10,8 @@ import { findId } from '../src/bson-elements.js';
 import { element, rawDoc, simpleDoc } from './helpers/corpus.js';
 import { contents, emptyDirectories, freshExport, runExport } from './helpers/export-run.js';
 import { startTarget, type Target } from './helpers/target.js';
-import { documentFiles, snapshot } from './helpers/tree-snapshot.js';
+import { documentFiles, findSnapshot, snapshot } from './helpers/tree-snapshot.js';
+import { lockPath } from '../src/lock.js';
 
 let target: Target;
 let out: string;
@@ -53,10 +54,14 @@ describe('incremental export', () => {
     expect(await readFile(fileOf(simpleDoc(7, 'document 7')))).toEqual(simpleDoc(7, 'document 7'));
 
     const before = await snapshot(out);
+    const tree = await findSnapshot(out);
+    await new Promise((resolve) => setTimeout(resolve, 20));
     const second = await runExport(args());
     expect(second.code).toBe(0);
     expect(second.writes).toEqual([]);
     expect(await snapshot(out)).toEqual(before); // same bytes, mtimes and inodes, checksums included
+    // nothing at all was created, renamed or removed anywhere in the tree (no lock file, no temp file)
+    expect(await findSnapshot(out)).toEqual(tree);
   });
 
   it('rewrites only modified and new documents, deletes gone ones and prunes empty directories', async () => {
@@ -180,7 +185,8 @@ describe('incremental export', () => {
   it('refuses to run while another export holds the lock, and takes over a stale lock', async () => {
     await runExport(args());
     await target.replace(db, COLL, new Int32(1), simpleDoc(1, 'edited'));
-    const lock = join(out, db, 'checksums.lock');
+    const lock = lockPath(join(out, db));
+    expect(lock.startsWith(out)).toBe(false); // outside the tree: an unchanged run leaves its mtimes alone
     await writeFile(lock, `${process.ppid}\n`); // a live process
     const before = await snapshot(out);
     const refused = await runExport(args());

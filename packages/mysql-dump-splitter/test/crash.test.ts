@@ -3,21 +3,20 @@
 // next run finishes the job. The kill points are seeded: the real bin runs with a preloaded
 // fault injector (test/helpers/kill-after-writes.mjs at the repository root) that SIGKILLs
 // the process just before its Nth file-system change.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dirLockPath } from '../src/dir-lock.js';
 import { joinPieces } from '../src/join.js';
 import { joinDir, piecesAndManifest, runSplitter } from './helpers/io.js';
 import { makeDump, row } from './helpers/synthetic.js';
+import { countWrites, inBatches, killPoints, runKilled } from '../../../test/helpers/kill-points.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = join(here, '..', 'bin', 'mysql-dump-splitter.js');
-const HOOK = join(here, '..', '..', '..', 'test', 'helpers', 'kill-after-writes.mjs');
 const ARGS = ['--piece-size', '1K'];
 
 let work: string;
@@ -26,43 +25,17 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** mulberry32: a small seeded generator, so a failing kill point can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function killPoints(total: number, count: number, seed: number): number[] {
-  const random = seeded(seed);
-  const all = Array.from({ length: total }, (_, i) => i);
-  for (let i = all.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random() * (i + 1));
-    [all[i], all[j]] = [all[j] as number, all[i] as number];
-  }
-  return all.slice(0, count).sort((x, y) => x - y);
-}
-
-function runBin(dir: string, file: string, kill: number | 'count', countFile = ''): ReturnType<typeof execa> {
-  return execa(process.execPath, ['--import', HOOK, BIN, '--out', dir, ...ARGS, file], {
-    reject: false,
-    env: { KILL_AFTER_WRITES: String(kill), KILL_COUNT_FILE: countFile },
-  });
+function runBin(dir: string, file: string, kill: number) {
+  return runKilled(BIN, ['--out', dir, ...ARGS, file], kill);
 }
 
 async function writesOf(file: string, prepare: (dir: string) => Promise<void>): Promise<number> {
   const dir = join(work, 'count');
   rmSync(dir, { recursive: true, force: true });
   await prepare(dir);
-  const countFile = join(work, 'count.txt');
-  const result = await runBin(dir, file, 'count', countFile);
+  const { writes, result } = await countWrites(BIN, ['--out', dir, ...ARGS, file]);
   expect(result.exitCode, String(result.stderr)).toBe(0);
-  return Number(readFileSync(countFile, 'utf8'));
+  return writes;
 }
 
 async function check(dir: string): Promise<string[]> {
@@ -122,8 +95,7 @@ describe('SIGKILL at seeded points', () => {
       expect(existsSync(dirLockPath(dir))).toBe(false);
       rmSync(dir, { recursive: true, force: true });
     };
-    // four at a time: the runs mostly wait for node to start and for fsync
-    for (let i = 0; i < points.length; i += 4) await Promise.all(points.slice(i, i + 4).map(one));
+    await inBatches(points, 4, one);
     // the points span the whole run: some before the switch to the new MANIFEST, some after
     expect(seen.new).toBeGreaterThan(0);
     expect(update ? seen.old : seen.none).toBeGreaterThan(0);
