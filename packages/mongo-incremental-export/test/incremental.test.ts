@@ -202,6 +202,16 @@ describe('incremental export', () => {
     await expect(stat(lock)).rejects.toThrow();
   });
 
+  it('deletes the temporary files a killed run left (checksums, collection.json being replaced)', async () => {
+    await runExport(args());
+    const dir = join(out, db, COLL);
+    for (const name of ['checksums.tmp.99999', 'collection.json.tmp.99999']) await writeFile(join(dir, name), 'half');
+    const run = await runExport(args());
+    expect(run.code, run.err).toBe(0);
+    expect(run.writes).toEqual([]);
+    expect(await contents(out)).toEqual(await freshExport(target.url(db)));
+  });
+
   it('removes the directory of a dropped collection', async () => {
     await runExport(args());
     await target.client.db(db).collection('second').drop();
