@@ -84,15 +84,20 @@ async function exportDatabase(client: MongoClient, target: MongoTarget, options:
     if (wanted.has(dirName)) continue;
     const dir = join(dbDir, dirName);
     const entries = await readdir(dir);
-    const ours = entries.includes(CHECKSUMS_NAME) || entries.includes(JOURNAL_NAME);
-    if (!ours && options.repair === 0) continue;
+    const ours = entries.some((name) => name === CHECKSUMS_NAME || name === JOURNAL_NAME || name === META_NAME);
+    if (!ours && options.repair === 0) {
+      // what a run killed while removing such a directory leaves: empty directories
+      if (!options.dryRun) await removeEmptyDirectories(dir, false);
+      continue;
+    }
     const label = `${dbDirName}/${dirName}`;
     if (options.dryRun) log.notice(`would remove ${label} (the collection is gone)`);
     const stats = await exportCollection({ ...common, repair: Math.max(1, options.repair), documents: none(), dir, label });
     add(totals, stats);
     if (!options.dryRun) {
-      await rm(join(dir, CHECKSUMS_NAME), { force: true });
+      // checksums last: while it is there, a killed run's leftovers are recognised as ours
       await rm(join(dir, META_NAME), { force: true });
+      await rm(join(dir, CHECKSUMS_NAME), { force: true });
       await pruneEmptyDirectories(dir, dbDir);
       log.info(`removed ${label} (the collection is gone)`);
     }

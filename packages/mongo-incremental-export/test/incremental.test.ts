@@ -12,6 +12,7 @@ import { contents, emptyDirectories, freshExport, runExport } from './helpers/ex
 import { startTarget, type Target } from './helpers/target.js';
 import { documentFiles, findSnapshot, snapshot } from './helpers/tree-snapshot.js';
 import { lockPath } from '../src/lock.js';
+import { walkFiles } from '../src/tree.js';
 
 let target: Target;
 let out: string;
@@ -209,6 +210,22 @@ describe('incremental export', () => {
     const run = await runExport(args());
     expect(run.code, run.err).toBe(0);
     expect(run.writes).toEqual([]);
+    expect(await contents(out)).toEqual(await freshExport(target.url(db)));
+  });
+
+  it('finishes removing a dropped collection\'s directory that a killed run left half removed', async () => {
+    await runExport(args());
+    await target.client.db(db).collection('second').drop();
+    const dir = join(out, db, 'second');
+    // killed after deleting the documents and the checksums file: collection.json and empty directories remain
+    await rm(join(dir, 'checksums'));
+    for await (const rel of walkFiles(dir)) if (rel.endsWith('.bson')) await unlink(join(dir, rel));
+    expect((await runExport(args())).code).toBe(0);
+    await expect(stat(dir)).rejects.toThrow();
+    // killed later still: only empty directories remain
+    await mkdir(join(out, db, 'third', 'a', '0'), { recursive: true });
+    expect((await runExport(args())).code).toBe(0);
+    await expect(stat(join(out, db, 'third'))).rejects.toThrow();
     expect(await contents(out)).toEqual(await freshExport(target.url(db)));
   });
 
