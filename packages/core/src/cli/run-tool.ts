@@ -49,8 +49,11 @@ export async function runTool(tool: string, main: ToolMain, options: RunToolOpti
   const debug = process.argv.includes('--debug');
   let finalCode: number | undefined;
   const say = (line: string): void => void process.stderr.write(`${tool}: ${line}\n`);
+  let mainDone = false;
   const stop = (reason: InterruptedError, code: number): void => {
     if (finalCode === undefined || finalCode === ExitCode.Ok) finalCode = code;
+    // The failure may surface only after main returned (its last write): the status must still say so.
+    if (mainDone) process.exitCode = finalCode;
     if (!controller.signal.aborted) controller.abort(reason);
   };
 
@@ -101,6 +104,7 @@ export async function runTool(tool: string, main: ToolMain, options: RunToolOpti
     }
   }
   // A stop (signal, failed stdout) wins over what main returned: it did not do all it says.
+  mainDone = true;
   process.exitCode = finalCode ?? code;
 }
 
