@@ -13,8 +13,9 @@ export interface RunToolOptions {
    * or SIGINT/SIGTERM does not end the process at once: io.signal is aborted, main finishes
    * or rolls back its current step, and the status is 1 (stdout closed) or 128+N (signal).
    * A read-only tool ends at once: quietly with 0 on a closed pipe (`tool | head`).
+   * A function decides from argv (a tool whose listings and dry runs change nothing).
    */
-  changes?: boolean;
+  changes?: boolean | ((argv: readonly string[]) => boolean);
   /** How long a changing tool may take to stop after the first signal before it is ended anyway. */
   graceMs?: number;
   /** The tool handles SIGINT/SIGTERM itself (a server that shuts down cleanly and exits 0). */
@@ -41,11 +42,12 @@ const isBrokenPipe = (error: unknown): boolean => isSystemError(error) && error.
  * Child processes started with execa (rclone) are killed when the process ends: runRclone
  * passes the interrupt signal as execa's cancelSignal, and execa's cleanup kills the rest.
  */
-export async function runTool(tool: string, main: ToolMain, options: RunToolOptions = {}): Promise<void> {
+export async function runTool(tool: string, main: ToolMain, toolOptions: RunToolOptions = {}): Promise<void> {
+  const argv = process.argv.slice(2);
+  const options = { ...toolOptions, changes: typeof toolOptions.changes === 'function' ? toolOptions.changes(argv) : toolOptions.changes };
   const controller = new AbortController();
   setInterruptSignal(controller.signal);
   const io = processIO(controller.signal);
-  const argv = process.argv.slice(2);
   const debug = process.argv.includes('--debug');
   let finalCode: number | undefined;
   const say = (line: string): void => void process.stderr.write(`${tool}: ${line}\n`);
@@ -106,6 +108,20 @@ export async function runTool(tool: string, main: ToolMain, options: RunToolOpti
   // A stop (signal, failed stdout) wins over what main returned: it did not do all it says.
   mainDone = true;
   process.exitCode = finalCode ?? code;
+}
+
+/**
+ * `changes` for a tool that changes things unless one of `flags` is given (`-n`, `--ls`):
+ * long flags match as `--flag` or `--flag=...`, a short one also inside `-vn`.
+ */
+export function changesUnless(...flags: string[]): (argv: readonly string[]) => boolean {
+  const long = flags.filter((f) => f.startsWith('--'));
+  const short = flags.filter((f) => /^-[a-zA-Z]$/.test(f)).map((f) => f[1]!);
+  return (argv) => {
+    const end = argv.indexOf('--');
+    const words = end < 0 ? argv : argv.slice(0, end);
+    return !words.some((w) => long.some((f) => w === f || w.startsWith(`${f}=`)) || (/^-[a-zA-Z]+$/.test(w) && short.some((c) => w.includes(c))));
+  };
 }
 
 function isAbortError(error: unknown): boolean {
