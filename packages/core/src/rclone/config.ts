@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { ConfigError } from '../cli/errors.js';
 import { decryptConfigText, detectConfigEncryption } from './config-crypt.js';
 import { interruptSignal } from '../cli/interrupt.js';
+import { quoteForMessage } from '../text/quote-for-message.js';
 import { parseRcloneIni, type IniSections } from './ini.js';
 
 export type RcloneEnv = Readonly<Record<string, string | undefined>>;
@@ -58,7 +59,7 @@ export interface LoadConfigOptions extends ConfigLocationOptions {
 export function parseRcloneBool(value: string, what: string): boolean {
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
   if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
-  throw new ConfigError(`${what}: invalid boolean "${value}"`);
+  throw new ConfigError(`${what}: invalid boolean ${quoteForMessage(value)}`);
 }
 
 const envKey = (remote: string, key: string): string =>
