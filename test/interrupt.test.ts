@@ -130,3 +130,36 @@ describe('standard output closed under a changing run', () => {
     expect({ code, err }).toEqual({ code: 0, err: '' });
   }, 60_000);
 });
+
+describe('mysql-dump-splitter stopped by a signal while reading stdin', () => {
+  const splitter = fileURLToPath(new URL('../packages/mysql-dump-splitter/bin/mysql-dump-splitter.js', import.meta.url));
+  const rows = (value: string): string => Array.from({ length: 2000 }, (_, i) => `(${i},'${value}')`).join(',');
+  const dump = (value: string): string =>
+    '-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB, for debian-linux-gnu (x86_64)\n--\n-- Host: localhost    Database: db\n\n' +
+    'DROP TABLE IF EXISTS `t`;\nCREATE TABLE `t` (\n  `id` int NOT NULL,\n  `v` text,\n  PRIMARY KEY (`id`)\n);\n' +
+    `INSERT INTO \`t\` VALUES ${rows(value)};\n`.repeat(3) +
+    '-- Dump completed on 2024-01-01  0:00:00\n';
+  const tree = (root: string): Record<string, string> =>
+    Object.fromEntries(readdirSync(root).sort().map((name) => [name, readFileSync(join(root, name), 'utf8')]));
+
+  it('SIGTERM mid-input: status 143, the directory exactly as before, no lock or temporary file left', async () => {
+    const out = join(dir, 'split-out');
+    const first = spawn(process.execPath, [splitter, '--out', out, '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    first.stdin!.end(dump('old'));
+    expect(await new Promise((resolve) => first.on('close', resolve))).toBe(0);
+    const before = tree(out);
+
+    const child = spawn(process.execPath, [splitter, '--out', out, '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    const text = dump('new');
+    child.stdin!.write(text.slice(0, text.length / 2)); // stdin stays open: the run waits for more
+    await waitFor('the lock to be taken', () => (readdirSync(out).includes('.mysql-dump-splitter.lock') ? true : undefined));
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(143);
+    expect(err).toBe('mysql-dump-splitter: SIGTERM received; stopping after the current step (again to stop at once)\n');
+    expect(tree(out)).toEqual(before);
+  }, 60_000);
+});
