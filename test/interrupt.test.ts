@@ -7,6 +7,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { startEmulator } from 'b2-emulator';
+import { writeRcloneTestConfig } from 'b2-emulator/test-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../packages/rclone-backup/bin/rclone-backup.js', import.meta.url));
@@ -162,4 +165,47 @@ describe('mysql-dump-splitter stopped by a signal while reading stdin', () => {
     expect(err).toBe('mysql-dump-splitter: SIGTERM received; stopping after the current step (again to stop at once)\n');
     expect(tree(out)).toEqual(before);
   }, 60_000);
+});
+
+describe('encrypted-cleanup stopped by SIGTERM mid-deletion', () => {
+  it('status 143 with one line, deletions stop, the bucket stays consistent and a rerun finishes', async () => {
+    const emulator = await startEmulator({});
+    try {
+      const config = await writeRcloneTestConfig({ emulator, dir: join(dir, 'cleanup-conf'), bucket: 'cleanup-sigterm' });
+      const src = join(dir, 'cleanup-src');
+      await mkdir(join(src, 'docs'), { recursive: true });
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 20; i++) await writeFile(join(src, 'docs', `f${i}.txt`), `round ${round} file ${i}`);
+        await execa('rclone', ['--config', config.configPath, 'sync', src, 'secret:']);
+      }
+      const deletes = (): number => emulator.stats.get('b2_delete_file_version') ?? 0;
+      // 40 old versions, one at a time, 150 ms each: the run is busy for ~6 s.
+      emulator.setFaults([{ kind: 'latency', ms: 150, calls: ['b2_delete_file_version'] }]);
+      const env = { ...process.env, RCLONE_CONFIG: config.configPath };
+      const tool = fileURLToPath(new URL('../packages/encrypted-cleanup/bin/encrypted-cleanup.js', import.meta.url));
+      const child = spawn(process.execPath, [tool, '--transfers', '1', 'secret', 'docs'], { stdio: ['ignore', 'ignore', 'pipe'], env });
+      let err = '';
+      child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+      await waitFor('deletions to start', () => (deletes() >= 3 ? true : undefined), 60_000);
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(143);
+      expect(err.split('\n')[0]).toBe('encrypted-cleanup: SIGTERM received; stopping after the current step (again to stop at once)');
+      expect(err).not.toMatch(/^\s+at /m);
+      const stopped = deletes();
+      expect(stopped).toBeLessThan(40);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(deletes()).toBe(stopped); // nothing still deleting after the exit
+      // Every file still shows its newest content, and a rerun deletes the rest.
+      emulator.setFaults([]);
+      for (let i = 0; i < 20; i++) {
+        expect((await execa('rclone', ['--config', config.configPath, 'cat', `secret:docs/f${i}.txt`])).stdout).toBe(`round 2 file ${i}`);
+      }
+      const rerun = await execa('node', [tool, 'secret', 'docs'], { env, reject: false });
+      expect(rerun.exitCode, rerun.stderr).toBe(0);
+      expect(deletes()).toBe(40);
+    } finally {
+      await emulator.close();
+    }
+  }, 120_000);
 });
