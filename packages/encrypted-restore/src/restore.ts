@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { formatSize, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
+import { formatSize, writeWithBackpressure, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import { TaskPool } from './pool.js';
 import type { RestoreCounts, RestoreProgress } from './progress.js';
 import { markDeletion, restoreFile } from './restore-file.js';
@@ -54,7 +54,7 @@ export async function restore(histories: AsyncIterable<CryptFileHistory>, option
       else stats.files += 1;
       if (options.dryRun) {
         const what = item.kind === 'file' ? `${formatSize(options.plainSize(item.version.contentLength))}B` : 'deletion → /dev/null';
-        options.stdout.write(`would restore ${history.path} (${what}) to ${path}\n`);
+        await writeWithBackpressure(options.stdout, `would restore ${history.path} (${what}) to ${path}\n`);
         continue;
       }
       await pool.add(async () => {

@@ -36,7 +36,7 @@ function retriesFromEnv(env: Record<string, string | undefined>): { retry: { ret
  */
 export async function openEncryptedBucket(
   input: OpenEncryptedBucketInput,
-  io: Pick<ToolIO, 'env'>,
+  io: Pick<ToolIO, 'env' | 'signal'>,
 ): Promise<{ remote: OpenedCryptRemote; bucket: CryptBucket; plainSize: (stored: number) => number }> {
   const remote = await openCryptRemote({
     ...(input.configPath ? { configPath: input.configPath } : {}),
@@ -48,7 +48,9 @@ export async function openEncryptedBucket(
     throw new ConfigError(`crypt remote "${remote.name}" stores its data on "${remote.underlying}", which is not a B2 remote; this tool works on B2 buckets only`);
   }
   const onRetry = input.logger ? { onRetry: logRetries(input.logger) } : {};
-  const opened = await openCryptBucket({ remote, concurrency: Math.max(8, (input.concurrency ?? 0) + 2), ...retriesFromEnv(io.env), ...onRetry, ...input.client });
+  // io.signal (SIGINT/SIGTERM) aborts every B2 call: listings end, no new deletion starts.
+  const signal = io.signal ? { signal: io.signal } : {};
+  const opened = await openCryptBucket({ remote, concurrency: Math.max(8, (input.concurrency ?? 0) + 2), ...retriesFromEnv(io.env), ...onRetry, ...signal, ...input.client });
   const noData = remote.settings.noDataEncryption;
   return {
     remote,
