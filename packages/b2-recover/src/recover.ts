@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { DeletionExecutor, type B2Api, type Logger, type CryptFileHistory } from '@rclone-b2/core';
+import { DeletionExecutor, writeWithBackpressure, type B2Api, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import { hideMarkersToRemove } from './plan.js';
 
 export interface RecoverOptions {
@@ -61,7 +61,7 @@ export async function recover(histories: AsyncIterable<CryptFileHistory>, option
       continue;
     }
     if (options.dryRun) {
-      options.stdout.write(`would undelete ${history.path}\n`);
+      await writeWithBackpressure(options.stdout, `would undelete ${history.path}\n`);
       stats.recovered += 1;
       continue;
     }

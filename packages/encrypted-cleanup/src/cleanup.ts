@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { crashSafeOrder, DeletionExecutor, formatSize, type B2Api, type B2FileVersion, type Logger, type CryptFileHistory } from '@rclone-b2/core';
+import { crashSafeOrder, DeletionExecutor, formatSize, writeWithBackpressure, type B2Api, type B2FileVersion, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import { versionsToDelete } from './plan.js';
 
 export interface CleanupOptions {
@@ -57,7 +57,7 @@ export async function cleanup(histories: AsyncIterable<CryptFileHistory>, option
       continue;
     }
     if (options.dryRun) {
-      for (const v of crashSafeOrder(doomed)) options.stdout.write(`would delete ${describeVersion(history.path, v)}\n`);
+      for (const v of crashSafeOrder(doomed)) await writeWithBackpressure(options.stdout, `would delete ${describeVersion(history.path, v)}\n`);
       stats.deleted += doomed.length;
       stats.bytes += doomed.reduce((sum, v) => sum + v.contentLength, 0);
       continue;

@@ -1,4 +1,4 @@
-import { UsageError } from '@rclone-b2/core';
+import { UsageError, quoteForMessage } from '@rclone-b2/core';
 
 export interface RemoteArg {
   /** The crypt remote's name; undefined = the only crypt remote in rclone.conf. */
@@ -13,6 +13,6 @@ export function parseRemoteArg(text: string | undefined): RemoteArg {
   const colon = text.indexOf(':');
   const name = colon < 0 ? text : text.slice(0, colon);
   const path = colon < 0 ? '' : text.slice(colon + 1).replace(/^\/+|\/+$/g, '');
-  if (!name) throw new UsageError(`"${text}": expected CRYPT-REMOTE or CRYPT-REMOTE:PATH`);
+  if (!name) throw new UsageError(`${quoteForMessage(text)}: expected CRYPT-REMOTE or CRYPT-REMOTE:PATH`);
   return { remoteName: name, path };
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { ConfigError, parseSize } from '@rclone-b2/core';
+import { ConfigError, parseSize, quoteForMessage } from '@rclone-b2/core';
 
 /** One limit of `max_delete`: a count, a percentage of the destination's files, or bytes. */
 export type DeleteLimit = { kind: 'count'; value: number } | { kind: 'percent'; value: number } | { kind: 'bytes'; value: number };
@@ -22,6 +22,8 @@ export interface BackupConfig {
   maxDelete: DeleteLimit[];
   filters: string[];
   testFilters: string[];
+  /** `file:line: …` notes for the user (a `#` that is part of a value or rule). */
+  warnings: string[];
 }
 
 export const DEFAULT_MAX_DELETE = '50%';
@@ -36,7 +38,7 @@ export function parseBoolean(value: string, where: string, key: string): boolean
   const v = value.toLowerCase();
   if (['yes', 'true', '1', 'on'].includes(v)) return true;
   if (['no', 'false', '0', 'off'].includes(v)) return false;
-  throw new ConfigError(`${key}: expected yes/no/true/false/1/0, got "${value}"`, where);
+  throw new ConfigError(`${key}: expected yes/no/true/false/1/0, got ${quoteForMessage(value)}`, where);
 }
 
 /** `50%`, `1000`, `10G`, `50%, 20G` (all must hold), or `off`. */
@@ -50,27 +52,42 @@ export function parseMaxDelete(value: string, where: string): DeleteLimit[] {
     try {
       return { kind: 'bytes', value: parseSize(text) } as const;
     } catch {
-      throw new ConfigError(`max_delete: expected a count, N%, a size like 10G, or off; got "${text}"`, where);
+      throw new ConfigError(`max_delete: expected a count, N%, a size like 10G, or off; got ${quoteForMessage(text)}`, where);
     }
   });
 }
 
-/** Drops a trailing ` # comment` (a `#` preceded by white space) and surrounding blanks. */
-export function stripComment(line: string): string {
-  return line.replace(/(^|\s)#.*$/, '').trim();
+/**
+ * Comments are whole lines whose first non-blank character is `#` or `;`, as in rclone's
+ * filter files and rclone.conf. There are no trailing comments: `- /Photos #2/**` is a
+ * rule about `Photos #2`, and cutting it at the `#` would silently widen it.
+ */
+export function isCommentOrBlank(line: string): boolean {
+  const text = line.trim();
+  return text === '' || text.startsWith('#') || text.startsWith(';');
+}
+
+/** A `#` after white space looks like the trailing comment some other formats allow. */
+const LOOKS_LIKE_COMMENT = /\s#/;
+
+function hashWarning(what: string, text: string, where: string): string | undefined {
+  if (!LOOKS_LIKE_COMMENT.test(text)) return undefined;
+  return `${where}: the "#" is part of the ${what} (${JSON.stringify(text)}); comments must be on their own line`;
 }
 
 export function parseConfigText(text: string, file: string): BackupConfig {
   const values = new Map<Key, { value: string; where: string }>();
   const filters: string[] = [];
   const testFilters: string[] = [];
+  const warnings: string[] = [];
   let section: Section | undefined;
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, index) => {
     const where = `${file}:${index + 1}`;
-    const line = stripComment(raw);
-    if (line === '') return;
+    if (isCommentOrBlank(raw)) return;
+    const line = raw.trim();
     const header = /^\[(.*)\]$/.exec(line);
+    if (!header && line.startsWith('[')) throw new ConfigError(`section header must be the whole line, like [filters]: ${line}`, where);
     if (header) {
       const name = (header[1] ?? '').trim();
       if (!(SECTIONS as readonly string[]).includes(name)) {
@@ -81,17 +98,21 @@ export function parseConfigText(text: string, file: string): BackupConfig {
     }
     if (section === undefined) throw new ConfigError('setting outside a section (start with [default])', where);
     if (section === 'filters' || section === 'test-filters') {
-      if (!/^[+-] \S/.test(line)) throw new ConfigError(`filter rule must start with "+ " or "- ": ${line}`, where);
+      if (!/^[+-] \S/.test(line)) throw new ConfigError(`filter rule must start with "+ " or "- ": ${quoteForMessage(line)}`, where);
+      const warning = hashWarning('rule', line, where);
+      if (warning) warnings.push(warning);
       (section === 'filters' ? filters : testFilters).push(line);
       return;
     }
     const pair = /^([\w-]+)\s*=\s*(.*)$/.exec(line);
-    if (!pair) throw new ConfigError(`expected key = value: ${line}`, where);
+    if (!pair) throw new ConfigError(`expected key = value: ${quoteForMessage(line)}`, where);
     const key = (pair[1] ?? '').toLowerCase();
     if (!(KEYS as readonly string[]).includes(key)) throw new ConfigError(`unknown key "${key}"`, where);
     if (values.has(key as Key)) throw new ConfigError(`duplicate key "${key}"`, where);
     const value = (pair[2] ?? '').trim();
     if (value === '') throw new ConfigError(`empty value for "${key}"`, where);
+    const warning = hashWarning(`value of ${key}`, value, where);
+    if (warning) warnings.push(warning);
     values.set(key as Key, { value, where });
   });
   const get = (key: Key): { value: string; where: string } | undefined => values.get(key);
@@ -121,6 +142,7 @@ export function parseConfigText(text: string, file: string): BackupConfig {
     maxDelete: parseMaxDelete(maxDelete?.value ?? DEFAULT_MAX_DELETE, maxDelete?.where ?? file),
     filters,
     testFilters,
+    warnings,
   };
 }
 
