@@ -2,7 +2,7 @@
 // original or of the damaged bytes) is reported by encrypted-restore, which exits 1 and
 // never leaves it under its final name, not even partly. The undamaged files still restore.
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
