@@ -9,3 +9,4 @@ export * from './du/index.js';
 export * from './random/index.js';
 export * from './lock/index.js';
 export * from './fs/index.js';
+export * from './names/index.js';

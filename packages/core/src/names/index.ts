@@ -1,0 +1,3 @@
+export * from './name-bytes.js';
+export * from './rclone-encoding.js';
+export * from './escape-name.js';
