@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { DuTree, escapeName, writeDuReport } from '@rclone-b2/core';
+import { DuTree, writeDuReport } from '@rclone-b2/core';
 import type { InventorySink } from './ls-sink.js';
 
 export interface SummaryOptions {
@@ -13,8 +13,7 @@ export interface SummaryOptions {
 export function summarySink(output: Writable, options: SummaryOptions): InventorySink {
   const tree = new DuTree();
   return {
-    // The text report is line-oriented (names `ls -b` escaped); ncdu's JSON keeps exact names.
-    add: options.format === 'text' ? (path, size) => tree.add(escapeName(path), size) : (path, size) => tree.add(path, size),
+    add: (path, size) => tree.add(path, size),
     finish: () =>
       writeDuReport(tree, output, {
         format: options.format,
