@@ -82,10 +82,12 @@ describe('encrypted-du names', () => {
     expect(ours(result.out).filter((l) => !l.includes('raw'))).toEqual(theirs);
   });
 
-  it('the text summary escapes names too', async () => {
+  it('the text summary escapes names too (its du tree shows invalid bytes as U+FFFD)', async () => {
     const result = await h.run(main, ['--no-all-output', '--undeleted-output', '-', 'secret:']);
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/\tbad\\376\.txt\n/);
+    expect(result.out).toMatch(/\tbad\ufffd\.txt\n/);
+    expect(result.out).toMatch(/\traw\\nnewline\.txt\n/);
+    expect(result.out).toMatch(/\tback\\\\n\n/);
     expect(result.out).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
   });
 });
