@@ -93,3 +93,20 @@ describe('encrypted-restore restores the names rclone copy writes', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^would restore dir␊name\/in␉side\.txt \(.*\) to \/.*\/dry\/dir\\nname\/in\\tside\.txt$/));
   });
 });
+
+describe('with filename_encryption = off (names stored in B2 as B2 encodes them)', () => {
+  it('--as-of gives the tree rclone copy gives, byte for byte', async () => {
+    const { writeRcloneTestConfig } = await import('b2-emulator/test-helpers');
+    const config = await writeRcloneTestConfig({ emulator: h.emulator, dir: join(h.dir, 'conf-off'), bucket: 'plainbucket', filenameEncryption: 'off', cryptRemoteName: 'plain' });
+    const rclone = (args: string[]) => execa('rclone', ['--config', config.configPath, ...args], { env: { HOME: h.dir } });
+    await rclone(['copy', source, 'plain:']);
+    const ours = join(h.dir, 'ours-off');
+    const theirs = join(h.dir, 'theirs-off');
+    const result = await h.run(main, ['--rclone-config', config.configPath, '--as-of', '0s', 'plain:', ours]);
+    expect(result.err).not.toMatch(/cannot decrypt|FAILED/);
+    expect(result.code).toBe(0);
+    await rclone(['copy', 'plain:', theirs]);
+    expect(await tree(ours)).toEqual(await tree(theirs));
+    expect(await tree(ours)).toEqual(await tree(source));
+  });
+});
