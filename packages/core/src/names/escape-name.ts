@@ -4,19 +4,19 @@
 // `\ooo` (octal) for every other control byte (C0, DEL, C1) and for each byte of invalid
 // UTF-8. Unlike `ls -b`, spaces stay as they are (rclone's `SIZE PATH` lines keep them).
 // unescapeName undoes this (and ls -b's `\ `); `--json` outputs keep exact names instead.
-import { nameFromBytes, nameToBytes } from './name-bytes.js';
+import { hasNameEscapes, nameFromBytes, nameToBytes } from './name-bytes.js';
 
 const LETTERS: Record<number, string> = { 7: 'a', 8: 'b', 9: 't', 10: 'n', 11: 'v', 12: 'f', 13: 'r', 92: '\\' };
 const UNLETTERS: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '\\': 92, ' ': 32, '?': 63, "'": 39, '"': 34 };
 
 // eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE = /[\u0000-\u001f\u007f-\u009f\\\udc80-\udcff]/;
+const NEEDS_ESCAPE = /[\u0000-\u001f\u007f-\u009f\\]/; // lone surrogates: isWellFormed (a surrogate range makes this 10× slower)
 
 const octal = (byte: number): string => `\\${byte.toString(8).padStart(3, '0')}`;
 
 /** A name as `ls -b` prints it (one line, no control characters). */
 export function escapeName(name: string): string {
-  if (!NEEDS_ESCAPE.test(name)) return name;
+  if (!NEEDS_ESCAPE.test(name) && !hasNameEscapes(name)) return name;
   let out = '';
   for (let i = 0; i < name.length; i += 1) {
     const c = name.charCodeAt(i);

@@ -154,9 +154,13 @@ export function fromStandardPath(mask: number, path: string): string {
   return path.split('/').map((segment) => fromStandardName(mask, segment)).join('/');
 }
 
+/** Characters that the standard decoding or the local encoding may change (besides `.`/`..` names). */
+// eslint-disable-next-line no-control-regex
+const LOCAL_SPECIAL = /[\u0000\u201b\u2400-\u241f\u2421\uff0e\uff0f]|(?:^|\/)\.\.?(?:\/|$)/;
+
 /** The local (Linux) path `rclone copy` writes for a crypt remote's plaintext path. */
 export function localPathOf(standardPath: string): string {
-  return fromStandardPath(LOCAL_ENCODING, standardPath);
+  return LOCAL_SPECIAL.test(standardPath) ? fromStandardPath(LOCAL_ENCODING, standardPath) : standardPath;
 }
 
 /** The crypt plaintext (standard) path rclone stores for a local (Linux) relative path. */
