@@ -4,6 +4,7 @@ import { escapeName, formatSize, localPathOf, type B2Api, type ContentCipher, ty
 import { TaskPool } from './pool.js';
 import type { RestoreCounts, RestoreProgress } from './progress.js';
 import { markDeletion, restoreFile } from './restore-file.js';
+import { linkRestoreName, restoreLink } from './restore-link.js';
 import { isSafeRelative, selectVersions, type RestoreMode } from './select.js';
 import { withFileRetries } from './retry-file.js';
 
@@ -18,6 +19,8 @@ export interface RestoreOptions {
   /** Whole-file attempts on transient failures (rclone's --retries; default 3). */
   retries?: number;
   dryRun: boolean;
+  /** `.rclonelink` objects become the symlinks they stand for, as with `rclone copy -l` (default true). */
+  links?: boolean;
   /** Where --dry-run prints its plan. */
   stdout: Writable;
   logger: Logger;
@@ -41,9 +44,10 @@ export async function restore(histories: AsyncIterable<CryptFileHistory>, option
   for await (const history of histories) {
     const shown = escapeName(history.path);
     for (const item of selectVersions(history.relative, history.versions, options.mode)) {
+      const linkName = options.links === false ? undefined : linkRestoreName(history.relative, item.target);
       // The crypt remote's names are rclone's standard names (`a␊b`); on disk they become
       // what `rclone copy` writes (`a<LF>b`), byte-exact even when not valid UTF-8.
-      const local = localPathOf(item.target);
+      const local = localPathOf(linkName ?? item.target);
       if (!isSafeRelative(local)) {
         logger.error(`${shown}: refusing unsafe name "${escapeName(local)}"`);
         stats.failed += 1;
@@ -62,7 +66,7 @@ export async function restore(histories: AsyncIterable<CryptFileHistory>, option
           const outcome =
             item.kind === 'deletion'
               ? await markDeletion(path)
-              : await withFileRetries(options.retries ?? 3, () => restoreFile({
+              : await withFileRetries(options.retries ?? 3, () => (linkName ? restoreLink : restoreFile)({
                   client: options.client,
                   content: options.content,
                   version: item.version,
