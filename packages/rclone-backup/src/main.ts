@@ -10,6 +10,7 @@ import { printNewest } from './newest.js';
 import { rcloneConfigPath, rcloneSecrets } from './secrets.js';
 import { runSync } from './sync.js';
 import { runVerify } from './verify.js';
+import { reportVerify } from './verify-report.js';
 import { parseVerifyConditions } from './verify-conditions.js';
 import { runAudit } from './audit.js';
 
@@ -162,17 +163,7 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
         seed: options.seed,
         batchSize: options.batchSize,
       });
-      if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(summary)}\n`);
-      for (const path of summary.differ) ctx.logger.error(`differs: ${path}`);
-      for (const path of summary.missing) ctx.logger.error(`missing in destination: ${path}`);
-      for (const path of summary.errors) ctx.logger.error(`could not check: ${path}`);
-      const bad = summary.differ.length + summary.missing.length + summary.errors.length;
-      if (bad > 0) {
-        ctx.logger.error(`verify failed: ${bad} of ${summary.selected.files} files differ, are missing or could not be checked`);
-        return ExitCode.Problem;
-      }
-      ctx.logger.info(`verified ${summary.matched} files, all equal`);
-      return ExitCode.Ok;
+      return reportVerify(summary, ctx.logger, io.stdout, options.json);
     }
     const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards }).catch(async (error: unknown) => {
       // A machine reading --json learns of a refusal too (the message also goes to stderr).

@@ -1,0 +1,25 @@
+import { ExitCode, formatSize, writeWithBackpressure, type Logger } from '@rclone-b2/core';
+import type { Writable } from 'node:stream';
+import type { VerifySummary } from './verify.js';
+
+/**
+ * Prints a verify summary — the JSON line on stdout with --json; every failing path on
+ * stderr; and always one line saying how many files and bytes were checked and how many
+ * failed — and returns the exit status (1 on any failure).
+ */
+export async function reportVerify(summary: VerifySummary, logger: Logger, stdout: Writable, json: boolean): Promise<number> {
+  if (json) await writeWithBackpressure(stdout, `${JSON.stringify(summary)}\n`);
+  for (const path of summary.missing) logger.error(`missing at the destination: ${path}`);
+  for (const path of summary.extra) logger.error(`only at the destination (not in the source): ${path}`);
+  for (const path of summary.differ) logger.error(`differs: ${path}`);
+  for (const path of summary.errors) logger.error(`could not check: ${path}`);
+  for (const problem of summary.problems) logger.error(problem);
+  const { checked, total } = summary;
+  const line = `verify ${summary.config}: checked the contents of ${checked.files} of ${total.files} files (${formatSize(checked.bytes)} of ${formatSize(total.bytes)}) by ${summary.mode === 'download' ? 'download' : 'hash'}; ${summary.present} files present on both sides; ${summary.failed} failed`;
+  if (summary.failed > 0) {
+    logger.error(`${line} (${summary.missing.length} missing, ${summary.extra.length} only at the destination, ${summary.differ.length} differ, ${summary.errors.length} unreadable${summary.problems.length ? `, ${summary.problems.length} rclone failures` : ''})`);
+    return ExitCode.Problem;
+  }
+  logger.notice(line);
+  return ExitCode.Ok;
+}
