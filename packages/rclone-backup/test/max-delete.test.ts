@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
+import { startEmulator, writeRcloneTestConfig } from 'b2-emulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
@@ -78,5 +80,30 @@ describe('max_delete bounds the whole run, even when SOURCE changes after the pl
     expect(oneRun.code).toBe(3);
     expect(statSync(join(t.dst, 'stray/empty')).isDirectory()).toBe(true);
     expect(readTree(join(t.dst, 'stray'))).toEqual({ 'a.txt': 'a', 'deeper/b.txt': 'b' });
+  });
+});
+
+describe('planned deletions through a crypt remote over the b2-emulator', () => {
+  it('deletes exactly the planned files in the bucket (the names rclone logs are the decrypted ones)', async () => {
+    const dir = tempDir('rb-maxdel-b2-');
+    dirs.push(dir);
+    const emulator = await startEmulator({ keyId: 'keyid-maxdel', key: 'K-maxdel-SECRET' });
+    try {
+      const rc = await writeRcloneTestConfig({ emulator, dir, bucket: 'maxdel-bucket', password: 'pw-md', password2: 'salt-md' });
+      const src = join(dir, 'src');
+      writeTree(src, { 'a/one.txt': '1', 'a/two.txt': '22', 'b/three.txt': '333', 'b/four [x]*.txt': '4444' });
+      const conf = writeConfig(dir, 'mdb2', `[default]\nsource = ${src}\ndestination = ${rc.cryptPath}d\narchive_specials = no\nmax_delete = 2\n`);
+      const args = [conf, '--json', '--rclone-config', rc.configPath, '--lock-dir', dir];
+      expect((await run(args)).code).toBe(0);
+      rmSync(join(src, 'a/two.txt'));
+      rmSync(join(src, 'b/four [x]*.txt'));
+      const r = await run(args);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out)).toMatchObject({ files: { deleted: 2 }, plannedDeletes: 2 });
+      const left = (await execa('rclone', ['--config', rc.configPath, 'lsf', '-R', '--files-only', `${rc.cryptPath}d`])).stdout.trim().split('\n').sort();
+      expect(left).toEqual(['a/one.txt', 'b/three.txt']);
+    } finally {
+      await emulator.close();
+    }
   });
 });
