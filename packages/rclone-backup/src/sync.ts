@@ -137,13 +137,16 @@ function refuse(config: BackupConfig, plan: PlannedDeletes, reason: string): Gua
 
 /**
  * The guarded sync. Guards on SOURCE run first. Then rclone syncs with --max-delete 0:
- * new and changed files go up, but nothing is deleted. Only if rclone reports that it
- * withheld deletions do we ask a dry run what exactly it would delete, compare that with
- * max_delete, and — if within limits — sync again to delete. An unchanged or
- * deletion-free backup therefore costs one rclone run, like plain `rclone sync`.
+ * new and changed files go up, but nothing is deleted (rclone deletes no file, and no
+ * directory, once a deletion is withheld). Only if rclone reports that it withheld
+ * deletions do we ask a dry run what exactly it would delete, compare that with
+ * max_delete, and — if within limits — delete exactly those files (deletePlanned), so
+ * the run's total can never exceed max_delete, whatever SOURCE does meanwhile. An
+ * unchanged or deletion-free backup therefore costs one rclone run, like plain `rclone sync`.
  * When the guard trips nothing has been deleted, but new and changed files may already
- * be uploaded; strictGuards (the default; `--no-strict-guards` turns it off) makes rclone attempt the deletions before
- * any transfer, so a refusal leaves the destination exactly as it was (one extra pass).
+ * be uploaded; strictGuards (the default; `--no-strict-guards` turns it off) makes rclone
+ * attempt the deletions before any transfer, so a refusal leaves the destination exactly
+ * as it was; accepted, it then transfers in a second --max-delete 0 pass before deleting.
  */
 export async function runSync(config: BackupConfig, ctx: BackupContext, options: SyncOptions): Promise<SyncSummary> {
   const started = ctx.now();
