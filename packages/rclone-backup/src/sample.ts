@@ -120,6 +120,11 @@ export class SampleSelector {
     }
   }
 
+  /** Candidates held so far (what the memory is bounded by). */
+  get held(): number {
+    return this.heap.size;
+  }
+
   /** The chosen files, most preferred first. */
   result(): Candidate[] {
     const ordered = [...this.heap.items].sort(compare);
