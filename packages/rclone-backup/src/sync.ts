@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GuardError, ProblemError } from '@rclone-b2/core';
+import { GuardError, ProblemError, type RcloneResult } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
 import { NO_NOISE, runRcloneJson, SPECIAL_NOISE } from './context.js';
@@ -104,6 +104,22 @@ async function planDeletes(config: BackupConfig, ctx: BackupContext, copyLinks: 
   return plan.deletes;
 }
 
+function syncFailed(result: RcloneResult): ProblemError {
+  return new ProblemError(`rclone sync failed (exit status ${result.exitCode}):\n  ${renderTail(result.stderrTail).join('\n  ')}`);
+}
+
+/** `rclone sync … --max-delete 0`: transfers, deletes nothing; withheld deletions are expected, not shown. */
+async function syncWithoutDeleting(ctx: BackupContext, args: readonly string[], noise: RegExp): Promise<{ run: Collector; result: RcloneResult }> {
+  const run = collector();
+  const result = await runRcloneJson(ctx, [...args, '--max-delete', '0', '--stats-log-level', 'ERROR'], {
+    onRecord: (record) => run.onRecord(record) && !THRESHOLD_NOISE.test(record.msg),
+    hideText: THRESHOLD_NOISE,
+    hideMessages: noise,
+    okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  });
+  return { run, result };
+}
+
 /**
  * Deletes exactly the planned files — `rclone delete DEST --files-from-raw LIST` — and
  * never more than planned (`--max-delete`), so the whole run stays within max_delete
@@ -178,13 +194,7 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
     if (broken) throw refuse(config, run.deletes, broken);
     stats = run.stats();
   } else if (guarded) {
-    const first = collector();
-    const firstResult = await runRcloneJson(ctx, [...args, ...(options.strictGuards ? ['--delete-before'] : []), '--max-delete', '0', '--stats-log-level', 'ERROR'], {
-      onRecord: (record) => first.onRecord(record) && !THRESHOLD_NOISE.test(record.msg),
-      hideText: THRESHOLD_NOISE,
-      hideMessages: noise,
-      okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-    });
+    const { run: first, result: firstResult } = await syncWithoutDeleting(ctx, [...args, ...(options.strictGuards ? ['--delete-before'] : [])], noise);
     // With --max-delete 0 rclone deletes no file (its "Deleted" count still counts the withheld ones).
     stats = { ...first.stats(), deletes: 0 };
     if (first.thresholdHit()) {
@@ -199,13 +209,8 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
         await options.onPlanned?.(plan);
         if (options.strictGuards) {
           // The first pass stopped before any transfer; now transfer, still deleting nothing.
-          const transfer = collector();
-          await runRcloneJson(ctx, [...args, '--max-delete', '0', '--stats-log-level', 'ERROR'], {
-            onRecord: (record) => transfer.onRecord(record) && !THRESHOLD_NOISE.test(record.msg),
-            hideText: THRESHOLD_NOISE,
-            hideMessages: noise,
-            okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-          });
+          const { run: transfer, result } = await syncWithoutDeleting(ctx, args, noise);
+          if (!transfer.thresholdHit() && result.exitCode !== 0) throw syncFailed(result);
           stats = { ...addStats(stats, { ...transfer.stats(), deletes: 0 }), errors: transfer.thresholdHit() ? transfer.fileErrors() : transfer.stats().errors };
         }
         const deleted = await deletePlanned(config, ctx, options.copyLinks, listFile, plan);
@@ -214,8 +219,7 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
         await rm(dir, { recursive: true, force: true });
       }
     } else if (firstResult.exitCode !== 0) {
-      const tail = renderTail(firstResult.stderrTail);
-      throw new ProblemError(`rclone sync failed (exit status ${firstResult.exitCode}):\n  ${tail.join('\n  ')}`);
+      throw syncFailed(firstResult);
     }
   } else {
     const run = collector();
