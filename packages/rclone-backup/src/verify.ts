@@ -185,7 +185,10 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       }
       await spool?.flush();
       const sample = selector ? selector.result() : undefined;
-      if (sample) for (const c of sample) (selected.files += 1), (selected.bytes += c.size);
+      for (const c of sample ?? []) {
+        selected.files += 1;
+        selected.bytes += c.size;
+      }
       ctx.logger.info(`verifying the contents of ${selected.files} of ${total.files} files (${formatSize(selected.bytes)} of ${formatSize(total.bytes)})`);
       let n = 0;
       for await (const batch of inBatches(sample ?? (spool ? spooled(spool) : []), options.batchSize)) {
