@@ -8,7 +8,7 @@ export type CheckSymbol = '=' | '*' | '+' | '-' | '!';
 export interface CheckOutcome {
   /** Lines the report gave. */
   reported: number;
-  /** Set when rclone itself failed (exit status above 1): the report may then be incomplete. */
+  /** Set when rclone itself failed (exit status above 1, or 1 without a difference): the report may be incomplete. */
   problem?: string;
 }
 
@@ -23,6 +23,7 @@ const SUMMARY = /differences found|matching files|errors while checking|files mi
  */
 export async function runCheck(ctx: BackupContext, args: readonly string[], onLine: (symbol: CheckSymbol, path: string) => void | Promise<void>): Promise<CheckOutcome> {
   let reported = 0;
+  let failures = 0;
   const { exitCode, stderrTail } = await runRcloneJson(ctx, [...args, '--combined', '-'], {
     // 1 means differences; others (e.g. a failed download or listing) are reported below.
     okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
@@ -30,12 +31,15 @@ export async function runCheck(ctx: BackupContext, args: readonly string[], onLi
       const symbol = line[0];
       if (line[1] !== ' ' || (symbol !== '=' && symbol !== '*' && symbol !== '+' && symbol !== '-' && symbol !== '!')) return;
       reported += 1;
+      if (symbol !== '=') failures += 1;
       await onLine(symbol, line.slice(2));
     },
     onRecord: (r) => ctx.verbosity >= 1 || !(SUMMARY.test(r.msg) || (r.object !== undefined && PER_FILE.test(r.msg))),
     hideText: /Failed to (check|cryptcheck)/,
   });
-  if (exitCode <= 1) return { reported };
-  const tail = renderTail(stderrTail, 3);
+  // Exit 1 with nothing wrong in the report means rclone failed before comparing (e.g. an unknown remote).
+  if (exitCode === 0 || (exitCode === 1 && failures > 0)) return { reported };
+  // rclone's last words are plain text with a date in front; the date says nothing here.
+  const tail = renderTail(stderrTail, 3).map((line) => line.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, ''));
   return { reported, problem: `rclone ${args[0] ?? 'check'} failed (exit status ${exitCode})${tail.length ? `: ${tail.join(' / ')}` : ''}` };
 }

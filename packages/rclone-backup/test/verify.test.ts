@@ -271,3 +271,20 @@ describe('verify compares both ways: nothing missing, nothing extra', () => {
     }
   });
 });
+
+describe('verify when rclone cannot compare at all', () => {
+  const dir = tempDir('rb-verify-fail-');
+  afterAll(() => cleanup(dir));
+  it.each([[['--verify', 'all']], [['--verify', 'files=1']]])('%j: an unknown destination remote → exit 1, said, never "0 failed"', async (args) => {
+    const src = join(dir, 'src');
+    writeTree(src, { 'a.txt': 'a' });
+    const conf = writeConfig(dir, 'nowhere', `[default]\nsource = ${src}\ndestination = no-such-remote:backup\narchive_specials = no\n`);
+    const r = await run([conf, '--json', '--lock-dir', dir, ...args]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/rclone check failed \(exit status 1\).*didn't find section in config file/);
+    expect(r.err).not.toMatch(/; 0 failed/);
+    const summary = JSON.parse(r.out) as { failed: number; problems: string[] };
+    expect(summary.failed).toBeGreaterThanOrEqual(1);
+    expect(summary.problems[0]).toMatch(/^rclone check failed \(exit status 1\): Failed to create file system/);
+  });
+});
