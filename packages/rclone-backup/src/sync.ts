@@ -1,6 +1,5 @@
-import { createWriteStream } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GuardError, ProblemError, type RcloneResult } from '@rclone-b2/core';
@@ -91,15 +90,19 @@ function collector(onDelete?: (path: string) => void): Collector {
  * (one path a line, for --files-from-raw) and the totals in memory.
  */
 async function planDeletes(config: BackupConfig, ctx: BackupContext, copyLinks: boolean, listFile: string): Promise<PlannedDeletes> {
-  const out = createWriteStream(listFile);
-  const plan = collector((path) => out.write(`${path}\n`));
+  // rclone's records arrive in a synchronous callback: append in chunks, synchronously, so memory stays bounded.
+  let chunk = '';
+  writeFileSync(listFile, '');
+  const plan = collector((path) => {
+    chunk += `${path}\n`;
+    if (chunk.length >= 64 * 1024) {
+      appendFileSync(listFile, chunk);
+      chunk = '';
+    }
+  });
   const dryArgs = syncArgs(config, { copyLinks, dryRun: true, verbosity: 0 });
-  try {
-    await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: (r) => (plan.onRecord(r), false) });
-  } finally {
-    out.end();
-    await once(out, 'close');
-  }
+  await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: (r) => (plan.onRecord(r), false) });
+  appendFileSync(listFile, chunk);
   plan.deletes.destinationFiles = plan.stats().checks;
   return plan.deletes;
 }
