@@ -57,6 +57,17 @@ function* lsjsonLines() {
   yield ']';
 }
 
+/** The generated listing through the tool's own lsjson parser, counted into `total`. */
+function* listedFiles(parseLsjsonLine, total) {
+  for (const line of lsjsonLines()) {
+    const file = parseLsjsonLine(line);
+    if (!file) continue;
+    total.files += 1;
+    total.bytes += file.size;
+    yield file;
+  }
+}
+
 async function generateLedger() {
   mkdirSync(work, { recursive: true });
   if (existsSync(ledgerFile) && statSync(ledgerFile).size > 0) return;
@@ -89,13 +100,7 @@ async function childNew(ledger) {
   try {
     const join_ = await LedgerJoin.open(ledger, spoolDir);
     const total = { files: 0, bytes: 0 };
-    for (const line of lsjsonLines()) {
-      const file = parseLsjsonLine(line);
-      if (!file) continue;
-      total.files += 1;
-      total.bytes += file.size;
-      await join_.addSource(file);
-    }
+    for (const file of listedFiles(parseLsjsonLine, total)) await join_.addSource(file);
     const selector = new SampleSelector(conditions, total, seededRandom(1));
     for await (const { file, verifiedMs } of join_.joined()) {
       const young = file.mtimeMs >= NOW - conditions.age.ms;
@@ -128,11 +133,7 @@ async function childOld(ledger) {
   const candidates = [];
   const everything = [];
   const total = { files: 0, bytes: 0 };
-  for (const line of lsjsonLines()) {
-    const file = parseLsjsonLine(line);
-    if (!file) continue;
-    total.files += 1;
-    total.bytes += file.size;
+  for (const file of listedFiles(parseLsjsonLine, total)) {
     const entry = map.get(file.path);
     const verifiedMs = entry && entry.verified >= file.mtimeMs && entry.size === file.size ? entry.verified : undefined;
     const young = file.mtimeMs >= NOW - conditions.age.ms;
