@@ -1,18 +1,16 @@
-import { createHash } from 'node:crypto';
-import { realpath } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ExitCode, GuardError, parseArgv, parseDuration, toolParser, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
-import { readConfig, type BackupConfig } from './config.js';
-import { createContext, runRcloneJson, type BackupContext } from './context.js';
-import { acquireLock, defaultLockDir } from './lock.js';
+import { BACKUP_DEFAULTS } from './backup-defaults.js';
+import { runRcloneJson } from './context.js';
+import { acquireLock, defaultLockDir, lockFor } from './lock.js';
+import { openBackup } from './open-backup.js';
 import { filterArgs, filterRules, linkArgs } from './rclone-args.js';
 import { printNewest } from './newest.js';
-import { rcloneConfigPath, rcloneSecrets } from './secrets.js';
 import { runSync } from './sync.js';
 import { runVerify } from './verify.js';
-import { reportVerify } from './verify-report.js';
 import { parseVerifyConditions } from './verify-conditions.js';
 import { runAudit } from './audit.js';
+import { reportVerify } from './verify-report.js';
 
 export const VERSION = '0.1.0';
 
@@ -74,16 +72,16 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
     .option('audit', { type: 'boolean', default: false, description: 'Print a du report of SOURCE with filters + test-filters' })
     .option('max-age', { type: 'string', description: 'With --audit: only files modified within AGE (e.g. 7d)' })
     .option('verify', { type: 'string', description: 'Verify: all | data=[<]N[%] | files=N[%] | age=AGE (repeatable)' })
-    .option('verify-mode', { choices: ['download', 'hash'], default: 'download', description: 'download and compare, or hashes (cryptcheck on crypt)' })
+    .option('verify-mode', { choices: ['download', 'hash'], default: BACKUP_DEFAULTS.verifyMode, description: 'download and compare, or hashes (cryptcheck on crypt)' })
     .option('ledger', { type: 'string', description: 'Verification ledger file (JSON lines)' })
     .option('rotate', { type: 'boolean', default: false, description: 'With --ledger: fill the data budget with least recently verified files' })
-    .option('coverage-window', { type: 'string', default: '30d', description: 'Window for the coverage report' })
+    .option('coverage-window', { type: 'string', default: BACKUP_DEFAULTS.coverageWindow, description: 'Window for the coverage report' })
     .option('seed', { type: 'number', description: 'Seed for the random sample (repeatable runs)' })
-    .option('batch-size', { type: 'number', default: 1000, description: 'Files per rclone check run when verifying' })
+    .option('batch-size', { type: 'number', default: BACKUP_DEFAULTS.batchSize, description: 'Files per rclone check run when verifying' })
     .option('copy-links', { type: 'boolean', description: 'Follow symlinks (default: config copy_links, else skip them)' })
     .option('rclone-config', { type: 'string', description: 'rclone.conf to use (passed as --config)' })
     .option('force', { type: 'boolean', default: false, description: 'Override the safety guards' })
-    .option('strict-guards', { type: 'boolean', default: true, description: 'If max_delete trips, upload nothing either, so the destination stays exactly as it was (--no-strict-guards uploads new files first)' })
+    .option('strict-guards', { type: 'boolean', default: BACKUP_DEFAULTS.strictGuards, description: 'If max_delete trips, upload nothing either, so the destination stays exactly as it was (--no-strict-guards uploads new files first)' })
     .option('lock-dir', { type: 'string', description: 'Directory for the per-config lock file (default $RCLONE_BACKUP_LOCK_DIR, /run/lock, or the temp dir)' });
   const parsed = await parseArgv(parser as unknown as Parameters<typeof parseArgv<RawArgs>>[0], argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
@@ -119,19 +117,10 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
   };
 }
 
-/** The per-config lock file: name plus a hash of the config's real path. */
-export async function lockFor(config: Pick<BackupConfig, 'file' | 'name'>, lockDir: string): Promise<string> {
-  const real = await realpath(config.file).catch(() => config.file);
-  return join(lockDir, `rclone-backup-${config.name}-${createHash('sha1').update(real).digest('hex').slice(0, 8)}.lock`);
-}
-
 /** Runs one command of one backup with already-parsed options; returns the exit status. */
 export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () => number = Date.now): Promise<number> {
   if (options.verify.length) parseVerifyConditions(options.verify);
-  const config = await readConfig(options.config);
-  const secrets = await rcloneSecrets(rcloneConfigPath(options.rcloneConfig, io.env));
-  const ctx: BackupContext = createContext(io, options.verbosity, options.rcloneConfig, secrets, now);
-  const copyLinks = options.copyLinks ?? config.copyLinks ?? false;
+  const { config, ctx, copyLinks } = await openBackup(options.config, options, io, now);
   switch (options.command) {
     case 'filters':
       for (const rule of config.filters) await writeWithBackpressure(io.stdout, `${rule}\n`);
@@ -163,7 +152,8 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
         seed: options.seed,
         batchSize: options.batchSize,
       });
-      return reportVerify(summary, ctx.logger, io.stdout, options.json);
+      if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(summary)}\n`);
+      return reportVerify(summary, ctx.logger);
     }
     const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards }).catch(async (error: unknown) => {
       // A machine reading --json learns of a refusal too (the message also goes to stderr).

@@ -1,14 +1,12 @@
-import { ExitCode, formatSize, writeWithBackpressure, type Logger } from '@rclone-b2/core';
-import type { Writable } from 'node:stream';
+import { ExitCode, formatSize, type ExitCodeValue, type Logger } from '@rclone-b2/core';
 import type { VerifySummary } from './verify.js';
 
 /**
- * Prints a verify summary — the JSON line on stdout with --json; every failing path on
- * stderr; and always one line saying how many files and bytes were checked and how many
- * failed — and returns the exit status (1 on any failure).
+ * Says what a verify found: every failing path, and always one line saying how many files
+ * and bytes were checked and how many failed (a notice, so -q hides it when all is well);
+ * returns the exit status (1 on any failure).
  */
-export async function reportVerify(summary: VerifySummary, logger: Logger, stdout: Writable, json: boolean): Promise<number> {
-  if (json) await writeWithBackpressure(stdout, `${JSON.stringify(summary)}\n`);
+export function reportVerify(summary: VerifySummary, logger: Logger): ExitCodeValue {
   for (const path of summary.missing) logger.error(`missing at the destination: ${path}`);
   for (const path of summary.extra) logger.error(`only at the destination (not in the source): ${path}`);
   for (const path of summary.differ) logger.error(`differs: ${path}`);
