@@ -94,6 +94,11 @@ async function planDeletes(config: BackupConfig, ctx: BackupContext, copyLinks: 
   let chunk = '';
   writeFileSync(listFile, '');
   const plan = collector((path) => {
+    // One path a line: a name with a newline would read as other names, so it is left in place.
+    if (path.includes('\n')) {
+      ctx.logger.warn(`not deleting ${JSON.stringify(path)}: a file name with a newline cannot be listed for rclone delete`);
+      return;
+    }
     chunk += `${path}\n`;
     if (chunk.length >= 64 * 1024) {
       appendFileSync(listFile, chunk);
