@@ -69,6 +69,19 @@ describe('max_delete bounds the whole run, even when SOURCE changes after the pl
     }
   });
 
+  it('a planned deletion of a name with a newline deletes exactly that file (rclone lists it as x␊y), not x and y', async () => {
+    const t = await setup('5');
+    writeTree(t.src, { x: 'x', y: 'y' });
+    expect((await run([t.conf, '--lock-dir', t.dir])).code).toBe(0);
+    writeTree(t.dst, { 'x\ny': 'stray' });
+    const r = await run([t.conf, '--json', '--lock-dir', t.dir]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ files: { deleted: 1 } });
+    const after = readTree(t.dst);
+    expect(after).toMatchObject({ x: 'x', y: 'y' });
+    expect(after['x\ny']).toBeUndefined();
+  });
+
   it('the withheld first pass deletes nothing, not even a directory (real rclone, --max-delete 0)', async () => {
     const t = await setup('1');
     writeTree(t.dst, { 'stray/a.txt': 'a', 'stray/deeper/b.txt': 'b' });
