@@ -15,6 +15,8 @@ export interface RestoreCommand {
   decryptWorkers: number;
   retries: number;
   dryRun: boolean;
+  /** Restore `.rclonelink` objects as symlinks (default true). */
+  links?: boolean;
   progress: boolean;
 }
 
@@ -50,6 +52,7 @@ export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logg
     transfers: command.transfers,
     retries: command.retries,
     dryRun: command.dryRun,
+    links: command.links ?? true,
     stdout: io.stdout,
     logger,
     ...(command.progress ? { progress: createProgress(io.stderr, io.stderrIsTTY) } : {}),

@@ -18,6 +18,8 @@ function parser() {
       '--as-of restores the version each file had at TIME (nothing for a file deleted then).',
       '--all restores every upload as NAME-vYYYY-MM-DDTHH:MM:SS.mmmZ (its upload time, UTC)',
       'and marks each deletion with a symlink NAME-v<time of deletion> -> /dev/null.',
+      'A symlink stored by rclone --links (object NAME.rclonelink) is restored as the symlink NAME,',
+      'as rclone copy -l does; --no-links restores such objects as plain files.',
       '',
       'Every download is checked against B2\'s SHA-1 and every 64 KiB block against its crypt MAC;',
       'a file gets its final name only when both hold, with the original modification time.',
@@ -30,6 +32,7 @@ function parser() {
   })
     .option('as-of', { type: 'string', description: 'Restore the versions current at this moment' })
     .option('all', { type: 'boolean', default: false, description: 'Restore every version (and mark deletions)' })
+    .option('links', { alias: 'l', type: 'boolean', default: true, description: 'Restore NAME.rclonelink objects (symlinks stored by rclone --links) as symlinks; --no-links keeps them as files' })
     .option('rclone-config', { alias: 'config', type: 'string', description: 'rclone.conf to read (default: as rclone finds it)' })
     .option('transfers', { type: 'number', default: 4, description: 'Parallel downloads' })
     .option('retries', { type: 'number', default: 3, description: 'Attempts per file when B2 or the connection fails transiently' })
@@ -44,6 +47,7 @@ interface RestoreArgs {
   dryRun: boolean;
   asOf?: string;
   all: boolean;
+  links: boolean;
   rcloneConfig?: string;
   transfers: number;
   decryptWorkers: number;
@@ -75,6 +79,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
       decryptWorkers: Math.max(0, Math.floor(o.decryptWorkers)),
       retries: Math.max(1, Math.floor(o.retries)),
       dryRun: o.dryRun,
+      links: o.links,
       progress: !o.quiet && !o.dryRun && (o.progress || io.stderrIsTTY),
     },
     io,

@@ -8,9 +8,9 @@ import type { BackupContext } from './context.js';
 import { NO_NOISE, runRcloneJson, SPECIAL_NOISE } from './context.js';
 import { checkSource, countSourceFiles, deleteLimitBroken, type PlannedDeletes } from './guards.js';
 import { runPreCommand } from './pre-command.js';
-import { isLocalPath, linkArgs, syncArgs, verbosityArgs } from './rclone-args.js';
+import { linkArgs, syncArgs, verbosityArgs } from './rclone-args.js';
 import { emptyStats, renderTail, type RcloneLogRecord, type RcloneStats } from './rclone-log.js';
-import { archiveSpecials, type ArchiveResult } from './specials.js';
+import { prepareSource, type PreparedSource } from './source-prep.js';
 
 export interface SyncOptions {
   dryRun: boolean;
@@ -30,7 +30,7 @@ export interface SyncSummary {
   bytes: number;
   errors: number;
   durationMs: number;
-  specials: ArchiveResult['action'] | 'off';
+  specials: PreparedSource['specials'];
   /** Deletions the max_delete guard let through (or that a dry run would do). */
   plannedDeletes?: number;
 }
@@ -86,10 +86,10 @@ function collector(onDelete?: (path: string) => void): Collector {
 }
 
 /**
- * Asks rclone (dry run) what the sync would delete, keeping the full list in `listFile`
+ * Asks rclone (`dryArgs`: the sync with --dry-run) what the sync would delete, keeping the full list in `listFile`
  * (one path a line, for --files-from-raw) and the totals in memory.
  */
-async function planDeletes(config: BackupConfig, ctx: BackupContext, copyLinks: boolean, listFile: string): Promise<PlannedDeletes> {
+async function planDeletes(ctx: BackupContext, dryArgs: readonly string[], listFile: string): Promise<PlannedDeletes> {
   // rclone's records arrive in a synchronous callback: append in chunks, synchronously, so memory stays bounded.
   let chunk = '';
   writeFileSync(listFile, '');
@@ -105,7 +105,6 @@ async function planDeletes(config: BackupConfig, ctx: BackupContext, copyLinks: 
       chunk = '';
     }
   });
-  const dryArgs = syncArgs(config, { copyLinks, dryRun: true, verbosity: 0 });
   await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: (r) => (plan.onRecord(r), false) });
   appendFileSync(listFile, chunk);
   plan.deletes.destinationFiles = plan.stats().checks;
@@ -177,19 +176,23 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
   if (config.preCommand && !options.dryRun) await runPreCommand(config.preCommand, ctx);
   if (config.preCommand && options.dryRun) ctx.logger.notice(`would run pre_command ${config.preCommand}`);
   if (!options.force) await checkSource(config, ctx);
-  let specials: SyncSummary['specials'] = 'off';
-  if (config.archiveSpecials && isLocalPath(config.source)) {
-    const result = await archiveSpecials(config.source, { dryRun: options.dryRun, now: ctx.now() });
-    specials = result.action;
-    if (result.action === 'written') ctx.logger.info(`${options.dryRun ? 'would write' : 'wrote'} ${result.file} (${result.members} special files)`);
+  const prepared = await prepareSource(config, ctx, { copyLinks: options.copyLinks, force: options.force, now: ctx.now() });
+  try {
+    return await syncPrepared(config, ctx, options, started, prepared);
+  } finally {
+    await prepared.cleanup();
   }
+}
+
+async function syncPrepared(config: BackupConfig, ctx: BackupContext, options: SyncOptions, started: number, prepared: PreparedSource): Promise<SyncSummary> {
+  const { specials, specialsDir } = prepared;
   if (config.minFiles !== undefined && !options.force) {
     const count = await countSourceFiles(config, ctx, options.copyLinks);
     if (count < config.minFiles) throw new GuardError(`source ${config.source} has ${count} files to back up, fewer than min_files = ${config.minFiles}; refusing to sync`);
   }
   const noise = config.archiveSpecials ? SPECIAL_NOISE : NO_NOISE;
   const guarded = !options.force && config.maxDelete.length > 0;
-  const args = syncArgs(config, { copyLinks: options.copyLinks, dryRun: options.dryRun, verbosity: ctx.verbosity });
+  const args = syncArgs(config, { copyLinks: options.copyLinks, dryRun: options.dryRun, verbosity: ctx.verbosity, specialsDir });
   let plannedDeletes: number | undefined;
   let stats: RcloneStats;
   if (options.dryRun) {
@@ -210,7 +213,7 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
       const dir = await mkdtemp(join(tmpdir(), 'rclone-backup-plan-'));
       try {
         const listFile = join(dir, 'deletions.txt');
-        const plan = await planDeletes(config, ctx, options.copyLinks, listFile);
+        const plan = await planDeletes(ctx, syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: 0, specialsDir }), listFile);
         const broken = deleteLimitBroken(config.maxDelete, plan);
         if (broken) throw refuse(config, plan, broken);
         plannedDeletes = plan.files;

@@ -8,7 +8,7 @@ import { runCheck, type CheckSymbol } from './check-run.js';
 import { LedgerJoin, type Coverage } from './ledger.js';
 import { listSource } from './listing.js';
 import { PartitionSpool } from './partition-spool.js';
-import { filterArgs, filterRules, linkArgs } from './rclone-args.js';
+import { filterArgs, filterNamesOf, filterRules, linkArgs, SPECIALS_ARCHIVE } from './rclone-args.js';
 import { remoteType } from './remote-type.js';
 import { SampleSelector, type Candidate } from './sample.js';
 import type { VerifyConditions } from './verify-conditions.js';
@@ -120,7 +120,9 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
   const crypt = options.mode === 'hash' && (await remoteType(config.destination, ctx)) === 'crypt';
   const contentCommand = options.mode === 'download' ? ['check', '--download'] : crypt ? ['cryptcheck'] : ['check'];
   const both = [config.source, config.destination];
-  const backupFilters = [...filterArgs(filterRules(config)), ...linkArgs(options.copyLinks)];
+  // The special-files archive is built outside SOURCE at sync time, so SOURCE never has it: not an extra file.
+  const archive = config.archiveSpecials ? [`- /${SPECIALS_ARCHIVE}`] : [];
+  const backupFilters = [...filterArgs(filterRules(config, archive)), ...linkArgs(options.copyLinks)];
   const dir = await mkdtemp(join(tmpdir(), 'rclone-backup-verify-'));
   const failures = new Failures();
   const total = { files: 0, bytes: 0 };
@@ -193,7 +195,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       let n = 0;
       for await (const batch of inBatches(sample ?? (spool ? spooled(spool) : []), options.batchSize)) {
         const filterFile = join(dir, `batch-${n++}.filter`);
-        await writeFile(filterFile, `${batch.map((c) => exactRule(c.path)).join('\n')}\n- *\n`);
+        await writeFile(filterFile, `${batch.flatMap((c) => filterNamesOf(c.path, options.copyLinks).map(exactRule)).join('\n')}\n- *\n`);
         const sizes = new Map(batch.map((c) => [c.path, c.size] as const));
         problem(
           await runCheck(ctx, [...contentCommand, ...both, '--filter-from', filterFile, ...linkArgs(options.copyLinks)], async (symbol, path) => {
