@@ -166,10 +166,16 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       });
       // Both listings compared once, so files missing or extra anywhere are found, not only in the sample.
       problem(
-        await runCheck(ctx, ['check', '--size-only', '--fast-list', ...both, ...backupFilters], (symbol, path) => {
-          if (symbol === '=' || symbol === '*') present += 1;
-          failures.note(symbol, path);
-        }),
+        await runCheck(
+          ctx,
+          ['check', '--size-only', '--fast-list', ...both, ...backupFilters],
+          (symbol, path) => {
+            if (symbol === '=' || symbol === '*') present += 1;
+            failures.note(symbol, path);
+          },
+          // Sizes are all this pass compares; that the sides share no hash is beside the point.
+          /^No common hash found/,
+        ),
       );
       const everyFile = !conditions.data && !conditions.files;
       const selector = everyFile ? undefined : new SampleSelector(conditions, total, seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32)));
