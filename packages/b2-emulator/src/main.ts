@@ -1,6 +1,7 @@
 import { parseArgv, toolParser, type ToolIO } from '@rclone-b2/core';
 import { startEmulator, type Emulator } from './emulator.js';
-import { parseFaultSpec, type FaultRule } from './faults.js';
+import { FAULT_KINDS, parseFaultSpec, type FaultRule } from './faults.js';
+import { isTestMode, TEST_MODES } from './test-mode.js';
 
 export const VERSION = '0.1.0';
 
@@ -13,6 +14,7 @@ export interface CliOptions {
   seed: number;
   minimumPartSize?: number;
   restrictBucket?: string;
+  testMode?: string;
 }
 
 /** Starts the server, prints URL/key id/key, and runs until `stop` resolves (SIGINT/SIGTERM in the CLI). */
@@ -24,6 +26,11 @@ export async function runEmulator(options: CliOptions, io: ToolIO, stop: Promise
     io.stderr.write(`b2-emulator: ${(error as Error).message}\n`);
     return 2;
   }
+  const testMode = options.testMode;
+  if (testMode !== undefined && !isTestMode(testMode)) {
+    io.stderr.write(`b2-emulator: unknown --test-mode '${testMode}' (${TEST_MODES.join(', ')})\n`);
+    return 2;
+  }
   const emulator = await startEmulator({
     port: options.port,
     dataDir: options.dataDir,
@@ -32,9 +39,11 @@ export async function runEmulator(options: CliOptions, io: ToolIO, stop: Promise
     faults: { seed: options.seed, rules },
     minimumPartSize: options.minimumPartSize,
     restrictToBucket: options.restrictBucket,
+    testMode,
   });
   io.stdout.write(`url: ${emulator.url}\nkeyId: ${emulator.keyId}\nkey: ${emulator.key}\n`);
   if (options.dataDir) io.stdout.write(`dataDir: ${options.dataDir}\n`);
+  if (options.testMode) io.stdout.write(`testMode: ${options.testMode}\n`);
   started?.(emulator);
   await stop;
   await emulator.close();
@@ -45,11 +54,12 @@ export async function main(argv: readonly string[], io: ToolIO, stop?: Promise<u
   const parser = toolParser({
     name: 'b2-emulator',
     version: VERSION,
-    usage: '$0 [--port N] [--data-dir D] [--key-id ID --key KEY] [--restrict-bucket NAME] [--fault SPEC]...',
+    usage: '$0 [--port N] [--data-dir D] [--key-id ID --key KEY] [--restrict-bucket NAME] [--test-mode MODE] [--fault SPEC]... [--seed N]',
     epilogue: [
       'Serves the Backblaze B2 native API (v1-v4 paths) on 127.0.0.1 until interrupted.',
       'Fault SPEC: KIND[:p=P,every=N,ms=MS,retryAfter=S,limit=N,calls=NAME+NAME]',
-      'with KIND one of latency, 429, 503, 500, drop, expired. Example: --fault 503:p=0.1 --fault latency:ms=50',
+      `with KIND one of ${FAULT_KINDS.join(', ')}. Example: --fault 503:p=0.1 --fault latency:ms=50`,
+      '--test-mode acts as if every request carried that X-Bz-Test-Mode header (rclone: --b2-test-mode).',
     ].join('\n'),
   })
     .option('port', { type: 'number', default: 0, description: 'TCP port (0 = a free one)' })
@@ -59,7 +69,8 @@ export async function main(argv: readonly string[], io: ToolIO, stop?: Promise<u
     .option('fault', { type: 'string', array: true, default: [], description: 'Inject faults (repeatable)' })
     .option('seed', { type: 'number', default: 1, description: 'Seed for probabilistic faults' })
     .option('minimum-part-size', { type: 'number', description: 'Smallest large-file part (default 5000000)' })
-    .option('restrict-bucket', { type: 'string', description: 'Make the key bucket-restricted to this bucket (created if missing)' });
+    .option('restrict-bucket', { type: 'string', description: 'Make the key bucket-restricted to this bucket (created if missing)' })
+    .option('test-mode', { type: 'string', choices: TEST_MODES, description: 'Apply this X-Bz-Test-Mode to every request' });
   const parsed = await parseArgv(parser, argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
   const o = parsed.options as unknown as CliOptions;

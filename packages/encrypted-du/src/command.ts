@@ -34,7 +34,7 @@ async function* until(histories: AsyncIterable<CryptFileHistory>, last: string |
 }
 
 export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger): Promise<number> {
-  const { bucket, plainSize } = await openEncryptedBucket(command, io);
+  const { bucket, plainSize } = await openEncryptedBucket({ ...command, logger }, io);
   const opened: OpenedOutput[] = [];
   const inventories: Inventories = {};
   try {

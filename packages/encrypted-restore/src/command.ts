@@ -34,7 +34,7 @@ async function prepareTarget(target: string, dryRun: boolean): Promise<void> {
 
 export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logger: Logger): Promise<number> {
   await prepareTarget(command.target, command.dryRun);
-  const { remote, bucket, plainSize } = await openEncryptedBucket({ ...command, concurrency: command.transfers, contentWorkers: command.decryptWorkers }, io);
+  const { remote, bucket, plainSize } = await openEncryptedBucket({ ...command, concurrency: command.transfers, contentWorkers: command.decryptWorkers, logger }, io);
   let undecryptable = 0;
   const histories = listCryptFiles(bucket, {
     path: command.path,
