@@ -5,6 +5,7 @@ import { openCryptBucket } from '../b2/open-crypt-bucket.js';
 import { ConfigError } from '../cli/errors.js';
 import type { ToolIO } from '../cli/io.js';
 import { openCryptRemote, plainSize, type OpenedCryptRemote } from '../crypt/index.js';
+import { namesStoredOnB2 } from '../names/stored-on-b2.js';
 import type { CryptBucket } from './crypt-files.js';
 
 export interface OpenEncryptedBucketInput {
@@ -54,7 +55,8 @@ export async function openEncryptedBucket(
   const noData = remote.settings.noDataEncryption;
   return {
     remote,
-    bucket: { client: opened.client, bucketId: opened.bucket.bucketId, prefix: opened.prefix, names: remote.names },
+    // Bucket names are B2-encoded crypt names (matters for filename_encryption = off/obfuscate).
+    bucket: { client: opened.client, bucketId: opened.bucket.bucketId, prefix: opened.prefix, names: namesStoredOnB2(remote.names) },
     plainSize: noData ? (n) => n : (n) => plainSize(n),
   };
 }
