@@ -48,6 +48,7 @@ export function afterPrefix(prefix: string): string {
 export function checkFileName(name: string): string | undefined {
   if (name.length === 0) return 'File names must not be empty';
   if (Buffer.byteLength(name, 'utf8') > 1024) return 'File names must be at most 1024 bytes';
+  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'File names must not contain control characters';
   return undefined;
 }

@@ -4,6 +4,7 @@
  * (C0, DEL, C1), bidirectional overrides and invalid-UTF-8 replacement characters become
  * visible escapes, and anything past `maxLength` characters is cut with `…`.
  */
+// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffd]/gu;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\', '"': '\\"' };
 const QUOTED = new RegExp(`["\\\\]|${UNSAFE.source}`, 'gu');

@@ -20,6 +20,7 @@ export function detectListingFormat(line: string): ListingFormat | undefined {
     if (long.second.includes('/') || long.second === '0' || long.name.endsWith('/')) return 'tar';
     return 'ls';
   }
+  // eslint-disable-next-line no-control-regex
   if (line.length > 1 && line.endsWith(':') && !/[\u0000-\u001f\ufffd]/.test(line)) return 'ls';
   return undefined;
 }
