@@ -1,4 +1,4 @@
-import { parseArgv, toolParser, type ToolIO } from '@rclone-b2/core';
+import { countFlag, integerFlag, parseArgv, stringFlag, toolParser, UsageError, type ToolIO } from '@rclone-b2/core';
 import { startEmulator, type Emulator } from './emulator.js';
 import { parseFaultSpec, type FaultRule } from './faults.js';
 
@@ -41,27 +41,43 @@ export async function runEmulator(options: CliOptions, io: ToolIO, stop: Promise
   return 0;
 }
 
-export async function main(argv: readonly string[], io: ToolIO, stop?: Promise<unknown>): Promise<number> {
-  const parser = toolParser({
+function parser() {
+  return toolParser({
     name: 'b2-emulator',
     version: VERSION,
     usage: '$0 [--port N] [--data-dir D] [--key-id ID --key KEY] [--restrict-bucket NAME] [--fault SPEC]...',
+    flags: {
+      port: integerFlag('port', { min: 0, max: 65535, default: 0, description: 'TCP port (0 = a free one)' }),
+      'data-dir': stringFlag({ description: 'Persist buckets and files here' }),
+      'key-id': stringFlag({ description: 'Application key id to accept' }),
+      key: stringFlag({ description: 'Application key to accept' }),
+      fault: { type: 'string', array: true, nargs: 1, default: [], description: 'Inject faults (repeatable)' },
+      seed: integerFlag('seed', { min: 0, default: 1, description: 'Seed for probabilistic faults' }),
+      'minimum-part-size': countFlag('minimum-part-size', 'Smallest large-file part in bytes (default 5000000)'),
+      'restrict-bucket': stringFlag({ description: 'Make the key bucket-restricted to this bucket (created if missing)' }),
+    },
     epilogue: [
       'Serves the Backblaze B2 native API (v1-v4 paths) on 127.0.0.1 until interrupted.',
       'Fault SPEC: KIND[:p=P,every=N,ms=MS,retryAfter=S,limit=N,calls=NAME+NAME]',
       'with KIND one of latency, 429, 503, 500, drop, expired. Example: --fault 503:p=0.1 --fault latency:ms=50',
     ].join('\n'),
-  })
-    .option('port', { type: 'number', default: 0, description: 'TCP port (0 = a free one)' })
-    .option('data-dir', { type: 'string', description: 'Persist buckets and files here' })
-    .option('key-id', { type: 'string', description: 'Application key id to accept' })
-    .option('key', { type: 'string', description: 'Application key to accept' })
-    .option('fault', { type: 'string', array: true, default: [], description: 'Inject faults (repeatable)' })
-    .option('seed', { type: 'number', default: 1, description: 'Seed for probabilistic faults' })
-    .option('minimum-part-size', { type: 'number', description: 'Smallest large-file part (default 5000000)' })
-    .option('restrict-bucket', { type: 'string', description: 'Make the key bucket-restricted to this bucket (created if missing)' });
-  const parsed = await parseArgv(parser, argv, io);
+  });
+}
+
+export async function main(argv: readonly string[], io: ToolIO, stop?: Promise<unknown>): Promise<number> {
+  const parsed = await parseArgv(parser(), argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
-  const o = parsed.options as unknown as CliOptions;
-  return runEmulator({ ...o, fault: (o.fault ?? []).map(String) }, io, stop ?? new Promise<never>(() => undefined));
+  const o = parsed.options;
+  if (o._.length) throw new UsageError(`unexpected argument ${JSON.stringify(String(o._[0]))}`);
+  const options: CliOptions = {
+    port: o.port,
+    dataDir: o.dataDir,
+    keyId: o.keyId,
+    key: o.key,
+    fault: o.fault,
+    seed: o.seed,
+    minimumPartSize: o.minimumPartSize,
+    restrictBucket: o.restrictBucket,
+  };
+  return runEmulator(options, io, stop ?? new Promise<never>(() => undefined));
 }

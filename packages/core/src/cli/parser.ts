@@ -92,6 +92,9 @@ export function toolParser<F extends FlagDefinitions>(spec: ToolSpec<F>) {
   );
 }
 
+/** The parsed arguments of a parser built by toolParser (for helpers that take them). */
+export type ParsedArgs<P> = P extends Argv<infer T> ? ArgumentsCamelCase<T> : never;
+
 export type ParseResult<T> = { kind: 'options'; options: ArgumentsCamelCase<T> } | { kind: 'exit'; exitCode: number };
 
 /**
