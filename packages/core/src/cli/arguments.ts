@@ -110,3 +110,8 @@ export function stringFlag(rule: { description: string; alias?: string; hidden?:
 } {
   return { ...rule, requiresArg: true, coerce: (value: unknown) => String(lastOf(value)) };
 }
+
+/** An old spelling kept working but out of --help; the tool warns when it is used. */
+export function deprecatedFlag(replacement: string) {
+  return stringFlag({ description: `deprecated: use --${replacement}`, hidden: true });
+}
