@@ -34,6 +34,8 @@ export interface PruneRun {
   concurrency: number;
   startAt?: string;
   stopAt?: string;
+  /** Only this directory of the crypt remote (`REMOTE:PATH`); '' or undefined = all of it. */
+  within?: string;
   maxFiles?: number;
   /** Prune file versions (false with --no-files). */
   files: boolean;
@@ -80,12 +82,14 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
   };
 
   if (run.files) {
+    let enteredWithin = false;
     const versions = listCryptVersions({
       client: run.client,
       bucketId: run.bucketId,
       prefix: run.prefix,
       names: run.names,
-      startAt: run.startAt,
+      // A directory's files are one contiguous run of encrypted names, starting at its own.
+      startAt: run.startAt ?? (run.within ? `${run.within}/` : undefined),
       stopAt: run.stopAt,
       pageSize: run.pageSize ?? LIST_PAGE_SIZE,
       signal: run.signal,
@@ -93,6 +97,12 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
     for await (const history of decryptHistories(groupVersions(versions), { names: run.names, prefix: run.prefix, onUndecryptable })) {
       // a name with only unfinished large-file entries is left to the cancel step
       if (!history.versions.some(isVisibleKind)) continue;
+      if (run.within !== undefined && run.within !== '') {
+        const inside = history.path.startsWith(`${run.within}/`);
+        if (!inside && enteredWithin) break;
+        if (!inside) continue;
+        enteredWithin = true;
+      }
       if (run.maxFiles !== undefined && summary.filesSeen >= run.maxFiles) {
         summary.resumeAt = history.path;
         break;
