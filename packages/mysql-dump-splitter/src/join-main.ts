@@ -11,12 +11,13 @@ export async function joinMain(argv: readonly string[], io: ToolIO): Promise<num
     name: JOIN_TOOL,
     version: JOIN_VERSION,
     usage: '$0 [--check] DIR\n\nWrites the pieces listed in DIR/MANIFEST, in order, to stdout: the dump that mysql-dump-splitter read.\nExample: mysql-dump-join /srv/dumps/db | mariadb',
-  }).option('check', { type: 'boolean', default: false, description: 'Verify every piece against its recorded SHA-256; print nothing' });
+    flags: { check: { type: 'boolean', default: false, description: 'Verify every piece against its recorded SHA-256; print nothing' } },
+  });
   const parsed = await parseArgv(parser, argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
-  const args = parsed.options as unknown as { _: Array<string | number>; check: boolean };
+  const args = parsed.options;
   if (args._.length !== 1) throw new UsageError('expected exactly one DIR');
-  const log = createLogger({ tool: JOIN_TOOL, stream: io.stderr, verbosity: verbosityOf(parsed.options) });
+  const log = createLogger({ tool: JOIN_TOOL, stream: io.stderr, verbosity: verbosityOf(args) });
   const summary = await joinPieces({ dir: resolve(io.cwd, String(args._[0])), check: args.check }, io.stdout);
   for (const name of summary.bad) log.error(`${name}: content does not match its recorded SHA-256`);
   if (summary.bad.length) throw new ProblemError(`${summary.bad.length} of ${summary.pieces} pieces damaged`);

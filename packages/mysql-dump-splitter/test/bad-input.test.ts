@@ -95,7 +95,11 @@ describe('incremental behaviour on a small dump', () => {
     expect(dry.err).toMatch(/would be removed \w+-t\.b\.sql/);
     expect(dry.err).toMatch(/would be removed \w+-d\.b\.sql/);
     expect(dry.err).toMatch(/unchanged \w+-t\.a\.sql/);
-    expect(dry.err).toMatch(/pieces: 0 would be written \(0\), 6 unchanged, 2 would be removed/);
+    expect(dry.err).toMatch(/pieces: 0 would be written \(0 B\), 6 unchanged, 2 would be removed; read \d+(\.\d)? (B|KiB) in/);
+    const json = await runSplitter(['--out', dir, '-n', '-q', '--json', '-'], {}, Buffer.from(two));
+    expect(json.err).toBe('');
+    expect(JSON.parse(json.out)).toMatchObject({ dryRun: true, pieces: 6, written: [], unchanged: 6, bytesWritten: 0 });
+    expect((JSON.parse(json.out) as { removed: string[] }).removed).toHaveLength(2);
     const real = await runSplitter(['--out', dir, '-v', '-'], {}, Buffer.from(two));
     expect(real.err).toMatch(/^mysql-dump-splitter: removed \w+-t\.b\.sql$/m);
     expect(readdirSync(dir).some((n) => n.includes('.b.'))).toBe(false);
