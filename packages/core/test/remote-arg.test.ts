@@ -17,6 +17,10 @@ describe('parseRemoteArg (REMOTE:PATH as rclone reads it)', () => {
     expect(() => parseRemoteArg(text, 'CRYPT-REMOTE:PATH')).toThrow(`"${text}" is not a remote: expected CRYPT-REMOTE:PATH`);
   });
 
+  it('refuses a bare word where the tool asks for REMOTE:PATH explicitly', () => {
+    expect(() => parseRemoteArg('secret', 'CRYPT-REMOTE:PATH', false)).toThrow('"secret" is not a remote: expected CRYPT-REMOTE:PATH');
+  });
+
   it.each([[':b2:bucket'], ['secret,password=x:']])('%j (on-the-fly or connection string) is refused as rclone.conf-only', (text) => {
     expect(() => parseRemoteArg(text)).toThrow(ConfigError);
   });

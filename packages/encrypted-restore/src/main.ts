@@ -62,7 +62,8 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   const positional = o._.map(String);
   if (positional.length !== 2) throw new UsageError('expected CRYPT-REMOTE:PATH and TARGET');
   const [source, target] = positional as [string, string];
-  const { remoteName, path } = parseRemoteArg(source, 'CRYPT-REMOTE:PATH');
+  // No bare REMOTE here: `secret` would be a local path to rclone, and a restore of the whole remote should be asked for as `secret:`.
+  const { remoteName, path } = parseRemoteArg(source, 'CRYPT-REMOTE:PATH', false);
   if (remoteName === undefined) throw new UsageError('expected CRYPT-REMOTE:PATH and TARGET');
   const mode: RestoreMode | undefined = o.all ? (o.asOf === undefined ? { kind: 'all' } : undefined) : o.asOf === undefined ? undefined : { kind: 'as-of', at: parseTime(o.asOf) };
   if (mode === undefined) throw new UsageError('give exactly one of --all and --as-of TIME');

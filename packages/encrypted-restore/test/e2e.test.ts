@@ -194,6 +194,9 @@ describe('bad input', () => {
     [['secret:', 'x'], /exactly one of --all and --as-of/],
     [['--all', 'secret', 'x'], /expected CRYPT-REMOTE:PATH/],
     [['--all', 'nosuch:', 'x'], /remote "nosuch" not found/],
+    [['--all', '--retries', '-5', 'secret:', 'x'], /invalid value "-5" for --retries: expected a whole number of at least 1/],
+    [['--all', '--decrypt-workers', 'abc', 'secret:', 'x'], /invalid value "abc" for --decrypt-workers: expected a whole number of at least 0/],
+    [['--all', '--as-of', '1d', 'secret:', 'x'], /exactly one of --all and --as-of/],
   ])('%j → exit 2', async (argv, message) => {
     const result = await h.run(main, argv);
     expect(result.code).toBe(2);

@@ -34,15 +34,15 @@ export interface RemoteArg {
 
 /**
  * `REMOTE:PATH`, `REMOTE:` or nothing, read by parseRemoteSpec exactly as rclone reads it.
- * A bare word (`secret`) also names a remote: these tools only ever address remotes, and
- * scripts have always been allowed to write it so.
+ * A bare word (`secret`) also names a remote unless `bareName` is false: these tools only
+ * ever address remotes, and scripts have always been allowed to write it so.
  */
-export function parseRemoteArg(text: string | undefined, expected = 'REMOTE:PATH'): RemoteArg {
+export function parseRemoteArg(text: string | undefined, expected = 'REMOTE:PATH', bareName = true): RemoteArg {
   if (text === undefined || text === '') return { path: '' };
   const spec = parseRemoteSpec(text);
   const trim = (path: string): string => path.replace(/^\/+|\/+$/g, '');
   if (spec.kind === 'remote') return { remoteName: spec.remote, path: trim(spec.path) };
-  if (!text.includes('/') && !text.includes(':') && !text.startsWith('-')) return { remoteName: text, path: '' };
+  if (bareName && !text.includes('/') && !text.includes(':') && !text.startsWith('-')) return { remoteName: text, path: '' };
   throw new UsageError(`"${text}" is not a remote: expected ${expected} (e.g. secret:photos or secret:)`);
 }
 
