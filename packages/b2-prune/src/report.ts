@@ -1,4 +1,4 @@
-import { formatSize, formatTransactions, type TransactionCounts } from '@rclone-b2/core';
+import { formatIecSize, formatSize, formatTransactions, type TransactionCounts } from '@rclone-b2/core';
 import { formatAge, type FileDecision, type VersionDecision } from './policy/decide.js';
 import type { PolicyChoice } from './policy/path-rules.js';
 import { expandAges } from './policy/windows.js';
@@ -102,7 +102,7 @@ export function formatSummaryText(s: PruneSummary): string {
   const verb = s.dryRun ? 'would delete' : 'deleted';
   const lines = [
     `${s.dryRun ? 'Dry run: ' : ''}${s.filesSeen} files, ${s.versionsSeen} versions seen; ${s.versionsKept} kept, ` +
-      `${s.versionsDeleted} ${verb} (${s.hidesDeleted} hide markers) in ${s.filesPruned} files, ${formatSize(s.bytesFreed)} freed` +
+      `${s.versionsDeleted} ${verb} (${s.hidesDeleted} hide markers) in ${s.filesPruned} files, ${formatIecSize(s.bytesFreed)} freed` +
       `${s.dryRun ? ' (if run)' : ''}`,
   ];
   if (s.unfinishedLargeFilesCancelled > 0) {

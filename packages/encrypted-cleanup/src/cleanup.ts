@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { crashSafeOrder, DeletionExecutor, formatSize, type B2Api, type B2FileVersion, type Logger, type CryptFileHistory } from '@rclone-b2/core';
+import { crashSafeOrder, DeletionExecutor, formatIecSize, type B2Api, type B2FileVersion, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import { versionsToDelete } from './plan.js';
 
 export interface CleanupOptions {
@@ -24,7 +24,7 @@ export interface CleanupStats {
 export const emptyStats = (): CleanupStats => ({ files: 0, versions: 0, deleted: 0, failed: 0, bytes: 0 });
 
 const describeVersion = (path: string, v: B2FileVersion): string =>
-  `${path} (${v.action} of ${new Date(v.uploadTimestamp).toISOString()}, ${formatSize(v.contentLength)}B)`;
+  `${path} (${v.action} of ${new Date(v.uploadTimestamp).toISOString()}, ${formatIecSize(v.contentLength)})`;
 
 /**
  * Deletes the chosen versions of each file through core's crash-safe executor (within a

@@ -1,4 +1,4 @@
-import { openEncryptedBucket, formatTransactions, formatSize, ProblemError, UsageError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
+import { openEncryptedBucket, formatTransactions, formatIecSize, ProblemError, UsageError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
 import { cleanup, emptyStats } from './cleanup.js';
 
 export interface CleanupCommand {
@@ -33,7 +33,7 @@ export async function encryptedCleanup(command: CleanupCommand, io: ToolIO, logg
     }
   }
   logger.notice(
-    `${command.dryRun ? 'would delete' : 'deleted'} ${stats.deleted} versions (${formatSize(stats.bytes)}B stored) of ${stats.files} files` +
+    `${command.dryRun ? 'would delete' : 'deleted'} ${stats.deleted} versions (${formatIecSize(stats.bytes)} stored) of ${stats.files} files` +
       `${stats.failed ? `, ${stats.failed} deletions FAILED` : ''}; ${formatTransactions(bucket.client.transactions)}`,
   );
   if (unmatched.length > 0 || stats.failed > 0) {

@@ -1,4 +1,4 @@
-import { openEncryptedBucket, compareB2Names, encryptedBucketName, formatTransactions, formatSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory } from '@rclone-b2/core';
+import { openEncryptedBucket, compareB2Names, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory } from '@rclone-b2/core';
 import { runDu, type Inventories } from './du.js';
 import { lsSink, type InventorySink } from './ls-sink.js';
 import { openOutput, type OpenedOutput } from './outputs.js';
@@ -80,7 +80,7 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
     if (stats.files === 0) await assertPasswordFits(bucket);
     logger.info(
       `${stats.files} files (${stats.liveFiles} live, ${stats.deletedFiles} deleted), ${stats.versions} versions; ` +
-        `current ${formatSize(stats.currentBytes)}B, old/deleted ${formatSize(stats.oldBytes)}B; ` +
+        `current ${formatIecSize(stats.currentBytes)}, old/deleted ${formatIecSize(stats.oldBytes)}; ` +
         `${formatTransactions(bucket.client.transactions)}`,
     );
     if (oddSizes > 0 && undecryptable === 0) throw new ProblemError(`${oddSizes} versions are not valid rclone-crypt objects`);

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { createLogger, ExitCode, formatSize, reportError, type ToolIO } from '@rclone-b2/core';
+import { createLogger, ExitCode, formatIecSize, reportError, type ToolIO } from '@rclone-b2/core';
 import { splitBudget } from './budget.js';
 import { pingResult, pingStart, type HealthCheck } from './healthcheck.js';
 import { acquireLock, defaultLockDir } from './lock.js';
@@ -113,7 +113,7 @@ export async function runNightly(options: NightlyOptions, io: ToolIO): Promise<n
     const states = await Promise.all(names.map((n) => readState(options.stateDir, n.replace(/\.conf$/, ''))));
     const shares = splitBudget(options.budget, states.map((s) => s.bytes));
     const jobs: Job[] = names.map((n, i) => ({ name: n.replace(/\.conf$/, ''), file: join(options.configDir, n), budget: shares[i] ?? 0, state: states[i] ?? {} }));
-    say(`starting ${jobs.length} backups: ${jobs.map((j) => `${j.name} (verify ≤ ${formatSize(j.budget)})`).join(', ')}`);
+    say(`starting ${jobs.length} backups: ${jobs.map((j) => `${j.name} (verify ≤ ${formatIecSize(j.budget)})`).join(', ')}`);
     const stdoutTarget: PrefixTarget = { write: (line) => io.stdout.write(line) };
     const stderrTarget: PrefixTarget = { write: (line) => io.stderr.write(line) };
     const run = async (job: Job): Promise<number> => {
@@ -182,7 +182,7 @@ async function runJob(job: Job, io: ToolIO, options: NightlyOptions, now: () => 
     now,
   );
   const summary = verifyOut.text ? (JSON.parse(verifyOut.text) as { total?: { files: number; bytes: number }; selected?: { files: number; bytes: number } }) : {};
-  if (summary.selected) io.stderr.write(`verified ${summary.selected.files} files (${formatSize(summary.selected.bytes)}) of ${summary.total?.files ?? '?'}\n`);
+  if (summary.selected) io.stderr.write(`verified ${summary.selected.files} files (${formatIecSize(summary.selected.bytes)}) of ${summary.total?.files ?? '?'}\n`);
   const newestOut = new Capture();
   const newest = await step({ ...base, command: 'newest' }, { ...io, stdout: newestOut }, now);
   const stamp = /\(@(\d+)\)/.exec(newestOut.text)?.[1];

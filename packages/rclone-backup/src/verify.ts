@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatDuration, formatSize, ProblemError, seededRandom } from '@rclone-b2/core';
+import { formatDuration, formatIecSize, ProblemError, seededRandom } from '@rclone-b2/core';
 import { renderTail } from './rclone-log.js';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
@@ -114,7 +114,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
   const selectAll = conditions.all || (!conditions.data && !conditions.files && !options.rotate);
   const sample = selectAll ? candidates : selectSample(candidates, conditions, total, seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32)));
   const selectedBytes = sample.reduce((sum, c) => sum + c.size, 0);
-  ctx.logger.info(`verifying ${sample.length} of ${total.files} files (${formatSize(selectedBytes)} of ${formatSize(total.bytes)})`);
+  ctx.logger.info(`verifying ${sample.length} of ${total.files} files (${formatIecSize(selectedBytes)} of ${formatIecSize(total.bytes)})`);
 
   const crypt = options.mode === 'hash' && (await remoteType(config.destination, ctx)) === 'crypt';
   const command = options.mode === 'download' ? ['check', '--download', '--one-way'] : crypt ? ['cryptcheck', '--one-way'] : ['check', '--one-way'];
