@@ -1,44 +1,27 @@
 import { countFlag, integerFlag, parseArgv, stringFlag, toolParser, UsageError, type ToolIO } from '@rclone-b2/core';
-import { startEmulator, type Emulator } from './emulator.js';
+import { startEmulator, type Emulator, type EmulatorOptions } from './emulator.js';
 import { parseFaultSpec, type FaultRule } from './faults.js';
 
 export const VERSION = '0.1.0';
 
-export interface CliOptions {
-  port: number;
-  dataDir?: string;
-  keyId?: string;
-  key?: string;
-  fault: string[];
-  seed: number;
-  minimumPartSize?: number;
-  restrictBucket?: string;
-}
-
 /** Starts the server, prints URL/key id/key, and runs until `stop` resolves (SIGINT/SIGTERM in the CLI). */
-export async function runEmulator(options: CliOptions, io: ToolIO, stop: Promise<unknown>, started?: (e: Emulator) => void): Promise<number> {
-  let rules: FaultRule[];
-  try {
-    rules = options.fault.map(parseFaultSpec);
-  } catch (error) {
-    io.stderr.write(`b2-emulator: ${(error as Error).message}\n`);
-    return 2;
-  }
-  const emulator = await startEmulator({
-    port: options.port,
-    dataDir: options.dataDir,
-    keyId: options.keyId,
-    key: options.key,
-    faults: { seed: options.seed, rules },
-    minimumPartSize: options.minimumPartSize,
-    restrictToBucket: options.restrictBucket,
-  });
+export async function runEmulator(options: EmulatorOptions, io: ToolIO, stop: Promise<unknown>, started?: (e: Emulator) => void): Promise<number> {
+  const emulator = await startEmulator(options);
   io.stdout.write(`url: ${emulator.url}\nkeyId: ${emulator.keyId}\nkey: ${emulator.key}\n`);
   if (options.dataDir) io.stdout.write(`dataDir: ${options.dataDir}\n`);
   started?.(emulator);
   await stop;
   await emulator.close();
   return 0;
+}
+
+/** `--fault SPEC` → rule, or a usage error naming the flag and the spec as typed. */
+function faultRule(spec: string): FaultRule {
+  try {
+    return parseFaultSpec(spec);
+  } catch (error) {
+    throw new UsageError(`invalid value ${JSON.stringify(spec)} for --fault: ${(error as Error).message}`);
+  }
 }
 
 function parser() {
@@ -69,15 +52,14 @@ export async function main(argv: readonly string[], io: ToolIO, stop?: Promise<u
   if (parsed.kind === 'exit') return parsed.exitCode;
   const o = parsed.options;
   if (o._.length) throw new UsageError(`unexpected argument ${JSON.stringify(String(o._[0]))}`);
-  const options: CliOptions = {
+  const options: EmulatorOptions = {
     port: o.port,
     dataDir: o.dataDir,
     keyId: o.keyId,
     key: o.key,
-    fault: o.fault,
-    seed: o.seed,
+    faults: { seed: o.seed, rules: o.fault.map(faultRule) },
     minimumPartSize: o.minimumPartSize,
-    restrictBucket: o.restrictBucket,
+    restrictToBucket: o.restrictBucket,
   };
   return runEmulator(options, io, stop ?? new Promise<never>(() => undefined));
 }
