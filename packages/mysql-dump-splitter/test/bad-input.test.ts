@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitDump } from '../src/split.js';
-import { dirDigest, joinDir, runSplitter, snapshot } from './helpers/io.js';
+import { joinMain } from '../src/join-main.js';
+import { runInMemory } from '@rclone-b2/core';
+import { dirDigest, joinDir, memoryIO, runSplitter, snapshot } from './helpers/io.js';
 import { makeDump, row } from './helpers/synthetic.js';
 
 let work: string;
@@ -152,6 +154,26 @@ describe('quick check', () => {
     expect(snapshot(dir)).toEqual(before);
     const state = JSON.parse(readFileSync(join(dir, '.mysql-dump-splitter.json'), 'utf8')) as { pieces: Array<{ name: string; mtimeMs: number }> };
     expect(state.pieces.find((p) => p.name === victim)?.mtimeMs).toBe(1000);
+  });
+});
+
+describe('mysql-dump-join --check --json', () => {
+  it('reports pieces, bytes and damaged pieces as JSON; --json without --check is refused', async () => {
+    const dir = join(work, 'join-json');
+    expect((await runSplitter(['--out', dir, '-'], {}, Buffer.from(GOOD))).code).toBe(0);
+    const io = memoryIO();
+    const clean = await runInMemory('mysql-dump-join', joinMain, ['--check', '--json', dir], io);
+    expect(clean.code).toBe(0);
+    const summary = JSON.parse(clean.out) as { pieces: number; bytes: number; bad: string[] };
+    expect(summary.bad).toEqual([]);
+    expect(summary.bytes).toBe(Buffer.byteLength(GOOD));
+    const victim = readdirSync(dir).find((n) => n.includes('-d.t1.sql')) as string;
+    appendFileSync(join(dir, victim), 'x');
+    const damaged = await runInMemory('mysql-dump-join', joinMain, ['--check', '--json', dir], memoryIO());
+    expect(damaged.code).toBe(1);
+    expect((JSON.parse(damaged.out) as { bad: string[] }).bad).toEqual([victim]);
+    const refused = await runInMemory('mysql-dump-join', joinMain, ['--json', dir], memoryIO());
+    expect(refused).toMatchObject({ code: 2, out: '', err: 'mysql-dump-join: --json goes with --check (without it, stdout is the dump)\n' });
   });
 });
 
