@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { acquirePidLock, type ReleaseLock } from '@rclone-b2/core';
+import type { BackupConfig } from './config.js';
 
 /** The per-config and nightly locks: core's PID lock, with who is running in the message. */
 export function acquireLock(path: string, what: string): Promise<ReleaseLock> {
@@ -20,4 +24,10 @@ export function defaultLockDir(env: Record<string, string | undefined>): string 
   } catch {
     return tmpdir();
   }
+}
+
+/** The per-config lock file (manual runs and the nightly share it): name plus a hash of the config's real path. */
+export async function lockFor(config: Pick<BackupConfig, 'file' | 'name'>, lockDir: string): Promise<string> {
+  const real = await realpath(config.file).catch(() => config.file);
+  return join(lockDir, `rclone-backup-${config.name}-${createHash('sha1').update(real).digest('hex').slice(0, 8)}.lock`);
 }

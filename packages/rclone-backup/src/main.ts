@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { realpath } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   choiceFlag,
   countFlag,
@@ -20,16 +18,17 @@ import {
   writeWithBackpressure,
   type ToolIO,
 } from '@rclone-b2/core';
-import { readConfig, type BackupConfig } from './config.js';
-import { createContext, runRcloneJson, type BackupContext } from './context.js';
-import { acquireLock, defaultLockDir } from './lock.js';
+import { BACKUP_DEFAULTS } from './backup-defaults.js';
+import { runRcloneJson } from './context.js';
+import { acquireLock, defaultLockDir, lockFor } from './lock.js';
+import { openBackup } from './open-backup.js';
 import { filterArgs, filterRules, linkArgs } from './rclone-args.js';
 import { printNewest } from './newest.js';
-import { rcloneConfigPath, rcloneSecrets } from './secrets.js';
 import { runSync } from './sync.js';
 import { runVerify } from './verify.js';
 import { parseVerifyConditions } from './verify-conditions.js';
 import { runAudit } from './audit.js';
+import { reportVerify } from './verify-report.js';
 
 export const VERSION = '0.1.0';
 
@@ -77,15 +76,15 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
       audit: { type: 'boolean', default: false, description: 'Print a du report of SOURCE with filters + test-filters' },
       'max-age': stringFlag({ description: 'With --audit: only files modified within AGE (e.g. 7d)' }),
       verify: { type: 'string', array: true, nargs: 1, description: 'Verify: all | data=[<]N[%] | files=N[%] | age=AGE (repeatable)' },
-      'verify-mode': choiceFlag('verify-mode', ['download', 'hash'], { default: 'download', description: 'download and compare, or hashes (cryptcheck on crypt)' }),
+      'verify-mode': choiceFlag('verify-mode', ['download', 'hash'], { default: BACKUP_DEFAULTS.verifyMode, description: 'download and compare, or hashes (cryptcheck on crypt)' }),
       ledger: stringFlag({ description: 'Verification ledger file (JSON lines)' }),
       rotate: { type: 'boolean', default: false, description: 'With --ledger: fill the data budget with least recently verified files' },
-      'coverage-window': stringFlag({ description: 'Window for the coverage report (default 30d)' }),
+      'coverage-window': stringFlag({ description: `Window for the coverage report (default ${BACKUP_DEFAULTS.coverageWindow})` }),
       seed: integerFlag('seed', { min: 0, description: 'Seed for the random sample (repeatable runs)' }),
-      'batch-size': countFlag('batch-size', 'Files per rclone check run when verifying', 1000),
+      'batch-size': countFlag('batch-size', 'Files per rclone check run when verifying', BACKUP_DEFAULTS.batchSize),
       'copy-links': { type: 'boolean', description: 'Follow symlinks (default: config copy_links, else skip them)' },
       force: { type: 'boolean', default: false, description: 'Override the safety guards' },
-      'strict-guards': { type: 'boolean', default: true, description: 'If max_delete trips, upload nothing either, so the destination stays exactly as it was (--no-strict-guards uploads new files first)' },
+      'strict-guards': { type: 'boolean', default: BACKUP_DEFAULTS.strictGuards, description: 'If max_delete trips, upload nothing either, so the destination stays exactly as it was (--no-strict-guards uploads new files first)' },
       'lock-dir': stringFlag({ description: 'Directory for the per-config lock file (default $RCLONE_BACKUP_LOCK_DIR, /run/lock, or the temp dir)' }),
     },
   });
@@ -115,26 +114,17 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
     verifyMode: a.verifyMode,
     ledger: a.ledger ? resolve(io.cwd, a.ledger) : undefined,
     rotate: a.rotate,
-    coverageWindowMs: parseDuration(a.coverageWindow ?? '30d'),
+    coverageWindowMs: parseDuration(a.coverageWindow ?? BACKUP_DEFAULTS.coverageWindow),
     seed: a.seed,
     batchSize: a.batchSize,
     human: a.humanReadable,
   };
 }
 
-/** The per-config lock file: name plus a hash of the config's real path. */
-export async function lockFor(config: Pick<BackupConfig, 'file' | 'name'>, lockDir: string): Promise<string> {
-  const real = await realpath(config.file).catch(() => config.file);
-  return join(lockDir, `rclone-backup-${config.name}-${createHash('sha1').update(real).digest('hex').slice(0, 8)}.lock`);
-}
-
 /** Runs one command of one backup with already-parsed options; returns the exit status. */
 export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () => number = Date.now): Promise<number> {
   if (options.verify.length) parseVerifyConditions(options.verify);
-  const config = await readConfig(options.config);
-  const secrets = await rcloneSecrets(rcloneConfigPath(options.rcloneConfig, io.env));
-  const ctx: BackupContext = createContext(io, options.verbosity, options.rcloneConfig, secrets, now);
-  const copyLinks = options.copyLinks ?? config.copyLinks ?? false;
+  const { config, ctx, copyLinks } = await openBackup(options.config, options, io, now);
   switch (options.command) {
     case 'filters':
       for (const rule of config.filters) await writeWithBackpressure(io.stdout, `${rule}\n`);
@@ -167,16 +157,7 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
         batchSize: options.batchSize,
       });
       if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(summary)}\n`);
-      for (const path of summary.differ) ctx.logger.error(`differs: ${path}`);
-      for (const path of summary.missing) ctx.logger.error(`missing in destination: ${path}`);
-      for (const path of summary.errors) ctx.logger.error(`could not check: ${path}`);
-      const bad = summary.differ.length + summary.missing.length + summary.errors.length;
-      if (bad > 0) {
-        ctx.logger.error(`verify failed: ${bad} of ${summary.selected.files} files differ, are missing or could not be checked`);
-        return ExitCode.Problem;
-      }
-      ctx.logger.info(`verified ${summary.matched} files, all equal`);
-      return ExitCode.Ok;
+      return reportVerify(summary, ctx.logger);
     }
     const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards }).catch(async (error: unknown) => {
       // A machine reading --json learns of a refusal too (the message also goes to stderr).

@@ -22,11 +22,17 @@ export async function findNewest(config: BackupConfig, ctx: BackupContext, copyL
   return newest;
 }
 
-/** `--newest`: `2024-05-01 12:00:00 (@1714564800) path/to/file`. */
+/** The stamp: the newest file's time in epoch seconds. */
+export const stampOf = (file: ListedFile): number => Math.floor(file.mtimeMs / 1000);
+
+/** `2024-05-01 12:00:00 (@1714564800) path/to/file`. */
+export const newestLine = (file: ListedFile): string => `${formatLocalTime(file.mtimeMs)} (@${stampOf(file)}) ${file.path}`;
+
+/** `--newest`: prints newestLine, or warns that there is no such file. */
 export async function printNewest(config: BackupConfig, ctx: BackupContext, copyLinks: boolean): Promise<ListedFile | undefined> {
   const newest = await findNewest(config, ctx, copyLinks);
   if (newest) {
-    await writeWithBackpressure(ctx.io.stdout, `${formatLocalTime(newest.mtimeMs)} (@${Math.floor(newest.mtimeMs / 1000)}) ${newest.path}\n`);
+    await writeWithBackpressure(ctx.io.stdout, `${newestLine(newest)}\n`);
   } else {
     ctx.logger.warn(`no files in ${config.source} (with the filters) are dated in the past`);
   }

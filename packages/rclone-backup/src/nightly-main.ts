@@ -1,18 +1,46 @@
 import { resolve } from 'node:path';
-import { choiceFlag, countFlag, DRY_RUN_FLAG, ExitCode, parseArgv, parseSize, RCLONE_CONFIG_FLAG, stringFlag, toolParser, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
+import {
+  choiceFlag,
+  ConfigError,
+  countFlag,
+  DRY_RUN_FLAG,
+  parseArgv,
+  parseDuration,
+  parseSize,
+  RCLONE_CONFIG_FLAG,
+  stringFlag,
+  toolParser,
+  UsageError,
+  verbosityOf,
+  type ParsedArgs,
+  type ToolIO,
+} from '@rclone-b2/core';
 import { readDefaultsFile } from './defaults-file.js';
+import { fsReason } from './fs-reason.js';
+import { checkPingUrl, DEFAULT_PING_TIMEOUT, type HealthCheck } from './healthcheck.js';
+import { defaultLockDir } from './lock.js';
 import { VERSION } from './main.js';
-import { runNightly } from './nightly.js';
-import { DEFAULT_BIN, defaultUnitDir, enableHint, installUnits, UNIT_KINDS, unitFiles } from './units.js';
+import { failBeforeRun, runNightly, type NightlyOptions } from './nightly.js';
+import { DEFAULT_BIN, defaultUnitDir, UNIT_KINDS, unitFiles, writeUnits } from './units.js';
+
+/** The runner's defaults, once: the flags show them, and units leave out flags equal to them. */
+const NIGHTLY_DEFAULTS = {
+  configDir: '/etc/rclone-backups',
+  stateDir: '/var/lib/rclone-backups',
+  defaultsFile: '/etc/default/rclone-backups',
+  budget: '1G',
+  verifyMode: 'download',
+} as const;
 
 const EPILOGUE = `Runs every CONFIG-DIR/*.conf in parallel: sync, verify (data=<share of the budget,
 age=since the last stamp, rotating through a ledger), then stamps the newest file.
-Settings may also come from the defaults file: HEALTHCHECK_URL=, CANARY=, BUDGET=, RCLONE_CONFIG=.
+Settings may also come from the defaults file: HEALTHCHECK_URL=, CANARY=, BUDGET=, RCLONE_CONFIG=,
+HEALTHCHECK_TIMEOUT= (default ${DEFAULT_PING_TIMEOUT}). Any failure, the pings' included, is one line on stderr,
+a fail ping and a non-zero status; ping URLs are shown as scheme://host/… only.
 The exit status is 0 only when every backup succeeded.`;
 
-/** `rclone-backup-nightly`: parses flags and the defaults file, then runs or prints units. */
-export async function nightlyMain(argv: readonly string[], io: ToolIO, installedBin: string = DEFAULT_BIN): Promise<number> {
-  const parser = toolParser({
+function parser() {
+  return toolParser({
     name: 'rclone-backup-nightly',
     version: VERSION,
     usage: '$0 [options]',
@@ -20,13 +48,13 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
     flags: {
       ...DRY_RUN_FLAG,
       ...RCLONE_CONFIG_FLAG,
-      'config-dir': { type: 'string', requiresArg: true, default: '/etc/rclone-backups', description: 'Directory of *.conf backup configs' },
-      'state-dir': { type: 'string', requiresArg: true, default: '/var/lib/rclone-backups', description: 'Stamps, ledgers, locks and the log' },
-      'defaults-file': { type: 'string', requiresArg: true, default: '/etc/default/rclone-backups', description: 'KEY=value settings file' },
-      budget: stringFlag({ description: 'Daily verification download budget (default 1G)' }),
+      'config-dir': { type: 'string', requiresArg: true, default: NIGHTLY_DEFAULTS.configDir, description: 'Directory of *.conf backup configs' },
+      'state-dir': { type: 'string', requiresArg: true, default: NIGHTLY_DEFAULTS.stateDir, description: 'Stamps, ledgers, locks and the log' },
+      'defaults-file': { type: 'string', requiresArg: true, default: NIGHTLY_DEFAULTS.defaultsFile, description: 'KEY=value settings file' },
+      budget: stringFlag({ description: `Daily verification download budget (default ${NIGHTLY_DEFAULTS.budget})` }),
       'healthcheck-url': stringFlag({ description: 'healthchecks.io-style ping URL (start, success, /fail)' }),
       'log-file': stringFlag({ description: 'Append the run log here (default STATE-DIR/nightly.log)' }),
-      'verify-mode': choiceFlag('verify-mode', ['download', 'hash'], { default: 'download', description: 'How verify compares' }),
+      'verify-mode': choiceFlag('verify-mode', ['download', 'hash'], { default: NIGHTLY_DEFAULTS.verifyMode, description: 'How verify compares' }),
       jobs: countFlag('jobs', 'Backups run at once (default: all)'),
       'print-units': choiceFlag('print-units', UNIT_KINDS, { description: 'Print the systemd or cron files and exit' }),
       'install-units': choiceFlag('install-units', UNIT_KINDS, { description: 'Install the systemd or cron files and exit' }),
@@ -34,42 +62,80 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
       bin: stringFlag({ description: 'Path of this runner written into the units' }),
     },
   });
-  const parsed = await parseArgv(parser, argv, io);
+}
+
+type NightlyArgs = ParsedArgs<ReturnType<typeof parser>>;
+
+/** `rclone-backup-nightly`: parses flags and the defaults file, then runs or prints units. */
+export async function nightlyMain(argv: readonly string[], io: ToolIO, installedBin: string = DEFAULT_BIN): Promise<number> {
+  const parsed = await parseArgv(parser(), argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
   const a = parsed.options;
   if (a._.length) throw new UsageError(`unexpected argument ${String(a._[0])}`);
-  const bin = a.bin ?? installedBin;
-  if (a.printUnits) {
-    const units = unitFiles(a.printUnits, bin);
-    // One file (cron) prints bare, so `> /etc/cron.daily/z-rclone-backups` keeps its #! line.
-    for (const unit of units) await writeWithBackpressure(io.stdout, units.length > 1 ? `# ---- ${unit.name}\n${unit.text}` : unit.text);
-    return ExitCode.Ok;
+  const kind = a.printUnits ?? a.installUnits;
+  if (kind) {
+    // The flags given with --print-units/--install-units go into the units, quoted.
+    if (a.healthcheckUrl) throw new UsageError('a health-check URL is a secret: put HEALTHCHECK_URL= in the defaults file (mode 600), not in a unit');
+    const units = unitFiles(kind, resolve(io.cwd, a.bin ?? installedBin), unitFlags(a, io.cwd));
+    const install = a.installUnits ? { dir: a.unitsDir ? resolve(io.cwd, a.unitsDir) : defaultUnitDir(kind, io.env), dryRun: a.dryRun } : undefined;
+    return writeUnits(kind, units, install, io);
   }
-  if (a.installUnits) {
-    const kind = a.installUnits;
-    const dir = a.unitsDir ? resolve(io.cwd, a.unitsDir) : defaultUnitDir(kind, io.env);
-    const written = await installUnits(kind, dir, bin);
-    await writeWithBackpressure(io.stdout, `${written.map((f) => `installed ${f}`).join('\n')}\nnext: ${enableHint(kind)}\n`);
-    return ExitCode.Ok;
-  }
-  const defaults = await readDefaultsFile(resolve(io.cwd, a.defaultsFile));
-  const stateDir = resolve(io.cwd, a.stateDir);
-  const budgetText = a.budget ?? defaults.BUDGET ?? '1G';
-  const healthUrl = a.healthcheckUrl ?? defaults.HEALTHCHECK_URL;
-  const rcloneConfig = a.rcloneConfig ?? defaults.RCLONE_CONFIG;
-  return runNightly(
-    {
+  // From here on a failure is reported by the fail ping too, once a URL is known.
+  const check: HealthCheck = { timeoutMs: parseDuration(DEFAULT_PING_TIMEOUT) };
+  // Checked properly below; until then a usable --healthcheck-url hears of failures.
+  if (a.healthcheckUrl && URL.canParse(a.healthcheckUrl)) check.url = a.healthcheckUrl;
+  let options: NightlyOptions;
+  try {
+    const defaultsFile = resolve(io.cwd, a.defaultsFile);
+    const defaults = await readDefaultsFile(defaultsFile).catch((error: unknown) => {
+      throw new ConfigError(`cannot read the defaults file ${defaultsFile}: ${fsReason(error)}`, undefined, { cause: error });
+    });
+    const url = a.healthcheckUrl ?? (defaults.HEALTHCHECK_URL || undefined);
+    check.url = url === undefined ? undefined : checkPingUrl(url, a.healthcheckUrl ? '--healthcheck-url' : `HEALTHCHECK_URL in ${defaultsFile}`);
+    if (defaults.HEALTHCHECK_TIMEOUT) check.timeoutMs = parseDuration(defaults.HEALTHCHECK_TIMEOUT);
+    if (defaults.CANARY) check.canary = checkPingUrl(defaults.CANARY, `CANARY in ${defaultsFile}`);
+    const stateDir = resolve(io.cwd, a.stateDir);
+    const rcloneConfig = a.rcloneConfig ?? defaults.RCLONE_CONFIG;
+    options = {
       configDir: resolve(io.cwd, a.configDir),
       stateDir,
-      budget: parseSize(budgetText),
-      healthCheck: { ...(healthUrl ? { url: healthUrl } : {}), ...(defaults.CANARY ? { canary: defaults.CANARY } : {}) },
+      budget: parseSize(a.budget ?? defaults.BUDGET ?? NIGHTLY_DEFAULTS.budget),
+      healthCheck: check,
       logFile: a.logFile ? resolve(io.cwd, a.logFile) : resolve(stateDir, 'nightly.log'),
       rcloneConfig: rcloneConfig ? resolve(io.cwd, rcloneConfig) : undefined,
+      lockDir: defaultLockDir(io.env),
       verbosity: verbosityOf(a),
       dryRun: a.dryRun,
       verifyMode: a.verifyMode,
       jobs: a.jobs ?? Number.MAX_SAFE_INTEGER,
-    },
-    io,
-  );
+    };
+  } catch (error) {
+    return failBeforeRun(error, check, a.dryRun, io);
+  }
+  return runNightly(options, io);
+}
+
+/** The runner flags given with --print-units/--install-units, for the units' command line. */
+function unitFlags(a: NightlyArgs, cwd: string): string[] {
+  const path = (flag: string, value: string | undefined, fallback?: string): string[] => {
+    const absolute = value === undefined ? undefined : resolve(cwd, value);
+    return absolute === undefined || absolute === fallback ? [] : [flag, absolute];
+  };
+  return [
+    ...path('--config-dir', a.configDir, NIGHTLY_DEFAULTS.configDir),
+    ...path('--state-dir', a.stateDir, NIGHTLY_DEFAULTS.stateDir),
+    ...path('--defaults-file', a.defaultsFile, NIGHTLY_DEFAULTS.defaultsFile),
+    ...path('--log-file', a.logFile),
+    ...path('--rclone-config', a.rcloneConfig),
+    // Checked now: a unit with a bad value would only fail at night.
+    ...(a.budget === undefined ? [] : ['--budget', checkedSize(a.budget)]),
+    ...(a.verifyMode === NIGHTLY_DEFAULTS.verifyMode ? [] : ['--verify-mode', a.verifyMode]),
+    ...(a.jobs === undefined ? [] : ['--jobs', String(a.jobs)]),
+  ];
+}
+
+/** A size as given, once it is known to parse. */
+function checkedSize(text: string): string {
+  parseSize(text);
+  return text;
 }

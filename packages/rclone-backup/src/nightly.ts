@@ -1,14 +1,18 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
-import { createLogger, ExitCode, formatIecSize, reportError, type ToolIO } from '@rclone-b2/core';
+import { ConfigError, ExitCode, formatIecSize, GuardError, isToolError, mapLimit, redact, type ReleaseLock, type ToolIO } from '@rclone-b2/core';
 import { splitBudget } from './budget.js';
-import { pingResult, pingStart, type HealthCheck } from './healthcheck.js';
-import { acquireLock, defaultLockDir } from './lock.js';
-import { runBackup, type BackupCliOptions } from './main.js';
+import { fsReason } from './fs-reason.js';
+import { pingResult, pingSecrets, pingStart, type HealthCheck } from './healthcheck.js';
+import { acquireLock } from './lock.js';
+import { runNightlyJob, type NightlyJob } from './nightly-job.js';
+import { RunLog } from './nightly-log.js';
+import { readState } from './nightly-state.js';
 import { PrefixStream, TailBuffer, type PrefixTarget } from './prefix-stream.js';
+
+export type { BackupState } from './nightly-state.js';
+
+const TOOL = 'rclone-backup-nightly';
 
 export interface NightlyOptions {
   configDir: string;
@@ -18,6 +22,8 @@ export interface NightlyOptions {
   healthCheck: HealthCheck;
   logFile: string;
   rcloneConfig: string | undefined;
+  /** Where the per-config locks live (shared with manual runs). */
+  lockDir: string;
   verbosity: number;
   dryRun: boolean;
   verifyMode: 'download' | 'hash';
@@ -26,174 +32,139 @@ export interface NightlyOptions {
   now?: () => number;
 }
 
-export interface BackupState {
-  /** Epoch seconds of the newest file at the last successful run (the `--newest` stamp). */
-  stamp?: number;
-  newest?: string;
-  /** Size of the backup at the last verify (for the budget split). */
-  bytes?: number;
-  files?: number;
-  lastRun?: string;
-  exitCode?: number;
-}
-
-const statePath = (dir: string, name: string): string => join(dir, `${name}.state.json`);
-
-async function readState(dir: string, name: string): Promise<BackupState> {
-  try {
-    return JSON.parse(await readFile(statePath(dir, name), 'utf8')) as BackupState;
-  } catch {
-    return {};
-  }
-}
-
-async function writeState(dir: string, name: string, state: BackupState): Promise<void> {
-  const file = statePath(dir, name);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(`${file}.tmp`, file);
-}
-
-/** A Writable that just collects text (for a step's --json or --newest output). */
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _e: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
 /** Exit status of the whole run: any failure 1, else any config error 2, else any guard 3. */
 export function aggregateExit(codes: readonly number[]): number {
   for (const code of [ExitCode.Problem, ExitCode.Usage, ExitCode.Guard]) if (codes.includes(code)) return code;
   return codes.find((c) => c !== 0) ?? ExitCode.Ok;
 }
 
-async function step(options: BackupCliOptions, io: ToolIO, now: () => number): Promise<number> {
-  try {
-    return await runBackup(options, io, now);
-  } catch (error) {
-    return reportError('rclone-backup', error, io, false);
+/**
+ * The *.conf names in dir. Read as bytes: a name that is not UTF-8 would reach us with
+ * U+FFFD in it and then "not exist"; it is listed apart, to be said and counted instead.
+ */
+async function listConfigs(dir: string): Promise<{ names: string[]; notUtf8: string[] }> {
+  const entries = await readdir(dir, { encoding: 'buffer' }).catch((error: unknown) => {
+    throw new ConfigError(`cannot read the config directory ${dir}: ${fsReason(error)}`, undefined, { cause: error });
+  });
+  const names: string[] = [];
+  const notUtf8: string[] = [];
+  for (const entry of entries) {
+    const name = entry.toString('utf8');
+    if (name.endsWith('.conf')) (Buffer.from(name).equals(entry) ? names : notUtf8).push(name);
   }
-}
-
-interface Job {
-  name: string;
-  file: string;
-  budget: number;
-  state: BackupState;
+  if (names.length + notUtf8.length === 0) throw new ConfigError(`no *.conf files in ${dir}`);
+  return { names: names.sort(), notUtf8 };
 }
 
 /**
- * The nightly run: for every CONFIG_DIR/*.conf, in parallel, sync; then verify
- * `data=<SHARE` (this backup's share of the budget) and `age=` time since the last
- * stamp (1d the first time), rotating through the ledger; then record the new stamp.
- * Output lines carry `[name] `; everything also goes to the log file.
+ * The nightly run: for every CONFIG_DIR/*.conf, in parallel, one nightly job (sync,
+ * verify a share of the budget, stamp). Output lines carry `[name] `; everything also
+ * goes to the log file. Nothing ends the run silently: whatever stops it (no config
+ * directory, no state directory, an unwritable log, a failed ping) is said in one line
+ * on stderr, reported by the fail ping when a URL is configured, and makes the exit
+ * status non-zero. Only another run holding the lock is left to that run to report.
  */
 export async function runNightly(options: NightlyOptions, io: ToolIO): Promise<number> {
   const now = options.now ?? Date.now;
-  const logger = createLogger({ tool: 'rclone-backup-nightly', stream: io.stderr, verbosity: options.verbosity });
-  await mkdir(options.stateDir, { recursive: true });
-  const release = await acquireLock(join(options.stateDir, 'nightly.lock'), 'rclone-backup-nightly');
-  const log = createWriteStream(options.logFile, { flags: 'a' });
+  const secrets = pingSecrets(options.healthCheck);
   const tail = new TailBuffer(200);
-  const logTarget: PrefixTarget = { write: (line) => log.write(`${new Date(now()).toISOString()} ${line}`) };
-  const say = (line: string): void => {
-    logTarget.write(`${line}\n`);
-    tail.write(`${line}\n`);
-    if (options.verbosity >= 0) io.stderr.write(`rclone-backup-nightly: ${line}\n`);
+  let log: RunLog | undefined;
+  const record: PrefixTarget = {
+    write: (line) => {
+      log?.write(line);
+      tail.write(line);
+    },
   };
+  /** The runner's own lines; `always` for problems, which -q does not hide. */
+  const say = (line: string, always = false): void => {
+    const text = redact(line, secrets);
+    record.write(`${text}\n`);
+    if (always || options.verbosity >= 0) io.stderr.write(`${TOOL}: ${text}\n`);
+  };
+  const ping = !options.dryRun;
+  let release: ReleaseLock | undefined;
+  let status: number;
+  let started: Promise<string | undefined> = Promise.resolve(undefined);
   try {
-    const names = (await readdir(options.configDir).catch(() => [] as string[])).filter((n) => n.endsWith('.conf')).sort();
-    if (!options.dryRun) await pingStart(options.healthCheck, logger);
-    if (names.length === 0) {
-      say(`no *.conf files in ${options.configDir}`);
-      if (!options.dryRun) await pingResult(options.healthCheck, logger, false, tail.text());
-      return ExitCode.Usage;
-    }
-    const states = await Promise.all(names.map((n) => readState(options.stateDir, n.replace(/\.conf$/, ''))));
-    const shares = splitBudget(options.budget, states.map((s) => s.bytes));
-    const jobs: Job[] = names.map((n, i) => ({ name: n.replace(/\.conf$/, ''), file: join(options.configDir, n), budget: shares[i] ?? 0, state: states[i] ?? {} }));
-    say(`starting ${jobs.length} backups: ${jobs.map((j) => `${j.name} (verify ≤ ${formatIecSize(j.budget)})`).join(', ')}`);
-    const stdoutTarget: PrefixTarget = { write: (line) => io.stdout.write(line) };
-    const stderrTarget: PrefixTarget = { write: (line) => io.stderr.write(line) };
-    const run = async (job: Job): Promise<number> => {
-      const out = new PrefixStream(`[${job.name}] `, options.verbosity >= 0 ? [stdoutTarget, logTarget] : [logTarget]);
-      const err = new PrefixStream(`[${job.name}] `, [stderrTarget, logTarget, tail]);
-      const jobIO: ToolIO = { ...io, stdout: out, stderr: err };
-      const code = await runJob(job, jobIO, options, now);
-      out.flushPartial();
-      err.flushPartial();
-      say(`${job.name}: ${code === 0 ? 'ok' : `failed (exit status ${code})`}`);
-      return code;
-    };
-    const codes = await pool(jobs, Math.max(1, options.jobs), run);
-    const status = aggregateExit(codes);
-    say(status === 0 ? 'all backups succeeded' : `${codes.filter((c) => c !== 0).length} of ${codes.length} backups failed`);
-    if (!options.dryRun) await pingResult(options.healthCheck, logger, status === 0, tail.text());
-    return status;
+    await mkdir(options.stateDir, { recursive: true }).catch((error: unknown) => {
+      throw new ConfigError(`cannot create the state directory ${options.stateDir}: ${fsReason(error)}`, undefined, { cause: error });
+    });
+    release = await acquireLock(join(options.stateDir, 'nightly.lock'), TOOL).catch((error: unknown) => {
+      if (error instanceof GuardError) throw error;
+      throw new ConfigError(`cannot create the lock file in ${options.stateDir}: ${fsReason(error)}`, undefined, { cause: error });
+    });
+    log = await RunLog.open(options.logFile, now, (problem) => say(`${problem}; carrying on without it`, true));
+    const { names, notUtf8 } = await listConfigs(options.configDir);
+    for (const name of notUtf8) say(`config file name ${JSON.stringify(name)} in ${options.configDir} is not valid UTF-8: rename it; not run`, true);
+    if (ping) started = pingStart(options.healthCheck);
+    status = aggregateExit([names.length ? await runJobs(names, options, io, record, say, now) : ExitCode.Ok, ...notUtf8.map(() => ExitCode.Usage)]);
+    if (log.failed) status = aggregateExit([status, ExitCode.Problem]);
+  } catch (error) {
+    // Another run holds the lock: it is at work and will report; this one did nothing.
+    if (error instanceof GuardError && !release) throw error;
+    status = isToolError(error) ? error.exitCode : ExitCode.Problem;
+    say(error instanceof Error ? error.message : String(error), true);
+  }
+  try {
+    return ping ? await reportResult(options.healthCheck, status, tail, await started, say) : status;
   } finally {
-    log.end();
-    await finished(log).catch(() => undefined);
-    await release();
+    await log?.close();
+    await release?.();
   }
 }
 
-async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<number>): Promise<number[]> {
-  const results: number[] = new Array<number>(items.length).fill(0);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
-  return results;
+/**
+ * Tells the health check how the run went; a ping that does not get through is said in
+ * one line, and turns a success into exit 1 (nobody was told it succeeded).
+ */
+async function reportResult(check: HealthCheck, status: number, tail: TailBuffer, startProblem: string | undefined, say: (line: string, always: boolean) => void): Promise<number> {
+  const ok = status === ExitCode.Ok;
+  const problems = await pingResult(check, ok, tail.text());
+  if (problems.length > 0) {
+    const also = startProblem ? ' (the start ping failed too)' : '';
+    say(`${ok ? 'all backups succeeded, but ' : ''}the health check could not be told: ${problems.join('; ')}${also}`, true);
+    return ok ? ExitCode.Problem : status;
+  }
+  if (startProblem) say(`the health check's start ping failed: ${startProblem} (the result got through)`, true);
+  return status;
 }
 
-async function runJob(job: Job, io: ToolIO, options: NightlyOptions, now: () => number): Promise<number> {
-  const base: BackupCliOptions = {
-    config: job.file,
-    command: 'sync',
-    verbosity: options.verbosity,
-    dryRun: options.dryRun,
-    json: false,
-    force: false,
-    strictGuards: true,
-    copyLinks: undefined,
-    rcloneConfig: options.rcloneConfig,
-    lockDir: defaultLockDir(io.env),
-    maxAge: undefined,
-    verify: [],
-    verifyMode: options.verifyMode,
-    ledger: undefined,
-    rotate: false,
-    coverageWindowMs: 30 * 86_400_000,
-    seed: undefined,
-    batchSize: 1000,
+/**
+ * A failure before the run could start (an unreadable defaults file, a bad setting):
+ * the same one line on stderr and fail ping as a failure during the run.
+ */
+export async function failBeforeRun(error: unknown, check: HealthCheck, dryRun: boolean, io: ToolIO): Promise<number> {
+  const tail = new TailBuffer(10);
+  const say = (line: string): void => {
+    const text = `${TOOL}: ${redact(line, pingSecrets(check))}\n`;
+    tail.write(text);
+    io.stderr.write(text);
   };
-  const synced = await step(base, io, now);
-  if (synced !== 0 || options.dryRun) return synced;
-  const ageSeconds = job.state.stamp ? Math.max(60, Math.ceil(now() / 1000 - job.state.stamp)) : 86_400;
-  const verifyOut = new Capture();
-  const verified = await step(
-    { ...base, command: 'verify', json: true, verify: [`data=<${job.budget}`, `age=${ageSeconds}s`], ledger: join(options.stateDir, `${job.name}.ledger.jsonl`), rotate: true },
-    { ...io, stdout: verifyOut },
-    now,
-  );
-  const summary = verifyOut.text ? (JSON.parse(verifyOut.text) as { total?: { files: number; bytes: number }; selected?: { files: number; bytes: number } }) : {};
-  if (summary.selected) io.stderr.write(`verified ${summary.selected.files} files (${formatIecSize(summary.selected.bytes)}) of ${summary.total?.files ?? '?'}\n`);
-  const newestOut = new Capture();
-  const newest = await step({ ...base, command: 'newest' }, { ...io, stdout: newestOut }, now);
-  const stamp = /\(@(\d+)\)/.exec(newestOut.text)?.[1];
-  if (newestOut.text) io.stdout.write(newestOut.text);
-  await writeState(options.stateDir, job.name, {
-    stamp: verified === 0 && stamp ? Number(stamp) : job.state.stamp,
-    newest: newestOut.text.trim() || job.state.newest,
-    bytes: summary.total?.bytes ?? job.state.bytes,
-    files: summary.total?.files ?? job.state.files,
-    lastRun: new Date(now()).toISOString(),
-    exitCode: verified || newest,
+  say(error instanceof Error ? error.message : String(error));
+  const status = isToolError(error) ? error.exitCode : ExitCode.Problem;
+  return dryRun ? status : reportResult(check, status, tail, undefined, say);
+}
+
+async function runJobs(names: readonly string[], options: NightlyOptions, io: ToolIO, record: PrefixTarget, say: (line: string) => void, now: () => number): Promise<number> {
+  const read = await Promise.all(names.map((n) => readState(options.stateDir, n.replace(/\.conf$/, ''))));
+  const shares = splitBudget(options.budget, read.map((r) => r.state.bytes));
+  const jobs: NightlyJob[] = names.map((n, i) => ({ name: n.replace(/\.conf$/, ''), file: join(options.configDir, n), budget: shares[i] ?? 0, state: read[i]?.state ?? {} }));
+  say(`starting ${jobs.length} backups: ${jobs.map((j) => `${j.name} (verify ≤ ${formatIecSize(j.budget)})`).join(', ')}`);
+  const stdoutTarget: PrefixTarget = { write: (line) => io.stdout.write(line) };
+  const stderrTarget: PrefixTarget = { write: (line) => io.stderr.write(line) };
+  const settings = { ...options, now };
+  const codes = await mapLimit(jobs, options.jobs, async (job, i) => {
+    const out = new PrefixStream(`[${job.name}] `, options.verbosity >= 0 ? [stdoutTarget, record] : [record]);
+    const err = new PrefixStream(`[${job.name}] `, [stderrTarget, record]);
+    const problem = read[i]?.problem;
+    if (problem) err.write(`${TOOL}: ${problem}\n`);
+    const code = await runNightlyJob(job, { ...io, stdout: out, stderr: err }, settings);
+    out.flushPartial();
+    err.flushPartial();
+    say(`${job.name}: ${code === 0 ? 'ok' : `failed (exit status ${code})`}`);
+    return code;
   });
-  return verified !== 0 ? verified : newest;
+  const status = aggregateExit(codes);
+  say(status === 0 ? 'all backups succeeded' : `${codes.filter((c) => c !== 0).length} of ${codes.length} backups failed`);
+  return status;
 }

@@ -7,8 +7,7 @@ import { formatIecSize } from '@rclone-b2/core';
 import { splitBudget } from '../src/budget.js';
 import { readDefaultsFile } from '../src/defaults-file.js';
 import { aggregateExit } from '../src/nightly.js';
-import { acquireLock, defaultLockDir } from '../src/lock.js';
-import { lockFor } from '../src/main.js';
+import { acquireLock, defaultLockDir, lockFor } from '../src/lock.js';
 import { nightlyMain } from '../src/nightly-main.js';
 import { unitFiles, type UnitKind } from '../src/units.js';
 import { cleanup, memoryIO, readTree, tempDir, writeConfig, writeTree } from './helpers.js';
@@ -160,13 +159,14 @@ describe('pieces of the runner', () => {
     ['systemd', 'scripts/systemd/system'],
     ['systemd-user', 'scripts/systemd/user'],
     ['cron', 'scripts/cron'],
+    ['cron.d', 'scripts/cron/cron.d'],
   ] as const)('%s units equal the files in %s, print and install', async (kind: UnitKind, dir) => {
     const root = join(__dirname, '../../..');
     for (const unit of unitFiles(kind)) expect(readFileSync(join(root, dir, unit.name), 'utf8')).toBe(unit.text);
     const io = memoryIO();
     expect(await nightlyMain(['--print-units', kind, '--bin', '/opt/x/nightly'], io)).toBe(0);
     expect(io.out()).toContain('/opt/x/nightly');
-    if (kind !== 'cron') expect(io.out()).toMatch(/Persistent=true[\s\S]*|RandomizedDelaySec=1h/);
+    if (kind.startsWith('systemd')) expect(io.out()).toMatch(/Persistent=true[\s\S]*RandomizedDelaySec=1h|RandomizedDelaySec=1h[\s\S]*Persistent=true/);
     const target = tempDir();
     dirs.push(target);
     const install = memoryIO();

@@ -1,0 +1,2 @@
+export * from './semaphore.js';
+export * from './map-limit.js';

@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ProblemError, writeFileAtomically } from '@rclone-b2/core';
+import { fsReason } from './fs-reason.js';
+
+export interface BackupState {
+  /** Epoch seconds of the newest file at the last successful run (the `--newest` stamp). */
+  stamp?: number;
+  newest?: string;
+  /** Size of the backup at the last verify (for the budget split). */
+  bytes?: number;
+  files?: number;
+  lastRun?: string;
+  exitCode?: number;
+}
+
+export const statePath = (dir: string, name: string): string => join(dir, `${name}.state.json`);
+
+export interface ReadState {
+  state: BackupState;
+  /** Why an existing state file was not used (it is then started afresh, visibly). */
+  problem?: string;
+}
+
+/** The state of one backup; a missing file is a first run, a broken one is said so. */
+export async function readState(dir: string, name: string): Promise<ReadState> {
+  const file = statePath(dir, name);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: {} };
+    return { state: {}, problem: `cannot read state file ${file}: ${fsReason(error)}; verifying the last day only` };
+  }
+  try {
+    const state: unknown = JSON.parse(text);
+    if (typeof state === 'object' && state !== null && !Array.isArray(state)) return { state: state as BackupState };
+  } catch {
+    // Reported below, as a file that is not an object.
+  }
+  return { state: {}, problem: `state file ${file} is not valid JSON; verifying the last day only` };
+}
+
+export async function writeState(dir: string, name: string, state: BackupState): Promise<void> {
+  const file = statePath(dir, name);
+  await writeFileAtomically(file, `${JSON.stringify(state, null, 2)}\n`).catch((error: unknown) => {
+    throw new ProblemError(`cannot write state file ${file}: ${fsReason(error)}`, { cause: error });
+  });
+}

@@ -1,0 +1,26 @@
+import type { ToolIO } from '@rclone-b2/core';
+import { readConfig, type BackupConfig } from './config.js';
+import { createContext, type BackupContext } from './context.js';
+import { rcloneConfigPath, rcloneSecrets } from './secrets.js';
+
+export interface OpenBackupOptions {
+  verbosity: number;
+  /** `--rclone-config FILE`. */
+  rcloneConfig: string | undefined;
+  /** The command line's --copy-links/--no-copy-links; undefined: the config's, else no. */
+  copyLinks?: boolean | undefined;
+}
+
+export interface OpenedBackup {
+  config: BackupConfig;
+  ctx: BackupContext;
+  copyLinks: boolean;
+}
+
+/** Reads one backup's config and the secrets to redact: what every command starts with. */
+export async function openBackup(file: string, options: OpenBackupOptions, io: ToolIO, now: () => number = Date.now): Promise<OpenedBackup> {
+  const config = await readConfig(file);
+  const secrets = await rcloneSecrets(rcloneConfigPath(options.rcloneConfig, io.env));
+  const ctx = createContext(io, options.verbosity, options.rcloneConfig, secrets, now);
+  return { config, ctx, copyLinks: options.copyLinks ?? config.copyLinks ?? false };
+}
