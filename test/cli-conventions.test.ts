@@ -105,9 +105,11 @@ describe.each(toolNames)('%s', (tool) => {
     }
   });
 
-  it('refuses an unknown flag, naming it as typed', async () => {
+  it('refuses an unknown flag, naming it as typed, even with -q', async () => {
     expectUsageError(await run(tool, ['--frobnicate']), tool, 'unknown option --frobnicate (see --help)');
     expectUsageError(await run(tool, ['--frob-nicate=1']), tool, 'unknown option --frob-nicate (see --help)');
+    // -q silences warnings, never errors
+    expectUsageError(await run(tool, ['-q', '--frobnicate']), tool, 'unknown option --frobnicate (see --help)');
   });
 
   it('has an EXIT STATUS section in --help with the documented codes', async () => {
