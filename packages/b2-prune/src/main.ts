@@ -2,6 +2,7 @@ import {
   countFlag,
   createLogger,
   DRY_RUN_FLAG,
+  HUMAN_READABLE_FLAG,
   integerFlag,
   JSON_FLAG,
   parseRemoteArg,
@@ -51,6 +52,8 @@ export interface PruneCliOptions {
   listPageSize?: number;
   verbosity: number;
   json: boolean;
+  /** -h: sizes in -v and --explain lines as du -h prints them. */
+  human: boolean;
   debug: boolean;
 }
 
@@ -64,6 +67,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
     flags: {
       ...DRY_RUN_FLAG,
       ...JSON_FLAG,
+      ...HUMAN_READABLE_FLAG,
       ...RCLONE_CONFIG_FLAG,
       ...transfersFlag('Parallel delete calls'),
       concurrency: integerFlag('concurrency', { min: 1, hidden: true, description: 'deprecated: use --transfers' }),
@@ -111,6 +115,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
     listPageSize: a.listPageSize,
     verbosity: verbosityOf(a),
     json: a.json,
+    human: a.humanReadable,
     debug: a.debug,
   };
 }
@@ -141,7 +146,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
   const now = options.now ?? (deps.clock ?? Date.now)();
   const common = { client: opened.client, bucketId: opened.bucketId, prefix: opened.prefix, names: opened.names, config, now, purge: options.purge };
   if (options.explain !== undefined) {
-    await explain({ ...common, path: options.explain, json: options.json, out: io.stdout });
+    await explain({ ...common, path: options.explain, json: options.json, human: options.human, out: io.stdout });
     return ExitCode.Ok;
   }
   if (config.source) log.info(`policies from ${config.source}`);
@@ -158,6 +163,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     pageSize: options.listPageSize,
     verbosity: options.verbosity,
     json: options.json,
+    human: options.human,
     out: io.stdout,
     log,
     signal: deps.signal,

@@ -43,6 +43,8 @@ export interface PruneRun {
   unfinishedLargeFiles: boolean;
   verbosity: number;
   json: boolean;
+  /** -h: sizes as du -h prints them in -v lines. */
+  human?: boolean;
   out: Writable;
   log: Logger;
   signal?: AbortSignal;
@@ -120,7 +122,7 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
         await writer.write(
           run.json
             ? `${JSON.stringify({ type: 'file', ...fileJson(history.path, history.fileName, choice, explained()) })}\n`
-            : formatFileText(history.path, choice, explained(), run.dryRun),
+            : formatFileText(history.path, choice, explained(), run.dryRun, run.human),
         );
       }
       if (run.dryRun) {

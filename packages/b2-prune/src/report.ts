@@ -48,30 +48,31 @@ function policyLabel(choice: PolicyChoice): string {
   return `policy ${choice.policy.name} = "${choice.policy.spec}" (${rule})`;
 }
 
-function versionLine(d: VersionDecision, dryRun: boolean): string {
+function versionLine(d: VersionDecision, dryRun: boolean, human: boolean): string {
   const verdict = d.verdict === 'delete' ? (dryRun ? 'would delete' : 'delete') : d.verdict;
-  const size = d.version.action === 'upload' ? formatSize(d.version.contentLength) : '-';
+  const size = d.version.action !== 'upload' ? '-' : human ? formatSize(d.version.contentLength) : String(d.version.contentLength);
   const age = d.ageMs === undefined ? 'current' : `age ${formatAge(d.ageMs)}`;
   return `  ${iso(d.version.uploadTimestamp)}  ${d.version.action.padEnd(6)} ${size.padStart(6)}  ${age.padEnd(12)}  ${verdict.padEnd(12)}  ${d.reason}\n`;
 }
 
 /** -v: one header per file and one line per version with its verdict and reason. */
-export function formatFileText(path: string, choice: PolicyChoice, decision: FileDecision, dryRun: boolean): string {
+/** Sizes are bytes, or with `human` (-h) as du -h prints them. */
+export function formatFileText(path: string, choice: PolicyChoice, decision: FileDecision, dryRun: boolean, human = false): string {
   const deletes = decision.decisions.filter((d) => d.verdict === 'delete').length;
   const state = decision.live ? 'live' : 'deleted';
   let text = `${path}: ${state}, ${decision.decisions.length} versions, ${deletes} to delete; ${policyLabel(choice)}\n`;
-  for (const d of decision.decisions) text += versionLine(d, dryRun);
+  for (const d of decision.decisions) text += versionLine(d, dryRun, human);
   return text;
 }
 
 /** --explain: like -v, plus the policy's expanded ages for this file. */
-export function formatExplainText(path: string, fileName: string, choice: PolicyChoice, decision: FileDecision, dryRun: boolean): string {
+export function formatExplainText(path: string, fileName: string, choice: PolicyChoice, decision: FileDecision, dryRun: boolean, human = false): string {
   const oldest = Math.max(0, ...decision.decisions.map((d) => d.ageMs ?? 0));
   const ages = expandAges(choice.policy, oldest)
     .map((a) => `${a.days}${a.liveOnly ? '?' : ''}`)
     .join(', ');
   return (
-    `${formatFileText(path, choice, decision, dryRun)}` +
+    `${formatFileText(path, choice, decision, dryRun, human)}` +
     `  B2 name: ${fileName}\n` +
     `  windows (days; "?" = only while live): ${ages || '(none: no old version is kept by age)'}\n` +
     (choice.policy.last > 0 ? `  last=${choice.policy.last}: the ${choice.policy.last} newest old versions are kept\n` : '')

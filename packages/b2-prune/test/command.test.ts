@@ -128,6 +128,19 @@ describe('b2-prune (in-process, fake B2)', () => {
     expect(missing.code).toBe(1);
   });
 
+  it('sizes in --explain and -v lines are bytes, or du -h style with -h', async () => {
+    b2.add(nameOf('media/big.bin'), 'upload', NOW - 40 * DAY, 5 * 1024 * 1024);
+    b2.add(nameOf('media/big.bin'), 'upload', NOW - DAY, 1536);
+    const bytes = await run([...NOW_ARG, '--explain', 'media/big.bin'], { openBucket: opener() });
+    expect(bytes.out).toMatch(/upload +5242880 /);
+    expect(bytes.out).toMatch(/upload +1536 /);
+    const human = await run([...NOW_ARG, '-h', '--explain', 'media/big.bin'], { openBucket: opener() });
+    expect(human.out).toMatch(/upload +5\.0M /);
+    expect(human.out).toMatch(/upload +1\.5K /);
+    const verbose = await run([...NOW_ARG, '-n', '-vv', '-h', 'secret:media'], { openBucket: opener() });
+    expect(verbose.out).toMatch(/upload +5\.0M /);
+  });
+
   it('--max-files stops and says where to continue; --start-at continues there', async () => {
     const first = await run([...NOW_ARG, '-n', '--max-files', '2', '--no-unfinished-large-files', '--json'], { openBucket: opener() });
     const s1 = JSON.parse(first.out.trim()) as { filesSeen: number; resumeAt: string };
