@@ -98,6 +98,9 @@ describe.each(toolNames)('%s', (tool) => {
       const result = await run(tool, [flag, value]);
       expectUsageError(result, tool, `invalid value "${value}" for ${flag}: expected ${expected}`);
     }
+    // a boolean takes no value (or =true/=false): the check is generic, one flag per tool proves it is wired
+    const boolean = options.find((o) => /\[boolean\]/.test(o.text) && !['--help', '--version'].includes(longName(o)));
+    if (boolean) expectUsageError(await run(tool, [`${longName(boolean)}=maybe`]), tool, `invalid value "maybe" for ${longName(boolean)}: expected no value, or true or false`);
     // the short spelling of a numeric flag is named as typed too
     for (const option of options.filter((o) => o.names[0]!.length === 2 && /\(a whole number/.test(o.text))) {
       const result = await run(tool, [option.names[0]!, 'abc']);

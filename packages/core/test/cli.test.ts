@@ -118,6 +118,21 @@ describe('strict flag values, named as typed', () => {
   });
 });
 
+describe('boolean flags and --no- forms', () => {
+  it.each([
+    [['--json=maybe'], 'invalid value "maybe" for --json: expected no value, or true or false'],
+    [['--dry-run=yes'], 'invalid value "yes" for --dry-run: expected no value, or true or false'],
+    [['--no-json=1'], 'invalid value "1" for --no-json: expected no value, or true or false'],
+    [['--no-frobnicate'], 'unknown option --no-frobnicate (see --help)'],
+  ])('%j → %s', async (argv, message) => {
+    await expect(parseArgv(toolParser(spec), argv, memoryIO())).rejects.toThrow(new UsageError(message));
+  });
+  it('accepts =true and =false', async () => {
+    const parsed = await parseArgv(toolParser(spec), ['--json=false', '--dry-run=true'], memoryIO());
+    expect(parsed.kind === 'options' && [parsed.options.json, parsed.options.dryRun]).toEqual([false, true]);
+  });
+});
+
 describe('createLogger -q', () => {
   it('silences warnings but not errors', () => {
     const io = memoryIO();

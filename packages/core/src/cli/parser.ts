@@ -8,7 +8,7 @@ import { countFlag, stringFlag } from './arguments.js';
 import { EXIT_STATUS_HELP } from './exit-codes.js';
 import { UsageError } from './errors.js';
 import type { ToolIO } from './io.js';
-import { usageMessage } from './usage-messages.js';
+import { checkBooleanValues, usageMessage } from './usage-messages.js';
 
 export type FlagDefinitions = Record<string, Options>;
 
@@ -102,6 +102,12 @@ export type ParseResult<T> = { kind: 'options'; options: ArgumentsCamelCase<T> }
  * io.stdout, mistakes become a UsageError (exit 2) with one line naming the flag as typed.
  */
 export async function parseArgv<T>(parser: Argv<T>, argv: readonly string[], io: ToolIO): Promise<ParseResult<T>> {
+  try {
+    const { boolean, count } = flagKinds(parser);
+    checkBooleanValues(argv, boolean, count);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   let helpOutput = '';
   let failure: string | undefined;
   let cause: unknown;
@@ -135,6 +141,15 @@ export async function parseArgv<T>(parser: Argv<T>, argv: readonly string[], io:
   }
   if (parsed === undefined) throw new UsageError('could not parse arguments');
   return { kind: 'options', options: parsed };
+}
+
+/** The boolean and count flag names of a parser (yargs' getOptions(), which @types/yargs does not declare). */
+function flagKinds(parser: object): { boolean: string[]; count: string[] } {
+  const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : []);
+  if (!('getOptions' in parser) || typeof parser.getOptions !== 'function') return { boolean: [], count: [] };
+  const options: unknown = parser.getOptions();
+  if (typeof options !== 'object' || options === null) return { boolean: [], count: [] };
+  return { boolean: 'boolean' in options ? strings(options.boolean) : [], count: 'count' in options ? strings(options.count) : [] };
 }
 
 /** -q wins over -v: -1 quiet, 0 default, N for -v×N. */

@@ -46,7 +46,7 @@ export function usageMessage(message: string, argv: readonly string[]): string {
   if (unknown) {
     const keys = unknown[1]!.split(', ');
     // yargs lists both `frob-nicate` and `frobNicate`; report each typed flag once.
-    const typed = typedFlags(argv).filter((f) => keys.includes(f.name) || keys.includes(camel(f.name)));
+    const typed = typedFlags(argv).filter((f) => [f.name, camel(f.name), f.name.replace(/^no-/, '')].some((name) => keys.includes(name)));
     const names = [...new Set(typed.map((f) => f.token))];
     const list = names.length ? names : keys.map((k) => (k.length === 1 ? `-${k}` : `--${k}`));
     return `unknown option${list.length > 1 ? 's' : ''} ${list.join(', ')} (see --help)`;
@@ -63,4 +63,20 @@ export function usageMessage(message: string, argv: readonly string[]): string {
   const required = /^Missing required arguments?: (.*)$/s.exec(message);
   if (required) return `missing ${required[1]!.split(', ').map((k) => spellingOf(k, argv)).join(', ')}`;
   return message.replace(/\s*\n\s*/g, '; ');
+}
+
+/**
+ * yargs reads `--json=maybe` as false, silently. A boolean flag takes no value, or `=true` /
+ * `=false`; anything else is refused like any other bad value.
+ */
+export function checkBooleanValues(argv: readonly string[], booleans: readonly string[], counts: readonly string[]): void {
+  const flags = new Set([...booleans, ...counts].flatMap((name) => [name, camel(name)]));
+  for (const arg of argv) {
+    if (arg === '--') break;
+    const match = /^--(?:no-)?([^=]+)=(.*)$/s.exec(arg);
+    if (!match || !(flags.has(match[1]!) || flags.has(camel(match[1]!)))) continue;
+    if (match[2] !== 'true' && match[2] !== 'false') {
+      throw new Error(`invalid value ${JSON.stringify(match[2])} for ${arg.slice(0, arg.indexOf('='))}: expected no value, or true or false`);
+    }
+  }
 }
