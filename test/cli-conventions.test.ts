@@ -91,6 +91,8 @@ describe.each(toolNames)('%s', (tool) => {
         cases.push([flag, 'abc', expected], [flag, String(min - 1), expected], [flag, '1e3', expected]);
         if (range[3] !== undefined) cases.push([flag, String(Number(range[3]) + 1), expected]);
       }
+      const parsed = /\((a (?:size|duration|time), e\.g\. [^)]*)\)/.exec(option.text);
+      if (parsed) cases.push([flag, 'abc', parsed[1]!]);
       const choices = /\[choices: (.*?)\]/.exec(option.text);
       if (choices) cases.push([flag, 'no-such-choice', `one of ${choices[1]!.replace(/"/g, '')}`]);
     }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createLogger, DRY_RUN_FLAG, parseArgv, parseRemoteArg, parseTime, RCLONE_CONFIG_FLAG, stringFlag, toolParser, transfersFlag, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
+import { createLogger, DRY_RUN_FLAG, parseArgv, parseRemoteArg, RCLONE_CONFIG_FLAG, stringFlag, timeFlag, toolParser, transfersFlag, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
 import { b2Recover } from './command.js';
 
 export const VERSION = '0.1.0';
@@ -17,7 +17,7 @@ function parser() {
       ...transfersFlag('Hide markers deleted in parallel'),
       'local-directory': stringFlag({ description: 'Undelete only what exists in this local directory' }),
       'backup-directory': stringFlag({ description: 'Path inside the crypt remote that DIR was backed up to (or give it as CRYPT-REMOTE:PATH)' }),
-      'hidden-after': stringFlag({ description: 'Undelete only files deleted after TIME' }),
+      'hidden-after': timeFlag('hidden-after', { description: 'Undelete only files deleted after TIME' }),
     },
     epilogue: [
       'With --local-directory, a file under PATH in the bucket is undeleted when DIR still holds it',
@@ -51,7 +51,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
       remoteName: remote.remoteName,
       backupDirectory: (backupDirectory ?? '').replace(/^\/+|\/+$/g, ''),
       localDirectory: o.localDirectory === undefined ? undefined : resolve(io.cwd, o.localDirectory),
-      hiddenAfter: o.hiddenAfter === undefined ? undefined : parseTime(o.hiddenAfter),
+      hiddenAfter: o.hiddenAfter,
       configPath: o.rcloneConfig,
       dryRun: o.dryRun,
       transfers: o.transfers,

@@ -72,7 +72,7 @@ describe('b2-recover with real rclone data', () => {
   it.each([
     [[], 2, /--local-directory DIR --backup-directory PATH, or --hidden-after/],
     [['--local-directory', '/nonexistent-dir', '--backup-directory', 'photos'], 2, /does not exist/],
-    [['--hidden-after', 'soon'], 2, /invalid time/],
+    [['--hidden-after', 'soon'], 2, /invalid value "soon" for --hidden-after: expected a time/],
     [['--hidden-after', '1d', 'nosuch'], 2, /remote "nosuch" not found/],
     [['--hidden-after', '1d', 'nosuch:x'], 2, /remote "nosuch" not found/],
     [['--local-directory', '/tmp', '--backup-directory', 'photos', 'secret:photos'], 2, /give the backup directory once/],

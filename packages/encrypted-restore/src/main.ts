@@ -6,10 +6,9 @@ import {
   integerFlag,
   parseArgv,
   parseRemoteArg,
-  parseTime,
   PROGRESS_FLAG,
   RCLONE_CONFIG_FLAG,
-  stringFlag,
+  timeFlag,
   toolParser,
   transfersFlag,
   UsageError,
@@ -31,7 +30,7 @@ function parser() {
       ...RCLONE_CONFIG_FLAG,
       ...transfersFlag('Parallel downloads'),
       ...PROGRESS_FLAG,
-      'as-of': stringFlag({ description: 'Restore the versions current at this moment' }),
+      'as-of': timeFlag('as-of', { description: 'Restore the versions current at this moment' }),
       all: { type: 'boolean', default: false, description: 'Restore every version (and mark deletions)' },
       retries: countFlag('retries', 'Attempts per file when B2 or the connection fails transiently', 3),
       'decrypt-workers': integerFlag('decrypt-workers', { min: 0, default: 1, description: 'Worker threads decrypting contents (0 = main thread)' }),
@@ -65,7 +64,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   // No bare REMOTE here: `secret` would be a local path to rclone, and a restore of the whole remote should be asked for as `secret:`.
   const { remoteName, path } = parseRemoteArg(source, 'CRYPT-REMOTE:PATH', false);
   if (remoteName === undefined) throw new UsageError('expected CRYPT-REMOTE:PATH and TARGET');
-  const mode: RestoreMode | undefined = o.all ? (o.asOf === undefined ? { kind: 'all' } : undefined) : o.asOf === undefined ? undefined : { kind: 'as-of', at: parseTime(o.asOf) };
+  const mode: RestoreMode | undefined = o.all ? (o.asOf === undefined ? { kind: 'all' } : undefined) : o.asOf === undefined ? undefined : { kind: 'as-of', at: o.asOf };
   if (mode === undefined) throw new UsageError('give exactly one of --all and --as-of TIME');
   const logger = createLogger({ tool: 'encrypted-restore', stream: io.stderr, verbosity: verbosityOf(o) });
   return encryptedRestore(

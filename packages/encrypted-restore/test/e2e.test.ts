@@ -190,7 +190,7 @@ describe('bad input', () => {
     expect(h.emulator.stats.get('b2_download_file_by_id') ?? 0).toBe(before);
   });
   it.each([
-    [['--as-of', 'yesterday-ish', 'secret:', 'x'], /invalid time/],
+    [['--as-of', 'yesterday-ish', 'secret:', 'x'], /invalid value "yesterday-ish" for --as-of: expected a time/],
     [['secret:', 'x'], /exactly one of --all and --as-of/],
     [['--all', 'secret', 'x'], /expected CRYPT-REMOTE:PATH/],
     [['--all', 'nosuch:', 'x'], /remote "nosuch" not found/],

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { countFlag, createLogger, DRY_RUN_FLAG, JSON_FLAG, parseArgv, parseDuration, stringFlag, toolParser, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
+import { countFlag, createLogger, DRY_RUN_FLAG, JSON_FLAG, durationFlag, parseArgv, stringFlag, toolParser, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
 import { parseMongoUrl } from './connect.js';
 import { runExport } from './export.js';
 import type { WriteFileFn } from './export-collection.js';
@@ -31,7 +31,7 @@ export async function mainExport(argv: readonly string[], io: ToolIO, hooks: Exp
       ...JSON_FLAG,
       out: stringFlag({ description: 'Directory that receives the DBNAME directories (default: current directory)' }),
       repair: { type: 'count', description: 'Restore missing files, delete stray ones; twice: also re-read every file' },
-      timeout: stringFlag({ description: 'How long to wait for the server, e.g. 30s (default; unless the URL sets serverSelectionTimeoutMS)' }),
+      timeout: durationFlag('timeout', { description: 'How long to wait for the server (default 30s, unless the URL sets serverSelectionTimeoutMS)' }),
       'batch-size': countFlag('batch-size', 'Documents per cursor batch (the driver indexes a whole batch in memory)', 1000),
     },
   });
@@ -46,7 +46,7 @@ export async function mainExport(argv: readonly string[], io: ToolIO, hooks: Exp
     out: resolve(io.cwd, options.out ?? '.'),
     dryRun: options.dryRun,
     repair: options.repair ?? 0,
-    timeoutMs: parseDuration(options.timeout ?? '30s'),
+    timeoutMs: options.timeout ?? 30_000,
     batchSize: options.batchSize,
     log,
     ...(hooks.writeFile ? { writeFile: hooks.writeFile } : {}),

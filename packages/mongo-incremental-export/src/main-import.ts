@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { countFlag, createLogger, DRY_RUN_FLAG, JSON_FLAG, parseArgv, parseDuration, stringFlag, toolParser, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
+import { countFlag, createLogger, DRY_RUN_FLAG, JSON_FLAG, durationFlag, parseArgv, stringFlag, toolParser, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
 import { parseMongoUrl } from './connect.js';
 import { runImport } from './import.js';
 import { escapeName } from './names.js';
@@ -30,7 +30,7 @@ export async function mainImport(argv: readonly string[], io: ToolIO): Promise<n
       from: stringFlag({ description: 'The exported database directory itself (overrides --in)' }),
       collection: { alias: 'c', type: 'string', array: true, nargs: 1, description: 'Import only this collection (repeatable)' },
       drop: { type: 'boolean', default: false, description: 'Drop each imported collection first' },
-      timeout: stringFlag({ description: 'How long to wait for the server (default 30s)' }),
+      timeout: durationFlag('timeout', { description: 'How long to wait for the server (default 30s)' }),
       'batch-size': countFlag('batch-size', 'Documents per insert', 1000),
     },
   });
@@ -49,7 +49,7 @@ export async function mainImport(argv: readonly string[], io: ToolIO): Promise<n
     collections: options.collection ?? [],
     drop: options.drop,
     dryRun: options.dryRun,
-    timeoutMs: parseDuration(options.timeout ?? '30s'),
+    timeoutMs: options.timeout ?? 30_000,
     batchSize: options.batchSize,
     log,
   });

@@ -10,6 +10,7 @@ import {
   JSON_FLAG,
   parseArgv,
   parseSize,
+  sizeFlag,
   stringFlag,
   toolParser,
   UsageError,
@@ -51,7 +52,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
       ...DRY_RUN_FLAG,
       ...JSON_FLAG,
       out: stringFlag({ alias: 'o', description: 'Output directory (default: current directory)' }),
-      'piece-size': stringFlag({ description: 'Target piece size, content-defined average (default 4M; at least 1K)' }),
+      'piece-size': sizeFlag('piece-size', { description: 'Target piece size, content-defined average (default 4M; at least 1K)' }),
       regroup: { type: 'boolean', default: false, description: 'Rewrite extended INSERTs into content-defined groups' },
       dump: { type: 'boolean', default: false, description: 'Read the databases with mysql2 instead of reading mysqldump output' },
       host: stringFlag({ description: '--dump: server host' }),
@@ -67,8 +68,8 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   const positional = args._.map(String);
   const password = args.password ?? io.env.MYSQL_PWD;
   const log = createLogger({ tool: TOOL, stream: io.stderr, verbosity: verbosityOf(args), secrets: password ? [password] : [] });
-  const pieceSize = parseSize(args.pieceSize ?? '4M');
-  if (pieceSize < 1024) throw new UsageError(`invalid value ${JSON.stringify(args.pieceSize)} for --piece-size: expected at least 1K`);
+  const pieceSize = args.pieceSize ?? parseSize('4M');
+  if (pieceSize < 1024) throw new UsageError(`invalid value ${JSON.stringify(pieceSizeText(argv))} for --piece-size: expected at least 1K`);
   const options: MainOptions = {
     outDir: resolve(io.cwd, args.out ?? '.'),
     pieceSize,
@@ -107,6 +108,13 @@ async function run(options: MainOptions, io: ToolIO): Promise<SplitSummary> {
     input = readFileChunks(path);
   }
   return splitDump(input, split);
+}
+
+/** --piece-size as typed (the last one given), for the message. */
+function pieceSizeText(argv: readonly string[]): string {
+  const at = argv.findLastIndex((arg) => arg === '--piece-size' || arg.startsWith('--piece-size='));
+  const arg = argv[at] ?? '';
+  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (argv[at + 1] ?? '');
 }
 
 /** --json: what changed, by piece name (the pieces themselves are listed in DIR/MANIFEST). */

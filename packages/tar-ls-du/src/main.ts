@@ -1,4 +1,4 @@
-import { countFlag, HUMAN_READABLE_FLAG, JSON_FLAG, parseArgv, parseSize, type ParsedArgs, stringFlag, toolParser, UsageError, verbosityOf, type ListingFormat, type ToolIO } from '@rclone-b2/core';
+import { countFlag, HUMAN_READABLE_FLAG, JSON_FLAG, parseArgv, type ParsedArgs, sizeFlag, toolParser, UsageError, verbosityOf, type ListingFormat, type ToolIO } from '@rclone-b2/core';
 import { tarLsDu, type OutputFormat, type TarLsDuOptions } from './tar-ls-du.js';
 
 import { VERSION_STRING } from './version.js';
@@ -41,7 +41,7 @@ function buildParser() {
       null: { alias: '0', type: 'boolean', default: false, description: 'Input records end with NUL, not newline' },
       depth: countFlag('depth', 'Only paths with at most N components'),
       top: countFlag('top', 'Only the N largest paths'),
-      'min-size': stringFlag({ description: 'Only paths of at least SIZE (e.g. 10M)' }),
+      'min-size': sizeFlag('min-size', { description: 'Only paths of at least SIZE' }),
       csv: { type: 'boolean', default: false, description: 'CSV output: size,path,type' },
       ncdu: { type: 'boolean', default: false, description: "ncdu's JSON export (browse with ncdu -f FILE)" },
     },
@@ -55,7 +55,7 @@ export function toOptions(args: ParsedArgs<ReturnType<typeof buildParser>>): Tar
   if (outputs.length > 1) throw new UsageError('choose at most one of --csv, --json, --ncdu');
   const output: OutputFormat = outputs[0] ?? 'text';
   const { depth, top } = args;
-  const minSize = args.minSize === undefined ? undefined : parseSize(args.minSize);
+  const { minSize } = args;
   if (output === 'ncdu' && (depth !== undefined || top !== undefined || minSize !== undefined)) {
     throw new UsageError('--ncdu writes the whole tree; --depth, --top and --min-size do not apply');
   }

@@ -3,6 +3,9 @@
 // not enforced for dashed names; these helpers check the text as typed, in a `coerce` that
 // yargs runs for given values and defaults alike, and their return type is what yargs infers.
 import { UsageError } from './errors.js';
+import { parseDuration } from '../text/durations.js';
+import { parseSize } from '../text/sizes.js';
+import { parseTime } from '../text/times.js';
 
 /** The message every bad flag value gets; parseArgv rewrites `--flag` to the spelling typed. */
 export class FlagValueError extends UsageError {
@@ -115,3 +118,35 @@ export function stringFlag(rule: { description: string; alias?: string; hidden?:
 export function deprecatedFlag(replacement: string) {
   return stringFlag({ description: `deprecated: use --${replacement}`, hidden: true });
 }
+
+interface ParsedRule {
+  description: string;
+  alias?: string;
+  hidden?: boolean;
+}
+
+/** A flag whose text `parse` turns into a value; a failure names the flag, the text and `expected`. */
+function parsedFlag<T>(flag: string, expected: string, parse: (text: string) => T, rule: ParsedRule) {
+  return {
+    ...rule,
+    requiresArg: true as const,
+    description: `${rule.description} (${expected})`,
+    coerce: (value: unknown): T => {
+      const text = String(lastOf(value));
+      try {
+        return parse(text);
+      } catch {
+        throw new FlagValueError(flag, text, expected);
+      }
+    },
+  };
+}
+
+/** A size in bytes: `512`, `10K`, `1.5M`, `2G` (binary units, as rclone). */
+export const sizeFlag = (flag: string, rule: ParsedRule) => parsedFlag(flag, 'a size, e.g. 512, 10K, 1.5M, 2G', parseSize, rule);
+
+/** A duration in ms: `30s`, `5m`, `12h`, `7d`. */
+export const durationFlag = (flag: string, rule: ParsedRule) => parsedFlag(flag, 'a duration, e.g. 30s, 5m, 12h, 7d', parseDuration, rule);
+
+/** A moment in ms: ISO 8601 (no zone = local time), `@EPOCH-SECONDS`, or a duration meaning that long ago. */
+export const timeFlag = (flag: string, rule: ParsedRule) => parsedFlag(flag, 'a time, e.g. 2024-05-01T02:00:00Z, @1714528800, 12h', (text) => parseTime(text), rule);
