@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main } from '../packages/rclone-backup/dist/main.js';
-import { archiveSpecials } from '../packages/rclone-backup/dist/specials.js';
+import { collectLinkConflicts } from '../packages/rclone-backup/dist/link-names.js';
+import { findSpecialFiles, writeSpecialsArchive } from '../packages/rclone-backup/dist/specials.js';
 
 const FILES = Number(process.env.RB_BENCH_FILES ?? 10_000);
 const ENTRIES = Number(process.env.RB_BENCH_ENTRIES ?? 200_000);
@@ -43,7 +44,7 @@ try {
   tree(src, FILES, 100, (file, i) => writeFileSync(file, `file ${i}\n`));
   const conf = join(work, 'bench.conf');
   writeFileSync(conf, `[default]\nsource = ${src}\ndestination = ${dst}\n[filters]\n- *.tmp\n`);
-  const plain = ['sync', src, dst, '--delete-excluded', '--filter', '- *~', '--filter', '- .#*', '--filter', '+ /special-files.tar.gz', '--filter', '- *.tmp', '--skip-links', '--fast-list'];
+  const plain = ['sync', src, dst, '--delete-excluded', '--filter', '- *~', '--filter', '- .#*', '--filter', '- *.tmp', '--links', '--fast-list'];
   const first = await main([conf, '-q', '--lock-dir', work], memoryIO());
   if (first !== 0) throw new Error(`initial sync failed with ${first}`);
   const timeIt = async (fn) => { const t = performance.now(); await fn(); return performance.now() - t; };
@@ -87,7 +88,13 @@ try {
   let members = 0;
   for (let r = 0; r < Math.min(RUNS, 5); r++) {
     finds.push(await timeIt(() => spawnSync('find', [big, '(', '-type', 'p', '-o', '-type', 'b', '-o', '-type', 'c', ')'], { stdio: 'ignore' })));
-    scans.push(await timeIt(async () => { members = (await archiveSpecials(big, { dryRun: r > 0, now: Date.now() })).members; }));
+    // What a sync does before rclone runs: one walk for special files and --links name conflicts, then the archive (outside SOURCE).
+    scans.push(await timeIt(async () => {
+      const conflicts = [];
+      const found = await findSpecialFiles(big, (relative, entries) => collectLinkConflicts(conflicts, relative, entries));
+      members = found.length;
+      await writeSpecialsArchive(mkdtempSync(join(work, 'archive-')), found, Date.now());
+    }));
   }
 
   const lines = [
@@ -101,7 +108,7 @@ try {
     `| \`rclone-backup\`'s own CPU time per sync (Node side, excluding rclone) | ${ms(median(cpu))} | ${(median(cpu) / base * 100).toFixed(1)}% of the baseline's wall time |`,
     `| \`rclone-backup\` sync, CLI process (incl. Node start-up, ${ms(node)} for \`node -e ''\`) | ${ms(median(cli))} | ${(median(cli) / base).toFixed(3)} |`,
     `| \`find\` for FIFOs/devices in ${ENTRIES} entries — baseline | ${ms(median(finds))} | 1.00 |`,
-    `| archive_specials scan + archive (${members} FIFOs) | ${ms(median(scans))} | ${(median(scans) / median(finds)).toFixed(2)} (target ≤ 2000 ms: ${median(scans) <= 2000 ? 'met' : 'NOT met'}) |`,
+    `| archive_specials + link-name scan, archive (${members} FIFOs) | ${ms(median(scans))} | ${(median(scans) / median(finds)).toFixed(2)} (target ≤ 2000 ms: ${median(scans) <= 2000 ? 'met' : 'NOT met'}) |`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {

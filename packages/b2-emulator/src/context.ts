@@ -2,6 +2,7 @@ import type { EmulatorClock } from './clock.js';
 import type { FaultInjector } from './faults.js';
 import type { StoredBucket, StoredVersion } from './model.js';
 import type { Store } from './store.js';
+import type { TestModeSwitch } from './test-mode.js';
 
 export const TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
 
@@ -15,6 +16,8 @@ export interface EmulatorContext {
   store: Store;
   clock: EmulatorClock;
   faults: FaultInjector;
+  /** X-Bz-Test-Mode handling, with the mode forced on every request if the emulator was started so. */
+  testMode: TestModeSwitch;
   keyId: string;
   key: string;
   accountId: string;

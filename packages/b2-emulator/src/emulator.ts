@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { diskBlobs, fileJournal, memoryBlobs, noJournal } from './blobs.js';
 import { createClock, type EmulatorClock } from './clock.js';
 import type { EmulatorContext } from './context.js';
-import { FaultInjector, type FaultConfig, type FaultRule } from './faults.js';
+import { FaultInjector, type FaultConfig, type FaultKind, type FaultRule } from './faults.js';
 import { createHandler, newId } from './server.js';
 import { Store } from './store.js';
+import { TestModeSwitch, type TestMode } from './test-mode.js';
+import { tamper, type TamperOptions } from './tamper.js';
 
 export interface EmulatorOptions {
   /** TCP port; 0 or absent picks a free one. */
@@ -18,6 +20,8 @@ export interface EmulatorOptions {
   /** A clock to use (default: real time, movable with set/advance). */
   clock?: EmulatorClock;
   faults?: FaultConfig | FaultRule[];
+  /** Behave as if every request carried this `X-Bz-Test-Mode` header (for clients that cannot send it). */
+  testMode?: TestMode;
   keyId?: string;
   key?: string;
   /** Smallest allowed large-file part except the last (B2: 5,000,000). */
@@ -39,6 +43,12 @@ export interface Emulator {
   /** Requests served per API call name (including failed and faulted ones). */
   stats: Map<string, number>;
   setFaults(faults?: FaultConfig | FaultRule[]): void;
+  /** Faults fired per kind since the last setFaults (or start). */
+  faultsFired(): Map<FaultKind, number>;
+  /** Forces an X-Bz-Test-Mode on every request (undefined: only requests that send the header). */
+  setTestMode(mode?: TestMode): void;
+  /** Damages a stored upload's bytes (see tamper.ts), e.g. `emulator.tamper(id, flipByte(100))`. */
+  tamper(fileId: string, edit: (bytes: Buffer) => Buffer, options?: TamperOptions): void;
   close(): Promise<void>;
 }
 
@@ -75,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store,
     clock,
     faults,
+    testMode: new TestModeSwitch(options.testMode),
     keyId,
     key,
     accountId,
@@ -110,6 +121,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store,
     stats,
     setFaults: (f) => faults.set(f),
+    faultsFired: () => faults.firedByKind(),
+    tamper: (fileId, edit, tamperOptions) => tamper(store, fileId, edit, tamperOptions),
+    setTestMode: (mode) => {
+      ctx.testMode.forced = mode;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

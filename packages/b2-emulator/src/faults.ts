@@ -1,8 +1,14 @@
 // Deterministic fault injection: latency, 429/503/500, dropped connections, expired tokens.
 import { seededRandom } from '@rclone-b2/core';
 
-/** `drop` closes the connection before the call runs; `drop-after` runs it, then closes without answering. */
-export type FaultKind = 'latency' | '429' | '503' | '500' | 'drop' | 'drop-after' | 'expired';
+/**
+ * `drop` closes the connection before the call runs; `drop-after` runs it, then closes
+ * without answering; `cut` runs it and sends the headers and half the body, then closes
+ * (a download or listing that breaks off mid-body).
+ */
+export type FaultKind = 'latency' | '429' | '503' | '500' | 'drop' | 'drop-after' | 'cut' | 'expired';
+
+export const FAULT_KINDS: readonly FaultKind[] = ['latency', '429', '503', '500', 'drop', 'drop-after', 'cut', 'expired'];
 
 export interface FaultRule {
   kind: FaultKind;
@@ -48,6 +54,13 @@ export class FaultInjector {
     this.random = seededRandom(normal.seed ?? 1);
   }
 
+  /** How many times each kind of fault fired since the last set(). */
+  firedByKind(): Map<FaultKind, number> {
+    const out = new Map<FaultKind, number>();
+    this.rules.forEach((rule, i) => out.set(rule.kind, (out.get(rule.kind) ?? 0) + (this.fired[i] ?? 0)));
+    return out;
+  }
+
   /** Decides, for one call, the added latency and at most one failure (the first rule that fires). */
   decide(call: string): FaultDecision {
     const decision: FaultDecision = { latencyMs: 0 };
@@ -80,10 +93,9 @@ export class FaultInjector {
  */
 export function parseFaultSpec(spec: string): FaultRule {
   const [kind = '', rest] = spec.split(':', 2) as [string, string | undefined];
-  if (!['latency', '429', '503', '500', 'drop', 'drop-after', 'expired'].includes(kind)) {
-    throw new Error(`unknown fault kind '${kind}' (latency, 429, 503, 500, drop, drop-after, expired)`);
-  }
-  const rule: FaultRule = { kind: kind as FaultKind };
+  const known = FAULT_KINDS.find((k) => k === kind);
+  if (!known) throw new Error(`unknown fault kind '${kind}' (${FAULT_KINDS.join(', ')})`);
+  const rule: FaultRule = { kind: known };
   for (const pair of rest ? rest.split(',') : []) {
     const [key, value = ''] = pair.split('=', 2) as [string, string | undefined];
     const num = Number(value);

@@ -29,6 +29,25 @@ export function listingBody(files: readonly unknown[], tail: Record<string, unkn
   return new JsonParts(parts);
 }
 
+/** Responses that a `cut` fault breaks off halfway through their body. */
+const cutResponses = new WeakSet<ServerResponse>();
+
+/** Marks a response to be cut: headers and half the body are sent, then the connection is closed. */
+export function cutMidBody(res: ServerResponse): void {
+  cutResponses.add(res);
+}
+
+/** Sends the body (already announced by Content-Length), or half of it on a cut response. */
+export function endBody(res: ServerResponse, chunks: readonly Buffer[]): void {
+  if (!cutResponses.has(res)) {
+    for (const chunk of chunks) res.write(chunk);
+    res.end();
+    return;
+  }
+  const whole = Buffer.concat(chunks);
+  res.write(whole.subarray(0, Math.floor(whole.length / 2)), () => res.destroy());
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (body instanceof JsonParts) {
     res.writeHead(status, {
@@ -37,8 +56,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
       'Cache-Control': 'max-age=0, no-cache, no-store',
       ...headers,
     });
-    for (const part of body.parts) res.write(part);
-    res.end();
+    endBody(res, body.parts);
     return;
   }
   const text = JSON.stringify(body);
@@ -48,7 +66,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     'Cache-Control': 'max-age=0, no-cache, no-store',
     ...headers,
   });
-  res.end(text);
+  endBody(res, [Buffer.from(text)]);
 }
 
 export function sendError(res: ServerResponse, error: B2ApiError, head = false): void {

@@ -1,6 +1,7 @@
 export { startEmulator, type Emulator, type EmulatorOptions } from './emulator.js';
 export { createClock, type EmulatorClock } from './clock.js';
-export { FaultInjector, parseFaultSpec, type FaultConfig, type FaultKind, type FaultRule } from './faults.js';
+export { FaultInjector, parseFaultSpec, FAULT_KINDS, type FaultConfig, type FaultKind, type FaultRule } from './faults.js';
+export { TEST_MODES, isTestMode, type TestMode } from './test-mode.js';
 export { B2ApiError } from './errors.js';
 export { Store } from './store.js';
 export { compareNames } from './names.js';
@@ -13,3 +14,4 @@ export {
   type RcloneTestConfigOptions,
   type EmulatorEndpoint,
 } from './testing/rclone-config.js';
+export { flipByte, truncateTo, type TamperOptions } from './tamper.js';

@@ -1,6 +1,7 @@
-import { countFlag, integerFlag, parseArgv, stringFlag, toolParser, UsageError, type ToolIO } from '@rclone-b2/core';
+import { choiceFlag, countFlag, integerFlag, parseArgv, stringFlag, toolParser, UsageError, type ToolIO } from '@rclone-b2/core';
 import { startEmulator, type Emulator, type EmulatorOptions } from './emulator.js';
-import { parseFaultSpec, type FaultRule } from './faults.js';
+import { FAULT_KINDS, parseFaultSpec, type FaultRule } from './faults.js';
+import { TEST_MODES } from './test-mode.js';
 
 export const VERSION = '0.1.0';
 
@@ -9,6 +10,7 @@ export async function runEmulator(options: EmulatorOptions, io: ToolIO, stop: Pr
   const emulator = await startEmulator(options);
   io.stdout.write(`url: ${emulator.url}\nkeyId: ${emulator.keyId}\nkey: ${emulator.key}\n`);
   if (options.dataDir) io.stdout.write(`dataDir: ${options.dataDir}\n`);
+  if (options.testMode) io.stdout.write(`testMode: ${options.testMode}\n`);
   started?.(emulator);
   await stop;
   await emulator.close();
@@ -28,7 +30,7 @@ function parser() {
   return toolParser({
     name: 'b2-emulator',
     version: VERSION,
-    usage: '$0 [--port N] [--data-dir D] [--key-id ID --key KEY] [--restrict-bucket NAME] [--fault SPEC]...',
+    usage: '$0 [--port N] [--data-dir D] [--key-id ID --key KEY] [--restrict-bucket NAME] [--test-mode MODE] [--fault SPEC]... [--seed N]',
     flags: {
       port: integerFlag('port', { min: 0, max: 65535, default: 0, description: 'TCP port (0 = a free one)' }),
       'data-dir': stringFlag({ description: 'Persist buckets and files here' }),
@@ -38,11 +40,13 @@ function parser() {
       seed: integerFlag('seed', { min: 0, default: 1, description: 'Seed for probabilistic faults' }),
       'minimum-part-size': countFlag('minimum-part-size', 'Smallest large-file part in bytes (default 5000000)'),
       'restrict-bucket': stringFlag({ description: 'Make the key bucket-restricted to this bucket (created if missing)' }),
+      'test-mode': choiceFlag('test-mode', TEST_MODES, { description: 'Apply this X-Bz-Test-Mode to every request' }),
     },
     epilogue: [
       'Serves the Backblaze B2 native API (v1-v4 paths) on 127.0.0.1 until interrupted.',
       'Fault SPEC: KIND[:p=P,every=N,ms=MS,retryAfter=S,limit=N,calls=NAME+NAME]',
-      'with KIND one of latency, 429, 503, 500, drop, expired. Example: --fault 503:p=0.1 --fault latency:ms=50',
+      `with KIND one of ${FAULT_KINDS.join(', ')}. Example: --fault 503:p=0.1 --fault latency:ms=50`,
+      '--test-mode acts as if every request carried that X-Bz-Test-Mode header (rclone: --b2-test-mode).',
     ].join('\n'),
   });
 }
@@ -60,6 +64,7 @@ export async function main(argv: readonly string[], io: ToolIO, stop?: Promise<u
     faults: { seed: o.seed, rules: o.fault.map(faultRule) },
     minimumPartSize: o.minimumPartSize,
     restrictToBucket: o.restrictBucket,
+    testMode: o.testMode,
   };
   return runEmulator(options, io, stop ?? new Promise<never>(() => undefined));
 }

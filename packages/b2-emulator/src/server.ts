@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CALLS } from './api.js';
 import { TOKEN_LIFETIME_MS, type EmulatorContext } from './context.js';
 import { B2ApiError, notFound } from './errors.js';
-import { callParams, readBody, sendError, sendJson } from './http-util.js';
+import { callParams, cutMidBody, readBody, sendError, sendJson } from './http-util.js';
 import { currentVersion } from './listing.js';
 import { sendDownload, uploadFile, uploadPart } from './transfer.js';
 
@@ -97,7 +97,7 @@ export function callName(path: string): string | undefined {
 }
 
 /** Throws the injected failure for this call, if any (after its latency). */
-async function injectFaults(ctx: EmulatorContext, call: string, req: IncomingMessage, url: URL): Promise<'drop' | 'drop-after' | undefined> {
+async function injectFaults(ctx: EmulatorContext, call: string, req: IncomingMessage, url: URL): Promise<'drop' | 'drop-after' | 'cut' | undefined> {
   const decision = ctx.faults.decide(call);
   if (decision.latencyMs > 0) await sleep(decision.latencyMs);
   const rule = decision.failure;
@@ -105,6 +105,7 @@ async function injectFaults(ctx: EmulatorContext, call: string, req: IncomingMes
   switch (rule.kind) {
     case 'drop':
     case 'drop-after':
+    case 'cut':
       return rule.kind;
     case '429':
       throw new B2ApiError(429, 'too_many_requests', 'Too many requests (injected)', rule.retryAfter === undefined ? {} : { 'Retry-After': String(rule.retryAfter) });
@@ -123,27 +124,15 @@ async function injectFaults(ctx: EmulatorContext, call: string, req: IncomingMes
   }
 }
 
-const testModeCounts = new WeakMap<EmulatorContext, number>();
-
-/** B2's `X-Bz-Test-Mode` header: deterministic versions of its three test behaviours. */
+/** B2's `X-Bz-Test-Mode` header (or the emulator's forced test mode). */
 function applyTestMode(ctx: EmulatorContext, req: IncomingMessage, url: URL, call: string): void {
-  const mode = req.headers['x-bz-test-mode'];
-  if (typeof mode !== 'string' || call === 'b2_authorize_account') return;
-  const n = (testModeCounts.get(ctx) ?? 0) + 1;
-  testModeCounts.set(ctx, n);
-  if (mode === 'fail_some_uploads' && (call === 'b2_upload_file' || call === 'b2_upload_part') && n % 2 === 0) {
-    throw new B2ApiError(503, 'service_unavailable', 'Upload failed (X-Bz-Test-Mode: fail_some_uploads)');
-  }
-  if (mode === 'expire_some_account_authorization_tokens' && n % 3 === 0 && !call.startsWith('b2_upload_')) {
+  const effect = ctx.testMode.effect(ctx.testMode.modeOf(req.headers['x-bz-test-mode']), call);
+  if (effect.kind === 'none') return;
+  if (effect.kind === 'expire') {
     const token = tokenOf(req, url);
     if (token && ctx.tokens.has(token)) ctx.tokens.set(token, 0);
-    throw new B2ApiError(401, 'expired_auth_token', 'Authorization token has expired (X-Bz-Test-Mode)');
   }
-  if (mode === 'force_cap_exceeded') {
-    if (call.startsWith('b2_upload_')) throw new B2ApiError(403, 'storage_cap_exceeded', 'Cannot upload files, storage cap exceeded (X-Bz-Test-Mode)');
-    if (call.startsWith('b2_download_')) throw new B2ApiError(403, 'download_cap_exceeded', 'Cannot download files, download bandwidth cap exceeded (X-Bz-Test-Mode)');
-    throw new B2ApiError(403, 'transaction_cap_exceeded', 'Transaction cap exceeded (X-Bz-Test-Mode)');
-  }
+  throw effect.error;
 }
 
 async function route(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
@@ -222,6 +211,7 @@ export function createHandler(ctx: EmulatorContext, stats: Map<string, number>) 
           req.socket.destroy();
           return;
         }
+        if (drop === 'cut') cutMidBody(res);
         if (drop === 'drop-after') {
           await route(ctx, req, swallow(req), url, body).catch(() => undefined);
           req.socket.destroy();

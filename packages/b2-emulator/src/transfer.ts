@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { B2ApiError, badRequest, notFound } from './errors.js';
 import { fileJson, type EmulatorContext } from './context.js';
-import { parseRange, sendJson } from './http-util.js';
+import { endBody, parseRange, sendJson } from './http-util.js';
 import { checkFileName, decodeName, encodeName } from './names.js';
 import type { StoredVersion } from './model.js';
 
@@ -120,7 +120,7 @@ export function sendDownload(ctx: EmulatorContext, res: ServerResponse, version:
   if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`;
   res.writeHead(range ? 206 : 200, headers);
   if (head) res.end();
-  else res.end(range ? data.subarray(range.start, range.end + 1) : data);
+  else endBody(res, [range ? data.subarray(range.start, range.end + 1) : data]);
 }
 
 export { sendJson };

@@ -141,6 +141,8 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     env: io.env,
     concurrency: options.concurrency,
     signal: deps.signal,
+    // B2 retries are logged at -v from the first call on; the client never gives them secrets
+    logger: createLogger({ tool: 'b2-prune', stream: io.stderr, verbosity: options.verbosity }),
   });
   const log = createLogger({ tool: 'b2-prune', stream: io.stderr, verbosity: options.verbosity, secrets: opened.secrets });
   const now = options.now ?? (deps.clock ?? Date.now)();

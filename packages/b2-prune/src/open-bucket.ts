@@ -1,4 +1,4 @@
-import { openEncryptedBucket, type B2Api, type B2ClientOptions, type NameCipher } from '@rclone-b2/core';
+import { openEncryptedBucket, type B2Api, type B2ClientOptions, type Logger, type NameCipher } from '@rclone-b2/core';
 
 export interface OpenBucketOptions {
   /** Crypt remote name (default: the only crypt remote in the config). */
@@ -9,6 +9,8 @@ export interface OpenBucketOptions {
   /** Parallel delete calls wanted (the client's own limit is raised to match). */
   concurrency: number;
   signal?: AbortSignal;
+  /** Logs each B2 retry (at -v). */
+  logger?: Pick<Logger, 'info'>;
 }
 
 /** A crypt remote's bucket, ready to list and delete. */
@@ -36,6 +38,7 @@ export function createBucketOpener(tuning: ClientTuning = {}): BucketOpener {
         configPath: options.configPath,
         concurrency: options.concurrency,
         client: { ...tuning, ...(options.signal ? { signal: options.signal } : {}) },
+        logger: options.logger,
       },
       { env: options.env },
     );

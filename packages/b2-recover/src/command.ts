@@ -17,7 +17,7 @@ export async function b2Recover(command: RecoverCommand, io: ToolIO, logger: Log
     const local = await stat(command.localDirectory).catch(() => undefined);
     if (!local?.isDirectory()) throw new ConfigError(`local directory ${command.localDirectory} does not exist or is not a directory`);
   }
-  const { bucket } = await openEncryptedBucket({ ...command, concurrency: command.transfers }, io);
+  const { bucket } = await openEncryptedBucket({ ...command, concurrency: command.transfers, logger }, io);
   const histories = listCryptFiles(bucket, {
     path: command.backupDirectory,
     onUndecryptable: (fileName, error) => logger.debug(`skipping ${fileName}: ${(error as Error).message}`),

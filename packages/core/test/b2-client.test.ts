@@ -196,8 +196,8 @@ describe('B2Client against the emulator', () => {
     await c.getBucket(BUCKET);
     await c.getFileInfo((await c.uploadFile(bucketId, 'events.txt', Buffer.from('e'))).fileId);
     expect(events).toEqual([
-      { call: 'b2_list_buckets', attempt: 1, status: 429, code: 'too_many_requests', waitMs: 1000, reauthorized: false },
-      { call: 'b2_get_file_info', attempt: 1, status: 401, code: 'expired_auth_token', waitMs: 0, reauthorized: true },
+      { call: 'b2_list_buckets', attempt: 1, status: 429, code: 'too_many_requests', waitMs: 1000, reauthorized: false, reason: expect.stringMatching(/Too many requests/), retries: 5 },
+      { call: 'b2_get_file_info', attempt: 1, status: 401, code: 'expired_auth_token', waitMs: 0, reauthorized: true, reason: expect.stringMatching(/expired/), retries: 5 },
     ]);
   });
 

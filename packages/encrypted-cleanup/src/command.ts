@@ -14,7 +14,7 @@ export async function encryptedCleanup(command: CleanupCommand, io: ToolIO, logg
   if (command.remoteName.includes(':') || command.remoteName.includes('/')) {
     throw new UsageError(`"${command.remoteName}": the first argument is the crypt remote's name; paths follow it`);
   }
-  const { bucket } = await openEncryptedBucket({ ...command, concurrency: command.transfers }, io);
+  const { bucket } = await openEncryptedBucket({ ...command, concurrency: command.transfers, logger }, io);
   const stats = emptyStats();
   const unmatched: string[] = [];
   for (const raw of command.paths) {

@@ -37,7 +37,7 @@ async function* until(histories: AsyncIterable<CryptFileHistory>, stop: { name: 
 }
 
 export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger): Promise<number> {
-  const { bucket, plainSize } = await openEncryptedBucket(command, io);
+  const { bucket, plainSize } = await openEncryptedBucket({ ...command, logger }, io);
   const opened: OpenedOutput[] = [];
   const inventories: Inventories = {};
   try {

@@ -15,6 +15,8 @@ export interface RestoreCommand {
   decryptWorkers: number;
   retries: number;
   dryRun: boolean;
+  /** Restore `.rclonelink` objects as symlinks (default true). */
+  links?: boolean;
   progress: boolean;
 }
 
@@ -32,7 +34,7 @@ async function prepareTarget(target: string, dryRun: boolean): Promise<void> {
 
 export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logger: Logger): Promise<number> {
   await prepareTarget(command.target, command.dryRun);
-  const { remote, bucket, plainSize } = await openEncryptedBucket({ ...command, concurrency: command.transfers, contentWorkers: command.decryptWorkers }, io);
+  const { remote, bucket, plainSize } = await openEncryptedBucket({ ...command, concurrency: command.transfers, contentWorkers: command.decryptWorkers, logger }, io);
   let undecryptable = 0;
   const histories = listCryptFiles(bucket, {
     path: command.path,
@@ -50,6 +52,7 @@ export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logg
     transfers: command.transfers,
     retries: command.retries,
     dryRun: command.dryRun,
+    links: command.links ?? true,
     stdout: io.stdout,
     logger,
     ...(command.progress ? { progress: createProgress(io.stderr, io.stderrIsTTY) } : {}),

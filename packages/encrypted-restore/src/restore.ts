@@ -4,6 +4,7 @@ import { formatIecSize, type B2Api, type ContentCipher, type Logger, type CryptF
 import { TaskPool } from './pool.js';
 import type { RestoreCounts, RestoreProgress } from './progress.js';
 import { markDeletion, restoreFile } from './restore-file.js';
+import { linkRestoreName, restoreLink } from './restore-link.js';
 import { isSafeRelative, selectVersions, type RestoreMode } from './select.js';
 import { withFileRetries } from './retry-file.js';
 
@@ -18,6 +19,8 @@ export interface RestoreOptions {
   /** Whole-file attempts on transient failures (rclone's --retries; default 3). */
   retries?: number;
   dryRun: boolean;
+  /** `.rclonelink` objects become the symlinks they stand for, as with `rclone copy -l` (default true). */
+  links?: boolean;
   /** Where --dry-run prints its plan. */
   stdout: Writable;
   logger: Logger;
@@ -45,7 +48,8 @@ export async function restore(histories: AsyncIterable<CryptFileHistory>, option
         stats.failed += 1;
         continue;
       }
-      const path = join(options.target, item.target);
+      const linkName = options.links === false ? undefined : linkRestoreName(history.relative, item.target);
+      const path = join(options.target, linkName ?? item.target);
       if (item.kind === 'deletion') stats.deletions += 1;
       else stats.files += 1;
       if (options.dryRun) {
@@ -58,7 +62,7 @@ export async function restore(histories: AsyncIterable<CryptFileHistory>, option
           const outcome =
             item.kind === 'deletion'
               ? await markDeletion(path)
-              : await withFileRetries(options.retries ?? 3, () => restoreFile({
+              : await withFileRetries(options.retries ?? 3, () => (linkName ? restoreLink : restoreFile)({
                   client: options.client,
                   content: options.content,
                   version: item.version,

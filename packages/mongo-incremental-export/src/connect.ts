@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { ConnectionString, redactConnectionString } from 'mongodb-connection-string-url';
-import { ConfigError, UsageError } from '@rclone-b2/core';
+import { ConfigError, ProblemError, UsageError } from '@rclone-b2/core';
 
 export interface MongoTarget {
   url: string;
@@ -41,8 +41,9 @@ export interface ConnectOptions {
 
 /**
  * Connects and proves the connection works (server reachable, credentials accepted) with
- * a ping on the target database, before anything on disk is touched. Failures are
- * configuration errors (exit 2) with the password redacted.
+ * a ping on the target database, before anything on disk is touched. Refused credentials
+ * are a configuration error (exit 2), an unreachable server a failure (exit 1); the
+ * password is redacted either way.
  */
 export async function connectTarget(target: MongoTarget, options: ConnectOptions): Promise<MongoClient> {
   const params = new ConnectionString(target.url).searchParams;
@@ -60,6 +61,27 @@ export async function connectTarget(target: MongoTarget, options: ConnectOptions
     await client.close().catch(() => undefined);
     const message = hideSecrets((error as Error).message, target.secrets);
     const auth = /auth/i.test(message) || (error as { code?: number }).code === 18;
-    throw new ConfigError(`${auth ? 'authentication failed for' : 'cannot connect to'} ${target.shown}: ${message}`);
+    // Refused credentials, an untrusted certificate or another replica set are configuration
+    // (2): the server answered, the URL does not fit it. A server we cannot reach is a failed run (1).
+    if (auth) throw new ConfigError(`authentication failed for ${target.shown}: ${message}`);
+    const mismatch = settingsMismatch(error);
+    if (mismatch) throw new ConfigError(`cannot connect to ${target.shown}: ${mismatch} (${message})`);
+    throw new ProblemError(`cannot connect to ${target.shown}: ${message}`);
   }
+}
+
+interface SelectionFailure {
+  reason?: { servers?: Map<string, { error?: { cause?: { code?: unknown } } | null }> };
+}
+
+const CERTIFICATE_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS/;
+
+/** Why the servers that answered were rejected by the URL's settings, if that is what happened. */
+function settingsMismatch(error: unknown): string | undefined {
+  const servers = (error as SelectionFailure).reason?.servers;
+  if (!servers) return undefined;
+  // the driver drops a seed that answers as a member of another replica set (or of none)
+  if (servers.size === 0) return "the server is not a member of the URL's replica set";
+  const codes = [...servers.values()].map((server) => String(server.error?.cause?.code ?? ''));
+  return codes.some((code) => CERTIFICATE_ERROR.test(code)) ? "the server's TLS certificate is not trusted" : undefined;
 }

@@ -5,6 +5,7 @@ import { findId } from './bson-elements.js';
 import { CHECKSUMS_NAME, JOURNAL_NAME, Journal, readChecksums, readJournal, writeChecksums } from './checksums-file.js';
 import { digestOf, exists, saveReason } from './file-check.js';
 import { documentPath, idKey } from './id-key.js';
+import { removeStaleTemps } from './stale-temps.js';
 import { removeStrays } from './strays.js';
 import { isMissing, pruneEmptyDirectories } from './tree.js';
 
@@ -42,6 +43,7 @@ export async function exportCollection(options: CollectionExportOptions): Promis
   const { dir, label, dryRun, repair, log } = options;
   const write = options.writeFile ?? ((path, data) => writeFile(path, data));
   const checksumsPath = join(dir, CHECKSUMS_NAME);
+  if (!dryRun) await removeStaleTemps(dir);
   const old = await readChecksums(checksumsPath);
   const suspects = await readJournal(join(dir, JOURNAL_NAME));
   let dirty = suspects.size > 0 || !(await exists(checksumsPath));

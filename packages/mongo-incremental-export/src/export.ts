@@ -8,7 +8,8 @@ import { connectTarget, parseMongoUrl, type MongoTarget } from './connect.js';
 import { exportCollection, type CollectionStats, type WriteFileFn } from './export-collection.js';
 import { escapeName } from './names.js';
 import { acquireLock } from './lock.js';
-import { isMissing, pruneEmptyDirectories } from './tree.js';
+import { exists } from './file-check.js';
+import { isMissing, pruneEmptyDirectories, removeEmptyDirectories } from './tree.js';
 
 export interface ExportOptions {
   urls: readonly string[];
@@ -83,15 +84,20 @@ async function exportDatabase(client: MongoClient, target: MongoTarget, options:
     if (wanted.has(dirName)) continue;
     const dir = join(dbDir, dirName);
     const entries = await readdir(dir);
-    const ours = entries.includes(CHECKSUMS_NAME) || entries.includes(JOURNAL_NAME);
-    if (!ours && options.repair === 0) continue;
+    const ours = entries.some((name) => name === CHECKSUMS_NAME || name === JOURNAL_NAME || name === META_NAME);
+    if (!ours && options.repair === 0) {
+      // what a run killed while removing such a directory leaves: empty directories
+      if (!options.dryRun) await removeEmptyDirectories(dir, false);
+      continue;
+    }
     const label = `${dbDirName}/${dirName}`;
     if (options.dryRun) log.notice(`would remove ${label} (the collection is gone)`);
     const stats = await exportCollection({ ...common, repair: Math.max(1, options.repair), documents: none(), dir, label });
     add(totals, stats);
     if (!options.dryRun) {
-      await rm(join(dir, CHECKSUMS_NAME), { force: true });
+      // checksums last: while it is there, a killed run's leftovers are recognised as ours
       await rm(join(dir, META_NAME), { force: true });
+      await rm(join(dir, CHECKSUMS_NAME), { force: true });
       await pruneEmptyDirectories(dir, dbDir);
       log.info(`removed ${label} (the collection is gone)`);
     }
@@ -112,19 +118,30 @@ export async function runExport(options: ExportOptions): Promise<ExportTotals> {
   }
   const clients: MongoClient[] = [];
   const totals: ExportTotals = { collections: 0, documents: 0, saved: 0, deleted: 0, unchanged: 0, strays: 0 };
+  const dbDirs = targets.map((target) => join(options.out, escapeName(target.dbName)));
+  const outExisted = await exists(options.out);
   try {
     for (const target of targets) {
       clients.push(await connectTarget(target, { timeoutMs: options.timeoutMs, appName: 'mongo-incremental-export' }));
     }
     for (const [index, target] of targets.entries()) {
+      const dbDir = dbDirs[index]!;
       // A dry run only reads, so it needs no lock (and must not create directories).
-      const release = options.dryRun ? undefined : await acquireLock(join(options.out, escapeName(target.dbName)));
+      const release = options.dryRun ? undefined : await acquireLock(dbDir);
+      const dbExisted = await exists(dbDir);
       try {
         await exportDatabase(clients[index]!, target, options, totals);
+      } catch (error) {
+        // A failed run leaves no empty directory behind (done under the lock: another run may be about to fill one).
+        if (!options.dryRun) await removeEmptyDirectories(dbDir, dbExisted);
+        throw error;
       } finally {
         await release?.();
       }
     }
+  } catch (error) {
+    if (!options.dryRun && !outExisted) await removeEmptyDirectories(options.out, false);
+    throw error;
   } finally {
     await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
   }

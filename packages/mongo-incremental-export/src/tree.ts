@@ -16,14 +16,18 @@ export async function readIfExists(path: string): Promise<Buffer | undefined> {
   }
 }
 
-/** Removes `dir` and its parents while they are empty, never `stop` itself or above. */
+/**
+ * Removes `dir` and its parents while they are empty, never `stop` itself or above. A
+ * directory already gone does not stop the climb: a run killed between two rmdirs leaves
+ * the parents to the next run.
+ */
 export async function pruneEmptyDirectories(dir: string, stop: string): Promise<void> {
   let current = dir;
   while (current !== stop && relative(stop, current) !== '' && !relative(stop, current).startsWith('..')) {
     try {
       await rmdir(current);
-    } catch {
-      return; // not empty (ENOTEMPTY/EEXIST) or already gone
+    } catch (error) {
+      if (!isMissing(error)) return; // not empty (ENOTEMPTY/EEXIST)
     }
     current = dirname(current);
   }
@@ -59,4 +63,10 @@ export async function* walkDirectoriesBottomUp(root: string, sub = ''): AsyncGen
     yield* walkDirectoriesBottomUp(root, path);
     yield path;
   }
+}
+
+/** Removes every empty directory below root, and (unless keepRoot) root itself if that leaves it empty. */
+export async function removeEmptyDirectories(root: string, keepRoot: boolean): Promise<void> {
+  for await (const rel of walkDirectoriesBottomUp(root)) await rmdir(join(root, rel)).catch(() => undefined);
+  if (!keepRoot) await rmdir(root).catch(() => undefined);
 }

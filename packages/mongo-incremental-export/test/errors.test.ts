@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,8 +60,6 @@ describe('configuration errors: exit 2, export tree untouched', () => {
     ['no database in the URL', () => [`mongodb://127.0.0.1:${closedPort}/`], /no database in URL/],
     ['no database, no slash', () => [`mongodb://127.0.0.1:${closedPort}`], /no database in URL/],
     ['not a MongoDB URL', () => ['http://example.com/db'], /invalid MongoDB URL/],
-    ['unreachable server', () => ['--timeout', '300ms', `mongodb://127.0.0.1:${closedPort}/${db}`], /cannot connect/],
-    ['second URL unreachable', () => ['--timeout', '300ms', target.url(db), `mongodb://127.0.0.1:${closedPort}/other`], /cannot connect/],
     ['failed authentication', () => [`mongodb://backup:s3cr3t-pw@127.0.0.1:${refusing.port}/${db}?serverSelectionTimeoutMS=2000`], /authentication failed/],
     ['same database twice', () => [target.url(db), target.url(db)], /more than one URL/],
     ['no URL', () => [], /no MongoDB URL/],
@@ -76,10 +74,8 @@ describe('configuration errors: exit 2, export tree untouched', () => {
     if (process.env.SHOW_ERRORS) console.log(result.err);
   });
 
-  it('import: unreachable server and failed authentication exit 2', async () => {
+  it('import: failed authentication and a missing directory exit 2', async () => {
     const from = join(out, db);
-    const unreachable = await importRun(['--timeout', '300ms', '--from', from, `mongodb://127.0.0.1:${closedPort}/x`]);
-    expect(unreachable.code).toBe(2);
     const auth = await importRun(['--from', from, `mongodb://u:s3cr3t-pw@127.0.0.1:${refusing.port}/x`]);
     expect(auth.code).toBe(2);
     expect(auth.err).toMatch(/authentication failed/);
@@ -88,6 +84,48 @@ describe('configuration errors: exit 2, export tree untouched', () => {
     expect(missing.code).toBe(2);
   });
 
+});
+
+describe('an unreachable server: exit 1 naming the address, nothing touched or created', () => {
+  it.each([
+    ['the only URL', () => [`mongodb://127.0.0.1:${closedPort}/${db}`]],
+    ['the second URL', () => [target.url(db), `mongodb://127.0.0.1:${closedPort}/other`]],
+  ])('export, %s', async (_label, urls) => {
+    const before = await snapshot(out);
+    const result = await exportRun(['--timeout', '300ms', '--out', out, ...urls()]);
+    expect(result.code, result.err).toBe(1);
+    expect(result.err).toMatch(new RegExp(`^mongo-incremental-export: cannot connect to mongodb://127\\.0\\.0\\.1:${closedPort}/`));
+    expect(await snapshot(out)).toEqual(before);
+    const fresh = join(out, 'never-made');
+    expect((await exportRun(['--timeout', '300ms', '--out', fresh, ...urls()])).code).toBe(1);
+    await expect(stat(fresh)).rejects.toThrow();
+  });
+
+  it('import', async () => {
+    const result = await importRun(['--timeout', '300ms', '--from', join(out, db), `mongodb://127.0.0.1:${closedPort}/x`]);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(new RegExp(`^mongo-incremental-import: cannot connect to mongodb://127\\.0\\.0\\.1:${closedPort}/x`));
+  });
+});
+
+describe('a run that fails before writing anything leaves no directory behind', () => {
+  it('the server fails the first getMore of a first export into a new --out', async () => {
+    const failing = await startTarget({ beforeGetMore: async () => { throw new Error('injected getMore failure'); } });
+    try {
+      const name = failing.newDbName();
+      await failing.seed(name, 'c', Array.from({ length: 500 }, (_, i) => simpleDoc(i, `doc ${i}`)));
+      const fresh = join(out, 'failed-first');
+      const result = await exportRun(['--batch-size', '100', '--out', fresh, failing.url(name)]);
+      expect(result.code, result.err).toBe(1);
+      expect(result.err).toMatch(/injected getMore failure/);
+      await expect(stat(fresh)).rejects.toThrow();
+    } finally {
+      await failing.close();
+    }
+  });
+});
+
+describe('help', () => {
   it.each([['export', exportRun], ['import', importRun]] as const)('%s --help ends with EXIT STATUS', async (_name, runner) => {
     const result = await runner(['--help']);
     expect(result.code).toBe(0);

@@ -10,7 +10,9 @@ import { findId } from '../src/bson-elements.js';
 import { element, rawDoc, simpleDoc } from './helpers/corpus.js';
 import { contents, emptyDirectories, freshExport, runExport } from './helpers/export-run.js';
 import { startTarget, type Target } from './helpers/target.js';
-import { documentFiles, snapshot } from './helpers/tree-snapshot.js';
+import { documentFiles, findSnapshot, snapshot } from './helpers/tree-snapshot.js';
+import { lockPath } from '../src/lock.js';
+import { walkFiles } from '../src/tree.js';
 
 let target: Target;
 let out: string;
@@ -53,10 +55,14 @@ describe('incremental export', () => {
     expect(await readFile(fileOf(simpleDoc(7, 'document 7')))).toEqual(simpleDoc(7, 'document 7'));
 
     const before = await snapshot(out);
+    const tree = await findSnapshot(out);
+    await new Promise((resolve) => setTimeout(resolve, 20));
     const second = await runExport(args());
     expect(second.code).toBe(0);
     expect(second.writes).toEqual([]);
     expect(await snapshot(out)).toEqual(before); // same bytes, mtimes and inodes, checksums included
+    // nothing at all was created, renamed or removed anywhere in the tree (no lock file, no temp file)
+    expect(await findSnapshot(out)).toEqual(tree);
   });
 
   it('rewrites only modified and new documents, deletes gone ones and prunes empty directories', async () => {
@@ -180,7 +186,8 @@ describe('incremental export', () => {
   it('refuses to run while another export holds the lock, and takes over a stale lock', async () => {
     await runExport(args());
     await target.replace(db, COLL, new Int32(1), simpleDoc(1, 'edited'));
-    const lock = join(out, db, 'checksums.lock');
+    const lock = lockPath(join(out, db));
+    expect(lock.startsWith(out)).toBe(false); // outside the tree: an unchanged run leaves its mtimes alone
     await writeFile(lock, `${process.ppid}\n`); // a live process
     const before = await snapshot(out);
     const refused = await runExport(args());
@@ -194,6 +201,32 @@ describe('incremental export', () => {
     expect(run.code, run.err).toBe(0);
     expect(run.writes).toEqual([fileOf(simpleDoc(1, ''))]);
     await expect(stat(lock)).rejects.toThrow();
+  });
+
+  it('deletes the temporary files a killed run left (checksums, collection.json being replaced)', async () => {
+    await runExport(args());
+    const dir = join(out, db, COLL);
+    for (const name of ['checksums.tmp.99999', 'collection.json.tmp.99999']) await writeFile(join(dir, name), 'half');
+    const run = await runExport(args());
+    expect(run.code, run.err).toBe(0);
+    expect(run.writes).toEqual([]);
+    expect(await contents(out)).toEqual(await freshExport(target.url(db)));
+  });
+
+  it('finishes removing a dropped collection\'s directory that a killed run left half removed', async () => {
+    await runExport(args());
+    await target.client.db(db).collection('second').drop();
+    const dir = join(out, db, 'second');
+    // killed after deleting the documents and the checksums file: collection.json and empty directories remain
+    await rm(join(dir, 'checksums'));
+    for await (const rel of walkFiles(dir)) if (rel.endsWith('.bson')) await unlink(join(dir, rel));
+    expect((await runExport(args())).code).toBe(0);
+    await expect(stat(dir)).rejects.toThrow();
+    // killed later still: only empty directories remain
+    await mkdir(join(out, db, 'third', 'a', '0'), { recursive: true });
+    expect((await runExport(args())).code).toBe(0);
+    await expect(stat(join(out, db, 'third'))).rejects.toThrow();
+    expect(await contents(out)).toEqual(await freshExport(target.url(db)));
   });
 
   it('removes the directory of a dropped collection', async () => {

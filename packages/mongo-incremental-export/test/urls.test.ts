@@ -63,10 +63,10 @@ describe('URL options reach the driver', () => {
     expect(wrong.err).not.toMatch(/wr0ng-horse/);
   });
 
-  it('a wrong replica-set name is a connection error (exit 2)', async () => {
+  it('a wrong replica-set name is a configuration error (exit 2)', async () => {
     const result = await exportRun(['--timeout', '500ms', '--out', join(work, 'rs-bad'), `mongodb://127.0.0.1:${replica.port}/db?replicaSet=other`]);
     expect(result.code).toBe(2);
-    expect(result.err).toMatch(/cannot connect to/);
+    expect(result.err).toMatch(/cannot connect to .*not a member of the URL's replica set/);
   });
 
   it('exports over TLS with the CA given in the URL', async () => {
@@ -78,11 +78,13 @@ describe('URL options reach the driver', () => {
   });
 
   it.each([
-    ['an untrusted certificate', (port: number) => `mongodb://127.0.0.1:${port}/db?tls=true`],
-    ['no TLS against a TLS server', (port: number) => `mongodb://127.0.0.1:${port}/db`],
-  ])('%s is a connection error (exit 2)', async (_label, url) => {
+    ['an untrusted certificate is a configuration error (exit 2)', (port: number) => `mongodb://127.0.0.1:${port}/db?tls=true`, 2, /TLS certificate is not trusted/],
+    // the server just closes the connection: from here that is a server we cannot talk to
+    ['no TLS against a TLS server is a connection failure (exit 1)', (port: number) => `mongodb://127.0.0.1:${port}/db`, 1, /closed/],
+  ])('%s', async (_label, url, code, message) => {
     const result = await exportRun(['--timeout', '500ms', '--out', join(work, 'tls-bad'), url(secure.port)]);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(code);
     expect(result.err).toMatch(/cannot connect to/);
+    expect(result.err).toMatch(message);
   });
 });

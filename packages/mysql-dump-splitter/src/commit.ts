@@ -1,4 +1,4 @@
-import { closeSync, copyFileSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncDirSync, writeFileAtomicSync } from './atomic-file.js';
 import { keysBetween } from './fractional-key.js';
@@ -90,7 +90,7 @@ function assignKeys(kept: readonly (PieceRecord | undefined)[], existingKeys: re
 export function commit(dir: string, collector: PieceCollector, old: SplitState, dryRun: boolean): CommitResult {
   const pieces = collector.pieces;
   const kept = chooseKept(pieces);
-  const listing = dryRun ? safeList(dir) : readdirSync(dir);
+  const listing = safeList(dir);
   const existingKeys = [...new Set([...listing.map((n) => parsePieceFileName(n)?.key), ...old.pieces.map((p) => p.key)])]
     // keys ending in '0' are not ours (ours never do) and would leave no room below them
     .filter((k): k is string => k !== undefined && !k.endsWith('0'))
@@ -126,15 +126,30 @@ export function commit(dir: string, collector: PieceCollector, old: SplitState, 
   const stale = new Set([...old.pieces.map((p) => p.name), ...listing.filter((n) => parsePieceFileName(n))]);
   result.removed = [...stale].filter((name) => !wanted.has(name) && present.has(name)).sort();
   if (dryRun) return result;
+  // An unchanged run writes nothing at all (no file, no temporary file, not even an
+  // identical MANIFEST), so the directory's and every file's mtime stay as they were.
+  const manifest = Buffer.from(manifestText(result.pieces));
+  const state = Buffer.from(`${JSON.stringify({ version: 1, pieces: result.pieces } satisfies SplitState, null, 1)}\n`);
+  const manifestChanged = !holds(join(dir, MANIFEST_NAME), manifest);
+  const stateChanged = !holds(join(dir, STATE_NAME), state);
+  if (result.written.length === 0 && result.removed.length === 0 && !manifestChanged && !stateChanged) return result;
+  if (result.written.length > 0) fsyncDirSync(dir);
+  if (manifestChanged) writeFileAtomicSync(join(dir, MANIFEST_NAME), join(dir, `${TEMP_PREFIX}${process.pid}-manifest`), manifest);
+  if (stateChanged) writeFileAtomicSync(join(dir, STATE_NAME), join(dir, `${TEMP_PREFIX}${process.pid}-state`), state);
   fsyncDirSync(dir);
-  const state: SplitState = { version: 1, pieces: result.pieces };
-  writeFileAtomicSync(join(dir, MANIFEST_NAME), join(dir, `${TEMP_PREFIX}${process.pid}-manifest`), Buffer.from(manifestText(result.pieces)));
-  writeFileAtomicSync(join(dir, STATE_NAME), join(dir, `${TEMP_PREFIX}${process.pid}-state`), Buffer.from(`${JSON.stringify(state, null, 1)}\n`));
-  fsyncDirSync(dir);
+  if (result.removed.length === 0) return result;
   for (const name of result.removed) unlinkSync(join(dir, name));
-  for (const name of listing) if (name.startsWith(TEMP_PREFIX)) unlinkQuietly(join(dir, name));
   fsyncDirSync(dir);
   return result;
+}
+
+/** Whether the file at path holds exactly content (a missing file does not). */
+function holds(path: string, content: Buffer): boolean {
+  try {
+    return statSync(path).size === content.length && readFileSync(path).equals(content);
+  } catch {
+    return false;
+  }
 }
 
 function fsyncPath(path: string): void {
@@ -160,10 +175,3 @@ function safeList(dir: string): string[] {
   }
 }
 
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // gone already
-  }
-}

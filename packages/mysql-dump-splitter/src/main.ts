@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Readable } from 'node:stream';
 import {
   createLogger,
   DRY_RUN_FLAG,
@@ -18,6 +16,7 @@ import {
   writeWithBackpressure,
   type ToolIO,
 } from '@rclone-b2/core';
+import { openInput } from './open-input.js';
 import { readFileChunks, splitDump, type SplitSummary } from './split.js';
 
 export const VERSION = '0.1.0';
@@ -101,13 +100,13 @@ async function run(options: MainOptions, io: ToolIO): Promise<SplitSummary> {
     const { dumpAndSplit } = await import('./dump/run-dump.js');
     return dumpAndSplit(options, options.databases, split);
   }
-  let input: Readable | AsyncIterable<Buffer> = io.stdin;
-  if (options.input !== undefined && options.input !== '-') {
-    const path = resolve(io.cwd, options.input);
-    if (!existsSync(path)) throw new UsageError(`${options.input}: no such file`);
-    input = readFileChunks(path);
+  if (options.input === undefined || options.input === '-') return splitDump(io.stdin, split);
+  const handle = await openInput(options.input, io.cwd);
+  try {
+    return await splitDump(readFileChunks(handle), split);
+  } finally {
+    await handle.close();
   }
-  return splitDump(input, split);
 }
 
 /** --piece-size as typed (the last one given), for the message. */

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { ExitCode, ToolError } from '@rclone-b2/core';
 import { commit, type CommitResult } from './commit.js';
 import { lockDir } from './dir-lock.js';
+import { OutputDir } from './output-dir.js';
 import { PieceCollector } from './piece-collector.js';
 import { Splitter } from './splitter.js';
 import { isIntact, readState, type PieceRecord } from './state.js';
@@ -16,15 +16,16 @@ export interface SplitOptions {
   dryRun: boolean;
   /** Longest accepted line (a statement); longer input is rejected as not a dump. */
   maxLine?: number;
+  /** Bytes of one piece held in memory before it overflows (default 32 MiB; tests use less). */
+  spillBytes?: number;
 }
 
 /**
- * Reads a file through two reused buffers, the next read running while the caller works on
+ * Reads an open file through two reused buffers, the next read running while the caller works on
  * the current chunk: no per-chunk allocation for the GC to chase, no idle wait for the disk.
- * The caller must be done with a chunk when it asks for the next one.
+ * The caller must be done with a chunk when it asks for the next one, and closes the handle.
  */
-export async function* readFileChunks(path: string, size = 1 << 20): AsyncGenerator<Buffer> {
-  const handle = await open(path, 'r');
+export async function* readFileChunks(handle: FileHandle, size = 1 << 20): AsyncGenerator<Buffer> {
   const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
   let which = 0;
   let next = handle.read(buffers[0] as Buffer, 0, size, null);
@@ -39,7 +40,6 @@ export async function* readFileChunks(path: string, size = 1 << 20): AsyncGenera
     }
   } finally {
     await next.catch(() => undefined);
-    await handle.close();
   }
 }
 
@@ -66,28 +66,29 @@ function previousIndex(outDir: string, pieces: readonly PieceRecord[]): Map<stri
   return index;
 }
 
-/** Splits a mysqldump stream into outDir; nothing is deleted or replaced unless the whole input was good. */
+/**
+ * Splits a mysqldump stream into outDir; nothing is deleted or replaced unless the whole input
+ * was good, nothing at all is written when nothing changed, and the directory is made only
+ * when there is something to write (and removed again if the run then fails).
+ */
 export async function splitDump(input: AsyncIterable<Buffer> | Readable, options: SplitOptions): Promise<SplitSummary> {
-  const { outDir } = options;
-  if (!options.dryRun) {
-    try {
-      mkdirSync(outDir, { recursive: true });
-    } catch (error) {
-      throw new ToolError(`cannot use output directory ${outDir}: ${(error as Error).message}`, ExitCode.Usage, { cause: error });
-    }
-  }
-  const unlock = options.dryRun ? undefined : await lockDir(outDir);
+  const out = new OutputDir(options.outDir);
+  const unlock = options.dryRun ? undefined : await lockDir(options.outDir);
   try {
-    return await splitLocked(input, options);
+    return await splitLocked(input, options, out);
+  } catch (error) {
+    if (!options.dryRun) out.removeIfCreated();
+    throw error;
   } finally {
     await unlock?.();
   }
 }
 
-async function splitLocked(input: AsyncIterable<Buffer> | Readable, options: SplitOptions): Promise<SplitSummary> {
+async function splitLocked(input: AsyncIterable<Buffer> | Readable, options: SplitOptions, out: OutputDir): Promise<SplitSummary> {
   const { outDir } = options;
+  if (!options.dryRun) out.removeStaleTemps();
   const old = readState(outDir);
-  const collector = new PieceCollector(outDir, previousIndex(outDir, old.pieces), options.dryRun);
+  const collector = new PieceCollector(outDir, previousIndex(outDir, old.pieces), options.dryRun, () => out.prepare(), options.spillBytes);
   const splitter = new Splitter(collector, { pieceSize: options.pieceSize, regroup: options.regroup }, options.maxLine);
   try {
     let first = true;

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync, readFileSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync, readFileSync, utimesSync } from 'node:fs';
+import { dirLockPath } from '../src/dir-lock.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -123,15 +124,22 @@ describe('locking', () => {
   it('refuses (exit 3) while another live process holds the directory, takes over a dead one\'s lock', async () => {
     const dir = join(work, 'locked');
     expect((await runSplitter(['--out', dir, '-'], {}, Buffer.from(GOOD))).code).toBe(0);
-    writeFileSync(join(dir, '.mysql-dump-splitter.lock'), `${process.ppid}\n`);
-    const before = dirDigest(dir);
-    const refused = await runSplitter(['--out', dir, '-'], {}, Buffer.from(GOOD.replace('name 1', 'name one')));
-    expect(refused.code).toBe(3);
-    expect(refused.err).toMatch(/in use by another mysql-dump-splitter \(pid \d+\)/);
-    expect(dirDigest(dir)).toBe(before);
-    writeFileSync(join(dir, '.mysql-dump-splitter.lock'), '999999999\n');
-    expect((await runSplitter(['--out', dir, '-'], {}, Buffer.from(GOOD))).code).toBe(0);
-    expect(readdirSync(dir)).not.toContain('.mysql-dump-splitter.lock');
+    const lock = dirLockPath(dir);
+    expect(lock.startsWith(dir)).toBe(false); // outside the directory: an unchanged run leaves its mtime alone
+    expect(dirLockPath(join(dir, '..', 'locked'))).toBe(lock);
+    try {
+      writeFileSync(lock, `${process.ppid}\n`);
+      const before = dirDigest(dir);
+      const refused = await runSplitter(['--out', dir, '-'], {}, Buffer.from(GOOD.replace('name 1', 'name one')));
+      expect(refused.code).toBe(3);
+      expect(refused.err).toMatch(/in use by another mysql-dump-splitter \(pid \d+\)/);
+      expect(dirDigest(dir)).toBe(before);
+      writeFileSync(lock, '999999999\n');
+      expect((await runSplitter(['--out', dir, '-'], {}, Buffer.from(GOOD))).code).toBe(0);
+      expect(existsSync(lock)).toBe(false);
+    } finally {
+      rmSync(lock, { force: true });
+    }
   });
 
   it('an output path that is a file is a usage error', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMariaDb, type MariaDb } from './helpers/mariadb.js';
-import { diffSnapshots, joinDir, runSplitter, snapshot } from './helpers/io.js';
+import { diffSnapshots, findSnapshot, joinDir, piecesAndManifest, runSplitter, snapshot } from './helpers/io.js';
 
 const PASSWORD = 'Secr3t-pw-4711';
 const TABLES = ['big', 'blobs', 'texts'];
@@ -141,6 +141,11 @@ describe.sequential('mysql-dump-splitter against a real MariaDB', () => {
       for (const name of [...rewritten, ...removed]) expect(name).toMatch(/\.big\.sql$/);
       if (expected) expect((await joinDir(dir)).equals(expected)).toBe(true);
     }
+    // an unchanged re-run writes nothing at all: no file, no directory entry, nothing for rclone to upload
+    const tree = await findSnapshot(dir);
+    n += 1;
+    await run(dir, n);
+    expect(await findSnapshot(dir), `${mode}: unchanged re-run`).toEqual(tree);
     // what the pieces hold now restores to the live data
     const copy = `inc_${mode.replace(/\W/g, '')}`;
     const joined = join(work, `${copy}.sql`);
@@ -186,5 +191,21 @@ describe.sequential('mysql-dump-splitter against a real MariaDB', () => {
     expect(await db.sql('SELECT n, total FROM shop.big_summary')).toBe(summaryBefore);
     expect(await db.sql('SELECT shop.double_it(4)')).toBe('8');
     expect(await db.sql('SHOW TRIGGERS FROM shop')).toContain('big_bi');
+  });
+
+  it.each(MODES)('%s: pieces of a dropped table and of deleted rows are removed (the directory holds exactly MANIFEST)', async (mode, run) => {
+    const dir = join(work, `gone${mode}`);
+    await db.sql("CREATE TABLE IF NOT EXISTS zz_gone (id INT PRIMARY KEY, v VARCHAR(20)); REPLACE INTO zz_gone VALUES (1, 'x'), (2, 'y');", 'shop');
+    await db.sql('CREATE TABLE IF NOT EXISTS shrink (id INT PRIMARY KEY, v TEXT); REPLACE INTO shrink SELECT id, note FROM big;', 'shop');
+    await run(dir, 100);
+    const before = piecesAndManifest(dir).files;
+    expect(before.filter((n) => n.includes('.zz_gone.')).length).toBeGreaterThan(0);
+    await db.sql('DROP TABLE zz_gone; DELETE FROM shrink WHERE id > 500;', 'shop');
+    await run(dir, 101);
+    const { files, manifest: listed } = piecesAndManifest(dir);
+    expect(files).toEqual(listed);
+    expect(files.filter((n) => n.includes('.zz_gone.'))).toEqual([]);
+    expect(files.filter((n) => n.includes('.shrink.')).length).toBeLessThan(before.filter((n) => n.includes('.shrink.')).length);
+    await db.sql('DROP TABLE shrink;', 'shop');
   });
 });

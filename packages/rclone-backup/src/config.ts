@@ -22,6 +22,8 @@ export interface BackupConfig {
   maxDelete: DeleteLimit[];
   filters: string[];
   testFilters: string[];
+  /** `file:line: …` notes for the user (a `#` that is part of a value or rule). */
+  warnings: string[];
 }
 
 export const DEFAULT_MAX_DELETE = '50%';
@@ -55,22 +57,37 @@ export function parseMaxDelete(value: string, where: string): DeleteLimit[] {
   });
 }
 
-/** Drops a trailing ` # comment` (a `#` preceded by white space) and surrounding blanks. */
-export function stripComment(line: string): string {
-  return line.replace(/(^|\s)#.*$/, '').trim();
+/**
+ * Comments are whole lines whose first non-blank character is `#` or `;`, as in rclone's
+ * filter files and rclone.conf. There are no trailing comments: `- /Photos #2/**` is a
+ * rule about `Photos #2`, and cutting it at the `#` would silently widen it.
+ */
+export function isCommentOrBlank(line: string): boolean {
+  const text = line.trim();
+  return text === '' || text.startsWith('#') || text.startsWith(';');
+}
+
+/** A `#` after white space looks like the trailing comment some other formats allow. */
+const LOOKS_LIKE_COMMENT = /\s#/;
+
+function hashWarning(what: string, text: string, where: string): string | undefined {
+  if (!LOOKS_LIKE_COMMENT.test(text)) return undefined;
+  return `${where}: the "#" is part of the ${what} (${JSON.stringify(text)}); comments must be on their own line`;
 }
 
 export function parseConfigText(text: string, file: string): BackupConfig {
   const values = new Map<Key, { value: string; where: string }>();
   const filters: string[] = [];
   const testFilters: string[] = [];
+  const warnings: string[] = [];
   let section: Section | undefined;
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, index) => {
     const where = `${file}:${index + 1}`;
-    const line = stripComment(raw);
-    if (line === '') return;
+    if (isCommentOrBlank(raw)) return;
+    const line = raw.trim();
     const header = /^\[(.*)\]$/.exec(line);
+    if (!header && line.startsWith('[')) throw new ConfigError(`section header must be the whole line, like [filters]: ${line}`, where);
     if (header) {
       const name = (header[1] ?? '').trim();
       if (!(SECTIONS as readonly string[]).includes(name)) {
@@ -82,6 +99,8 @@ export function parseConfigText(text: string, file: string): BackupConfig {
     if (section === undefined) throw new ConfigError('setting outside a section (start with [default])', where);
     if (section === 'filters' || section === 'test-filters') {
       if (!/^[+-] \S/.test(line)) throw new ConfigError(`filter rule must start with "+ " or "- ": ${line}`, where);
+      const warning = hashWarning('rule', line, where);
+      if (warning) warnings.push(warning);
       (section === 'filters' ? filters : testFilters).push(line);
       return;
     }
@@ -92,6 +111,8 @@ export function parseConfigText(text: string, file: string): BackupConfig {
     if (values.has(key as Key)) throw new ConfigError(`duplicate key "${key}"`, where);
     const value = (pair[2] ?? '').trim();
     if (value === '') throw new ConfigError(`empty value for "${key}"`, where);
+    const warning = hashWarning(`value of ${key}`, value, where);
+    if (warning) warnings.push(warning);
     values.set(key as Key, { value, where });
   });
   const get = (key: Key): { value: string; where: string } | undefined => values.get(key);
@@ -121,6 +142,7 @@ export function parseConfigText(text: string, file: string): BackupConfig {
     maxDelete: parseMaxDelete(maxDelete?.value ?? DEFAULT_MAX_DELETE, maxDelete?.where ?? file),
     filters,
     testFilters,
+    warnings,
   };
 }
 

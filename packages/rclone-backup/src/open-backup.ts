@@ -22,5 +22,6 @@ export async function openBackup(file: string, options: OpenBackupOptions, io: T
   const config = await readConfig(file);
   const secrets = await rcloneSecrets(rcloneConfigPath(options.rcloneConfig, io.env));
   const ctx = createContext(io, options.verbosity, options.rcloneConfig, secrets, now);
+  for (const warning of config.warnings) ctx.logger.notice(warning);
   return { config, ctx, copyLinks: options.copyLinks ?? config.copyLinks ?? false };
 }

@@ -1,13 +1,31 @@
+import { linkPathOf } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 
 /** Editor backups never go into a backup: `foo~` and Emacs lock files `.#foo`. */
 export const BUILTIN_FILTERS = ['- *~', '- .#*'] as const;
-export const SPECIALS_ARCHIVE = 'special-files.tar.gz';
+/**
+ * The special-files archive's reserved name at the destination's root. It is never written
+ * into SOURCE: it is built in a temporary directory that joins SOURCE through a read-only
+ * union for the sync (so the sync keeps it rather than deleting it), and a SOURCE entry of
+ * the same name makes the sync refuse instead of shadowing the user's file.
+ */
+export const SPECIALS_ARCHIVE = '.rclone-backup-special-files.tar.gz';
 
-/** The rules rclone sees, in order: built-ins, the specials archive (if on), then [filters]. */
+/** The rules every listing of SOURCE sees, in order: built-ins, then [filters]. */
 export function filterRules(config: BackupConfig, extra: readonly string[] = []): string[] {
-  const specials = config.archiveSpecials ? [`+ /${SPECIALS_ARCHIVE}`] : [];
-  return [...BUILTIN_FILTERS, ...specials, ...extra, ...config.filters];
+  return [...BUILTIN_FILTERS, ...extra, ...config.filters];
+}
+
+/** rclone's quoting inside connection strings and union upstream lists: `"…"`, `""` for `"`. */
+const quote = (text: string): string => `"${text.replaceAll('"', '""')}"`;
+
+/**
+ * An on-the-fly union remote (`:union,upstreams=…:`) showing SOURCE and the directory
+ * holding the archive as one read-only tree. Nothing is added to rclone.conf.
+ */
+export function unionSource(source: string, archiveDir: string): string {
+  const upstreams = [source, archiveDir].map((dir) => quote(`${dir}:ro`)).join(' ');
+  return `:union,upstreams=${quote(upstreams)}:`;
 }
 
 export function filterArgs(rules: readonly string[]): string[] {
@@ -18,11 +36,27 @@ export interface SyncFlags {
   copyLinks: boolean;
   dryRun: boolean;
   verbosity: number;
+  /** A directory holding SPECIALS_ARCHIVE, synced along with SOURCE. */
+  specialsDir?: string;
 }
 
-/** The link handling every listing of SOURCE shares, so --ls and verify see what sync sees. */
+/**
+ * The link handling every listing of SOURCE shares, so --ls and verify see what sync sees:
+ * follow links (`copy_links`), or store each as `NAME.rclonelink` holding its target text
+ * (rclone's `--links`; `rclone copy -l` and encrypted-restore turn it back into the link).
+ */
 export function linkArgs(copyLinks: boolean): string[] {
-  return [copyLinks ? '--copy-links' : '--skip-links'];
+  return [copyLinks ? '--copy-links' : '--links'];
+}
+
+/**
+ * The names a filter must admit for a listed path to be seen again: rclone 1.60.1 filters a
+ * symlink stored as `X.rclonelink` under both `X.rclonelink` and its own name `X`, so a
+ * `+ /X.rclonelink` … `- *` filter file alone would silently leave the link out.
+ */
+export function filterNamesOf(path: string, copyLinks: boolean): string[] {
+  const link = copyLinks ? undefined : linkPathOf(path);
+  return link === undefined ? [path] : [path, link];
 }
 
 export function verbosityArgs(verbosity: number): string[] {
@@ -32,12 +66,13 @@ export function verbosityArgs(verbosity: number): string[] {
 
 /** `rclone sync SOURCE DEST` exactly as TOOLS.md lists the flags. */
 export function syncArgs(config: BackupConfig, flags: SyncFlags): string[] {
+  const archive = flags.specialsDir ? [`+ /${SPECIALS_ARCHIVE}`] : [];
   return [
     'sync',
-    config.source,
+    flags.specialsDir ? unionSource(config.source, flags.specialsDir) : config.source,
     config.destination,
     '--delete-excluded',
-    ...filterArgs(filterRules(config)),
+    ...filterArgs(filterRules(config, archive)),
     ...linkArgs(flags.copyLinks),
     '--fast-list',
     ...(flags.dryRun ? ['--dry-run'] : []),

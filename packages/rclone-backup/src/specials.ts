@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream, type Stats } from 'node:fs';
-import { lstat, readdir, rename, unlink, utimes } from 'node:fs/promises';
+import { createReadStream, createWriteStream, type Dirent, type Stats } from 'node:fs';
+import { lstat, readdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -52,15 +52,17 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
  * directories are not special files here), in pre-order with names sorted. Directories
  * are read with entry types (no stat per ordinary file), a level at a time with up to 32
  * reads in flight: on a busy machine each read waits for the thread pool, and reading
- * one directory after the other would add those waits up.
+ * one directory after the other would add those waits up. `onDirectory` sees every
+ * directory's entries (in no particular order of directories), so other checks share the walk.
  */
-export async function findSpecialFiles(root: string): Promise<SpecialFile[]> {
+export async function findSpecialFiles(root: string, onDirectory?: (relative: string, entries: readonly Dirent[]) => void): Promise<SpecialFile[]> {
   const listing = new Map<string, { specials: SpecialFile[]; subdirs: string[] }>();
   let level = [''];
   while (level.length > 0) {
     const below: string[] = [];
     await eachLimited(level, 32, async (relative) => {
       const entries = await readdir(relative ? join(root, relative) : root, { withFileTypes: true });
+      onDirectory?.(relative, entries);
       const subdirs: string[] = [];
       const names: string[] = [];
       for (const entry of entries) {
@@ -85,10 +87,6 @@ export async function findSpecialFiles(root: string): Promise<SpecialFile[]> {
     for (let i = entry.subdirs.length - 1; i >= 0; i--) stack.push(entry.subdirs[i] as string);
   }
   return ordered;
-}
-
-function sameMembers(a: readonly SpecialFile[], b: readonly SpecialFile[]): boolean {
-  return a.length === b.length && a.every((x, i) => JSON.stringify(x) === JSON.stringify(b[i]));
 }
 
 /** Reads the members of an existing archive (undefined if there is none or it is unreadable). */
@@ -121,44 +119,24 @@ export async function readArchiveMembers(file: string): Promise<SpecialFile[] | 
   }
 }
 
-export interface ArchiveResult {
-  action: 'written' | 'unchanged' | 'removed' | 'none';
-  members: number;
-  file: string;
-}
-
 /**
- * Keeps SOURCE/special-files.tar.gz equal to the set of special files: rewritten only
- * when the set changed, its mtime the newest member's (never in the future), so rclone
- * sees an unchanged archive as unchanged. With no special files an old archive is removed.
+ * Writes SPECIALS_ARCHIVE into `dir` (a directory of ours, never SOURCE) with one entry per
+ * special file. The bytes depend only on the members (gzip without a name or time stamp)
+ * and the file's mtime is the newest member's (never in the future), so an unchanged set
+ * has the same size and mtime every run and rclone does not upload it again.
  */
-export async function archiveSpecials(root: string, options: { dryRun: boolean; now: number }): Promise<ArchiveResult> {
-  const file = join(root, SPECIALS_ARCHIVE);
-  const members = await findSpecialFiles(root);
-  const existing = await lstat(file).then(() => true, () => false);
-  if (members.length === 0) {
-    if (existing && !options.dryRun) await unlink(file);
-    return { action: existing ? 'removed' : 'none', members: 0, file };
-  }
-  const newest = Math.min(Math.max(...members.map((m) => m.mtimeMs)), options.now);
-  if (existing) {
-    const old = await readArchiveMembers(file);
-    const info = await lstat(file);
-    if (old && sameMembers(old, members) && Math.floor(info.mtimeMs / 1000) * 1000 === Math.floor(newest / 1000) * 1000) {
-      return { action: 'unchanged', members: members.length, file };
-    }
-  }
-  if (options.dryRun) return { action: 'written', members: members.length, file };
-  const temporary = `${file}.tmp-${process.pid}`;
+export async function writeSpecialsArchive(dir: string, members: readonly SpecialFile[], now: number): Promise<string> {
+  const file = join(dir, SPECIALS_ARCHIVE);
+  const newest = Math.min(Math.max(...members.map((m) => m.mtimeMs)), now);
   const tar = await loadTar();
   const pack = tar.pack();
-  const written = pipeline(pack, createGzip(), createWriteStream(temporary));
+  const written = pipeline(pack, createGzip(), createWriteStream(file, { flags: 'wx' }));
   for (const m of members) {
     pack.entry({ name: m.path, type: m.type, mode: m.mode, uid: m.uid, gid: m.gid, mtime: new Date(m.mtimeMs), devmajor: m.devmajor, devminor: m.devminor, size: 0 });
   }
   pack.finalize();
   await written;
-  await utimes(temporary, newest / 1000, newest / 1000);
-  await rename(temporary, file);
-  return { action: 'written', members: members.length, file };
+  const seconds = Math.floor(newest / 1000);
+  await utimes(file, seconds, seconds);
+  return file;
 }

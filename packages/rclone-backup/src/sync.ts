@@ -4,9 +4,9 @@ import type { BackupContext } from './context.js';
 import { NO_NOISE, runRcloneJson, SPECIAL_NOISE } from './context.js';
 import { checkSource, countSourceFiles, deleteLimitBroken, type PlannedDeletes } from './guards.js';
 import { runPreCommand } from './pre-command.js';
-import { isLocalPath, syncArgs } from './rclone-args.js';
+import { syncArgs } from './rclone-args.js';
 import { emptyStats, renderTail, type RcloneLogRecord, type RcloneStats } from './rclone-log.js';
-import { archiveSpecials, type ArchiveResult } from './specials.js';
+import { prepareSource, type PreparedSource } from './source-prep.js';
 
 export interface SyncOptions {
   dryRun: boolean;
@@ -24,7 +24,7 @@ export interface SyncSummary {
   bytes: number;
   errors: number;
   durationMs: number;
-  specials: ArchiveResult['action'] | 'off';
+  specials: PreparedSource['specials'];
   /** Deletions the max_delete guard let through (or that a dry run would do). */
   plannedDeletes?: number;
 }
@@ -86,19 +86,23 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
   if (config.preCommand && !options.dryRun) await runPreCommand(config.preCommand, ctx);
   if (config.preCommand && options.dryRun) ctx.logger.notice(`would run pre_command ${config.preCommand}`);
   if (!options.force) await checkSource(config, ctx);
-  let specials: SyncSummary['specials'] = 'off';
-  if (config.archiveSpecials && isLocalPath(config.source)) {
-    const result = await archiveSpecials(config.source, { dryRun: options.dryRun, now: ctx.now() });
-    specials = result.action;
-    if (result.action === 'written') ctx.logger.info(`${options.dryRun ? 'would write' : 'wrote'} ${result.file} (${result.members} special files)`);
+  const prepared = await prepareSource(config, ctx, { copyLinks: options.copyLinks, force: options.force, now: ctx.now() });
+  try {
+    return await syncPrepared(config, ctx, options, started, prepared);
+  } finally {
+    await prepared.cleanup();
   }
+}
+
+async function syncPrepared(config: BackupConfig, ctx: BackupContext, options: SyncOptions, started: number, prepared: PreparedSource): Promise<SyncSummary> {
+  const { specials, specialsDir } = prepared;
   if (config.minFiles !== undefined && !options.force) {
     const count = await countSourceFiles(config, ctx, options.copyLinks);
     if (count < config.minFiles) throw new GuardError(`source ${config.source} has ${count} files to back up, fewer than min_files = ${config.minFiles}; refusing to sync`);
   }
   const noise = config.archiveSpecials ? SPECIAL_NOISE : NO_NOISE;
   const guarded = !options.force && config.maxDelete.length > 0;
-  const args = syncArgs(config, { copyLinks: options.copyLinks, dryRun: options.dryRun, verbosity: ctx.verbosity });
+  const args = syncArgs(config, { copyLinks: options.copyLinks, dryRun: options.dryRun, verbosity: ctx.verbosity, specialsDir });
   let plannedDeletes: number | undefined;
   let stats: RcloneStats;
   if (options.dryRun) {
@@ -121,7 +125,7 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
     stats = { ...first.stats(), deletes: 0 };
     if (first.thresholdHit()) {
       const plan = collector();
-      const dryArgs = syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: 0 });
+      const dryArgs = syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: 0, specialsDir });
       await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: (r) => (plan.onRecord(r), false) });
       plan.deletes.destinationFiles = plan.stats().checks;
       const broken = deleteLimitBroken(config.maxDelete, plan.deletes);

@@ -8,7 +8,7 @@ import type { BackupContext } from './context.js';
 import { runRcloneJson } from './context.js';
 import { coverageOf, readLedger, writeLedger, type Coverage } from './ledger.js';
 import { listSource } from './listing.js';
-import { filterArgs, filterRules, linkArgs } from './rclone-args.js';
+import { filterArgs, filterNamesOf, filterRules, linkArgs } from './rclone-args.js';
 import { remoteType } from './remote-type.js';
 import { selectSample, type Candidate } from './sample.js';
 import type { VerifyConditions } from './verify-conditions.js';
@@ -135,7 +135,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
     } else {
       for (let i = 0; i < sample.length; i += options.batchSize) {
         const batch = sample.slice(i, i + options.batchSize);
-        record(await checkBatch(config, ctx, options, command, batch.map((c) => exactRule(c.path)), dir, i / options.batchSize));
+        record(await checkBatch(config, ctx, options, command, batch.flatMap((c) => filterNamesOf(c.path, options.copyLinks).map(exactRule)), dir, i / options.batchSize));
       }
     }
   } finally {

@@ -1,12 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfigText, parseMaxDelete, stripComment } from '../src/config.js';
+import { isCommentOrBlank, parseConfigText, parseMaxDelete } from '../src/config.js';
 import { splitCommandLine } from '../src/pre-command.js';
-import { cleanup, run, tempDir, writeConfig } from './helpers.js';
+import { join } from 'node:path';
+import { cleanup, run, tempDir, writeConfig, writeTree } from './helpers.js';
 
 const good = `# a backup
+  ; also a comment
 [default]
-source = /srv/photos            # local dir
-destination = b2crypt:photos    # any rclone location
+# comments stand on their own lines
+source = /srv/photos
+destination = b2crypt:photos
 archive_specials = No
 copy_links = TRUE
 pre_command = /usr/local/bin/mount-nas "my share" --fast
@@ -17,11 +20,11 @@ max_delete = 100, 10G
 
 [filters]
 - *.tmp
-+ /important/**   # keep
++ /important/**
 - /scratch/**
 
 [test-filters]
-+ /videos/**                    # only used when auditing
++ /videos/**
 `;
 
 describe('parseConfigText', () => {
@@ -40,7 +43,21 @@ describe('parseConfigText', () => {
       maxDelete: [{ kind: 'count', value: 100 }, { kind: 'bytes', value: 10 * 1024 ** 3 }],
       filters: ['- *.tmp', '+ /important/**', '- /scratch/**'],
       testFilters: ['+ /videos/**'],
+      warnings: [],
     });
+  });
+  it('keeps a # that is part of a rule or value (no trailing comments), and warns about it', () => {
+    const text = '[default]\nsource = /srv/Photos #2\ndestination = b2crypt:photos#x\n[filters]\n- /Photos #2/**\n- .#*\n+ /a#b\n[test-filters]\n+ /videos/**   # seen\n';
+    const c = parseConfigText(text, 'h.conf');
+    expect(c.source).toBe('/srv/Photos #2');
+    expect(c.destination).toBe('b2crypt:photos#x');
+    expect(c.filters).toEqual(['- /Photos #2/**', '- .#*', '+ /a#b']);
+    expect(c.testFilters).toEqual(['+ /videos/**   # seen']);
+    expect(c.warnings).toEqual([
+      'h.conf:2: the "#" is part of the value of source ("/srv/Photos #2"); comments must be on their own line',
+      'h.conf:5: the "#" is part of the rule ("- /Photos #2/**"); comments must be on their own line',
+      'h.conf:9: the "#" is part of the rule ("+ /videos/**   # seen"); comments must be on their own line',
+    ]);
   });
   it('has defaults: archive_specials yes, copy_links from the command line, max_delete 50%', () => {
     const c = parseConfigText('[default]\nsource=/a\ndestination=/b\n', 'd.conf');
@@ -60,6 +77,8 @@ describe('parseConfigText', () => {
     ['[default]\nsource=/a\ndestination=/b\nmax_delete = lots\n', /b\.conf:4: max_delete/],
     ['[default]\nsource=/a\n', /b\.conf: missing required key "destination"/],
     ['[default]\njust words\n', /b\.conf:2: expected key = value/],
+    ['[default] # main\nsource=/a\n', /b\.conf:1: section header must be the whole line/],
+    ['[default]\nsource=/a\ndestination=/b\n[filters]\n+ /a/** # keep\n*.tmp # junk\n', /b\.conf:6: filter rule must start/],
   ])('%j → %s', (text, error) => {
     expect(() => parseConfigText(text, 'b.conf')).toThrow(error);
   });
@@ -70,11 +89,14 @@ describe('parseConfigText', () => {
     ['1.5M', [{ kind: 'bytes', value: 1572864 }]],
   ])('max_delete %s', (text, limits) => expect(parseMaxDelete(text, 'x')).toEqual(limits));
   it.each([
-    ['- .#* ', '- .#*'],
-    ['key = v # c', 'key = v'],
-    ['# whole', ''],
-    ['a#b', 'a#b'],
-  ])('stripComment(%j) = %j', (line, out) => expect(stripComment(line)).toBe(out));
+    ['# whole', true],
+    ['   # indented', true],
+    ['; semicolon', true],
+    ['  ', true],
+    ['- .#*', false],
+    ['+ /a #b', false],
+    ['a#b', false],
+  ])('isCommentOrBlank(%j) = %s', (line, out) => expect(isCommentOrBlank(line)).toBe(out));
 });
 
 describe('splitCommandLine', () => {
@@ -108,6 +130,22 @@ describe('command line errors → exit 2', () => {
     const result = await run(argv as string[]);
     expect(result.code).toBe(2);
     expect(result.err).toMatch(message);
+  });
+  it('warns (not at -q) that a # after white space is part of the rule', async () => {
+    const hashed = writeConfig(dir, 'hashed', `[default]\nsource = ${dir}\ndestination = ${dir}/dst\n[filters]\n- /Photos #2/**\n`);
+    const shown = await run([hashed, '--filters']);
+    expect(shown).toMatchObject({ code: 0, out: '- /Photos #2/**\n' });
+    expect(shown.err).toMatch(/hashed\.conf:5: the "#" is part of the rule \("- \/Photos #2\/\*\*"\)/);
+    const quiet = await run([hashed, '--filters', '-q']);
+    expect(quiet).toMatchObject({ code: 0, err: '' });
+  });
+  it('rclone gets the rule with its # (--ls)', async () => {
+    const src = join(dir, 'hash-src');
+    writeTree(src, { 'Photos #2/a.jpg': 'a', 'Photos #2/b.jpg': 'b', 'Photos/c.jpg': 'c', 'd.txt': 'd' });
+    const hashed = writeConfig(dir, 'hashls', `[default]\nsource = ${src}\ndestination = ${dir}/dst\n[filters]\n- /Photos #2/**\n`);
+    const listed = await run([hashed, '--ls', '-q']);
+    expect(listed.code).toBe(0);
+    expect(listed.out.trim().split('\n').map((l) => l.trim().split(/\s+/).slice(1).join(' ')).sort()).toEqual(['Photos/c.jpg', 'd.txt']);
   });
   it('--filters prints the rules', async () => {
     const result = await run([ok, '--filters']);

@@ -25,7 +25,7 @@ set('photos/2024/b.jpg', '2024-05-02T12:00:00Z');
 set('videos/v.mp4', '2024-04-01T00:00:00Z');
 set('docs/readme.txt', '2023-01-01T00:00:00Z');
 set('future.txt', '2099-01-01T00:00:00Z');
-const conf = writeConfig(dir, 'l', `[default]\nsource = ${src}\ndestination = ${dir}/dst\n[filters]\n- *.tmp\n[test-filters]\n+ /videos/**  # reviewed\n`);
+const conf = writeConfig(dir, 'l', `[default]\nsource = ${src}\ndestination = ${dir}/dst\n[filters]\n- *.tmp\n[test-filters]\n# reviewed\n+ /videos/**\n`);
 
 describe('--ls, --newest, --audit', () => {
   it('--ls lists what the backup would contain', async () => {

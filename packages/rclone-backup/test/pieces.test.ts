@@ -47,7 +47,14 @@ describe('rclone arguments', () => {
     expect(syncArgs(config, { copyLinks: true, dryRun: true, verbosity: 2 })).toEqual([
       'sync', '/s', 'r:d', '--delete-excluded', '--filter', '- *~', '--filter', '- .#*', '--filter', '- a', '--filter', '+ b', '--copy-links', '--fast-list', '--dry-run', '-v', '-v',
     ]);
-    expect(syncArgs(config, { copyLinks: false, dryRun: false, verbosity: -1 }).slice(-3)).toEqual(['--skip-links', '--fast-list', '-q']);
+    expect(syncArgs(config, { copyLinks: false, dryRun: false, verbosity: -1 }).slice(-3)).toEqual(['--links', '--fast-list', '-q']);
+  });
+  it('syncs the special-files archive through a read-only union with SOURCE, quoted as rclone reads it', () => {
+    const config = parseConfigText('[default]\nsource=/s "q", x:y\ndestination=r:d\n[filters]\n- *\n', 'x.conf');
+    expect(syncArgs(config, { copyLinks: false, dryRun: false, verbosity: 0, specialsDir: '/tmp/sp' }).slice(0, 10)).toEqual([
+      'sync', ':union,upstreams="""/s """"q"""", x:y:ro"" ""/tmp/sp:ro""":', 'r:d', '--delete-excluded',
+      '--filter', '- *~', '--filter', '- .#*', '--filter', '+ /.rclone-backup-special-files.tar.gz',
+    ]);
   });
 });
 

@@ -1,13 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { SPECIALS_ARCHIVE } from '../src/rclone-args.js';
-import { readArchiveMembers } from '../src/specials.js';
 import { cleanup, PASSWORD, readTree, run, SALT, tempDir, writeConfig, writeCryptConf, writeTree } from './helpers.js';
 
-const isRoot = process.getuid?.() === 0;
 const dirs: string[] = [];
 afterAll(() => cleanup(...dirs));
 
@@ -81,57 +77,12 @@ describe('sync into a local directory', () => {
     const t = setup();
     const result = await run([t.conf, '-v', ...t.lockDir]);
     expect(result.err).toMatch(/running rclone --use-json-log sync .* --delete-excluded --filter '- \*~' --filter '- \.#\*'/);
-    expect(result.err).toMatch(/--skip-links --fast-list -v/);
+    expect(result.err).toMatch(/--links --fast-list -v/);
     expect(result.err).toMatch(/Copied \(new\)/);
   });
 });
 
-describe('archive_specials', () => {
-  it('archives FIFOs and device nodes, skips sockets, keeps the mtime rule, is restorable', async () => {
-    const t = setup();
-    execFileSync('mkfifo', [join(t.src, 'dir/pipe')]);
-    const old = Date.parse('2021-06-01T10:00:00Z');
-    utimesSync(join(t.src, 'dir/pipe'), old / 1000, old / 1000);
-    if (isRoot) execFileSync('mknod', [join(t.src, 'null-dev'), 'c', '1', '3']);
-    if (isRoot) utimesSync(join(t.src, 'null-dev'), (old - 5000) / 1000, (old - 5000) / 1000);
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(join(t.src, 'sock'), resolve));
-    try {
-      const result = await run([t.conf, '--json', ...t.lockDir]);
-      expect(result.code).toBe(0);
-      const archive = join(t.src, SPECIALS_ARCHIVE);
-      const members = await readArchiveMembers(archive);
-      expect(members?.map((m) => m.path)).toEqual(isRoot ? ['null-dev', 'dir/pipe'] : ['dir/pipe']);
-      expect(statSync(archive).mtimeMs).toBe(old);
-      expect(readFileSync(join(t.dst, SPECIALS_ARCHIVE))).toEqual(readFileSync(archive));
-      // Restorable with GNU tar.
-      const restore = join(t.dir, 'restore');
-      mkdirSync(restore);
-      execFileSync('tar', ['-xzf', join(t.dst, SPECIALS_ARCHIVE), '-C', restore]);
-      expect(statSync(join(restore, 'dir/pipe')).isFIFO()).toBe(true);
-      if (isRoot) {
-        const dev = statSync(join(restore, 'null-dev'));
-        expect(dev.isCharacterDevice()).toBe(true);
-        expect(dev.rdev).toBe(statSync('/dev/null').rdev);
-      }
-      // Unchanged set: not rewritten, not re-uploaded.
-      const before = statSync(archive);
-      const again = await run([t.conf, '--json', ...t.lockDir]);
-      expect(JSON.parse(again.out)).toMatchObject({ specials: 'unchanged', files: { transferred: 0 } });
-      expect(statSync(archive).ino).toBe(before.ino);
-      // A new special file: rewritten, mtime follows the newest member (never the future).
-      const future = Date.now() + 86_400_000;
-      execFileSync('mkfifo', [join(t.src, 'pipe2')]);
-      utimesSync(join(t.src, 'pipe2'), future / 1000, future / 1000);
-      const third = await run([t.conf, '--json', ...t.lockDir]);
-      expect(JSON.parse(third.out)).toMatchObject({ specials: 'written', files: { transferred: 1 } });
-      expect(statSync(archive).mtimeMs).toBeLessThanOrEqual(Date.now());
-      expect(statSync(archive).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
-    } finally {
-      server.close();
-    }
-  });
-});
+// archive_specials: see specials.test.ts; symlinks: links.test.ts.
 
 describe('sync into a crypt remote over a local directory', () => {
   it('uploads encrypted names and contents that rclone can read back; no secrets at -vv', async () => {

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { startEmulator, type Emulator } from '../emulator.js';
 import type { FaultRule } from '../faults.js';
+import type { TestMode } from '../test-mode.js';
 import { writeRcloneTestConfig, type RcloneTestConfig } from './rclone-config.js';
 import { memoryIO, runInMemory, type ToolIO, type ToolMain } from '@rclone-b2/core';
 
@@ -30,11 +31,14 @@ export interface Harness {
 
 export const DAY = 86_400_000;
 
-export async function startHarness(options: { start?: number; faults?: FaultRule[] } = {}): Promise<Harness> {
+/** `faults` and `testMode` make the emulator misbehave from the start (see the README). */
+export async function startHarness(options: { start?: number; faults?: FaultRule[]; testMode?: TestMode } = {}): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'e2e-'));
   const emulator = await startEmulator({ ...(options.faults ? { faults: options.faults } : {}) });
   emulator.clock.set(options.start ?? Date.UTC(2024, 0, 1));
   const config = await writeRcloneTestConfig({ emulator, dir: join(dir, 'conf'), bucket: 'bucket' });
+  // after the set-up, which force_cap_exceeded would refuse
+  if (options.testMode) emulator.setTestMode(options.testMode);
   const env = { RCLONE_CONFIG: config.configPath, HOME: dir };
   return {
     dir,

@@ -3,7 +3,9 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { basicAuth, parseAuthorization, type B2Authorization } from './auth.js';
 import { verifyingStream } from './download.js';
-import { B2Error } from './errors.js';
+import { B2Error, B2UnreachableError } from './errors.js';
+import { answerTimeout, DEFAULT_TIMEOUT_MS } from './answer-timeout.js';
+import { describeNetworkError } from './network-error.js';
 import { redact } from '../cli/logger.js';
 import { decodeHeaderName, encodeFileName, expectedSha1, infoFromHeaders, toFileVersion } from './files.js';
 import { backoffMs, isRetryableStatus, resolveRetry, retryAfterMs, systemClock, type B2Clock, type ResolvedRetry, type RetryOptions } from './retry.js';
@@ -28,6 +30,8 @@ export interface B2ClientOptions {
   /** API version for calls (default `v3`; the emulator and B2 serve v1..v4). */
   apiVersion?: 'v1' | 'v2' | 'v3' | 'v4';
   userAgent?: string;
+  /** How long to wait for a call's answer (its headers) before retrying it (default 300 s, rclone's --timeout). */
+  timeoutMs?: number;
   /** Called before each retry (for -v logging); never given secrets. */
   onRetry?: (event: B2RetryEvent) => void;
 }
@@ -41,6 +45,10 @@ export interface B2RetryEvent {
   /** How long the client waits before retrying (0 after re-authorizing). */
   waitMs: number;
   reauthorized: boolean;
+  /** Why the call failed: B2's message, or the network error (never secrets). */
+  reason: string;
+  /** Retries this client allows per call. */
+  retries: number;
 }
 
 type Json = Record<string, unknown>;
@@ -71,6 +79,8 @@ export class B2Client implements B2Api {
   /** Successful calls by API call name. */
   readonly calls: Record<string, number> = {};
   private auth: B2Authorization;
+  /** False until the first b2_authorize_account answers: until then an unreachable server fails at once. */
+  private authorized = false;
   private reauthorizing: Promise<B2Authorization> | undefined;
   private readonly semaphore: Semaphore;
   private readonly retry: ResolvedRetry;
@@ -135,6 +145,7 @@ export class B2Client implements B2Api {
       }),
     });
     const auth = parseAuthorization(JSON.parse(text) as Json);
+    this.authorized = true;
     this.count('b2_authorize_account');
     return auth;
   }
@@ -147,6 +158,19 @@ export class B2Client implements B2Api {
     });
     this.auth = await this.reauthorizing;
     this.uploadUrls.clear();
+  }
+
+  private notifyRetry(call: string, attempt: number, failure: B2Error, waitMs: number, reauthorized: boolean): void {
+    this.options.onRetry?.({
+      call,
+      attempt: attempt + 1,
+      status: failure.status,
+      code: failure.code,
+      waitMs,
+      reauthorized,
+      reason: failure.b2Message,
+      retries: this.retry.retries,
+    });
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -164,14 +188,21 @@ export class B2Client implements B2Api {
       let failure: B2Error;
       let waitMs: number | undefined;
       const release = await this.semaphore.acquire(signal);
+      // only the wait for the answer's headers is bounded: a long download may take its time
+      const answer = answerTimeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal);
       try {
         let response: Response;
         try {
-          response = await this.fetchImpl(url, { ...init, headers: this.headers(init.headers as Record<string, string>), signal });
+          response = await this.fetchImpl(url, { ...init, headers: this.headers(init.headers as Record<string, string>), signal: answer.signal });
+          answer.clear();
         } catch (error) {
           if (signal?.aborted) throw signal.reason;
-          const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-          throw new B2Error(spec.call, 0, 'network_error', redact(cause, this.secrets()));
+          if (answer.timedOut()) throw new B2Error(spec.call, 0, 'network_error', `no answer within ${answer.ms / 1000} s`);
+          const net = describeNetworkError(error);
+          // A wrong endpoint, a closed port or a failed DNS lookup before we ever got in is
+          // not transient: say so now instead of retrying silently for half a minute.
+          if (isAuthorize && !this.authorized && net.neverConnected) throw new B2UnreachableError(new URL(url).origin, net.reason);
+          throw new B2Error(spec.call, 0, 'network_error', redact(net.message, this.secrets()));
         }
         if (response.ok) return { response, text: spec.stream ? '' : await response.text() };
         const text = await response.text().catch(() => '');
@@ -190,19 +221,20 @@ export class B2Client implements B2Api {
         if (!(error instanceof B2Error) || error.code !== 'network_error') throw error;
         failure = error;
       } finally {
+        answer.clear();
         release();
       }
       if (outcomeUnknown && spec.doneIfRetriedWith !== undefined && failure.code === spec.doneIfRetriedWith) return { response: new Response('{}'), text: '{}' };
       if (failure.status === 0 || failure.status >= 500) outcomeUnknown = true;
       if (attempt >= this.retry.retries) throw failure;
       if (failure.status === 401 && (failure.code === 'expired_auth_token' || failure.code === 'bad_auth_token') && !isAuthorize) {
-        this.options.onRetry?.({ call: spec.call, attempt: attempt + 1, status: failure.status, code: failure.code, waitMs: 0, reauthorized: true });
+        this.notifyRetry(spec.call, attempt, failure, 0, true);
         await this.reauthorize(auth.authorizationToken, signal);
         continue;
       }
       if (failure.status !== 0 && !isRetryableStatus(failure.status)) throw failure;
       const delay = waitMs ?? backoffMs(this.retry, attempt);
-      this.options.onRetry?.({ call: spec.call, attempt: attempt + 1, status: failure.status, code: failure.code, waitMs: delay, reauthorized: false });
+      this.notifyRetry(spec.call, attempt, failure, delay, false);
       await this.clock.sleep(delay, signal);
     }
   }
@@ -404,15 +436,14 @@ export class B2Client implements B2Api {
         waitMs = retryAfterMs(response.headers.get('retry-after'), this.clock.now());
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-        failure = new B2Error('b2_upload_file', 0, 'network_error', redact(cause, this.secrets()));
+        failure = new B2Error('b2_upload_file', 0, 'network_error', redact(describeNetworkError(error).message, this.secrets()));
       } finally {
         release();
       }
       const retryable = failure.status === 0 || failure.status === 401 || isRetryableStatus(failure.status);
       if (!retryable || attempt >= this.retry.retries) throw failure;
       const delay = failure.status === 401 ? 0 : (waitMs ?? backoffMs(this.retry, attempt));
-      this.options.onRetry?.({ call: 'b2_upload_file', attempt: attempt + 1, status: failure.status, code: failure.code, waitMs: delay, reauthorized: false });
+      this.notifyRetry('b2_upload_file', attempt, failure, delay, false);
       if (delay > 0) await this.clock.sleep(delay, signal);
     }
   }

@@ -20,3 +20,16 @@ export class B2Error extends Error {
 export function isB2Error(error: unknown): error is B2Error {
   return error instanceof B2Error;
 }
+
+/** The first b2_authorize_account could not connect at all (wrong endpoint, closed port, DNS). */
+export class B2UnreachableError extends B2Error {
+  /** The endpoint tried, e.g. `https://api.backblazeb2.com`. */
+  readonly endpoint: string;
+
+  constructor(endpoint: string, reason: string) {
+    super('b2_authorize_account', 0, 'unreachable', `cannot reach ${endpoint}: ${reason}`);
+    this.message = `cannot reach the B2 API at ${endpoint}: ${reason}`;
+    this.name = 'B2UnreachableError';
+    this.endpoint = endpoint;
+  }
+}

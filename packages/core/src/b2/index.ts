@@ -8,3 +8,5 @@ export { toFileVersion, expectedSha1, encodeFileName } from './files.js';
 export { verifyingStream } from './download.js';
 export * from './client.js';
 export * from './open-crypt-bucket.js';
+export * from './retry-log.js';
+export { describeNetworkError, type NetworkFailure } from './network-error.js';

@@ -1,1 +1,2 @@
 export * from './write-atomically.js';
+export * from './lock-path.js';

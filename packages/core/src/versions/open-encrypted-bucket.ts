@@ -1,4 +1,6 @@
 import type { B2ClientOptions } from '../b2/client.js';
+import { logRetries } from '../b2/retry-log.js';
+import type { Logger } from '../cli/logger.js';
 import { openCryptBucket } from '../b2/open-crypt-bucket.js';
 import { ConfigError } from '../cli/errors.js';
 import type { ToolIO } from '../cli/io.js';
@@ -13,7 +15,9 @@ export interface OpenEncryptedBucketInput {
   /** Worker threads for decrypting contents (0 = this thread). */
   contentWorkers?: number;
   /** B2 client settings (tests shorten the retry back-off or inject a clock). */
-  client?: Pick<B2ClientOptions, 'retry' | 'fetch' | 'clock' | 'signal'>;
+  client?: Pick<B2ClientOptions, 'retry' | 'fetch' | 'clock' | 'signal' | 'onRetry'>;
+  /** Where every B2 retry is logged (at -v) with its reason and back-off. */
+  logger?: Pick<Logger, 'info'> | undefined;
 }
 
 /** rclone's environment spelling of --low-level-retries (retries per B2 call). */
@@ -43,7 +47,8 @@ export async function openEncryptedBucket(
   if (!remote.b2) {
     throw new ConfigError(`crypt remote "${remote.name}" stores its data on "${remote.underlying}", which is not a B2 remote; this tool works on B2 buckets only`);
   }
-  const opened = await openCryptBucket({ remote, concurrency: Math.max(8, (input.concurrency ?? 0) + 2), ...retriesFromEnv(io.env), ...input.client });
+  const onRetry = input.logger ? { onRetry: logRetries(input.logger) } : {};
+  const opened = await openCryptBucket({ remote, concurrency: Math.max(8, (input.concurrency ?? 0) + 2), ...retriesFromEnv(io.env), ...onRetry, ...input.client });
   const noData = remote.settings.noDataEncryption;
   return {
     remote,

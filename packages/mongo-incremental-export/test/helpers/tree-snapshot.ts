@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { execa } from 'execa';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { walkFiles } from '../../src/tree.js';
@@ -19,4 +20,10 @@ export async function snapshot(root: string): Promise<Map<string, FileState>> {
 /** Only the document files (no checksums). */
 export function documentFiles(snap: Map<string, FileState>): string[] {
   return [...snap.keys()].filter((rel) => rel.endsWith('.bson')).sort();
+}
+
+/** `find ROOT -printf '%i %T@ %s %p\n'`: inode, mtime, size and path of every file and directory, root included. */
+export async function findSnapshot(root: string): Promise<string[]> {
+  const { stdout } = await execa('find', [root, '-printf', '%i %T@ %s %p\\n']);
+  return stdout.split('\n').sort();
 }

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { ExitCode, ToolError } from '@rclone-b2/core';
+import { ConfigError, ExitCode, ProblemError, ToolError } from '@rclone-b2/core';
 import { splitDump, type SplitOptions, type SplitSummary } from '../split.js';
 import { MysqlDumper } from './mysql-dumper.js';
 
@@ -26,6 +26,14 @@ export async function dumpAndSplit(connection: ConnectionOptions, databases: rea
     supportBigNumbers: true,
     bigNumberStrings: true,
   });
+  // an 'error' event without a listener would crash the process after we have reported it
+  conn.on('error', () => undefined);
+  try {
+    await conn.promise().connect();
+  } catch (error) {
+    conn.destroy();
+    throw connectError(error, connection.socket ?? `${connection.host ?? 'localhost'}:${connection.port ?? 3306}`);
+  }
   const sql = new PassThrough({ highWaterMark: 1 << 20 });
   const dumper = new MysqlDumper(conn, sql);
   const dumping = dumper.dump(databases).then(
@@ -45,4 +53,14 @@ export async function dumpAndSplit(connection: ConnectionOptions, databases: rea
   } finally {
     conn.destroy();
   }
+}
+
+const ACCESS_DENIED = new Set(['ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_NOT_SUPPORTED_AUTH_MODE']);
+
+/** Refused credentials are a configuration error (2); a server that cannot be reached is a failure (1). */
+function connectError(error: unknown, address: string): ToolError {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && ACCESS_DENIED.has(code)) return new ConfigError(`the MySQL server at ${address} refused the login: ${message}`, undefined, { cause: error });
+  return new ProblemError(`cannot connect to the MySQL server at ${address}: ${message}`, { cause: error });
 }

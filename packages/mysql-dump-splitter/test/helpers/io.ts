@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { execa } from 'execa';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -55,4 +56,17 @@ export function dirDigest(dir: string): string {
     hash.update(readFileSync(join(dir, name)));
   }
   return hash.digest('hex');
+}
+
+/** `find DIR -printf '%i %T@ %s %p\n'`: inode, mtime, size and path of the directory and everything in it. */
+export async function findSnapshot(dir: string): Promise<string[]> {
+  const { stdout } = await execa('find', [dir, '-printf', '%i %T@ %s %p\\n']);
+  return stdout.split('\n').sort();
+}
+
+/** The piece files in dir (`KEY-LABEL.sql`) and the names MANIFEST lists, both sorted. */
+export function piecesAndManifest(dir: string): { files: string[]; manifest: string[] } {
+  const files = readdirSync(dir).filter((n) => n.endsWith('.sql')).sort();
+  const manifest = readFileSync(join(dir, 'MANIFEST'), 'utf8').split('\n').filter(Boolean).sort();
+  return { files, manifest };
 }
