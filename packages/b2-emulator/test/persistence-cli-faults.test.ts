@@ -146,7 +146,7 @@ describe('b2-emulator CLI', () => {
     const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr, env: {}, cwd: '/', stderrIsTTY: false };
     const code = await main(['--fault', 'nonsense'], io, Promise.resolve()).catch((error: unknown) => reportError('b2-emulator', error, io, false));
     expect(code).toBe(2);
-    expect(err).toBe("b2-emulator: invalid value \"nonsense\" for --fault: unknown fault kind 'nonsense' (latency, 429, 503, 500, drop, drop-after, expired)\n");
+    expect(err).toMatch(/^b2-emulator: invalid value "nonsense" for --fault: unknown fault kind 'nonsense' \(.*\)\n$/);
   });
 
   it('runs as a bin', async () => {
