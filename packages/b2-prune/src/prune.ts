@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import {
   BufferedWriter,
   DeletionExecutor,
+  escapeName,
   decryptHistories,
   groupVersions,
   isVisibleKind,
@@ -160,5 +161,5 @@ function describe(run: PruneRun, version: B2FileVersion): string {
   } catch {
     // keep the encrypted name
   }
-  return `${path} (${version.action} ${new Date(version.uploadTimestamp).toISOString()}, id ${version.fileId})`;
+  return `${escapeName(path)} (${version.action} ${new Date(version.uploadTimestamp).toISOString()}, id ${version.fileId})`;
 }

@@ -1,4 +1,4 @@
-import { formatIecSize, formatSize, formatTransactions, type TransactionCounts } from '@rclone-b2/core';
+import { escapeName, formatIecSize, formatSize, formatTransactions, type TransactionCounts } from '@rclone-b2/core';
 import { formatAge, type FileDecision, type VersionDecision } from './policy/decide.js';
 import type { PolicyChoice } from './policy/path-rules.js';
 import { expandAges } from './policy/windows.js';
@@ -55,12 +55,15 @@ function versionLine(d: VersionDecision, dryRun: boolean, human: boolean): strin
   return `  ${iso(d.version.uploadTimestamp)}  ${d.version.action.padEnd(6)} ${size.padStart(6)}  ${age.padEnd(12)}  ${verdict.padEnd(12)}  ${d.reason}\n`;
 }
 
-/** -v: one header per file and one line per version with its verdict and reason. */
-/** Sizes are bytes, or with `human` (-h) as du -h prints them. */
+/**
+ * -v: one header per file and one line per version with its verdict and reason. The path
+ * is `ls -b` escaped (control characters, backslashes, invalid UTF-8) so it stays one line;
+ * --json keeps it exact. Sizes are bytes, or with `human` (-h) as du -h prints them.
+ */
 export function formatFileText(path: string, choice: PolicyChoice, decision: FileDecision, dryRun: boolean, human = false): string {
   const deletes = decision.decisions.filter((d) => d.verdict === 'delete').length;
   const state = decision.live ? 'live' : 'deleted';
-  let text = `${path}: ${state}, ${decision.decisions.length} versions, ${deletes} to delete; ${policyLabel(choice)}\n`;
+  let text = `${escapeName(path)}: ${state}, ${decision.decisions.length} versions, ${deletes} to delete; ${policyLabel(choice)}\n`;
   for (const d of decision.decisions) text += versionLine(d, dryRun, human);
   return text;
 }

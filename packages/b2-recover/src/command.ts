@@ -18,9 +18,13 @@ export async function b2Recover(command: RecoverCommand, io: ToolIO, logger: Log
     if (!local?.isDirectory()) throw new ConfigError(`local directory ${command.localDirectory} does not exist or is not a directory`);
   }
   const { bucket } = await openEncryptedBucket({ ...command, concurrency: command.transfers, logger }, io);
+  let undecryptable = 0;
   const histories = listCryptFiles(bucket, {
     path: command.backupDirectory,
-    onUndecryptable: (fileName, error) => logger.debug(`skipping ${fileName}: ${(error as Error).message}`),
+    onUndecryptable: (fileName, error) => {
+      undecryptable += 1;
+      logger.error(`cannot decrypt ${fileName}, left alone: ${(error as Error).message}`);
+    },
   });
   const stats = await recover(histories, {
     client: bucket.client,
@@ -33,10 +37,12 @@ export async function b2Recover(command: RecoverCommand, io: ToolIO, logger: Log
   });
   logger.notice(
     `${stats.files} files seen, ${stats.hidden} deleted; ${command.dryRun ? 'would undelete' : 'undeleted'} ${stats.recovered}, left ${stats.leftHidden} deleted` +
-      `${stats.failed ? `, ${stats.failed} FAILED` : ''}; ${formatTransactions(bucket.client.transactions)}`,
+      `${stats.failed ? `, ${stats.failed} FAILED` : ''}${undecryptable ? `, ${undecryptable} names could not be decrypted` : ''}; ` +
+      formatTransactions(bucket.client.transactions),
   );
   if (stats.files === 0) await assertPasswordFits(bucket);
   if (stats.files === 0 && command.backupDirectory) throw new ProblemError(`${command.backupDirectory}: no such directory in the crypt remote`);
   if (stats.failed > 0) throw new ProblemError(`${stats.failed} files could not be undeleted`);
+  if (undecryptable > 0) throw new ProblemError(`${undecryptable} names could not be decrypted and were left alone`);
   return 0;
 }

@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { DeletionExecutor, type B2Api, type Logger, type CryptFileHistory } from '@rclone-b2/core';
+import { DeletionExecutor, escapeName, fsPath, localPathOf, writeWithBackpressure, type B2Api, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import { hideMarkersToRemove } from './plan.js';
 
 export interface RecoverOptions {
@@ -24,7 +24,13 @@ export interface RecoverStats {
   failed: number;
 }
 
-const exists = (path: string): Promise<boolean> => lstat(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> => lstat(fsPath(path)).then(() => true, () => false);
+
+/**
+ * Where `rclone sync` read a file from: the crypt remote holds rclone's standard names
+ * (`a␊b`), the local disk the real ones (`a<LF>b`, even bytes that are not UTF-8).
+ */
+const localFile = (directory: string, relative: string): string => join(directory, localPathOf(relative));
 
 /** Deletes the hide markers of the deleted files that match the criteria. */
 export async function recover(histories: AsyncIterable<CryptFileHistory>, options: RecoverOptions): Promise<RecoverStats> {
@@ -36,7 +42,7 @@ export async function recover(histories: AsyncIterable<CryptFileHistory>, option
     const entry = inFlight.get(fileName);
     if (!entry) return fileName;
     if (--entry.remaining === 0) inFlight.delete(fileName);
-    return entry.path;
+    return escapeName(entry.path);
   };
   const failedFiles = new Set<string>();
   const executor = new DeletionExecutor({
@@ -54,14 +60,14 @@ export async function recover(histories: AsyncIterable<CryptFileHistory>, option
     if (hideMarkersToRemove(history.versions).length === 0) continue;
     stats.hidden += 1;
     const hides = hideMarkersToRemove(history.versions, criteria);
-    const local = options.localDirectory === undefined || (await exists(join(options.localDirectory, history.relative)));
+    const local = options.localDirectory === undefined || (await exists(localFile(options.localDirectory, history.relative)));
     if (hides.length === 0 || !local) {
       stats.leftHidden += 1;
-      logger.debug(`left hidden: ${history.path} (${hides.length === 0 ? 'hidden before the given time' : 'not present locally'})`);
+      logger.debug(`left hidden: ${escapeName(history.path)} (${hides.length === 0 ? 'hidden before the given time' : 'not present locally'})`);
       continue;
     }
     if (options.dryRun) {
-      options.stdout.write(`would undelete ${history.path}\n`);
+      await writeWithBackpressure(options.stdout, `would undelete ${escapeName(history.path)}\n`);
       stats.recovered += 1;
       continue;
     }

@@ -336,9 +336,9 @@ describe('readListing', () => {
     expect((await read('\ufeff  5 x/y\n', { format: 'rclone-ls' })).text).toBe('5\tx\n5\tx/y\n');
   });
 
-  it('reads NUL-separated records, names may hold newlines', async () => {
+  it('reads NUL-separated records, names may hold newlines (printed ls -b escaped)', async () => {
     const { text } = await read('5\tx/a\nb\u00007\tx\u0000', { nul: true });
-    expect(text).toBe('7\tx\n5\tx/a\nb\n');
+    expect(text).toBe('7\tx\n5\tx/a\\nb\n');
   });
 
   it('warns once per unparseable line with file and line number, and keeps going', async () => {

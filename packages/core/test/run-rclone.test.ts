@@ -55,3 +55,43 @@ describe('runRclone', () => {
     await expect(runRclone(['version'], { rclone: join(dir, 'no-rclone') })).rejects.toThrow(/not found/);
   });
 });
+
+describe('runRclone stopped by a signal', () => {
+  /** rclone processes whose parent is this process (from /proc). */
+  const ourRclones = async (): Promise<number[]> => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).flatMap((e) => {
+      try {
+        const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === process.pid && stat.includes('(rclone)') ? [Number(e)] : [];
+      } catch {
+        return [];
+      }
+    });
+  };
+
+  it('kills rclone and rejects with the signal\'s reason', async () => {
+    const { InterruptedError } = await import('../src/index.js');
+    const controller = new AbortController();
+    // rcd serves until it is stopped.
+    const running = runRclone(['rcd', '--rc-no-auth', '--rc-addr', '127.0.0.1:0'], { configFile: conf, signal: controller.signal });
+    let pids: number[] = [];
+    for (let i = 0; i < 200 && pids.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      pids = await ourRclones();
+    }
+    expect(pids).toHaveLength(1);
+    const reason = new InterruptedError('interrupted by SIGTERM', 'SIGTERM');
+    controller.abort(reason);
+    await expect(running).rejects.toBe(reason);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(`/proc/${pids[0]}`)).toBe(false);
+  }, 30_000);
+
+  it('does not start rclone when already stopped', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('stopped before'));
+    await expect(runRclone(['version'], { signal: controller.signal })).rejects.toThrow('stopped before');
+  });
+});

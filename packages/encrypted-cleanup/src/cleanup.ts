@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { crashSafeOrder, DeletionExecutor, formatIecSize, type B2Api, type B2FileVersion, type Logger, type CryptFileHistory } from '@rclone-b2/core';
+import { crashSafeOrder, DeletionExecutor, escapeName, formatIecSize, writeWithBackpressure, type B2Api, type B2FileVersion, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import { versionsToDelete } from './plan.js';
 
 export interface CleanupOptions {
@@ -23,8 +23,9 @@ export interface CleanupStats {
 
 export const emptyStats = (): CleanupStats => ({ files: 0, versions: 0, deleted: 0, failed: 0, bytes: 0 });
 
+/** One line: the path as rclone lists it, `ls -b` escaped (control characters, `\\`, invalid UTF-8). */
 const describeVersion = (path: string, v: B2FileVersion): string =>
-  `${path} (${v.action} of ${new Date(v.uploadTimestamp).toISOString()}, ${formatIecSize(v.contentLength)})`;
+  `${escapeName(path)} (${v.action} of ${new Date(v.uploadTimestamp).toISOString()}, ${formatIecSize(v.contentLength)})`;
 
 /**
  * Deletes the chosen versions of each file through core's crash-safe executor (within a
@@ -46,18 +47,18 @@ export async function cleanup(histories: AsyncIterable<CryptFileHistory>, option
     client: options.client,
     concurrency: options.transfers,
     onDeleted: (v) => logger.info(`deleted ${describeVersion(settle(v), v)}`),
-    onFailed: (v, error) => logger.error(`${settle(v)}: could not delete ${v.action} of ${new Date(v.uploadTimestamp).toISOString()}: ${error.message}`),
+    onFailed: (v, error) => logger.error(`${escapeName(settle(v))}: could not delete ${v.action} of ${new Date(v.uploadTimestamp).toISOString()}: ${error.message}`),
   });
   for await (const history of histories) {
     stats.files += 1;
     stats.versions += history.versions.length;
     const doomed = versionsToDelete(history.versions, options.purge);
     if (doomed.length === 0) {
-      logger.debug(`${history.path}: nothing to delete (only the current version)`);
+      logger.debug(`${escapeName(history.path)}: nothing to delete (only the current version)`);
       continue;
     }
     if (options.dryRun) {
-      for (const v of crashSafeOrder(doomed)) options.stdout.write(`would delete ${describeVersion(history.path, v)}\n`);
+      for (const v of crashSafeOrder(doomed)) await writeWithBackpressure(options.stdout, `would delete ${describeVersion(history.path, v)}\n`);
       stats.deleted += doomed.length;
       stats.bytes += doomed.reduce((sum, v) => sum + v.contentLength, 0);
       continue;

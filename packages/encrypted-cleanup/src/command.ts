@@ -1,4 +1,4 @@
-import { openEncryptedBucket, formatTransactions, formatIecSize, ProblemError, UsageError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
+import { openEncryptedBucket, escapeName, formatTransactions, formatIecSize, ProblemError, UsageError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
 import { cleanup, emptyStats } from './cleanup.js';
 
 export interface CleanupCommand {
@@ -17,28 +17,39 @@ export async function encryptedCleanup(command: CleanupCommand, io: ToolIO, logg
   const { bucket } = await openEncryptedBucket({ ...command, concurrency: command.transfers, logger }, io);
   const stats = emptyStats();
   const unmatched: string[] = [];
+  let undecryptable = 0;
   for (const raw of command.paths) {
     const path = raw.replace(/^\/+|\/+$/g, '');
     if (!path) throw new UsageError('an empty PATH would mean the whole remote; name a file or directory');
     const before = stats.files;
     const histories = listCryptFiles(bucket, {
       path,
-      onUndecryptable: (fileName, error) => logger.debug(`skipping ${fileName}: ${(error as Error).message}`),
+      onUndecryptable: (fileName, error) => {
+        undecryptable += 1;
+        logger.error(`cannot decrypt ${fileName}, left alone: ${(error as Error).message}`);
+      },
     });
     await cleanup(histories, { client: bucket.client, purge: command.purge, dryRun: command.dryRun, transfers: command.transfers, logger, stdout: io.stdout }, stats);
     if (stats.files === before) {
       if (unmatched.length === 0) await assertPasswordFits(bucket);
       unmatched.push(raw);
-      logger.error(`${raw}: no such file or directory in ${command.remoteName}:`);
+      logger.error(`${escapeName(raw)}: no such file or directory in ${command.remoteName}:`);
     }
   }
   logger.notice(
     `${command.dryRun ? 'would delete' : 'deleted'} ${stats.deleted} versions (${formatIecSize(stats.bytes)} stored) of ${stats.files} files` +
-      `${stats.failed ? `, ${stats.failed} deletions FAILED` : ''}; ${formatTransactions(bucket.client.transactions)}`,
+      `${stats.failed ? `, ${stats.failed} deletions FAILED` : ''}${undecryptable ? `, ${undecryptable} names could not be decrypted` : ''}; ` +
+      formatTransactions(bucket.client.transactions),
   );
-  if (unmatched.length > 0 || stats.failed > 0) {
+  if (unmatched.length > 0 || stats.failed > 0 || undecryptable > 0) {
     throw new ProblemError(
-      [unmatched.length ? `${unmatched.length} paths matched nothing` : '', stats.failed ? `${stats.failed} deletions failed` : ''].filter(Boolean).join('; '),
+      [
+        unmatched.length ? `${unmatched.length} paths matched nothing` : '',
+        stats.failed ? `${stats.failed} deletions failed` : '',
+        undecryptable ? `${undecryptable} names under the paths could not be decrypted and were left alone` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
     );
   }
   return 0;

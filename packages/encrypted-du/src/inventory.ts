@@ -1,4 +1,4 @@
-import { addVersionSuffix, isVisibleKind, versionSuffix, type B2FileVersion } from '@rclone-b2/core';
+import { isVisibleKind, versionedPath, type B2FileVersion } from '@rclone-b2/core';
 
 /** One file's versions with its decrypted path (newest first, as B2 lists them). */
 export interface PlainHistory {
@@ -33,10 +33,4 @@ export function* inventoryEntries(history: PlainHistory, plainSize: (stored: num
     if (isFirst) yield { path: history.path, size, current: true };
     else yield { path: versionedPath(history.path, version.uploadTimestamp), size, current: false };
   }
-}
-
-/** rclone's `--b2-versions` name: the suffix goes before the extension of the file name only. */
-export function versionedPath(path: string, uploadTimestamp: number): string {
-  const slash = path.lastIndexOf('/');
-  return path.slice(0, slash + 1) + addVersionSuffix(path.slice(slash + 1), versionSuffix(uploadTimestamp));
 }

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { BufferedWriter } from '@rclone-b2/core';
+import { BufferedWriter, escapeName } from '@rclone-b2/core';
 
 /** Where an inventory's entries go: a raw listing, a du summary, an ncdu export... */
 export interface InventorySink {
@@ -8,11 +8,15 @@ export interface InventorySink {
   finish(): Promise<void>;
 }
 
-/** `rclone ls` lines (`%9d %s`), so `encrypted-du --ls | tar-ls-du --rclone` works. */
+/**
+ * `rclone ls` lines (`%9d %s`), so `encrypted-du --ls | tar-ls-du --rclone` works. Names are
+ * the remote's names as rclone lists them, `ls -b` escaped where they hold control
+ * characters, backslashes or invalid UTF-8, so every entry is exactly one line.
+ */
 export function lsSink(output: Writable): InventorySink {
   const writer = new BufferedWriter(output);
   return {
-    add: (path, size) => writer.write(`${String(size).padStart(9)} ${path}\n`),
+    add: (path, size) => writer.write(`${String(size).padStart(9)} ${escapeName(path)}\n`),
     finish: () => writer.flush(),
   };
 }

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { escapeName } from '@rclone-b2/core';
 
 export interface DuProgressState {
   versions: number;
@@ -11,9 +12,10 @@ export interface Progress {
   done(state: DuProgressState): void;
 }
 
+/** One line; the path escaped, so a name cannot move the cursor or break the line. */
 const format = (s: DuProgressState, rate: number): string =>
   `${s.versions.toLocaleString('en-US')} versions, ${s.files.toLocaleString('en-US')} files` +
-  ` (${Math.round(rate).toLocaleString('en-US')} versions/s)${s.path ? `, at ${s.path}` : ''}`;
+  ` (${Math.round(rate).toLocaleString('en-US')} versions/s)${s.path ? `, at ${escapeName(s.path)}` : ''}`;
 
 /**
  * Progress on stderr: one rewritten line on a terminal, a line every few seconds when

@@ -1,4 +1,4 @@
-import { runTool } from '@rclone-b2/core';
+import { changesUnless, runTool } from '@rclone-b2/core';
 import { main } from './main.js';
 
-await runTool('encrypted-restore', main);
+await runTool('encrypted-restore', main, { changes: changesUnless('-n', '--dry-run', '--dryrun') });

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { lstat, mkdir, readlink, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { expectedSha1, type B2Api, type B2FileVersion, type ContentCipher } from '@rclone-b2/core';
+import { expectedSha1, fsPath, type B2Api, type B2FileVersion, type ContentCipher } from '@rclone-b2/core';
 import { Sha1Tap } from './sha1-tap.js';
 
 export type FileOutcome = 'restored' | 'skipped';
@@ -15,9 +15,12 @@ export function mtimeOf(version: B2FileVersion): number {
 
 const tempNameOf = (path: string): string => join(dirname(path), `.${basename(path)}.encrypted-restore-partial`);
 
+// Paths are strings as core's name-bytes makes them; fsPath turns one holding bytes that
+// are not valid UTF-8 into a Buffer, the only form in which node:fs can reach that name.
+
 /** A finished earlier restore left exactly this size and mtime behind. */
 async function alreadyRestored(path: string, size: number, mtimeMs: number): Promise<boolean> {
-  const existing = await stat(path).catch(() => undefined);
+  const existing = await stat(fsPath(path)).catch(() => undefined);
   return Boolean(existing?.isFile() && existing.size === size && Math.abs(existing.mtimeMs - mtimeMs) < 1);
 }
 
@@ -43,8 +46,8 @@ export async function restoreFile(input: RestoreFileInput): Promise<FileOutcome>
   const size = input.plainSize(version.contentLength);
   const mtimeMs = mtimeOf(version);
   if (await alreadyRestored(path, size, mtimeMs)) return 'skipped';
-  await mkdir(dirname(path), { recursive: true });
-  const temp = tempNameOf(path);
+  await mkdir(fsPath(dirname(path)), { recursive: true });
+  const temp = fsPath(tempNameOf(path));
   try {
     const download = await input.client.downloadFileById(version.fileId, input.signal ? { signal: input.signal } : {});
     const tap = new Sha1Tap();
@@ -56,7 +59,7 @@ export async function restoreFile(input: RestoreFileInput): Promise<FileOutcome>
     if (written.size !== size) throw new Error(`decrypted ${written.size} bytes, expected ${size}`);
     const seconds = mtimeMs / 1000;
     await utimes(temp, seconds, seconds);
-    await rename(temp, path);
+    await rename(temp, fsPath(path));
     return 'restored';
   } catch (error) {
     await rm(temp, { force: true });
@@ -66,12 +69,12 @@ export async function restoreFile(input: RestoreFileInput): Promise<FileOutcome>
 
 /** Marks a deletion (in --all mode) as a symlink to /dev/null. */
 export async function markDeletion(path: string): Promise<FileOutcome> {
-  const existing = await lstat(path).catch(() => undefined);
-  if (existing?.isSymbolicLink() && (await readlink(path)) === '/dev/null') return 'skipped';
-  await mkdir(dirname(path), { recursive: true });
-  const temp = tempNameOf(path);
+  const existing = await lstat(fsPath(path)).catch(() => undefined);
+  if (existing?.isSymbolicLink() && (await readlink(fsPath(path))) === '/dev/null') return 'skipped';
+  await mkdir(fsPath(dirname(path)), { recursive: true });
+  const temp = fsPath(tempNameOf(path));
   await rm(temp, { force: true });
   await symlink('/dev/null', temp);
-  await rename(temp, path);
+  await rename(temp, fsPath(path));
   return 'restored';
 }

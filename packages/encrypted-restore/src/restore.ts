@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { formatIecSize, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
+import { escapeName, formatIecSize, localPathOf, writeWithBackpressure, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import { TaskPool } from './pool.js';
 import type { RestoreCounts, RestoreProgress } from './progress.js';
 import { markDeletion, restoreFile } from './restore-file.js';
@@ -42,19 +42,23 @@ export async function restore(histories: AsyncIterable<CryptFileHistory>, option
   const pool = new TaskPool(options.transfers);
   const { logger } = options;
   for await (const history of histories) {
+    const shown = escapeName(history.path);
     for (const item of selectVersions(history.relative, history.versions, options.mode)) {
-      if (!isSafeRelative(item.target)) {
-        logger.error(`${history.path}: refusing unsafe name "${item.target}"`);
+      const linkName = options.links === false ? undefined : linkRestoreName(history.relative, item.target);
+      // The crypt remote's names are rclone's standard names (`a␊b`); on disk they become
+      // what `rclone copy` writes (`a<LF>b`), byte-exact even when not valid UTF-8.
+      const local = localPathOf(linkName ?? item.target);
+      if (!isSafeRelative(local)) {
+        logger.error(`${shown}: refusing unsafe name "${escapeName(local)}"`);
         stats.failed += 1;
         continue;
       }
-      const linkName = options.links === false ? undefined : linkRestoreName(history.relative, item.target);
-      const path = join(options.target, linkName ?? item.target);
+      const path = join(options.target, local);
       if (item.kind === 'deletion') stats.deletions += 1;
       else stats.files += 1;
       if (options.dryRun) {
         const what = item.kind === 'file' ? formatIecSize(options.plainSize(item.version.contentLength)) : 'deletion → /dev/null';
-        options.stdout.write(`would restore ${history.path} (${what}) to ${path}\n`);
+        await writeWithBackpressure(options.stdout, `would restore ${shown} (${what}) to ${escapeName(path)}\n`);
         continue;
       }
       await pool.add(async () => {
@@ -68,15 +72,15 @@ export async function restore(histories: AsyncIterable<CryptFileHistory>, option
                   version: item.version,
                   path,
                   plainSize: options.plainSize,
-                  label: history.path,
+                  label: shown,
                   ...(options.signal ? { signal: options.signal } : {}),
-                }), (error, attempt) => logger.info(`${history.path}: attempt ${attempt} failed (${(error as Error).message}); retrying`));
+                }), (error, attempt) => logger.info(`${shown}: attempt ${attempt} failed (${(error as Error).message}); retrying`));
           stats[outcome] += 1;
           if (outcome === 'restored' && item.kind === 'file') stats.bytes += options.plainSize(item.version.contentLength);
-          logger.info(`${outcome === 'restored' ? 'restored' : 'already complete'}: ${item.target}`);
+          logger.info(`${outcome === 'restored' ? 'restored' : 'already complete'}: ${escapeName(local)}`);
         } catch (error) {
           stats.failed += 1;
-          logger.error(`${history.path}: ${(error as Error).message}`);
+          logger.error(`${shown}: ${(error as Error).message}`);
         }
         options.progress?.update(stats);
       });

@@ -1,4 +1,4 @@
-import { isVisibleKind, type B2FileVersion } from '@rclone-b2/core';
+import { isVisibleKind, versionedPath, type B2FileVersion } from '@rclone-b2/core';
 
 /** What to put where, relative to TARGET. */
 export type RestoreItem =
@@ -7,15 +7,12 @@ export type RestoreItem =
 
 export type RestoreMode = { kind: 'as-of'; at: number } | { kind: 'all' };
 
-/** `NAME-v2024-05-01T12:00:00.000Z`: ISO-8601 in UTC, so names sort by time. */
-export const allName = (relative: string, uploadTimestamp: number): string =>
-  `${relative}-v${new Date(uploadTimestamp).toISOString()}`;
-
 /**
  * Chooses what to restore of one file (versions newest first). `as-of`: the version
  * current at that moment, as `rclone --b2-version-at` picks it (the newest with an upload
  * time at or before the moment; nothing if that is a hide marker or there is none).
- * `all`: every upload under a time-stamped name, and every hide marker as a deletion mark.
+ * `all`: every upload under rclone's `--b2-versions` name (`NAME-vYYYY-MM-DD-HHMMSS-mmm.EXT`,
+ * the upload time in UTC), and every hide marker as a deletion mark named the same way.
  */
 export function selectVersions(relative: string, versions: readonly B2FileVersion[], mode: RestoreMode): RestoreItem[] {
   if (mode.kind === 'as-of') {
@@ -24,7 +21,7 @@ export function selectVersions(relative: string, versions: readonly B2FileVersio
   }
   const items: RestoreItem[] = [];
   for (const version of versions) {
-    const target = allName(relative, version.uploadTimestamp);
+    const target = versionedPath(relative, version.uploadTimestamp);
     if (version.action === 'upload') items.push({ kind: 'file', target, version });
     else if (version.action === 'hide') items.push({ kind: 'deletion', target, version });
   }

@@ -101,18 +101,19 @@ describe('encrypted-restore --all', () => {
     const result = await h.run(main, ['--all', 'secret:docs', target]);
     expect(result.code).toBe(0);
     const names = Object.entries(await snapshot(target)).map(([p, v]) => (v.startsWith('->') ? `${p} ${v}` : p)).sort();
-    expect(names.map((n) => n.replace(/-v\d{4}-\d\d-\d\dT[\d:.]+Z/, '-vTIME'))).toEqual(
+    // rclone's --b2-versions names: the upload time (UTC) before the extension.
+    expect(names.map((n) => n.replace(/-v\d{4}-\d\d-\d\d-\d{6}-\d{3}/, '-vTIME'))).toEqual(
       [
-        'a.txt-vTIME',
-        'a.txt-vTIME',
-        'big.bin-vTIME',
-        'big.bin-vTIME',
-        'block.bin-vTIME',
-        'empty.txt-vTIME',
-        'deep/b c.txt-vTIME',
-        'gone.txt-vTIME',
-        'gone.txt-vTIME -> /dev/null',
-        'new.txt-vTIME',
+        'a-vTIME.txt',
+        'a-vTIME.txt',
+        'big-vTIME.bin',
+        'big-vTIME.bin',
+        'block-vTIME.bin',
+        'empty-vTIME.txt',
+        'deep/b c-vTIME.txt',
+        'gone-vTIME.txt',
+        'gone-vTIME.txt -> /dev/null',
+        'new-vTIME.txt',
       ].sort(),
     );
   });

@@ -97,12 +97,12 @@ describe('restoring symlinks stored by rclone --links', () => {
     const b2 = bucket();
     await restore(files(b2), options({ b2, mode: { kind: 'all' } }));
     expect(await tree(dir)).toEqual([
-      'a.txt-v2024-05-01T12:00:00.000Z: alpha',
-      'rel-v2024-05-01T12:00:00.000Z -> ../a.txt',
-      'rel-v2024-05-02T12:00:00.000Z -> a.txt',
-      'sub/abs-v2024-05-01T12:00:00.000Z -> /etc/hostname',
-      'sub/dangling-v2024-05-01T12:00:00.000Z -> /nonexistent/nowhere',
-      'sub/dangling-v2024-05-03T12:00:00.000Z -> /dev/null',
+      'a-v2024-05-01-120000-000.txt: alpha',
+      'rel-v2024-05-01-120000-000 -> ../a.txt',
+      'rel-v2024-05-02-120000-000 -> a.txt',
+      'sub/abs-v2024-05-01-120000-000 -> /etc/hostname',
+      'sub/dangling-v2024-05-01-120000-000 -> /nonexistent/nowhere',
+      'sub/dangling-v2024-05-03-120000-000 -> /dev/null',
     ]);
   });
 

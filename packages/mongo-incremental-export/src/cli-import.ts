@@ -1,4 +1,4 @@
-import { runTool } from '@rclone-b2/core';
+import { changesUnless, runTool } from '@rclone-b2/core';
 import { IMPORT_TOOL, mainImport } from './main-import.js';
 
-await runTool(IMPORT_TOOL, mainImport);
+await runTool(IMPORT_TOOL, mainImport, { changes: changesUnless('-n', '--dry-run', '--dryrun') });

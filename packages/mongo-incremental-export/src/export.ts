@@ -1,7 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db, Document, MongoClient } from 'mongodb';
-import { UsageError, type Logger } from '@rclone-b2/core';
+import { interruptSignal, throwIfInterrupted, UsageError, type Logger } from '@rclone-b2/core';
 import { CHECKSUMS_NAME, JOURNAL_NAME } from './checksums-file.js';
 import { META_NAME, formatMeta, readServerMeta, saveMeta } from './collection-meta.js';
 import { connectTarget, parseMongoUrl, type MongoTarget } from './connect.js';
@@ -63,6 +63,7 @@ async function exportDatabase(client: MongoClient, target: MongoTarget, options:
   const names = [...collections.keys()];
   const common = { dryRun: options.dryRun, repair: options.repair, log, writeFile: options.writeFile };
   for (const name of names) {
+    throwIfInterrupted(interruptSignal()); // SIGINT/SIGTERM: stop between collections, each one whole
     const label = `${dbDirName}/${escapeName(name)}`;
     const cursor = db.collection(name).find({}, { raw: true, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
     try {
@@ -78,6 +79,7 @@ async function exportDatabase(client: MongoClient, target: MongoTarget, options:
       await cursor.close();
     }
   }
+  throwIfInterrupted(interruptSignal());
   // Directories of collections that no longer exist: delete what we exported there.
   const wanted = new Set(names.map(escapeName));
   for (const dirName of await subdirectories(dbDir)) {

@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
-import { ExitCode, ToolError } from '@rclone-b2/core';
+import { Readable } from 'node:stream';
+import { ExitCode, interruptSignal, throwIfInterrupted, ToolError } from '@rclone-b2/core';
 import { commit, type CommitResult } from './commit.js';
 import { lockDir } from './dir-lock.js';
 import { OutputDir } from './output-dir.js';
@@ -18,6 +18,8 @@ export interface SplitOptions {
   maxLine?: number;
   /** Bytes of one piece held in memory before it overflows (default 32 MiB; tests use less). */
   spillBytes?: number;
+  /** Stops the run (SIGINT/SIGTERM): nothing is committed. Default: the tool's interrupt signal. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -90,9 +92,14 @@ async function splitLocked(input: AsyncIterable<Buffer> | Readable, options: Spl
   const old = readState(outDir);
   const collector = new PieceCollector(outDir, previousIndex(outDir, old.pieces), options.dryRun, () => out.prepare(), options.spillBytes);
   const splitter = new Splitter(collector, { pieceSize: options.pieceSize, regroup: options.regroup }, options.maxLine);
+  // An interruption ends a read waiting on stdin too; the catch below removes the new pieces.
+  const signal = options.signal ?? interruptSignal();
+  const stopReading = (): void => void (input instanceof Readable && input.destroy(signal?.reason as Error));
+  signal?.addEventListener('abort', stopReading, { once: true });
   try {
     let first = true;
     for await (const raw of input as AsyncIterable<Buffer | string>) {
+      throwIfInterrupted(signal);
       const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
       if (chunk.length === 0) continue;
       if (first) {
@@ -111,10 +118,13 @@ async function splitLocked(input: AsyncIterable<Buffer> | Readable, options: Spl
     if (splitter.sawDumpHeader && !splitter.sawCompleted) {
       throw badInput("no '-- Dump completed' line at the end: the dump is incomplete (did mysqldump fail?)", outDir);
     }
+    throwIfInterrupted(signal);
     const result = commit(outDir, collector, old, options.dryRun);
     return { ...result, bytesIn: splitter.bytesIn, bytesWritten: result.written.reduce((sum, p) => sum + p.size, 0) };
   } catch (error) {
     collector.abort();
     throw error;
+  } finally {
+    signal?.removeEventListener('abort', stopReading);
   }
 }

@@ -1,4 +1,4 @@
-import { runTool } from '@rclone-b2/core';
+import { changesUnless, runTool } from '@rclone-b2/core';
 import { main } from './main.js';
 
-await runTool('rclone-backup', main);
+await runTool('rclone-backup', main, { changes: changesUnless('-n', '--dry-run', '--dryrun', '--ls', '--newest', '--filters', '--audit') });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { ConfigError, parseSize } from '@rclone-b2/core';
+import { ConfigError, parseSize, quoteForMessage } from '@rclone-b2/core';
 
 /** One limit of `max_delete`: a count, a percentage of the destination's files, or bytes. */
 export type DeleteLimit = { kind: 'count'; value: number } | { kind: 'percent'; value: number } | { kind: 'bytes'; value: number };
@@ -38,7 +38,7 @@ export function parseBoolean(value: string, where: string, key: string): boolean
   const v = value.toLowerCase();
   if (['yes', 'true', '1', 'on'].includes(v)) return true;
   if (['no', 'false', '0', 'off'].includes(v)) return false;
-  throw new ConfigError(`${key}: expected yes/no/true/false/1/0, got "${value}"`, where);
+  throw new ConfigError(`${key}: expected yes/no/true/false/1/0, got ${quoteForMessage(value)}`, where);
 }
 
 /** `50%`, `1000`, `10G`, `50%, 20G` (all must hold), or `off`. */
@@ -52,7 +52,7 @@ export function parseMaxDelete(value: string, where: string): DeleteLimit[] {
     try {
       return { kind: 'bytes', value: parseSize(text) } as const;
     } catch {
-      throw new ConfigError(`max_delete: expected a count, N%, a size like 10G, or off; got "${text}"`, where);
+      throw new ConfigError(`max_delete: expected a count, N%, a size like 10G, or off; got ${quoteForMessage(text)}`, where);
     }
   });
 }
@@ -98,14 +98,14 @@ export function parseConfigText(text: string, file: string): BackupConfig {
     }
     if (section === undefined) throw new ConfigError('setting outside a section (start with [default])', where);
     if (section === 'filters' || section === 'test-filters') {
-      if (!/^[+-] \S/.test(line)) throw new ConfigError(`filter rule must start with "+ " or "- ": ${line}`, where);
+      if (!/^[+-] \S/.test(line)) throw new ConfigError(`filter rule must start with "+ " or "- ": ${quoteForMessage(line)}`, where);
       const warning = hashWarning('rule', line, where);
       if (warning) warnings.push(warning);
       (section === 'filters' ? filters : testFilters).push(line);
       return;
     }
     const pair = /^([\w-]+)\s*=\s*(.*)$/.exec(line);
-    if (!pair) throw new ConfigError(`expected key = value: ${line}`, where);
+    if (!pair) throw new ConfigError(`expected key = value: ${quoteForMessage(line)}`, where);
     const key = (pair[1] ?? '').toLowerCase();
     if (!(KEYS as readonly string[]).includes(key)) throw new ConfigError(`unknown key "${key}"`, where);
     if (values.has(key as Key)) throw new ConfigError(`duplicate key "${key}"`, where);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { runTool } from '@rclone-b2/core';
+import { changesUnless, runTool } from '@rclone-b2/core';
 
 import { nightlyMain } from './nightly-main.js';
 
 const bin = fileURLToPath(new URL('../bin/rclone-backup-nightly.js', import.meta.url));
-await runTool('rclone-backup-nightly', (argv, io) => nightlyMain(argv, io, bin));
+await runTool('rclone-backup-nightly', (argv, io) => nightlyMain(argv, io, bin), { changes: changesUnless('-n', '--dry-run', '--dryrun', '--print-units') });

@@ -1,10 +1,14 @@
-import { GuardError, ProblemError } from '@rclone-b2/core';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GuardError, ProblemError, type RcloneResult } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
 import { NO_NOISE, runRcloneJson, SPECIAL_NOISE } from './context.js';
 import { checkSource, countSourceFiles, deleteLimitBroken, type PlannedDeletes } from './guards.js';
 import { runPreCommand } from './pre-command.js';
-import { syncArgs } from './rclone-args.js';
+import { linkArgs, syncArgs, verbosityArgs } from './rclone-args.js';
 import { emptyStats, renderTail, type RcloneLogRecord, type RcloneStats } from './rclone-log.js';
 import { prepareSource, type PreparedSource } from './source-prep.js';
 
@@ -14,6 +18,8 @@ export interface SyncOptions {
   force: boolean;
   /** Phase one with --delete-before, so a tripped max_delete leaves the destination wholly untouched. */
   strictGuards?: boolean;
+  /** Called after the max_delete plan is accepted, before anything is deleted (tests change SOURCE here to race the plan). */
+  onPlanned?: (plan: PlannedDeletes) => Promise<void>;
 }
 
 export interface SyncSummary {
@@ -44,26 +50,107 @@ function addStats(total: RcloneStats, more: RcloneStats): RcloneStats {
   };
 }
 
-/** Collects a run's final stats and (in dry runs) the deletions rclone would make. */
-function collector(): { onRecord: (r: RcloneLogRecord) => boolean; stats: () => RcloneStats; deletes: PlannedDeletes; thresholdHit: () => boolean } {
+interface Collector {
+  onRecord: (r: RcloneLogRecord) => boolean;
+  stats: () => RcloneStats;
+  deletes: PlannedDeletes;
+  thresholdHit: () => boolean;
+  /** Errors about single files other than the withheld deletions (rclone's own count includes those). */
+  fileErrors: () => number;
+}
+
+/** Collects a run's final stats and (in dry runs) the deletions rclone would make, each also handed to onDelete. */
+function collector(onDelete?: (path: string) => void): Collector {
   let stats = emptyStats();
   let threshold = false;
+  let fileErrors = 0;
   const deletes: PlannedDeletes = { files: 0, bytes: 0, destinationFiles: 0, examples: [] };
   return {
     onRecord: (record) => {
       if (record.stats) stats = record.stats;
       if (THRESHOLD.test(record.msg)) threshold = true;
+      else if (record.level === 'error' && record.object && !THRESHOLD_NOISE.test(record.msg)) fileErrors += 1;
       if (record.skipped === 'delete' && record.object) {
         deletes.files += 1;
         deletes.bytes += record.size ?? 0;
         if (deletes.examples.length < 10) deletes.examples.push(record.object);
+        onDelete?.(record.object);
       }
       return true;
     },
     stats: () => stats,
     deletes,
     thresholdHit: () => threshold,
+    fileErrors: () => fileErrors,
   };
+}
+
+/**
+ * Asks rclone (`dryArgs`: the sync with --dry-run) what the sync would delete, keeping the full list in `listFile`
+ * (one path a line, for --files-from-raw) and the totals in memory.
+ */
+async function planDeletes(ctx: BackupContext, dryArgs: readonly string[], listFile: string): Promise<PlannedDeletes> {
+  // rclone's records arrive in a synchronous callback: append in chunks, synchronously, so memory stays bounded.
+  let chunk = '';
+  writeFileSync(listFile, '');
+  const plan = collector((path) => {
+    // One path a line: a name with a newline would read as other names, so it is left in place.
+    if (path.includes('\n')) {
+      ctx.logger.warn(`not deleting ${JSON.stringify(path)}: a file name with a newline cannot be listed for rclone delete`);
+      return;
+    }
+    chunk += `${path}\n`;
+    if (chunk.length >= 64 * 1024) {
+      appendFileSync(listFile, chunk);
+      chunk = '';
+    }
+  });
+  await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: (r) => (plan.onRecord(r), false) });
+  appendFileSync(listFile, chunk);
+  plan.deletes.destinationFiles = plan.stats().checks;
+  return plan.deletes;
+}
+
+function syncFailed(result: RcloneResult): ProblemError {
+  return new ProblemError(`rclone sync failed (exit status ${result.exitCode}):\n  ${renderTail(result.stderrTail).join('\n  ')}`);
+}
+
+/** `rclone sync … --max-delete 0`: transfers, deletes nothing; withheld deletions are expected, not shown. */
+async function syncWithoutDeleting(ctx: BackupContext, args: readonly string[], noise: RegExp): Promise<{ run: Collector; result: RcloneResult }> {
+  const run = collector();
+  const result = await runRcloneJson(ctx, [...args, '--max-delete', '0', '--stats-log-level', 'ERROR'], {
+    onRecord: (record) => run.onRecord(record) && !THRESHOLD_NOISE.test(record.msg),
+    hideText: THRESHOLD_NOISE,
+    hideMessages: noise,
+    okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  });
+  return { run, result };
+}
+
+/**
+ * Deletes exactly the planned files — `rclone delete DEST --files-from-raw LIST` — and
+ * never more than planned (`--max-delete`), so the whole run stays within max_delete
+ * in every form (count, %, size) even if SOURCE changed after the plan: deletions that
+ * appeared since are withheld until the next run, which plans them anew. (rclone 1.60
+ * has no --max-delete-size, so capping a second `rclone sync` could not bound the size.)
+ */
+async function deletePlanned(config: BackupConfig, ctx: BackupContext, copyLinks: boolean, listFile: string, plan: PlannedDeletes): Promise<{ deletes: number; errors: number }> {
+  if (plan.files === 0) return { deletes: 0, errors: 0 };
+  // rclone delete logs no final stats: count its per-file records (info level, hence at least -v).
+  let deletes = 0;
+  let errors = 0;
+  const result = await runRcloneJson(
+    ctx,
+    ['delete', config.destination, '--files-from-raw', listFile, '--max-delete', String(plan.files), ...linkArgs(copyLinks), ...verbosityArgs(Math.max(ctx.verbosity, 1))],
+    {
+      onRecord: (record) => {
+        if (record.object && record.msg === 'Deleted') deletes += 1;
+        else if (record.level === 'error' && record.object) errors += 1;
+      },
+      okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    },
+  );
+  return { deletes, errors: result.exitCode === 0 ? errors : Math.max(errors, 1) };
 }
 
 function refuse(config: BackupConfig, plan: PlannedDeletes, reason: string): GuardError {
@@ -73,13 +160,16 @@ function refuse(config: BackupConfig, plan: PlannedDeletes, reason: string): Gua
 
 /**
  * The guarded sync. Guards on SOURCE run first. Then rclone syncs with --max-delete 0:
- * new and changed files go up, but nothing is deleted. Only if rclone reports that it
- * withheld deletions do we ask a dry run what exactly it would delete, compare that with
- * max_delete, and — if within limits — sync again to delete. An unchanged or
- * deletion-free backup therefore costs one rclone run, like plain `rclone sync`.
+ * new and changed files go up, but nothing is deleted (rclone deletes no file, and no
+ * directory, once a deletion is withheld). Only if rclone reports that it withheld
+ * deletions do we ask a dry run what exactly it would delete, compare that with
+ * max_delete, and — if within limits — delete exactly those files (deletePlanned), so
+ * the run's total can never exceed max_delete, whatever SOURCE does meanwhile. An
+ * unchanged or deletion-free backup therefore costs one rclone run, like plain `rclone sync`.
  * When the guard trips nothing has been deleted, but new and changed files may already
- * be uploaded; strictGuards (the default; `--no-strict-guards` turns it off) makes rclone attempt the deletions before
- * any transfer, so a refusal leaves the destination exactly as it was (one extra pass).
+ * be uploaded; strictGuards (the default; `--no-strict-guards` turns it off) makes rclone
+ * attempt the deletions before any transfer, so a refusal leaves the destination exactly
+ * as it was; accepted, it then transfers in a second --max-delete 0 pass before deleting.
  */
 export async function runSync(config: BackupConfig, ctx: BackupContext, options: SyncOptions): Promise<SyncSummary> {
   const started = ctx.now();
@@ -115,29 +205,32 @@ async function syncPrepared(config: BackupConfig, ctx: BackupContext, options: S
     if (broken) throw refuse(config, run.deletes, broken);
     stats = run.stats();
   } else if (guarded) {
-    const first = collector();
-    const firstResult = await runRcloneJson(ctx, [...args, ...(options.strictGuards ? ['--delete-before'] : []), '--max-delete', '0', '--stats-log-level', 'ERROR'], {
-      onRecord: (record) => first.onRecord(record) && !THRESHOLD_NOISE.test(record.msg),
-      hideText: THRESHOLD_NOISE,
-      hideMessages: noise,
-      okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-    });
+    const { run: first, result: firstResult } = await syncWithoutDeleting(ctx, [...args, ...(options.strictGuards ? ['--delete-before'] : [])], noise);
+    // With --max-delete 0 rclone deletes no file (its "Deleted" count still counts the withheld ones).
     stats = { ...first.stats(), deletes: 0 };
     if (first.thresholdHit()) {
-      const plan = collector();
-      const dryArgs = syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: 0, specialsDir });
-      await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: (r) => (plan.onRecord(r), false) });
-      plan.deletes.destinationFiles = plan.stats().checks;
-      const broken = deleteLimitBroken(config.maxDelete, plan.deletes);
-      if (broken) throw refuse(config, plan.deletes, broken);
-      plannedDeletes = plan.deletes.files;
-      const second = collector();
-      await runRcloneJson(ctx, [...args, '--stats-log-level', 'ERROR'], { onRecord: second.onRecord, hideMessages: noise });
-      stats = addStats(stats, second.stats());
-      stats.errors = second.stats().errors;
+      stats.errors = first.fileErrors();
+      const dir = await mkdtemp(join(tmpdir(), 'rclone-backup-plan-'));
+      try {
+        const listFile = join(dir, 'deletions.txt');
+        const plan = await planDeletes(ctx, syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: 0, specialsDir }), listFile);
+        const broken = deleteLimitBroken(config.maxDelete, plan);
+        if (broken) throw refuse(config, plan, broken);
+        plannedDeletes = plan.files;
+        await options.onPlanned?.(plan);
+        if (options.strictGuards) {
+          // The first pass stopped before any transfer; now transfer, still deleting nothing.
+          const { run: transfer, result } = await syncWithoutDeleting(ctx, args, noise);
+          if (!transfer.thresholdHit() && result.exitCode !== 0) throw syncFailed(result);
+          stats = { ...addStats(stats, { ...transfer.stats(), deletes: 0 }), errors: transfer.thresholdHit() ? transfer.fileErrors() : transfer.stats().errors };
+        }
+        const deleted = await deletePlanned(config, ctx, options.copyLinks, listFile, plan);
+        stats = { ...stats, deletes: deleted.deletes, errors: stats.errors + deleted.errors };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     } else if (firstResult.exitCode !== 0) {
-      const tail = renderTail(firstResult.stderrTail);
-      throw new ProblemError(`rclone sync failed (exit status ${firstResult.exitCode}):\n  ${tail.join('\n  ')}`);
+      throw syncFailed(firstResult);
     }
   } else {
     const run = collector();

@@ -1,16 +1,16 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatDuration, formatIecSize, ProblemError, seededRandom } from '@rclone-b2/core';
-import { renderTail } from './rclone-log.js';
+import { formatDuration, formatIecSize, seededRandom } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
-import { runRcloneJson } from './context.js';
-import { coverageOf, readLedger, writeLedger, type Coverage } from './ledger.js';
+import { runCheck, type CheckSymbol } from './check-run.js';
+import { LedgerJoin, type Coverage } from './ledger.js';
 import { listSource } from './listing.js';
-import { filterArgs, filterNamesOf, filterRules, linkArgs } from './rclone-args.js';
+import { PartitionSpool } from './partition-spool.js';
+import { filterArgs, filterNamesOf, filterRules, linkArgs, SPECIALS_ARCHIVE } from './rclone-args.js';
 import { remoteType } from './remote-type.js';
-import { selectSample, type Candidate } from './sample.js';
+import { SampleSelector, type Candidate } from './sample.js';
 import type { VerifyConditions } from './verify-conditions.js';
 
 export interface VerifyOptions {
@@ -29,12 +29,25 @@ export interface VerifySummary {
   command: 'verify';
   config: string;
   mode: 'download' | 'hash';
-  selected: { files: number; bytes: number };
+  /** What the backup holds: SOURCE with the filters. */
   total: { files: number; bytes: number };
+  /** Chosen for a content check. */
+  selected: { files: number; bytes: number };
+  /** Content actually compared (downloaded, or hashed in hash mode). */
+  checked: { files: number; bytes: number };
+  /** Files found on both sides when the two listings were compared (every file, both ways). */
+  present: number;
   matched: number;
+  /** Everything below, counted once each. */
+  failed: number;
   differ: string[];
+  /** In SOURCE, not at the destination. */
   missing: string[];
+  /** At the destination (and included by the filters), not in SOURCE. */
+  extra: string[];
   errors: string[];
+  /** rclone itself failed, so the report may be incomplete. */
+  problems: string[];
   durationMs: number;
   coverage?: Coverage;
 }
@@ -44,127 +57,190 @@ export function exactRule(path: string): string {
   return `+ /${path.replace(/[\\*?[\]{}]/g, (c) => `\\${c}`)}`;
 }
 
-interface BatchResult {
-  matched: string[];
-  differ: string[];
-  missing: string[];
-  errors: string[];
+/** Failing paths by kind, each named once however many checks report it. */
+class Failures {
+  readonly differ = new Set<string>();
+  readonly missing = new Set<string>();
+  readonly extra = new Set<string>();
+  readonly errors = new Set<string>();
+  readonly problems: string[] = [];
+
+  note(symbol: CheckSymbol, path: string): void {
+    if (symbol === '*') this.differ.add(path);
+    else if (symbol === '+') this.missing.add(path);
+    else if (symbol === '-') this.extra.add(path);
+    else if (symbol === '!') this.errors.add(path);
+  }
+
+  get count(): number {
+    return this.differ.size + this.missing.size + this.extra.size + this.errors.size + this.problems.length;
+  }
 }
 
-async function checkBatch(config: BackupConfig, ctx: BackupContext, options: VerifyOptions, command: string[], rules: string[] | undefined, dir: string, n: number): Promise<BatchResult> {
-  const combined = join(dir, `combined-${n}.txt`);
-  const filterFile = join(dir, `batch-${n}.filter`);
-  const filterOpt: string[] = [];
-  if (rules) {
-    await writeFile(filterFile, `${rules.join('\n')}\n- *\n`);
-    filterOpt.push('--filter-from', filterFile);
-  } else {
-    filterOpt.push(...filterArgs(filterRules(config)));
+type Sampled = Pick<Candidate, 'path' | 'size'>;
+
+async function* inBatches(files: AsyncIterable<Sampled> | Iterable<Sampled>, size: number): AsyncGenerator<Sampled[]> {
+  let batch: Sampled[] = [];
+  for await (const file of files) {
+    batch.push(file);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
   }
-  const args = [...command, config.source, config.destination, ...filterOpt, ...linkArgs(options.copyLinks), '--combined', combined];
-  // 1 means differences; others (e.g. 5 after a failed download) still leave the --combined
-  // report telling which files failed, so only a run that reported nothing is an error.
-  const { exitCode, stderrTail } = await runRcloneJson(ctx, args, {
-    okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-    onRecord: (r) => !/differences found|matching files|errors while checking|files missing|hashes could not be checked|^Using .* for hash/.test(r.msg) || ctx.verbosity >= 1,
-    hideText: /Failed to (check|cryptcheck)/,
-  });
-  const result: BatchResult = { matched: [], differ: [], missing: [], errors: [] };
-  const text = await readFile(combined, 'utf8').catch(() => '');
-  for (const line of text.split('\n')) {
-    const path = line.slice(2);
-    if (line.startsWith('= ')) result.matched.push(path);
-    else if (line.startsWith('* ')) result.differ.push(path);
-    else if (line.startsWith('- ')) result.missing.push(path);
-    else if (line.startsWith('! ')) result.errors.push(path);
+  if (batch.length) yield batch;
+}
+
+async function* spooled(spool: PartitionSpool): AsyncGenerator<Sampled> {
+  for await (const line of spool.lines(0)) {
+    const [path, size] = JSON.parse(line) as [string, number];
+    yield { path, size };
   }
-  const reported = result.matched.length + result.differ.length + result.missing.length + result.errors.length;
-  if (exitCode > 1 && reported === 0) {
-    throw new ProblemError(`rclone ${command[0]} failed (exit status ${exitCode}):\n  ${renderTail(stderrTail).join('\n  ')}`);
-  }
-  return result;
 }
 
 /**
- * `--verify`: lists the backup, picks the sample (see selectSample), and has rclone
- * compare it with the destination in batches — each batch a filter file of exact
- * `+ /path` rules ending in `- *` — by downloading (`rclone check --download`) or, in
- * hash mode on a crypt destination, with `rclone cryptcheck`. The ledger learns every
- * file found equal.
+ * `--verify`: compares SOURCE and DESTINATION in both directions — a file missing at the
+ * destination, a destination file the filters include but SOURCE lacks, and a content
+ * difference are each a failure — and returns the counts and the failing paths.
+ *
+ * `all`: one `rclone check --download` (or cryptcheck/check in hash mode) of everything.
+ * Otherwise: the listings of both sides are compared once (`rclone check --size-only`:
+ * one listing of each side, no download) and the sample's contents are checked in
+ * batches, each a filter file of exact `+ /path` rules ending in `- *`.
+ *
+ * Memory is bounded by the sample and the failures, never by the tree: rclone's reports
+ * are streamed, the listing is spooled to disk and joined with the ledger partition by
+ * partition (LedgerJoin), and the sample is chosen by a bounded heap (SampleSelector)
+ * or, when every file is wanted, streamed from a spool file.
  */
 export async function runVerify(config: BackupConfig, ctx: BackupContext, options: VerifyOptions): Promise<VerifySummary> {
   const started = ctx.now();
-  const now = ctx.now();
+  const now = started;
   const { conditions } = options;
-  const ledger = options.ledger ? await readLedger(options.ledger) : undefined;
-  const candidates: Candidate[] = [];
-  /** With a ledger, every file of the backup (for coverage); otherwise empty. */
-  const everything: Candidate[] = [];
-  const total = { files: 0, bytes: 0 };
-  await listSource(config, ctx, { copyLinks: options.copyLinks }, (file) => {
-    total.files += 1;
-    total.bytes += file.size;
-    const entry = ledger?.get(file.path);
-    const verifiedMs = entry && entry.verified >= file.mtimeMs && entry.size === file.size ? entry.verified : undefined;
-    const young = !conditions.age || file.mtimeMs >= now - conditions.age.ms;
-    const candidate: Candidate = { ...file, verifiedMs, tier: young ? 0 : 1 };
-    if (ledger) everything.push(candidate);
-    if (young || (options.rotate && ledger)) candidates.push(candidate);
-  });
-  const selectAll = conditions.all || (!conditions.data && !conditions.files && !options.rotate);
-  const sample = selectAll ? candidates : selectSample(candidates, conditions, total, seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32)));
-  const selectedBytes = sample.reduce((sum, c) => sum + c.size, 0);
-  ctx.logger.info(`verifying ${sample.length} of ${total.files} files (${formatIecSize(selectedBytes)} of ${formatIecSize(total.bytes)})`);
-
   const crypt = options.mode === 'hash' && (await remoteType(config.destination, ctx)) === 'crypt';
-  const command = options.mode === 'download' ? ['check', '--download', '--one-way'] : crypt ? ['cryptcheck', '--one-way'] : ['check', '--one-way'];
+  const contentCommand = options.mode === 'download' ? ['check', '--download'] : crypt ? ['cryptcheck'] : ['check'];
+  const both = [config.source, config.destination];
+  // The special-files archive is built outside SOURCE at sync time, so SOURCE never has it: not an extra file.
+  const archive = config.archiveSpecials ? [`- /${SPECIALS_ARCHIVE}`] : [];
+  const backupFilters = [...filterArgs(filterRules(config, archive)), ...linkArgs(options.copyLinks)];
   const dir = await mkdtemp(join(tmpdir(), 'rclone-backup-verify-'));
-  const result: BatchResult = { matched: [], differ: [], missing: [], errors: [] };
-  const matchedCount = { n: 0 };
-  const sizes = new Map(ledger ? sample.map((c) => [c.path, c.size] as const) : []);
+  const failures = new Failures();
+  const total = { files: 0, bytes: 0 };
+  const selected = { files: 0, bytes: 0 };
+  const checked = { files: 0, bytes: 0 };
+  let present = 0;
+  let matched = 0;
+  let coverage: Coverage | undefined;
   try {
-    const record = (batch: BatchResult): void => {
-      matchedCount.n += batch.matched.length;
-      if (ledger) for (const path of batch.matched) ledger.set(path, { size: sizes.get(path) ?? 0, verified: now });
-      result.differ.push(...batch.differ);
-      result.missing.push(...batch.missing);
-      result.errors.push(...batch.errors);
+    const ledger = await LedgerJoin.open(options.ledger, dir);
+    const problem = (outcome: { problem?: string }): void => {
+      if (outcome.problem) failures.problems.push(outcome.problem);
     };
     if (conditions.all) {
-      record(await checkBatch(config, ctx, options, command, undefined, dir, 0));
+      ctx.logger.info(`verifying every file of ${config.name}, both ways`);
+      problem(
+        await runCheck(ctx, [...contentCommand, ...both, ...backupFilters], async (symbol, path) => {
+          if (symbol === '=' || symbol === '*') present += 1;
+          if (symbol === '=') {
+            matched += 1;
+            await ledger.addVerified(path);
+          }
+          failures.note(symbol, path);
+        }),
+      );
+      // Sizes are not in rclone's report: take them from the listing, minus what was not compared.
+      await listSource(config, ctx, { copyLinks: options.copyLinks }, async (file) => {
+        total.files += 1;
+        total.bytes += file.size;
+        if (!failures.missing.has(file.path) && !failures.errors.has(file.path)) checked.bytes += file.size;
+        await ledger.addSource(file);
+      });
+      checked.files = present;
+      selected.files = total.files;
+      selected.bytes = total.bytes;
     } else {
-      for (let i = 0; i < sample.length; i += options.batchSize) {
-        const batch = sample.slice(i, i + options.batchSize);
-        record(await checkBatch(config, ctx, options, command, batch.flatMap((c) => filterNamesOf(c.path, options.copyLinks).map(exactRule)), dir, i / options.batchSize));
+      await listSource(config, ctx, { copyLinks: options.copyLinks }, async (file) => {
+        total.files += 1;
+        total.bytes += file.size;
+        await ledger.addSource(file);
+      });
+      // Both listings compared once, so files missing or extra anywhere are found, not only in the sample.
+      problem(
+        await runCheck(
+          ctx,
+          ['check', '--size-only', '--fast-list', ...both, ...backupFilters],
+          (symbol, path) => {
+            if (symbol === '=' || symbol === '*') present += 1;
+            failures.note(symbol, path);
+          },
+          // Sizes are all this pass compares; that the sides share no hash is beside the point.
+          /^No common hash found/,
+        ),
+      );
+      const everyFile = !conditions.data && !conditions.files;
+      const selector = everyFile ? undefined : new SampleSelector(conditions, total, seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32)));
+      const spool = everyFile ? await PartitionSpool.create(dir, 'sample', 1) : undefined;
+      for await (const { file, verifiedMs } of ledger.joined()) {
+        const young = !conditions.age || file.mtimeMs >= now - conditions.age.ms;
+        if (!young && !(options.rotate && options.ledger)) continue;
+        const candidate: Candidate = { ...file, tier: young ? 0 : 1, ...(verifiedMs !== undefined ? { verifiedMs } : {}) };
+        if (selector) selector.offer(candidate);
+        else {
+          await spool?.add(file.path, JSON.stringify([file.path, file.size]));
+          selected.files += 1;
+          selected.bytes += file.size;
+        }
       }
+      await spool?.flush();
+      const sample = selector ? selector.result() : undefined;
+      for (const c of sample ?? []) {
+        selected.files += 1;
+        selected.bytes += c.size;
+      }
+      ctx.logger.info(`verifying the contents of ${selected.files} of ${total.files} files (${formatIecSize(selected.bytes)} of ${formatIecSize(total.bytes)})`);
+      let n = 0;
+      for await (const batch of inBatches(sample ?? (spool ? spooled(spool) : []), options.batchSize)) {
+        const filterFile = join(dir, `batch-${n++}.filter`);
+        await writeFile(filterFile, `${batch.flatMap((c) => filterNamesOf(c.path, options.copyLinks).map(exactRule)).join('\n')}\n- *\n`);
+        const sizes = new Map(batch.map((c) => [c.path, c.size] as const));
+        problem(
+          await runCheck(ctx, [...contentCommand, ...both, '--filter-from', filterFile, ...linkArgs(options.copyLinks)], async (symbol, path) => {
+            if (symbol === '=' || symbol === '*') {
+              checked.files += 1;
+              checked.bytes += sizes.get(path) ?? 0;
+            }
+            if (symbol === '=') {
+              matched += 1;
+              await ledger.addVerified(path);
+            }
+            failures.note(symbol, path);
+          }),
+        );
+      }
+    }
+    if (options.ledger) {
+      coverage = await ledger.write(now, options.coverageWindowMs);
+      ctx.logger.notice(`${config.name}: ${coverage.bytesPercent}% of bytes and ${coverage.filesPercent}% of files verified within ${formatDuration(options.coverageWindowMs)}`);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
-  }
-  let coverage: Coverage | undefined;
-  if (ledger && options.ledger) {
-    const present = new Set(everything.map((c) => c.path));
-    for (const path of [...ledger.keys()]) if (!present.has(path)) ledger.delete(path);
-    await writeLedger(options.ledger, ledger);
-    const verifiedNow = (c: Candidate): number | undefined => {
-      const entry = ledger.get(c.path);
-      return entry && entry.verified >= c.mtimeMs ? entry.verified : undefined;
-    };
-    coverage = coverageOf(everything.map((c) => ({ size: c.size, mtimeMs: c.mtimeMs, verifiedMs: verifiedNow(c) })), now, options.coverageWindowMs);
-    ctx.logger.notice(`${config.name}: ${coverage.bytesPercent}% of bytes and ${coverage.filesPercent}% of files verified within ${formatDuration(options.coverageWindowMs)}`);
   }
   return {
     command: 'verify',
     config: config.name,
     mode: options.mode,
-    selected: { files: sample.length, bytes: selectedBytes },
     total,
-    matched: matchedCount.n,
-    differ: result.differ,
-    missing: result.missing,
-    errors: result.errors,
+    selected,
+    checked,
+    present,
+    matched,
+    failed: failures.count,
+    differ: [...failures.differ],
+    missing: [...failures.missing],
+    extra: [...failures.extra],
+    errors: [...failures.errors],
+    problems: failures.problems,
     durationMs: ctx.now() - started,
     ...(coverage ? { coverage } : {}),
   };
 }
-

@@ -1,4 +1,4 @@
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '@rclone-b2/core';
@@ -179,10 +179,112 @@ describe('verify with more than 1,000 files (batches)', () => {
     const conf = writeConfig(dir, 'big', `[default]\nsource = ${src}\ndestination = ${dir}/dst\n`);
     expect((await run([conf, '--lock-dir', dir])).code).toBe(0);
     const r = await run([conf, '--json', '--lock-dir', dir, '--verify', 'files=1200', '--batch-size', '500']);
-    expect(r.err).toBe('');
+    expect(r.err).toBe('rclone-backup: verify big: checked the contents of 1200 of 1300 files (14K of 15K) by download; 1300 files present on both sides; 0 failed\n');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.out) as Summary;
     expect(summary.selected.files).toBe(1200);
     expect(summary.matched).toBe(1200);
+  });
+});
+
+describe('verify compares both ways: nothing missing, nothing extra', () => {
+  const dir = tempDir('rb-verify-both-');
+  const src = join(dir, 'src');
+  const dst = join(dir, 'dst');
+  const conf = writeConfig(dir, 'both', `[default]\nsource = ${src}\ndestination = ${dst}\narchive_specials = no\n[filters]\n- *.skip\n`);
+  const lock = ['--lock-dir', dir];
+  interface Full extends Summary {
+    checked: { files: number; bytes: number };
+    present: number;
+    failed: number;
+    missing: string[];
+    extra: string[];
+    errors: string[];
+  }
+  const verify = async (...args: string[]) => {
+    const result = await run([conf, '--json', '--seed', '1', ...lock, ...args]);
+    return { ...result, summary: JSON.parse(result.out || '{}') as Full };
+  };
+  beforeAll(async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) files[`d${i % 3}/f${i}.txt`] = `file ${i} `.repeat(i + 1);
+    writeTree(src, files);
+    expect((await run([conf, ...lock])).code).toBe(0);
+  });
+  afterAll(() => cleanup(dir));
+
+  it('a clean backup: exit 0, and the summary states files and bytes checked and 0 failed', async () => {
+    const r = await verify('--verify', 'files=5');
+    expect(r.code).toBe(0);
+    expect(r.summary).toMatchObject({ total: { files: 40 }, checked: { files: 5 }, present: 40, failed: 0, missing: [], extra: [], differ: [] });
+    expect(r.summary.checked.bytes).toBe(r.summary.selected.bytes);
+    expect(r.err).toMatch(/^rclone-backup: verify both: checked the contents of 5 of 40 files \(\S+ of \S+\) by download; 40 files present on both sides; 0 failed\n$/);
+  });
+
+  it.each([[['--verify', 'files=1']], [['--verify', 'files=100%']], [['--verify', 'age=1d']], [['--verify', 'all']]])(
+    '%j: a file deleted from the destination → exit 1 naming it',
+    async (args) => {
+      const victim = join(dst, 'd1/f7.txt');
+      const content = readFileSync(victim);
+      rmSync(victim);
+      try {
+        const r = await verify(...args);
+        expect(r.code).toBe(1);
+        expect(r.summary.missing).toEqual(['d1/f7.txt']);
+        expect(r.summary.failed).toBe(1);
+        expect(r.err).toMatch(/missing at the destination: d1\/f7\.txt/);
+        expect(r.err).toMatch(/; 1 failed \(1 missing, 0 only at the destination, 0 differ, 0 unreadable\)/);
+      } finally {
+        writeFileSync(victim, content);
+      }
+    },
+  );
+
+  it.each([[['--verify', 'files=1']], [['--verify', 'all']], [['--verify', 'all', '--verify-mode', 'hash']]])(
+    '%j: a destination file without a source (and not excluded) → exit 1 naming it; excluded ones are ignored',
+    async (args) => {
+      writeTree(dst, { 'd2/stray.txt': 'not from the source', 'ignored.skip': 'excluded by the filters' });
+      try {
+        const r = await verify(...args);
+        expect(r.code).toBe(1);
+        expect(r.summary.extra).toEqual(['d2/stray.txt']);
+        expect(r.summary.missing).toEqual([]);
+        expect(r.err).toMatch(/only at the destination \(not in the source\): d2\/stray\.txt/);
+        expect(r.err).not.toMatch(/ignored\.skip/);
+      } finally {
+        rmSync(join(dst, 'd2/stray.txt'));
+        rmSync(join(dst, 'ignored.skip'));
+      }
+    },
+  );
+
+  it('a truncated destination file outside the sample is still found (sizes compared both ways)', async () => {
+    const victim = join(dst, 'd0/f30.txt');
+    const content = readFileSync(victim);
+    writeFileSync(victim, content.subarray(0, 10));
+    try {
+      const r = await verify('--verify', 'files=1', '--verify', 'age=1s');
+      expect(r.code).toBe(1);
+      expect(r.summary.differ).toEqual(['d0/f30.txt']);
+    } finally {
+      writeFileSync(victim, content);
+    }
+  });
+});
+
+describe('verify when rclone cannot compare at all', () => {
+  const dir = tempDir('rb-verify-fail-');
+  afterAll(() => cleanup(dir));
+  it.each([[['--verify', 'all']], [['--verify', 'files=1']]])('%j: an unknown destination remote → exit 1, said, never "0 failed"', async (args) => {
+    const src = join(dir, 'src');
+    writeTree(src, { 'a.txt': 'a' });
+    const conf = writeConfig(dir, 'nowhere', `[default]\nsource = ${src}\ndestination = no-such-remote:backup\narchive_specials = no\n`);
+    const r = await run([conf, '--json', '--lock-dir', dir, ...args]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/rclone check failed \(exit status 1\).*didn't find section in config file/);
+    expect(r.err).not.toMatch(/; 0 failed/);
+    const summary = JSON.parse(r.out) as { failed: number; problems: string[] };
+    expect(summary.failed).toBeGreaterThanOrEqual(1);
+    expect(summary.problems[0]).toMatch(/^rclone check failed \(exit status 1\): Failed to create file system/);
   });
 });

@@ -1,6 +1,6 @@
 import { lstatSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { memoryIO, runInMemory } from '@rclone-b2/core';
+import { memoryIO, runInMemory, unescapeName } from '@rclone-b2/core';
 import { main } from '../src/main.js';
 
 export interface RunResult {
@@ -15,13 +15,13 @@ export async function run(argv: string[], stdin: string | Buffer = '', cwd = '/'
   return { code, stdout: out, stderr: err };
 }
 
-/** `SIZE<TAB>PATH` lines → Map path → size (fails on duplicates). */
+/** `SIZE<TAB>PATH` lines → Map path (`ls -b` escapes undone) → size (fails on duplicates). */
 export function parseReport(text: string): Map<string, number> {
   const map = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (line === '') continue;
     const tab = line.indexOf('\t');
-    const path = line.slice(tab + 1);
+    const path = unescapeName(line.slice(tab + 1));
     if (map.has(path)) throw new Error(`duplicate path in report: ${path}`);
     map.set(path, Number(line.slice(0, tab)));
   }

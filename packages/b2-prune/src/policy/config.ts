@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '@rclone-b2/core';
+import { ConfigError, quoteForMessage } from '@rclone-b2/core';
 import { BUILTIN_POLICIES, DEFAULT_POLICY } from './builtins.js';
 import { parsePolicy, PolicySpecError, type Policy } from './grammar.js';
 import { PathMatcher, type PathRule } from './path-rules.js';
@@ -60,7 +60,7 @@ export function parsePolicyConfig(text: string, file: string): PolicyConfig {
     }
     const quoted = /^"((?:[^"\\]|\\.)*)"\s*=(.*)$/.exec(line);
     const eq = line.indexOf('=');
-    if (!quoted && eq < 0) throw new ConfigError(`expected "key = value", got "${line}"`, where);
+    if (!quoted && eq < 0) throw new ConfigError(`expected "key = value", got ${quoteForMessage(line)}`, where);
     const key = quoted ? quoted[1]!.replace(/\\(.)/g, '$1') : line.slice(0, eq).trim();
     const value = quoted ? quoted[2]!.trim() : line.slice(eq + 1).trim();
     if (section === undefined) throw new ConfigError('setting outside a [policies] or [paths] section', where);

@@ -6,3 +6,5 @@ export * from './parser.js';
 export * from './run-tool.js';
 export * from './memory-io.js';
 export * from './arguments.js';
+export * from './interrupt.js';
+export * from './system-errors.js';

@@ -12,9 +12,15 @@ export interface ToolIO {
   cwd: string;
   /** Whether stderr is a terminal (progress is shown only then, or with --progress). */
   stderrIsTTY: boolean;
+  /**
+   * Aborted when the run is asked to stop (SIGINT, SIGTERM, or standard output closed under
+   * a tool that changes things); its reason is an InterruptedError. Logic checks it between
+   * steps (throwIfInterrupted) and finishes or rolls back the step it is in.
+   */
+  signal?: AbortSignal;
 }
 
-export function processIO(): ToolIO {
+export function processIO(signal?: AbortSignal): ToolIO {
   return {
     stdin: process.stdin,
     stdout: process.stdout,
@@ -22,5 +28,6 @@ export function processIO(): ToolIO {
     env: process.env,
     cwd: process.cwd(),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    ...(signal ? { signal } : {}),
   };
 }

@@ -13,6 +13,8 @@ export interface MemoryIOOptions {
   cwd?: string;
   /** What the tool reads on stdin (empty when absent). */
   stdin?: string | Buffer;
+  /** Stands for runTool's interrupt signal (abort it to test a stop). */
+  signal?: AbortSignal;
 }
 
 /** Runs tools in-process (tests, scripts) without touching the real process streams. */
@@ -25,7 +27,7 @@ export function memoryIO(options: MemoryIOOptions = {}): MemoryIO {
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return { stdin, stdout, stderr, env: options.env ?? {}, cwd: options.cwd ?? '/', stderrIsTTY: false, out: () => out, err: () => err };
+  return { stdin, stdout, stderr, env: options.env ?? {}, cwd: options.cwd ?? '/', stderrIsTTY: false, ...(options.signal ? { signal: options.signal } : {}), out: () => out, err: () => err };
 }
 
 export interface InMemoryRun {

@@ -4,5 +4,5 @@ export * from './keys.js';
 export * from './encodings.js';
 export * from './names.js';
 export * from './content.js';
-export { removeVersionSuffix, addVersionSuffix } from './version-suffix.js';
+export { removeVersionSuffix, addVersionSuffix, versionedPath } from './version-suffix.js';
 export * from './open-crypt-remote.js';

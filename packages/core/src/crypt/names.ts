@@ -1,5 +1,5 @@
 // rclone crypt name encryption for one remote: standard (EME + encoding), obfuscate, off.
-import { isUtf8 } from 'node:buffer';
+import { nameFromBytes, nameToBytes } from '../names/name-bytes.js';
 import { CryptNameError } from './errors.js';
 import { Eme, pkcs7Pad, pkcs7Unpad } from './eme.js';
 import { nameEncoding, type FilenameEncoding, type NameEncoding } from './encodings.js';
@@ -73,7 +73,7 @@ class Cipher implements RcloneNameCipher {
     if (this.filenameEncryption === 'off') return plain;
     if (this.filenameEncryption === 'obfuscate') return obfuscateSegment(plain, this.sum);
     if (plain === '') return '';
-    const bytes = Buffer.from(plain, 'utf8');
+    const bytes = nameToBytes(plain);
     if (bytes.length > 2047) throw new RangeError(`name too long to encrypt (${bytes.length} bytes, at most 2047): ${plain}`);
     return this.enc.encode(this.eme.encrypt(pkcs7Pad(bytes)));
   }
@@ -116,18 +116,18 @@ class Cipher implements RcloneNameCipher {
     return raw;
   }
 
-  /** Unpads and UTF-8-decodes an EME-decrypted segment; undefined with this.reason when invalid. */
+  /**
+   * Unpads an EME-decrypted segment; undefined with this.reason when invalid. Like rclone,
+   * only the padding decides: a plaintext that is not valid UTF-8 (rclone stores a local
+   * name's invalid bytes as they are) is a real name, kept byte-exact (name-bytes.ts).
+   */
   private finish(padded: Buffer): string | undefined {
     const plain = pkcs7Unpad(padded);
     if (typeof plain === 'string') {
       this.reason = `${plain} (wrong password or not an encrypted name)`;
       return undefined;
     }
-    if (!isUtf8(plain)) {
-      this.reason = 'decrypts to invalid UTF-8 (wrong password or not an encrypted name)';
-      return undefined;
-    }
-    return plain.toString('utf8');
+    return nameFromBytes(plain);
   }
 
   private dirSegment(encrypted: string): string | undefined {

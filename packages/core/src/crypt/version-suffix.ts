@@ -1,5 +1,6 @@
 // rclone's version suffix (lib/version): `-vYYYY-MM-DD-HHMMSS-mmm` just before the extension.
 // Crypt strips it from the last path segment before encrypting/decrypting and re-inserts it.
+import { versionSuffix } from '../text/times.js';
 
 const SUFFIX_LEN = 23; // "-v2006-01-02-150405-000"
 const SUFFIX_RE = /^-v(\d{4})-(\d{2})-(\d{2})-(\d{2})(\d{2})(\d{2})-(\d{3})$/;
@@ -38,4 +39,13 @@ export function removeVersionSuffix(name: string): { name: string; suffix: strin
 export function addVersionSuffix(name: string, suffix: string): string {
   const { base, ext } = splitExt(name);
   return base + suffix + ext;
+}
+
+/**
+ * The name rclone gives an old version (`--b2-versions`): rclone's suffix for the upload
+ * time (UTC) before the extension of the last path segment, `dir/a-v2024-05-01-120000-000.txt`.
+ */
+export function versionedPath(path: string, uploadTimestamp: number): string {
+  const slash = path.lastIndexOf('/');
+  return path.slice(0, slash + 1) + addVersionSuffix(path.slice(slash + 1), versionSuffix(uploadTimestamp));
 }

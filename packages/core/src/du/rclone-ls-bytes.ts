@@ -1,3 +1,5 @@
+import { unescapeName } from '../names/escape-name.js';
+import { nameFromBytes } from '../names/name-bytes.js';
 import type { DuDir, DuTree } from './tree.js';
 
 /**
@@ -49,6 +51,8 @@ export class RcloneLsBytes {
     if (p === digitsStart || p + 1 >= end || buf[p] !== 32) return false;
     if (buf[digitsStart - 1] === 45) size = 0;
     p += 1;
+    // A backslash may start an `ls -b` escape (encrypted-du --ls): the slow, string path.
+    for (let i = p; i < end; i += 1) if (buf[i] === 92) return this.escaped(nameFromBytes(buf.subarray(p, end)), size);
     let stop = end;
     while (stop > p + 1 && buf[stop - 1] === 47) stop -= 1;
     let slash = stop - 1;
@@ -61,6 +65,12 @@ export class RcloneLsBytes {
     }
     if (slash + 1 >= stop) this.tree.addDirectory(buf.toString('utf8', p, stop));
     else this.tree.addFileBytes(dir, buf, slash + 1, stop, size);
+    return true;
+  }
+
+  private escaped(text: string, size: number): boolean {
+    this.tree.add(unescapeName(text).replace(/(?<=.)\/+$/, ''), size); // a trailing `/` is dropped, as above
+    this.dirLength = -1; // the cached directory bytes no longer describe this.dir
     return true;
   }
 

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { createLineParser, detectListingFormat } from './formats/detect.js';
 import type { LineParser, ListingFormat } from './formats/types.js';
 import { RcloneLsBytes } from './rclone-ls-bytes.js';
+import { quoteForMessage } from '../text/quote-for-message.js';
 import type { DuTree } from './tree.js';
 
 export interface ReadListingOptions {
@@ -131,8 +132,7 @@ export async function readListing(input: Readable, tree: DuTree, options: ReadLi
 }
 
 /** A short, printable excerpt of a bad line for a warning. */
+/** A bad line in a warning: escaped (no terminal control sequences) and short. */
 function preview(line: string): string {
-  const cut = line.length > 80 ? `${line.slice(0, 80)}...` : line;
-  // eslint-disable-next-line no-control-regex
-  return JSON.stringify(cut.replace(/[\u0000-\u001f\u007f\ufffd]/g, '?'));
+  return quoteForMessage(line, 80);
 }

@@ -1,1 +1,2 @@
 export * from './pid-lock.js';
+export * from './process-identity.js';

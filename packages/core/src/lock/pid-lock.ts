@@ -1,45 +1,122 @@
-import { open, readFile, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { GuardError } from '../cli/errors.js';
+import { currentProcess, formatIdentity, isRunning, parseIdentity, type ProcessIdentity } from './process-identity.js';
 
 export type ReleaseLock = () => Promise<void>;
 
-function isAlive(pid: number): boolean {
+const ATTEMPTS = 50;
+/** A lock file that cannot be parsed is taken for one being written by an old-style writer this long. */
+const UNPARSABLE_GRACE_MS = 2_000;
+
+interface Holder {
+  ino: number;
+  dev: number;
+  text: string;
+  id?: ProcessIdentity;
+  ageMs: number;
+}
+
+const code = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The file at `path` now, or undefined when there is none. */
+async function readHolder(path: string): Promise<Holder | undefined> {
   try {
-    process.kill(pid, 0);
-    return true;
+    const [info, text] = await Promise.all([stat(path), readFile(path, 'utf8')]);
+    return { ino: info.ino, dev: info.dev, text, id: parseIdentity(text), ageMs: Date.now() - info.mtimeMs };
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (code(error) === 'ENOENT') return undefined;
+    throw error;
   }
 }
 
+const sameFile = (a: { ino: number; dev: number }, b: { ino: number; dev: number }): boolean => a.ino === b.ino && a.dev === b.dev;
+/** Same inode and same holder: an inode number alone may have been reused by a newer lock file. */
+const sameLock = (a: Holder, b: Holder): boolean => sameFile(a, b) && a.text === b.text;
+
 /**
- * An exclusive lock file holding our PID, created with O_EXCL so two runs cannot both
- * win. A lock whose process is gone (crash, kill, reboot) is stale and taken over. A live
- * holder makes this throw a GuardError (exit 3) with `busy(pid)`: the other run is working.
+ * Removes the lock file at `path` only if it is still `stale`. Checking and removing are two
+ * steps, so they run under a claim: `path.break`, created with link() (atomic, EEXIST for
+ * everyone else) from our own identity file. Only the claim's holder removes a lock, so the
+ * file cannot change between its check and its unlink. A claim left by a breaker that died
+ * (its process is gone) is itself removed: renamed to a unique name first, and put back if
+ * it turns out to be another, live claim.
+ */
+async function breakStaleLock(path: string, stale: Holder, mine: string): Promise<void> {
+  const claim = `${path}.break`;
+  try {
+    await link(mine, claim);
+  } catch (error) {
+    if (code(error) !== 'EEXIST') throw error;
+    const other = await readHolder(claim);
+    if (other?.id && !isRunning(other.id)) await removeIfSame(claim, other);
+    else await sleep(5 + Math.random() * 20);
+    return;
+  }
+  try {
+    const now = await readHolder(path);
+    if (now && sameLock(now, stale)) await unlink(path).catch((error: unknown) => (code(error) === 'ENOENT' ? undefined : Promise.reject(error)));
+  } finally {
+    await unlink(claim).catch(() => undefined);
+  }
+}
+
+async function removeIfSame(path: string, seen: Holder): Promise<void> {
+  const aside = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.gone`;
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if (code(error) === 'ENOENT') return;
+    throw error;
+  }
+  const moved = await readHolder(aside);
+  if (moved && !sameLock(moved, seen)) await link(aside, path).catch(() => undefined);
+  await unlink(aside).catch(() => undefined);
+}
+
+/**
+ * An exclusive lock file naming its holder (PID, process start time, host). Taking it is one
+ * atomic link() of a fully written file of ours, so there is never a half-written lock, and
+ * of any number of runs racing for a free or stale lock exactly one wins. A lock whose
+ * process is gone (crash, kill, reboot) or whose PID now belongs to a process started at
+ * another time (PID reuse) is stale and taken over (see breakStaleLock). A live holder
+ * makes this throw a GuardError (exit 3) with `busy(pid)`: the other run is working.
+ * A holder on another host (a shared directory) is always taken as live.
  */
 export async function acquirePidLock(path: string, busy: (pid: number) => string): Promise<ReleaseLock> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const handle = await open(path, 'wx');
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.close();
-      let released = false;
-      return async () => {
-        if (released) return;
-        released = true;
-        await unlink(path).catch(() => undefined);
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) throw new GuardError(busy(pid));
-      // Empty: maybe its writer is between open and write; give it a moment once.
-      if (!pid && attempt === 0) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
+  const mine = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(mine, formatIdentity(currentProcess()), { flag: 'wx' });
+  try {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      try {
+        await link(mine, path);
+        return releaser(path, (await readHolder(mine))!);
+      } catch (error) {
+        if (code(error) !== 'EEXIST') throw error;
+      }
+      const holder = await readHolder(path);
+      if (!holder) continue;
+      if (holder.id && isRunning(holder.id)) throw new GuardError(busy(holder.id.pid));
+      if (!holder.id && holder.ageMs < UNPARSABLE_GRACE_MS) {
+        await sleep(50);
         continue;
       }
-      await unlink(path).catch(() => undefined);
+      await breakStaleLock(path, holder, mine);
     }
+  } finally {
+    await unlink(mine).catch(() => undefined);
   }
   throw new GuardError(`could not take the lock ${path}`);
+}
+
+/** Removes the lock only while it is still ours (never another run's lock that replaced it). */
+function releaser(path: string, ours: Holder): ReleaseLock {
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    const now = await readHolder(path).catch(() => undefined);
+    if (now && sameLock(now, ours)) await unlink(path).catch(() => undefined);
+  };
 }

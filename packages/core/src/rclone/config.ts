@@ -6,6 +6,8 @@ import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ConfigError } from '../cli/errors.js';
 import { decryptConfigText, detectConfigEncryption } from './config-crypt.js';
+import { interruptSignal } from '../cli/interrupt.js';
+import { quoteForMessage } from '../text/quote-for-message.js';
 import { parseRcloneIni, type IniSections } from './ini.js';
 
 export type RcloneEnv = Readonly<Record<string, string | undefined>>;
@@ -57,7 +59,7 @@ export interface LoadConfigOptions extends ConfigLocationOptions {
 export function parseRcloneBool(value: string, what: string): boolean {
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
   if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
-  throw new ConfigError(`${what}: invalid boolean "${value}"`);
+  throw new ConfigError(`${what}: invalid boolean ${quoteForMessage(value)}`);
 }
 
 const envKey = (remote: string, key: string): string =>
@@ -123,7 +125,8 @@ async function configPassword(options: LoadConfigOptions, env: RcloneEnv, file: 
     const [program, ...args] = command.trim().split(/\s+/);
     try {
       const { execa } = await import('execa');
-      const { stdout } = await execa(program!, args, { env: { ...env }, extendEnv: false, stdin: 'ignore' });
+      const cancel = interruptSignal();
+      const { stdout } = await execa(program!, args, { env: { ...env }, extendEnv: false, stdin: 'ignore', forceKillAfterDelay: 5_000, ...(cancel ? { cancelSignal: cancel } : {}) });
       return stdout.replace(/[\r\n]+$/, '');
     } catch (error) {
       throw new ConfigError(`password command failed: ${(error as Error).message.split('\n')[0]}`, file);

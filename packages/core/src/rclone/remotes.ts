@@ -1,6 +1,7 @@
 // Remote paths (`name:path`, local paths) and following them through alias remotes down to
 // the storage remote (b2, local, ...).
 import { ConfigError, UsageError } from '../cli/errors.js';
+import { quoteForMessage } from '../text/quote-for-message.js';
 import type { RcloneConfig } from './config.js';
 
 export type RemoteSpec = { kind: 'remote'; remote: string; path: string } | { kind: 'local'; path: string };
@@ -8,14 +9,14 @@ export type RemoteSpec = { kind: 'remote'; remote: string; path: string } | { ki
 /** Parses an rclone path as rclone does: `name:path` or a local path. */
 export function parseRemoteSpec(value: string): RemoteSpec {
   if (value.startsWith(':')) {
-    throw new ConfigError(`on-the-fly backends like "${value}" are not supported here; define a remote in rclone.conf`);
+    throw new ConfigError(`on-the-fly backends like ${quoteForMessage(value)} are not supported here; define a remote in rclone.conf`);
   }
   const colon = value.indexOf(':');
   const slash = value.indexOf('/');
   if (colon > 0 && (slash === -1 || colon < slash)) {
     const name = value.slice(0, colon);
     if (name.includes(',')) {
-      throw new ConfigError(`connection strings like "${value}" are not supported here; put the options in rclone.conf`);
+      throw new ConfigError(`connection strings like ${quoteForMessage(value)} are not supported here; put the options in rclone.conf`);
     }
     if (/^[\p{L}\p{N}_. -]+$/u.test(name) && !name.startsWith('-')) {
       return { kind: 'remote', remote: name, path: value.slice(colon + 1) };

@@ -1,6 +1,7 @@
 import { ToolError } from '../cli/errors.js';
 import { ExitCode } from '../cli/exit-codes.js';
 import { redact } from '../cli/logger.js';
+import { interruptSignal, InterruptedError } from '../cli/interrupt.js';
 import { readLines } from '../text/lines.js';
 
 export interface RunRcloneOptions {
@@ -23,6 +24,11 @@ export interface RunRcloneOptions {
   stderrTailLines?: number;
   /** Exit statuses that are not an error (default [0]). */
   okExitCodes?: readonly number[];
+  /**
+   * Stops rclone (SIGTERM, SIGKILL 5 s later) when aborted; the call then rejects with the
+   * signal's reason. Default: the running tool's interrupt signal (see runTool).
+   */
+  signal?: AbortSignal;
 }
 
 export interface RcloneResult {
@@ -76,7 +82,11 @@ export async function runRclone(args: readonly string[], options: RunRcloneOptio
   const tail: string[] = [];
   // Loaded on first use: execa and its ~100 modules cost ~70 ms of every tool's start-up.
   const { execa } = await import('execa');
+  const signal = options.signal ?? interruptSignal();
+  signal?.throwIfAborted();
   const child = execa(program, fullArgs, {
+    ...(signal ? { cancelSignal: signal } : {}),
+    forceKillAfterDelay: 5_000,
     env: options.env as NodeJS.ProcessEnv | undefined,
     extendEnv: options.env === undefined,
     cwd: options.cwd,
@@ -103,6 +113,10 @@ export async function runRclone(args: readonly string[], options: RunRcloneOptio
     }
   })();
   const [result] = await Promise.all([child, readStdout, readStderr]);
+  if (result.isCanceled) {
+    const reason: unknown = signal?.reason;
+    throw reason instanceof Error ? reason : new InterruptedError('interrupted');
+  }
   const exitCode = result.exitCode ?? (result.failed ? -1 : 0);
   if (result.failed && result.exitCode === undefined) {
     const reason = result.code === 'ENOENT' ? `${program}: not found (is rclone installed?)` : String(result.shortMessage ?? result.code ?? 'failed to start');

@@ -1,4 +1,5 @@
 import { UsageError } from '../cli/errors.js';
+import { quoteForMessage } from './quote-for-message.js';
 
 const UNIT_MS: Record<string, number> = {
   ms: 1,
@@ -27,7 +28,7 @@ export function parseDuration(text: string): number {
     consumed += match[0].length;
   }
   if (trimmed === '' || consumed !== trimmed.length || !Number.isFinite(total)) {
-    throw new UsageError(`invalid duration "${text}" (expected e.g. 90s, 10m, 12h, 7d, 2w, 3M, 1y)`);
+    throw new UsageError(`invalid duration ${quoteForMessage(text)} (expected e.g. 90s, 10m, 12h, 7d, 2w, 3M, 1y)`);
   }
   return total;
 }

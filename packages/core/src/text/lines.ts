@@ -1,5 +1,4 @@
 import type { Readable, Writable } from 'node:stream';
-import { once } from 'node:events';
 import split2 from 'split2';
 
 export interface ReadLinesOptions {
@@ -25,7 +24,26 @@ export async function* readLines(input: Readable, options: ReadLinesOptions = {}
 
 /** Writes to a stream and waits for 'drain' only when its buffer is full. */
 export async function writeWithBackpressure(output: Writable, chunk: string | Uint8Array): Promise<void> {
-  if (!output.write(chunk)) await once(output, 'drain');
+  if (!output.write(chunk)) await waitForDrain(output);
+}
+
+/**
+ * Waits for 'drain'. A closed or failed stream (EPIPE, ENOSPC) never drains, so those end
+ * the wait too: the failure itself is handled where the stream's 'error' is (runTool).
+ */
+export function waitForDrain(output: Writable): Promise<void> {
+  if (output.destroyed || output.writableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      output.off('drain', done);
+      output.off('close', done);
+      output.off('error', done);
+      resolve();
+    };
+    output.on('drain', done);
+    output.on('close', done);
+    output.on('error', done);
+  });
 }
 
 /**

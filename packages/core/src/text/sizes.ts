@@ -1,4 +1,5 @@
 import { UsageError } from '../cli/errors.js';
+import { quoteForMessage } from './quote-for-message.js';
 
 const UNITS = ['', 'K', 'M', 'G', 'T', 'P', 'E'] as const;
 
@@ -8,7 +9,7 @@ const UNITS = ['', 'K', 'M', 'G', 'T', 'P', 'E'] as const;
  */
 export function parseSize(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgtpe]?)(?:i?b)?\s*$/i.exec(text);
-  if (!match) throw new UsageError(`invalid size "${text}" (expected e.g. 512, 10K, 1.5M, 2G)`);
+  if (!match) throw new UsageError(`invalid size ${quoteForMessage(text)} (expected e.g. 512, 10K, 1.5M, 2G)`);
   const value = Number(match[1]);
   const exponent = UNITS.indexOf((match[2] ?? '').toUpperCase() as (typeof UNITS)[number]);
   return Math.round(value * 1024 ** exponent);

@@ -1,4 +1,5 @@
 import { UsageError } from '../cli/errors.js';
+import { quoteForMessage } from './quote-for-message.js';
 import { parseDuration } from './durations.js';
 
 /**
@@ -21,7 +22,7 @@ export function parseTime(text: string, now: number = Date.now()): number {
       // fall through to the error below
     }
   }
-  throw new UsageError(`invalid time "${text}" (expected e.g. 2024-05-01T12:00:00Z, @1714564800 or 3d)`);
+  throw new UsageError(`invalid time ${quoteForMessage(text)} (expected e.g. 2024-05-01T12:00:00Z, @1714564800 or 3d)`);
 }
 
 const pad = (value: number, width = 2): string => String(value).padStart(width, '0');

@@ -5,6 +5,7 @@
 import type { B2Api, B2FileVersion } from '../b2/types.js';
 import { ConfigError } from '../cli/errors.js';
 import type { NameCipher } from '../crypt/types.js';
+import { hasNameEscapes } from '../names/name-bytes.js';
 import { bucketPrefix, decryptHistories } from './decrypt.js';
 import { groupVersions } from './group.js';
 
@@ -77,6 +78,7 @@ export async function* listCryptFiles(bucket: CryptBucket, options: ListCryptFil
   const start = options.startFileName && options.startFileName > scope.listPrefix ? { startFileName: options.startFileName } : {};
   const versions = bucket.client.listFileVersions(bucket.bucketId, { prefix: scope.listPrefix, pageSize: options.pageSize ?? 10_000, ...start });
   let decrypted = 0;
+  let yielded = 0;
   let failed = 0;
   let failure: ConfigError | undefined;
   async function* inScope() {
@@ -98,13 +100,17 @@ export async function* listCryptFiles(bucket: CryptBucket, options: ListCryptFil
   });
   for await (const history of histories) {
     if (failure) throw failure;
-    decrypted += 1;
+    // A name that is not valid UTF-8 is a real name (rclone stores such bytes), yielded like
+    // any other; but a wrong key also turns ~1 name in 256 into such bytes with valid
+    // padding, so it is no evidence of the right password either way.
+    if (!hasNameEscapes(history.path)) decrypted += 1;
+    yielded += 1;
     const { path } = history;
     const relative = history.fileName === scope.fileName ? path.slice(path.lastIndexOf('/') + 1) : plain ? path.slice(plain.length + 1) : path;
     yield { path, relative, fileName: history.fileName, versions: history.versions };
   }
   if (failure) throw failure;
-  if (decrypted === 0 && failed > 0) throw wrongPassword(failed, false);
+  if (yielded === 0 && failed > 0) throw wrongPassword(failed, false);
 }
 
 /**

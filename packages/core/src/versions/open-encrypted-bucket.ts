@@ -5,6 +5,7 @@ import { openCryptBucket } from '../b2/open-crypt-bucket.js';
 import { ConfigError } from '../cli/errors.js';
 import type { ToolIO } from '../cli/io.js';
 import { openCryptRemote, plainSize, type OpenedCryptRemote } from '../crypt/index.js';
+import { namesStoredOnB2 } from '../names/stored-on-b2.js';
 import type { CryptBucket } from './crypt-files.js';
 
 export interface OpenEncryptedBucketInput {
@@ -36,7 +37,7 @@ function retriesFromEnv(env: Record<string, string | undefined>): { retry: { ret
  */
 export async function openEncryptedBucket(
   input: OpenEncryptedBucketInput,
-  io: Pick<ToolIO, 'env'>,
+  io: Pick<ToolIO, 'env' | 'signal'>,
 ): Promise<{ remote: OpenedCryptRemote; bucket: CryptBucket; plainSize: (stored: number) => number }> {
   const remote = await openCryptRemote({
     ...(input.configPath ? { configPath: input.configPath } : {}),
@@ -48,11 +49,14 @@ export async function openEncryptedBucket(
     throw new ConfigError(`crypt remote "${remote.name}" stores its data on "${remote.underlying}", which is not a B2 remote; this tool works on B2 buckets only`);
   }
   const onRetry = input.logger ? { onRetry: logRetries(input.logger) } : {};
-  const opened = await openCryptBucket({ remote, concurrency: Math.max(8, (input.concurrency ?? 0) + 2), ...retriesFromEnv(io.env), ...onRetry, ...input.client });
+  // io.signal (SIGINT/SIGTERM) aborts every B2 call: listings end, no new deletion starts.
+  const signal = io.signal ? { signal: io.signal } : {};
+  const opened = await openCryptBucket({ remote, concurrency: Math.max(8, (input.concurrency ?? 0) + 2), ...retriesFromEnv(io.env), ...onRetry, ...signal, ...input.client });
   const noData = remote.settings.noDataEncryption;
   return {
     remote,
-    bucket: { client: opened.client, bucketId: opened.bucket.bucketId, prefix: opened.prefix, names: remote.names },
+    // Bucket names are B2-encoded crypt names (matters for filename_encryption = off/obfuscate).
+    bucket: { client: opened.client, bucketId: opened.bucket.bucketId, prefix: opened.prefix, names: namesStoredOnB2(remote.names) },
     plainSize: noData ? (n) => n : (n) => plainSize(n),
   };
 }

@@ -1,3 +1,5 @@
+import { unescapeName } from '../../names/escape-name.js';
+
 /**
  * The "long" layouts shared by `ls -l`, GNU `tar tv` and bsdtar `tar tv`:
  *   PERMS [LINKS] OWNER[/GROUP] [GROUP] SIZE DATE NAME
@@ -96,31 +98,9 @@ function cutAt(name: string, marker: string): string {
 }
 
 /**
- * Undoes the C-style escapes GNU tar and bsdtar print for unusual bytes
- * (`\303\274`, `\n`, `\\`), decoding the resulting bytes as UTF-8.
+ * Undoes the C-style escapes GNU tar and bsdtar print for unusual bytes (`\303\274`, `\n`,
+ * `\\`): core's unescapeName, byte-exact (invalid UTF-8 stays as name-bytes.ts keeps it).
  */
 export function unescapeTarName(name: string): string {
-  if (!name.includes('\\')) return name;
-  const bytes: number[] = [];
-  const simple: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, '?': 63, ' ': 32 };
-  for (let i = 0; i < name.length; i += 1) {
-    const ch = String.fromCodePoint(name.codePointAt(i) ?? 0);
-    if (ch === '\\' && i + 1 < name.length) {
-      const octal = /^[0-7]{3}/.exec(name.slice(i + 1, i + 4));
-      if (octal) {
-        bytes.push(parseInt(octal[0], 8) & 255);
-        i += 3;
-        continue;
-      }
-      const code = simple[name[i + 1] as string];
-      if (code !== undefined) {
-        bytes.push(code);
-        i += 1;
-        continue;
-      }
-    }
-    for (const b of Buffer.from(ch, 'utf8')) bytes.push(b);
-    i += ch.length - 1;
-  }
-  return Buffer.from(bytes).toString('utf8');
+  return unescapeName(name);
 }

@@ -3,7 +3,8 @@ import { parseLongLine, unescapeTarName } from './long-listing.js';
 import type { LineParser } from './types.js';
 
 /**
- * `ls -l` / `ls -lR` (run with LC_ALL=C so month names are English). A `DIR:` line starts a
+ * `ls -l` / `ls -lR` (run with LC_ALL=C so month names are English). Names printed with
+ * `ls -b` (`\n`, `\ `, `\ooo`...) are unescaped, in entries and in `dir:` headers. A `DIR:` line starts a
  * section whose names are prefixed with `DIR/`; `total N` lines and `.`/`..` are skipped.
  * Directory entries only establish the directory: like `du --apparent-size` over files,
  * only non-directory entries (files, symlinks with their target length) count.
@@ -17,13 +18,14 @@ export class LsParser implements LineParser {
     const entry = parseLongLine(line);
     if (entry) {
       if (entry.name === '.' || entry.name === '..') return true;
-      const path = this.prefix === '' ? entry.name : joinDir(this.prefix, entry.name);
+      const name = unescapeTarName(entry.name);
+      const path = this.prefix === '' ? name : joinDir(this.prefix, name);
       if (entry.type === 'd') sink.addDirectory(path);
       else sink.add(path, entry.size);
       return true;
     }
     if (line.length > 1 && line.endsWith(':')) {
-      this.prefix = line.slice(0, -1);
+      this.prefix = unescapeTarName(line.slice(0, -1));
       sink.addDirectory(this.prefix);
       return true;
     }

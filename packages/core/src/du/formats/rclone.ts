@@ -1,3 +1,4 @@
+import { unescapeName } from '../../names/escape-name.js';
 import type { ListingSink } from '../tree.js';
 import type { LineParser } from './types.js';
 
@@ -12,18 +13,21 @@ const LSL_LINE = /^ *(-?\d+) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? ([^]+)$/;
 /**
  * One line of `rclone ls` (`%9d %s`: size right-aligned, one space, the path, which may
  * contain or begin with spaces). Unknown sizes (-1) count as 0. Undefined if malformed.
+ * `ls -b` escapes in the path (as encrypted-du --ls prints names with control characters,
+ * backslashes or invalid UTF-8) are undone; real rclone prints control characters as
+ * control pictures (`␊`), which are ordinary characters here.
  */
 export function parseRcloneLsLine(line: string): SizedPath | undefined {
   const match = LS_LINE.exec(line);
   if (!match) return undefined;
-  return { size: Math.max(0, Number(match[1])), path: match[2] as string };
+  return { size: Math.max(0, Number(match[1])), path: unescapeName(match[2] as string) };
 }
 
 /** One line of `rclone lsl`: `SIZE YYYY-MM-DD HH:MM:SS.NNNNNNNNN PATH`. */
 export function parseRcloneLslLine(line: string): SizedPath | undefined {
   const match = LSL_LINE.exec(line);
   if (!match) return undefined;
-  return { size: Math.max(0, Number(match[1])), path: match[2] as string };
+  return { size: Math.max(0, Number(match[1])), path: unescapeName(match[2] as string) };
 }
 
 export class RcloneLsParser implements LineParser {

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { waitForDrain } from '../../text/lines.js';
 
 /**
  * Collects output text into ~64 KiB chunks and waits for 'drain' only when the stream's
@@ -55,20 +56,4 @@ export class ChunkWriter {
     if (extra && extra.length > 0) ok = this.output.write(extra) && ok;
     if (!ok) await waitForDrain(this.output);
   }
-}
-
-/** Waits for 'drain'; a closed or failed stream (EPIPE) never drains, so those end the wait too. */
-function waitForDrain(output: Writable): Promise<void> {
-  if (output.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      output.off('drain', done);
-      output.off('close', done);
-      output.off('error', done);
-      resolve();
-    };
-    output.on('drain', done);
-    output.on('close', done);
-    output.on('error', done);
-  });
 }

@@ -1,3 +1,6 @@
+import { isUtf8 } from 'node:buffer';
+import { escapeName } from '../../names/escape-name.js';
+import { nameFromBytes } from '../../names/name-bytes.js';
 import { formatSize } from '../../text/sizes.js';
 import { SortedRows, sortedRows, type ReportRows } from '../select.js';
 import type { ChunkWriter } from './chunk-writer.js';
@@ -10,7 +13,8 @@ const TOUCH_AHEAD = 1024;
 let touchSink = 0;
 
 /**
- * `SIZE<TAB>PATH`, as du prints it (`sort -n` and `sort -h` friendly). The full report is
+ * `SIZE<TAB>PATH`, as du prints it (`sort -n` and `sort -h` friendly); paths `ls -b` escaped
+ * where they hold control characters, backslashes or invalid UTF-8. The full report is
  * assembled as bytes: digits by hand, each directory's prefix encoded once, names copied
  * from the tree's arena. No string per row.
  */
@@ -40,7 +44,7 @@ async function printBytes(rows: SortedRows, out: ChunkWriter, options: DuReportO
   };
   let k = 0;
   while (k < rows.length) {
-    const buf = out.chunk(Math.max(CHUNK, 64 + rowBytes(fill, k)));
+    const buf = out.chunk(Math.max(CHUNK, 64 + 4 * rowBytes(fill, k))); // 4×: room for escapes
     const filled = fillChunk(fill, buf, k);
     k = filled.next;
     const wait = out.writeChunk(buf, filled.at);
@@ -96,6 +100,7 @@ function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number; at: nu
     const nAt = nameAt[k] as number;
     const nLength = nameLength[k] as number;
     if (at + 40 + pLength + nLength > limit) break;
+    const rowStart = at;
     // Sizes were sorted as complemented 32-bit halves; undo that.
     const high = ~(hi[k] as number) >>> 0;
     const low = ~(lo[k] as number) >>> 0;
@@ -103,11 +108,36 @@ function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number; at: nu
     else if (high === 0) at = writeDigits32(buf, at, low);
     else at = writeDigits(buf, at, high * 4294967296 + low);
     buf[at++] = 9;
-    for (let i = 0; i < pLength; i += 1) buf[at++] = prefixBytes[pAt + i] as number;
-    for (let i = 0; i < nLength; i += 1) buf[at++] = names[nAt + i] as number;
+    const pathAt = at;
+    let odd = 0;
+    for (let i = 0; i < pLength; i += 1) odd |= ODD[(buf[at++] = prefixBytes[pAt + i] as number)] as number;
+    for (let i = 0; i < nLength; i += 1) odd |= ODD[(buf[at++] = names[nAt + i] as number)] as number;
+    if (odd !== 0) {
+      const escaped = escapedPath(buf.subarray(pathAt, at), odd);
+      if (escaped !== undefined) {
+        if (pathAt + escaped.length + 1 > limit) {
+          at = rowStart;
+          break;
+        }
+        at = pathAt + escaped.copy(buf, pathAt);
+      }
+    }
     buf[at++] = 10;
   }
   return { next: k, at };
+}
+
+/**
+ * Bytes that may need an `ls -b` escape (so no name can break a line): 1 for control
+ * characters, DEL and backslash, 2 for bytes ≥ 0x80 (only invalid UTF-8 and C1 controls need one).
+ */
+const ODD = new Uint8Array(256);
+for (let c = 0; c < 256; c += 1) ODD[c] = c < 0x20 || c === 0x5c || c === 0x7f ? 1 : c >= 0x80 ? 2 : 0;
+
+/** The escaped form of a path's bytes, or undefined when it needs none. */
+function escapedPath(bytes: Buffer, odd: number): Buffer | undefined {
+  if (odd === 2 && isUtf8(bytes) && !/\u00c2[\u0080-\u009f]/.test(bytes.toString('latin1'))) return undefined;
+  return Buffer.from(escapeName(nameFromBytes(bytes)), 'utf8');
 }
 
 async function printStrings(rows: ReportRows, out: ChunkWriter, options: DuReportOptions): Promise<void> {
@@ -115,7 +145,7 @@ async function printStrings(rows: ReportRows, out: ChunkWriter, options: DuRepor
   let text = '';
   for (let k = 0; k < rows.length; k += 1) {
     const size = rows.size(k);
-    text += (human ? formatSize(size) : size) + '\t' + rows.path(k) + '\n';
+    text += (human ? formatSize(size) : size) + '\t' + escapeName(rows.path(k)) + '\n';
     if (text.length > 65536) {
       const wait = out.write(text);
       text = '';

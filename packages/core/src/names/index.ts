@@ -1,0 +1,4 @@
+export * from './name-bytes.js';
+export * from './rclone-encoding.js';
+export * from './escape-name.js';
+export * from './stored-on-b2.js';

@@ -1,0 +1,99 @@
+// listCryptFiles and names that decrypt (valid padding) but are not valid UTF-8: such a
+// name is a real file (rclone stores a local name's invalid bytes as they are), never a
+// sign of a wrong password — and, since a wrong key also yields such bytes now and then,
+// no sign of the right one either.
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  createNameCipher,
+  deriveKeys,
+  listCryptFiles,
+  nameFromBytes,
+  type B2Api,
+  type B2Bucket,
+  type B2Download,
+  type B2FileVersion,
+  type CryptBucket,
+} from '../src/index.js';
+
+const unused = (): never => {
+  throw new Error('not used by listCryptFiles');
+};
+
+/** Lists the given versions (sorted by name, as B2 does); nothing else. */
+class ListingOnly implements B2Api {
+  readonly transactions = { A: 0, B: 0, C: 0 };
+  constructor(private readonly versions: B2FileVersion[]) {}
+  async *listFileVersions(): AsyncGenerator<B2FileVersion> {
+    yield* [...this.versions].sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+  }
+  async *listFileNames(): AsyncGenerator<B2FileVersion> {
+    yield* this.listFileVersions();
+  }
+  getBucket(): Promise<B2Bucket> {
+    return unused();
+  }
+  hideFile(): Promise<B2FileVersion> {
+    return unused();
+  }
+  deleteFileVersion(): Promise<void> {
+    return unused();
+  }
+  getFileInfo(): Promise<B2FileVersion> {
+    return unused();
+  }
+  downloadFileById(): Promise<B2Download> {
+    return unused();
+  }
+  async *listUnfinishedLargeFiles(): AsyncGenerator<B2FileVersion> {
+    yield* [];
+  }
+  cancelLargeFile(): Promise<void> {
+    return unused();
+  }
+}
+
+const version = (fileName: string): B2FileVersion => ({
+  fileId: `id-${fileName}`,
+  fileName,
+  action: 'upload',
+  contentLength: 48,
+  contentSha1: null,
+  contentType: null,
+  uploadTimestamp: 1,
+  fileInfo: {},
+});
+
+const bad = nameFromBytes(Buffer.from('626164fe2e747874', 'hex')); // "bad\xfe.txt"
+
+async function bucketOf(plainNames: string[], garbage: number): Promise<CryptBucket> {
+  const names = createNameCipher(await deriveKeys('pw', 'salt'));
+  const fileNames = plainNames.map((p) => names.encryptPath(p));
+  // names that are not encrypted with this key: base32 of the right length, invalid padding
+  for (let i = 0; i < garbage; i += 1) fileNames.push(String(i).padStart(26, '0'));
+  return { client: new ListingOnly(fileNames.map(version)), bucketId: 'b', prefix: '', names };
+}
+
+async function list(bucket: CryptBucket): Promise<{ paths: string[]; undecryptable: number }> {
+  const paths: string[] = [];
+  let undecryptable = 0;
+  for await (const file of listCryptFiles(bucket, { onUndecryptable: () => (undecryptable += 1) })) paths.push(file.path);
+  return { paths, undecryptable };
+}
+
+describe('listCryptFiles with names that are not valid UTF-8', () => {
+  it('yields them byte-exact; one broken name beside them is reported, not called a wrong password', async () => {
+    const result = await list(await bucketOf([bad, `dir/${bad}`], 1));
+    expect(result.paths.sort()).toEqual([bad, `dir/${bad}`].sort());
+    expect(result.undecryptable).toBe(1);
+  });
+
+  it('does not count them as evidence of the right password', async () => {
+    await expect(list(await bucketOf([bad], 12))).rejects.toThrow(ConfigError);
+  });
+
+  it('a text name among many broken ones is evidence', async () => {
+    const result = await list(await bucketOf(['plain.txt'], 3));
+    expect(result.paths).toEqual(['plain.txt']);
+  });
+});

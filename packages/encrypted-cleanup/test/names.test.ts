@@ -1,0 +1,60 @@
+// Files named with newlines, control pictures or bytes that are not UTF-8 are cleaned like
+// any other: found under a directory PATH, listed one line each (ls -b escaped) in a dry
+// run, their old versions deleted — none is taken for a wrong password or skipped.
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fsPath, nameFromBytes } from '@rclone-b2/core';
+import { DAY, startHarness, type Harness } from 'b2-emulator/test-helpers';
+import { main } from '../src/main.js';
+
+const T0 = Date.UTC(2024, 0, 1);
+const bad = nameFromBytes(Buffer.from('626164fe2e747874', 'hex')); // "bad\xfe.txt"
+const NAMES = ['d/nl\nx.txt', 'd/pic␊x', 'd/back\\x', `d/${bad}`, 'd/sub\ndir/in\tside'];
+
+let h: Harness;
+
+const versions = async (): Promise<number> => {
+  const { stdout } = await execa('rclone', ['--config', h.config.configPath, 'lsf', '-R', '--files-only', '--b2-versions', 'secret:d'], { env: { HOME: h.dir } });
+  return stdout.split('\n').filter((l) => /-v\d{4}-\d\d-\d\d-\d{6}-\d{3}/.test(l)).length;
+};
+
+beforeAll(async () => {
+  h = await startHarness({ start: T0 });
+  const source = join(h.dir, 'src');
+  for (const content of ['one', 'two, longer']) {
+    for (const name of NAMES) {
+      const path = join(source, name);
+      await mkdir(fsPath(join(path, '..')), { recursive: true });
+      await writeFile(fsPath(path), content);
+      await utimes(fsPath(path), T0 / 1000, T0 / 1000);
+    }
+    await h.rclone(['copy', source, 'secret:']);
+    h.emulator.clock.advance(DAY);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('encrypted-cleanup with odd names', () => {
+  it('--dry-run: one escaped line per old version, every file counted', async () => {
+    expect(await versions()).toBe(NAMES.length);
+    const result = await h.run(main, ['-n', 'secret', 'd']);
+    expect(result.code).toBe(0);
+    expect(result.err).toMatch(new RegExp(`would delete ${NAMES.length} versions .* of ${NAMES.length} files`));
+    const lines = result.out.trimEnd().split('\n');
+    expect(lines).toHaveLength(NAMES.length);
+    expect(lines).toContainEqual(expect.stringMatching(/^would delete d\/bad\\376\.txt \(upload of /));
+    expect(lines).toContainEqual(expect.stringMatching(/^would delete d\/back\\\\x \(upload of /));
+    expect(lines).toContainEqual(expect.stringMatching(/^would delete d\/sub␊dir\/in␉side \(upload of /));
+  });
+
+  it('deletes the old versions of all of them', async () => {
+    const result = await h.run(main, ['secret', 'd']);
+    expect(result.code).toBe(0);
+    expect(await versions()).toBe(0);
+  });
+});

@@ -1,0 +1,46 @@
+import type { BackupContext } from './context.js';
+import { runRcloneJson } from './context.js';
+import { renderTail } from './rclone-log.js';
+
+/** rclone's --combined report: `=` equal, `*` differ, `+` only in SOURCE (missing at the destination), `-` only in the destination, `!` error. */
+export type CheckSymbol = '=' | '*' | '+' | '-' | '!';
+
+export interface CheckOutcome {
+  /** Lines the report gave. */
+  reported: number;
+  /** Set when rclone itself failed (exit status above 1, or 1 without a difference): the report may be incomplete. */
+  problem?: string;
+}
+
+/** rclone's own per-file lines for what the report names anyway (our stderr names each file once). */
+const PER_FILE = /file not in |sizes differ|contents differ|hash(es)? differ|differ$/;
+const SUMMARY = /differences found|matching files|errors while checking|files missing|hashes could not be checked|^Using .* for hash/;
+
+/**
+ * Runs `rclone check`/`cryptcheck` over SOURCE and DESTINATION in both directions (never
+ * --one-way) with `--combined -`, and hands each report line to `onLine` as rclone
+ * writes it — nothing of the report is kept here, so a tree of any size streams through.
+ * Records matching `expected` are known noise of this particular check, shown only with -v.
+ */
+export async function runCheck(ctx: BackupContext, args: readonly string[], onLine: (symbol: CheckSymbol, path: string) => void | Promise<void>, expected?: RegExp): Promise<CheckOutcome> {
+  let reported = 0;
+  let failures = 0;
+  const { exitCode, stderrTail } = await runRcloneJson(ctx, [...args, '--combined', '-'], {
+    // 1 means differences; others (e.g. a failed download or listing) are reported below.
+    okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    onStdoutLine: async (line) => {
+      const symbol = line[0];
+      if (line[1] !== ' ' || (symbol !== '=' && symbol !== '*' && symbol !== '+' && symbol !== '-' && symbol !== '!')) return;
+      reported += 1;
+      if (symbol !== '=') failures += 1;
+      await onLine(symbol, line.slice(2));
+    },
+    onRecord: (r) => ctx.verbosity >= 1 || !(SUMMARY.test(r.msg) || (r.object !== undefined && PER_FILE.test(r.msg)) || expected?.test(r.msg)),
+    hideText: /Failed to (check|cryptcheck)/,
+  });
+  // Exit 1 with nothing wrong in the report means rclone failed before comparing (e.g. an unknown remote).
+  if (exitCode === 0 || (exitCode === 1 && failures > 0)) return { reported };
+  // rclone's last words are plain text with a date in front; the date says nothing here.
+  const tail = renderTail(stderrTail, 3).map((line) => line.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, ''));
+  return { reported, problem: `rclone ${args[0] ?? 'check'} failed (exit status ${exitCode})${tail.length ? `: ${tail.join(' / ')}` : ''}` };
+}
