@@ -35,6 +35,8 @@ export interface PruneRun {
   concurrency: number;
   startAt?: string;
   stopAt?: string;
+  /** Only this directory of the crypt remote (`REMOTE:PATH`); '' or undefined = all of it. */
+  within?: string;
   maxFiles?: number;
   /** Prune file versions (false with --no-files). */
   files: boolean;
@@ -42,6 +44,8 @@ export interface PruneRun {
   unfinishedLargeFiles: boolean;
   verbosity: number;
   json: boolean;
+  /** -h: sizes as du -h prints them in -v lines. */
+  human?: boolean;
   out: Writable;
   log: Logger;
   signal?: AbortSignal;
@@ -81,12 +85,14 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
   };
 
   if (run.files) {
+    let enteredWithin = false;
     const versions = listCryptVersions({
       client: run.client,
       bucketId: run.bucketId,
       prefix: run.prefix,
       names: run.names,
-      startAt: run.startAt,
+      // A directory's files are one contiguous run of encrypted names, starting at its own.
+      startAt: run.startAt ?? (run.within ? `${run.within}/` : undefined),
       stopAt: run.stopAt,
       pageSize: run.pageSize ?? LIST_PAGE_SIZE,
       signal: run.signal,
@@ -94,6 +100,12 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
     for await (const history of decryptHistories(groupVersions(versions), { names: run.names, prefix: run.prefix, onUndecryptable })) {
       // a name with only unfinished large-file entries is left to the cancel step
       if (!history.versions.some(isVisibleKind)) continue;
+      if (run.within !== undefined && run.within !== '') {
+        const inside = history.path.startsWith(`${run.within}/`);
+        if (!inside && enteredWithin) break;
+        if (!inside) continue;
+        enteredWithin = true;
+      }
       if (run.maxFiles !== undefined && summary.filesSeen >= run.maxFiles) {
         summary.resumeAt = history.path;
         break;
@@ -111,7 +123,7 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
         await writer.write(
           run.json
             ? `${JSON.stringify({ type: 'file', ...fileJson(history.path, history.fileName, choice, explained()) })}\n`
-            : formatFileText(history.path, choice, explained(), run.dryRun),
+            : formatFileText(history.path, choice, explained(), run.dryRun, run.human),
         );
       }
       if (run.dryRun) {

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { createProgressLine, formatSize, type ProgressLine } from '@rclone-b2/core';
+import { createProgressLine, formatIecSize, type ProgressLine } from '@rclone-b2/core';
 
 export interface RestoreCounts {
   restored: number;
@@ -12,7 +12,7 @@ export type RestoreProgress = ProgressLine<RestoreCounts>;
 
 const format = (c: RestoreCounts, seconds: number): string =>
   `${c.restored} restored, ${c.skipped} already there, ${c.failed} failed, ` +
-  `${formatSize(c.bytes)}B (${formatSize(Math.round(c.bytes / seconds))}B/s)`;
+  `${formatIecSize(c.bytes)} (${formatIecSize(Math.round(c.bytes / seconds))}/s)`;
 
 /** Progress on stderr (core's progress line). */
 export function createProgress(stream: Writable, tty: boolean, now: () => number = Date.now): RestoreProgress {
