@@ -83,7 +83,7 @@ describe('encrypted-restore and damaged objects', () => {
     expect(entries.filter((e) => e.startsWith('victims/') || e.includes('partial'))).toEqual([]);
     const restored = await treeOf(target);
     // every other file is there, byte for byte (--all names versions NAME-vTIME)
-    const plainName = (p: string): string => (mode[0] === '--all' ? p.replace(/-v\d{4}-[^/]*$/, '') : p);
+    const plainName = (p: string): string => (mode[0] === '--all' ? p.replace(/-v\d{4}-\d\d-\d\d-\d{6}-\d{3}(?=(\.[^/.]*)?$)/, '') : p);
     expect(Object.fromEntries(Object.entries(restored).map(([p, sha]) => [plainName(p), sha]))).toEqual(good);
   });
 });

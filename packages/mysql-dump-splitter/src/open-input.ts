@@ -1,18 +1,9 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { UsageError } from '@rclone-b2/core';
+import { reasonOf, UsageError } from '@rclone-b2/core';
 
 // A named input that cannot be read is a usage error (exit 2), reported before anything
 // else happens, in the words of the system call's errno (as coreutils do).
-
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'not a directory',
-  ELOOP: 'too many levels of symbolic links',
-};
 
 function cannotOpen(file: string, reason: string, cause?: unknown): UsageError {
   return new UsageError(`cannot open '${file}': ${reason}`, { cause });
@@ -24,12 +15,11 @@ export async function openInput(file: string, cwd: string): Promise<FileHandle> 
   try {
     handle = await open(resolve(cwd, file), 'r');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw cannotOpen(file, REASONS[code] ?? (error as Error).message, error);
+    throw cannotOpen(file, reasonOf(error), error);
   }
   if ((await handle.stat()).isDirectory()) {
     await handle.close();
-    throw cannotOpen(file, REASONS.EISDIR as string);
+    throw cannotOpen(file, 'is a directory');
   }
   return handle;
 }
