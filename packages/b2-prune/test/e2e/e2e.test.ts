@@ -283,7 +283,7 @@ describe('b2-prune end to end: bad input', () => {
     const before = shape(snapshot(sim.emulator, bucket));
     const r = await run([...NOW_ARG, '--rclone-config', wrong.configPath, '--purge', '--force'], FAST);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/do not decrypt.*Nothing was deleted/s);
+    expect(r.err).toMatch(/names in the bucket decrypt: wrong crypt password.*Nothing was deleted/s);
     expect(r.err).not.toMatch(/not the password/);
     expect(shape(snapshot(sim.emulator, bucket))).toEqual(before);
   });
