@@ -1,3 +1,4 @@
+import { reportError } from '@rclone-b2/core';
 import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
@@ -142,9 +143,10 @@ describe('b2-emulator CLI', () => {
     const stderr = new PassThrough();
     let err = '';
     stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const code = await main(['--fault', 'nonsense'], { stdin: new PassThrough(), stdout: new PassThrough(), stderr, env: {}, cwd: '/', stderrIsTTY: false }, Promise.resolve());
+    const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr, env: {}, cwd: '/', stderrIsTTY: false };
+    const code = await main(['--fault', 'nonsense'], io, Promise.resolve()).catch((error: unknown) => reportError('b2-emulator', error, io, false));
     expect(code).toBe(2);
-    expect(err).toMatch(/unknown fault kind/);
+    expect(err).toMatch(/^b2-emulator: invalid value "nonsense" for --fault: unknown fault kind 'nonsense' \(.*\)\n$/);
   });
 
   it('runs as a bin', async () => {

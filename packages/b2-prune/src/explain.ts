@@ -16,6 +16,8 @@ export interface ExplainRun {
   /** Plain path of one file, relative to the crypt remote's root. */
   path: string;
   json: boolean;
+  /** -h: sizes as du -h prints them. */
+  human?: boolean;
   out: Writable;
 }
 
@@ -38,6 +40,6 @@ export async function explain(run: ExplainRun): Promise<void> {
   const decision = decide(versions, choice.policy, run.now);
   const text = run.json
     ? `${JSON.stringify(fileJson(path, fileName, choice, decision))}\n`
-    : formatExplainText(path, fileName, choice, decision, true);
+    : formatExplainText(path, fileName, choice, decision, true, run.human);
   await writeWithBackpressure(run.out, text);
 }

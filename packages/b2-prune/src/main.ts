@@ -1,5 +1,14 @@
 import {
+  countFlag,
   createLogger,
+  DRY_RUN_FLAG,
+  HUMAN_READABLE_FLAG,
+  integerFlag,
+  JSON_FLAG,
+  parseRemoteArg,
+  RCLONE_CONFIG_FLAG,
+  stringFlag,
+  transfersFlag,
   ExitCode,
   GuardError,
   openEncryptedBucket,
@@ -26,6 +35,8 @@ See the README for the grammar and the rules.`;
 
 export interface PruneCliOptions {
   remote?: string;
+  /** PATH of `REMOTE:PATH`: only this directory ('' = the whole remote). */
+  path: string;
   rcloneConfig?: string;
   policyFile?: string;
   dryRun: boolean;
@@ -42,74 +53,70 @@ export interface PruneCliOptions {
   listPageSize?: number;
   verbosity: number;
   json: boolean;
+  /** -h: sizes in -v and --explain lines as du -h prints them. */
+  human: boolean;
   debug: boolean;
-}
-
-interface RawArgs {
-  _: (string | number)[];
-  verbose: number;
-  quiet: boolean;
-  debug: boolean;
-  dryRun: boolean;
-  json: boolean;
-  rcloneConfig?: string;
-  policyFile?: string;
-  purge: boolean;
-  force: boolean;
-  transfers?: number;
-  startAt?: string;
-  stopAt?: string;
-  maxFiles?: number;
-  files: boolean;
-  unfinishedLargeFiles: boolean;
-  explain?: string;
-  now?: string;
-  listPageSize?: number;
 }
 
 /** Turns argv into options; `undefined` when --help/--version was answered. */
 export async function parseOptions(argv: readonly string[], io: ToolIO): Promise<PruneCliOptions | number> {
-  const parser = toolParser({ name: 'b2-prune', version: VERSION, usage: '$0 [options] [CRYPT-REMOTE]', dryRun: true, json: true, epilogue: EPILOGUE })
-    .option('rclone-config', { type: 'string', description: 'rclone config file (default: as rclone finds it, or RCLONE_CONFIG)' })
-    .option('policy-file', { type: 'string', description: 'Policies and path rules (INI: [policies], [paths])' })
-    .option('purge', { type: 'boolean', default: false, description: 'Apply "never" to every path: delete all old versions and deleted files (needs --force)' })
-    .option('force', { type: 'boolean', default: false, description: 'Confirm --purge' })
-    .option('transfers', { alias: 'concurrency', type: 'number', description: 'Parallel delete calls (default 10)' })
-    .option('start-at', { type: 'string', description: 'Start at this path (in the bucket\'s encrypted name order)' })
-    .option('stop-at', { type: 'string', description: 'Stop before this path (same order)' })
-    .option('max-files', { type: 'number', description: 'Judge at most N files, then print where to continue' })
-    .option('files', { type: 'boolean', default: true, description: 'Prune file versions (--no-files: only cancel unfinished large files)' })
-    .option('unfinished-large-files', { type: 'boolean', default: true, description: 'Cancel unfinished large files older than a day' })
-    .option('explain', { type: 'string', description: 'Print every version of PATH with its decision and reason; delete nothing' })
-    .option('now', { type: 'string', hidden: true, description: 'Judge ages as of this time (tests)' })
-    .option('list-page-size', { type: 'number', hidden: true, description: 'Versions per b2_list_file_versions call (1..10000)' });
+  const parser = toolParser({
+    name: 'b2-prune',
+    version: VERSION,
+    usage: '$0 [options] [CRYPT-REMOTE[:PATH]]',
+    epilogue: EPILOGUE,
+    flags: {
+      ...DRY_RUN_FLAG,
+      ...JSON_FLAG,
+      ...HUMAN_READABLE_FLAG,
+      ...RCLONE_CONFIG_FLAG,
+      ...transfersFlag('Parallel delete calls'),
+      concurrency: integerFlag('concurrency', { min: 1, hidden: true, description: 'deprecated: use --transfers' }),
+      'policy-file': stringFlag({ description: 'Policies and path rules (INI: [policies], [paths])' }),
+      purge: { type: 'boolean', default: false, description: 'Apply "never" to every path: delete all old versions and deleted files (needs --force)' },
+      force: { type: 'boolean', default: false, description: 'Confirm --purge' },
+      'start-at': stringFlag({ description: "Start at this path (in the bucket's encrypted name order)" }),
+      'stop-at': stringFlag({ description: 'Stop before this path (same order; the next run\'s --start-at)' }),
+      'max-files': countFlag('max-files', 'Judge at most N files, then print where to continue'),
+      files: { type: 'boolean', default: true, description: 'Prune file versions (--no-files: only cancel unfinished large files)' },
+      'unfinished-large-files': { type: 'boolean', default: true, description: 'Cancel unfinished large files older than a day' },
+      explain: stringFlag({ description: 'Print every version of PATH with its decision and reason; delete nothing' }),
+      now: stringFlag({ hidden: true, description: 'Judge ages as of this time (tests)' }),
+      'list-page-size': integerFlag('list-page-size', { min: 1, max: 10_000, hidden: true, description: 'Versions per b2_list_file_versions call' }),
+    },
+  });
   const parsed = await parseArgv(parser, argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
-  const a = parsed.options as unknown as RawArgs;
-  if (a._.length > 1) throw new UsageError(`expected at most one crypt remote, got ${a._.length}`);
-  const concurrency = a.transfers ?? 10;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError('--transfers must be a whole number ≥ 1');
-  if (a.maxFiles !== undefined && (!Number.isInteger(a.maxFiles) || a.maxFiles < 1)) throw new UsageError('--max-files must be a whole number ≥ 1');
+  const a = parsed.options;
+  if (a._.length > 1) throw new UsageError(`expected at most one CRYPT-REMOTE[:PATH], got ${a._.length}`);
+  const target = parseRemoteArg(a._[0] === undefined ? undefined : String(a._[0]), 'CRYPT-REMOTE[:PATH]');
   if (!a.files && !a.unfinishedLargeFiles) throw new UsageError('--no-files and --no-unfinished-large-files together leave nothing to do');
+  if (a.concurrency !== undefined) {
+    if (argv.some((arg) => arg === '--transfers' || arg.startsWith('--transfers='))) throw new UsageError('give --transfers or --concurrency, not both');
+    createLogger({ tool: 'b2-prune', stream: io.stderr, verbosity: verbosityOf(a) }).warn('--concurrency is deprecated: use --transfers');
+  }
   const now = a.now ?? io.env.B2_PRUNE_NOW;
+  const inside = (path: string | undefined): string | undefined => (path === undefined || target.path === '' ? path : `${target.path}/${path.replace(/^\/+/, '')}`);
   return {
-    remote: a._[0] === undefined ? undefined : String(a._[0]),
+    remote: target.remoteName,
+    path: target.path,
     rcloneConfig: a.rcloneConfig,
     policyFile: a.policyFile,
     dryRun: a.dryRun,
     purge: a.purge,
     force: a.force,
-    concurrency,
-    startAt: a.startAt,
-    stopAt: a.stopAt,
+    concurrency: a.concurrency ?? a.transfers,
+    startAt: inside(a.startAt),
+    stopAt: inside(a.stopAt),
     maxFiles: a.maxFiles,
     files: a.files,
     unfinishedLargeFiles: a.unfinishedLargeFiles,
-    explain: a.explain,
+    explain: inside(a.explain),
     now: now === undefined ? undefined : parseTime(now),
     listPageSize: a.listPageSize,
     verbosity: verbosityOf(a),
     json: a.json,
+    human: a.humanReadable,
     debug: a.debug,
   };
 }
@@ -144,7 +151,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
   const now = options.now ?? (deps.clock ?? Date.now)();
   const common = { client: bucket.client, bucketId: bucket.bucketId, prefix: bucket.prefix, names: bucket.names, config, now, purge: options.purge };
   if (options.explain !== undefined) {
-    await explain({ ...common, path: options.explain, json: options.json, out: io.stdout });
+    await explain({ ...common, path: options.explain, json: options.json, human: options.human, out: io.stdout });
     return ExitCode.Ok;
   }
   if (config.source) log.info(`policies from ${config.source}`);
@@ -154,12 +161,14 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     concurrency: options.concurrency,
     startAt: options.startAt,
     stopAt: options.stopAt,
+    within: options.path,
     maxFiles: options.maxFiles,
     files: options.files,
     unfinishedLargeFiles: options.unfinishedLargeFiles,
     pageSize: options.listPageSize,
     verbosity: options.verbosity,
     json: options.json,
+    human: options.human,
     out: io.stdout,
     log,
     signal: deps.signal,

@@ -34,6 +34,8 @@ export interface PruneRun {
   concurrency: number;
   startAt?: string;
   stopAt?: string;
+  /** Only this directory of the crypt remote (`REMOTE:PATH`); '' or undefined = all of it. */
+  within?: string;
   maxFiles?: number;
   /** Prune file versions (false with --no-files). */
   files: boolean;
@@ -41,6 +43,8 @@ export interface PruneRun {
   unfinishedLargeFiles: boolean;
   verbosity: number;
   json: boolean;
+  /** -h: sizes as du -h prints them in -v lines. */
+  human?: boolean;
   out: Writable;
   log: Logger;
   signal?: AbortSignal;
@@ -80,7 +84,9 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
 
   if (run.files) {
     const encrypted = (path: string | undefined): string | undefined => (path ? encryptedBucketName(run.names, run.prefix, path) : undefined);
-    const startFileName = encrypted(run.startAt);
+    let enteredWithin = false;
+    // A directory's files are one contiguous run of encrypted names, starting at its own.
+    const startFileName = encrypted(run.startAt ?? (run.within ? `${run.within}/` : undefined));
     const stopBeforeFileName = encrypted(run.stopAt);
     // listCryptFiles yields nothing before the names prove the password right, so a wrong
     // password stops the run before any deletion.
@@ -95,6 +101,12 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
       for await (const history of histories) {
         // a name with only unfinished large-file entries is left to the cancel step
         if (!history.versions.some(isVisibleKind)) continue;
+        if (run.within !== undefined && run.within !== '') {
+          const inside = history.path.startsWith(`${run.within}/`);
+          if (!inside && enteredWithin) break;
+          if (!inside) continue;
+          enteredWithin = true;
+        }
         if (run.maxFiles !== undefined && summary.filesSeen >= run.maxFiles) {
           summary.resumeAt = history.path;
           break;
@@ -112,7 +124,7 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
           await writer.write(
             run.json
               ? `${JSON.stringify({ type: 'file', ...fileJson(history.path, history.fileName, choice, explained()) })}\n`
-              : formatFileText(history.path, choice, explained(), run.dryRun),
+              : formatFileText(history.path, choice, explained(), run.dryRun, run.human),
           );
         }
         if (run.dryRun) {

@@ -1,4 +1,4 @@
-import { escapeName, formatSize, formatTransactions, type TransactionCounts } from '@rclone-b2/core';
+import { escapeName, formatIecSize, formatSize, formatTransactions, type TransactionCounts } from '@rclone-b2/core';
 import { formatAge, type FileDecision, type VersionDecision } from './policy/decide.js';
 import type { PolicyChoice } from './policy/path-rules.js';
 import { expandAges } from './policy/windows.js';
@@ -48,9 +48,9 @@ function policyLabel(choice: PolicyChoice): string {
   return `policy ${choice.policy.name} = "${choice.policy.spec}" (${rule})`;
 }
 
-function versionLine(d: VersionDecision, dryRun: boolean): string {
+function versionLine(d: VersionDecision, dryRun: boolean, human: boolean): string {
   const verdict = d.verdict === 'delete' ? (dryRun ? 'would delete' : 'delete') : d.verdict;
-  const size = d.version.action === 'upload' ? formatSize(d.version.contentLength) : '-';
+  const size = d.version.action !== 'upload' ? '-' : human ? formatSize(d.version.contentLength) : String(d.version.contentLength);
   const age = d.ageMs === undefined ? 'current' : `age ${formatAge(d.ageMs)}`;
   return `  ${iso(d.version.uploadTimestamp)}  ${d.version.action.padEnd(6)} ${size.padStart(6)}  ${age.padEnd(12)}  ${verdict.padEnd(12)}  ${d.reason}\n`;
 }
@@ -58,24 +58,24 @@ function versionLine(d: VersionDecision, dryRun: boolean): string {
 /**
  * -v: one header per file and one line per version with its verdict and reason. The path
  * is `ls -b` escaped (control characters, backslashes, invalid UTF-8) so it stays one line;
- * --json keeps it exact.
+ * --json keeps it exact. Sizes are bytes, or with `human` (-h) as du -h prints them.
  */
-export function formatFileText(path: string, choice: PolicyChoice, decision: FileDecision, dryRun: boolean): string {
+export function formatFileText(path: string, choice: PolicyChoice, decision: FileDecision, dryRun: boolean, human = false): string {
   const deletes = decision.decisions.filter((d) => d.verdict === 'delete').length;
   const state = decision.live ? 'live' : 'deleted';
   let text = `${escapeName(path)}: ${state}, ${decision.decisions.length} versions, ${deletes} to delete; ${policyLabel(choice)}\n`;
-  for (const d of decision.decisions) text += versionLine(d, dryRun);
+  for (const d of decision.decisions) text += versionLine(d, dryRun, human);
   return text;
 }
 
 /** --explain: like -v, plus the policy's expanded ages for this file. */
-export function formatExplainText(path: string, fileName: string, choice: PolicyChoice, decision: FileDecision, dryRun: boolean): string {
+export function formatExplainText(path: string, fileName: string, choice: PolicyChoice, decision: FileDecision, dryRun: boolean, human = false): string {
   const oldest = Math.max(0, ...decision.decisions.map((d) => d.ageMs ?? 0));
   const ages = expandAges(choice.policy, oldest)
     .map((a) => `${a.days}${a.liveOnly ? '?' : ''}`)
     .join(', ');
   return (
-    `${formatFileText(path, choice, decision, dryRun)}` +
+    `${formatFileText(path, choice, decision, dryRun, human)}` +
     `  B2 name: ${fileName}\n` +
     `  windows (days; "?" = only while live): ${ages || '(none: no old version is kept by age)'}\n` +
     (choice.policy.last > 0 ? `  last=${choice.policy.last}: the ${choice.policy.last} newest old versions are kept\n` : '')
@@ -106,7 +106,7 @@ export function formatSummaryText(s: PruneSummary): string {
   const verb = s.dryRun ? 'would delete' : 'deleted';
   const lines = [
     `${s.dryRun ? 'Dry run: ' : ''}${s.filesSeen} files, ${s.versionsSeen} versions seen; ${s.versionsKept} kept, ` +
-      `${s.versionsDeleted} ${verb} (${s.hidesDeleted} hide markers) in ${s.filesPruned} files, ${formatSize(s.bytesFreed)} freed` +
+      `${s.versionsDeleted} ${verb} (${s.hidesDeleted} hide markers) in ${s.filesPruned} files, ${formatIecSize(s.bytesFreed)} freed` +
       `${s.dryRun ? ' (if run)' : ''}`,
   ];
   if (s.unfinishedLargeFilesCancelled > 0) {

@@ -128,6 +128,19 @@ describe('b2-prune (in-process, fake B2)', () => {
     expect(missing.code).toBe(1);
   });
 
+  it('sizes in --explain and -v lines are bytes, or du -h style with -h', async () => {
+    b2.upload(nameOf('media/big.bin'), Buffer.alloc(5 * 1024 * 1024), {}, NOW - 40 * DAY);
+    b2.upload(nameOf('media/big.bin'), Buffer.alloc(1536), {}, NOW - DAY);
+    const bytes = await run([...NOW_ARG, '--explain', 'media/big.bin'], { openBucket: opener() });
+    expect(bytes.out).toMatch(/upload +5242880 /);
+    expect(bytes.out).toMatch(/upload +1536 /);
+    const human = await run([...NOW_ARG, '-h', '--explain', 'media/big.bin'], { openBucket: opener() });
+    expect(human.out).toMatch(/upload +5\.0M /);
+    expect(human.out).toMatch(/upload +1\.5K /);
+    const verbose = await run([...NOW_ARG, '-n', '-vv', '-h', 'secret:media'], { openBucket: opener() });
+    expect(verbose.out).toMatch(/upload +5\.0M /);
+  });
+
   it('--max-files stops and says where to continue; --start-at continues there', async () => {
     const first = await run([...NOW_ARG, '-n', '--max-files', '2', '--no-unfinished-large-files', '--json'], { openBucket: opener() });
     const s1 = JSON.parse(first.out.trim()) as { filesSeen: number; resumeAt: string };
@@ -164,11 +177,35 @@ describe('b2-prune (in-process, fake B2)', () => {
     expect(b2.versions.filter((v) => v.fileName === 'backup/not-a-crypt-name')).toHaveLength(2);
   });
 
+  it('CRYPT-REMOTE:PATH prunes only that directory (paths and unfinished files elsewhere untouched)', async () => {
+    const outside = ['archives/2020/old.tar', 'src/proj/.git/index', 'docs/live.txt'].map((p) => versionsOf(p).length);
+    const r = await run([...NOW_ARG, '--purge', '--force', 'secret:docs'], { openBucket: opener() });
+    expect(r.code).toBe(0);
+    expect(versionsOf('docs/gone.txt')).toEqual([]);
+    expect(versionsOf('docs/live.txt')).toHaveLength(1);
+    expect(['archives/2020/old.tar', 'src/proj/.git/index'].map((p) => versionsOf(p).length)).toEqual(outside.slice(0, 2));
+    expect(b2.versions.some((v) => v.action === 'start' && v.fileName === nameOf('big.iso'))).toBe(true);
+    const sub = await run([...NOW_ARG, '--purge', '--force', 'secret:/src/proj/'], { openBucket: opener() });
+    expect(sub.code).toBe(0);
+    expect(versionsOf('src/proj/.git/index')).toHaveLength(1);
+    expect(versionsOf('archives/2020/old.tar')).toHaveLength(outside[0]!);
+  });
+
+  it('--concurrency still works but warns; -q silences the warning', async () => {
+    const r = await run([...NOW_ARG, '-n', '--concurrency', '2'], { openBucket: opener() });
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/--concurrency is deprecated: use --transfers/);
+    expect((await run([...NOW_ARG, '-n', '-q', '--concurrency', '2'], { openBucket: opener() })).err).toBe('');
+  });
+
   it.each([
     [['--transfers', '0'], /--transfers/],
     [['--no-files', '--no-unfinished-large-files'], /nothing to do/],
     [['a', 'b'], /at most one/],
-    [['--bogus'], /Unknown argument/],
+    [['--bogus'], /unknown option --bogus/],
+    [['--max-files', 'abc'], /invalid value "abc" for --max-files/],
+    [['--transfers', '2', '--concurrency', '3'], /not both/],
+    [[':b2:bucket'], /on-the-fly backends/],
   ])('usage error %j → exit 2', async (args, message) => {
     const r = await run([...NOW_ARG, ...args], { openBucket: opener() });
     expect(r.code).toBe(2);

@@ -39,6 +39,14 @@ describe('b2-recover with real rclone data', () => {
     expect(await h.rclone(['cat', 'secret:photos/sub/c.jpg'])).toBe('ccc');
   });
 
+  it('CRYPT-REMOTE:PATH is the same as --backup-directory PATH', async () => {
+    await rm(join(source, 'b.jpg'));
+    const result = await h.run(main, ['-v', '--local-directory', source, 'secret:photos']);
+    expect(result.code).toBe(0);
+    expect(result.err).toMatch(/undeleted 2, left 2 deleted/);
+    expect(await listing()).toEqual(['photos/a.jpg', 'photos/sub/c.jpg']);
+  });
+
   it('--hidden-after undeletes what the bad night removed, without a local copy', async () => {
     const result = await h.run(main, ['--hidden-after', iso(T0 + 5 * DAY)]);
     expect(result.code).toBe(0);
@@ -64,8 +72,11 @@ describe('b2-recover with real rclone data', () => {
   it.each([
     [[], 2, /--local-directory DIR --backup-directory PATH, or --hidden-after/],
     [['--local-directory', '/nonexistent-dir', '--backup-directory', 'photos'], 2, /does not exist/],
-    [['--hidden-after', 'soon'], 2, /invalid time/],
+    [['--hidden-after', 'soon'], 2, /invalid value "soon" for --hidden-after: expected a time/],
     [['--hidden-after', '1d', 'nosuch'], 2, /remote "nosuch" not found/],
+    [['--hidden-after', '1d', 'nosuch:x'], 2, /remote "nosuch" not found/],
+    [['--local-directory', '/tmp', '--backup-directory', 'photos', 'secret:photos'], 2, /give the backup directory once/],
+    [['--hidden-after', '1d', '--transfers', 'abc'], 2, /: invalid value "abc" for --transfers: expected a whole number of at least 1\n$/],
   ])('%j → exit %d', async (argv, code, message) => {
     const result = await h.run(main, argv);
     expect(result.code).toBe(code);

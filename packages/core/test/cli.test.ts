@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { acquirePidLock, writeFileAtomically, ExitCode, memoryIO, parseArgv, positiveInteger, reportError, toolParser, type ToolIO, UsageError, GuardError, createLogger } from '../src/index.js';
+import { acquirePidLock, writeFileAtomically, ExitCode, memoryIO, parseArgv, countFlag, choiceFlag, integerFlag, reportError, toolParser, type ToolIO, UsageError, GuardError, createLogger, DRY_RUN_FLAG, JSON_FLAG, HUMAN_READABLE_FLAG } from '../src/index.js';
 
 
-const spec = { name: 'demo-tool', version: '1.2.3', usage: '$0 [options] FILE', dryRun: true, json: true };
+const spec = { name: 'demo-tool', version: '1.2.3', usage: '$0 [options] FILE', flags: { ...DRY_RUN_FLAG, ...JSON_FLAG } };
 
 describe('toolParser/parseArgv', () => {
   it('parses the common flags', async () => {
@@ -57,24 +57,89 @@ describe('createLogger', () => {
 
 describe('toolParser humanReadable', () => {
   it('frees -h for --human-readable and keeps --help', async () => {
-    const parser = () => toolParser({ ...spec, humanReadable: true });
+    const parser = () => toolParser({ ...spec, flags: { ...spec.flags, ...HUMAN_READABLE_FLAG } });
     const parsed = await parseArgv(parser(), ['-h'], memoryIO());
     expect(parsed.kind === 'options' && parsed.options.humanReadable).toBe(true);
     const io = memoryIO();
     expect(await parseArgv(parser(), ['--help'], io)).toEqual({ kind: 'exit', exitCode: 0 });
     expect(io.out()).toMatch(/-h, --human-readable/);
   });
-  it('binds -h to help otherwise', async () => {
-    const io = memoryIO();
-    expect(await parseArgv(toolParser(spec), ['-h'], io)).toEqual({ kind: 'exit', exitCode: 0 });
+  it('never binds -h to help: a tool without sizes refuses it', async () => {
+    await expect(parseArgv(toolParser(spec), ['-h'], memoryIO())).rejects.toThrow('unknown option -h (see --help)');
   });
 });
 
-describe('positiveInteger', () => {
-  it.each([[1, 1], [32, 32]])('accepts %d', (value, expected) => expect(positiveInteger('transfers', value)).toBe(expected));
-  it.each([[0], [-3], [1.5], [Number.NaN], ['4'], [undefined]])('rejects %s with a UsageError naming the flag', (value) => {
-    expect(() => positiveInteger('transfers', value)).toThrow(UsageError);
-    expect(() => positiveInteger('transfers', value)).toThrow(/--transfers needs a whole number of at least 1/);
+describe('strict flag values, named as typed', () => {
+  const parser = () =>
+    toolParser({
+      ...spec,
+      flags: {
+        top: countFlag('top', 'Only the N largest'),
+        depth: integerFlag('depth', { alias: 'd', min: 0, description: 'Depth' }),
+        transfers: countFlag('transfers', 'Parallel calls', 4),
+        mode: choiceFlag('mode', ['download', 'hash'], { description: 'How', default: 'download' }),
+        'max-delete': countFlag('max-delete', 'At most N deletions'),
+      },
+    });
+  const refuse = async (argv: string[]) => {
+    const error = await parseArgv(parser(), argv, memoryIO()).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as UsageError).message;
+  };
+  it.each([
+    [['--top', 'abc'], 'invalid value "abc" for --top: expected a whole number of at least 1'],
+    [['--top=0'], 'invalid value "0" for --top: expected a whole number of at least 1'],
+    [['--top', '-1'], 'invalid value "-1" for --top: expected a whole number of at least 1'],
+    [['--top', '1e3'], 'invalid value "1e3" for --top: expected a whole number of at least 1'],
+    [['--top', '0x10'], 'invalid value "0x10" for --top: expected a whole number of at least 1'],
+    [['--top', '2.5'], 'invalid value "2.5" for --top: expected a whole number of at least 1'],
+    [['-d', '-1'], 'invalid value "-1" for -d: expected a whole number of at least 0'],
+    [['--max-delete', 'x'], 'invalid value "x" for --max-delete: expected a whole number of at least 1'],
+    [['--mode', 'foo'], 'invalid value "foo" for --mode: expected one of download, hash'],
+    [['--mode', 'hash', '--mode', 'foo'], 'invalid value "foo" for --mode: expected one of download, hash'],
+    [['--frobnicate'], 'unknown option --frobnicate (see --help)'],
+    [['--frob-nicate=3'], 'unknown option --frob-nicate (see --help)'],
+    [['-Z'], 'unknown option -Z (see --help)'],
+    [['--top'], '--top needs a value'],
+  ])('%j → %s', async (argv, message) => {
+    expect(await refuse(argv)).toBe(message);
+  });
+  it('types the parsed values from the definitions', async () => {
+    const parsed = await parseArgv(parser(), ['--top', '7', '-d', '0', '--mode', 'hash', '--transfers', '2', '--transfers', '3', 'x'], memoryIO());
+    if (parsed.kind !== 'options') throw new Error('expected options');
+    const { top, depth, transfers, mode, _ } = parsed.options;
+    const typed: { top: number | undefined; depth: number | undefined; transfers: number; mode: 'download' | 'hash' } = { top, depth, transfers, mode };
+    expect(typed).toEqual({ top: 7, depth: 0, transfers: 3, mode: 'hash' });
+    expect(_).toEqual(['x']);
+  });
+  it('applies and checks defaults', async () => {
+    const parsed = await parseArgv(parser(), [], memoryIO());
+    expect(parsed.kind === 'options' && [parsed.options.transfers, parsed.options.mode, parsed.options.top]).toEqual([4, 'download', undefined]);
+  });
+});
+
+describe('boolean flags and --no- forms', () => {
+  it.each([
+    [['--json=maybe'], 'invalid value "maybe" for --json: expected no value, or true or false'],
+    [['--dry-run=yes'], 'invalid value "yes" for --dry-run: expected no value, or true or false'],
+    [['--no-json=1'], 'invalid value "1" for --no-json: expected no value, or true or false'],
+    [['--no-frobnicate'], 'unknown option --no-frobnicate (see --help)'],
+  ])('%j → %s', async (argv, message) => {
+    await expect(parseArgv(toolParser(spec), argv, memoryIO())).rejects.toThrow(new UsageError(message));
+  });
+  it('accepts =true and =false', async () => {
+    const parsed = await parseArgv(toolParser(spec), ['--json=false', '--dry-run=true'], memoryIO());
+    expect(parsed.kind === 'options' && [parsed.options.json, parsed.options.dryRun]).toEqual([false, true]);
+  });
+});
+
+describe('createLogger -q', () => {
+  it('silences warnings but not errors', () => {
+    const io = memoryIO();
+    const log = createLogger({ tool: 't', stream: io.stderr, verbosity: -1 });
+    log.warn('a warning');
+    log.error('an error');
+    expect(io.err()).toBe('t: an error\n');
   });
 });
 

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { formatSize, parseDuration, parseSize, parseSizeOrPercent, parseTime, readLines, versionSuffix } from '../src/index.js';
+import { formatIecSize, formatSize, parseDuration, parseSize, parseSizeOrPercent, parseTime, readLines, versionSuffix } from '../src/index.js';
 
 async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
   const out: string[] = [];
@@ -41,4 +41,16 @@ describe('durations and times', () => {
   it('formats rclone version suffixes', () => {
     expect(versionSuffix(Date.UTC(2026, 10, 21, 20, 26, 27, 936))).toBe('-v2026-11-21-202627-936');
   });
+});
+
+describe('formatIecSize', () => {
+  it.each([
+    [0, '0 B'],
+    [1023, '1023 B'],
+    [1024, '1.0 KiB'],
+    [1536, '1.5 KiB'],
+    [10 * 1024, '10 KiB'],
+    [1024 * 1024 - 1, '1.0 MiB'],
+    [4 * 1024 ** 3, '4.0 GiB'],
+  ])('%d → %s', (bytes, text) => expect(formatIecSize(bytes)).toBe(text));
 });

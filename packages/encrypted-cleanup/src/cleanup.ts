@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { crashSafeOrder, DeletionExecutor, escapeName, formatSize, writeWithBackpressure, type B2Api, type B2FileVersion, type Logger, type CryptFileHistory } from '@rclone-b2/core';
+import { crashSafeOrder, DeletionExecutor, escapeName, formatIecSize, writeWithBackpressure, type B2Api, type B2FileVersion, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import { versionsToDelete } from './plan.js';
 
 export interface CleanupOptions {
@@ -25,7 +25,7 @@ export const emptyStats = (): CleanupStats => ({ files: 0, versions: 0, deleted:
 
 /** One line: the path as rclone lists it, `ls -b` escaped (control characters, `\\`, invalid UTF-8). */
 const describeVersion = (path: string, v: B2FileVersion): string =>
-  `${escapeName(path)} (${v.action} of ${new Date(v.uploadTimestamp).toISOString()}, ${formatSize(v.contentLength)}B)`;
+  `${escapeName(path)} (${v.action} of ${new Date(v.uploadTimestamp).toISOString()}, ${formatIecSize(v.contentLength)})`;
 
 /**
  * Deletes the chosen versions of each file through core's crash-safe executor (within a

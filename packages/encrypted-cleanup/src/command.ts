@@ -1,4 +1,4 @@
-import { openEncryptedBucket, escapeName, formatTransactions, formatSize, ProblemError, UsageError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
+import { openEncryptedBucket, escapeName, formatTransactions, formatIecSize, ProblemError, UsageError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
 import { cleanup, emptyStats } from './cleanup.js';
 
 export interface CleanupCommand {
@@ -37,7 +37,7 @@ export async function encryptedCleanup(command: CleanupCommand, io: ToolIO, logg
     }
   }
   logger.notice(
-    `${command.dryRun ? 'would delete' : 'deleted'} ${stats.deleted} versions (${formatSize(stats.bytes)}B stored) of ${stats.files} files` +
+    `${command.dryRun ? 'would delete' : 'deleted'} ${stats.deleted} versions (${formatIecSize(stats.bytes)} stored) of ${stats.files} files` +
       `${stats.failed ? `, ${stats.failed} deletions FAILED` : ''}${undecryptable ? `, ${undecryptable} names could not be decrypted` : ''}; ` +
       formatTransactions(bucket.client.transactions),
   );

@@ -51,6 +51,17 @@ describe('encrypted-cleanup with real rclone data', () => {
     expect((await versions()).filter((n) => n.startsWith('big/'))).toEqual([]);
   });
 
+  it('CRYPT-REMOTE:PATH names the path; further PATHs are relative to it', async () => {
+    const dry = await h.run(main, ['-n', 'secret:big', 'sub']);
+    expect(dry.code).toBe(0);
+    expect(lines(dry.out)).toHaveLength(2); // disk.iso's upload and hide marker only
+    expect(dry.out).toMatch(/would delete big\/sub\/disk\.iso/);
+    const result = await h.run(main, ['--purge', 'secret:big']);
+    expect(result.code).toBe(0);
+    expect((await versions()).filter((n) => n.startsWith('big/'))).toEqual([]);
+    expect((await versions()).filter((n) => n.startsWith('keep/'))).toHaveLength(2);
+  });
+
   it('--dry-run lists the plan and deletes nothing', async () => {
     const before = await versions();
     const result = await h.run(main, ['-n', 'secret', 'big']);
@@ -111,6 +122,8 @@ describe('encrypted-cleanup with real rclone data', () => {
     [['secret'], 2, /at least one PATH/],
     [['nosuch', 'x'], 2, /remote "nosuch" not found/],
     [['secret', '/'], 2, /whole remote/],
+    [['secret:'], 2, /at least one PATH/],
+    [['secret', 'x', '--transfers', '0'], 2, /invalid value "0" for --transfers/],
   ])('%j → exit %d', async (argv, code, message) => {
     const result = await h.run(main, argv);
     expect(result.code).toBe(code);

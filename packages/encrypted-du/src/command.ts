@@ -1,4 +1,4 @@
-import { openEncryptedBucket, compareB2Names, encryptedBucketName, formatTransactions, formatSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory } from '@rclone-b2/core';
+import { openEncryptedBucket, compareB2Names, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory } from '@rclone-b2/core';
 import { runDu, type Inventories } from './du.js';
 import { lsSink, type InventorySink } from './ls-sink.js';
 import { openOutput, type OpenedOutput } from './outputs.js';
@@ -10,12 +10,15 @@ export interface DuCommand {
   path: string;
   configPath?: string | undefined;
   outputs: { all?: string | undefined; undeleted?: string | undefined; deleted?: string | undefined };
-  format: 'summary' | 'ls' | 'ncdu';
+  format: 'summary' | 'json' | 'ls' | 'ncdu';
   human: boolean;
   depth?: number | undefined;
   top?: number | undefined;
   progress: boolean;
   startAt?: string | undefined;
+  /** Stop before this path (exclusive, as b2-prune --stop-at). */
+  stopAt?: string | undefined;
+  /** Deprecated --stop-after: stop after this path (inclusive). */
   stopAfter?: string | undefined;
   /**
    * Versions per listing call (B2 allows up to 10,000). Default 1,000, as rclone's
@@ -25,10 +28,10 @@ export interface DuCommand {
   listChunk?: number | undefined;
 }
 
-/** Stops after the B2 name `last` (inclusive), in listing order. */
-async function* until(histories: AsyncIterable<CryptFileHistory>, last: string | undefined): AsyncGenerator<CryptFileHistory> {
+/** Stops at the B2 name `stop.name` (after it when inclusive), in listing order. */
+async function* until(histories: AsyncIterable<CryptFileHistory>, stop: { name: string; inclusive: boolean } | undefined): AsyncGenerator<CryptFileHistory> {
   for await (const history of histories) {
-    if (last !== undefined && compareB2Names(history.fileName, last) > 0) return;
+    if (stop !== undefined && compareB2Names(history.fileName, stop.name) >= (stop.inclusive ? 1 : 0)) return;
     yield history;
   }
 }
@@ -46,7 +49,7 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
       const sink: InventorySink =
         command.format === 'ls'
           ? lsSink(output.stream)
-          : summarySink(output.stream, { format: command.format === 'ncdu' ? 'ncdu' : 'text', human: command.human, depth: command.depth, top: command.top });
+          : summarySink(output.stream, { format: command.format === 'summary' ? 'text' : command.format, human: command.human, depth: command.depth, top: command.top });
       inventories[kind] = sink;
     }
     let undecryptable = 0;
@@ -59,7 +62,8 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
         logger.error(`cannot decrypt ${fileName}: ${(error as Error).message}`);
       },
     });
-    const stopName = command.stopAfter ? encryptedBucketName(bucket.names, bucket.prefix, command.stopAfter) : undefined;
+    const stopPath = command.stopAt ?? command.stopAfter;
+    const stop = stopPath ? { name: encryptedBucketName(bucket.names, bucket.prefix, stopPath), inclusive: command.stopAt === undefined } : undefined;
     const progress = command.progress ? createProgress(io.stderr, io.stderrIsTTY) : undefined;
     let oddSizes = 0;
     // A stored size no crypt file can have (damaged or foreign object): count it as stored.
@@ -71,12 +75,12 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
         return stored;
       }
     };
-    const stats = await runDu(until(histories, stopName), sizeOf, inventories, progress);
+    const stats = await runDu(until(histories, stop), sizeOf, inventories, progress);
     if (oddSizes > 0) logger.error(`${oddSizes} versions have sizes no rclone-crypt file can have; counted at their stored size`);
     if (stats.files === 0) await assertPasswordFits(bucket);
     logger.info(
       `${stats.files} files (${stats.liveFiles} live, ${stats.deletedFiles} deleted), ${stats.versions} versions; ` +
-        `current ${formatSize(stats.currentBytes)}B, old/deleted ${formatSize(stats.oldBytes)}B; ` +
+        `current ${formatIecSize(stats.currentBytes)}, old/deleted ${formatIecSize(stats.oldBytes)}; ` +
         `${formatTransactions(bucket.client.transactions)}`,
     );
     if (oddSizes > 0 && undecryptable === 0) throw new ProblemError(`${oddSizes} versions are not valid rclone-crypt objects`);

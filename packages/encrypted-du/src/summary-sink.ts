@@ -3,7 +3,7 @@ import { DuTree, writeDuReport } from '@rclone-b2/core';
 import type { InventorySink } from './ls-sink.js';
 
 export interface SummaryOptions {
-  format: 'text' | 'ncdu';
+  format: 'text' | 'json' | 'ncdu';
   human: boolean;
   depth?: number | undefined;
   top?: number | undefined;

@@ -100,6 +100,22 @@ describe('encrypted-du against real rclone uploads', () => {
     expect(sorted(rest.out).length).toBeGreaterThan(0);
   });
 
+  it('--stop-at X then --start-at X cover the bucket with no gap and no overlap; --stop-after still works but warns', async () => {
+    const all = await h.run(main, ['--ls']);
+    const order = (await h.run(main, ['--ls', '--undeleted-output', '-', '--no-all-output'])).out;
+    const paths = order.split('\n').filter(Boolean).map((l) => l.trim().replace(/^\d+ /, ''));
+    const first = await h.run(main, ['--ls', '--stop-at', paths[2]!]);
+    const rest = await h.run(main, ['--ls', '--start-at', paths[2]!]);
+    expect(first.code + rest.code).toBe(0);
+    expect(first.err).toBe('');
+    expect(first.out).not.toContain(paths[2]!);
+    expect(sorted(first.out + rest.out)).toEqual(sorted(all.out));
+    const old = await h.run(main, ['--ls', '--stop-after', paths[1]!]);
+    expect(old.out).toBe(first.out);
+    expect(old.err).toMatch(/--stop-after is deprecated: use --stop-at/);
+    expect((await h.run(main, ['--ls', '-q', '--stop-after', paths[1]!])).err).toBe('');
+  });
+
   it.each([['--ls'], []])('gives the same answer whatever the listing page size (%j)', async (...mode) => {
     const whole = await h.run(main, [...mode, '--list-chunk', '10000']);
     const paged = await h.run(main, [...mode, '--list-chunk', '2']);
@@ -141,7 +157,11 @@ describe('encrypted-du usage errors', () => {
     [['--no-all-output'], /no inventory to write/],
     [['--ls', '--ncdu'], /alternatives/],
     [['a:', 'b:'], /at most one/],
-    [['--bogus'], /Unknown argument/],
+    [['--bogus'], /unknown option --bogus/],
+    [['--top', 'abc'], /invalid value "abc" for --top/],
+    [['-d', '0'], /invalid value "0" for -d/],
+    [['--json', '--ncdu'], /alternatives/],
+    [['--stop-at', 'a', '--stop-after', 'b'], /not both/],
     [['--list-chunk', '0'], /--list-chunk/],
     [['--list-chunk', '10001'], /--list-chunk/],
   ])('%j → exit 2', async (argv, message) => {

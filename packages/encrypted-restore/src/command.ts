@@ -1,4 +1,4 @@
-import { openEncryptedBucket, formatTransactions, ConfigError, formatSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
+import { openEncryptedBucket, formatTransactions, ConfigError, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
 import { mkdir, stat } from 'node:fs/promises';
 import { createProgress } from './progress.js';
 import { restore } from './restore.js';
@@ -65,7 +65,7 @@ export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logg
   const verb = command.dryRun ? 'would restore' : 'restored';
   logger.notice(
     `${verb} ${command.dryRun ? stats.files : stats.restored} files${command.mode.kind === 'all' ? ` and ${stats.deletions} deletion marks` : ''}` +
-      `${command.dryRun ? '' : ` (${formatSize(stats.bytes)}B), ${stats.skipped} already complete`}` +
+      `${command.dryRun ? '' : ` (${formatIecSize(stats.bytes)}), ${stats.skipped} already complete`}` +
       `${stats.failed ? `, ${stats.failed} FAILED` : ''}; ${formatTransactions(bucket.client.transactions)}`,
   );
   await remote.content.close?.();

@@ -1,5 +1,20 @@
 import { resolve } from 'node:path';
-import { createLogger, parseArgv, parseTime, toolParser, UsageError, verbosityOf, type ToolIO, positiveInteger } from '@rclone-b2/core';
+import {
+  countFlag,
+  createLogger,
+  DRY_RUN_FLAG,
+  integerFlag,
+  parseArgv,
+  parseRemoteArg,
+  PROGRESS_FLAG,
+  RCLONE_CONFIG_FLAG,
+  timeFlag,
+  toolParser,
+  transfersFlag,
+  UsageError,
+  verbosityOf,
+  type ToolIO,
+} from '@rclone-b2/core';
 import { encryptedRestore } from './command.js';
 import type { RestoreMode } from './select.js';
 
@@ -10,7 +25,17 @@ function parser() {
     name: 'encrypted-restore',
     version: VERSION,
     usage: '$0 (--all | --as-of TIME) [options] CRYPT-REMOTE:PATH TARGET\n\nRestore files from an rclone-crypt B2 bucket as they were at a moment, or every version of them.',
-    dryRun: true,
+    flags: {
+      ...DRY_RUN_FLAG,
+      ...RCLONE_CONFIG_FLAG,
+      ...transfersFlag('Parallel downloads'),
+      ...PROGRESS_FLAG,
+      'as-of': timeFlag('as-of', { description: 'Restore the versions current at this moment' }),
+      all: { type: 'boolean', default: false, description: 'Restore every version (and mark deletions)' },
+      links: { alias: 'l', type: 'boolean', default: true, description: 'Restore NAME.rclonelink objects (symlinks stored by rclone --links) as symlinks; --no-links keeps them as files' },
+      retries: countFlag('retries', 'Attempts per file when B2 or the connection fails transiently', 3),
+      'decrypt-workers': integerFlag('decrypt-workers', { min: 0, default: 1, description: 'Worker threads decrypting contents (0 = main thread)' }),
+    },
     epilogue: [
       'TIME is ISO 8601 (2024-05-01, 2024-05-01T12:00:00Z; no zone = local time), @EPOCH-SECONDS,',
       'or a duration meaning "that long ago" (3d, 12h), as rclone --b2-version-at reads it.',
@@ -30,55 +55,32 @@ function parser() {
       '  encrypted-restore --as-of 2024-05-01T03:00:00Z secret:photos/2023 /srv/restore',
       '  encrypted-restore --all --transfers 8 secret:etc/nginx.conf /tmp/history',
     ].join('\n'),
-  })
-    .option('as-of', { type: 'string', description: 'Restore the versions current at this moment' })
-    .option('all', { type: 'boolean', default: false, description: 'Restore every version (and mark deletions)' })
-    .option('links', { alias: 'l', type: 'boolean', default: true, description: 'Restore NAME.rclonelink objects (symlinks stored by rclone --links) as symlinks; --no-links keeps them as files' })
-    .option('rclone-config', { alias: 'config', type: 'string', description: 'rclone.conf to read (default: as rclone finds it)' })
-    .option('transfers', { type: 'number', default: 4, description: 'Parallel downloads' })
-    .option('retries', { type: 'number', default: 3, description: 'Attempts per file when B2 or the connection fails transiently' })
-    .option('decrypt-workers', { type: 'number', default: 1, description: 'Worker threads decrypting contents (0 = main thread)' })
-    .option('progress', { alias: 'P', type: 'boolean', default: false, description: 'Show progress on stderr (default: when stderr is a terminal)' });
-}
-
-interface RestoreArgs {
-  _: (string | number)[];
-  verbose: number;
-  quiet: boolean;
-  dryRun: boolean;
-  asOf?: string;
-  all: boolean;
-  links: boolean;
-  rcloneConfig?: string;
-  transfers: number;
-  decryptWorkers: number;
-  retries: number;
-  progress: boolean;
+  });
 }
 
 export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const parsed = await parseArgv(parser(), argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
-  const o = parsed.options as unknown as RestoreArgs;
+  const o = parsed.options;
   const positional = o._.map(String);
   if (positional.length !== 2) throw new UsageError('expected CRYPT-REMOTE:PATH and TARGET');
-  if (o.all === (o.asOf !== undefined)) throw new UsageError('give exactly one of --all and --as-of TIME');
   const [source, target] = positional as [string, string];
-  const colon = source.indexOf(':');
-  if (colon <= 0) throw new UsageError(`"${source}": expected CRYPT-REMOTE:PATH (e.g. secret:photos or secret:)`);
-  positiveInteger('transfers', o.transfers);
-  const mode: RestoreMode = o.all ? { kind: 'all' } : { kind: 'as-of', at: parseTime(o.asOf!) };
+  // No bare REMOTE here: `secret` would be a local path to rclone, and a restore of the whole remote should be asked for as `secret:`.
+  const { remoteName, path } = parseRemoteArg(source, 'CRYPT-REMOTE:PATH', false);
+  if (remoteName === undefined) throw new UsageError('expected CRYPT-REMOTE:PATH and TARGET');
+  const mode: RestoreMode | undefined = o.all ? (o.asOf === undefined ? { kind: 'all' } : undefined) : o.asOf === undefined ? undefined : { kind: 'as-of', at: o.asOf };
+  if (mode === undefined) throw new UsageError('give exactly one of --all and --as-of TIME');
   const logger = createLogger({ tool: 'encrypted-restore', stream: io.stderr, verbosity: verbosityOf(o) });
   return encryptedRestore(
     {
-      remoteName: source.slice(0, colon),
-      path: source.slice(colon + 1).replace(/^\/+|\/+$/g, ''),
+      remoteName,
+      path,
       target: resolve(io.cwd, target),
       configPath: o.rcloneConfig,
       mode,
       transfers: o.transfers,
-      decryptWorkers: Math.max(0, Math.floor(o.decryptWorkers)),
-      retries: Math.max(1, Math.floor(o.retries)),
+      decryptWorkers: o.decryptWorkers,
+      retries: o.retries,
       dryRun: o.dryRun,
       links: o.links,
       progress: !o.quiet && !o.dryRun && (o.progress || io.stderrIsTTY),

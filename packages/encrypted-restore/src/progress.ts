@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { formatSize } from '@rclone-b2/core';
+import { formatIecSize } from '@rclone-b2/core';
 
 export interface RestoreCounts {
   restored: number;
@@ -16,7 +16,7 @@ export function createProgress(stream: Writable, tty: boolean, now: () => number
     const seconds = Math.max(0.001, (now() - started) / 1000);
     return (
       `${c.restored} restored, ${c.skipped} already there, ${c.failed} failed, ` +
-      `${formatSize(c.bytes)}B (${formatSize(Math.round(c.bytes / seconds))}B/s)`
+      `${formatIecSize(c.bytes)} (${formatIecSize(Math.round(c.bytes / seconds))}/s)`
     );
   };
   return {

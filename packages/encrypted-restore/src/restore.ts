@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { escapeName, formatSize, localPathOf, writeWithBackpressure, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
+import { escapeName, formatIecSize, localPathOf, writeWithBackpressure, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import { TaskPool } from './pool.js';
 import type { RestoreCounts, RestoreProgress } from './progress.js';
 import { markDeletion, restoreFile } from './restore-file.js';
@@ -57,7 +57,7 @@ export async function restore(histories: AsyncIterable<CryptFileHistory>, option
       if (item.kind === 'deletion') stats.deletions += 1;
       else stats.files += 1;
       if (options.dryRun) {
-        const what = item.kind === 'file' ? `${formatSize(options.plainSize(item.version.contentLength))}B` : 'deletion → /dev/null';
+        const what = item.kind === 'file' ? formatIecSize(options.plainSize(item.version.contentLength)) : 'deletion → /dev/null';
         await writeWithBackpressure(options.stdout, `would restore ${shown} (${what}) to ${escapeName(path)}\n`);
         continue;
       }

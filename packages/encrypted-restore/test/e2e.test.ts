@@ -191,10 +191,13 @@ describe('bad input', () => {
     expect(h.emulator.stats.get('b2_download_file_by_id') ?? 0).toBe(before);
   });
   it.each([
-    [['--as-of', 'yesterday-ish', 'secret:', 'x'], /invalid time/],
+    [['--as-of', 'yesterday-ish', 'secret:', 'x'], /invalid value "yesterday-ish" for --as-of: expected a time/],
     [['secret:', 'x'], /exactly one of --all and --as-of/],
     [['--all', 'secret', 'x'], /expected CRYPT-REMOTE:PATH/],
     [['--all', 'nosuch:', 'x'], /remote "nosuch" not found/],
+    [['--all', '--retries', '-5', 'secret:', 'x'], /invalid value "-5" for --retries: expected a whole number of at least 1/],
+    [['--all', '--decrypt-workers', 'abc', 'secret:', 'x'], /invalid value "abc" for --decrypt-workers: expected a whole number of at least 0/],
+    [['--all', '--as-of', '1d', 'secret:', 'x'], /exactly one of --all and --as-of/],
   ])('%j → exit 2', async (argv, message) => {
     const result = await h.run(main, argv);
     expect(result.code).toBe(2);

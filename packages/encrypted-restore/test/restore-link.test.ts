@@ -129,7 +129,7 @@ describe('restoring symlinks stored by rclone --links', () => {
     let out = '';
     stdout.on('data', (c: Buffer) => (out += c.toString()));
     await restore(files(b2), options({ b2, dryRun: true, stdout }));
-    expect(out).toContain(`would restore d/rel.rclonelink (5B) to ${join(dir, 'rel')}\n`);
+    expect(out).toContain(`would restore d/rel.rclonelink (5 B) to ${join(dir, 'rel')}\n`);
     expect(await readdir(dir)).toEqual([]);
   });
 });

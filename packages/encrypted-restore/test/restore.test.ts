@@ -139,7 +139,7 @@ describe('restore', () => {
     stdout.on('data', (c: Buffer) => (out += c.toString()));
     await restore(files(b2, 'd'), options(b2, { dryRun: true, stdout }));
     expect(await readdir(dir)).toEqual([]);
-    expect(out).toMatch(/would restore d\/a\.txt \(4B\)/);
+    expect(out).toMatch(/would restore d\/a\.txt \(4 B\)/);
     expect(b2.transactions.B).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createLogger, parseArgv, parseDuration, toolParser, UsageError, verbosityOf, type ToolIO, positiveInteger } from '@rclone-b2/core';
+import { countFlag, createLogger, DRY_RUN_FLAG, JSON_FLAG, durationFlag, parseArgv, stringFlag, toolParser, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
 import { parseMongoUrl } from './connect.js';
 import { runExport } from './export.js';
 import type { WriteFileFn } from './export-collection.js';
@@ -21,16 +21,24 @@ EXAMPLES
 export interface ExportHooks { writeFile?: WriteFileFn }
 
 export async function mainExport(argv: readonly string[], io: ToolIO, hooks: ExportHooks = {}): Promise<number> {
-  const parser = toolParser({ name: EXPORT_TOOL, version: EXPORT_VERSION, usage: '$0 [options] URL...', dryRun: true, epilogue: EPILOGUE })
-    .option('out', { type: 'string', description: 'Directory that receives the DBNAME directories (default: current directory)' })
-    .option('repair', { type: 'count', description: 'Restore missing files, delete stray ones; twice: also re-read every file' })
-    .option('timeout', { type: 'string', default: '30s', description: 'How long to wait for the server (unless the URL sets serverSelectionTimeoutMS)' })
-    .option('batch-size', { type: 'number', default: 1000, description: 'Documents per cursor batch (the driver indexes a whole batch in memory)' });
+  const parser = toolParser({
+    name: EXPORT_TOOL,
+    version: EXPORT_VERSION,
+    usage: '$0 [options] URL...',
+    epilogue: EPILOGUE,
+    flags: {
+      ...DRY_RUN_FLAG,
+      ...JSON_FLAG,
+      out: stringFlag({ description: 'Directory that receives the DBNAME directories (default: current directory)' }),
+      repair: { type: 'count', description: 'Restore missing files, delete stray ones; twice: also re-read every file' },
+      timeout: durationFlag('timeout', { description: 'How long to wait for the server (default 30s, unless the URL sets serverSelectionTimeoutMS)' }),
+      'batch-size': countFlag('batch-size', 'Documents per cursor batch (the driver indexes a whole batch in memory)', 1000),
+    },
+  });
   const result = await parseArgv(parser, argv, io);
   if (result.kind === 'exit') return result.exitCode;
-  const options = result.options as typeof result.options & { out?: string; repair: number; timeout: string; batchSize: number; _: (string | number)[] };
-  positiveInteger('batch-size', options.batchSize);
-  const urls = options._.map(String);
+  const options = result.options;
+  const urls: string[] = options._.map(String);
   const secrets = urls.flatMap((url) => { try { return parseMongoUrl(url).secrets; } catch { return []; } });
   const log = createLogger({ tool: EXPORT_TOOL, stream: io.stderr, verbosity: verbosityOf(options), secrets });
   const totals = await runExport({
@@ -38,12 +46,13 @@ export async function mainExport(argv: readonly string[], io: ToolIO, hooks: Exp
     out: resolve(io.cwd, options.out ?? '.'),
     dryRun: options.dryRun,
     repair: options.repair ?? 0,
-    timeoutMs: parseDuration(options.timeout),
+    timeoutMs: options.timeout ?? 30_000,
     batchSize: options.batchSize,
     log,
     ...(hooks.writeFile ? { writeFile: hooks.writeFile } : {}),
   });
   const verb = options.dryRun ? 'would be ' : '';
   log.info(`${totals.collections} collections, ${totals.documents} documents: ${totals.saved} ${verb}saved, ${totals.deleted} ${verb}deleted, ${totals.unchanged} unchanged${options.repair ? `, ${totals.strays} stray files ${verb}removed` : ''}`);
+  if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify({ dryRun: options.dryRun, ...totals })}\n`);
   return 0;
 }

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { createLogger, parseArgv, parseDuration, toolParser, UsageError, verbosityOf, type ToolIO, positiveInteger } from '@rclone-b2/core';
+import { countFlag, createLogger, DRY_RUN_FLAG, JSON_FLAG, durationFlag, parseArgv, stringFlag, toolParser, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
 import { parseMongoUrl } from './connect.js';
 import { runImport } from './import.js';
 import { escapeName } from './names.js';
@@ -18,35 +18,42 @@ EXAMPLES
       mongodb://localhost/blog_copy`;
 
 export async function mainImport(argv: readonly string[], io: ToolIO): Promise<number> {
-  const parser = toolParser({ name: IMPORT_TOOL, version: IMPORT_VERSION, usage: '$0 [options] URL', dryRun: true, epilogue: EPILOGUE })
-    .option('in', { type: 'string', description: 'Directory holding the DBNAME directories (default: current directory)' })
-    .option('from', { type: 'string', description: 'The exported database directory itself (overrides --in)' })
-    .option('collection', { alias: 'c', type: 'string', description: 'Import only this collection (repeatable)' })
-    .option('drop', { type: 'boolean', default: false, description: 'Drop each imported collection first' })
-    .option('timeout', { type: 'string', default: '30s', description: 'How long to wait for the server' })
-    .option('batch-size', { type: 'number', default: 1000, description: 'Documents per insert' });
+  const parser = toolParser({
+    name: IMPORT_TOOL,
+    version: IMPORT_VERSION,
+    usage: '$0 [options] URL',
+    epilogue: EPILOGUE,
+    flags: {
+      ...DRY_RUN_FLAG,
+      ...JSON_FLAG,
+      in: stringFlag({ description: 'Directory holding the DBNAME directories (default: current directory)' }),
+      from: stringFlag({ description: 'The exported database directory itself (overrides --in)' }),
+      collection: { alias: 'c', type: 'string', array: true, nargs: 1, description: 'Import only this collection (repeatable)' },
+      drop: { type: 'boolean', default: false, description: 'Drop each imported collection first' },
+      timeout: durationFlag('timeout', { description: 'How long to wait for the server (default 30s)' }),
+      'batch-size': countFlag('batch-size', 'Documents per insert', 1000),
+    },
+  });
   const result = await parseArgv(parser, argv, io);
   if (result.kind === 'exit') return result.exitCode;
-  const options = result.options as typeof result.options & {
-    in?: string; from?: string; collection?: string | string[]; drop: boolean; timeout: string; batchSize: number; _: (string | number)[];
-  };
+  const options = result.options;
   const urls = options._.map(String);
   if (urls.length !== 1) throw new UsageError('exactly one MongoDB URL expected');
   const url = urls[0]!;
   const target = parseMongoUrl(url);
-  positiveInteger('batch-size', options.batchSize);
   const log = createLogger({ tool: IMPORT_TOOL, stream: io.stderr, verbosity: verbosityOf(options), secrets: target.secrets });
   const from = options.from ? resolve(io.cwd, options.from) : join(resolve(io.cwd, options.in ?? '.'), escapeName(target.dbName));
   const totals = await runImport({
     url,
     from,
-    collections: [options.collection ?? []].flat(),
+    collections: options.collection ?? [],
     drop: options.drop,
     dryRun: options.dryRun,
-    timeoutMs: parseDuration(options.timeout),
+    timeoutMs: options.timeout ?? 30_000,
     batchSize: options.batchSize,
     log,
   });
   log.info(`${totals.collections} collections, ${totals.documents} documents ${options.dryRun ? 'would be ' : ''}imported`);
+  if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify({ dryRun: options.dryRun, ...totals })}\n`);
   return totals.badFiles > 0 ? 1 : 0;
 }

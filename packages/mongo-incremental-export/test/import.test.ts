@@ -13,12 +13,12 @@ let target: Target;
 let out: string;
 let source: string;
 
-async function importRun(argv: string[]): Promise<{ code: number; err: string }> {
+async function importRun(argv: string[]): Promise<{ code: number; err: string; out: string }> {
   const io = memoryIO('/');
   try {
-    return { code: await mainImport(argv, io), err: io.err() };
+    return { code: await mainImport(argv, io), err: io.err(), out: io.out() };
   } catch (error) {
-    return { code: reportError('mongo-incremental-import', error, io, false), err: io.err() };
+    return { code: reportError('mongo-incremental-import', error, io, false), err: io.err(), out: io.out() };
   }
 }
 
@@ -45,9 +45,12 @@ const names = async (db: string): Promise<string[]> =>
 describe('mongo-incremental-import', () => {
   it('restores every collection, in batches, including empty ones', async () => {
     const copy = target.newDbName();
-    const result = await importRun(['--batch-size', '700', '--from', join(out, source), target.url(copy)]);
+    const result = await importRun(['--json', '--batch-size', '700', '--from', join(out, source), target.url(copy)]);
     expect(result.code, result.err).toBe(0);
     expect(await names(copy)).toEqual(['a', 'b', 'empty']);
+    const summary = JSON.parse(result.out) as { collections: number; documents: number; badFiles: number; dryRun: boolean };
+    expect(summary).toMatchObject({ collections: 3, badFiles: 0, dryRun: false });
+    expect(summary.documents).toBe((await target.rawDocuments(source, 'a')).length + (await target.rawDocuments(source, 'b')).length);
     expect(await target.rawDocuments(copy, 'a')).toEqual(await target.rawDocuments(source, 'a'));
     expect(await target.rawDocuments(copy, 'b')).toEqual(await target.rawDocuments(source, 'b'));
     await target.dropDatabase(copy);

@@ -1,5 +1,21 @@
 import { resolve } from 'node:path';
-import { ExitCode, createLogger, formatSize, parseArgv, parseSize, toolParser, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
+import {
+  createLogger,
+  DRY_RUN_FLAG,
+  ExitCode,
+  formatIecSize,
+  integerFlag,
+  JSON_FLAG,
+  parseArgv,
+  parseSize,
+  sizeFlag,
+  stringFlag,
+  toolParser,
+  UsageError,
+  verbosityOf,
+  writeWithBackpressure,
+  type ToolIO,
+} from '@rclone-b2/core';
 import { openInput } from './open-input.js';
 import { readFileChunks, splitDump, type SplitSummary } from './split.js';
 
@@ -26,36 +42,45 @@ export interface MainOptions {
 }
 
 export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
-  const parser = toolParser({ name: TOOL, version: VERSION, usage: '$0 [options] [FILE]\n$0 --dump [connection options] DATABASE...', dryRun: true, epilogue: EPILOGUE })
-    .option('out', { alias: 'o', type: 'string', description: 'Output directory (default: current directory)' })
-    .option('piece-size', { type: 'string', default: '4M', description: 'Target piece size (content-defined average)' })
-    .option('regroup', { type: 'boolean', default: false, description: 'Rewrite extended INSERTs into content-defined groups' })
-    .option('dump', { type: 'boolean', default: false, description: 'Read the databases with mysql2 instead of reading mysqldump output' })
-    .option('host', { type: 'string', description: '--dump: server host' })
-    .option('port', { alias: 'P', type: 'number', description: '--dump: server port' })
-    .option('user', { alias: 'u', type: 'string', description: '--dump: user name' })
-    .option('password', { alias: 'p', type: 'string', description: '--dump: password (better: MYSQL_PWD in the environment)' })
-    .option('socket', { alias: 'S', type: 'string', description: '--dump: Unix socket path' });
+  const parser = toolParser({
+    name: TOOL,
+    version: VERSION,
+    usage: '$0 [options] [FILE]\n$0 --dump [connection options] DATABASE...',
+    epilogue: EPILOGUE,
+    flags: {
+      ...DRY_RUN_FLAG,
+      ...JSON_FLAG,
+      out: stringFlag({ alias: 'o', description: 'Output directory (default: current directory)' }),
+      'piece-size': sizeFlag('piece-size', { description: 'Target piece size, content-defined average (default 4M; at least 1K)' }),
+      regroup: { type: 'boolean', default: false, description: 'Rewrite extended INSERTs into content-defined groups' },
+      dump: { type: 'boolean', default: false, description: 'Read the databases with mysql2 instead of reading mysqldump output' },
+      host: stringFlag({ description: '--dump: server host' }),
+      port: integerFlag('port', { alias: 'P', min: 1, max: 65535, description: '--dump: server port' }),
+      user: stringFlag({ alias: 'u', description: '--dump: user name' }),
+      password: stringFlag({ alias: 'p', description: '--dump: password (better: MYSQL_PWD in the environment)' }),
+      socket: stringFlag({ alias: 'S', description: '--dump: Unix socket path' }),
+    },
+  });
   const parsed = await parseArgv(parser, argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
-  const args = parsed.options as unknown as Record<string, unknown> & { _: Array<string | number> };
+  const args = parsed.options;
   const positional = args._.map(String);
-  const password = (args.password as string | undefined) ?? io.env.MYSQL_PWD;
-  const log = createLogger({ tool: TOOL, stream: io.stderr, verbosity: verbosityOf(parsed.options), secrets: password ? [password] : [] });
-  const pieceSize = parseSize(String(args.pieceSize));
-  if (pieceSize < 1024) throw new UsageError('--piece-size must be at least 1K');
+  const password = args.password ?? io.env.MYSQL_PWD;
+  const log = createLogger({ tool: TOOL, stream: io.stderr, verbosity: verbosityOf(args), secrets: password ? [password] : [] });
+  const pieceSize = args.pieceSize ?? parseSize('4M');
+  if (pieceSize < 1024) throw new UsageError(`invalid value ${JSON.stringify(pieceSizeText(argv))} for --piece-size: expected at least 1K`);
   const options: MainOptions = {
-    outDir: resolve(io.cwd, (args.out as string | undefined) ?? '.'),
+    outDir: resolve(io.cwd, args.out ?? '.'),
     pieceSize,
-    regroup: Boolean(args.regroup) || Boolean(args.dump),
-    dryRun: parsed.options.dryRun,
-    dump: Boolean(args.dump),
+    regroup: args.regroup || args.dump,
+    dryRun: args.dryRun,
+    dump: args.dump,
     databases: args.dump ? positional : [],
-    host: args.host as string | undefined,
-    port: args.port as number | undefined,
-    user: args.user as string | undefined,
+    host: args.host,
+    port: args.port,
+    user: args.user,
     password,
-    socket: args.socket as string | undefined,
+    socket: args.socket,
   };
   if (!options.dump) {
     if (positional.length > 1) throw new UsageError('at most one input FILE (use --dump for database names)');
@@ -64,6 +89,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   const started = Date.now();
   const summary = await run(options, io);
   report(summary, options.dryRun, (Date.now() - started) / 1000, log);
+  if (args.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(jsonSummary(summary, options.dryRun))}\n`);
   return ExitCode.Ok;
 }
 
@@ -83,14 +109,34 @@ async function run(options: MainOptions, io: ToolIO): Promise<SplitSummary> {
   }
 }
 
+/** --piece-size as typed (the last one given), for the message. */
+function pieceSizeText(argv: readonly string[]): string {
+  const at = argv.findLastIndex((arg) => arg === '--piece-size' || arg.startsWith('--piece-size='));
+  const arg = argv[at] ?? '';
+  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (argv[at + 1] ?? '');
+}
+
+/** --json: what changed, by piece name (the pieces themselves are listed in DIR/MANIFEST). */
+function jsonSummary(summary: SplitSummary, dryRun: boolean) {
+  return {
+    dryRun,
+    pieces: summary.pieces.length,
+    written: summary.written.map((p) => p.name),
+    unchanged: summary.unchanged.length,
+    removed: summary.removed,
+    bytesIn: summary.bytesIn,
+    bytesWritten: summary.bytesWritten,
+  };
+}
+
 function report(summary: SplitSummary, dryRun: boolean, seconds: number, log: ReturnType<typeof createLogger>): void {
   const would = dryRun ? 'would be ' : '';
   for (const p of summary.written) log.info(`${would}written ${p.name}`);
   for (const p of summary.unchanged) log.info(`unchanged ${p.name}`);
   for (const name of summary.removed) log.info(`${would}removed ${name}`);
   log.notice(
-    `${summary.pieces.length} pieces: ${summary.written.length} ${would}written (${formatSize(summary.bytesWritten)}), ` +
+    `${summary.pieces.length} pieces: ${summary.written.length} ${would}written (${formatIecSize(summary.bytesWritten)}), ` +
       `${summary.unchanged.length} unchanged, ${summary.removed.length} ${would}removed; ` +
-      `read ${formatSize(summary.bytesIn)} in ${seconds.toFixed(1)} s`,
+      `read ${formatIecSize(summary.bytesIn)} in ${seconds.toFixed(1)} s`,
   );
 }

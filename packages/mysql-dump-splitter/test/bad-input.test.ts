@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitDump } from '../src/split.js';
-import { dirDigest, joinDir, runSplitter, snapshot } from './helpers/io.js';
+import { joinMain } from '../src/join-main.js';
+import { runInMemory } from '@rclone-b2/core';
+import { dirDigest, joinDir, memoryIO, runSplitter, snapshot } from './helpers/io.js';
 import { makeDump, row } from './helpers/synthetic.js';
 
 let work: string;
@@ -96,7 +98,11 @@ describe('incremental behaviour on a small dump', () => {
     expect(dry.err).toMatch(/would be removed \w+-t\.b\.sql/);
     expect(dry.err).toMatch(/would be removed \w+-d\.b\.sql/);
     expect(dry.err).toMatch(/unchanged \w+-t\.a\.sql/);
-    expect(dry.err).toMatch(/pieces: 0 would be written \(0\), 6 unchanged, 2 would be removed/);
+    expect(dry.err).toMatch(/pieces: 0 would be written \(0 B\), 6 unchanged, 2 would be removed; read \d+(\.\d)? (B|KiB) in/);
+    const json = await runSplitter(['--out', dir, '-n', '-q', '--json', '-'], {}, Buffer.from(two));
+    expect(json.err).toBe('');
+    expect(JSON.parse(json.out)).toMatchObject({ dryRun: true, pieces: 6, written: [], unchanged: 6, bytesWritten: 0 });
+    expect((JSON.parse(json.out) as { removed: string[] }).removed).toHaveLength(2);
     const real = await runSplitter(['--out', dir, '-v', '-'], {}, Buffer.from(two));
     expect(real.err).toMatch(/^mysql-dump-splitter: removed \w+-t\.b\.sql$/m);
     expect(readdirSync(dir).some((n) => n.includes('.b.'))).toBe(false);
@@ -156,6 +162,26 @@ describe('quick check', () => {
     expect(snapshot(dir)).toEqual(before);
     const state = JSON.parse(readFileSync(join(dir, '.mysql-dump-splitter.json'), 'utf8')) as { pieces: Array<{ name: string; mtimeMs: number }> };
     expect(state.pieces.find((p) => p.name === victim)?.mtimeMs).toBe(1000);
+  });
+});
+
+describe('mysql-dump-join --check --json', () => {
+  it('reports pieces, bytes and damaged pieces as JSON; --json without --check is refused', async () => {
+    const dir = join(work, 'join-json');
+    expect((await runSplitter(['--out', dir, '-'], {}, Buffer.from(GOOD))).code).toBe(0);
+    const io = memoryIO();
+    const clean = await runInMemory('mysql-dump-join', joinMain, ['--check', '--json', dir], io);
+    expect(clean.code).toBe(0);
+    const summary = JSON.parse(clean.out) as { pieces: number; bytes: number; bad: string[] };
+    expect(summary.bad).toEqual([]);
+    expect(summary.bytes).toBe(Buffer.byteLength(GOOD));
+    const victim = readdirSync(dir).find((n) => n.includes('-d.t1.sql')) as string;
+    appendFileSync(join(dir, victim), 'x');
+    const damaged = await runInMemory('mysql-dump-join', joinMain, ['--check', '--json', dir], memoryIO());
+    expect(damaged.code).toBe(1);
+    expect((JSON.parse(damaged.out) as { bad: string[] }).bad).toEqual([victim]);
+    const refused = await runInMemory('mysql-dump-join', joinMain, ['--json', dir], memoryIO());
+    expect(refused).toMatchObject({ code: 2, out: '', err: 'mysql-dump-join: --json goes with --check (without it, stdout is the dump)\n' });
   });
 });
 

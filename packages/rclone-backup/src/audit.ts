@@ -8,6 +8,8 @@ export interface AuditOptions {
   copyLinks: boolean;
   maxAge: string | undefined;
   json: boolean;
+  /** -h: sizes like du -h. */
+  human?: boolean;
 }
 
 /**
@@ -32,5 +34,5 @@ export async function runAudit(config: BackupConfig, ctx: BackupContext, options
       if (entry) tree.add(entry.path, entry.size);
     },
   });
-  await writeDuReport(tree, ctx.io.stdout, { format: options.json ? 'json' : 'text' });
+  await writeDuReport(tree, ctx.io.stdout, { format: options.json ? 'json' : 'text', human: options.human ?? false });
 }

@@ -1,5 +1,24 @@
 import { resolve } from 'node:path';
-import { ExitCode, GuardError, parseArgv, parseDuration, toolParser, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
+import {
+  choiceFlag,
+  countFlag,
+  DRY_RUN_FLAG,
+  durationFlag,
+  ExitCode,
+  GuardError,
+  HUMAN_READABLE_FLAG,
+  integerFlag,
+  JSON_FLAG,
+  parseArgv,
+  parseDuration,
+  RCLONE_CONFIG_FLAG,
+  stringFlag,
+  toolParser,
+  UsageError,
+  verbosityOf,
+  writeWithBackpressure,
+  type ToolIO,
+} from '@rclone-b2/core';
 import { BACKUP_DEFAULTS } from './backup-defaults.js';
 import { runRcloneJson } from './context.js';
 import { acquireLock, defaultLockDir, lockFor } from './lock.js';
@@ -37,67 +56,52 @@ export interface BackupCliOptions {
   coverageWindowMs: number;
   seed: number | undefined;
   batchSize: number;
-}
-
-interface RawArgs {
-  _: (string | number)[];
-  verbose: number;
-  quiet: boolean;
-  dryRun: boolean;
-  json: boolean;
-  ls: boolean;
-  newest: boolean;
-  filters: boolean;
-  audit: boolean;
-  maxAge?: string;
-  verify?: string | string[];
-  verifyMode: string;
-  ledger?: string;
-  rotate: boolean;
-  coverageWindow: string;
-  seed?: number;
-  batchSize: number;
-  copyLinks?: boolean;
-  rcloneConfig?: string;
-  force: boolean;
-  strictGuards: boolean;
-  lockDir?: string;
+  /** -h: human-readable sizes in reports (--audit). */
+  human?: boolean;
 }
 
 export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Promise<BackupCliOptions | number> {
-  const parser = toolParser({ name: 'rclone-backup', version: VERSION, usage: '$0 [options] CONFIG-FILE', dryRun: true, json: true, epilogue: EPILOGUE })
-    .option('ls', { type: 'boolean', default: false, description: 'List what the backup would contain (rclone ls with the filters)' })
-    .option('newest', { type: 'boolean', default: false, description: 'Print the newest file: local time, (@SECONDS), path' })
-    .option('filters', { type: 'boolean', default: false, description: 'Print the [filters] rules' })
-    .option('audit', { type: 'boolean', default: false, description: 'Print a du report of SOURCE with filters + test-filters' })
-    .option('max-age', { type: 'string', description: 'With --audit: only files modified within AGE (e.g. 7d)' })
-    .option('verify', { type: 'string', description: 'Verify: all | data=[<]N[%] | files=N[%] | age=AGE (repeatable)' })
-    .option('verify-mode', { choices: ['download', 'hash'], default: BACKUP_DEFAULTS.verifyMode, description: 'download and compare, or hashes (cryptcheck on crypt)' })
-    .option('ledger', { type: 'string', description: 'Verification ledger file (JSON lines)' })
-    .option('rotate', { type: 'boolean', default: false, description: 'With --ledger: fill the data budget with least recently verified files' })
-    .option('coverage-window', { type: 'string', default: BACKUP_DEFAULTS.coverageWindow, description: 'Window for the coverage report' })
-    .option('seed', { type: 'number', description: 'Seed for the random sample (repeatable runs)' })
-    .option('batch-size', { type: 'number', default: BACKUP_DEFAULTS.batchSize, description: 'Files per rclone check run when verifying' })
-    .option('copy-links', { type: 'boolean', description: 'Follow symlinks (default: config copy_links, else skip them)' })
-    .option('rclone-config', { type: 'string', description: 'rclone.conf to use (passed as --config)' })
-    .option('force', { type: 'boolean', default: false, description: 'Override the safety guards' })
-    .option('strict-guards', { type: 'boolean', default: BACKUP_DEFAULTS.strictGuards, description: 'If max_delete trips, upload nothing either, so the destination stays exactly as it was (--no-strict-guards uploads new files first)' })
-    .option('lock-dir', { type: 'string', description: 'Directory for the per-config lock file (default $RCLONE_BACKUP_LOCK_DIR, /run/lock, or the temp dir)' });
-  const parsed = await parseArgv(parser as unknown as Parameters<typeof parseArgv<RawArgs>>[0], argv, io);
+  const parser = toolParser({
+    name: 'rclone-backup',
+    version: VERSION,
+    usage: '$0 [options] CONFIG-FILE',
+    epilogue: EPILOGUE,
+    flags: {
+      ...DRY_RUN_FLAG,
+      ...JSON_FLAG,
+      ...HUMAN_READABLE_FLAG,
+      ...RCLONE_CONFIG_FLAG,
+      ls: { type: 'boolean', default: false, description: 'List what the backup would contain (rclone ls with the filters)' },
+      newest: { type: 'boolean', default: false, description: 'Print the newest file: local time, (@SECONDS), path' },
+      filters: { type: 'boolean', default: false, description: 'Print the [filters] rules' },
+      audit: { type: 'boolean', default: false, description: 'Print a du report of SOURCE with filters + test-filters' },
+      'max-age': stringFlag({ description: 'With --audit: only files modified within AGE (e.g. 7d)' }),
+      verify: { type: 'string', array: true, nargs: 1, description: 'Verify: all | data=[<]N[%] | files=N[%] | age=AGE (repeatable)' },
+      'verify-mode': choiceFlag('verify-mode', ['download', 'hash'], { default: BACKUP_DEFAULTS.verifyMode, description: 'download and compare, or hashes (cryptcheck on crypt)' }),
+      ledger: stringFlag({ description: 'Verification ledger file (JSON lines)' }),
+      rotate: { type: 'boolean', default: false, description: 'With --ledger: fill the data budget with least recently verified files' },
+      'coverage-window': durationFlag('coverage-window', { description: `Window for the coverage report (default ${BACKUP_DEFAULTS.coverageWindow})` }),
+      seed: integerFlag('seed', { min: 0, description: 'Seed for the random sample (repeatable runs)' }),
+      'batch-size': countFlag('batch-size', 'Files per rclone check run when verifying', BACKUP_DEFAULTS.batchSize),
+      'copy-links': { type: 'boolean', description: 'Follow symlinks (default: config copy_links, else skip them)' },
+      force: { type: 'boolean', default: false, description: 'Override the safety guards' },
+      'strict-guards': { type: 'boolean', default: BACKUP_DEFAULTS.strictGuards, description: 'If max_delete trips, upload nothing either, so the destination stays exactly as it was (--no-strict-guards uploads new files first)' },
+      'lock-dir': stringFlag({ description: 'Directory for the per-config lock file (default $RCLONE_BACKUP_LOCK_DIR, /run/lock, or the temp dir)' }),
+    },
+  });
+  const parsed = await parseArgv(parser, argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
   const a = parsed.options;
   const positional = a._.map(String);
   if (positional.length !== 1) throw new UsageError(positional.length ? `expected one config file, got ${positional.length}` : 'missing config file');
-  const verify = a.verify === undefined ? [] : Array.isArray(a.verify) ? a.verify : [a.verify];
-  const commands = (['ls', 'newest', 'filters', 'audit'] as const).filter((c) => a[c]);
-  if (verify.length > 0) commands.push('verify' as never);
-  const named = commands as string[];
+  const verify = a.verify ?? [];
+  const named: BackupCliOptions['command'][] = (['ls', 'newest', 'filters', 'audit'] as const).filter((c) => a[c]);
+  if (verify.length > 0) named.push('verify');
   if (named.length > 1) throw new UsageError(`conflicting commands: ${named.map((c) => `--${c}`).join(', ')}`);
   if (a.maxAge && named[0] !== 'audit') throw new UsageError('--max-age only goes with --audit');
-  if (a.batchSize < 1) throw new UsageError('--batch-size must be at least 1');
   return {
     config: resolve(io.cwd, positional[0] as string),
-    command: (named[0] ?? 'sync') as BackupCliOptions['command'],
+    command: named[0] ?? 'sync',
     verbosity: verbosityOf(a),
     dryRun: a.dryRun,
     json: a.json,
@@ -108,12 +112,13 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
     lockDir: a.lockDir ?? defaultLockDir(io.env),
     maxAge: a.maxAge,
     verify,
-    verifyMode: a.verifyMode === 'hash' ? 'hash' : 'download',
+    verifyMode: a.verifyMode,
     ledger: a.ledger ? resolve(io.cwd, a.ledger) : undefined,
     rotate: a.rotate,
-    coverageWindowMs: parseDuration(a.coverageWindow),
+    coverageWindowMs: a.coverageWindow ?? parseDuration(BACKUP_DEFAULTS.coverageWindow),
     seed: a.seed,
-    batchSize: Math.floor(a.batchSize),
+    batchSize: a.batchSize,
+    human: a.humanReadable,
   };
 }
 
@@ -133,7 +138,7 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
     case 'newest':
       return (await printNewest(config, ctx, copyLinks)) ? ExitCode.Ok : ExitCode.Problem;
     case 'audit':
-      await runAudit(config, ctx, { copyLinks, maxAge: options.maxAge, json: options.json });
+      await runAudit(config, ctx, { copyLinks, maxAge: options.maxAge, json: options.json, human: options.human });
       return ExitCode.Ok;
     default:
       break;

@@ -1,12 +1,27 @@
 import { resolve } from 'node:path';
-import { ConfigError, parseArgv, parseDuration, parseSize, positiveInteger, toolParser, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
+import {
+  choiceFlag,
+  ConfigError,
+  countFlag,
+  DRY_RUN_FLAG,
+  parseArgv,
+  parseDuration,
+  parseSize,
+  RCLONE_CONFIG_FLAG,
+  stringFlag,
+  toolParser,
+  UsageError,
+  verbosityOf,
+  type ParsedArgs,
+  type ToolIO,
+} from '@rclone-b2/core';
 import { readDefaultsFile } from './defaults-file.js';
 import { fsReason } from './fs-reason.js';
 import { checkPingUrl, DEFAULT_PING_TIMEOUT, type HealthCheck } from './healthcheck.js';
 import { defaultLockDir } from './lock.js';
 import { VERSION } from './main.js';
 import { failBeforeRun, runNightly, type NightlyOptions } from './nightly.js';
-import { DEFAULT_BIN, defaultUnitDir, UNIT_KINDS, unitFiles, writeUnits, type UnitKind } from './units.js';
+import { DEFAULT_BIN, defaultUnitDir, UNIT_KINDS, unitFiles, writeUnits } from './units.js';
 
 /** The runner's defaults, once: the flags show them, and units leave out flags equal to them. */
 const NIGHTLY_DEFAULTS = {
@@ -24,47 +39,40 @@ HEALTHCHECK_TIMEOUT= (default ${DEFAULT_PING_TIMEOUT}). Any failure, the pings' 
 a fail ping and a non-zero status; ping URLs are shown as scheme://host/… only.
 The exit status is 0 only when every backup succeeded.`;
 
-interface RawNightly {
-  verbose: number;
-  quiet: boolean;
-  dryRun: boolean;
-  configDir: string;
-  stateDir: string;
-  defaultsFile: string;
-  budget?: string;
-  healthcheckUrl?: string;
-  logFile?: string;
-  rcloneConfig?: string;
-  verifyMode: string;
-  jobs?: number;
-  printUnits?: string;
-  installUnits?: string;
-  unitsDir?: string;
-  bin?: string;
-  _: (string | number)[];
+function parser() {
+  return toolParser({
+    name: 'rclone-backup-nightly',
+    version: VERSION,
+    usage: '$0 [options]',
+    epilogue: EPILOGUE,
+    flags: {
+      ...DRY_RUN_FLAG,
+      ...RCLONE_CONFIG_FLAG,
+      'config-dir': { type: 'string', requiresArg: true, default: NIGHTLY_DEFAULTS.configDir, description: 'Directory of *.conf backup configs' },
+      'state-dir': { type: 'string', requiresArg: true, default: NIGHTLY_DEFAULTS.stateDir, description: 'Stamps, ledgers, locks and the log' },
+      'defaults-file': { type: 'string', requiresArg: true, default: NIGHTLY_DEFAULTS.defaultsFile, description: 'KEY=value settings file' },
+      budget: stringFlag({ description: `Daily verification download budget (default ${NIGHTLY_DEFAULTS.budget})` }),
+      'healthcheck-url': stringFlag({ description: 'healthchecks.io-style ping URL (start, success, /fail)' }),
+      'log-file': stringFlag({ description: 'Append the run log here (default STATE-DIR/nightly.log)' }),
+      'verify-mode': choiceFlag('verify-mode', ['download', 'hash'], { default: NIGHTLY_DEFAULTS.verifyMode, description: 'How verify compares' }),
+      jobs: countFlag('jobs', 'Backups run at once (default: all)'),
+      'print-units': choiceFlag('print-units', UNIT_KINDS, { description: 'Print the systemd or cron files and exit' }),
+      'install-units': choiceFlag('install-units', UNIT_KINDS, { description: 'Install the systemd or cron files and exit' }),
+      'units-dir': stringFlag({ description: 'Where --install-units writes (default the system location)' }),
+      bin: stringFlag({ description: 'Path of this runner written into the units' }),
+    },
+  });
 }
+
+type NightlyArgs = ParsedArgs<ReturnType<typeof parser>>;
 
 /** `rclone-backup-nightly`: parses flags and the defaults file, then runs or prints units. */
 export async function nightlyMain(argv: readonly string[], io: ToolIO, installedBin: string = DEFAULT_BIN): Promise<number> {
-  const parser = toolParser({ name: 'rclone-backup-nightly', version: VERSION, usage: '$0 [options]', dryRun: true, epilogue: EPILOGUE })
-    .option('config-dir', { type: 'string', default: NIGHTLY_DEFAULTS.configDir, description: 'Directory of *.conf backup configs' })
-    .option('state-dir', { type: 'string', default: NIGHTLY_DEFAULTS.stateDir, description: 'Stamps, ledgers, locks and the log' })
-    .option('defaults-file', { type: 'string', default: NIGHTLY_DEFAULTS.defaultsFile, description: 'KEY=value settings file' })
-    .option('budget', { type: 'string', description: `Daily verification download budget (default ${NIGHTLY_DEFAULTS.budget})` })
-    .option('healthcheck-url', { type: 'string', description: 'healthchecks.io-style ping URL (start, success, /fail)' })
-    .option('log-file', { type: 'string', description: 'Append the run log here (default STATE-DIR/nightly.log)' })
-    .option('rclone-config', { type: 'string', description: 'rclone.conf for every backup' })
-    .option('verify-mode', { choices: ['download', 'hash'], default: NIGHTLY_DEFAULTS.verifyMode, description: 'How verify compares' })
-    .option('jobs', { type: 'number', description: 'Backups run at once (default: all)' })
-    .option('print-units', { choices: [...UNIT_KINDS], description: 'Print the systemd or cron files and exit' })
-    .option('install-units', { choices: [...UNIT_KINDS], description: 'Install the systemd or cron files and exit' })
-    .option('units-dir', { type: 'string', description: 'Where --install-units writes (default the system location)' })
-    .option('bin', { type: 'string', description: 'Path of this runner written into the units' });
-  const parsed = await parseArgv(parser as unknown as Parameters<typeof parseArgv<RawNightly>>[0], argv, io);
+  const parsed = await parseArgv(parser(), argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
   const a = parsed.options;
   if (a._.length) throw new UsageError(`unexpected argument ${String(a._[0])}`);
-  const kind = (a.printUnits ?? a.installUnits) as UnitKind | undefined;
+  const kind = a.printUnits ?? a.installUnits;
   if (kind) {
     // The flags given with --print-units/--install-units go into the units, quoted.
     if (a.healthcheckUrl) throw new UsageError('a health-check URL is a secret: put HEALTHCHECK_URL= in the defaults file (mode 600), not in a unit');
@@ -98,8 +106,8 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
       lockDir: defaultLockDir(io.env),
       verbosity: verbosityOf(a),
       dryRun: a.dryRun,
-      verifyMode: a.verifyMode === 'hash' ? ('hash' as const) : ('download' as const),
-      jobs: a.jobs === undefined ? Number.MAX_SAFE_INTEGER : positiveInteger('jobs', a.jobs),
+      verifyMode: a.verifyMode,
+      jobs: a.jobs ?? Number.MAX_SAFE_INTEGER,
     };
   } catch (error) {
     return failBeforeRun(error, check, a.dryRun, io);
@@ -108,7 +116,7 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
 }
 
 /** The runner flags given with --print-units/--install-units, for the units' command line. */
-function unitFlags(a: RawNightly, cwd: string): string[] {
+function unitFlags(a: NightlyArgs, cwd: string): string[] {
   const path = (flag: string, value: string | undefined, fallback?: string): string[] => {
     const absolute = value === undefined ? undefined : resolve(cwd, value);
     return absolute === undefined || absolute === fallback ? [] : [flag, absolute];
@@ -122,7 +130,7 @@ function unitFlags(a: RawNightly, cwd: string): string[] {
     // Checked now: a unit with a bad value would only fail at night.
     ...(a.budget === undefined ? [] : ['--budget', checkedSize(a.budget)]),
     ...(a.verifyMode === NIGHTLY_DEFAULTS.verifyMode ? [] : ['--verify-mode', a.verifyMode]),
-    ...(a.jobs === undefined ? [] : ['--jobs', String(positiveInteger('jobs', a.jobs))]),
+    ...(a.jobs === undefined ? [] : ['--jobs', String(a.jobs)]),
   ];
 }
 

@@ -1,6 +1,6 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, ExitCode, formatSize, GuardError, isToolError, mapLimit, redact, type ReleaseLock, type ToolIO } from '@rclone-b2/core';
+import { ConfigError, ExitCode, formatIecSize, GuardError, isToolError, mapLimit, redact, type ReleaseLock, type ToolIO } from '@rclone-b2/core';
 import { splitBudget } from './budget.js';
 import { fsReason } from './fs-reason.js';
 import { pingResult, pingSecrets, pingStart, type HealthCheck } from './healthcheck.js';
@@ -149,7 +149,7 @@ async function runJobs(names: readonly string[], options: NightlyOptions, io: To
   const read = await Promise.all(names.map((n) => readState(options.stateDir, n.replace(/\.conf$/, ''))));
   const shares = splitBudget(options.budget, read.map((r) => r.state.bytes));
   const jobs: NightlyJob[] = names.map((n, i) => ({ name: n.replace(/\.conf$/, ''), file: join(options.configDir, n), budget: shares[i] ?? 0, state: read[i]?.state ?? {} }));
-  say(`starting ${jobs.length} backups: ${jobs.map((j) => `${j.name} (verify ≤ ${formatSize(j.budget)})`).join(', ')}`);
+  say(`starting ${jobs.length} backups: ${jobs.map((j) => `${j.name} (verify ≤ ${formatIecSize(j.budget)})`).join(', ')}`);
   const stdoutTarget: PrefixTarget = { write: (line) => io.stdout.write(line) };
   const stderrTarget: PrefixTarget = { write: (line) => io.stderr.write(line) };
   const settings = { ...options, now };

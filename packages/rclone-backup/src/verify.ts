@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatDuration, formatSize, seededRandom } from '@rclone-b2/core';
+import { formatDuration, formatIecSize, seededRandom } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
 import { runCheck, type CheckSymbol } from './check-run.js';
@@ -197,7 +197,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
         selected.files += 1;
         selected.bytes += c.size;
       }
-      ctx.logger.info(`verifying the contents of ${selected.files} of ${total.files} files (${formatSize(selected.bytes)} of ${formatSize(total.bytes)})`);
+      ctx.logger.info(`verifying the contents of ${selected.files} of ${total.files} files (${formatIecSize(selected.bytes)} of ${formatIecSize(total.bytes)})`);
       let n = 0;
       for await (const batch of inBatches(sample ?? (spool ? spooled(spool) : []), options.batchSize)) {
         const filterFile = join(dir, `batch-${n++}.filter`);

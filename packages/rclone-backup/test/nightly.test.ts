@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatSize } from '@rclone-b2/core';
+import { formatIecSize } from '@rclone-b2/core';
 import { splitBudget } from '../src/budget.js';
 import { readDefaultsFile } from '../src/defaults-file.js';
 import { aggregateExit } from '../src/nightly.js';
@@ -91,7 +91,7 @@ describe('rclone-backup-nightly', () => {
     expect(await nightlyMain(t.args, io2)).toBe(0);
     expect(pings.map((p) => `${p.method} ${p.url}`)).toEqual(['POST /ping/abc/start', 'POST /ping/abc']);
     // The budget split follows the sizes recorded last time (beta is 3× alpha).
-    const [alpha, beta, gamma] = splitBudget(1024 * 1024, [20_000, 60_000, undefined]).map((b) => formatSize(b));
+    const [alpha, beta, gamma] = splitBudget(1024 * 1024, [20_000, 60_000, undefined]).map((b) => formatIecSize(b));
     expect(readFileSync(join(t.stateDir, 'nightly.log'), 'utf8')).toContain(`alpha (verify ≤ ${alpha}), beta (verify ≤ ${beta}), gamma (verify ≤ ${gamma})`);
     expect(beta).not.toBe(alpha);
   });

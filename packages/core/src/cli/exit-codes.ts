@@ -15,7 +15,7 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 export const EXIT_STATUS_HELP = [
   'EXIT STATUS',
   '  0  success',
-  '  1  the operation ran and found a problem',
-  '  2  usage or configuration error',
+  '  1  the operation ran and found a problem, or could not complete (e.g. server unreachable)',
+  '  2  usage or configuration error (bad flag or value, unreadable config or input file)',
   '  3  a safety guard refused to act (nothing was changed)',
 ].join('\n');

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 
-/** Levels follow rclone: -q shows errors only, default adds notices, -v info, -vv debug. */
+/** Levels follow rclone: -q shows errors only, default adds warnings and notices, -v info, -vv debug. */
 export interface Logger {
   error(message: string): void;
   warn(message: string): void;
@@ -28,7 +28,7 @@ export function createLogger(options: LoggerOptions): Logger {
   return {
     verbosity,
     error: (m) => emit(-1, m),
-    warn: (m) => emit(-1, m),
+    warn: (m) => emit(0, m),
     notice: (m) => emit(0, m),
     info: (m) => emit(1, m),
     debug: (m) => emit(2, m),

@@ -1,6 +1,6 @@
 // Remote paths (`name:path`, local paths) and following them through alias remotes down to
 // the storage remote (b2, local, ...).
-import { ConfigError } from '../cli/errors.js';
+import { ConfigError, UsageError } from '../cli/errors.js';
 import { quoteForMessage } from '../text/quote-for-message.js';
 import type { RcloneConfig } from './config.js';
 
@@ -23,6 +23,28 @@ export function parseRemoteSpec(value: string): RemoteSpec {
     }
   }
   return { kind: 'local', path: value };
+}
+
+/** A remote named on the command line: which remote, and the path inside it. */
+export interface RemoteArg {
+  /** undefined = the only crypt remote in rclone.conf. */
+  remoteName?: string;
+  /** Path inside the remote without leading/trailing slashes ('' = all of it). */
+  path: string;
+}
+
+/**
+ * `REMOTE:PATH`, `REMOTE:` or nothing, read by parseRemoteSpec exactly as rclone reads it.
+ * A bare word (`secret`) also names a remote unless `bareName` is false: these tools only
+ * ever address remotes, and scripts have always been allowed to write it so.
+ */
+export function parseRemoteArg(text: string | undefined, expected = 'REMOTE:PATH', bareName = true): RemoteArg {
+  if (text === undefined || text === '') return { path: '' };
+  const spec = parseRemoteSpec(text);
+  const trim = (path: string): string => path.replace(/^\/+|\/+$/g, '');
+  if (spec.kind === 'remote') return { remoteName: spec.remote, path: trim(spec.path) };
+  if (bareName && !text.includes('/') && !text.includes(':') && !text.startsWith('-')) return { remoteName: text, path: '' };
+  throw new UsageError(`"${text}" is not a remote: expected ${expected} (e.g. secret:photos or secret:)`);
 }
 
 export interface ResolvedStorage {

@@ -14,9 +14,9 @@ export function memoryIO(env: Record<string, string | undefined> = {}, stdin?: B
 }
 
 /** Runs the tool in-process. */
-export async function runSplitter(args: readonly string[], env: Record<string, string | undefined> = {}, stdin?: Buffer): Promise<{ code: number; err: string }> {
-  const { code, err } = await runInMemory('mysql-dump-splitter', main, args, memoryIO(env, stdin));
-  return { code, err };
+export async function runSplitter(args: readonly string[], env: Record<string, string | undefined> = {}, stdin?: Buffer): Promise<{ code: number; err: string; out: string }> {
+  const { code, err, out } = await runInMemory('mysql-dump-splitter', main, args, memoryIO(env, stdin));
+  return { code, err, out };
 }
 
 export async function joinDir(dir: string): Promise<Buffer> {
