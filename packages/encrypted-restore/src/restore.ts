@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { escapeName, formatIecSize, localPathOf, writeWithBackpressure, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
-import { TaskPool } from './pool.js';
+import { escapeName, formatIecSize, localPathOf, TaskPool, writeWithBackpressure, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import type { RestoreCounts, RestoreProgress } from './progress.js';
 import { markDeletion, restoreFile } from './restore-file.js';
 import { linkRestoreName, restoreLink } from './restore-link.js';

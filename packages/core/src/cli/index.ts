@@ -8,3 +8,4 @@ export * from './memory-io.js';
 export * from './arguments.js';
 export * from './interrupt.js';
 export * from './system-errors.js';
+export * from './progress-line.js';
