@@ -1,6 +1,6 @@
 export * from './group.js';
 export * from './history.js';
-export * from './decrypt.js';
+export * from './password-check.js';
 export * from './list.js';
 export * from './delete.js';
 export * from './crypt-files.js';
