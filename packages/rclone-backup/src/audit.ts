@@ -2,7 +2,7 @@ import { DuTree, parseRcloneLsLine, writeDuReport } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
 import { runRcloneJson } from './context.js';
-import { filterArgs, filterRules, linkArgs } from './rclone-args.js';
+import { sourceListingArgs } from './rclone-args.js';
 
 export interface AuditOptions {
   copyLinks: boolean;
@@ -18,7 +18,7 @@ export interface AuditOptions {
  * each becomes an exclusion placed before the backup's own filters.
  */
 export function auditRules(config: BackupConfig): string[] {
-  return filterRules(config, config.testFilters.map((rule) => `- ${rule.slice(2)}`));
+  return config.testFilters.map((rule) => `- ${rule.slice(2)}`);
 }
 
 /**
@@ -27,7 +27,7 @@ export function auditRules(config: BackupConfig): string[] {
  */
 export async function runAudit(config: BackupConfig, ctx: BackupContext, options: AuditOptions): Promise<void> {
   const tree = new DuTree();
-  const args = ['ls', '--fast-list', ...filterArgs(auditRules(config)), ...linkArgs(options.copyLinks), ...(options.maxAge ? ['--max-age', options.maxAge] : []), config.source];
+  const args = sourceListingArgs(config, ['ls'], { copyLinks: options.copyLinks, extraRules: auditRules(config), ...(options.maxAge ? { maxAge: options.maxAge } : {}) });
   await runRcloneJson(ctx, args, {
     onStdoutLine: (line) => {
       const entry = parseRcloneLsLine(line);

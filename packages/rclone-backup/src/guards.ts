@@ -4,7 +4,7 @@ import { GuardError } from '@rclone-b2/core';
 import type { BackupConfig, DeleteLimit } from './config.js';
 import type { BackupContext } from './context.js';
 import { runRcloneJson } from './context.js';
-import { filterArgs, filterRules, isLocalPath, joinLocation, linkArgs } from './rclone-args.js';
+import { isLocalPath, joinLocation, sourceListingArgs } from './rclone-args.js';
 import { isMountPoint } from './mounts.js';
 
 async function localHasEntries(path: string): Promise<boolean> {
@@ -59,7 +59,7 @@ export async function checkSource(config: BackupConfig, ctx: BackupContext): Pro
 /** Counts the files the backup would contain (with the filters), for min_files. */
 export async function countSourceFiles(config: BackupConfig, ctx: BackupContext, copyLinks: boolean): Promise<number> {
   let count = 0;
-  await runRcloneJson(ctx, ['lsf', '-R', '--files-only', '--fast-list', ...filterArgs(filterRules(config)), ...linkArgs(copyLinks), config.source], {
+  await runRcloneJson(ctx, sourceListingArgs(config, ['lsf', '-R', '--files-only'], { copyLinks }), {
     onStdoutLine: () => {
       count += 1;
     },

@@ -1,7 +1,7 @@
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
 import { runRcloneJson } from './context.js';
-import { filterArgs, filterRules, linkArgs } from './rclone-args.js';
+import { sourceListingArgs } from './rclone-args.js';
 
 export interface ListedFile {
   path: string;
@@ -31,17 +31,7 @@ export interface ListOptions {
  * one at a time as rclone lists them.
  */
 export async function listSource(config: BackupConfig, ctx: BackupContext, options: ListOptions, onFile: (file: ListedFile) => void | Promise<void>): Promise<void> {
-  const args = [
-    'lsjson',
-    '-R',
-    '--files-only',
-    '--no-mimetype',
-    '--fast-list',
-    ...filterArgs(filterRules(config, options.extraRules)),
-    ...linkArgs(options.copyLinks),
-    ...(options.maxAge ? ['--max-age', options.maxAge] : []),
-    config.source,
-  ];
+  const args = sourceListingArgs(config, ['lsjson', '-R', '--files-only', '--no-mimetype'], options);
   await runRcloneJson(ctx, args, {
     onStdoutLine: async (line) => {
       const file = parseLsjsonLine(line);

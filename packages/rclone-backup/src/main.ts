@@ -23,7 +23,7 @@ import { BACKUP_DEFAULTS } from './backup-defaults.js';
 import { runRcloneJson } from './context.js';
 import { acquireLock, defaultLockDir, lockFor } from './lock.js';
 import { openBackup } from './open-backup.js';
-import { filterArgs, filterRules, linkArgs } from './rclone-args.js';
+import { sourceListingArgs } from './rclone-args.js';
 import { printNewest } from './newest.js';
 import { runSync } from './sync.js';
 import { runVerify } from './verify.js';
@@ -132,7 +132,7 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
       for (const rule of config.filters) await writeWithBackpressure(io.stdout, `${rule}\n`);
       return ExitCode.Ok;
     case 'ls':
-      await runRcloneJson(ctx, ['ls', '--fast-list', ...filterArgs(filterRules(config)), ...linkArgs(copyLinks), config.source], {
+      await runRcloneJson(ctx, sourceListingArgs(config, ['ls'], { copyLinks }), {
         onStdoutLine: (line) => writeWithBackpressure(io.stdout, `${line}\n`),
       });
       return ExitCode.Ok;

@@ -59,6 +59,29 @@ export function filterNamesOf(path: string, copyLinks: boolean): string[] {
   return link === undefined ? [path] : [path, link];
 }
 
+export interface SourceListing {
+  copyLinks: boolean;
+  /** Rules after the built-ins and before [filters] (e.g. [test-filters] for --audit). */
+  extraRules?: readonly string[];
+  /** rclone's --max-age: only files modified within it. */
+  maxAge?: string;
+}
+
+/**
+ * `rclone COMMAND [ARGS] --fast-list FILTERS LINKS SOURCE`: every listing of SOURCE (--ls,
+ * --audit, verify, min_files, --newest) sees exactly what the sync sees.
+ */
+export function sourceListingArgs(config: BackupConfig, command: readonly string[], listing: SourceListing): string[] {
+  return [
+    ...command,
+    '--fast-list',
+    ...filterArgs(filterRules(config, listing.extraRules)),
+    ...linkArgs(listing.copyLinks),
+    ...(listing.maxAge ? ['--max-age', listing.maxAge] : []),
+    config.source,
+  ];
+}
+
 export function verbosityArgs(verbosity: number): string[] {
   if (verbosity < 0) return ['-q'];
   return Array.from({ length: Math.min(verbosity, 2) }, () => '-v');

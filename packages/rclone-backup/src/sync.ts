@@ -197,7 +197,8 @@ async function syncPrepared(config: BackupConfig, ctx: BackupContext, options: S
   let stats: RcloneStats;
   if (options.dryRun) {
     const run = collector();
-    const dryArgs = args.filter((a) => a !== '-q');
+    // rclone's -q would hide the dry run's "Skipped delete" lines, the plan itself
+    const dryArgs = syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: Math.max(ctx.verbosity, 0), specialsDir });
     await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: run.onRecord, verbosity: Math.max(ctx.verbosity, 0), hideMessages: noise });
     run.deletes.destinationFiles = run.stats().checks;
     plannedDeletes = run.deletes.files;
