@@ -6,24 +6,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type Result } from 'execa';
+import { seededRandom } from '@rclone-b2/core';
 
 export const KILL_HOOK = join(dirname(fileURLToPath(import.meta.url)), 'kill-after-writes.mjs');
 
-/** mulberry32: a small seeded generator, so a failing kill point can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** count distinct kill points in [0, total), chosen by seed, ascending. */
 export function killPoints(total: number, count: number, seed: number): number[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const all = Array.from({ length: total }, (_, i) => i);
   for (let i = all.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1));
