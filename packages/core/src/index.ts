@@ -1,14 +1,94 @@
-// The public API of @rclone-b2/core: every tool imports from here, never from deep paths.
-export * from './cli/index.js';
-export * from './text/index.js';
-export * from './rclone/index.js';
-export * from './crypt/index.js';
-export * from './b2/index.js';
-export * from './versions/index.js';
-export * from './du/index.js';
-export * from './random/index.js';
-export * from './lock/index.js';
-export * from './fs/index.js';
-export * from './names/index.js';
-export * from './concurrency/index.js';
+// The public API of @rclone-b2/core: exactly the names the tools, tests and benches use. Anything
+// else stays internal (core's own tests import it from its module); test helpers live in ./testing.ts.
+
+// B2 native API client, errors, transaction accounting
+export { B2Client, type B2ClientOptions } from './b2/client.js';
+export { B2Error, isB2Error } from './b2/errors.js';
+export { expectedSha1 } from './b2/files.js';
+export { openCryptBucket } from './b2/open-crypt-bucket.js';
+export { billedTransactions, formatTransactions, transactionClass } from './b2/transactions.js';
+export { type B2Api, type B2Bucket, type B2Download, type B2FileVersion, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
+
+// CLI scaffolding: flags, parser, typed errors, exit codes, logger, runTool
+export { choiceFlag, countFlag, deprecatedFlag, durationFlag, integerFlag, sizeFlag, stringFlag, timeFlag } from './cli/arguments.js';
+export { ConfigError, GuardError, isToolError, ProblemError, ToolError, UsageError } from './cli/errors.js';
+export { ExitCode, type ExitCodeValue } from './cli/exit-codes.js';
+export { interruptSignal, throwIfInterrupted } from './cli/interrupt.js';
+export { type ToolIO } from './cli/io.js';
+export { createLogger, redact, type Logger } from './cli/logger.js';
+export {
+  DRY_RUN_FLAG,
+  HUMAN_READABLE_FLAG,
+  JSON_FLAG,
+  parseArgv,
+  PROGRESS_FLAG,
+  RCLONE_CONFIG_FLAG,
+  toolParser,
+  transfersFlag,
+  verbosityOf,
+  type ParsedArgs,
+} from './cli/parser.js';
+export { createProgressLine, type ProgressLine } from './cli/progress-line.js';
+export { changesUnless, reportError, runTool, type ToolMain } from './cli/run-tool.js';
+export { reasonOf } from './cli/system-errors.js';
+
+// Bounded concurrency
+export { forEachLimit, mapLimit } from './concurrency/map-limit.js';
+export { TaskPool } from './concurrency/task-pool.js';
+
+// rclone crypt: keys, name and content ciphers
+export { encryptedSize } from './crypt/content.js';
+export { deriveKeys } from './crypt/keys.js';
+export { createNameCipher, type RcloneNameCipher } from './crypt/names.js';
+export { openCryptRemote } from './crypt/open-crypt-remote.js';
+export { type ContentCipher, type NameCipher } from './crypt/types.js';
+export { versionedPath } from './crypt/version-suffix.js';
+
+// du tree, listing formats and reports
+export { parseRcloneLsLine } from './du/formats/rclone.js';
+export { type ListingFormat } from './du/formats/types.js';
+export { readListing } from './du/read-listing.js';
+export { writeDuReport } from './du/report.js';
+export { DuTree } from './du/tree.js';
+
+// Files: atomic writes, lock paths
+export { lockPathFor } from './fs/lock-path.js';
+export { writeFileAtomically } from './fs/write-atomically.js';
+
+// PID lock files
+export { acquirePidLock, type ReleaseLock } from './lock/pid-lock.js';
+
+// File names as bytes, escaping, rclone encoding
+export { escapeName, unescapeName } from './names/escape-name.js';
+export { fsPath, nameFromBytes } from './names/name-bytes.js';
+export { localPathOf } from './names/rclone-encoding.js';
+
+// Deterministic randomness
+export { seededRandom } from './random/seeded-random.js';
+
+// rclone config, links, remotes, running rclone
+export { encryptConfigText } from './rclone/config-crypt.js';
+export { findConfigPath, loadRcloneConfig, type RcloneEnv } from './rclone/config.js';
+export { linkPathOf, RCLONE_LINK_SUFFIX } from './rclone/links.js';
+export { obscure } from './rclone/obscure.js';
+export { parseRemoteArg } from './rclone/remotes.js';
+export { RcloneError, runRclone, type RcloneResult } from './rclone/run-rclone.js';
+
+// Lines, sizes, durations, times, messages
+export { formatDuration, parseDuration } from './text/durations.js';
+export { formatIecSize } from './text/iec-size.js';
+export { BufferedWriter, readLines, writeWithBackpressure } from './text/lines.js';
+export { quoteForMessage } from './text/quote-for-message.js';
+export { formatSize, parseSize } from './text/sizes.js';
+export { parseTime } from './text/times.js';
+
+// Version histories of (encrypted) B2 buckets
+export { assertPasswordFits, listCryptFiles, type CryptFileHistory } from './versions/crypt-files.js';
+export { crashSafeOrder, DeletionExecutor } from './versions/delete.js';
+export { isLive, isVisibleKind, supersededTimes, visibleVersions } from './versions/history.js';
+export { bucketPrefix, compareB2Names, encryptedBucketName } from './versions/list.js';
+export { openEncryptedBucket, type EncryptedBucketOpener } from './versions/open-encrypted-bucket.js';
+export { WrongPasswordError } from './versions/password-check.js';
+
+// Toolset version
 export { TOOLSET_VERSION } from './version.js';

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 // The emulator is a workspace package that depends on core; importing its source keeps
 // the dependency graph acyclic (core tests only).
 import { startEmulator, type Emulator } from '../../b2-emulator/src/index.js';
-import { B2Client, B2Error, openCryptBucket, type B2Clock, type B2FileVersion, type CryptRemote } from '../src/index.js';
+import { B2Client, B2Error, openCryptBucket, type B2FileVersion } from '../src/index.js';
+import { type B2Clock } from '../src/b2/retry.js';
+import { type CryptRemote } from '../src/crypt/types.js';
 
 const BUCKET = 'client-test-bucket';
 

@@ -3,7 +3,11 @@ import { createServer, type AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../b2-emulator/src/index.js';
-import { B2Client, B2UnreachableError, createLogger, describeNetworkError, formatRetry, logRetries, type B2RetryEvent } from '../src/index.js';
+import { B2Client, createLogger } from '../src/index.js';
+import { B2UnreachableError } from '../src/b2/errors.js';
+import { describeNetworkError } from '../src/b2/network-error.js';
+import { formatRetry, logRetries } from '../src/b2/retry-log.js';
+import { type B2RetryEvent } from '../src/b2/client.js';
 
 async function closedPort(): Promise<number> {
   return new Promise((resolve) => {

@@ -1,19 +1,9 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import {
-  B2Client,
-  B2Error,
-  backoffMs,
-  billedTransactions,
-  expectedSha1,
-  isRetryableStatus,
-  parseAuthorization,
-  redact,
-  resolveRetry,
-  retryAfterMs,
-  transactionClass,
-  verifyingStream,
-} from '../src/index.js';
+import { B2Client, B2Error, billedTransactions, expectedSha1, redact, transactionClass } from '../src/index.js';
+import { backoffMs, isRetryableStatus, resolveRetry, retryAfterMs } from '../src/b2/retry.js';
+import { parseAuthorization } from '../src/b2/auth.js';
+import { verifyingStream } from '../src/b2/download.js';
 
 describe('B2 retry helpers', () => {
   it('backs off exponentially with jitter, capped', () => {

@@ -2,7 +2,9 @@
 // encryption of ≥ 2,000 random paths equals `rclone backend encode`, and our decryption of
 // rclone's output gives the input back (rclone decodes ours the same way, since they are equal).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CryptNameError, openCryptRemote, seededRandom, type OpenedCryptRemote } from '../src/index.js';
+import { CryptNameError } from '../src/crypt/errors.js';
+import { openCryptRemote, seededRandom } from '../src/index.js';
+import { type OpenedCryptRemote } from '../src/crypt/open-crypt-remote.js';
 import { makeCryptFixture, rcloneBackend, type CryptFixture, type CryptFixtureOptions } from './helpers/rclone.js';
 
 const POOLS: [number, number][] = [

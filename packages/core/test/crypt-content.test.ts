@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CryptDataError, encryptedSize, openCryptRemote, plainSize, type OpenedCryptRemote } from '../src/index.js';
+import { CryptDataError } from '../src/crypt/errors.js';
+import { encryptedSize, openCryptRemote } from '../src/index.js';
+import { plainSize } from '../src/crypt/content.js';
+import { type OpenedCryptRemote } from '../src/crypt/open-crypt-remote.js';
 import { makeCryptFixture, type CryptFixture } from './helpers/rclone.js';
 
 const SIZES = [0, 1, 21, 65535, 65536, 65537, 131072, 5_000_000];

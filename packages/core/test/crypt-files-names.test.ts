@@ -12,8 +12,8 @@ import {
   WrongPasswordError,
   nameFromBytes,
   type B2FileVersion,
-  type CryptBucket,
 } from '../src/index.js';
+import { type CryptBucket } from '../src/versions/crypt-files.js';
 import { ListingOnly } from './helpers/listing-only.js';
 
 const version = (fileName: string): B2FileVersion => ({

@@ -3,15 +3,10 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  createContentCipher,
-  createNameCipher,
-  deriveKeys,
-  encryptedSize,
-  plainSize,
-  type CryptKeys,
-  type NameCipherOptions,
-} from '../src/index.js';
+import { createContentCipher, plainSize } from '../src/crypt/content.js';
+import { createNameCipher, deriveKeys, encryptedSize } from '../src/index.js';
+import { type CryptKeys } from '../src/crypt/keys.js';
+import { type NameCipherOptions } from '../src/crypt/names.js';
 
 let keys: CryptKeys;
 beforeAll(async () => {

@@ -4,20 +4,13 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
-import {
-  createContentCipher,
-  createNameCipher,
-  decryptConfigText,
-  deriveKeys,
-  encryptConfigText,
-  encryptedSize,
-  obscure,
-  plainSize,
-  reveal,
-  type CryptKeys,
-  type FilenameEncoding,
-  type FilenameEncryption,
-} from '../src/index.js';
+import { createContentCipher, plainSize } from '../src/crypt/content.js';
+import { createNameCipher, deriveKeys, encryptConfigText, encryptedSize, obscure } from '../src/index.js';
+import { decryptConfigText } from '../src/rclone/config-crypt.js';
+import { reveal } from '../src/rclone/obscure.js';
+import { type CryptKeys } from '../src/crypt/keys.js';
+import { type FilenameEncoding } from '../src/crypt/encodings.js';
+import { type FilenameEncryption } from '../src/crypt/names.js';
 
 interface Vectors {
   about: { password: string };

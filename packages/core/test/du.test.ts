@@ -1,18 +1,10 @@
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import {
-  DuTree,
-  createLineParser,
-  detectListingFormat,
-  parseLongLine,
-  parseRcloneLsLine,
-  readListing,
-  sortedRows,
-  unescapeTarName,
-  writeDuReport,
-  type DuReportOptions,
-  type ListingFormat,
-} from '../src/index.js';
+import { DuTree, parseRcloneLsLine, readListing, writeDuReport, type ListingFormat } from '../src/index.js';
+import { createLineParser, detectListingFormat } from '../src/du/formats/detect.js';
+import { parseLongLine, unescapeTarName } from '../src/du/formats/long-listing.js';
+import { sortedRows } from '../src/du/select.js';
+import { type DuReportOptions } from '../src/du/printers/types.js';
 
 function treeOf(entries: Array<[string, number]>): DuTree {
   const tree = new DuTree();

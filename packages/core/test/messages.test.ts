@@ -1,7 +1,9 @@
 // Plain words for system errors and safe echoes of user input (one helper each, used by
 // runTool's top-level handler and every message that quotes input).
 import { describe, expect, it } from 'vitest';
-import { changesUnless, describeSystemError, escapeForMessage, quoteForMessage } from '../src/index.js';
+import { changesUnless, quoteForMessage } from '../src/index.js';
+import { describeSystemError } from '../src/cli/system-errors.js';
+import { escapeForMessage } from '../src/text/quote-for-message.js';
 
 function systemError(code: string, message: string, fields: Record<string, unknown>): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code, ...fields });

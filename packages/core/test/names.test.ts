@@ -6,21 +6,10 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  B2_ENCODING,
-  LOCAL_ENCODING,
-  decodeName,
-  encodeName,
-  escapeName,
-  fsPath,
-  localPathOf,
-  nameFromBytes,
-  nameToBytes,
-  openCryptRemote,
-  standardPathOfLocal,
-  unescapeName,
-  type OpenedCryptRemote,
-} from '../src/index.js';
+import { B2_ENCODING, LOCAL_ENCODING, decodeName, encodeName, standardPathOfLocal } from '../src/names/rclone-encoding.js';
+import { escapeName, fsPath, localPathOf, nameFromBytes, openCryptRemote, unescapeName } from '../src/index.js';
+import { nameToBytes } from '../src/names/name-bytes.js';
+import { type OpenedCryptRemote } from '../src/crypt/open-crypt-remote.js';
 import { makeCryptFixture, type CryptFixture } from './helpers/rclone.js';
 
 const b = (hex: string): string => nameFromBytes(Buffer.from(hex, 'hex'));

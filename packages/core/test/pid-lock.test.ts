@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquirePidLock, formatIdentity, parseIdentity, processStartTime } from '../src/lock/index.js';
+import { acquirePidLock } from '../src/index.js';
+import { formatIdentity, parseIdentity, processStartTime } from '../src/lock/process-identity.js';
 
 const contenderScript = fileURLToPath(new URL('./fixtures/lock-contender.mjs', import.meta.url));
 let dir: string;

@@ -4,15 +4,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  encryptConfigText,
-  findConfigPath,
-  loadRcloneConfig,
-  obscure,
-  openCryptRemote,
-  reveal,
-} from '../src/index.js';
+import { ConfigError, encryptConfigText, findConfigPath, loadRcloneConfig, obscure, openCryptRemote } from '../src/index.js';
+import { reveal } from '../src/rclone/obscure.js';
 import { makeCryptFixture, rcloneBackend, runRclone, type CryptFixture } from './helpers/rclone.js';
 
 let dir: string;

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatCommand, RcloneError, runRclone, shellQuote } from '../src/index.js';
+import { formatCommand, shellQuote } from '../src/rclone/run-rclone.js';
+import { RcloneError, runRclone } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'run-rclone-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,7 +73,7 @@ describe('runRclone stopped by a signal', () => {
   };
 
   it('kills rclone and rejects with the signal\'s reason', async () => {
-    const { InterruptedError } = await import('../src/index.js');
+    const { InterruptedError } = await import('../src/cli/interrupt.js');
     const controller = new AbortController();
     // rcd serves until it is stopped.
     const running = runRclone(['rcd', '--rc-no-auth', '--rc-addr', '127.0.0.1:0'], { configFile: conf, signal: controller.signal });

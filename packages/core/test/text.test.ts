@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { formatIecSize, formatSize, parseDuration, parseSize, parseSizeOrPercent, parseTime, readLines, versionSuffix } from '../src/index.js';
+import { formatIecSize, formatSize, parseDuration, parseSize, parseTime, readLines } from '../src/index.js';
+import { parseSizeOrPercent } from '../src/text/sizes.js';
+import { versionSuffix } from '../src/text/times.js';
 
 async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
   const out: string[] = [];

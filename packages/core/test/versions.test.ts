@@ -3,18 +3,17 @@ import {
   bucketPrefix,
   compareB2Names,
   crashSafeOrder,
-  currentVersion,
   DeletionExecutor,
   encryptedBucketName,
-  groupVersions,
   isLive,
   listCryptFiles,
-  supersededAt,
   supersededTimes,
-  transactionsSince,
   type B2FileVersion,
   type NameCipher,
 } from '../src/index.js';
+import { currentVersion, supersededAt } from '../src/versions/history.js';
+import { groupVersions } from '../src/versions/group.js';
+import { transactionsSince } from '../src/b2/transactions.js';
 import { ListingOnly } from './helpers/listing-only.js';
 
 let n = 0;

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitDump } from '../src/split.js';
 import { joinMain } from '../src/join-main.js';
-import { runInMemory } from '@rclone-b2/core';
+import { runInMemory } from '@rclone-b2/core/testing';
 import { dirDigest, joinDir, memoryIO, runSplitter, snapshot } from './helpers/io.js';
 import { makeDump, row } from './helpers/synthetic.js';
 

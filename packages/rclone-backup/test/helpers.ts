@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { memoryIO as coreMemoryIO, runInMemory, type InMemoryRun, type MemoryIO } from '@rclone-b2/core';
+import { memoryIO as coreMemoryIO, runInMemory, type InMemoryRun, type MemoryIO } from '@rclone-b2/core/testing';
 import { main } from '../src/main.js';
 
 export type { MemoryIO };

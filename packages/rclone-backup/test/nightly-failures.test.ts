@@ -3,7 +3,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runInMemory, type InMemoryRun } from '@rclone-b2/core';
+import { runInMemory, type InMemoryRun } from '@rclone-b2/core/testing';
 import { nightlyMain } from '../src/nightly-main.js';
 import { cleanup, memoryIO, tempDir, writeConfig, writeTree } from './helpers.js';
 

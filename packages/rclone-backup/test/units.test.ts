@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runInMemory } from '@rclone-b2/core';
+import { runInMemory } from '@rclone-b2/core/testing';
 import { nightlyMain } from '../src/nightly-main.js';
 import { unitFiles, type UnitKind } from '../src/units.js';
 import { cleanup, memoryIO, tempDir } from './helpers.js';

@@ -1,6 +1,7 @@
 import { lstatSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { memoryIO, runInMemory, unescapeName } from '@rclone-b2/core';
+import { memoryIO, runInMemory } from '@rclone-b2/core/testing';
+import { unescapeName } from '@rclone-b2/core';
 import { main } from '../src/main.js';
 
 export interface RunResult {

@@ -8,7 +8,8 @@ import { startEmulator, type Emulator } from '../emulator.js';
 import type { FaultRule } from '../faults.js';
 import type { TestMode } from '../test-mode.js';
 import { writeRcloneTestConfig, type RcloneTestConfig } from './rclone-config.js';
-import { memoryIO, runInMemory, type ToolIO, type ToolMain } from '@rclone-b2/core';
+import { memoryIO, runInMemory } from '@rclone-b2/core/testing';
+import { type ToolIO, type ToolMain } from '@rclone-b2/core';
 
 export interface RunResult {
   code: number;

@@ -1,4 +1,4 @@
-import { memoryIO as coreMemoryIO, runInMemory, type MemoryIO } from '@rclone-b2/core';
+import { memoryIO as coreMemoryIO, runInMemory, type MemoryIO } from '@rclone-b2/core/testing';
 import { main, type MainDependencies } from '../../src/main.js';
 
 export function memoryIO(env: Record<string, string | undefined> = {}): MemoryIO {

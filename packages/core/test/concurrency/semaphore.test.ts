@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Semaphore } from '../../src/index.js';
+import { Semaphore } from '../../src/concurrency/semaphore.js';
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

@@ -1,4 +1,4 @@
-import { memoryIO as coreMemoryIO, type MemoryIO } from '@rclone-b2/core';
+import { memoryIO as coreMemoryIO, type MemoryIO } from '@rclone-b2/core/testing';
 
 export type { MemoryIO };
 

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { memoryIO as coreMemoryIO, runInMemory, type MemoryIO } from '@rclone-b2/core';
+import { memoryIO as coreMemoryIO, runInMemory, type MemoryIO } from '@rclone-b2/core/testing';
 import { joinPieces } from '../../src/join.js';
 import { main } from '../../src/main.js';
 
