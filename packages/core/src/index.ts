@@ -6,6 +6,7 @@ export { B2Client, type B2ClientOptions } from './b2/client.js';
 export { B2Error, isB2Error } from './b2/errors.js';
 export { expectedSha1 } from './b2/files.js';
 export { openCryptBucket } from './b2/open-crypt-bucket.js';
+export { logRetries } from './b2/retry-log.js';
 export { billedTransactions, formatTransactions, transactionClass } from './b2/transactions.js';
 export { type B2Api, type B2Bucket, type B2Download, type B2FileVersion, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
 
