@@ -120,7 +120,7 @@ describe('rclone-backup-nightly never dies silently', () => {
     pings.length = 0;
     const result = await run([...t.args, '-q', '--log-file', '/dev/full']);
     expect(result.code).toBe(1);
-    expectOneLine(result, /cannot write the log file \/dev\/full: no space left on device \(ENOSPC\); carrying on without it$/);
+    expectOneLine(result, /cannot write the log file \/dev\/full: no space left on device; carrying on without it$/);
     expect(paths()).toEqual([`POST /ok/${UUID}/start`, `POST /ok/${UUID}/fail`]);
     expectNoSecret(result);
   });
@@ -176,7 +176,7 @@ describe('rclone-backup-nightly never dies silently', () => {
     pings.length = 0;
     const result = await run(['--config-dir', t.configDir, '--state-dir', t.stateDir, '--defaults-file', t.configDir, '--healthcheck-url', `${base}/ok/${UUID}`]);
     expect(result.code).toBe(2);
-    expectOneLine(result, /cannot read the defaults file .*\/configs: is a directory \(EISDIR\)$/);
+    expectOneLine(result, /cannot read the defaults file .*\/configs: is a directory$/);
     expect(paths()).toEqual([`POST /ok/${UUID}/fail`]);
     expectNoSecret(result);
   });
