@@ -8,3 +8,5 @@ export * from './memory-io.js';
 export * from './arguments.js';
 export * from './interrupt.js';
 export * from './system-errors.js';
+export * from './open-input.js';
+export * from './capped-warnings.js';
