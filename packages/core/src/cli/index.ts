@@ -10,3 +10,4 @@ export * from './interrupt.js';
 export * from './system-errors.js';
 export * from './open-input.js';
 export * from './capped-warnings.js';
+export * from './json-plan.js';
