@@ -105,7 +105,7 @@ describe('encrypted-restore --all', () => {
     expect(doc.items).toBeUndefined();
     expect(doc.summary.failed).toBe(0);
     expect(doc.summary.deletions).toBeGreaterThan(0);
-    expect(doc.summary.restored).toBe(doc.summary.files);
+    expect(doc.summary.restored).toBe(doc.summary.files + doc.summary.deletions);
     const names = Object.entries(await snapshot(target)).map(([p, v]) => (v.startsWith('->') ? `${p} ${v}` : p)).sort();
     // rclone's --b2-versions names: the upload time (UTC) before the extension.
     expect(names.map((n) => n.replace(/-v\d{4}-\d\d-\d\d-\d{6}-\d{3}/, '-vTIME'))).toEqual(
