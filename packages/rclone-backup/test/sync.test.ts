@@ -28,6 +28,21 @@ function setup(extra = '', filters = '- *.tmp\n+ /keep/**\n- /scratch/**\n') {
 }
 
 describe('sync into a local directory', () => {
+  it("a failing sync shows each of rclone's error lines once, not again in the failure message", async () => {
+    const t = setup();
+    // a destination below a regular file: every copy fails with ENOTDIR
+    writeFileSync(join(t.dir, 'plain-file'), 'x');
+    writeConfig(t.dir, 'photos', `[default]\nsource = ${t.src}\ndestination = ${join(t.dir, 'plain-file', 'dst')}\n`);
+    const result = await run([t.conf, ...t.lockDir]);
+    expect(result.code).toBe(1);
+    const lines = result.err.split('\n').filter(Boolean);
+    const errors = lines.filter((l) => /ERROR : /.test(l));
+    expect(errors.length).toBeGreaterThan(0);
+    // the same rclone line, shown live, must not come back indented under the failure
+    for (const line of errors) expect(lines).not.toContain(`  ${line}`);
+    expect(result.err).toMatch(/rclone-backup: rclone sync failed \(exit status \d+\)/);
+  });
+
   it('applies built-in excludes and the filters in order, and --delete-excluded', async () => {
     const t = setup();
     const first = await run([t.conf, '--json', ...t.lockDir]);
