@@ -206,6 +206,20 @@ describe('safety guards', () => {
     expect(existsSync(join(t.dst, 'fresh.txt'))).toBe(false);
   });
 
+  it("-q hides a successful pre_command's output; a failing one's still shows", async () => {
+    writeConfig(t.dir, 'photos', readFileSync(t.conf, 'utf8').replace('[default]\n', '[default]\npre_command = echo snapshot-taken\n'));
+    expect((await run([t.conf, ...t.lockDir])).err).toContain('snapshot-taken');
+    const quiet = await run([t.conf, '-q', ...t.lockDir]);
+    expect(quiet).toMatchObject({ code: 0, err: '' });
+    const script = join(t.dir, 'snap.sh');
+    writeFileSync(script, '#!/bin/sh\necho no-snapshot\nexit 1\n', { mode: 0o755 });
+    writeConfig(t.dir, 'photos', readFileSync(t.conf, 'utf8').replace('[default]\n', `[default]\npre_command = ${script}\n`));
+    const failed = await run([t.conf, '-q', ...t.lockDir]);
+    expect(failed.code).toBe(1);
+    expect(failed.err).toContain('no-snapshot');
+    expect(failed.err).toMatch(/pre_command failed/);
+  });
+
   it('a second run of the same config is refused by the lock', async () => {
     const { acquireLock } = await import('../src/lock.js');
     const { readdirSync } = await import('node:fs');
