@@ -207,13 +207,14 @@ describe('safety guards', () => {
   });
 
   it("-q hides a successful pre_command's output; a failing one's still shows", async () => {
-    writeConfig(t.dir, 'photos', readFileSync(t.conf, 'utf8').replace('[default]\n', '[default]\npre_command = echo snapshot-taken\n'));
+    const base = readFileSync(t.conf, 'utf8');
+    writeConfig(t.dir, 'photos', base.replace('[default]\n', '[default]\npre_command = echo snapshot-taken\n'));
     expect((await run([t.conf, ...t.lockDir])).err).toContain('snapshot-taken');
     const quiet = await run([t.conf, '-q', ...t.lockDir]);
     expect(quiet).toMatchObject({ code: 0, err: '' });
     const script = join(t.dir, 'snap.sh');
     writeFileSync(script, '#!/bin/sh\necho no-snapshot\nexit 1\n', { mode: 0o755 });
-    writeConfig(t.dir, 'photos', readFileSync(t.conf, 'utf8').replace('[default]\n', `[default]\npre_command = ${script}\n`));
+    writeConfig(t.dir, 'photos', base.replace('[default]\n', `[default]\npre_command = ${script}\n`));
     const failed = await run([t.conf, '-q', ...t.lockDir]);
     expect(failed.code).toBe(1);
     expect(failed.err).toContain('no-snapshot');
