@@ -38,6 +38,7 @@ const { writeRcloneTestConfig } = await import(join(root, 'packages/b2-emulator/
 let step = 0;
 let failures = 0;
 const tty = Boolean(process.stdout.isTTY);
+// eslint-disable-next-line no-control-regex
 const say = (text) => process.stdout.write(`${tty ? text : text.replace(/\x1b\[[0-9;]*m/g, '')}\n`);
 const title = (text) => say(`\n\x1b[1m${++step}. ${text}\x1b[0m`);
 const indent = (text, prefix = '   │ ') => text.trimEnd().split('\n').filter((l) => l !== '').map((l) => `${prefix}${l}`).join('\n');

@@ -99,6 +99,7 @@ describe('bad input is answered, not echoed', () => {
     await writeFile(input, Buffer.concat([Buffer.from('        5 ok/file\n  \x1b]0;owned\x07\x1b[2J\x9b31m'), Buffer.alloc(5000, 0x41), Buffer.from('\n')]));
     const result = await run(bins.find(([n]) => n === 'tar-ls-du')![1], ['--rclone', input], 'pipe');
     expect(result.code).toBe(1);
+    // eslint-disable-next-line no-control-regex
     expect(result.err).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
     expect(result.err).toContain('\\x1b]0;owned\\x07\\x1b[2J');
     expect(result.err.length).toBeLessThan(300);

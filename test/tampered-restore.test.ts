@@ -2,7 +2,7 @@
 // original or of the damaged bytes) is reported by encrypted-restore, which exits 1 and
 // never leaves it under its final name, not even partly. The undamaged files still restore.
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,7 +83,7 @@ describe('encrypted-restore and damaged objects', () => {
     expect(entries.filter((e) => e.startsWith('victims/') || e.includes('partial'))).toEqual([]);
     const restored = await treeOf(target);
     // every other file is there, byte for byte (--all names versions NAME-vTIME)
-    const plainName = (p: string): string => (mode[0] === '--all' ? p.replace(/-v\d{4}-[^/]*$/, '') : p);
+    const plainName = (p: string): string => (mode[0] === '--all' ? p.replace(/-v\d{4}-\d\d-\d\d-\d{6}-\d{3}(?=(\.[^/.]*)?$)/, '') : p);
     expect(Object.fromEntries(Object.entries(restored).map(([p, sha]) => [plainName(p), sha]))).toEqual(good);
   });
 });

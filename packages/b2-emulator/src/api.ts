@@ -198,20 +198,3 @@ export const CALLS: Record<string, CallHandler> = {
     return { bucketId, fileNamePrefix, authorizationToken };
   },
 };
-
-/** Billing class of every call, as Backblaze bills them (reference D15). */
-export const CALL_CLASS: Record<string, 'A' | 'B' | 'C'> = {
-  b2_cancel_large_file: 'A',
-  b2_delete_bucket: 'A',
-  b2_delete_file_version: 'A',
-  b2_finish_large_file: 'A',
-  b2_get_upload_part_url: 'A',
-  b2_get_upload_url: 'A',
-  b2_hide_file: 'A',
-  b2_start_large_file: 'A',
-  b2_upload_file: 'A',
-  b2_upload_part: 'A',
-  b2_download_file_by_id: 'B',
-  b2_download_file_by_name: 'B',
-  b2_get_file_info: 'B',
-};

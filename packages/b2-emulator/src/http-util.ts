@@ -92,7 +92,6 @@ export function callParams(req: IncomingMessage, url: URL, body: Buffer): Record
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of url.searchParams) out[k] = v;
-  void req;
   return out;
 }
 

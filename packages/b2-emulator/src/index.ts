@@ -6,7 +6,6 @@ export { B2ApiError } from './errors.js';
 export { Store } from './store.js';
 export { compareNames } from './names.js';
 export type { StoredVersion, StoredBucket, StoredPart, LifecycleRule } from './model.js';
-export { CALL_CLASS } from './api.js';
 export {
   writeRcloneTestConfig,
   obscure,

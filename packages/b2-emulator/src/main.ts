@@ -3,7 +3,8 @@ import { startEmulator, type Emulator, type EmulatorOptions } from './emulator.j
 import { FAULT_KINDS, parseFaultSpec, type FaultRule } from './faults.js';
 import { TEST_MODES } from './test-mode.js';
 
-export const VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+export const VERSION = TOOLSET_VERSION;
 
 /** Starts the server, prints URL/key id/key, and runs until `stop` resolves (SIGINT/SIGTERM in the CLI). */
 export async function runEmulator(options: EmulatorOptions, io: ToolIO, stop: Promise<unknown>, started?: (e: Emulator) => void): Promise<number> {

@@ -1,7 +1,7 @@
 // B2's `X-Bz-Test-Mode` request header (Backblaze integration checklist; rclone sends it with
 // `--b2-test-mode`). B2 fails "some" calls at random; here the schedule is deterministic so a
 // test is repeatable: every 2nd upload, every 3rd call made with an account token.
-import { CALL_CLASS } from './api.js';
+import { transactionClass } from '@rclone-b2/core';
 import { B2ApiError } from './errors.js';
 
 export const TEST_MODES = ['fail_some_uploads', 'expire_some_account_authorization_tokens', 'force_cap_exceeded'] as const;
@@ -64,6 +64,6 @@ function capExceeded(call: string): TestModeEffect {
   if (isDownload(call)) {
     return { kind: 'error', error: new B2ApiError(403, 'download_cap_exceeded', `Cannot download file, download bandwidth or transaction (Class B) cap exceeded. ${CAPS}`) };
   }
-  if ((CALL_CLASS[call] ?? 'C') === 'A') return { kind: 'none' };
+  if (transactionClass(call) === 'A') return { kind: 'none' };
   return { kind: 'error', error: new B2ApiError(403, 'transaction_cap_exceeded', `Transaction cap exceeded. ${CAPS}`) };
 }

@@ -17,13 +17,14 @@ const byUtf8 = (a: string, b: string): number => Buffer.compare(Buffer.from(a, '
 const refOrder = (a: Ref, b: Ref): number => byUtf8(a.fileName, b.fileName) || b.ts - a.ts || b.seq - a.seq;
 
 const nameArb = fc.constantFrom('a', 'a/b', 'a/c', 'ab', 'b', 'b/x/y', 'é', '\u{1F600}', '\uFFFD', 'a b', 'A', 'z/');
-const opArb = fc.oneof(
+type Op = { op: 'put' | 'hide'; name: string; ts: number } | { op: 'del'; pick: number };
+const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('put' as const), name: nameArb, ts: fc.integer({ min: 0, max: 20 }) }),
   fc.record({ op: fc.constant('hide' as const), name: nameArb, ts: fc.integer({ min: 0, max: 20 }) }),
   fc.record({ op: fc.constant('del' as const), pick: fc.nat() }),
 );
 
-function build(ops: fc.Infer<typeof opArb>[]): { store: Store; bucketId: string; ref: Ref[] } {
+function build(ops: Op[]): { store: Store; bucketId: string; ref: Ref[] } {
   const store = new Store(memoryBlobs(), noJournal());
   const bucketId = store.createBucket('prop-bucket', 'allPrivate', {}, []).bucketId;
   const ref: Ref[] = [];

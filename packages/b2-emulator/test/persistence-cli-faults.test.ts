@@ -65,18 +65,14 @@ describe('persistence with --data-dir', () => {
 
 describe('fault injection', () => {
   it('is deterministic by seed', () => {
-    const run = (seed: number): string =>
-      Array.from({ length: 40 }, () => {
-        const d = injector.decide('b2_list_file_names');
-        return d.failure?.kind ?? '.';
-      }).join('');
-    let injector = new FaultInjector({ seed: 42, rules: [{ kind: '503', probability: 0.3 }] });
+    const run = (seed: number): string => {
+      const injector = new FaultInjector({ seed, rules: [{ kind: '503', probability: 0.3 }] });
+      return Array.from({ length: 40 }, () => injector.decide('b2_list_file_names').failure?.kind ?? '.').join('');
+    };
     const a = run(42);
-    injector = new FaultInjector({ seed: 42, rules: [{ kind: '503', probability: 0.3 }] });
     expect(run(42)).toBe(a);
     expect(a).toMatch(/5/);
     expect(a).toMatch(/\./);
-    injector = new FaultInjector({ seed: 43, rules: [{ kind: '503', probability: 0.3 }] });
     expect(run(43)).not.toBe(a);
   });
 

@@ -3,4 +3,3 @@ export { main, parseOptions, type PruneCliOptions, type MainDependencies } from 
 export { prune, type PruneRun } from './prune.js';
 export { explain, type ExplainRun } from './explain.js';
 export type { PruneSummary } from './report.js';
-export { createBucketOpener, openBucket, type OpenedBucket, type BucketOpener, type ClientTuning } from './open-bucket.js';

@@ -11,21 +11,23 @@ import {
   transfersFlag,
   ExitCode,
   GuardError,
+  openEncryptedBucket,
   parseArgv,
   parseTime,
   toolParser,
   UsageError,
   verbosityOf,
   writeWithBackpressure,
+  type EncryptedBucketOpener,
   type ToolIO,
 } from '@rclone-b2/core';
 import { explain } from './explain.js';
-import { openBucket as defaultOpenBucket, type BucketOpener } from './open-bucket.js';
 import { loadPolicyConfig } from './policy/config.js';
 import { prune } from './prune.js';
 import { formatSummaryText } from './report.js';
 
-export const VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+export const VERSION = TOOLSET_VERSION;
 
 const EPILOGUE = `Policies and path rules are read from --policy-file, else the first of
 ~/.config/b2-prune/policies.ini ($XDG_CONFIG_HOME) and /etc/b2-prune.conf; without one,
@@ -121,7 +123,8 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
 }
 
 export interface MainDependencies {
-  openBucket?: BucketOpener;
+  /** Opens the crypt remote's bucket (default: core's openEncryptedBucket). */
+  openBucket?: EncryptedBucketOpener;
   /** The clock when --now is not given. */
   clock?: () => number;
   signal?: AbortSignal;
@@ -135,18 +138,19 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     throw new GuardError('--purge deletes every old version and every deleted file; add --force to do it (or -n to see what it would delete)');
   }
   const config = await loadPolicyConfig(options.policyFile, io.env);
-  const opened = await (deps.openBucket ?? defaultOpenBucket)({
-    remoteName: options.remote,
-    configPath: options.rcloneConfig,
-    env: io.env,
-    concurrency: options.concurrency,
-    signal: deps.signal,
-    // B2 retries are logged at -v from the first call on; the client never gives them secrets
-    logger: createLogger({ tool: 'b2-prune', stream: io.stderr, verbosity: options.verbosity }),
-  });
-  const log = createLogger({ tool: 'b2-prune', stream: io.stderr, verbosity: options.verbosity, secrets: opened.secrets });
+  const { remote, bucket } = await (deps.openBucket ?? openEncryptedBucket)(
+    {
+      remoteName: options.remote,
+      configPath: options.rcloneConfig,
+      concurrency: options.concurrency,
+      // B2 retries are logged at -v from the first call on; the client never gives them secrets
+      logger: createLogger({ tool: 'b2-prune', stream: io.stderr, verbosity: options.verbosity }),
+    },
+    { env: io.env, signal: deps.signal },
+  );
+  const log = createLogger({ tool: 'b2-prune', stream: io.stderr, verbosity: options.verbosity, secrets: remote.secrets });
   const now = options.now ?? (deps.clock ?? Date.now)();
-  const common = { client: opened.client, bucketId: opened.bucketId, prefix: opened.prefix, names: opened.names, config, now, purge: options.purge };
+  const common = { client: bucket.client, bucketId: bucket.bucketId, prefix: bucket.prefix, names: bucket.names, config, now, purge: options.purge };
   if (options.explain !== undefined) {
     await explain({ ...common, path: options.explain, json: options.json, human: options.human, out: io.stdout });
     return ExitCode.Ok;

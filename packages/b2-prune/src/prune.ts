@@ -1,22 +1,21 @@
 import type { Writable } from 'node:stream';
 import {
   BufferedWriter,
+  ConfigError,
   DeletionExecutor,
+  encryptedBucketName,
   escapeName,
-  decryptHistories,
-  groupVersions,
   isVisibleKind,
-  listCryptVersions,
+  listCryptFiles,
+  WrongPasswordError,
   type B2Api,
   type B2FileVersion,
-  type FileHistory,
   type Logger,
   type NameCipher,
 } from '@rclone-b2/core';
 import { decide, type FileDecision } from './policy/decide.js';
 import type { PolicyConfig } from './policy/config.js';
 import type { PolicyChoice } from './policy/path-rules.js';
-import { DecryptionGate } from './decryption-gate.js';
 import { cancelUnfinishedLargeFiles } from './unfinished.js';
 import { emptySummary, fileJson, formatFileText, type PruneSummary } from './report.js';
 
@@ -75,68 +74,76 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
   });
 
   let planned = 0;
-  const gate = new DecryptionGate((versions) => executor.submit(versions));
-  const onUndecryptable = (history: FileHistory, error: Error): void => {
+  let submitted = false;
+  const onUndecryptable = (fileName: string, error: Error, versions: readonly B2FileVersion[]): void => {
     summary.undecryptableNames += 1;
-    summary.versionsSeen += history.versions.length;
-    if (summary.undecryptableNames <= 10) run.log.warn(`leaving alone ${history.fileName}: ${error.message}`);
+    summary.versionsSeen += versions.length;
+    if (summary.undecryptableNames <= 10) run.log.warn(`leaving alone ${fileName}: ${error.message}`);
     else if (summary.undecryptableNames === 11) run.log.warn('more names do not decrypt; not listing them all');
-    gate.failure(error);
   };
 
   if (run.files) {
+    const encrypted = (path: string | undefined): string | undefined => (path ? encryptedBucketName(run.names, run.prefix, path) : undefined);
     let enteredWithin = false;
-    const versions = listCryptVersions({
-      client: run.client,
-      bucketId: run.bucketId,
-      prefix: run.prefix,
-      names: run.names,
-      // A directory's files are one contiguous run of encrypted names, starting at its own.
-      startAt: run.startAt ?? (run.within ? `${run.within}/` : undefined),
-      stopAt: run.stopAt,
+    // A directory's files are one contiguous run of encrypted names, starting at its own.
+    const startFileName = encrypted(run.startAt ?? (run.within ? `${run.within}/` : undefined));
+    const stopBeforeFileName = encrypted(run.stopAt);
+    // listCryptFiles yields nothing before the names prove the password right, so a wrong
+    // password stops the run before any deletion.
+    const histories = listCryptFiles(run, {
+      ...(startFileName ? { startFileName } : {}),
+      ...(stopBeforeFileName ? { stopBeforeFileName } : {}),
       pageSize: run.pageSize ?? LIST_PAGE_SIZE,
-      signal: run.signal,
+      ...(run.signal ? { signal: run.signal } : {}),
+      onUndecryptable,
     });
-    for await (const history of decryptHistories(groupVersions(versions), { names: run.names, prefix: run.prefix, onUndecryptable })) {
-      // a name with only unfinished large-file entries is left to the cancel step
-      if (!history.versions.some(isVisibleKind)) continue;
-      if (run.within !== undefined && run.within !== '') {
-        const inside = history.path.startsWith(`${run.within}/`);
-        if (!inside && enteredWithin) break;
-        if (!inside) continue;
-        enteredWithin = true;
-      }
-      if (run.maxFiles !== undefined && summary.filesSeen >= run.maxFiles) {
-        // --start-at is read relative to REMOTE:PATH, so the hint must be too
-        summary.resumeAt = run.within ? history.path.slice(run.within.length + 1) : history.path;
-        break;
-      }
-      summary.filesSeen += 1;
-      summary.versionsSeen += history.versions.length;
-      const choice: PolicyChoice = run.purge && never ? { policy: never } : run.config.matcher.choose(history.path);
-      const decision = decide(history.versions, choice.policy, run.now, { reasons: false });
-      const doomed: B2FileVersion[] = [];
-      for (const d of decision.decisions) if (d.verdict === 'delete') doomed.push(d.version);
-      summary.versionsKept += history.versions.length - doomed.length;
-      if (doomed.length > 0) summary.filesPruned += 1;
-      const explained = (): FileDecision => decide(history.versions, choice.policy, run.now);
-      if (run.verbosity >= 2 || (run.verbosity >= 1 && doomed.length > 0)) {
-        await writer.write(
-          run.json
-            ? `${JSON.stringify({ type: 'file', ...fileJson(history.path, history.fileName, choice, explained()) })}\n`
-            : formatFileText(history.path, choice, explained(), run.dryRun, run.human),
-        );
-      }
-      if (run.dryRun) {
-        summary.versionsDeleted += doomed.length;
-        for (const v of doomed) {
-          if (v.action === 'hide') summary.hidesDeleted += 1;
-          summary.bytesFreed += v.contentLength;
+    try {
+      for await (const history of histories) {
+        // a name with only unfinished large-file entries is left to the cancel step
+        if (!history.versions.some(isVisibleKind)) continue;
+        if (run.within !== undefined && run.within !== '') {
+          const inside = history.path.startsWith(`${run.within}/`);
+          if (!inside && enteredWithin) break;
+          if (!inside) continue;
+          enteredWithin = true;
         }
-      } else planned += doomed.length;
-      await gate.file(run.dryRun ? [] : doomed);
+        if (run.maxFiles !== undefined && summary.filesSeen >= run.maxFiles) {
+          // --start-at is read relative to REMOTE:PATH, so the hint must be too
+          summary.resumeAt = run.within ? history.path.slice(run.within.length + 1) : history.path;
+          break;
+        }
+        summary.filesSeen += 1;
+        summary.versionsSeen += history.versions.length;
+        const choice: PolicyChoice = run.purge && never ? { policy: never } : run.config.matcher.choose(history.path);
+        const decision = decide(history.versions, choice.policy, run.now, { reasons: false });
+        const doomed: B2FileVersion[] = [];
+        for (const d of decision.decisions) if (d.verdict === 'delete') doomed.push(d.version);
+        summary.versionsKept += history.versions.length - doomed.length;
+        if (doomed.length > 0) summary.filesPruned += 1;
+        const explained = (): FileDecision => decide(history.versions, choice.policy, run.now);
+        if (run.verbosity >= 2 || (run.verbosity >= 1 && doomed.length > 0)) {
+          await writer.write(
+            run.json
+              ? `${JSON.stringify({ type: 'file', ...fileJson(history.path, history.fileName, choice, explained()) })}\n`
+              : formatFileText(history.path, choice, explained(), run.dryRun, run.human),
+          );
+        }
+        if (run.dryRun) {
+          summary.versionsDeleted += doomed.length;
+          for (const v of doomed) {
+            if (v.action === 'hide') summary.hidesDeleted += 1;
+            summary.bytesFreed += v.contentLength;
+          }
+        } else if (doomed.length > 0) {
+          planned += doomed.length;
+          submitted = true;
+          await executor.submit(doomed);
+        }
+      }
+    } catch (error) {
+      if (error instanceof WrongPasswordError && !submitted) throw new ConfigError(`${error.message}. Nothing was deleted.`, undefined, { cause: error });
+      throw error;
     }
-    await gate.end();
   }
   const totals = await executor.drain();
   if (!run.dryRun) {

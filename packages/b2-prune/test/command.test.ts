@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createNameCipher, deriveKeys, type B2FileVersion, type RcloneNameCipher } from '@rclone-b2/core';
 import { BUILTIN_POLICIES } from '../src/index.js';
-import type { OpenedBucket } from '../src/open-bucket.js';
-import { FakeB2 } from './support/fake-b2.js';
+import { openFake } from './support/open.js';
+import { FakeB2 } from 'b2-emulator/test-helpers';
 import { run } from './support/io.js';
 import { modelKeep } from './support/model.js';
 
@@ -26,13 +26,13 @@ afterAll(async () => {
 });
 
 let b2: FakeB2;
-const opener = (names = cipher) => async (): Promise<OpenedBucket> => ({ client: b2, bucketId: 'bucket1', prefix: 'backup', names, secrets: [] });
+const opener = (names = cipher) => openFake(b2, 'backup', names);
 const nameOf = (path: string): string => `backup/${cipher.encryptPath(path)}`;
 
 /** Daily uploads for `days` days, optionally deleted `deletedDaysAgo` days ago. */
 function dailyFile(path: string, days: number, deletedDaysAgo?: number): void {
-  for (let d = days; d >= (deletedDaysAgo ?? 0); d--) b2.add(nameOf(path), 'upload', NOW - d * DAY - 3_600_000, 1000);
-  if (deletedDaysAgo !== undefined) b2.add(nameOf(path), 'hide', NOW - deletedDaysAgo * DAY + 60_000);
+  for (let d = days; d >= (deletedDaysAgo ?? 0); d--) b2.upload(nameOf(path), Buffer.alloc(1000), {}, NOW - d * DAY - 3_600_000);
+  if (deletedDaysAgo !== undefined) b2.hide(nameOf(path), NOW - deletedDaysAgo * DAY + 60_000);
 }
 
 const versionsOf = (path: string): B2FileVersion[] =>
@@ -44,8 +44,8 @@ beforeEach(() => {
   dailyFile('docs/gone.txt', 60, 10);
   dailyFile('archives/2020/old.tar', 40);
   dailyFile('src/proj/.git/index', 20);
-  b2.add(nameOf('big.iso'), 'start', NOW - 2 * DAY);
-  b2.add(nameOf('fresh.iso'), 'start', NOW - 3_600_000);
+  b2.start(nameOf('big.iso'), NOW - 2 * DAY);
+  b2.start(nameOf('fresh.iso'), NOW - 3_600_000);
 });
 
 describe('b2-prune (in-process, fake B2)', () => {
@@ -129,8 +129,8 @@ describe('b2-prune (in-process, fake B2)', () => {
   });
 
   it('sizes in --explain and -v lines are bytes, or du -h style with -h', async () => {
-    b2.add(nameOf('media/big.bin'), 'upload', NOW - 40 * DAY, 5 * 1024 * 1024);
-    b2.add(nameOf('media/big.bin'), 'upload', NOW - DAY, 1536);
+    b2.upload(nameOf('media/big.bin'), Buffer.alloc(5 * 1024 * 1024), {}, NOW - 40 * DAY);
+    b2.upload(nameOf('media/big.bin'), Buffer.alloc(1536), {}, NOW - DAY);
     const bytes = await run([...NOW_ARG, '--explain', 'media/big.bin'], { openBucket: opener() });
     expect(bytes.out).toMatch(/upload +5242880 /);
     expect(bytes.out).toMatch(/upload +1536 /);
@@ -167,7 +167,7 @@ describe('b2-prune (in-process, fake B2)', () => {
 
   it('a failed upload deletion keeps the hide markers above it and exits 1', async () => {
     const gone = versionsOf('docs/gone.txt');
-    for (const v of gone.slice(1)) b2.failing.add(v.fileId);
+    for (const v of gone.slice(1)) b2.failDeleteOf.add(v.fileId);
     const r = await run([...NOW_ARG, '--purge', '--force'], { openBucket: opener() });
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/cannot delete docs\/gone\.txt/);
@@ -178,13 +178,13 @@ describe('b2-prune (in-process, fake B2)', () => {
   it('wrong password: clear error, nothing deleted', async () => {
     const r = await run([...NOW_ARG, '--purge', '--force'], { openBucket: opener(otherCipher) });
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/do not decrypt.*wrong password.*Nothing was deleted/s);
+    expect(r.err).toMatch(/names in the bucket decrypt: wrong crypt password.*Nothing was deleted/s);
     expect(b2.transactions.A).toBe(0);
   });
 
   it('a few foreign names are warned about and left alone (exit 1)', async () => {
-    b2.add('backup/not-a-crypt-name', 'upload', NOW - 5 * DAY);
-    b2.add('backup/not-a-crypt-name', 'upload', NOW - 4 * DAY);
+    b2.upload('backup/not-a-crypt-name', Buffer.alloc(100), {}, NOW - 5 * DAY);
+    b2.upload('backup/not-a-crypt-name', Buffer.alloc(100), {}, NOW - 4 * DAY);
     const r = await run([...NOW_ARG, '--purge', '--force'], { openBucket: opener() });
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/leaving alone backup\/not-a-crypt-name/);
@@ -230,14 +230,14 @@ describe('b2-prune (in-process, fake B2)', () => {
 describe('decryption gate', () => {
   it('a dry run with a wrong password also stops with a clear error', async () => {
     b2 = new FakeB2();
-    for (let i = 0; i < 30; i++) b2.add(`backup/${otherCipher.encryptPath(`f${i}`)}`, 'upload', NOW - DAY);
+    for (let i = 0; i < 30; i++) b2.upload(`backup/${otherCipher.encryptPath(`f${i}`)}`, Buffer.alloc(100), {}, NOW - DAY);
     const r = await run([...NOW_ARG, '-n'], { openBucket: opener() });
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/20 of the first 20 names/);
+    expect(r.err).toMatch(/none of the first 10 names in the bucket decrypt/);
   });
   it('mostly decryptable names pass the gate in a dry run too', async () => {
     b2 = new FakeB2();
-    for (let i = 0; i < 30; i++) b2.add(i % 4 === 0 ? `backup/junk${i}` : nameOf(`f${i}`), 'upload', NOW - DAY);
+    for (let i = 0; i < 30; i++) b2.upload(i % 4 === 0 ? `backup/junk${i}` : nameOf(`f${i}`), Buffer.alloc(100), {}, NOW - DAY);
     const r = await run([...NOW_ARG, '-n'], { openBucket: opener() });
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/22 files/);

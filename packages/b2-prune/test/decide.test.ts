@@ -67,7 +67,7 @@ describe('decide: built-ins against the model', () => {
     ['daily for two years, live', daily(730)],
     ['daily for two years, deleted yesterday', [...daily(730, 30).slice(0, -1), [0.5, 'h']]],
     ['daily for five years', daily(5 * 365)],
-    ['weekly with a deletion and re-creation', [...daily(400).filter((_, i) => i % 7 === 0), [100.2, 'h']].sort((a, b) => b[0] - a[0])],
+    ['weekly with a deletion and re-creation', ([...daily(400).filter((_, i) => i % 7 === 0), [100.2, 'h']] satisfies Ev[]).sort((a, b) => b[0] - a[0])],
   ];
   for (const [name, spec] of Object.entries(BUILTIN_POLICIES)) {
     it.each(scenarios)(`${name}: %s`, (_title, events) => {

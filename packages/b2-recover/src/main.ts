@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { createLogger, DRY_RUN_FLAG, JSON_FLAG, parseArgv, parseRemoteArg, RCLONE_CONFIG_FLAG, stringFlag, timeFlag, toolParser, transfersFlag, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
 import { b2Recover } from './command.js';
 
-export const VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+export const VERSION = TOOLSET_VERSION;
 
 function parser() {
   return toolParser({

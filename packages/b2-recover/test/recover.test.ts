@@ -75,7 +75,7 @@ describe('recover', () => {
     const b2 = bucket();
     await mkdir(join(local, 'sub'));
     const stats = await run(b2, '', opts(b2, { hiddenAfter: T0, dryRun: true }));
-    expect(b2.deleted).toEqual([]);
+    expect(b2.deleteCalls).toEqual([]);
     expect(stats.recovered).toBe(4);
   });
 });

@@ -10,6 +10,5 @@ export * from './random/index.js';
 export * from './lock/index.js';
 export * from './fs/index.js';
 export * from './names/index.js';
-// Named, not `*`: b2/semaphore.ts (to be migrated) exports a Semaphore too, and the
-// public one is this general module's.
-export { checkLimit, forEachLimit, mapLimit, Semaphore } from './concurrency/index.js';
+export * from './concurrency/index.js';
+export { TOOLSET_VERSION } from './version.js';

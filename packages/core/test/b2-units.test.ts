@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   B2Client,
   B2Error,
-  Semaphore,
   backoffMs,
   billedTransactions,
   expectedSha1,
@@ -88,25 +87,6 @@ describe('download verification', () => {
     await expect(drain(Readable.from([Buffer.from('abc')]).pipe(verifyingStream('f', 3, 'a9993e364706816aba3e25717850c26c9cd0d89d')))).resolves.toBeUndefined();
     await expect(drain(Readable.from([Buffer.from('abd')]).pipe(verifyingStream('f', 3, 'a9993e364706816aba3e25717850c26c9cd0d89d')))).rejects.toMatchObject({ code: 'sha1_mismatch' });
     await expect(drain(Readable.from([Buffer.from('ab')]).pipe(verifyingStream('f', 3, undefined)))).rejects.toMatchObject({ code: 'length_mismatch' });
-  });
-});
-
-describe('Semaphore', () => {
-  it('serves waiters in order and lets a waiter abort', async () => {
-    const s = new Semaphore(1);
-    const order: number[] = [];
-    const first = await s.acquire();
-    const controller = new AbortController();
-    const second = s.acquire().then((release) => (order.push(2), release));
-    const aborted = s.acquire(controller.signal).catch(() => order.push(-1));
-    const third = s.acquire().then((release) => (order.push(3), release));
-    controller.abort();
-    await aborted;
-    first();
-    (await second)();
-    (await third)();
-    expect(order).toEqual([-1, 2, 3]);
-    expect(s.running).toBe(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acquirePidLock, writeFileAtomically, ExitCode, memoryIO, parseArgv, countFlag, choiceFlag, integerFlag, reportError, toolParser, type ToolIO, UsageError, GuardError, createLogger, DRY_RUN_FLAG, JSON_FLAG, HUMAN_READABLE_FLAG } from '../src/index.js';
+import { acquirePidLock, writeFileAtomically, ExitCode, memoryIO, parseArgv, countFlag, choiceFlag, integerFlag, reportError, toolParser, UsageError, GuardError, createLogger, DRY_RUN_FLAG, JSON_FLAG, HUMAN_READABLE_FLAG } from '../src/index.js';
 
 
 const spec = { name: 'demo-tool', version: '1.2.3', usage: '$0 [options] FILE', flags: { ...DRY_RUN_FLAG, ...JSON_FLAG } };

@@ -8,50 +8,13 @@ import {
   createNameCipher,
   deriveKeys,
   listCryptFiles,
+  assertPasswordFits,
+  WrongPasswordError,
   nameFromBytes,
-  type B2Api,
-  type B2Bucket,
-  type B2Download,
   type B2FileVersion,
   type CryptBucket,
 } from '../src/index.js';
-
-const unused = (): never => {
-  throw new Error('not used by listCryptFiles');
-};
-
-/** Lists the given versions (sorted by name, as B2 does); nothing else. */
-class ListingOnly implements B2Api {
-  readonly transactions = { A: 0, B: 0, C: 0 };
-  constructor(private readonly versions: B2FileVersion[]) {}
-  async *listFileVersions(): AsyncGenerator<B2FileVersion> {
-    yield* [...this.versions].sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
-  }
-  async *listFileNames(): AsyncGenerator<B2FileVersion> {
-    yield* this.listFileVersions();
-  }
-  getBucket(): Promise<B2Bucket> {
-    return unused();
-  }
-  hideFile(): Promise<B2FileVersion> {
-    return unused();
-  }
-  deleteFileVersion(): Promise<void> {
-    return unused();
-  }
-  getFileInfo(): Promise<B2FileVersion> {
-    return unused();
-  }
-  downloadFileById(): Promise<B2Download> {
-    return unused();
-  }
-  async *listUnfinishedLargeFiles(): AsyncGenerator<B2FileVersion> {
-    yield* [];
-  }
-  cancelLargeFile(): Promise<void> {
-    return unused();
-  }
-}
+import { ListingOnly } from './helpers/listing-only.js';
 
 const version = (fileName: string): B2FileVersion => ({
   fileId: `id-${fileName}`,
@@ -66,11 +29,12 @@ const version = (fileName: string): B2FileVersion => ({
 
 const bad = nameFromBytes(Buffer.from('626164fe2e747874', 'hex')); // "bad\xfe.txt"
 
-async function bucketOf(plainNames: string[], garbage: number): Promise<CryptBucket> {
+async function bucketOf(plainNames: string[], garbage: number, garbageAfter = false): Promise<CryptBucket> {
   const names = createNameCipher(await deriveKeys('pw', 'salt'));
   const fileNames = plainNames.map((p) => names.encryptPath(p));
   // names that are not encrypted with this key: base32 of the right length, invalid padding
-  for (let i = 0; i < garbage; i += 1) fileNames.push(String(i).padStart(26, '0'));
+  // (or, sorting after every base32 name, not base32 at all)
+  for (let i = 0; i < garbage; i += 1) fileNames.push(garbageAfter ? `z${i}`.padEnd(26, 'z') : String(i).padStart(26, '0'));
   return { client: new ListingOnly(fileNames.map(version)), bucketId: 'b', prefix: '', names };
 }
 
@@ -90,6 +54,20 @@ describe('listCryptFiles with names that are not valid UTF-8', () => {
 
   it('does not count them as evidence of the right password', async () => {
     await expect(list(await bucketOf([bad], 12))).rejects.toThrow(ConfigError);
+  });
+
+  it('one listed before the wrong-password verdict is never yielded', async () => {
+    const paths: string[] = [];
+    const run = async () => {
+      for await (const file of listCryptFiles(await bucketOf([bad], 12, true))) paths.push(file.path);
+    };
+    await expect(run()).rejects.toThrow(WrongPasswordError);
+    expect(paths).toEqual([]);
+  });
+
+  it('assertPasswordFits does not take them as evidence either', async () => {
+    await expect(assertPasswordFits(await bucketOf([bad], 12, true))).rejects.toThrow(WrongPasswordError);
+    await expect(assertPasswordFits(await bucketOf([bad, 'plain.txt'], 12, true))).resolves.toBeUndefined();
   });
 
   it('a text name among many broken ones is evidence', async () => {

@@ -106,7 +106,7 @@ describe('environment overrides', () => {
   });
   afterAll(() => fx.cleanup());
 
-  const overrides = [
+  const overrides: Record<string, string>[] = [
     { RCLONE_CONFIG_C_FILENAME_ENCRYPTION: 'off' },
     { RCLONE_CONFIG_C_FILENAME_ENCODING: 'base64' },
     { RCLONE_CRYPT_FILENAME_ENCODING: 'base32768' },

@@ -4,19 +4,18 @@ import {
   compareB2Names,
   crashSafeOrder,
   currentVersion,
-  decryptHistories,
   DeletionExecutor,
   encryptedBucketName,
   groupVersions,
   isLive,
-  listCryptVersions,
+  listCryptFiles,
   supersededAt,
   supersededTimes,
   transactionsSince,
   type B2FileVersion,
-  type FileHistory,
-  type ListVersionsOptions,
+  type NameCipher,
 } from '../src/index.js';
+import { ListingOnly } from './helpers/listing-only.js';
 
 let n = 0;
 const v = (fileName: string, action: B2FileVersion['action'], t: number, size = 10): B2FileVersion => ({
@@ -59,57 +58,52 @@ describe('history helpers', () => {
   });
 });
 
-describe('decryptHistories', () => {
-  const names = {
-    decryptPath: (p: string): string => {
-      if (!p.startsWith('E')) throw new Error(`bad name ${p}`);
-      return p.slice(1);
-    },
+describe('listCryptFiles', () => {
+  const segments = (p: string, f: (s: string) => string): string => p.split('/').map(f).join('/');
+  const names: NameCipher = {
+    encryptPath: (p) => segments(p, (s) => `E${s}`),
+    encryptDirPath: (p) => segments(p, (s) => `E${s}`),
+    decryptPath: (p) =>
+      segments(p, (s) => {
+        if (!s.startsWith('E')) throw new Error(`bad name ${s}`);
+        return s.slice(1);
+      }),
   };
-  it('yields plain paths and reports undecryptable or foreign names without throwing', async () => {
-    const versions = [v('pre/Ea', 'upload', 1), v('pre/bad', 'upload', 1), v('pre/Eb', 'upload', 2), v('pre/Eb', 'upload', 1), v('other/Ec', 'upload', 1)];
+  const bucket = (versions: B2FileVersion[], prefix = 'pre') => ({ client: new ListingOnly(versions), bucketId: 'b', prefix, names });
+  it('yields plain paths and reports undecryptable names with their versions', async () => {
+    const versions = [v('pre/Ea', 'upload', 1), v('pre/bad', 'upload', 1), v('pre/bad', 'hide', 2), v('pre/Eb', 'upload', 2), v('pre/Eb', 'upload', 1), v('other/Ec', 'upload', 1)];
     const problems: string[] = [];
     const out = await collect(
-      decryptHistories(groupVersions(from(versions)), {
-        names,
-        prefix: 'pre',
-        onUndecryptable: (history: FileHistory, error: Error) => problems.push(`${history.fileName}: ${error.message}`),
-      }),
+      listCryptFiles(bucket(versions), { onUndecryptable: (fileName, error, vs) => problems.push(`${fileName}: ${error.message} (${vs.length})`) }),
     );
     expect(out.map((d) => [d.path, d.fileName, d.versions.length])).toEqual([
       ['a', 'pre/Ea', 1],
       ['b', 'pre/Eb', 2],
     ]);
-    expect(problems).toEqual(['pre/bad: bad name bad', 'other/Ec: "other/Ec" is outside the crypt remote\'s prefix "pre/"']);
+    expect(problems).toEqual(['pre/bad: bad name bad (2)']);
   });
   it('handles the bucket root as prefix', async () => {
-    const out = await collect(decryptHistories(groupVersions(from([v('Ex/Ey', 'upload', 1)])), { names, prefix: '' }));
-    expect(out[0]?.path).toBe('x/Ey');
+    const out = await collect(listCryptFiles(bucket([v('Ex/Ey', 'upload', 1)], '')));
+    expect(out[0]?.path).toBe('x/y');
+  });
+  it('starts at the start name and stops before the stop name', async () => {
+    const b = bucket(['pre/Ea', 'pre/Eb', 'pre/Eb', 'pre/Ec', 'pre/Ed'].map((name, i) => v(name, 'upload', 100 - i)));
+    const startFileName = encryptedBucketName(names, 'pre', 'b');
+    const out = await collect(listCryptFiles(b, { startFileName, stopBeforeFileName: encryptedBucketName(names, 'pre', 'd') }));
+    expect(out.map((x) => [x.fileName, x.versions.length])).toEqual([
+      ['pre/Eb', 2],
+      ['pre/Ec', 1],
+    ]);
+    expect(b.client.listings.at(-1)).toMatchObject({ prefix: 'pre/', startFileName: 'pre/Eb' });
   });
 });
 
-describe('listCryptVersions', () => {
+describe('bucket names', () => {
   const names = { encryptPath: (p: string) => p.toUpperCase(), encryptDirPath: (p: string) => p.toUpperCase() };
-  const all = ['p/A', 'p/B', 'p/B', 'p/C', 'p/D'].map((name, i) => v(name, 'upload', 100 - i));
-  const seen: ListVersionsOptions[] = [];
-  const client = {
-    async *listFileVersions(_bucket: string, options: ListVersionsOptions = {}) {
-      seen.push(options);
-      yield* all.filter((x) => x.fileName.startsWith(options.prefix ?? '') && (!options.startFileName || x.fileName >= options.startFileName));
-    },
-  };
-  it('starts at the encrypted start name and stops before the encrypted stop name', async () => {
-    const out = await collect(listCryptVersions({ client, bucketId: 'b', prefix: 'p', names, startAt: 'b', stopAt: 'd' }));
-    expect(out.map((x) => x.fileName)).toEqual(['p/B', 'p/B', 'p/C']);
-    expect(seen.at(-1)).toMatchObject({ prefix: 'p/', startFileName: 'p/B' });
-  });
   it('encrypts a directory start as a directory', () => {
     expect(encryptedBucketName(names, 'p', 'x/y/')).toBe('p/X/Y/');
     expect(bucketPrefix('')).toBe('');
     expect(bucketPrefix('/a/b/')).toBe('a/b/');
-  });
-  it('needs a cipher for start/stop', () => {
-    expect(() => listCryptVersions({ client, bucketId: 'b', prefix: 'p', startAt: 'x' })).toThrow(/name cipher/);
   });
   it('compares names by UTF-8 bytes as B2 does', () => {
     expect(compareB2Names('\u{10000}', '\uffff')).toBeGreaterThan(0);

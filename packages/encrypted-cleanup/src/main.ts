@@ -1,7 +1,8 @@
 import { createLogger, DRY_RUN_FLAG, JSON_FLAG, parseArgv, parseRemoteArg, RCLONE_CONFIG_FLAG, toolParser, transfersFlag, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
 import { encryptedCleanup } from './command.js';
 
-export const VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+export const VERSION = TOOLSET_VERSION;
 
 function parser() {
   return toolParser({

@@ -72,7 +72,7 @@ describe('cleanup', () => {
     let out = '';
     stdout.on('data', (c: Buffer) => (out += c.toString()));
     const stats = await run(b2, 'big', opts(b2, { dryRun: true, stdout }));
-    expect(b2.deleted).toEqual([]);
+    expect(b2.deleteCalls).toEqual([]);
     expect(b2.transactions.A).toBe(0);
     expect(out.trim().split('\n')).toHaveLength(4);
     expect(stats.deleted).toBe(4);

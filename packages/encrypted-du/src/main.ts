@@ -17,7 +17,8 @@ import {
 } from '@rclone-b2/core';
 import { encryptedDu, type DuCommand } from './command.js';
 
-const VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+const VERSION = TOOLSET_VERSION;
 
 function parser() {
   return toolParser({

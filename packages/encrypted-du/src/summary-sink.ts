@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { DuTree, writeDuReport } from '@rclone-b2/core';
+import { DuTree, TOOLSET_VERSION, writeDuReport } from '@rclone-b2/core';
 import type { InventorySink } from './ls-sink.js';
 
 export interface SummaryOptions {
@@ -21,7 +21,7 @@ export function summarySink(output: Writable, options: SummaryOptions): Inventor
         depth: options.depth,
         top: options.top,
         progname: 'encrypted-du',
-        progver: '0.1.0',
+        progver: TOOLSET_VERSION,
       }),
   };
 }

@@ -2,6 +2,7 @@ import { readFile, writeFile, rm, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/main.js';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
 import { DAY, startHarness, type Harness } from 'b2-emulator/test-helpers';
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -77,6 +78,7 @@ describe('encrypted-du against real rclone uploads', () => {
     expect(result.code).toBe(0);
     const parsed = JSON.parse(result.out) as unknown[];
     expect(parsed[0]).toBe(1);
+    expect(parsed[2]).toMatchObject({ progname: 'encrypted-du', progver: TOOLSET_VERSION });
     expect(JSON.stringify(parsed)).toContain('"name":"cödé – ✓.txt"');
   });
 

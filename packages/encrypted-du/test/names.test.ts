@@ -88,6 +88,7 @@ describe('encrypted-du names', () => {
     expect(result.out).toMatch(/\tbad\ufffd\.txt\n/);
     expect(result.out).toMatch(/\traw\\nnewline\.txt\n/);
     expect(result.out).toMatch(/\tback\\\\n\n/);
+    // eslint-disable-next-line no-control-regex
     expect(result.out).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
   });
 });

@@ -19,7 +19,8 @@ import {
 import { encryptedRestore } from './command.js';
 import type { RestoreMode } from './select.js';
 
-export const VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+export const VERSION = TOOLSET_VERSION;
 
 function parser() {
   return toolParser({

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { escapeName, localPathOf, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
-import { TaskPool } from './pool.js';
+import { escapeName, localPathOf, TaskPool, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import type { RestoreCounts, RestoreProgress } from './progress.js';
 import { markDeletion, restoreFile } from './restore-file.js';
 import { linkRestoreName, restoreLink } from './restore-link.js';

@@ -170,7 +170,7 @@ describe('resumption and integrity', () => {
     const version = view.names.get(name)![0]!;
     const original = Buffer.from(h.emulator.store.blobs.get(version.fileId)!);
     const damaged = Buffer.from(original);
-    damaged[damaged.length - 1] ^= 1;
+    damaged[damaged.length - 1] = damaged.readUInt8(damaged.length - 1) ^ 1;
     h.emulator.store.blobs.put(version.fileId, damaged);
     const originalSha = version.contentSha1;
     if (forgeSha) (version as { contentSha1: string | null }).contentSha1 = (await import('node:crypto')).createHash('sha1').update(damaged).digest('hex');

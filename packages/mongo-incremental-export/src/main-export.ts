@@ -4,7 +4,8 @@ import { parseMongoUrl } from './connect.js';
 import { runExport } from './export.js';
 import type { WriteFileFn } from './export-collection.js';
 
-export const EXPORT_VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+export const EXPORT_VERSION = TOOLSET_VERSION;
 
 export const EXPORT_TOOL = 'mongo-incremental-export';
 

@@ -4,7 +4,8 @@ import { parseMongoUrl } from './connect.js';
 import { runImport } from './import.js';
 import { escapeName } from './names.js';
 
-export const IMPORT_VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+export const IMPORT_VERSION = TOOLSET_VERSION;
 
 export const IMPORT_TOOL = 'mongo-incremental-import';
 

@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { ExitCode, createLogger, JSON_FLAG, parseArgv, ProblemError, toolParser, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
 import { joinPieces } from './join.js';
 
-export const JOIN_VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+export const JOIN_VERSION = TOOLSET_VERSION;
 
 export const JOIN_TOOL = 'mysql-dump-join';
 

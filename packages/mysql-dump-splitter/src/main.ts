@@ -19,7 +19,8 @@ import {
 } from '@rclone-b2/core';
 import { readFileChunks, splitDump, type SplitSummary } from './split.js';
 
-export const VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+export const VERSION = TOOLSET_VERSION;
 
 export const TOOL = 'mysql-dump-splitter';
 

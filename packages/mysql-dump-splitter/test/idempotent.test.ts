@@ -34,7 +34,7 @@ describe.each<[string, InsertStyle, string[]]>([
     await new Promise((r) => setTimeout(r, 20));
     const again = await split(three);
     expect(again.code, again.err).toBe(0);
-    expect(again.err).toMatch(/ 0 written \(0\), \d+ unchanged, 0 removed/);
+    expect(again.err).toMatch(/ 0 written \(0 B\), \d+ unchanged, 0 removed/);
     expect(await findSnapshot(dir)).toEqual(before);
   });
 

@@ -31,7 +31,8 @@ import { parseVerifyConditions } from './verify-conditions.js';
 import { runAudit } from './audit.js';
 import { reportVerify } from './verify-report.js';
 
-export const VERSION = '0.1.0';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
+export const VERSION = TOOLSET_VERSION;
 
 const EPILOGUE = `Commands (at most one; the default is sync): --ls, --newest, --filters, --audit, --verify COND.
 Safety guards (missing/empty source, require_mount, sentinel, min_files, max_delete) refuse with exit 3.

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { fsReason } from './fs-reason.js';
+import { reasonOf } from '@rclone-b2/core';
 
 /**
  * The run's log file, appended to with a time stamp per line. It can fail to open
@@ -19,7 +19,7 @@ export class RunLog {
 
   static async open(file: string, now: () => number, onProblem: (problem: string) => void): Promise<RunLog> {
     const handle = await open(file, 'a').catch((error: unknown) => {
-      onProblem(`cannot open the log file ${file}: ${fsReason(error)}`);
+      onProblem(`cannot open the log file ${file}: ${reasonOf(error)}`);
       return undefined;
     });
     const stream = handle?.createWriteStream();
@@ -27,7 +27,7 @@ export class RunLog {
     if (!stream) log.problem = 'not opened';
     stream?.on('error', (error) => {
       if (log.problem) return;
-      log.problem = `cannot write the log file ${file}: ${fsReason(error)}`;
+      log.problem = `cannot write the log file ${file}: ${reasonOf(error)}`;
       onProblem(log.problem);
     });
     return log;

@@ -17,7 +17,7 @@ import {
   type ToolIO,
 } from '@rclone-b2/core';
 import { readDefaultsFile } from './defaults-file.js';
-import { fsReason } from './fs-reason.js';
+import { reasonOf } from '@rclone-b2/core';
 import { checkPingUrl, DEFAULT_PING_TIMEOUT, type HealthCheck } from './healthcheck.js';
 import { defaultLockDir } from './lock.js';
 import { VERSION } from './main.js';
@@ -90,7 +90,7 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
   try {
     const defaultsFile = resolve(io.cwd, a.defaultsFile);
     const defaults = await readDefaultsFile(defaultsFile).catch((error: unknown) => {
-      throw new ConfigError(`cannot read the defaults file ${defaultsFile}: ${fsReason(error)}`, undefined, { cause: error });
+      throw new ConfigError(`cannot read the defaults file ${defaultsFile}: ${reasonOf(error)}`, undefined, { cause: error });
     });
     const url = a.healthcheckUrl ?? (defaults.HEALTHCHECK_URL || undefined);
     check.url = url === undefined ? undefined : checkPingUrl(url, a.healthcheckUrl ? '--healthcheck-url' : `HEALTHCHECK_URL in ${defaultsFile}`);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProblemError, writeFileAtomically } from '@rclone-b2/core';
-import { fsReason } from './fs-reason.js';
+import { reasonOf } from '@rclone-b2/core';
 
 export interface BackupState {
   /** Epoch seconds of the newest file at the last successful run (the `--newest` stamp). */
@@ -30,7 +30,7 @@ export async function readState(dir: string, name: string): Promise<ReadState> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: {} };
-    return { state: {}, problem: `cannot read state file ${file}: ${fsReason(error)}; verifying the last day only` };
+    return { state: {}, problem: `cannot read state file ${file}: ${reasonOf(error)}; verifying the last day only` };
   }
   try {
     const state: unknown = JSON.parse(text);
@@ -44,6 +44,6 @@ export async function readState(dir: string, name: string): Promise<ReadState> {
 export async function writeState(dir: string, name: string, state: BackupState): Promise<void> {
   const file = statePath(dir, name);
   await writeFileAtomically(file, `${JSON.stringify(state, null, 2)}\n`).catch((error: unknown) => {
-    throw new ProblemError(`cannot write state file ${file}: ${fsReason(error)}`, { cause: error });
+    throw new ProblemError(`cannot write state file ${file}: ${reasonOf(error)}`, { cause: error });
   });
 }

@@ -2,7 +2,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, ExitCode, formatIecSize, GuardError, isToolError, mapLimit, redact, type ReleaseLock, type ToolIO } from '@rclone-b2/core';
 import { splitBudget } from './budget.js';
-import { fsReason } from './fs-reason.js';
+import { reasonOf } from '@rclone-b2/core';
 import { pingResult, pingSecrets, pingStart, type HealthCheck } from './healthcheck.js';
 import { acquireLock } from './lock.js';
 import { runNightlyJob, type NightlyJob, type NightlyJobResult } from './nightly-job.js';
@@ -47,7 +47,7 @@ export function aggregateExit(codes: readonly number[]): number {
  */
 async function listConfigs(dir: string): Promise<{ names: string[]; notUtf8: string[] }> {
   const entries = await readdir(dir, { encoding: 'buffer' }).catch((error: unknown) => {
-    throw new ConfigError(`cannot read the config directory ${dir}: ${fsReason(error)}`, undefined, { cause: error });
+    throw new ConfigError(`cannot read the config directory ${dir}: ${reasonOf(error)}`, undefined, { cause: error });
   });
   const names: string[] = [];
   const notUtf8: string[] = [];
@@ -91,11 +91,11 @@ export async function runNightly(options: NightlyOptions, io: ToolIO): Promise<n
   const results: NightlyJobResult[] = [];
   try {
     await mkdir(options.stateDir, { recursive: true }).catch((error: unknown) => {
-      throw new ConfigError(`cannot create the state directory ${options.stateDir}: ${fsReason(error)}`, undefined, { cause: error });
+      throw new ConfigError(`cannot create the state directory ${options.stateDir}: ${reasonOf(error)}`, undefined, { cause: error });
     });
     release = await acquireLock(join(options.stateDir, 'nightly.lock'), TOOL).catch((error: unknown) => {
       if (error instanceof GuardError) throw error;
-      throw new ConfigError(`cannot create the lock file in ${options.stateDir}: ${fsReason(error)}`, undefined, { cause: error });
+      throw new ConfigError(`cannot create the lock file in ${options.stateDir}: ${reasonOf(error)}`, undefined, { cause: error });
     });
     log = await RunLog.open(options.logFile, now, (problem) => say(`${problem}; carrying on without it`, true));
     const { names, notUtf8 } = await listConfigs(options.configDir);

@@ -1,7 +1,7 @@
 import type { ToolIO } from '@rclone-b2/core';
 import { readConfig, type BackupConfig } from './config.js';
 import { createContext, type BackupContext } from './context.js';
-import { rcloneConfigPath, rcloneSecrets } from './secrets.js';
+import { rcloneSecrets } from './secrets.js';
 
 export interface OpenBackupOptions {
   verbosity: number;
@@ -20,7 +20,7 @@ export interface OpenedBackup {
 /** Reads one backup's config and the secrets to redact: what every command starts with. */
 export async function openBackup(file: string, options: OpenBackupOptions, io: ToolIO, now: () => number = Date.now): Promise<OpenedBackup> {
   const config = await readConfig(file);
-  const secrets = await rcloneSecrets(rcloneConfigPath(options.rcloneConfig, io.env));
+  const secrets = await rcloneSecrets(options.rcloneConfig, io.env);
   const ctx = createContext(io, options.verbosity, options.rcloneConfig, secrets, now);
   for (const warning of config.warnings) ctx.logger.notice(warning);
   return { config, ctx, copyLinks: options.copyLinks ?? config.copyLinks ?? false };

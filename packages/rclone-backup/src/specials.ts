@@ -3,6 +3,7 @@ import { lstat, readdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
+import { forEachLimit } from '@rclone-b2/core';
 // tar-stream is loaded only when there is an archive to read or write (start-up time).
 const loadTar = () => import('tar-stream');
 import { SPECIALS_ARCHIVE } from './rclone-args.js';
@@ -39,14 +40,6 @@ function toSpecial(path: string, info: Stats): SpecialFile | undefined {
   };
 }
 
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 /**
  * Finds the FIFOs and device nodes below SOURCE (sockets, symlinks, regular files and
  * directories are not special files here), in pre-order with names sorted. Directories
@@ -60,7 +53,7 @@ export async function findSpecialFiles(root: string, onDirectory?: (relative: st
   let level = [''];
   while (level.length > 0) {
     const below: string[] = [];
-    await eachLimited(level, 32, async (relative) => {
+    await forEachLimit(level, 32, async (relative) => {
       const entries = await readdir(relative ? join(root, relative) : root, { withFileTypes: true });
       onDirectory?.(relative, entries);
       const subdirs: string[] = [];

@@ -11,11 +11,13 @@ function checkUtf8(value: string, what: string): void {
   if (value.includes('\uFFFD')) throw new UsageError(`${what} ${JSON.stringify(value)} is not valid UTF-8 (or contains U+FFFD); rename it, or use a symlink with a UTF-8 name`);
 }
 
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 /** systemd's C-style escapes for what cannot stand literally inside a quoted word. */
 function cEscape(value: string): string {
   const named: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r', '\\': '\\\\', '"': '\\"' };
+  // eslint-disable-next-line no-control-regex
   return value.replace(/[\x00-\x1f\x7f\\"]/g, (c) => named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

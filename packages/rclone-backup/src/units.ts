@@ -2,7 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, ProblemError, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
-import { fsReason } from './fs-reason.js';
+import { reasonOf } from '@rclone-b2/core';
 import { cronWord, shellWord, systemdArgument, systemdExecutable } from './unit-quote.js';
 
 export type UnitKind = 'systemd' | 'systemd-user' | 'cron' | 'cron.d';
@@ -157,7 +157,7 @@ export async function writeUnits(kind: UnitKind, units: readonly UnitFile[], ins
       await chmod(file, unit.mode);
     }
   } catch (error) {
-    throw new ProblemError(`cannot install into ${install.dir}: ${fsReason(error)} (as root, or --units-dir DIR)`, { cause: error });
+    throw new ProblemError(`cannot install into ${install.dir}: ${reasonOf(error)} (as root, or --units-dir DIR)`, { cause: error });
   }
   await writeWithBackpressure(io.stdout, `${files.map(({ file }) => `installed ${file}\n`).join('')}next: ${enableHint(kind)}\n`);
   return ExitCode.Ok;

@@ -84,7 +84,7 @@ describe('symbolic links are backed up as links (rclone --links)', () => {
       expect(refused.err).toContain(`\n  ${named}`);
       expect(find(t.dst)).toEqual(before);
     }
-    const forced = await run([t.conf, '--force', '-q', ...t.lock]);
+    const forced = await run([t.conf, '--force', ...t.lock]);
     expect(forced.err).toContain('--force: not backed up: 1 name(s)');
     expect(forced.err).toContain(`\n  ${named}`);
     expect(find(t.dst)).toContain('f ./new.txt ');

@@ -126,7 +126,7 @@ describe('archive_specials', () => {
       expect(refused.err).toMatch(/refusing to sync photos: SOURCE has its own \.rclone-backup-special-files\.tar\.gz/);
       expect(readTree(t.dst)).toEqual(backup);
     }
-    const forced = await run([t.conf, '--force', '--json', '-q', ...t.lock]);
+    const forced = await run([t.conf, '--force', '--json', ...t.lock]);
     expect(forced.code).toBe(0);
     expect(forced.err).toMatch(/--force: .*the special files are not archived/);
     expect(JSON.parse(forced.out)).toMatchObject({ specials: 'skipped' });

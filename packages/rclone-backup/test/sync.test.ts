@@ -125,7 +125,7 @@ describe('sync into a crypt remote over a local directory', () => {
     const encrypted = execFileSync('rclone', ['--config', rcloneConf, 'cryptdecode', '--reverse', 'secret:', 'photos/keep/y.dat'], { encoding: 'utf8' }).trim().split(/\s+/).pop() as string;
     const victim = join(remote, encrypted.replace(/^secret:/, ''));
     const bytes = readFileSync(victim);
-    bytes[bytes.length - 2] ^= 0xff;
+    bytes[bytes.length - 2] = bytes.readUInt8(bytes.length - 2) ^ 0xff;
     writeFileSync(victim, bytes);
     for (const mode of ['download', 'hash']) {
       const checked = await run([conf, '--verify', 'all', '--verify-mode', mode, '--rclone-config', rcloneConf, ...t.lockDir]);

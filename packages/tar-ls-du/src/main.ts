@@ -1,9 +1,9 @@
 import { countFlag, HUMAN_READABLE_FLAG, JSON_FLAG, parseArgv, type ParsedArgs, sizeFlag, toolParser, UsageError, verbosityOf, type ListingFormat, type ToolIO } from '@rclone-b2/core';
 import { tarLsDu, type OutputFormat, type TarLsDuOptions } from './tar-ls-du.js';
 
-import { VERSION_STRING } from './version.js';
+import { TOOLSET_VERSION } from '@rclone-b2/core';
 
-export const VERSION = VERSION_STRING;
+export const VERSION = TOOLSET_VERSION;
 
 const FORMAT_FLAGS: ReadonlyArray<[key: 'tartv' | 'lsl' | 'rclonels' | 'rcloneLsl' | 'lsjson' | 'du', format: ListingFormat]> = [
   ['tartv', 'tar'],

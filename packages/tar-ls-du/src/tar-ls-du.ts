@@ -1,7 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { cappedWarnings, createLogger, DuTree, openNamedInput, readListing, writeDuReport, type ListingFormat, type ToolIO } from '@rclone-b2/core';
-import { VERSION_STRING } from './version.js';
+import { cappedWarnings, createLogger, DuTree, openNamedInput, readListing, TOOLSET_VERSION, writeDuReport, type ListingFormat, type ToolIO } from '@rclone-b2/core';
 
 export type OutputFormat = 'text' | 'csv' | 'json' | 'ncdu';
 
@@ -71,7 +70,7 @@ export async function tarLsDu(options: TarLsDuOptions, io: ToolIO): Promise<numb
     top: options.top,
     minSize: options.minSize,
     progname: 'tar-ls-du',
-    progver: VERSION_STRING,
+    progver: TOOLSET_VERSION,
   });
   return problems > 0 ? 1 : 0;
 }

@@ -1,6 +1,10 @@
-// In-memory stand-ins for B2 and the crypt codec, for unit tests of the tool logic.
+// In-memory stand-ins for B2 and the crypt codec, for unit tests of the tool logic. The fake
+// follows the real API where tools can tell the difference (a fake that disagrees hides bugs):
+// failures are B2Errors carrying B2's `code`, names sort by UTF-8 bytes, listings are paged and
+// billed like the real client, and unfinished large files ('start') are listed as B2 lists them.
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable, Transform } from 'node:stream';
+import { PassThrough, Readable, type Transform } from 'node:stream';
+import { B2Error, billedTransactions, transactionClass } from '@rclone-b2/core';
 import type { B2Api, B2Bucket, B2Download, B2FileVersion, ListVersionsOptions, NameCipher, TransactionCounts } from '@rclone-b2/core';
 
 /** Hex-encodes every segment: reversible, and order in B2 differs from plain order. */
@@ -17,98 +21,125 @@ export const hexNames: NameCipher = {
       .join('/'),
 };
 
+/** B2 orders names by their UTF-8 bytes, not by UTF-16 code units as `<` does. */
+const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
 export class FakeB2 implements B2Api {
   readonly transactions: TransactionCounts = { A: 0, B: 0, C: 0 };
   readonly versions: B2FileVersion[] = [];
   readonly blobs = new Map<string, Buffer>();
-  readonly deleted: string[] = [];
-  private nextId = 1;
+  /** fileIds of every deletion attempted, in call order (failed ones included). */
+  readonly deleteCalls: string[] = [];
+  /** fileIds whose deletion fails with a 500, as a server error would. */
+  readonly failDeleteOf = new Set<string>();
   now = Date.UTC(2024, 0, 1);
-  failDeleteOf = new Set<string>();
+  private nextId = 1;
 
-  upload(fileName: string, content: Buffer | string, fileInfo: Record<string, string> = {}, at = this.now): B2FileVersion {
-    const bytes = Buffer.from(content);
+  private add(fileName: string, action: B2FileVersion['action'], at: number, bytes?: Buffer, fileInfo: Record<string, string> = {}): B2FileVersion {
     const version: B2FileVersion = {
-      fileId: `id${this.nextId++}`,
+      // Zero-padded so that ids sort in creation order, as tie-breaks below need.
+      fileId: `id${String(this.nextId++).padStart(6, '0')}`,
       fileName,
-      action: 'upload',
-      contentLength: bytes.length,
-      contentSha1: createHash('sha1').update(bytes).digest('hex'),
-      contentType: 'application/octet-stream',
+      action,
+      contentLength: bytes?.length ?? 0,
+      contentSha1: bytes ? createHash('sha1').update(bytes).digest('hex') : null,
+      contentType: bytes ? 'application/octet-stream' : null,
       uploadTimestamp: at,
       fileInfo,
     };
     this.versions.push(version);
-    this.blobs.set(version.fileId, bytes);
+    if (bytes) this.blobs.set(version.fileId, bytes);
     return version;
+  }
+
+  upload(fileName: string, content: Buffer | string, fileInfo: Record<string, string> = {}, at = this.now): B2FileVersion {
+    return this.add(fileName, 'upload', at, Buffer.from(content), fileInfo);
   }
 
   hide(fileName: string, at = this.now): B2FileVersion {
-    const version: B2FileVersion = {
-      fileId: `id${this.nextId++}`,
-      fileName,
-      action: 'hide',
-      contentLength: 0,
-      contentSha1: null,
-      contentType: null,
-      uploadTimestamp: at,
-      fileInfo: {},
-    };
-    this.versions.push(version);
-    return version;
+    return this.add(fileName, 'hide', at);
   }
 
+  /** An unfinished large file (started, never finished or cancelled). */
+  start(fileName: string, at = this.now): B2FileVersion {
+    return this.add(fileName, 'start', at);
+  }
+
+  /** Every version in B2's listing order: name (UTF-8 bytes), then newest first. */
   sorted(): B2FileVersion[] {
-    return [...this.versions].sort((a, b) =>
-      a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : b.uploadTimestamp - a.uploadTimestamp || (a.fileId < b.fileId ? 1 : -1),
+    return [...this.versions].sort(
+      (a, b) => byBytes(a.fileName, b.fileName) || b.uploadTimestamp - a.uploadTimestamp || byBytes(b.fileId, a.fileId),
+    );
+  }
+
+  private count(call: string, entries?: number): void {
+    this.transactions[transactionClass(call)] += billedTransactions(call, entries);
+  }
+
+  /** Yields `entries` a page at a time, billing each page as the real client does. */
+  private async *paged(call: 'b2_list_file_names' | 'b2_list_file_versions', entries: B2FileVersion[], pageSize = 1000): AsyncGenerator<B2FileVersion> {
+    for (let i = 0; i < entries.length || i === 0; i += pageSize) {
+      const page = entries.slice(i, i + pageSize);
+      this.count(call, page.length);
+      for (const v of page) yield { ...v };
+    }
+  }
+
+  private listed(options: ListVersionsOptions): B2FileVersion[] {
+    return this.sorted().filter(
+      (v) => v.fileName.startsWith(options.prefix ?? '') && (!options.startFileName || byBytes(v.fileName, options.startFileName) >= 0),
     );
   }
 
   async getBucket(bucketName: string): Promise<B2Bucket> {
+    this.count('b2_list_buckets');
     return { bucketId: 'b1', bucketName, bucketType: 'allPrivate' };
   }
 
-  async *listFileVersions(_bucketId: string, options: ListVersionsOptions = {}): AsyncGenerator<B2FileVersion> {
-    this.transactions.C += 1;
-    for (const v of this.sorted()) {
-      if (options.prefix && !v.fileName.startsWith(options.prefix)) continue;
-      if (options.startFileName && v.fileName < options.startFileName) continue;
-      yield { ...v };
-    }
+  listFileVersions(_bucketId: string, options: ListVersionsOptions = {}): AsyncGenerator<B2FileVersion> {
+    return this.paged('b2_list_file_versions', this.listed(options), options.pageSize);
   }
 
-  async *listFileNames(bucketId: string, options: ListVersionsOptions = {}): AsyncGenerator<B2FileVersion> {
-    let last: string | undefined;
-    for await (const v of this.listFileVersions(bucketId, options)) {
-      if (v.fileName === last) continue;
-      last = v.fileName;
-      if (v.action === 'upload') yield v;
-    }
+  /** The newest finished version of each name, when it is an upload (a hidden file is not listed). */
+  listFileNames(_bucketId: string, options: ListVersionsOptions = {}): AsyncGenerator<B2FileVersion> {
+    const seen = new Set<string>();
+    const names = this.listed(options).filter((v) => {
+      if (v.action === 'start' || seen.has(v.fileName)) return false;
+      seen.add(v.fileName);
+      return v.action === 'upload';
+    });
+    return this.paged('b2_list_file_names', names, options.pageSize);
   }
 
   async hideFile(_bucketId: string, fileName: string): Promise<B2FileVersion> {
-    this.transactions.A += 1;
-    return this.hide(fileName);
+    this.count('b2_hide_file');
+    return { ...this.hide(fileName) };
   }
 
   async deleteFileVersion(fileName: string, fileId: string): Promise<void> {
-    this.transactions.A += 1;
-    if (this.failDeleteOf.has(fileId)) throw new Error(`injected failure deleting ${fileId}`);
+    this.count('b2_delete_file_version');
+    this.deleteCalls.push(fileId);
+    if (this.failDeleteOf.has(fileId)) throw new B2Error('b2_delete_file_version', 500, 'internal_error', `injected failure deleting ${fileId}`);
     const index = this.versions.findIndex((v) => v.fileId === fileId && v.fileName === fileName);
-    if (index < 0) throw new Error(`file_not_present: ${fileName} ${fileId}`);
+    if (index < 0) throw new B2Error('b2_delete_file_version', 400, 'file_not_present', `File not present: ${fileName} ${fileId}`);
     this.versions.splice(index, 1);
-    this.deleted.push(fileId);
+    this.blobs.delete(fileId);
   }
 
-  async getFileInfo(fileId: string): Promise<B2FileVersion> {
+  private find(call: string, fileId: string): B2FileVersion {
     const v = this.versions.find((x) => x.fileId === fileId);
-    if (!v) throw new Error('not found');
+    if (!v) throw new B2Error(call, 404, 'not_found', `file not found: ${fileId}`);
     return v;
   }
 
+  async getFileInfo(fileId: string): Promise<B2FileVersion> {
+    this.count('b2_get_file_info');
+    return { ...this.find('b2_get_file_info', fileId) };
+  }
+
   async downloadFileById(fileId: string): Promise<B2Download> {
-    this.transactions.B += 1;
-    const v = await this.getFileInfo(fileId);
+    this.count('b2_download_file_by_id');
+    const v = this.find('b2_download_file_by_id', fileId);
     const bytes = this.blobs.get(fileId) ?? Buffer.alloc(0);
     return {
       stream: Readable.from([bytes]),
@@ -120,9 +151,17 @@ export class FakeB2 implements B2Api {
     };
   }
 
-  async *listUnfinishedLargeFiles(): AsyncGenerator<B2FileVersion> {}
+  async *listUnfinishedLargeFiles(_bucketId: string, options: { namePrefix?: string } = {}): AsyncGenerator<B2FileVersion> {
+    this.count('b2_list_unfinished_large_files');
+    for (const v of this.versions.filter((x) => x.action === 'start' && x.fileName.startsWith(options.namePrefix ?? ''))) yield { ...v };
+  }
 
-  async cancelLargeFile(): Promise<void> {}
+  async cancelLargeFile(fileId: string): Promise<void> {
+    this.count('b2_cancel_large_file');
+    const index = this.versions.findIndex((v) => v.fileId === fileId && v.action === 'start');
+    if (index < 0) throw new B2Error('b2_cancel_large_file', 400, 'bad_request', `no such unfinished large file: ${fileId}`);
+    this.versions.splice(index, 1);
+  }
 }
 
 /** A content "cipher" that passes bytes through (the real one is tested in core). */

@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNameCipher, deriveKeys, type B2FileVersion, type RcloneNameCipher } from '@rclone-b2/core';
-import { BUILTIN_POLICIES, createBucketOpener } from '../../src/index.js';
+import { BUILTIN_POLICIES } from '../../src/index.js';
+import { openWithRetry } from '../support/open.js';
 import { run } from '../support/io.js';
 import { modelKeep } from '../support/model.js';
 import { cloneBucket, configFor, NOW, shape, simulateTwoYears, snapshot, type Simulation } from '../support/simulation.js';
 
 /** The real client, with a short retry back-off so fault tests stay fast. */
-const FAST = { openBucket: createBucketOpener({ retry: { baseDelayMs: 20, maxDelayMs: 200, retries: 8 } }) };
+const FAST = { openBucket: openWithRetry({ baseDelayMs: 20, maxDelayMs: 200, retries: 8 }) };
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'b2-prune.js');
 const NOW_ARG = ['--now', new Date(NOW).toISOString()];
 let sim: Simulation;
@@ -214,7 +215,7 @@ describe('b2-prune end to end: interruptions and faults', () => {
         const start = deletes();
         const child = execa('node', [BIN, ...NOW_ARG, '--rclone-config', configPath, '--transfers', '3'], { reject: false });
         let exited = false;
-        void child.finally(() => (exited = true));
+        void child.finally(() => (exited = true)); // not awaited here: the loop polls `exited`, `await child` follows
         while (!exited && deletes() - start < target) await new Promise((resolve) => setTimeout(resolve, 2));
         if (!exited && child.kill('SIGKILL')) kills += 1;
         await child;
@@ -242,7 +243,7 @@ describe('b2-prune end to end: interruptions and faults', () => {
     let r;
     try {
       r = await run([...NOW_ARG, '--rclone-config', configPath, '--transfers', '4'], {
-        openBucket: createBucketOpener({ retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 10 } }),
+        openBucket: openWithRetry({ retries: 2, baseDelayMs: 5, maxDelayMs: 10 }),
       });
     } finally {
       sim.emulator.setFaults([]);
@@ -282,7 +283,7 @@ describe('b2-prune end to end: bad input', () => {
     const before = shape(snapshot(sim.emulator, bucket));
     const r = await run([...NOW_ARG, '--rclone-config', wrong.configPath, '--purge', '--force'], FAST);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/do not decrypt.*Nothing was deleted/s);
+    expect(r.err).toMatch(/names in the bucket decrypt: wrong crypt password.*Nothing was deleted/s);
     expect(r.err).not.toMatch(/not the password/);
     expect(shape(snapshot(sim.emulator, bucket))).toEqual(before);
   });
@@ -317,7 +318,7 @@ describe('b2-prune end to end: bad input', () => {
     const obscured = (await execa('rclone', ['obscure', 'pw'])).stdout;
     await writeFile(file, ['[b2x]', 'type = b2', 'account = id', 'key = secretkey123', `endpoint = http://127.0.0.1:${port}`, '', '[secret]', 'type = crypt', 'remote = b2x:bucket-x/backup', `password = ${obscured}`].join('\n'));
     const started = Date.now();
-    const r = await run([...NOW_ARG, '--rclone-config', file], { openBucket: createBucketOpener({ retry: { retries: 1, baseDelayMs: 10 } }) });
+    const r = await run([...NOW_ARG, '--rclone-config', file], { openBucket: openWithRetry({ retries: 1, baseDelayMs: 10 }) });
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/b2-prune: .*(ECONNREFUSED|connect|reach|fetch failed|network_error)/i);
     expect(r.err).not.toMatch(/secretkey123/);

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClock, startEmulator } from 'b2-emulator';
 import { seededRandom, type B2FileVersion } from '@rclone-b2/core';
-import { createBucketOpener } from '../../src/index.js';
+import { openWithRetry } from '../support/open.js';
 import { run } from '../support/io.js';
 import { modelKeep } from '../support/model.js';
 import { cloneBucket, configFor, DAY, NOW, PASSWORD, SALT, snapshot, sourceAt, START, type Simulation } from '../support/simulation.js';
@@ -20,7 +20,7 @@ const BIN = join(import.meta.dirname, '..', '..', 'bin', 'b2-prune.js');
 const SPEC = '1..7,*,30';
 const KILLS = 50;
 const SEED = 4242;
-const FAST = { openBucket: createBucketOpener({ retry: { baseDelayMs: 20, maxDelayMs: 200, retries: 8 } }) };
+const FAST = { openBucket: openWithRetry({ baseDelayMs: 20, maxDelayMs: 200, retries: 8 }) };
 /** Fewer syncs than the two-year simulation (which the other e2e file builds): enough history, a fraction of the time. */
 const DAYS = [0, 60, 120, 180, 240, 320, 400, 480, 560, 640, 690, 705, 715, 722, 726, 728, 729, 730];
 

@@ -82,7 +82,6 @@ export function cloneBucket(emulator: Emulator, from: string, to: string): void 
     const versions = [...(view.names.get(name) ?? [])].reverse();
     for (const v of versions) {
       const { fileId, seq, ...fields } = v;
-      void seq;
       store.addVersion({ ...fields, bucketId: target.bucketId }, store.blobs.get(fileId));
     }
   }

@@ -9,7 +9,7 @@ import { describeNetworkError } from './network-error.js';
 import { redact } from '../cli/logger.js';
 import { decodeHeaderName, encodeFileName, expectedSha1, infoFromHeaders, toFileVersion } from './files.js';
 import { backoffMs, isRetryableStatus, resolveRetry, retryAfterMs, systemClock, type B2Clock, type ResolvedRetry, type RetryOptions } from './retry.js';
-import { Semaphore } from './semaphore.js';
+import { Semaphore } from '../concurrency/index.js';
 import { billedTransactions, emptyTransactionCounts, transactionClass } from './transactions.js';
 import type { B2Api, B2Bucket, B2LifecycleRule, B2Download, B2FileVersion, ListVersionsOptions, TransactionCounts } from './types.js';
 

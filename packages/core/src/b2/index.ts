@@ -2,7 +2,6 @@ export * from './types.js';
 export * from './errors.js';
 export * from './transactions.js';
 export * from './retry.js';
-export * from './semaphore.js';
 export { parseAuthorization, type B2Authorization } from './auth.js';
 export { toFileVersion, expectedSha1, encodeFileName } from './files.js';
 export { verifyingStream } from './download.js';

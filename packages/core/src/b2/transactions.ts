@@ -45,6 +45,11 @@ export function emptyTransactionCounts(): TransactionCounts {
   return { A: 0, B: 0, C: 0 };
 }
 
+/** Transactions spent since `before` (a copy taken with `{ ...client.transactions }`). */
+export function transactionsSince(before: TransactionCounts, after: TransactionCounts): TransactionCounts {
+  return { A: after.A - before.A, B: after.B - before.B, C: after.C - before.C };
+}
+
 /**
  * Transactions one successful call is billed as. The list calls are billed per 1,000
  * entries returned (a call returning 10,000 names counts 10), at least 1.

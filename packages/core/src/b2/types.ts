@@ -1,5 +1,6 @@
 // Contract between the B2 client (owned by the B2 work) and the tools that use it.
 // Field names follow B2's JSON so values pass through unchanged.
+import type { Readable } from 'node:stream';
 
 export type B2Action = 'upload' | 'hide' | 'start' | 'folder';
 
@@ -54,7 +55,7 @@ export interface B2Bucket {
 
 export interface B2Download {
   /** The bytes; errors at the end if B2's SHA-1 does not match what arrived. */
-  stream: import('node:stream').Readable;
+  stream: Readable;
   contentLength: number;
   contentSha1: string | null;
   fileName: string;

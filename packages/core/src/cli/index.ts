@@ -11,3 +11,4 @@ export * from './system-errors.js';
 export * from './open-input.js';
 export * from './capped-warnings.js';
 export * from './json-plan.js';
+export * from './progress-line.js';

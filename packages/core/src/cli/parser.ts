@@ -3,6 +3,7 @@
 // parsed arguments' type is the one @types/yargs derives from the option chain itself:
 // ArgumentsCamelCase<InferredOptionTypes<...>>. No tool writes an argument interface.
 import { createRequire } from 'node:module';
+import type yargs from 'yargs';
 import type { ArgumentsCamelCase, Argv, Options } from 'yargs';
 import { countFlag, stringFlag } from './arguments.js';
 import { EXIT_STATUS_HELP } from './exit-codes.js';
@@ -55,7 +56,7 @@ export function transfersFlag(what: string) {
   return { transfers: countFlag('transfers', what, DEFAULT_TRANSFERS) };
 }
 
-type YargsFactory = typeof import('yargs').default;
+type YargsFactory = typeof yargs;
 let yargsFactory: YargsFactory | undefined;
 
 /**

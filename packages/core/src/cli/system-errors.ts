@@ -80,6 +80,12 @@ export function systemErrorReason(error: NodeJS.ErrnoException): string {
   return REASONS[code] ?? fromNode?.trim().toLowerCase() ?? code.toLowerCase();
 }
 
+/** Any error's reason: a system error's in plain words, otherwise its message. */
+export function reasonOf(error: unknown): string {
+  if (isSystemError(error)) return systemErrorReason(error);
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * `cannot open "/x": no such file or directory`. `what` names the object when the error
  * has no path (a write to standard output: `cannot write to standard output: ...`).

@@ -1,2 +1,3 @@
 export * from './semaphore.js';
 export * from './map-limit.js';
+export * from './task-pool.js';

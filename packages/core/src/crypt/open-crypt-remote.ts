@@ -1,7 +1,7 @@
 // Opens a crypt remote from rclone.conf: reveals its passwords, derives the keys and resolves
 // the underlying remote (B2 bucket/prefix with credentials, or a local directory).
 import { ConfigError } from '../cli/errors.js';
-import { loadRcloneConfig, parseRcloneBool, RcloneConfig, type LoadConfigOptions } from '../rclone/config.js';
+import { loadRcloneConfig, parseRcloneBool, type RcloneConfig, type LoadConfigOptions } from '../rclone/config.js';
 import { reveal } from '../rclone/obscure.js';
 import { resolveStorage } from '../rclone/remotes.js';
 import { createContentCipher, type ContentCipherOptions, type RcloneContentCipher } from './content.js';

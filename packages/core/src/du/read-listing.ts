@@ -131,7 +131,6 @@ export async function readListing(input: Readable, tree: DuTree, options: ReadLi
   return result;
 }
 
-/** A short, printable excerpt of a bad line for a warning. */
 /** A bad line in a warning: escaped (no terminal control sequences) and short. */
 function preview(line: string): string {
   return quoteForMessage(line, 80);

@@ -1,13 +1,12 @@
 // The files of a crypt remote under one plaintext PATH (a file or a directory), with
-// decrypted names: lists only B2 names under PATH's encrypted form, then uses core's
-// groupVersions + decryptHistories. (listCryptVersions lists a whole remote; this narrows
-// the listing to PATH, which the tools taking a PATH need.)
+// decrypted names, one history at a time: lists only B2 names under PATH's encrypted form,
+// groups them per name (groupVersions) and decrypts each name, judging the password with
+// the one wrong-password rule (PasswordCheck). Every encrypted-bucket tool lists this way.
 import type { B2Api, B2FileVersion } from '../b2/types.js';
-import { ConfigError } from '../cli/errors.js';
 import type { NameCipher } from '../crypt/types.js';
-import { hasNameEscapes } from '../names/name-bytes.js';
-import { bucketPrefix, decryptHistories } from './decrypt.js';
-import { groupVersions } from './group.js';
+import { groupVersions, type FileHistory } from './group.js';
+import { bucketPrefix, compareB2Names } from './list.js';
+import { PasswordCheck, WRONG_PASSWORD_AFTER } from './password-check.js';
 
 export interface CryptBucket {
   client: B2Api;
@@ -54,82 +53,93 @@ export function scopeOf(bucket: Pick<CryptBucket, 'prefix' | 'names'>, plainPath
   return { listPrefix: commonPrefix(fileName, dirPrefix), fileName, dirPrefix };
 }
 
-/** Consecutive undecryptable names, with none decrypted, that mean a wrong password. */
-const WRONG_PASSWORD_AFTER = 10;
-
-const wrongPassword = (count: number, first: boolean): ConfigError =>
-  new ConfigError(
-    `none of the ${first ? 'first ' : ''}${count} names in the bucket decrypt: wrong crypt password/password2, or not this crypt remote's bucket path`,
-  );
+/**
+ * Histories held back, before any name proved the password right, so that a wrong key's
+ * chance decryptions never reach a caller that acts on them (a deleting tool would apply
+ * its policy to a garbage path). Bounded: a bucket of only non-UTF-8 names still streams.
+ */
+const HOLD_AT_MOST = 2 * WRONG_PASSWORD_AFTER;
 
 export interface ListCryptFilesOptions {
   path?: string;
-  /** Called for a name that does not decrypt; it is then skipped. */
-  onUndecryptable?: (fileName: string, error: Error) => void;
+  /** Called for a name that does not decrypt (with its versions); it is then skipped. */
+  onUndecryptable?: (fileName: string, error: Error, versions: readonly B2FileVersion[]) => void;
   /** Start listing at this B2 name (inclusive). */
   startFileName?: string;
+  /** Stop before this B2 name (exclusive), in B2's order: nothing from it on is listed. */
+  stopBeforeFileName?: string;
   pageSize?: number;
+  signal?: AbortSignal;
 }
 
-/** Histories of every file under PATH, one at a time, in B2's (encrypted-name) order. */
+/**
+ * Histories of every file under PATH, one at a time, in B2's (encrypted-name) order.
+ * Throws WrongPasswordError (before yielding anything) when the names prove a wrong password.
+ */
 export async function* listCryptFiles(bucket: CryptBucket, options: ListCryptFilesOptions = {}): AsyncGenerator<CryptFileHistory> {
   const plain = trimPath(options.path ?? '');
   const scope = scopeOf(bucket, plain);
+  const head = bucketPrefix(bucket.prefix);
   const start = options.startFileName && options.startFileName > scope.listPrefix ? { startFileName: options.startFileName } : {};
-  const versions = bucket.client.listFileVersions(bucket.bucketId, { prefix: scope.listPrefix, pageSize: options.pageSize ?? 10_000, ...start });
-  let decrypted = 0;
-  let yielded = 0;
-  let failed = 0;
-  let failure: ConfigError | undefined;
-  async function* inScope() {
+  const signal = options.signal ? { signal: options.signal } : {};
+  const versions = bucket.client.listFileVersions(bucket.bucketId, { prefix: scope.listPrefix, pageSize: options.pageSize ?? 10_000, ...start, ...signal });
+  const stop = options.stopBeforeFileName;
+  const check = new PasswordCheck();
+  async function* inScope(): AsyncGenerator<FileHistory> {
     for await (const history of groupVersions(versions)) {
-      if (failure) throw failure;
+      if (stop !== undefined && compareB2Names(history.fileName, stop) >= 0) return;
       if (history.fileName.endsWith('/')) continue;
       if (history.fileName === scope.fileName || history.fileName.startsWith(scope.dirPrefix)) yield history;
     }
   }
-  const histories = decryptHistories(inScope(), {
-    names: bucket.names,
-    prefix: bucket.prefix,
-    onUndecryptable: (history, error) => {
-      failed += 1;
-      // Not one name decrypts: the password is wrong, not the bucket damaged.
-      if (decrypted === 0 && failed >= WRONG_PASSWORD_AFTER) failure ??= wrongPassword(failed, true);
-      else options.onUndecryptable?.(history.fileName, error);
-    },
-  });
-  for await (const history of histories) {
-    if (failure) throw failure;
-    // A name that is not valid UTF-8 is a real name (rclone stores such bytes), yielded like
-    // any other; but a wrong key also turns ~1 name in 256 into such bytes with valid
-    // padding, so it is no evidence of the right password either way.
-    if (!hasNameEscapes(history.path)) decrypted += 1;
-    yielded += 1;
-    const { path } = history;
+  let held: CryptFileHistory[] | undefined = [];
+  for await (const history of inScope()) {
+    let path: string;
+    try {
+      path = bucket.names.decryptPath(history.fileName.slice(head.length));
+    } catch (error) {
+      check.undecryptable();
+      const wrong = check.wrongSoFar();
+      if (wrong) throw wrong;
+      options.onUndecryptable?.(history.fileName, error instanceof Error ? error : new Error(String(error)), history.versions);
+      continue;
+    }
+    check.decryptedAs(path);
     const relative = history.fileName === scope.fileName ? path.slice(path.lastIndexOf('/') + 1) : plain ? path.slice(plain.length + 1) : path;
-    yield { path, relative, fileName: history.fileName, versions: history.versions };
+    const file: CryptFileHistory = { path, relative, fileName: history.fileName, versions: history.versions };
+    if (held === undefined) {
+      yield file;
+      continue;
+    }
+    held.push(file);
+    if (check.proven || held.length >= HOLD_AT_MOST) {
+      const release: CryptFileHistory[] = held;
+      held = undefined;
+      yield* release;
+    }
   }
-  if (failure) throw failure;
-  if (yielded === 0 && failed > 0) throw wrongPassword(failed, false);
+  const wrong = check.wrongAtEnd();
+  if (wrong) throw wrong;
+  if (held) yield* held;
 }
 
 /**
- * When a PATH matched nothing: tells a wrong password (the remote holds names, but none of
- * the first few decrypt — PATH was then encrypted with the wrong key too) from a PATH that
- * really does not exist. One small listing call.
+ * When a PATH matched nothing: tells a wrong password (the remote holds names, but the first
+ * few prove it wrong by PasswordCheck's rule — PATH was then encrypted with the wrong key
+ * too) from a PATH that really does not exist. One small listing call.
  */
 export async function assertPasswordFits(bucket: CryptBucket): Promise<void> {
   const head = bucketPrefix(bucket.prefix);
-  let seen = 0;
-  for await (const version of bucket.client.listFileNames(bucket.bucketId, { prefix: head, pageSize: 10 })) {
+  const check = new PasswordCheck();
+  for await (const version of bucket.client.listFileNames(bucket.bucketId, { prefix: head, pageSize: WRONG_PASSWORD_AFTER })) {
     if (version.fileName.endsWith('/')) continue;
     try {
-      bucket.names.decryptPath(version.fileName.slice(head.length));
-      return;
+      check.decryptedAs(bucket.names.decryptPath(version.fileName.slice(head.length)));
     } catch {
-      seen += 1;
+      check.undecryptable();
     }
-    if (seen >= 10) break;
+    if (check.proven || check.wrongSoFar()) break;
   }
-  if (seen > 0) throw wrongPassword(seen, true);
+  const wrong = check.wrongAtEnd(true);
+  if (wrong) throw wrong;
 }

@@ -1,4 +1,5 @@
 import type { B2Api, B2FileVersion } from '../b2/types.js';
+import { Semaphore, TaskPool } from '../concurrency/index.js';
 
 /**
  * Crash-safe deletion of versions, shared by b2-prune and encrypted-cleanup.
@@ -59,33 +60,32 @@ export interface DeletionExecutorOptions {
  */
 export class DeletionExecutor {
   readonly totals: DeletionTotals = { deleted: 0, bytes: 0, alreadyGone: 0, failures: [] };
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  private readonly pending = new Set<Promise<void>>();
-  private readonly concurrency: number;
-  private readonly maxPendingFiles: number;
+  /** Delete calls in flight. */
+  private readonly calls: Semaphore;
+  /** Files queued or in progress. */
+  private readonly files: TaskPool;
 
   constructor(private readonly options: DeletionExecutorOptions) {
-    this.concurrency = Math.max(1, Math.floor(options.concurrency));
-    this.maxPendingFiles = Math.max(1, options.maxPendingFiles ?? this.concurrency * 4);
+    const concurrency = Math.max(1, Math.floor(options.concurrency));
+    this.calls = new Semaphore(concurrency);
+    // ceil: a fractional maximum admits the next whole number of files, as `size >= max` did.
+    this.files = new TaskPool(Math.max(1, Math.ceil(options.maxPendingFiles ?? concurrency * 4)));
   }
 
   async submit(versions: readonly B2FileVersion[]): Promise<void> {
     if (versions.length === 0) return;
-    while (this.pending.size >= this.maxPendingFiles) await Promise.race(this.pending);
-    const work = this.deleteFile(crashSafeOrder(versions)).finally(() => this.pending.delete(work));
-    this.pending.add(work);
+    await this.files.add(() => this.deleteFile(crashSafeOrder(versions)));
   }
 
   async drain(): Promise<DeletionTotals> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    await this.files.drain();
     return this.totals;
   }
 
   private async deleteFile(ordered: B2FileVersion[]): Promise<void> {
     const uploads = ordered.filter((v) => v.action !== 'hide');
     const hides = ordered.filter((v) => v.action === 'hide');
-    const results = await Promise.all(uploads.map((version) => this.limited(() => this.deleteOne(version))));
+    const results = await Promise.all(uploads.map((version) => this.calls.use(() => this.deleteOne(version))));
     if (results.some((ok) => !ok)) {
       for (const hide of hides) {
         this.fail(hide, new Error('not deleted: an older upload of this file could not be deleted, so its hide marker stays'));
@@ -93,7 +93,7 @@ export class DeletionExecutor {
       return;
     }
     for (const hide of hides) {
-      if (!(await this.limited(() => this.deleteOne(hide)))) break;
+      if (!(await this.calls.use(() => this.deleteOne(hide)))) break;
     }
   }
 
@@ -120,17 +120,5 @@ export class DeletionExecutor {
   private fail(version: B2FileVersion, error: Error): void {
     this.totals.failures.push({ version, error });
     this.options.onFailed?.(version, error);
-  }
-
-  private async limited<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active += 1;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active -= 1;
-    }
   }
 }

@@ -30,6 +30,12 @@ function retriesFromEnv(env: Record<string, string | undefined>): { retry: { ret
   return { retry: { retries } };
 }
 
+/** openEncryptedBucket as a tool's dependency: tests hand in a fake bucket or a faster-retrying client. */
+export type EncryptedBucketOpener = (
+  input: OpenEncryptedBucketInput,
+  io: Pick<ToolIO, 'env' | 'signal'>,
+) => Promise<{ remote: Pick<OpenedCryptRemote, 'secrets'>; bucket: CryptBucket }>;
+
 /**
  * What every encrypted-bucket tool does first: reads rclone.conf, resolves the crypt remote
  * down to its B2 bucket (refusing non-B2 remotes), authorizes, and says how to turn stored

@@ -43,6 +43,23 @@ describe('Semaphore', () => {
     await expect(s.acquire(AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
   });
 
+  it('serves the waiters behind an aborted one in order', async () => {
+    const s = new Semaphore(1);
+    const order: number[] = [];
+    const first = await s.acquire();
+    const controller = new AbortController();
+    const second = s.acquire().then((release) => (order.push(2), release));
+    const aborted = s.acquire(controller.signal).catch(() => order.push(-1));
+    const third = s.acquire().then((release) => (order.push(3), release));
+    controller.abort();
+    await aborted;
+    first();
+    (await second)();
+    (await third)();
+    expect(order).toEqual([-1, 2, 3]);
+    expect(s.running).toBe(0);
+  });
+
   it('frees the slot when the task throws', async () => {
     const s = new Semaphore(1);
     await expect(s.use(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

@@ -10,7 +10,7 @@ const CHUNK = 256 * 1024;
 /** Rows whose names are brought into cache ahead of copying them (see fillChunk). */
 const TOUCH_AHEAD = 1024;
 /** Keeps the touching reads from being optimised away. */
-let touchSink = 0;
+let _touchSink = 0;
 
 /**
  * `SIZE<TAB>PATH`, as du prints it (`sort -n` and `sort -h` friendly); paths `ls -b` escaped
@@ -92,7 +92,7 @@ function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number; at: nu
         const n = nameAt[j] as number;
         x ^= (names[n] as number) ^ (names[n + (nameLength[j] as number) - 1] as number);
       }
-      touchSink ^= x;
+      _touchSink ^= x;
     }
     const d = (meta[k] as number) >>> 1;
     const pAt = prefixAt[d] as number;
