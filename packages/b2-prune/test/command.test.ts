@@ -152,7 +152,7 @@ describe('b2-prune (in-process, fake B2)', () => {
   });
 
   it('with CRYPT-REMOTE:PATH the --max-files hint is relative to PATH, as --start-at reads it', async () => {
-    for (const p of ['docs/a.txt', 'docs/b.txt', 'docs/c.txt']) b2.add(nameOf(p), 'upload', NOW - DAY, 10);
+    for (const p of ['docs/a.txt', 'docs/b.txt', 'docs/c.txt']) b2.upload(nameOf(p), Buffer.alloc(10), {}, NOW - DAY);
     const first = await run([...NOW_ARG, '-n', '--max-files', '2', '--no-unfinished-large-files', '--json', 'secret:docs'], { openBucket: opener() });
     const s1 = JSON.parse(first.out.trim()) as { filesSeen: number; resumeAt: string };
     expect(s1.filesSeen).toBe(2);

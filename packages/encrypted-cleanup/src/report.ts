@@ -39,11 +39,16 @@ export function jsonReport(out: Writable, dryRun: boolean): CleanupReport {
   return {
     async plan(path, versions) {
       for (const v of crashSafeOrder(versions)) {
-        await writer.item({ path, action: v.action, uploaded: new Date(v.uploadTimestamp).toISOString(), size: v.contentLength, fileName: v.fileName, fileId: v.fileId });
+        await writer.item({
+          path,
+          action: v.action,
+          uploaded: new Date(v.uploadTimestamp).toISOString(),
+          size: v.contentLength,
+          fileName: v.fileName,
+          fileId: v.fileId,
+        });
       }
     },
     finish: (summary) => writer.finish(summary),
   };
 }
-
-

@@ -34,7 +34,10 @@ export interface RestoreReport {
 export function textReport(out: Writable): RestoreReport {
   return {
     plan: ({ path, kind, size, to }) =>
-      writeWithBackpressure(out, `would restore ${escapeName(path)} (${kind === 'file' ? formatIecSize(size ?? 0) : 'deletion → /dev/null'}) to ${escapeName(to)}\n`),
+      writeWithBackpressure(
+        out,
+        `would restore ${escapeName(path)} (${kind === 'file' ? formatIecSize(size ?? 0) : 'deletion → /dev/null'}) to ${escapeName(to)}\n`,
+      ),
     async finish() {},
   };
 }
