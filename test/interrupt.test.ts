@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { lockPathFor } from '@rclone-b2/core';
 import { startEmulator } from 'b2-emulator';
 import { writeRcloneTestConfig } from 'b2-emulator/test-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,13 +158,15 @@ describe('mysql-dump-splitter stopped by a signal while reading stdin', () => {
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
     const text = dump('new');
     child.stdin!.write(text.slice(0, text.length / 2)); // stdin stays open: the run waits for more
-    await waitFor('the lock to be taken', () => (readdirSync(out).includes('.mysql-dump-splitter.lock') ? true : undefined));
+    // the lock lives outside the directory (an unchanged run must not touch its mtime)
+    await waitFor('the lock to be taken', () => (existsSync(lockPathFor('mysql-dump-splitter', out)) ? true : undefined));
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(143);
     expect(err).toBe('mysql-dump-splitter: SIGTERM received; stopping after the current step (again to stop at once)\n');
     expect(tree(out)).toEqual(before);
+    expect(existsSync(lockPathFor('mysql-dump-splitter', out))).toBe(false);
   }, 60_000);
 });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CALLS } from './api.js';
 import { TOKEN_LIFETIME_MS, type EmulatorContext } from './context.js';
@@ -185,15 +185,20 @@ async function route(ctx: EmulatorContext, req: IncomingMessage, res: ServerResp
 }
 
 /** A response that is never sent: the call takes effect but the client hears nothing. */
+class SwallowedResponse extends ServerResponse {
+  override end(): this {
+    this.req.socket.destroy();
+    return this;
+  }
+
+  override destroy(): this {
+    this.req.socket.destroy();
+    return this;
+  }
+}
+
 function swallow(req: IncomingMessage): ServerResponse {
-  const fake = {
-    headersSent: false,
-    writeHead: () => fake,
-    setHeader: () => fake,
-    end: () => req.socket.destroy(),
-    destroy: () => req.socket.destroy(),
-  };
-  return fake as unknown as ServerResponse;
+  return new SwallowedResponse(req);
 }
 
 /** The request listener: body, faults, routing, errors as B2 JSON. */

@@ -38,6 +38,19 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+describe('groupVersions', () => {
+  it('yields one history per name, versions in listing order, from a stream', async () => {
+    const versions = [v('a', 'upload', 3), v('a', 'hide', 2), v('b', 'upload', 1), v('c', 'upload', 5), v('c', 'upload', 4)];
+    const out = await collect(groupVersions(from(versions)));
+    expect(out.map((h) => [h.fileName, h.versions.map((x) => x.uploadTimestamp)])).toEqual([
+      ['a', [3, 2]],
+      ['b', [1]],
+      ['c', [5, 4]],
+    ]);
+    expect(await collect(groupVersions(from([])))).toEqual([]);
+  });
+});
+
 describe('history helpers', () => {
   const h = [v('a', 'hide', 50), v('a', 'start', 45), v('a', 'upload', 40), v('a', 'upload', 30)];
   it('supersededTimes: next newer upload/hide, skipping start entries', () => {

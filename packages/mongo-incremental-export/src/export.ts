@@ -65,9 +65,10 @@ async function exportDatabase(client: MongoClient, target: MongoTarget, options:
   for (const name of names) {
     throwIfInterrupted(interruptSignal()); // SIGINT/SIGTERM: stop between collections, each one whole
     const label = `${dbDirName}/${escapeName(name)}`;
-    const cursor = db.collection(name).find({}, { raw: true, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
+    // raw: the driver hands out each document's BSON bytes (a Buffer) instead of an object
+    const cursor = db.collection(name).find<Uint8Array & Document>({}, { raw: true, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
     try {
-      const documents = cursor as unknown as AsyncIterable<Uint8Array>;
+      const documents: AsyncIterable<Uint8Array> = cursor;
       const dir = join(dbDir, escapeName(name));
       const stats = await exportCollection({ ...common, documents, dir, label });
       const meta = formatMeta(await readServerMeta(db.collection(name), collections.get(name)));

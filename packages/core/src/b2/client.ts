@@ -78,7 +78,8 @@ export class B2Client implements B2Api {
   readonly transactions: TransactionCounts = emptyTransactionCounts();
   /** Successful calls by API call name. */
   readonly calls: Record<string, number> = {};
-  private auth: B2Authorization;
+  /** Set by authorize() before the client is handed out. */
+  private auth!: B2Authorization;
   /** False until the first b2_authorize_account answers: until then an unreachable server fails at once. */
   private authorized = false;
   private reauthorizing: Promise<B2Authorization> | undefined;
@@ -89,11 +90,7 @@ export class B2Client implements B2Api {
   private readonly version: string;
   private readonly uploadUrls = new Map<string, Array<{ uploadUrl: string; authorizationToken: string }>>();
 
-  private constructor(
-    private readonly options: B2ClientOptions,
-    auth: B2Authorization,
-  ) {
-    this.auth = auth;
+  private constructor(private readonly options: B2ClientOptions) {
     this.semaphore = new Semaphore(options.concurrency ?? 8);
     this.retry = resolveRetry(options.retry);
     this.clock = options.clock ?? systemClock;
@@ -103,7 +100,7 @@ export class B2Client implements B2Api {
 
   /** Authorizes with an application key and returns a ready client. */
   static async authorize(options: B2ClientOptions): Promise<B2Client> {
-    const client = new B2Client(options, undefined as unknown as B2Authorization);
+    const client = new B2Client(options);
     client.auth = await client.authorizeAccount(options.signal);
     return client;
   }
@@ -381,7 +378,7 @@ export class B2Client implements B2Api {
     const contentLength = Number(h.get('content-length') ?? Number.NaN);
     const partial = range !== undefined || response.status === 206;
     const sha1 = partial ? undefined : expectedSha1(contentSha1, fileInfo);
-    const body = response.body ? Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>) : Readable.from([]);
+    const body = response.body ? Readable.fromWeb(response.body as WebReadableStream<Uint8Array>) : Readable.from([]);
     const verify = verifyingStream(decodeHeaderName(h.get('x-bz-file-name') ?? label), Number.isFinite(contentLength) ? contentLength : undefined, sha1);
     body.on('error', (error) => verify.destroy(error));
     body.pipe(verify);

@@ -48,8 +48,8 @@ export class MysqlDumper {
   ) {}
 
   private async query<T extends Row = Row>(sql: string, values: unknown[] = []): Promise<T[]> {
-    const [rows] = await this.conn.promise().query<RowDataPacket[]>(sql, values);
-    return rows as unknown as T[];
+    const [rows] = await this.conn.promise().query<(T & RowDataPacket)[]>(sql, values);
+    return rows;
   }
 
   private async write(text: string | Buffer): Promise<void> {
