@@ -2,17 +2,28 @@
 // Runs each workspace package's vitest suite in turn (the machines have two cores; the
 // suites start real servers and rclone processes) and prints one closing total.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const packageDirs = [
+// Package directories may be named on the command line (default: every package, then test/).
+const named = process.argv.slice(2).map((dir) => resolve(dir));
+const packageDirs = (named.length > 0 ? named : [
   ...readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name)),
   join(root, 'test'),
-].filter((dir) => existsSync(join(dir, 'vitest.config.ts')));
+]).filter((dir) => existsSync(join(dir, 'vitest.config.ts')));
+
+// Colour codes only for a terminal: piped or logged output stays plain text.
+const env = { ...process.env };
+if (!process.stdout.isTTY) {
+  env.NO_COLOR = '1';
+  env.FORCE_COLOR = '0';
+  delete env.CLICOLOR_FORCE;
+}
 
 const reports = mkdtempSync(join(tmpdir(), 'vitest-reports-'));
+process.on('exit', () => rmSync(reports, { recursive: true, force: true }));
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -24,6 +35,7 @@ for (const dir of packageDirs) {
   const started = Date.now();
   const run = spawnSync('pnpm', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`], {
     cwd: dir,
+    env,
     stdio: 'inherit',
   });
   let counted = false;

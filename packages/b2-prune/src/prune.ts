@@ -108,7 +108,8 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
           enteredWithin = true;
         }
         if (run.maxFiles !== undefined && summary.filesSeen >= run.maxFiles) {
-          summary.resumeAt = history.path;
+          // --start-at is read relative to REMOTE:PATH, so the hint must be too
+          summary.resumeAt = run.within ? history.path.slice(run.within.length + 1) : history.path;
           break;
         }
         summary.filesSeen += 1;

@@ -151,6 +151,20 @@ describe('b2-prune (in-process, fake B2)', () => {
     expect((JSON.parse(stop.out.trim()) as { filesSeen: number }).filesSeen).toBe(2);
   });
 
+  it('with CRYPT-REMOTE:PATH the --max-files hint is relative to PATH, as --start-at reads it', async () => {
+    for (const p of ['docs/a.txt', 'docs/b.txt', 'docs/c.txt']) b2.upload(nameOf(p), Buffer.alloc(10), {}, NOW - DAY);
+    const first = await run([...NOW_ARG, '-n', '--max-files', '2', '--no-unfinished-large-files', '--json', 'secret:docs'], { openBucket: opener() });
+    const s1 = JSON.parse(first.out.trim()) as { filesSeen: number; resumeAt: string };
+    expect(s1.filesSeen).toBe(2);
+    expect(s1.resumeAt.startsWith('docs/')).toBe(false);
+    const text = await run([...NOW_ARG, '-n', '--max-files', '2', '--no-unfinished-large-files', 'secret:docs'], { openBucket: opener() });
+    expect(text.out).toContain(`continue with --start-at ${JSON.stringify(s1.resumeAt)}`);
+    const rest = await run([...NOW_ARG, '-n', '--start-at', s1.resumeAt, '--no-unfinished-large-files', '--json', 'secret:docs'], { openBucket: opener() });
+    const s2 = JSON.parse(rest.out.trim()) as { filesSeen: number };
+    const all = await run([...NOW_ARG, '-n', '--no-unfinished-large-files', '--json', 'secret:docs'], { openBucket: opener() });
+    expect(s2.filesSeen).toBe((JSON.parse(all.out.trim()) as { filesSeen: number }).filesSeen - 2);
+  });
+
   it('a failed upload deletion keeps the hide markers above it and exits 1', async () => {
     const gone = versionsOf('docs/gone.txt');
     for (const v of gone.slice(1)) b2.failDeleteOf.add(v.fileId);

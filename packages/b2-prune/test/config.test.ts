@@ -98,6 +98,6 @@ describe('policy file location', () => {
     expect(none.rules).toEqual([]);
   });
   it('a missing --policy-file is an error (exit 2)', async () => {
-    await expect(loadPolicyConfig(join(dir, 'missing.ini'), {})).rejects.toMatchObject({ exitCode: 2 });
+    await expect(loadPolicyConfig(join(dir, 'missing.ini'), {})).rejects.toMatchObject({ exitCode: 2, message: `cannot open policy file "${join(dir, 'missing.ini')}": no such file or directory` });
   });
 });

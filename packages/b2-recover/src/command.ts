@@ -1,6 +1,7 @@
 import { openEncryptedBucket, formatTransactions, ConfigError, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
 import { stat } from 'node:fs/promises';
 import { recover } from './recover.js';
+import { jsonReport, textReport } from './report.js';
 
 export interface RecoverCommand {
   remoteName?: string | undefined;
@@ -10,6 +11,8 @@ export interface RecoverCommand {
   configPath?: string | undefined;
   dryRun: boolean;
   transfers: number;
+  /** The plan and summary as one JSON document on stdout. */
+  json?: boolean | undefined;
 }
 
 export async function b2Recover(command: RecoverCommand, io: ToolIO, logger: Logger): Promise<number> {
@@ -18,6 +21,7 @@ export async function b2Recover(command: RecoverCommand, io: ToolIO, logger: Log
     if (!local?.isDirectory()) throw new ConfigError(`local directory ${command.localDirectory} does not exist or is not a directory`);
   }
   const { bucket } = await openEncryptedBucket({ ...command, concurrency: command.transfers, logger }, io);
+  const report = command.json ? jsonReport(io.stdout, command.dryRun) : textReport(io.stdout);
   let undecryptable = 0;
   const histories = listCryptFiles(bucket, {
     path: command.backupDirectory,
@@ -33,8 +37,9 @@ export async function b2Recover(command: RecoverCommand, io: ToolIO, logger: Log
     dryRun: command.dryRun,
     transfers: command.transfers,
     logger,
-    stdout: io.stdout,
+    report,
   });
+  await report.finish({ dryRun: command.dryRun, ...stats, undecryptable });
   logger.notice(
     `${stats.files} files seen, ${stats.hidden} deleted; ${command.dryRun ? 'would undelete' : 'undeleted'} ${stats.recovered}, left ${stats.leftHidden} deleted` +
       `${stats.failed ? `, ${stats.failed} FAILED` : ''}${undecryptable ? `, ${undecryptable} names could not be decrypted` : ''}; ` +

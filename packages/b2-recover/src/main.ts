@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createLogger, DRY_RUN_FLAG, parseArgv, parseRemoteArg, RCLONE_CONFIG_FLAG, stringFlag, timeFlag, toolParser, transfersFlag, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
+import { createLogger, DRY_RUN_FLAG, JSON_FLAG, parseArgv, parseRemoteArg, RCLONE_CONFIG_FLAG, stringFlag, timeFlag, toolParser, transfersFlag, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
 import { b2Recover } from './command.js';
 
 import { TOOLSET_VERSION } from '@rclone-b2/core';
@@ -14,6 +14,7 @@ function parser() {
       'Undo a catastrophic sync: delete the hide markers of deleted files so their last upload is current again.',
     flags: {
       ...DRY_RUN_FLAG,
+      ...JSON_FLAG,
       ...RCLONE_CONFIG_FLAG,
       ...transfersFlag('Hide markers deleted in parallel'),
       'local-directory': stringFlag({ description: 'Undelete only what exists in this local directory' }),
@@ -56,6 +57,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
       configPath: o.rcloneConfig,
       dryRun: o.dryRun,
       transfers: o.transfers,
+      json: o.json,
     },
     io,
     logger,

@@ -1,8 +1,8 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Writable } from 'node:stream';
-import { DeletionExecutor, escapeName, fsPath, localPathOf, writeWithBackpressure, type B2Api, type Logger, type CryptFileHistory } from '@rclone-b2/core';
+import { DeletionExecutor, escapeName, fsPath, localPathOf, type B2Api, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import { hideMarkersToRemove } from './plan.js';
+import type { RecoverReport } from './report.js';
 
 export interface RecoverOptions {
   client: B2Api;
@@ -12,7 +12,8 @@ export interface RecoverOptions {
   dryRun: boolean;
   transfers: number;
   logger: Logger;
-  stdout: Writable;
+  /** Where a dry run's plan goes. */
+  report: RecoverReport;
 }
 
 export interface RecoverStats {
@@ -67,7 +68,7 @@ export async function recover(histories: AsyncIterable<CryptFileHistory>, option
       continue;
     }
     if (options.dryRun) {
-      await writeWithBackpressure(options.stdout, `would undelete ${escapeName(history.path)}\n`);
+      await options.report.plan(history.path, hides);
       stats.recovered += 1;
       continue;
     }

@@ -48,8 +48,11 @@ describe('b2-recover with real rclone data', () => {
   });
 
   it('--hidden-after undeletes what the bad night removed, without a local copy', async () => {
-    const result = await h.run(main, ['--hidden-after', iso(T0 + 5 * DAY)]);
+    const result = await h.run(main, ['--json', '--hidden-after', iso(T0 + 5 * DAY)]);
     expect(result.code).toBe(0);
+    const doc = JSON.parse(result.out) as { dryRun: boolean; items?: unknown; summary: { recovered: number; failed: number } };
+    expect(doc).toMatchObject({ dryRun: false, summary: { recovered: 3, failed: 0 } });
+    expect(doc.items).toBeUndefined();
     expect(await listing()).toEqual(['photos/a.jpg', 'photos/b.jpg', 'photos/sub/c.jpg']);
   });
 
@@ -57,6 +60,17 @@ describe('b2-recover with real rclone data', () => {
     const result = await h.run(main, ['-n', '--hidden-after', iso(T0)]);
     expect(result.code).toBe(0);
     expect(lines(result.out)).toEqual(['would undelete photos/a.jpg', 'would undelete photos/b.jpg', 'would undelete photos/old.jpg', 'would undelete photos/sub/c.jpg']);
+    expect(await listing()).toEqual([]);
+  });
+
+  it('--dry-run --json: one JSON document with the plan (paths, hide markers) and the summary', async () => {
+    const result = await h.run(main, ['-n', '--json', '--hidden-after', iso(T0)]);
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.out) as { dryRun: boolean; items: { path: string; hideMarkers: { fileName: string }[] }[]; summary: { recovered: number; failed: number } };
+    expect(doc.dryRun).toBe(true);
+    expect(doc.items.map((i) => i.path).sort()).toEqual(['photos/a.jpg', 'photos/b.jpg', 'photos/old.jpg', 'photos/sub/c.jpg']);
+    expect(doc.items.every((i) => i.hideMarkers.length >= 1)).toBe(true);
+    expect(doc.summary).toMatchObject({ recovered: 4, failed: 0 });
     expect(await listing()).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ import { createLogger, listCryptFiles } from '@rclone-b2/core';
 import { hideMarkersToRemove } from '../src/plan.js';
 import { recover, type RecoverOptions } from '../src/recover.js';
 import { FakeB2, hexNames } from 'b2-emulator/test-helpers';
+import { textReport } from '../src/report.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 4, 1);
@@ -34,7 +35,7 @@ afterEach(async () => {
 });
 
 function opts(b2: FakeB2, extra: Partial<RecoverOptions>): RecoverOptions {
-  return { client: b2, dryRun: false, transfers: 4, logger: createLogger({ tool: 'b2-recover', stream: new PassThrough(), verbosity: 2 }), stdout: new PassThrough(), ...extra };
+  return { client: b2, dryRun: false, transfers: 4, logger: createLogger({ tool: 'b2-recover', stream: new PassThrough(), verbosity: 2 }), report: textReport(new PassThrough()), ...extra };
 }
 const run = (b2: FakeB2, path: string, o: RecoverOptions) => recover(listCryptFiles({ client: b2, bucketId: 'b1', prefix: 'pre', names: hexNames }, { path }), o);
 

@@ -1,6 +1,6 @@
-import type { Writable } from 'node:stream';
-import { crashSafeOrder, DeletionExecutor, escapeName, formatIecSize, writeWithBackpressure, type B2Api, type B2FileVersion, type Logger, type CryptFileHistory } from '@rclone-b2/core';
+import { DeletionExecutor, escapeName, type B2Api, type B2FileVersion, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import { versionsToDelete } from './plan.js';
+import { describeVersion, type CleanupReport } from './report.js';
 
 export interface CleanupOptions {
   client: B2Api;
@@ -8,7 +8,8 @@ export interface CleanupOptions {
   dryRun: boolean;
   transfers: number;
   logger: Logger;
-  stdout: Writable;
+  /** Where a dry run's plan goes. */
+  report: CleanupReport;
 }
 
 export interface CleanupStats {
@@ -22,10 +23,6 @@ export interface CleanupStats {
 }
 
 export const emptyStats = (): CleanupStats => ({ files: 0, versions: 0, deleted: 0, failed: 0, bytes: 0 });
-
-/** One line: the path as rclone lists it, `ls -b` escaped (control characters, `\\`, invalid UTF-8). */
-const describeVersion = (path: string, v: B2FileVersion): string =>
-  `${escapeName(path)} (${v.action} of ${new Date(v.uploadTimestamp).toISOString()}, ${formatIecSize(v.contentLength)})`;
 
 /**
  * Deletes the chosen versions of each file through core's crash-safe executor (within a
@@ -58,7 +55,7 @@ export async function cleanup(histories: AsyncIterable<CryptFileHistory>, option
       continue;
     }
     if (options.dryRun) {
-      for (const v of crashSafeOrder(doomed)) await writeWithBackpressure(options.stdout, `would delete ${describeVersion(history.path, v)}\n`);
+      await options.report.plan(history.path, doomed);
       stats.deleted += doomed.length;
       stats.bytes += doomed.reduce((sum, v) => sum + v.contentLength, 0);
       continue;

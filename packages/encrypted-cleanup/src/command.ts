@@ -1,5 +1,6 @@
 import { openEncryptedBucket, escapeName, formatTransactions, formatIecSize, ProblemError, UsageError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
 import { cleanup, emptyStats } from './cleanup.js';
+import { jsonReport, textReport } from './report.js';
 
 export interface CleanupCommand {
   remoteName: string;
@@ -8,6 +9,8 @@ export interface CleanupCommand {
   purge: boolean;
   dryRun: boolean;
   transfers: number;
+  /** The plan and summary as one JSON document on stdout. */
+  json?: boolean | undefined;
 }
 
 export async function encryptedCleanup(command: CleanupCommand, io: ToolIO, logger: Logger): Promise<number> {
@@ -16,6 +19,7 @@ export async function encryptedCleanup(command: CleanupCommand, io: ToolIO, logg
   }
   const { bucket } = await openEncryptedBucket({ ...command, concurrency: command.transfers, logger }, io);
   const stats = emptyStats();
+  const report = command.json ? jsonReport(io.stdout, command.dryRun) : textReport(io.stdout);
   const unmatched: string[] = [];
   let undecryptable = 0;
   for (const raw of command.paths) {
@@ -29,13 +33,14 @@ export async function encryptedCleanup(command: CleanupCommand, io: ToolIO, logg
         logger.error(`cannot decrypt ${fileName}, left alone: ${(error as Error).message}`);
       },
     });
-    await cleanup(histories, { client: bucket.client, purge: command.purge, dryRun: command.dryRun, transfers: command.transfers, logger, stdout: io.stdout }, stats);
+    await cleanup(histories, { client: bucket.client, purge: command.purge, dryRun: command.dryRun, transfers: command.transfers, logger, report }, stats);
     if (stats.files === before) {
       if (unmatched.length === 0) await assertPasswordFits(bucket);
       unmatched.push(raw);
       logger.error(`${escapeName(raw)}: no such file or directory in ${command.remoteName}:`);
     }
   }
+  await report.finish({ dryRun: command.dryRun, ...stats, unmatched, undecryptable });
   logger.notice(
     `${command.dryRun ? 'would delete' : 'deleted'} ${stats.deleted} versions (${formatIecSize(stats.bytes)} stored) of ${stats.files} files` +
       `${stats.failed ? `, ${stats.failed} deletions FAILED` : ''}${undecryptable ? `, ${undecryptable} names could not be decrypted` : ''}; ` +

@@ -1,4 +1,4 @@
-import { createLogger, DRY_RUN_FLAG, parseArgv, parseRemoteArg, RCLONE_CONFIG_FLAG, toolParser, transfersFlag, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
+import { createLogger, DRY_RUN_FLAG, JSON_FLAG, parseArgv, parseRemoteArg, RCLONE_CONFIG_FLAG, toolParser, transfersFlag, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
 import { encryptedCleanup } from './command.js';
 
 import { TOOLSET_VERSION } from '@rclone-b2/core';
@@ -14,6 +14,7 @@ function parser() {
       'with --purge, their current versions too.',
     flags: {
       ...DRY_RUN_FLAG,
+      ...JSON_FLAG,
       ...RCLONE_CONFIG_FLAG,
       ...transfersFlag('Files cleaned in parallel'),
       purge: { type: 'boolean', default: false, description: 'Also delete the current versions (the files disappear)' },
@@ -23,6 +24,7 @@ function parser() {
       'CRYPT-REMOTE:PATH names one such path; further PATHs are then relative to it (secret:videos a.mkv b.mkv).',
       'Versions are deleted oldest first, so an interruption never makes a deleted file visible again.',
       'A PATH that matches nothing is reported on stderr and makes the exit status 1.',
+      '--json prints one JSON document on stdout: {"dryRun":..., "items":[...] (dry run only), "summary":{...}}.',
       '',
       'EXAMPLES',
       '  encrypted-cleanup -n secret videos/huge.mkv',
@@ -42,7 +44,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   if (remoteName === undefined || paths.length === 0) throw new UsageError('expected CRYPT-REMOTE and at least one PATH (or CRYPT-REMOTE:PATH)');
   const logger = createLogger({ tool: 'encrypted-cleanup', stream: io.stderr, verbosity: verbosityOf(o) });
   return encryptedCleanup(
-    { remoteName, paths, configPath: o.rcloneConfig, purge: o.purge, dryRun: o.dryRun, transfers: o.transfers },
+    { remoteName, paths, configPath: o.rcloneConfig, purge: o.purge, dryRun: o.dryRun, transfers: o.transfers, json: o.json },
     io,
     logger,
   );

@@ -4,6 +4,7 @@ import { createLogger, listCryptFiles } from '@rclone-b2/core';
 import { cleanup, emptyStats, type CleanupOptions } from '../src/cleanup.js';
 import { versionsToDelete } from '../src/plan.js';
 import { FakeB2, hexNames } from 'b2-emulator/test-helpers';
+import { textReport } from '../src/report.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 4, 1);
@@ -27,7 +28,7 @@ function opts(b2: FakeB2, extra: Partial<CleanupOptions> = {}): CleanupOptions &
   const stderr = new PassThrough();
   let err = '';
   stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { client: b2, purge: false, dryRun: false, transfers: 4, logger: createLogger({ tool: 'encrypted-cleanup', stream: stderr, verbosity: 1 }), stdout: new PassThrough(), err: () => err, ...extra };
+  return { client: b2, purge: false, dryRun: false, transfers: 4, logger: createLogger({ tool: 'encrypted-cleanup', stream: stderr, verbosity: 1 }), report: textReport(new PassThrough()), err: () => err, ...extra };
 }
 
 const run = async (b2: FakeB2, path: string, o: CleanupOptions) => {
@@ -71,7 +72,7 @@ describe('cleanup', () => {
     const stdout = new PassThrough();
     let out = '';
     stdout.on('data', (c: Buffer) => (out += c.toString()));
-    const stats = await run(b2, 'big', opts(b2, { dryRun: true, stdout }));
+    const stats = await run(b2, 'big', opts(b2, { dryRun: true, report: textReport(stdout) }));
     expect(b2.deleteCalls).toEqual([]);
     expect(b2.transactions.A).toBe(0);
     expect(out.trim().split('\n')).toHaveLength(4);

@@ -73,9 +73,10 @@ describe('encrypted-cleanup with real rclone data', () => {
   });
 
   it('reports paths that match nothing and exits 1, still cleaning the others', async () => {
-    const result = await h.run(main, ['secret', 'no/such', 'gone.txt']);
+    const result = await h.run(main, ['--json', 'secret', 'no/such', 'gone.txt']);
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/no\/such: no such file or directory/);
+    expect((JSON.parse(result.out) as { summary: { unmatched: string[] } }).summary.unmatched).toEqual(['no/such']);
     expect((await versions()).filter((n) => n.startsWith('gone'))).toEqual([]);
   });
 

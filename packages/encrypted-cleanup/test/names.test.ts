@@ -52,9 +52,24 @@ describe('encrypted-cleanup with odd names', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^would delete d\/sub␊dir\/in␉side \(upload of /));
   });
 
-  it('deletes the old versions of all of them', async () => {
-    const result = await h.run(main, ['secret', 'd']);
+  it('--dry-run --json: one JSON document, the plan with exact names and the summary counts', async () => {
+    const result = await h.run(main, ['-n', '--json', 'secret', 'd']);
     expect(result.code).toBe(0);
+    const doc = JSON.parse(result.out) as { dryRun: boolean; items: { path: string; action: string; size: number }[]; summary: { files: number; deleted: number; failed: number; unmatched: string[] } };
+    expect(doc.dryRun).toBe(true);
+    // paths as rclone lists them (its encoding of a newline is ␊; a real ␊ is quoted as ‛␊)
+    expect(doc.items.map((i) => i.path).sort()).toEqual(['d/nl␊x.txt', 'd/pic‛␊x', 'd/back\\x', `d/${bad}`, 'd/sub␊dir/in␉side'].sort());
+    expect(doc.items.every((i) => i.action === 'upload' && i.size > 0)).toBe(true);
+    expect(doc.summary).toMatchObject({ files: NAMES.length, deleted: NAMES.length, failed: 0, unmatched: [] });
+    expect(await versions()).toBe(NAMES.length);
+  });
+
+  it('deletes the old versions of all of them; --json prints the summary', async () => {
+    const result = await h.run(main, ['--json', 'secret', 'd']);
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.out) as { dryRun: boolean; items?: unknown; summary: { files: number; deleted: number } };
+    expect(doc).toMatchObject({ dryRun: false, summary: { files: NAMES.length, deleted: NAMES.length } });
+    expect(doc.items).toBeUndefined();
     expect(await versions()).toBe(0);
   });
 });

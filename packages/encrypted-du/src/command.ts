@@ -1,4 +1,4 @@
-import { openEncryptedBucket, compareB2Names, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory } from '@rclone-b2/core';
+import { openEncryptedBucket, compareB2Names, escapeName, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory } from '@rclone-b2/core';
 import { runDu, type Inventories } from './du.js';
 import { lsSink, type InventorySink } from './ls-sink.js';
 import { openOutput, type OpenedOutput } from './outputs.js';
@@ -78,6 +78,12 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
     const stats = await runDu(until(histories, stop), sizeOf, inventories, progress);
     if (oddSizes > 0) logger.error(`${oddSizes} versions have sizes no rclone-crypt file can have; counted at their stored size`);
     if (stats.files === 0) await assertPasswordFits(bucket);
+    // A named PATH that matches nothing is an error, as in encrypted-cleanup (an empty
+    // remote, or an empty --start-at/--stop-at range, is not).
+    const path = command.path.replace(/^\/+|\/+$/g, '');
+    if (stats.files === 0 && path !== '' && command.startAt === undefined && stopPath === undefined) {
+      throw new ProblemError(`${escapeName(path)}: no such file or directory${command.remoteName !== undefined ? ` in ${command.remoteName}:` : ''}`);
+    }
     logger.info(
       `${stats.files} files (${stats.liveFiles} live, ${stats.deletedFiles} deleted), ${stats.versions} versions; ` +
         `current ${formatIecSize(stats.currentBytes)}, old/deleted ${formatIecSize(stats.oldBytes)}; ` +

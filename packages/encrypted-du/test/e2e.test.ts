@@ -126,9 +126,13 @@ describe('encrypted-du against real rclone uploads', () => {
     expect(whole.out.length).toBeGreaterThan(0);
   });
 
-  it('an unmatched PATH gives an empty inventory', async () => {
-    const result = await h.run(main, ['--ls', 'secret:nope']);
-    expect(result).toMatchObject({ code: 0, out: '' });
+  it('a PATH that matches nothing is an error (exit 1), worded as encrypted-cleanup words it', async () => {
+    for (const mode of [['--ls'], [], ['--json']]) {
+      const result = await h.run(main, [...mode, 'secret:no/such/path']);
+      expect(result.code).toBe(1);
+      expect(result.err).toMatch(/^[a-z-]+: no\/such\/path: no such file or directory in secret:\n/);
+    }
+    expect((await h.run(main, ['--ls', 'secret:docs'])).code).toBe(0);
   });
 
   it('gives the same answer under injected faults (429, 503, expired token, latency)', async () => {

@@ -1,6 +1,7 @@
 import { openEncryptedBucket, formatTransactions, ConfigError, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
 import { mkdir, stat } from 'node:fs/promises';
 import { createProgress } from './progress.js';
+import { jsonReport, textReport } from './report.js';
 import { restore } from './restore.js';
 import type { RestoreMode } from './select.js';
 
@@ -18,6 +19,8 @@ export interface RestoreCommand {
   /** Restore `.rclonelink` objects as symlinks (default true). */
   links?: boolean;
   progress: boolean;
+  /** The plan and summary as one JSON document on stdout. */
+  json?: boolean | undefined;
 }
 
 /** Creates TARGET (with parents) or explains why it cannot be used; nothing is downloaded first. */
@@ -35,6 +38,7 @@ async function prepareTarget(target: string, dryRun: boolean): Promise<void> {
 export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logger: Logger): Promise<number> {
   await prepareTarget(command.target, command.dryRun);
   const { remote, bucket, plainSize } = await openEncryptedBucket({ ...command, concurrency: command.transfers, contentWorkers: command.decryptWorkers, logger }, io);
+  const report = command.json ? jsonReport(io.stdout, command.dryRun) : textReport(io.stdout);
   let undecryptable = 0;
   const histories = listCryptFiles(bucket, {
     path: command.path,
@@ -53,7 +57,7 @@ export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logg
     retries: command.retries,
     dryRun: command.dryRun,
     links: command.links ?? true,
-    stdout: io.stdout,
+    report,
     logger,
     ...(command.progress ? { progress: createProgress(io.stderr, io.stderrIsTTY) } : {}),
   });
@@ -62,6 +66,7 @@ export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logg
     await assertPasswordFits(bucket);
     throw new ProblemError(`nothing to restore: ${command.remoteName}:${command.path} ${command.mode.kind === 'all' ? 'has no versions' : 'had no files at that time'}`);
   }
+  await report.finish({ dryRun: command.dryRun, files: stats.files, deletions: stats.deletions, restored: stats.restored, skipped: stats.skipped, failed: stats.failed, bytes: stats.bytes, undecryptable });
   const verb = command.dryRun ? 'would restore' : 'restored';
   logger.notice(
     `${verb} ${command.dryRun ? stats.files : stats.restored} files${command.mode.kind === 'all' ? ` and ${stats.deletions} deletion marks` : ''}` +

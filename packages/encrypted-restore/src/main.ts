@@ -3,6 +3,7 @@ import {
   countFlag,
   createLogger,
   DRY_RUN_FLAG,
+  JSON_FLAG,
   integerFlag,
   parseArgv,
   parseRemoteArg,
@@ -28,6 +29,7 @@ function parser() {
     usage: '$0 (--all | --as-of TIME) [options] CRYPT-REMOTE:PATH TARGET\n\nRestore files from an rclone-crypt B2 bucket as they were at a moment, or every version of them.',
     flags: {
       ...DRY_RUN_FLAG,
+      ...JSON_FLAG,
       ...RCLONE_CONFIG_FLAG,
       ...transfersFlag('Parallel downloads'),
       ...PROGRESS_FLAG,
@@ -83,6 +85,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
       decryptWorkers: o.decryptWorkers,
       retries: o.retries,
       dryRun: o.dryRun,
+      json: o.json,
       links: o.links,
       progress: !o.quiet && !o.dryRun && (o.progress || io.stderrIsTTY),
     },

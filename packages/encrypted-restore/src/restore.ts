@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import type { Writable } from 'node:stream';
-import { escapeName, formatIecSize, localPathOf, TaskPool, writeWithBackpressure, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
+import { escapeName, localPathOf, TaskPool, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import type { RestoreCounts, RestoreProgress } from './progress.js';
 import { markDeletion, restoreFile } from './restore-file.js';
 import { linkRestoreName, restoreLink } from './restore-link.js';
 import { isSafeRelative, selectVersions, type RestoreMode } from './select.js';
 import { withFileRetries } from './retry-file.js';
+import type { RestoreReport } from './report.js';
 
 export interface RestoreOptions {
   client: B2Api;
@@ -20,8 +20,8 @@ export interface RestoreOptions {
   dryRun: boolean;
   /** `.rclonelink` objects become the symlinks they stand for, as with `rclone copy -l` (default true). */
   links?: boolean;
-  /** Where --dry-run prints its plan. */
-  stdout: Writable;
+  /** Where --dry-run's plan goes. */
+  report: RestoreReport;
   logger: Logger;
   progress?: RestoreProgress;
   signal?: AbortSignal;
@@ -56,8 +56,11 @@ export async function restore(histories: AsyncIterable<CryptFileHistory>, option
       if (item.kind === 'deletion') stats.deletions += 1;
       else stats.files += 1;
       if (options.dryRun) {
-        const what = item.kind === 'file' ? formatIecSize(options.plainSize(item.version.contentLength)) : 'deletion → /dev/null';
-        await writeWithBackpressure(options.stdout, `would restore ${shown} (${what}) to ${escapeName(path)}\n`);
+        await options.report.plan(
+          item.kind === 'file'
+            ? { path: history.path, kind: 'file', size: options.plainSize(item.version.contentLength), to: path }
+            : { path: history.path, kind: 'deletion', to: path },
+        );
         continue;
       }
       await pool.add(async () => {

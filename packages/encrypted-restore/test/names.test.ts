@@ -92,6 +92,17 @@ describe('encrypted-restore restores the names rclone copy writes', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^would restore bad\\376\.txt \(.*\) to \/.*\/dry\/bad\\376\.txt$/));
     expect(lines).toContainEqual(expect.stringMatching(/^would restore dir␊name\/in␉side\.txt \(.*\) to \/.*\/dry\/dir\\nname\/in\\tside\.txt$/));
   });
+
+  it('--dry-run --json: one JSON document, the plan with exact names (JSON escapes) and the summary', async () => {
+    const result = await h.run(main, ['--as-of', '0s', '--dry-run', '--json', 'secret:', join(h.dir, 'dry')]);
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.out) as { dryRun: boolean; items: { path: string; kind: string; size: number; to: string }[]; summary: { files: number; failed: number } };
+    expect(doc.dryRun).toBe(true);
+    expect(doc.items).toHaveLength(NAMES.length);
+    expect(doc.items).toContainEqual(expect.objectContaining({ path: 'nl␊x.txt', kind: 'file', to: join(h.dir, 'dry', 'nl\nx.txt') }));
+    expect(doc.items).toContainEqual(expect.objectContaining({ path: 'dir␊name/in␉side.txt', to: join(h.dir, 'dry', 'dir\nname/in\tside.txt') }));
+    expect(doc.summary).toMatchObject({ files: NAMES.length, failed: 0 });
+  });
 });
 
 describe('with filename_encryption = off (names stored in B2 as B2 encodes them)', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, listCryptFiles } from '@rclone-b2/core';
+import { textReport } from '../src/report.js';
 import { restore, type RestoreOptions } from '../src/restore.js';
 import { linkRestoreName } from '../src/restore-link.js';
 import { FakeB2, hexNames, identityContent } from 'b2-emulator/test-helpers';
@@ -45,7 +46,7 @@ function options(extra: Partial<RestoreOptions> & { b2: FakeB2 }): RestoreOption
     target: dir,
     transfers: 3,
     dryRun: false,
-    stdout: new PassThrough(),
+    report: textReport(new PassThrough()),
     logger: createLogger({ tool: 'encrypted-restore', stream: stderr, verbosity: 0 }),
     errors: () => errors,
     ...rest,
@@ -128,7 +129,7 @@ describe('restoring symlinks stored by rclone --links', () => {
     const stdout = new PassThrough();
     let out = '';
     stdout.on('data', (c: Buffer) => (out += c.toString()));
-    await restore(files(b2), options({ b2, dryRun: true, stdout }));
+    await restore(files(b2), options({ b2, dryRun: true, report: textReport(stdout) }));
     expect(out).toContain(`would restore d/rel.rclonelink (5 B) to ${join(dir, 'rel')}\n`);
     expect(await readdir(dir)).toEqual([]);
   });

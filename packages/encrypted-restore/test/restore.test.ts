@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, listCryptFiles } from '@rclone-b2/core';
+import { textReport } from '../src/report.js';
 import { restore, type RestoreOptions } from '../src/restore.js';
 import { selectVersions } from '../src/select.js';
 import { FakeB2, hexNames, identityContent } from 'b2-emulator/test-helpers';
@@ -43,7 +44,7 @@ function options(b2: FakeB2, extra: Partial<RestoreOptions> = {}): RestoreOption
     target: dir,
     transfers: 3,
     dryRun: false,
-    stdout: new PassThrough(),
+    report: textReport(new PassThrough()),
     logger: createLogger({ tool: 'encrypted-restore', stream: stderr, verbosity: 0 }),
     errors: () => errors,
     ...extra,
@@ -137,7 +138,7 @@ describe('restore', () => {
     const stdout = new PassThrough();
     let out = '';
     stdout.on('data', (c: Buffer) => (out += c.toString()));
-    await restore(files(b2, 'd'), options(b2, { dryRun: true, stdout }));
+    await restore(files(b2, 'd'), options(b2, { dryRun: true, report: textReport(stdout) }));
     expect(await readdir(dir)).toEqual([]);
     expect(out).toMatch(/would restore d\/a\.txt \(4 B\)/);
     expect(b2.transactions.B).toBe(0);

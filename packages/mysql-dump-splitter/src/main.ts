@@ -15,8 +15,8 @@ import {
   verbosityOf,
   writeWithBackpressure,
   type ToolIO,
+  openNamedInput,
 } from '@rclone-b2/core';
-import { openInput } from './open-input.js';
 import { readFileChunks, splitDump, type SplitSummary } from './split.js';
 
 import { TOOLSET_VERSION } from '@rclone-b2/core';
@@ -102,7 +102,7 @@ async function run(options: MainOptions, io: ToolIO): Promise<SplitSummary> {
     return dumpAndSplit(options, options.databases, split);
   }
   if (options.input === undefined || options.input === '-') return splitDump(io.stdin, split);
-  const handle = await openInput(options.input, io.cwd);
+  const handle = await openNamedInput(options.input, io.cwd);
   try {
     return await splitDump(readFileChunks(handle), split);
   } finally {

@@ -34,7 +34,7 @@ describe('an input file that cannot be opened: exit 2, one line, no output direc
     const out = join(work, 'missing-out');
     const result = await runSplitter(['--out', out, join(work, 'nope.sql')]);
     expect(result.code).toBe(2);
-    expect(result.err).toBe(`mysql-dump-splitter: cannot open '${join(work, 'nope.sql')}': no such file or directory\n`);
+    expect(result.err).toBe(`mysql-dump-splitter: cannot open "${join(work, 'nope.sql')}": no such file or directory\n`);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -48,14 +48,14 @@ describe('an input file that cannot be opened: exit 2, one line, no output direc
     const asRoot = process.getuid?.() === 0;
     const result = await execa(process.execPath, [BIN, '--out', out, file], { reject: false, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toBe(`mysql-dump-splitter: cannot open '${file}': permission denied`);
+    expect(result.stderr).toBe(`mysql-dump-splitter: cannot open "${file}": permission denied`);
     expect(existsSync(out)).toBe(false);
   });
 
   it('a directory', async () => {
     const result = await runSplitter(['--out', join(work, 'dir-out'), work]);
     expect(result.code).toBe(2);
-    expect(result.err).toBe(`mysql-dump-splitter: cannot open '${work}': is a directory\n`);
+    expect(result.err).toBe(`mysql-dump-splitter: cannot open "${work}": is a directory\n`);
     expect(existsSync(join(work, 'dir-out'))).toBe(false);
   });
 });

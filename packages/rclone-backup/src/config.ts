@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { ConfigError, parseSize, quoteForMessage } from '@rclone-b2/core';
+import { ConfigError, isSystemError, parseSize, quoteForMessage, systemErrorReason } from '@rclone-b2/core';
 
 /** One limit of `max_delete`: a count, a percentage of the destination's files, or bytes. */
 export type DeleteLimit = { kind: 'count'; value: number } | { kind: 'percent'; value: number } | { kind: 'bytes'; value: number };
@@ -151,7 +151,8 @@ export async function readConfig(file: string): Promise<BackupConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read config: ${(error as Error).message}`, file, { cause: error });
+    // a named input that cannot be read: exit 2, in the system's words (as coreutils)
+    throw new ConfigError(`cannot open ${quoteForMessage(file)}: ${isSystemError(error) ? systemErrorReason(error) : (error as Error).message}`, undefined, { cause: error });
   }
   return parseConfigText(text, file);
 }

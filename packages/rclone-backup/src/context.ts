@@ -36,13 +36,47 @@ export interface JsonRunOptions {
   verbosity?: number;
 }
 
+/** The last few stderr lines' fate (shown or not), newest last. */
+class ShownLines {
+  private readonly flags: boolean[] = [];
+  add(shown: string | undefined): void {
+    this.flags.push(shown !== undefined);
+    if (this.flags.length > 256) this.flags.splice(0, 128);
+  }
+  /** `offset` from the end: -1 is the last line. Lines too old to know count as not shown. */
+  wasShown(offset: number): boolean {
+    return this.flags[this.flags.length + offset] ?? false;
+  }
+}
+
 /**
  * Runs rclone with `--use-json-log`, shows its records in rclone's text layout at the
  * user's verbosity, and hands each record to the caller (stats, dry-run deletions).
  */
-export async function runRcloneJson(ctx: BackupContext, args: readonly string[], options: JsonRunOptions = {}): Promise<RcloneResult> {
+export interface JsonRunResult extends RcloneResult {
+  /** The stderr tail without the lines already shown (and the stats record), in rclone's text layout. */
+  unshownTail: string[];
+}
+
+export async function runRcloneJson(ctx: BackupContext, args: readonly string[], options: JsonRunOptions = {}): Promise<JsonRunResult> {
   const verbosity = options.verbosity ?? ctx.verbosity;
-  return runRclone(['--use-json-log', ...args], {
+  // Whether each of the last stderr lines was shown, so a failure repeats only the rest.
+  const recent = new ShownLines();
+  /** The text to show for one stderr line at the user's verbosity, or undefined. */
+  const showStderrLine = (line: string): string | undefined => {
+    const record = parseLogLine(line);
+    if (!record) return options.hideText?.test(line) ? undefined : line;
+    const show = options.onRecord?.(record) !== false;
+    if (record.stats && verbosity < 1) return undefined;
+    if (record.msg.startsWith('Config file') && record.msg.includes('not found')) return undefined;
+    if (record.stats) return show ? renderRecord({ ...record, level: 'info' }) : undefined;
+    if ((options.hideMessages ?? SPECIAL_NOISE).test(record.msg) && verbosity < 1) return undefined;
+    return show && verbosity >= levelVerbosity(record.level) ? renderRecord(record) : undefined;
+  };
+  // The stderr tail, leaving out what was shown already (and the stats record, which
+  // was not shown below -v for a reason): a failure repeats only what is new.
+  const unshown = (tail: readonly string[]): string[] => renderTail(tail.filter((line, i) => !recent.wasShown(i - tail.length) && !parseLogLine(line)?.stats));
+  const result = await runRclone(['--use-json-log', ...args], {
     configFile: ctx.rcloneConfig,
     env: { ...ctx.io.env },
     secrets: ctx.secrets,
@@ -50,26 +84,16 @@ export async function runRcloneJson(ctx: BackupContext, args: readonly string[],
     onStdoutLine: options.onStdoutLine,
     echo: (command) => ctx.logger.info(`running ${command}`),
     onStderrLine: (line) => {
-      const record = parseLogLine(line);
-      if (!record) {
-        if (!options.hideText?.test(line)) ctx.io.stderr.write(`${line}\n`);
-        return;
-      }
-      const show = options.onRecord?.(record) !== false;
-      if (record.stats && verbosity < 1) return;
-      if (record.msg.startsWith('Config file') && record.msg.includes('not found')) return;
-      if (record.stats) {
-        if (show) ctx.io.stderr.write(`${renderRecord({ ...record, level: 'info' })}\n`);
-        return;
-      }
-      if ((options.hideMessages ?? SPECIAL_NOISE).test(record.msg) && verbosity < 1) return;
-      if (show && verbosity >= levelVerbosity(record.level)) ctx.io.stderr.write(`${renderRecord(record)}\n`);
+      const shown = showStderrLine(line);
+      recent.add(shown);
+      if (shown !== undefined) ctx.io.stderr.write(`${shown}\n`);
     },
   }).catch((error: unknown) => {
     if (!(error instanceof RcloneError)) throw error;
     // The tail is JSON records: say it in rclone's words.
-    const tail = renderTail(error.stderrTail);
+    const tail = unshown(error.stderrTail);
     const what = args[0] === 'config' ? 'config' : (args.find((a) => !a.startsWith('-')) ?? 'rclone');
     throw new ProblemError(`rclone ${what} failed (exit status ${error.rcloneExitCode})${tail.length ? `:\n  ${tail.join('\n  ')}` : ''}`, { cause: error });
   });
+  return { ...result, unshownTail: unshown(result.stderrTail) };
 }

@@ -5,9 +5,9 @@ import { acquireLock, lockFor } from './lock.js';
 import { newestLine, printNewest, stampOf } from './newest.js';
 import { writeState, type BackupState } from './nightly-state.js';
 import { openBackup } from './open-backup.js';
-import { runSync } from './sync.js';
+import { runSync, type SyncSummary } from './sync.js';
 import { reportVerify } from './verify-report.js';
-import { runVerify } from './verify.js';
+import { runVerify, type VerifySummary } from './verify.js';
 
 export interface NightlyJob {
   name: string;
@@ -30,6 +30,14 @@ export interface JobSettings {
 
 const DAY_SECONDS = 86_400;
 
+/** How one backup of the nightly run went, for --json (the typed summaries it produced). */
+export interface NightlyJobResult {
+  name: string;
+  exitCode: number;
+  sync?: SyncSummary;
+  verify?: VerifySummary;
+}
+
 /**
  * One backup of the nightly run, holding its per-config lock throughout (a manual run
  * cannot slip in between): sync; unless that failed, verify `data=<SHARE` of the files
@@ -37,17 +45,23 @@ const DAY_SECONDS = 86_400;
  * record the newest file's time as the next stamp (only when verify passed) and the size.
  * Writes to `io` like `rclone-backup` does; every error becomes its exit status.
  */
-export async function runNightlyJob(job: NightlyJob, io: ToolIO, settings: JobSettings): Promise<number> {
+export async function runNightlyJob(job: NightlyJob, io: ToolIO, settings: JobSettings): Promise<NightlyJobResult> {
+  const result: NightlyJobResult = { name: job.name, exitCode: ExitCode.Ok };
+  result.exitCode = await runSteps(job, io, settings, result);
+  return result;
+}
+
+async function runSteps(job: NightlyJob, io: ToolIO, settings: JobSettings, result: NightlyJobResult): Promise<number> {
   const { now } = settings;
   try {
     const { config, ctx, copyLinks } = await openBackup(job.file, settings, io, now);
     const release = await acquireLock(await lockFor(config, settings.lockDir), `backup ${config.name}`);
     try {
-      const synced = await runSync(config, ctx, { dryRun: settings.dryRun, copyLinks, force: false, strictGuards: BACKUP_DEFAULTS.strictGuards });
+      const synced = (result.sync = await runSync(config, ctx, { dryRun: settings.dryRun, copyLinks, force: false, strictGuards: BACKUP_DEFAULTS.strictGuards }));
       if (synced.errors > 0) return ExitCode.Problem;
       if (settings.dryRun) return ExitCode.Ok;
       const ageSeconds = job.state.stamp ? Math.max(60, Math.ceil(now() / 1000 - job.state.stamp)) : DAY_SECONDS;
-      const summary = await runVerify(config, ctx, {
+      const summary = (result.verify = await runVerify(config, ctx, {
         conditions: { all: false, data: { amount: job.budget, percent: false, hard: true }, age: { ms: ageSeconds * 1000, text: `${ageSeconds}s` } },
         mode: settings.verifyMode,
         copyLinks,
@@ -55,7 +69,7 @@ export async function runNightlyJob(job: NightlyJob, io: ToolIO, settings: JobSe
         rotate: true,
         coverageWindowMs: parseDuration(BACKUP_DEFAULTS.coverageWindow),
         batchSize: BACKUP_DEFAULTS.batchSize,
-      });
+      }));
       const verified = reportVerify(summary, ctx.logger);
       ctx.logger.notice(`verified ${summary.selected.files} files (${formatIecSize(summary.selected.bytes)}) of ${summary.total.files}`);
       const newest = await printNewest(config, ctx, copyLinks);

@@ -4,6 +4,7 @@ import {
   ConfigError,
   countFlag,
   DRY_RUN_FLAG,
+  JSON_FLAG,
   parseArgv,
   parseDuration,
   parseSize,
@@ -47,6 +48,7 @@ function parser() {
     epilogue: EPILOGUE,
     flags: {
       ...DRY_RUN_FLAG,
+      ...JSON_FLAG,
       ...RCLONE_CONFIG_FLAG,
       'config-dir': { type: 'string', requiresArg: true, default: NIGHTLY_DEFAULTS.configDir, description: 'Directory of *.conf backup configs' },
       'state-dir': { type: 'string', requiresArg: true, default: NIGHTLY_DEFAULTS.stateDir, description: 'Stamps, ledgers, locks and the log' },
@@ -108,6 +110,7 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
       dryRun: a.dryRun,
       verifyMode: a.verifyMode,
       jobs: a.jobs ?? Number.MAX_SAFE_INTEGER,
+      json: a.json,
     };
   } catch (error) {
     return failBeforeRun(error, check, a.dryRun, io);

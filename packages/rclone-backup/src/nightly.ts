@@ -5,7 +5,8 @@ import { splitBudget } from './budget.js';
 import { reasonOf } from '@rclone-b2/core';
 import { pingResult, pingSecrets, pingStart, type HealthCheck } from './healthcheck.js';
 import { acquireLock } from './lock.js';
-import { runNightlyJob, type NightlyJob } from './nightly-job.js';
+import { runNightlyJob, type NightlyJob, type NightlyJobResult } from './nightly-job.js';
+import { writeNightlyJson } from './nightly-report.js';
 import { RunLog } from './nightly-log.js';
 import { readState } from './nightly-state.js';
 import { PrefixStream, TailBuffer, type PrefixTarget } from './prefix-stream.js';
@@ -29,6 +30,8 @@ export interface NightlyOptions {
   verifyMode: 'download' | 'hash';
   /** How many backups run at once (default: all). */
   jobs: number;
+  /** One JSON document on stdout (per-config results and totals) instead of the jobs' output. */
+  json?: boolean;
   now?: () => number;
 }
 
@@ -85,6 +88,7 @@ export async function runNightly(options: NightlyOptions, io: ToolIO): Promise<n
   let release: ReleaseLock | undefined;
   let status: number;
   let started: Promise<string | undefined> = Promise.resolve(undefined);
+  const results: NightlyJobResult[] = [];
   try {
     await mkdir(options.stateDir, { recursive: true }).catch((error: unknown) => {
       throw new ConfigError(`cannot create the state directory ${options.stateDir}: ${reasonOf(error)}`, undefined, { cause: error });
@@ -97,7 +101,7 @@ export async function runNightly(options: NightlyOptions, io: ToolIO): Promise<n
     const { names, notUtf8 } = await listConfigs(options.configDir);
     for (const name of notUtf8) say(`config file name ${JSON.stringify(name)} in ${options.configDir} is not valid UTF-8: rename it; not run`, true);
     if (ping) started = pingStart(options.healthCheck);
-    status = aggregateExit([names.length ? await runJobs(names, options, io, record, say, now) : ExitCode.Ok, ...notUtf8.map(() => ExitCode.Usage)]);
+    status = aggregateExit([names.length ? await runJobs(names, options, io, record, say, now, results) : ExitCode.Ok, ...notUtf8.map(() => ExitCode.Usage)]);
     if (log.failed) status = aggregateExit([status, ExitCode.Problem]);
   } catch (error) {
     // Another run holds the lock: it is at work and will report; this one did nothing.
@@ -106,7 +110,9 @@ export async function runNightly(options: NightlyOptions, io: ToolIO): Promise<n
     say(error instanceof Error ? error.message : String(error), true);
   }
   try {
-    return ping ? await reportResult(options.healthCheck, status, tail, await started, say) : status;
+    const final = ping ? await reportResult(options.healthCheck, status, tail, await started, say) : status;
+    if (options.json) writeNightlyJson(io.stdout, { dryRun: options.dryRun, exitCode: final, results });
+    return final;
   } finally {
     await log?.close();
     await release?.();
@@ -145,7 +151,15 @@ export async function failBeforeRun(error: unknown, check: HealthCheck, dryRun: 
   return dryRun ? status : reportResult(check, status, tail, undefined, say);
 }
 
-async function runJobs(names: readonly string[], options: NightlyOptions, io: ToolIO, record: PrefixTarget, say: (line: string) => void, now: () => number): Promise<number> {
+async function runJobs(
+  names: readonly string[],
+  options: NightlyOptions,
+  io: ToolIO,
+  record: PrefixTarget,
+  say: (line: string) => void,
+  now: () => number,
+  results: NightlyJobResult[],
+): Promise<number> {
   const read = await Promise.all(names.map((n) => readState(options.stateDir, n.replace(/\.conf$/, ''))));
   const shares = splitBudget(options.budget, read.map((r) => r.state.bytes));
   const jobs: NightlyJob[] = names.map((n, i) => ({ name: n.replace(/\.conf$/, ''), file: join(options.configDir, n), budget: shares[i] ?? 0, state: read[i]?.state ?? {} }));
@@ -154,11 +168,14 @@ async function runJobs(names: readonly string[], options: NightlyOptions, io: To
   const stderrTarget: PrefixTarget = { write: (line) => io.stderr.write(line) };
   const settings = { ...options, now };
   const codes = await mapLimit(jobs, options.jobs, async (job, i) => {
-    const out = new PrefixStream(`[${job.name}] `, options.verbosity >= 0 ? [stdoutTarget, record] : [record]);
+    // With --json stdout is the document; the jobs' own lines still go to the log.
+    const out = new PrefixStream(`[${job.name}] `, options.verbosity >= 0 && !options.json ? [stdoutTarget, record] : [record]);
     const err = new PrefixStream(`[${job.name}] `, [stderrTarget, record]);
     const problem = read[i]?.problem;
     if (problem) err.write(`${TOOL}: ${problem}\n`);
-    const code = await runNightlyJob(job, { ...io, stdout: out, stderr: err }, settings);
+    const result = await runNightlyJob(job, { ...io, stdout: out, stderr: err }, settings);
+    results[i] = result;
+    const code = result.exitCode;
     out.flushPartial();
     err.flushPartial();
     say(`${job.name}: ${code === 0 ? 'ok' : `failed (exit status ${code})`}`);

@@ -40,7 +40,7 @@ export function splitCommandLine(text: string): string[] {
   return words;
 }
 
-/** Runs pre_command with its output on our stderr; a failure aborts the backup (exit 1). */
+/** Runs pre_command with its output on our stderr (with -q only when it fails); a failure aborts the backup (exit 1). */
 export async function runPreCommand(commandLine: string, ctx: BackupContext): Promise<void> {
   const [program, ...args] = splitCommandLine(commandLine);
   if (!program) throw new ConfigError('pre_command is empty');
@@ -48,7 +48,8 @@ export async function runPreCommand(commandLine: string, ctx: BackupContext): Pr
   const { execa } = await import('execa');
   const result = await execa(program, args, { reject: false, stdin: 'ignore', all: true, env: { ...ctx.io.env }, extendEnv: false });
   const output = String(result.all ?? '').trim();
-  if (output) ctx.io.stderr.write(`${output}\n`);
+  // -q hides a successful command's chatter; a failure's output explains the failure
+  if (output && (ctx.verbosity >= 0 || result.failed)) ctx.io.stderr.write(`${output}\n`);
   if (result.failed) {
     const why = result.exitCode === undefined ? String(result.shortMessage ?? result.code) : `exit status ${result.exitCode}`;
     throw new ProblemError(`pre_command failed (${why}); not syncing`);

@@ -2,14 +2,14 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GuardError, ProblemError, type RcloneResult } from '@rclone-b2/core';
+import { GuardError, ProblemError } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
-import { NO_NOISE, runRcloneJson, SPECIAL_NOISE } from './context.js';
+import { NO_NOISE, runRcloneJson, SPECIAL_NOISE, type JsonRunResult } from './context.js';
 import { checkSource, countSourceFiles, deleteLimitBroken, type PlannedDeletes } from './guards.js';
 import { runPreCommand } from './pre-command.js';
 import { linkArgs, syncArgs, verbosityArgs } from './rclone-args.js';
-import { emptyStats, renderTail, type RcloneLogRecord, type RcloneStats } from './rclone-log.js';
+import { emptyStats, type RcloneLogRecord, type RcloneStats } from './rclone-log.js';
 import { prepareSource, type PreparedSource } from './source-prep.js';
 
 export interface SyncOptions {
@@ -111,12 +111,14 @@ async function planDeletes(ctx: BackupContext, dryArgs: readonly string[], listF
   return plan.deletes;
 }
 
-function syncFailed(result: RcloneResult): ProblemError {
-  return new ProblemError(`rclone sync failed (exit status ${result.exitCode}):\n  ${renderTail(result.stderrTail).join('\n  ')}`);
+function syncFailed(result: JsonRunResult): ProblemError {
+  // rclone's own error lines are above already; repeat only what was not shown
+  const tail = result.unshownTail;
+  return new ProblemError(`rclone sync failed (exit status ${result.exitCode})${tail.length ? `:\n  ${tail.join('\n  ')}` : ''}`);
 }
 
 /** `rclone sync … --max-delete 0`: transfers, deletes nothing; withheld deletions are expected, not shown. */
-async function syncWithoutDeleting(ctx: BackupContext, args: readonly string[], noise: RegExp): Promise<{ run: Collector; result: RcloneResult }> {
+async function syncWithoutDeleting(ctx: BackupContext, args: readonly string[], noise: RegExp): Promise<{ run: Collector; result: JsonRunResult }> {
   const run = collector();
   const result = await runRcloneJson(ctx, [...args, '--max-delete', '0', '--stats-log-level', 'ERROR'], {
     onRecord: (record) => run.onRecord(record) && !THRESHOLD_NOISE.test(record.msg),

@@ -125,7 +125,7 @@ describe('command line errors → exit 2', () => {
     [[ok, '--verify', 'all', '--verify', 'age=1d'], /cannot be combined/],
     [[ok, '--verify', 'data=lots'], /invalid size|data=/],
     [[ok, '--max-age', '7d'], /--max-age only goes with --audit/],
-    [[`${dir}/none.conf`], /cannot read config/],
+    [[`${dir}/none.conf`], /^rclone-backup: cannot open ".*\/none\.conf": no such file or directory\n$/],
   ])('%j', async (argv, message) => {
     const result = await run(argv as string[]);
     expect(result.code).toBe(2);

@@ -152,7 +152,7 @@ describe('rclone-backup-nightly never dies silently', () => {
     pings.length = 0;
     const result = await run([...t.args, '-q']);
     expect(result.code).toBe(2);
-    expectOneLine(result, /^\[broken\] rclone-backup: .*broken\.conf: cannot read config/);
+    expectOneLine(result, /^\[broken\] rclone-backup: cannot open ".*broken\.conf": is a directory$/);
     expect(readFileSync(join(t.dir, 'dst', 'a.txt'), 'utf8')).toBe('alpha');
     expect(paths()).toEqual([`POST /ok/${UUID}/start`, `POST /ok/${UUID}/fail`]);
     expect(pings[1]?.body).toMatch(/broken: failed \(exit status 2\)/);

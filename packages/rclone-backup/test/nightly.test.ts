@@ -96,6 +96,25 @@ describe('rclone-backup-nightly', () => {
     expect(beta).not.toBe(alpha);
   });
 
+  it('--json: one JSON document on stdout, a result per config (sync and verify summaries) and the totals', async () => {
+    const t = setup();
+    const io = memoryIO();
+    const code = await nightlyMain([...t.args, '--json'], io);
+    expect(code).toBe(3);
+    type Result = { name: string; exitCode: number; sync?: { files: { transferred: number }; errors: number }; verify?: { checked: { files: number }; failed: number } };
+    const doc = JSON.parse(io.out()) as { command: string; dryRun: boolean; exitCode: number; backups: Result[]; totals: { backups: number; failed: number; transferred: number; verified: number } };
+    expect(doc).toMatchObject({ command: 'nightly', dryRun: false, exitCode: 3 });
+    expect(doc.backups.map((b) => [b.name, b.exitCode])).toEqual([['alpha', 0], ['beta', 0], ['gamma', 3]]);
+    const alpha = doc.backups[0]!;
+    expect(alpha.sync).toMatchObject({ files: { transferred: 2 }, errors: 0 });
+    expect(alpha.verify?.failed).toBe(0);
+    expect(doc.backups[2]!.sync).toBeUndefined();
+    expect(doc.totals).toMatchObject({ backups: 3, failed: 1, transferred: 4 });
+    expect(doc.totals.verified).toBe(doc.backups.reduce((n, b) => n + (b.verify?.checked.files ?? 0), 0));
+    // the jobs' own stdout lines went to the log, not into the document
+    expect(readFileSync(join(t.stateDir, 'nightly.log'), 'utf8')).toMatch(/\[alpha\] \d{4}-\d\d-\d\d /);
+  });
+
   it('a second concurrent run is refused by the global lock', async () => {
     const t = setup();
     writeTree(join(t.dir, 'src-gamma-unmounted'), { 'g.txt': 'g' });

@@ -28,6 +28,21 @@ function setup(extra = '', filters = '- *.tmp\n+ /keep/**\n- /scratch/**\n') {
 }
 
 describe('sync into a local directory', () => {
+  it("a failing sync shows each of rclone's error lines once, not again in the failure message", async () => {
+    const t = setup();
+    // a destination below a regular file: every copy fails with ENOTDIR
+    writeFileSync(join(t.dir, 'plain-file'), 'x');
+    writeConfig(t.dir, 'photos', `[default]\nsource = ${t.src}\ndestination = ${join(t.dir, 'plain-file', 'dst')}\n`);
+    const result = await run([t.conf, ...t.lockDir]);
+    expect(result.code).toBe(1);
+    const lines = result.err.split('\n').filter(Boolean);
+    const errors = lines.filter((l) => /ERROR : /.test(l));
+    expect(errors.length).toBeGreaterThan(0);
+    // the same rclone line, shown live, must not come back indented under the failure
+    for (const line of errors) expect(lines).not.toContain(`  ${line}`);
+    expect(result.err).toMatch(/rclone-backup: rclone sync failed \(exit status \d+\)/);
+  });
+
   it('applies built-in excludes and the filters in order, and --delete-excluded', async () => {
     const t = setup();
     const first = await run([t.conf, '--json', ...t.lockDir]);
@@ -189,6 +204,21 @@ describe('safety guards', () => {
     expect(failed.code).toBe(1);
     expect(failed.err).toMatch(/pre_command failed/);
     expect(existsSync(join(t.dst, 'fresh.txt'))).toBe(false);
+  });
+
+  it("-q hides a successful pre_command's output; a failing one's still shows", async () => {
+    const base = readFileSync(t.conf, 'utf8');
+    writeConfig(t.dir, 'photos', base.replace('[default]\n', '[default]\npre_command = echo snapshot-taken\n'));
+    expect((await run([t.conf, ...t.lockDir])).err).toContain('snapshot-taken');
+    const quiet = await run([t.conf, '-q', ...t.lockDir]);
+    expect(quiet).toMatchObject({ code: 0, err: '' });
+    const script = join(t.dir, 'snap.sh');
+    writeFileSync(script, '#!/bin/sh\necho no-snapshot\nexit 1\n', { mode: 0o755 });
+    writeConfig(t.dir, 'photos', base.replace('[default]\n', `[default]\npre_command = ${script}\n`));
+    const failed = await run([t.conf, '-q', ...t.lockDir]);
+    expect(failed.code).toBe(1);
+    expect(failed.err).toContain('no-snapshot');
+    expect(failed.err).toMatch(/pre_command failed/);
   });
 
   it('a second run of the same config is refused by the lock', async () => {

@@ -16,7 +16,8 @@ const FORMAT_FLAGS: ReadonlyArray<[key: 'tartv' | 'lsl' | 'rclonels' | 'rcloneLs
 
 const EPILOGUE = `Reads listings (stdin, or FILEs; - is stdin) and prints SIZE<TAB>PATH for every file and
 every directory above it, largest first. Formats are detected from the first line.
-Lines that cannot be parsed are reported on stderr and skipped (exit status 1).
+Lines that cannot be parsed are reported on stderr (the first 10, then a count) and
+skipped (exit status 1). A FILE that cannot be opened is exit status 2.
 
 Examples:
   rclone ls remote: | tar-ls-du --rclone | sort -n

@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { resolve } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { DuTree, readListing, writeDuReport, type ListingFormat, type ToolIO } from '@rclone-b2/core';
-import { TOOLSET_VERSION } from '@rclone-b2/core';
+import { cappedWarnings, createLogger, DuTree, openNamedInput, readListing, TOOLSET_VERSION, writeDuReport, type ListingFormat, type ToolIO } from '@rclone-b2/core';
 
 export type OutputFormat = 'text' | 'csv' | 'json' | 'ncdu';
 
@@ -21,34 +19,49 @@ export interface TarLsDuOptions {
 
 const HINT = 'force one with --ls, --tar, --rclone, --rclone-lsl, --lsjson or --du';
 
+/** Bad lines shown per input before the rest are only counted. */
+const SHOWN_BAD_LINES = 10;
+
 /**
- * Reads every listing into one tree, then prints the report. Like du, problems with one
- * input (unreadable file, unknown format, unparseable lines) are reported and the rest
+ * Reads every listing into one tree, then prints the report. Every named input is opened
+ * first: one that cannot be is a usage error (exit 2) and nothing is printed. Like du,
+ * problems inside an input (unknown format, unparseable lines) are reported and the rest
  * is still summed and printed; the exit status is then 1.
  */
 export async function tarLsDu(options: TarLsDuOptions, io: ToolIO): Promise<number> {
   const tree = new DuTree();
-  const warn = (message: string): void => void io.stderr.write(`tar-ls-du: ${message}\n`);
+  const log = createLogger({ tool: 'tar-ls-du', stream: io.stderr, verbosity: options.verbosity });
   let problems = 0;
   const inputs = options.files.length > 0 ? options.files : ['-'];
-  for (const file of inputs) {
-    const name = file === '-' ? '(stdin)' : file;
-    const stream: Readable = file === '-' ? io.stdin : createReadStream(resolve(io.cwd, file));
-    try {
-      const result = await readListing(stream, tree, { format: options.format, nul: options.nul, name, onWarning: warn });
-      problems += result.skipped;
-      if (result.format === undefined && result.firstLine !== undefined) {
-        warn(`${name}: unknown listing format (first line ${result.firstLine}); ${HINT}`);
+  const handles = new Map<string, FileHandle>();
+  try {
+    for (const file of inputs) if (file !== '-' && !handles.has(file)) handles.set(file, await openNamedInput(file, io.cwd));
+    for (const file of inputs) {
+      const name = file === '-' ? '(stdin)' : file;
+      const handle = handles.get(file);
+      const stream: Readable = handle ? handle.createReadStream({ autoClose: false, start: 0 }) : io.stdin;
+      const badLines = cappedWarnings((m) => log.warn(m), SHOWN_BAD_LINES, (hidden) => `${name}: ${hidden} more lines cannot be parsed (not shown)`);
+      try {
+        const result = await readListing(stream, tree, { format: options.format, nul: options.nul, name, onWarning: badLines.warn });
+        problems += result.skipped;
+        badLines.finish();
+        // -q hides the per-line warnings; one line still says why the status is 1
+        if (log.verbosity < 0 && result.skipped > 0) log.error(`${name}: ${result.skipped} of ${result.lines} lines cannot be parsed`);
+        if (result.format === undefined && result.firstLine !== undefined) {
+          log.error(`${name}: unknown listing format (first line ${result.firstLine}); ${HINT}`);
+          problems += 1;
+        } else if (options.verbosity > 0) {
+          log.info(`${name}: ${result.format ?? 'empty'}, ${result.lines} lines, ${result.skipped} skipped`);
+        }
+      } catch (error) {
+        log.error(`${name}: ${describe(error)}`);
         problems += 1;
-      } else if (options.verbosity > 0) {
-        warn(`${name}: ${result.format ?? 'empty'}, ${result.lines} lines, ${result.skipped} skipped`);
+      } finally {
+        if (handle) stream.destroy();
       }
-    } catch (error) {
-      warn(`${name}: ${describe(error)}`);
-      problems += 1;
-    } finally {
-      if (file !== '-') stream.destroy();
     }
+  } finally {
+    for (const handle of handles.values()) await handle.close();
   }
   await writeDuReport(tree, io.stdout, {
     format: options.output,

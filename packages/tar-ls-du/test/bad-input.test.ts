@@ -34,14 +34,26 @@ describe('bad input', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('binary garbage with a forced format: a warning per line, the good lines still count', async () => {
+  it('binary garbage with a forced format: the first 10 bad lines, one count line, the good lines still count', async () => {
     const input = Buffer.concat([Buffer.from('        5 good/file\n'), garbage(20_000, 9), Buffer.from('\n        7 good/other\n')]);
     const result = await run(['--rclone'], input);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('12\tgood\n7\tgood/other\n5\tgood/file\n');
     const warnings = result.stderr.trim().split('\n');
-    expect(warnings.length).toBeGreaterThan(10);
-    for (const warning of warnings) expect(warning).toMatch(/^tar-ls-du: \(stdin\):\d+: cannot parse rclone-ls line: "/);
+    expect(warnings).toHaveLength(11);
+    for (const warning of warnings.slice(0, 10)) expect(warning).toMatch(/^tar-ls-du: \(stdin\):\d+: cannot parse rclone-ls line: "/);
+    expect(warnings[10]).toMatch(/^tar-ls-du: \(stdin\): \d+ more lines cannot be parsed \(not shown\)$/);
+  });
+
+  it.each([['--rclone'], ['--ls'], ['--tar']])('200 KB of garbage with %s: at most 11 lines on stderr; -q: one count line, still exit 1', async (flag) => {
+    const input = garbage(200_000, 3);
+    const loud = await run([flag], input);
+    expect(loud.code).toBe(1);
+    expect(loud.stderr.trim().split('\n').length).toBeLessThanOrEqual(11);
+    expect(loud.stderr).toMatch(/more lines cannot be parsed/);
+    const quiet = await run([flag, '-q'], input);
+    expect(quiet.code).toBe(1);
+    expect(quiet.stderr).toMatch(/^tar-ls-du: \(stdin\): \d+ of \d+ lines cannot be parsed\n$/);
   });
 
   it.each([
@@ -67,24 +79,30 @@ describe('bad input', () => {
     expect(result.stderr).toMatch(/^tar-ls-du: \(stdin\):2: cannot parse rclone-ls line: "A{80}"…\n$/);
   });
 
-  it('an unknown format names the forcing flags; a missing file is reported and the rest still printed', async () => {
+  it('an unknown format names the forcing flags; the other inputs are still summed (exit 1)', async () => {
     const good = join(dir, 'good.txt');
     writeFileSync(good, '        4 g/h\n');
     const unknown = join(dir, 'unknown.txt');
     writeFileSync(unknown, 'hello world\n        4 x\n');
-    const result = await run([unknown, join(dir, 'missing.txt'), good]);
+    const result = await run([unknown, good]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('4\tg\n4\tg/h\n');
     expect(result.stderr).toBe(
-      `tar-ls-du: ${unknown}: unknown listing format (first line "hello world"); force one with --ls, --tar, --rclone, --rclone-lsl, --lsjson or --du\n` +
-        `tar-ls-du: ${join(dir, 'missing.txt')}: no such file or directory\n`,
+      `tar-ls-du: ${unknown}: unknown listing format (first line "hello world"); force one with --ls, --tar, --rclone, --rclone-lsl, --lsjson or --du\n`,
     );
   });
 
-  it('a directory instead of a listing file', async () => {
+  it('a named input that cannot be opened is a usage error (exit 2) before anything is printed', async () => {
+    const good = join(dir, 'good.txt');
+    writeFileSync(good, '        4 g/h\n');
+    const result = await run([good, 'missing.txt'], '', dir);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'tar-ls-du: cannot open "missing.txt": no such file or directory\n' });
+  });
+
+  it('a directory instead of a listing file: exit 2', async () => {
     const result = await run([dir]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/is a directory/);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`tar-ls-du: cannot open "${dir}": is a directory\n`);
   });
 });
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, quoteForMessage } from '@rclone-b2/core';
+import { ConfigError, isSystemError, quoteForMessage, systemErrorReason } from '@rclone-b2/core';
 import { BUILTIN_POLICIES, DEFAULT_POLICY } from './builtins.js';
 import { parsePolicy, PolicySpecError, type Policy } from './grammar.js';
 import { PathMatcher, type PathRule } from './path-rules.js';
@@ -107,7 +107,8 @@ export async function loadPolicyConfig(file: string | undefined, env: Record<str
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read policy file ${path}: ${(error as Error).message}`);
+    // a named input that cannot be read: exit 2, in the system's words (as coreutils)
+    throw new ConfigError(`cannot open policy file ${quoteForMessage(path)}: ${isSystemError(error) ? systemErrorReason(error) : (error as Error).message}`, undefined, { cause: error });
   }
   return parsePolicyConfig(text, path);
 }

@@ -8,4 +8,7 @@ export * from './memory-io.js';
 export * from './arguments.js';
 export * from './interrupt.js';
 export * from './system-errors.js';
+export * from './open-input.js';
+export * from './capped-warnings.js';
+export * from './json-plan.js';
 export * from './progress-line.js';
