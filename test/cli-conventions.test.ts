@@ -1,7 +1,7 @@
 // One command line for every tool, checked through the real bins. The cases are derived,
 // not listed: the tools from every package.json "bin", their numeric and choice flags from
 // their own --help (integerFlag/choiceFlag state their rule there), and the shared flags and
-// exit codes from docs/conventions.md. A new tool or flag cannot escape these tests.
+// exit codes from README Conventions. A new tool or flag cannot escape these tests.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,11 +49,12 @@ const helpOf = (tool: string): Promise<string> => {
 };
 const longName = (option: HelpOption): string => option.names.find((n) => n.startsWith('--'))!;
 
-/** A markdown table of docs/conventions.md under `## heading`: rows of cells, backticks removed. */
+/** A markdown table of README Conventions section under `### heading`: rows of cells, backticks removed. */
 function docTable(heading: string): string[][] {
-  const doc = readFileSync(join(root, 'docs/conventions.md'), 'utf8');
-  const section = doc.split(/^## /m).find((s) => s.startsWith(`${heading}\n`));
-  if (!section) throw new Error(`docs/conventions.md has no "## ${heading}"`);
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const conventions = readme.split(/^## /m).find((s) => s.startsWith('Conventions\n')) ?? '';
+  const section = conventions.split(/^### /m).find((s) => s.startsWith(`${heading}\n`));
+  if (!section) throw new Error(`README.md's Conventions section has no "### ${heading}"`);
   return section
     .split('\n')
     .filter((line) => line.startsWith('|') && !/^\|[-| ]+\|$/.test(line))
@@ -126,7 +127,7 @@ describe.each(toolNames)('%s', (tool) => {
     for (const [code, meaning] of rows) expect(section).toContain(`\n  ${code}  ${meaning}\n`);
   });
 
-  it('has exactly the shared flags docs/conventions.md lists for it', async () => {
+  it('has exactly the shared flags README Conventions lists for it', async () => {
     const options = helpOptions(await helpOf(tool));
     for (const [spelling = '', meaning = '', tools = ''] of docTable('Flags')) {
       const names = spelling.split(', ');
@@ -134,7 +135,7 @@ describe.each(toolNames)('%s', (tool) => {
       const long = names.find((n) => n.startsWith('--'))!;
       const option = options.find((o) => o.names.includes(long));
       if (!listed) {
-        expect(option, `${tool} has ${spelling} but docs/conventions.md does not list it`).toBeUndefined();
+        expect(option, `${tool} has ${spelling} but README Conventions does not list it`).toBeUndefined();
         continue;
       }
       expect(option, `${tool} lacks ${spelling}`).toBeDefined();

@@ -1,9 +1,8 @@
-import { choiceFlag, countFlag, integerFlag, parseArgv, stringFlag, toolParser, UsageError, type ToolIO } from '@rclone-b2/core';
+import { choiceFlag, countFlag, integerFlag, parseArgv, stringFlag, toolParser, TOOLSET_VERSION, UsageError, type ToolIO } from '@rclone-b2/core';
 import { startEmulator, type Emulator, type EmulatorOptions } from './emulator.js';
 import { FAULT_KINDS, parseFaultSpec, type FaultRule } from './faults.js';
 import { TEST_MODES } from './test-mode.js';
 
-import { TOOLSET_VERSION } from '@rclone-b2/core';
 export const VERSION = TOOLSET_VERSION;
 
 /** Starts the server, prints URL/key id/key, and runs until `stop` resolves (SIGINT/SIGTERM in the CLI). */

@@ -2,19 +2,20 @@ import {
   countFlag,
   createLogger,
   DRY_RUN_FLAG,
+  ExitCode,
+  GuardError,
   HUMAN_READABLE_FLAG,
   integerFlag,
   JSON_FLAG,
-  parseRemoteArg,
-  RCLONE_CONFIG_FLAG,
-  stringFlag,
-  transfersFlag,
-  ExitCode,
-  GuardError,
   openEncryptedBucket,
   parseArgv,
+  parseRemoteArg,
   parseTime,
+  RCLONE_CONFIG_FLAG,
+  stringFlag,
   toolParser,
+  TOOLSET_VERSION,
+  transfersFlag,
   UsageError,
   verbosityOf,
   writeWithBackpressure,
@@ -26,7 +27,6 @@ import { loadPolicyConfig } from './policy/config.js';
 import { prune } from './prune.js';
 import { formatSummaryText } from './report.js';
 
-import { TOOLSET_VERSION } from '@rclone-b2/core';
 export const VERSION = TOOLSET_VERSION;
 
 const EPILOGUE = `Policies and path rules are read from --policy-file, else the first of

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
-import { createLogger, DRY_RUN_FLAG, JSON_FLAG, parseArgv, parseRemoteArg, RCLONE_CONFIG_FLAG, stringFlag, timeFlag, toolParser, transfersFlag, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
+import { createLogger, DRY_RUN_FLAG, JSON_FLAG, parseArgv, parseRemoteArg, RCLONE_CONFIG_FLAG, stringFlag, timeFlag, toolParser, TOOLSET_VERSION, transfersFlag, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
 import { b2Recover } from './command.js';
 
-import { TOOLSET_VERSION } from '@rclone-b2/core';
 export const VERSION = TOOLSET_VERSION;
 
 function parser() {

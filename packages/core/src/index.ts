@@ -11,12 +11,15 @@ export { billedTransactions, formatTransactions, transactionClass } from './b2/t
 export { type B2Api, type B2Bucket, type B2Download, type B2FileVersion, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
 
 // CLI scaffolding: flags, parser, typed errors, exit codes, logger, runTool
+export { cappedWarnings, type CappedWarnings } from './cli/capped-warnings.js';
 export { choiceFlag, countFlag, deprecatedFlag, durationFlag, integerFlag, sizeFlag, stringFlag, timeFlag } from './cli/arguments.js';
 export { ConfigError, GuardError, isToolError, ProblemError, ToolError, UsageError } from './cli/errors.js';
 export { ExitCode, type ExitCodeValue } from './cli/exit-codes.js';
 export { interruptSignal, throwIfInterrupted } from './cli/interrupt.js';
 export { type ToolIO } from './cli/io.js';
+export { jsonPlanWriter, type JsonPlanWriter } from './cli/json-plan.js';
 export { createLogger, redact, type Logger } from './cli/logger.js';
+export { openNamedInput } from './cli/open-input.js';
 export {
   DRY_RUN_FLAG,
   HUMAN_READABLE_FLAG,
@@ -31,7 +34,7 @@ export {
 } from './cli/parser.js';
 export { createProgressLine, type ProgressLine } from './cli/progress-line.js';
 export { changesUnless, reportError, runTool, type ToolMain } from './cli/run-tool.js';
-export { reasonOf } from './cli/system-errors.js';
+export { isSystemError, reasonOf, systemErrorReason } from './cli/system-errors.js';
 
 // Bounded concurrency
 export { forEachLimit, mapLimit } from './concurrency/map-limit.js';

@@ -1,7 +1,6 @@
-import { createLogger, DRY_RUN_FLAG, JSON_FLAG, parseArgv, parseRemoteArg, RCLONE_CONFIG_FLAG, toolParser, transfersFlag, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
+import { createLogger, DRY_RUN_FLAG, JSON_FLAG, parseArgv, parseRemoteArg, RCLONE_CONFIG_FLAG, toolParser, TOOLSET_VERSION, transfersFlag, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
 import { encryptedCleanup } from './command.js';
 
-import { TOOLSET_VERSION } from '@rclone-b2/core';
 export const VERSION = TOOLSET_VERSION;
 
 function parser() {

@@ -11,13 +11,13 @@ import {
   RCLONE_CONFIG_FLAG,
   stringFlag,
   toolParser,
+  TOOLSET_VERSION,
   UsageError,
   verbosityOf,
   type ToolIO,
 } from '@rclone-b2/core';
 import { encryptedDu, type DuCommand } from './command.js';
 
-import { TOOLSET_VERSION } from '@rclone-b2/core';
 const VERSION = TOOLSET_VERSION;
 
 function parser() {

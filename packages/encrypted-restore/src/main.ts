@@ -3,14 +3,15 @@ import {
   countFlag,
   createLogger,
   DRY_RUN_FLAG,
-  JSON_FLAG,
   integerFlag,
+  JSON_FLAG,
   parseArgv,
   parseRemoteArg,
   PROGRESS_FLAG,
   RCLONE_CONFIG_FLAG,
   timeFlag,
   toolParser,
+  TOOLSET_VERSION,
   transfersFlag,
   UsageError,
   verbosityOf,
@@ -19,7 +20,6 @@ import {
 import { encryptedRestore } from './command.js';
 import type { RestoreMode } from './select.js';
 
-import { TOOLSET_VERSION } from '@rclone-b2/core';
 export const VERSION = TOOLSET_VERSION;
 
 function parser() {

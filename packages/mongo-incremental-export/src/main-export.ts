@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
-import { countFlag, createLogger, DRY_RUN_FLAG, JSON_FLAG, durationFlag, parseArgv, stringFlag, toolParser, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
+import { countFlag, createLogger, DRY_RUN_FLAG, durationFlag, JSON_FLAG, parseArgv, stringFlag, toolParser, TOOLSET_VERSION, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
 import { parseMongoUrl } from './connect.js';
 import { runExport } from './export.js';
 import type { WriteFileFn } from './export-collection.js';
 
-import { TOOLSET_VERSION } from '@rclone-b2/core';
 export const EXPORT_VERSION = TOOLSET_VERSION;
 
 export const EXPORT_TOOL = 'mongo-incremental-export';

@@ -1,10 +1,9 @@
 import { join, resolve } from 'node:path';
-import { countFlag, createLogger, DRY_RUN_FLAG, JSON_FLAG, durationFlag, parseArgv, stringFlag, toolParser, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
+import { countFlag, createLogger, DRY_RUN_FLAG, durationFlag, JSON_FLAG, parseArgv, stringFlag, toolParser, TOOLSET_VERSION, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
 import { parseMongoUrl } from './connect.js';
 import { runImport } from './import.js';
 import { escapeName } from './names.js';
 
-import { TOOLSET_VERSION } from '@rclone-b2/core';
 export const IMPORT_VERSION = TOOLSET_VERSION;
 
 export const IMPORT_TOOL = 'mongo-incremental-import';

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
-import { ExitCode, createLogger, JSON_FLAG, parseArgv, ProblemError, toolParser, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
+import { createLogger, ExitCode, JSON_FLAG, parseArgv, ProblemError, toolParser, TOOLSET_VERSION, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
 import { joinPieces } from './join.js';
 
-import { TOOLSET_VERSION } from '@rclone-b2/core';
 export const JOIN_VERSION = TOOLSET_VERSION;
 
 export const JOIN_TOOL = 'mysql-dump-join';

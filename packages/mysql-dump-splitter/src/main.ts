@@ -6,20 +6,20 @@ import {
   formatIecSize,
   integerFlag,
   JSON_FLAG,
+  openNamedInput,
   parseArgv,
   parseSize,
   sizeFlag,
   stringFlag,
   toolParser,
+  TOOLSET_VERSION,
   UsageError,
   verbosityOf,
   writeWithBackpressure,
   type ToolIO,
-  openNamedInput,
 } from '@rclone-b2/core';
 import { readFileChunks, splitDump, type SplitSummary } from './split.js';
 
-import { TOOLSET_VERSION } from '@rclone-b2/core';
 export const VERSION = TOOLSET_VERSION;
 
 export const TOOL = 'mysql-dump-splitter';

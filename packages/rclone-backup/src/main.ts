@@ -14,6 +14,7 @@ import {
   RCLONE_CONFIG_FLAG,
   stringFlag,
   toolParser,
+  TOOLSET_VERSION,
   UsageError,
   verbosityOf,
   writeWithBackpressure,
@@ -31,7 +32,6 @@ import { parseVerifyConditions } from './verify-conditions.js';
 import { runAudit } from './audit.js';
 import { reportVerify } from './verify-report.js';
 
-import { TOOLSET_VERSION } from '@rclone-b2/core';
 export const VERSION = TOOLSET_VERSION;
 
 const EPILOGUE = `Commands (at most one; the default is sync): --ls, --newest, --filters, --audit, --verify COND.

@@ -1,7 +1,5 @@
-import { countFlag, HUMAN_READABLE_FLAG, JSON_FLAG, parseArgv, type ParsedArgs, sizeFlag, toolParser, UsageError, verbosityOf, type ListingFormat, type ToolIO } from '@rclone-b2/core';
+import { countFlag, HUMAN_READABLE_FLAG, JSON_FLAG, parseArgv, sizeFlag, toolParser, TOOLSET_VERSION, UsageError, verbosityOf, type ListingFormat, type ParsedArgs, type ToolIO } from '@rclone-b2/core';
 import { tarLsDu, type OutputFormat, type TarLsDuOptions } from './tar-ls-du.js';
-
-import { TOOLSET_VERSION } from '@rclone-b2/core';
 
 export const VERSION = TOOLSET_VERSION;
 
