@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ExitCode, formatIecSize, parseDuration, reportError, type ToolIO } from '@rclone-b2/core';
+import { ExitCode, parseDuration, reportError, type ToolIO } from '@rclone-b2/core';
 import { BACKUP_DEFAULTS } from './backup-defaults.js';
 import { acquireLock, lockFor } from './lock.js';
 import { newestLine, printNewest, stampOf } from './newest.js';
@@ -71,7 +71,6 @@ async function runSteps(job: NightlyJob, io: ToolIO, settings: JobSettings, resu
         batchSize: BACKUP_DEFAULTS.batchSize,
       }));
       const verified = reportVerify(summary, ctx.logger);
-      ctx.logger.notice(`verified ${summary.selected.files} files (${formatIecSize(summary.selected.bytes)}) of ${summary.total.files}`);
       const newest = await printNewest(config, ctx, copyLinks);
       const status = verified !== ExitCode.Ok ? verified : newest ? ExitCode.Ok : ExitCode.Problem;
       await writeState(settings.stateDir, job.name, {
