@@ -1,10 +1,8 @@
 // Files named with newlines, control pictures or bytes that are not UTF-8 are judged and
 // pruned like any other (never counted as a wrong password), and -v / --explain print each
 // path on one line, `ls -b` escaped; --json keeps the exact name.
-import { mkdir, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fsPath, nameFromBytes } from '@rclone-b2/core';
+import { nameFromBytes } from '@rclone-b2/core';
 import { DAY, startHarness, type Harness } from 'b2-emulator/test-helpers';
 import { main } from '../src/main.js';
 
@@ -17,14 +15,8 @@ let now: string;
 
 beforeAll(async () => {
   h = await startHarness({ start: T0 });
-  const source = join(h.dir, 'src');
   for (const content of ['one', 'two, longer']) {
-    for (const name of NAMES) {
-      const path = join(source, name);
-      await mkdir(fsPath(join(path, '..')), { recursive: true });
-      await writeFile(fsPath(path), content);
-      await utimes(fsPath(path), T0 / 1000, T0 / 1000);
-    }
+    const source = await h.writeTree('src', Object.fromEntries(NAMES.map((name) => [name, content])), T0);
     await h.rclone(['copy', source, 'secret:']);
     h.emulator.clock.advance(400 * DAY);
   }

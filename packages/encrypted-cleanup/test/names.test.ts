@@ -1,11 +1,9 @@
 // Files named with newlines, control pictures or bytes that are not UTF-8 are cleaned like
 // any other: found under a directory PATH, listed one line each (ls -b escaped) in a dry
 // run, their old versions deleted — none is taken for a wrong password or skipped.
-import { mkdir, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fsPath, nameFromBytes } from '@rclone-b2/core';
+import { nameFromBytes } from '@rclone-b2/core';
 import { DAY, startHarness, type Harness } from 'b2-emulator/test-helpers';
 import { main } from '../src/main.js';
 
@@ -22,14 +20,8 @@ const versions = async (): Promise<number> => {
 
 beforeAll(async () => {
   h = await startHarness({ start: T0 });
-  const source = join(h.dir, 'src');
   for (const content of ['one', 'two, longer']) {
-    for (const name of NAMES) {
-      const path = join(source, name);
-      await mkdir(fsPath(join(path, '..')), { recursive: true });
-      await writeFile(fsPath(path), content);
-      await utimes(fsPath(path), T0 / 1000, T0 / 1000);
-    }
+    const source = await h.writeTree('src', Object.fromEntries(NAMES.map((name) => [name, content])), T0);
     await h.rclone(['copy', source, 'secret:']);
     h.emulator.clock.advance(DAY);
   }

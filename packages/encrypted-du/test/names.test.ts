@@ -1,11 +1,9 @@
 // Names with control characters, control pictures, backslashes and invalid UTF-8: --ls
 // prints each as exactly one line, the name rclone lists (`ls -b` escaped where needed),
 // and old versions get the names `rclone ls --b2-versions` gives them.
-import { mkdir, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fsPath, nameFromBytes, unescapeName } from '@rclone-b2/core';
+import { nameFromBytes, unescapeName } from '@rclone-b2/core';
 import { DAY, startHarness, type Harness } from 'b2-emulator/test-helpers';
 import { main } from '../src/main.js';
 
@@ -39,16 +37,10 @@ const ours = (out: string): string[] =>
 
 beforeAll(async () => {
   h = await startHarness({ start: T0 });
-  const source = join(h.dir, 'src');
-  for (const [round, content] of ['one', 'two, longer'].entries()) {
-    for (const name of NAMES) {
-      const path = join(source, name);
-      await mkdir(fsPath(join(path, '..')), { recursive: true });
-      await writeFile(fsPath(path), content);
-      await utimes(fsPath(path), T0 / 1000, T0 / 1000);
-    }
+  for (const content of ['one', 'two, longer']) {
+    const source = await h.writeTree('src', Object.fromEntries(NAMES.map((name) => [name, content])), T0);
     await h.rclone(['copy', source, 'secret:']);
-    if (round === 0) h.emulator.clock.advance(DAY);
+    h.emulator.clock.advance(DAY);
   }
   // rclone's own names never hold raw control characters, but a name given to rclone on the
   // command line is stored as it is: this one holds a real newline.

@@ -9,7 +9,7 @@ import type { FaultRule } from '../faults.js';
 import type { TestMode } from '../test-mode.js';
 import { writeRcloneTestConfig, type RcloneTestConfig } from './rclone-config.js';
 import { memoryIO, runInMemory } from '@rclone-b2/core/testing';
-import { type ToolIO, type ToolMain } from '@rclone-b2/core';
+import { fsPath, type ToolIO, type ToolMain } from '@rclone-b2/core';
 
 export interface RunResult {
   code: number;
@@ -25,7 +25,7 @@ export interface Harness {
   rclone(args: string[]): Promise<string>;
   /** Runs a tool's main in-process. */
   run(main: ToolMain, argv: string[], extra?: Partial<ToolIO>): Promise<RunResult>;
-  /** Writes files (path → content) under dir/name, with a fixed mtime per file. */
+  /** Writes files (path → content) under dir/name, with a fixed mtime per file; names byte-exact (core's fsPath), so not-UTF-8 names work. */
   writeTree(name: string, files: Record<string, string>, mtime?: number): Promise<string>;
   close(): Promise<void>;
 }
@@ -57,9 +57,10 @@ export async function startHarness(options: { start?: number; faults?: FaultRule
       const root = join(dir, name);
       await mkdir(root, { recursive: true });
       for (const [path, content] of Object.entries(files)) {
-        await mkdir(dirname(join(root, path)), { recursive: true });
-        await writeFile(join(root, path), content);
-        await utimes(join(root, path), mtime / 1000, mtime / 1000);
+        const file = join(root, path);
+        await mkdir(fsPath(dirname(file)), { recursive: true });
+        await writeFile(fsPath(file), content);
+        await utimes(fsPath(file), mtime / 1000, mtime / 1000);
       }
       return root;
     },
