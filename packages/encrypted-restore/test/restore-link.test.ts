@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger, listCryptFiles } from '@rclone-b2/core';
+import { listCryptFiles } from '@rclone-b2/core';
 import { textReport } from '../src/report.js';
 import { restore, type RestoreOptions } from '../src/restore.js';
 import { linkRestoreName } from '../src/restore-link.js';
-import { FakeB2, hexNames, identityContent } from 'b2-emulator/test-helpers';
+import { restoreOptions } from './support/options.js';
+import { FakeB2, hexNames } from 'b2-emulator/test-helpers';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 4, 1, 12);
@@ -34,23 +35,8 @@ afterEach(async () => {
 });
 
 function options(extra: Partial<RestoreOptions> & { b2: FakeB2 }): RestoreOptions & { errors: () => string } {
-  const stderr = new PassThrough();
-  let errors = '';
-  stderr.on('data', (c: Buffer) => (errors += c.toString()));
   const { b2, ...rest } = extra;
-  return {
-    client: b2,
-    content: identityContent,
-    plainSize: (n) => n,
-    mode: { kind: 'as-of', at: T0 + 1.5 * DAY },
-    target: dir,
-    transfers: 3,
-    dryRun: false,
-    report: textReport(new PassThrough()),
-    logger: createLogger({ tool: 'encrypted-restore', stream: stderr, verbosity: 0 }),
-    errors: () => errors,
-    ...rest,
-  };
+  return restoreOptions(b2, dir, T0 + 1.5 * DAY, rest);
 }
 
 const files = (b2: FakeB2) => listCryptFiles({ client: b2, bucketId: 'b1', prefix: 'pre', names: hexNames }, { path: 'd' });
