@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { InstalledPackage } from './dpkg-status.js';
+
+/** One file a package records a checksum for. */
+export interface PackageFile {
+  /** As the package names it: absolute, before diversions and directory links. */
+  path: string;
+  /** Lower-case hex digest the file's content must have to be the package's. */
+  digest: string;
+  /** `name` or `name:arch` as dpkg prints it. */
+  owner: string;
+  conffile: boolean;
+}
+
+const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
+
+/**
+ * A package's md5sums file: `info/NAME:ARCH.md5sums` for Multi-Arch: same packages (several
+ * architectures side by side), `info/NAME.md5sums` otherwise. Undefined when the package
+ * records none (its files are then never excluded: nothing to compare with).
+ */
+async function readMd5sums(infoDir: string, pkg: InstalledPackage): Promise<string | undefined> {
+  for (const name of [`${pkg.name}:${pkg.architecture}`, pkg.name]) {
+    try {
+      return await readFile(join(infoDir, `${name}.md5sums`), 'utf8');
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The files of one package with their recorded digests: md5sums lines (`HEX  relative/path`;
+ * read whole — a package's list is small — and split on `\n` only, so a name keeps any `\r`)
+ * and the conffiles of the status file, whose checksum is the one that counts for them.
+ */
+export async function packageFiles(infoDir: string, pkg: InstalledPackage): Promise<{ files: PackageFile[]; hasMd5sums: boolean }> {
+  const owner = pkg.architecture === 'all' ? pkg.name : `${pkg.name}:${pkg.architecture}`;
+  const text = await readMd5sums(infoDir, pkg);
+  const files: PackageFile[] = [];
+  for (const line of text?.split('\n') ?? []) {
+    const match = /^([0-9a-f]{32}) [ *](.+)$/.exec(line);
+    if (!match) continue;
+    const path = `/${match[2]!.replace(/^\.?\//, '')}`;
+    if (pkg.conffiles.has(path)) continue;
+    files.push({ path, digest: match[1]!, owner, conffile: false });
+  }
+  for (const [path, digest] of pkg.conffiles) files.push({ path, digest: digest.toLowerCase(), owner, conffile: true });
+  return { files, hasMd5sums: text !== undefined };
+}

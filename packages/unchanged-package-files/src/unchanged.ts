@@ -1,0 +1,155 @@
+import { lstatSync, type BigIntStats } from 'node:fs';
+import { join } from 'node:path';
+import { BufferedWriter, ConfigError, forEachLimit, isSystemError, quoteForMessage, systemErrorReason, writeFileAtomically, type ToolIO } from '@rclone-b2/core';
+import { divertedPath, readDiversions } from './diversions.js';
+import { packageFiles } from './dpkg-files.js';
+import { installedPackages } from './dpkg-status.js';
+import { HashCache, identityOf } from './hash-cache.js';
+import { md5File } from './hash-file.js';
+import { excludeRule, type Syntax } from './patterns.js';
+import { RootResolver } from './resolve-in-root.js';
+
+export interface UnchangedOptions {
+  /** The system's root; a copied root is read as if chrooted into it. */
+  root: string;
+  /** dpkg's database (default ROOT/var/lib/dpkg, as dpkg --root). */
+  admindir: string;
+  syntax: Syntax;
+  nul: boolean;
+  /** Write the list here (atomically) instead of standard output. */
+  output?: string;
+  /** The digest cache between runs (see HashCache). */
+  state?: string;
+  json: boolean;
+  verbosity: number;
+}
+
+export interface Summary {
+  packages: number;
+  packagesWithoutChecksums: number;
+  /** Distinct paths (after diversions and directory links) that a package records a checksum for. */
+  files: number;
+  /** Excluded: the content matches the package's checksum. */
+  unchanged: number;
+  changed: number;
+  changedConffiles: number;
+  /** Absent, or not a regular file any more. */
+  missing: number;
+  /** Listed by several packages with different checksums: kept in the backup. */
+  conflicting: number;
+  unreadable: number;
+  hashed: number;
+  fromState: number;
+  seconds: number;
+}
+
+interface Entry {
+  digests: Set<string>;
+  owners: string[];
+  conffile: boolean;
+}
+
+type Verdict = 'unchanged' | 'changed' | 'missing' | 'conflicting' | 'unreadable';
+
+/** Every file a settled package records a checksum for, keyed by where a backup sees it. */
+async function collect(options: UnchangedOptions, summary: Summary): Promise<Map<string, Entry>> {
+  const statusFile = join(options.admindir, 'status');
+  const diversions = await readDiversions(join(options.admindir, 'diversions'));
+  const resolver = new RootResolver(options.root);
+  const entries = new Map<string, Entry>();
+  const infoDir = join(options.admindir, 'info');
+  for await (const pkg of installedPackages(statusFile)) {
+    summary.packages++;
+    const { files, hasMd5sums } = await packageFiles(infoDir, pkg);
+    if (!hasMd5sums) summary.packagesWithoutChecksums++;
+    for (const file of files) {
+      const path = resolver.resolve(divertedPath(diversions, file.path, pkg.name));
+      const entry = entries.get(path) ?? { digests: new Set<string>(), owners: [], conffile: false };
+      entry.digests.add(file.digest);
+      entry.owners.push(file.owner);
+      entry.conffile ||= file.conffile;
+      entries.set(path, entry);
+    }
+  }
+  return entries;
+}
+
+/**
+ * The exclude list: files that installed packages hold unchanged, so a backup need not copy
+ * them (a reinstall restores them). Anything in doubt — changed, a conffile the admin edited,
+ * several owners disagreeing, unreadable, a package without checksums — stays in the backup.
+ * Only what the state file cannot vouch for by identity (see HashCache) is hashed.
+ */
+export async function unchangedPackageFiles(options: UnchangedOptions, io: ToolIO, now: () => number = Date.now): Promise<Summary> {
+  const started = now();
+  const summary: Summary = { packages: 0, packagesWithoutChecksums: 0, files: 0, unchanged: 0, changed: 0, changedConffiles: 0, missing: 0, conflicting: 0, unreadable: 0, hashed: 0, fromState: 0, seconds: 0 };
+  let entries: Map<string, Entry>;
+  try {
+    entries = await collect(options, summary);
+  } catch (error) {
+    if (!isSystemError(error)) throw error;
+    throw new ConfigError(`cannot read the dpkg database in ${quoteForMessage(options.admindir)}: ${systemErrorReason(error)}`, undefined, { cause: error });
+  }
+  const cache = await HashCache.load(options.state);
+  const paths = [...entries.keys()].sort();
+  summary.files = paths.length;
+  const verdicts = new Array<Verdict>(paths.length);
+  const toHash: { index: number; stat: BigIntStats }[] = [];
+  const judge = (index: number, actual: string): Verdict => (entries.get(paths[index]!)!.digests.has(actual) ? 'unchanged' : 'changed');
+
+  paths.forEach((path, index) => {
+    const entry = entries.get(path)!;
+    const stat = lstatSync(join(options.root, path), { bigint: true, throwIfNoEntry: false });
+    if (!stat?.isFile()) verdicts[index] = 'missing';
+    else if (entry.digests.size > 1) verdicts[index] = 'conflicting';
+    else {
+      const known = cache.lookup(path, identityOf(stat));
+      if (known === undefined) toHash.push({ index, stat });
+      else {
+        summary.fromState++;
+        cache.remember(path, identityOf(stat), known);
+        verdicts[index] = judge(index, known);
+      }
+    }
+  });
+
+  const problems: string[] = [];
+  await forEachLimit(toHash, 4, async ({ index, stat }) => {
+    const path = paths[index]!;
+    try {
+      const actual = await md5File(join(options.root, path), stat.size);
+      summary.hashed++;
+      // Remember the identity seen before reading: a write during the read changes ctime, so the next run hashes again.
+      cache.remember(path, identityOf(stat), actual);
+      verdicts[index] = judge(index, actual);
+    } catch (error) {
+      if (!isSystemError(error)) throw error;
+      verdicts[index] = 'unreadable';
+      problems.push(`cannot read ${quoteForMessage(path)}: ${systemErrorReason(error)} (kept in the backup)`);
+    }
+  });
+
+  const separator = options.nul ? '\0' : '\n';
+  const rules = function* (): Generator<string> {
+    for (let i = 0; i < paths.length; i++) if (verdicts[i] === 'unchanged') yield excludeRule(paths[i]!, options.syntax) + separator;
+  };
+  for (let i = 0; i < paths.length; i++) {
+    const verdict = verdicts[i]!;
+    summary[verdict]++;
+    const entry = entries.get(paths[i]!)!;
+    if (verdict === 'changed' && entry.conffile) summary.changedConffiles++;
+    const shown = verdict === 'changed' || verdict === 'conflicting' ? options.verbosity >= 1 : verdict === 'missing' && options.verbosity >= 2;
+    if (shown) io.stderr.write(`${verdict}${entry.conffile ? ' conffile' : ''}: ${quoteForMessage(paths[i]!)} (${entry.owners.join(', ')})\n`);
+  }
+  for (const problem of problems) io.stderr.write(`unchanged-package-files: ${problem}\n`);
+
+  if (options.output) await writeFileAtomically(options.output, rules());
+  else {
+    const out = new BufferedWriter(io.stdout);
+    for (const rule of rules()) await out.write(rule);
+    await out.flush();
+  }
+  if (options.state) await cache.save(options.state);
+  summary.seconds = (now() - started) / 1000;
+  return summary;
+}
