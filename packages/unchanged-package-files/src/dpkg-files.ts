@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InstalledPackage } from './dpkg-status.js';
 
@@ -20,10 +20,10 @@ const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).
  * architectures side by side), `info/NAME.md5sums` otherwise. Undefined when the package
  * records none (its files are then never excluded: nothing to compare with).
  */
-async function readMd5sums(infoDir: string, pkg: InstalledPackage): Promise<string | undefined> {
+function readMd5sums(infoDir: string, pkg: InstalledPackage): string | undefined {
   for (const name of [`${pkg.name}:${pkg.architecture}`, pkg.name]) {
     try {
-      return await readFile(join(infoDir, `${name}.md5sums`), 'utf8');
+      return readFileSync(join(infoDir, `${name}.md5sums`), 'utf8');
     } catch (error) {
       if (!isMissing(error)) throw error;
     }
@@ -33,12 +33,12 @@ async function readMd5sums(infoDir: string, pkg: InstalledPackage): Promise<stri
 
 /**
  * The files of one package with their recorded digests: md5sums lines (`HEX  relative/path`;
- * read whole — a package's list is small — and split on `\n` only, so a name keeps any `\r`)
+ * read whole and synchronously — a package's list is small, and there are hundreds — and split on `\n` only, so a name keeps any `\r`)
  * and the conffiles of the status file, whose checksum is the one that counts for them.
  */
-export async function packageFiles(infoDir: string, pkg: InstalledPackage): Promise<{ files: PackageFile[]; hasMd5sums: boolean }> {
+export function packageFiles(infoDir: string, pkg: InstalledPackage): { files: PackageFile[]; hasMd5sums: boolean } {
   const owner = pkg.architecture === 'all' ? pkg.name : `${pkg.name}:${pkg.architecture}`;
-  const text = await readMd5sums(infoDir, pkg);
+  const text = readMd5sums(infoDir, pkg);
   const files: PackageFile[] = [];
   for (const line of text?.split('\n') ?? []) {
     const match = /^([0-9a-f]{32}) [ *](.+)$/.exec(line);

@@ -16,8 +16,9 @@ export class RootResolver {
 
   /** `path` (absolute, as seen inside the root) with its directories resolved; the last name is kept. */
   resolve(path: string): string {
-    const dir = posix.dirname(path);
-    return posix.join(this.resolveDir(dir, 0), posix.basename(path));
+    const slash = path.lastIndexOf('/');
+    const dir = this.resolveDir(slash <= 0 ? '/' : path.slice(0, slash), 0);
+    return (dir === '/' ? '' : dir) + path.slice(slash);
   }
 
   private resolveDir(dir: string, depth: number): string {

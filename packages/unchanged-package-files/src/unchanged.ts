@@ -1,4 +1,4 @@
-import { lstatSync, type BigIntStats } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { BufferedWriter, ConfigError, forEachLimit, isSystemError, quoteForMessage, systemErrorReason, writeFileAtomically, type ToolIO } from '@rclone-b2/core';
 import { divertedPath, readDiversions } from './diversions.js';
@@ -43,10 +43,14 @@ export interface Summary {
   seconds: number;
 }
 
+/** Kept small: a full install has a hundred thousand. */
 interface Entry {
-  digests: Set<string>;
-  owners: string[];
+  digest: string;
+  /** Owners joined by `, ` (for messages only). */
+  owners: string;
   conffile: boolean;
+  /** Owners recorded different digests: which one is "the package's" is unknowable. */
+  conflicting: boolean;
 }
 
 type Verdict = 'unchanged' | 'changed' | 'missing' | 'conflicting' | 'unreadable';
@@ -60,15 +64,17 @@ async function collect(options: UnchangedOptions, summary: Summary): Promise<Map
   const infoDir = join(options.admindir, 'info');
   for await (const pkg of installedPackages(statusFile)) {
     summary.packages++;
-    const { files, hasMd5sums } = await packageFiles(infoDir, pkg);
+    const { files, hasMd5sums } = packageFiles(infoDir, pkg);
     if (!hasMd5sums) summary.packagesWithoutChecksums++;
     for (const file of files) {
       const path = resolver.resolve(divertedPath(diversions, file.path, pkg.name));
-      const entry = entries.get(path) ?? { digests: new Set<string>(), owners: [], conffile: false };
-      entry.digests.add(file.digest);
-      entry.owners.push(file.owner);
-      entry.conffile ||= file.conffile;
-      entries.set(path, entry);
+      const entry = entries.get(path);
+      if (entry === undefined) entries.set(path, { digest: file.digest, owners: file.owner, conffile: file.conffile, conflicting: false });
+      else {
+        entry.owners += `, ${file.owner}`;
+        entry.conffile ||= file.conffile;
+        entry.conflicting ||= entry.digest !== file.digest;
+      }
     }
   }
   return entries;
@@ -94,14 +100,15 @@ export async function unchangedPackageFiles(options: UnchangedOptions, io: ToolI
   const paths = [...entries.keys()].sort();
   summary.files = paths.length;
   const verdicts = new Array<Verdict>(paths.length);
-  const toHash: { index: number; stat: BigIntStats }[] = [];
-  const judge = (index: number, actual: string): Verdict => (entries.get(paths[index]!)!.digests.has(actual) ? 'unchanged' : 'changed');
+  const toHash: { index: number; stat: Stats }[] = [];
+  const onDisk = (path: string): string => (options.root === '/' ? path : options.root + path);
+  const judge = (index: number, actual: string): Verdict => (entries.get(paths[index]!)!.digest === actual ? 'unchanged' : 'changed');
 
   paths.forEach((path, index) => {
     const entry = entries.get(path)!;
-    const stat = lstatSync(join(options.root, path), { bigint: true, throwIfNoEntry: false });
+    const stat = lstatSync(onDisk(path), { throwIfNoEntry: false });
     if (!stat?.isFile()) verdicts[index] = 'missing';
-    else if (entry.digests.size > 1) verdicts[index] = 'conflicting';
+    else if (entry.conflicting) verdicts[index] = 'conflicting';
     else {
       const known = cache.lookup(path, identityOf(stat));
       if (known === undefined) toHash.push({ index, stat });
@@ -117,7 +124,7 @@ export async function unchangedPackageFiles(options: UnchangedOptions, io: ToolI
   await forEachLimit(toHash, 4, async ({ index, stat }) => {
     const path = paths[index]!;
     try {
-      const actual = await md5File(join(options.root, path), stat.size);
+      const actual = await md5File(onDisk(path), stat.size);
       summary.hashed++;
       // Remember the identity seen before reading: a write during the read changes ctime, so the next run hashes again.
       cache.remember(path, identityOf(stat), actual);
@@ -139,7 +146,7 @@ export async function unchangedPackageFiles(options: UnchangedOptions, io: ToolI
     const entry = entries.get(paths[i]!)!;
     if (verdict === 'changed' && entry.conffile) summary.changedConffiles++;
     const shown = verdict === 'changed' || verdict === 'conflicting' ? options.verbosity >= 1 : verdict === 'missing' && options.verbosity >= 2;
-    if (shown) io.stderr.write(`${verdict}${entry.conffile ? ' conffile' : ''}: ${quoteForMessage(paths[i]!)} (${entry.owners.join(', ')})\n`);
+    if (shown) io.stderr.write(`${verdict}${entry.conffile ? ' conffile' : ''}: ${quoteForMessage(paths[i]!)} (${entry.owners})\n`);
   }
   for (const problem of problems) io.stderr.write(`unchanged-package-files: ${problem}\n`);
 
