@@ -32,6 +32,7 @@ function buildParser() {
       null: { alias: '0', type: 'boolean', default: false, description: 'End each rule with NUL, not newline (rsync --from0)' },
       output: stringFlag({ alias: 'o', description: 'Write the list to FILE (replaced atomically) instead of standard output' }),
       state: stringFlag({ description: 'Digest cache kept between runs; only files changed since are hashed' }),
+      package: { type: 'string', array: true, nargs: 1, default: [], description: 'Only the files of package NAME (repeatable; NAME or NAME:ARCH)' },
     },
   });
 }
@@ -46,6 +47,7 @@ export function toOptions(args: ParsedArgs<ReturnType<typeof buildParser>>, cwd:
     nul: args.null,
     ...(args.output !== undefined ? { output: resolve(cwd, args.output) } : {}),
     ...(args.state !== undefined ? { state: resolve(cwd, args.state) } : {}),
+    packages: args.package.map(String),
     json: args.json,
     verbosity: verbosityOf(args),
   };

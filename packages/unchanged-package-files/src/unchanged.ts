@@ -1,6 +1,6 @@
 import { lstatSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { BufferedWriter, ConfigError, forEachLimit, isSystemError, quoteForMessage, systemErrorReason, writeFileAtomically, type ToolIO } from '@rclone-b2/core';
+import { BufferedWriter, ConfigError, ProblemError, forEachLimit, isSystemError, quoteForMessage, systemErrorReason, writeFileAtomically, type ToolIO } from '@rclone-b2/core';
 import { divertedPath, readDiversions } from './diversions.js';
 import { packageFiles } from './dpkg-files.js';
 import { installedPackages } from './dpkg-status.js';
@@ -20,6 +20,8 @@ export interface UnchangedOptions {
   output?: string;
   /** The digest cache between runs (see HashCache). */
   state?: string;
+  /** Only these packages (`name` or `name:arch`); empty: every installed package. */
+  packages: readonly string[];
   json: boolean;
   verbosity: number;
 }
@@ -62,7 +64,12 @@ async function collect(options: UnchangedOptions, summary: Summary): Promise<Map
   const resolver = new RootResolver(options.root);
   const entries = new Map<string, Entry>();
   const infoDir = join(options.admindir, 'info');
+  const wanted = new Set(options.packages);
+  const seen = new Set<string>();
   for await (const pkg of installedPackages(statusFile)) {
+    const names = [pkg.name, `${pkg.name}:${pkg.architecture}`];
+    if (wanted.size > 0 && !names.some((name) => wanted.has(name))) continue;
+    names.forEach((name) => seen.add(name));
     summary.packages++;
     const { files, hasMd5sums } = packageFiles(infoDir, pkg);
     if (!hasMd5sums) summary.packagesWithoutChecksums++;
@@ -77,6 +84,9 @@ async function collect(options: UnchangedOptions, summary: Summary): Promise<Map
       }
     }
   }
+  const absent = [...wanted].filter((name) => !seen.has(name));
+  // A named package that is not installed must not pass for one whose files all changed.
+  if (absent.length > 0) throw new ProblemError(`not installed: ${absent.map((name) => quoteForMessage(name)).join(', ')}`);
   return entries;
 }
 
