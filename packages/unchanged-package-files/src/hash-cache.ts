@@ -48,10 +48,12 @@ export class HashCache {
     return cache;
   }
 
-  /** The digest recorded for PATH with exactly this identity, if any. */
+  /** The digest recorded for PATH with exactly this identity, if any; a hit is kept for the next run as it is. */
   lookup(path: string, identity: string): string | undefined {
     const entry = this.old.get(path);
-    return entry !== undefined && entry.length === DIGEST_LENGTH + 1 + identity.length && entry.endsWith(identity) ? entry.slice(0, DIGEST_LENGTH) : undefined;
+    if (entry === undefined || entry.length !== DIGEST_LENGTH + 1 + identity.length || !entry.endsWith(identity)) return undefined;
+    this.next.set(path, entry);
+    return entry.slice(0, DIGEST_LENGTH);
   }
 
   remember(path: string, identity: string, digest: string): void {

@@ -124,7 +124,6 @@ export async function unchangedPackageFiles(options: UnchangedOptions, io: ToolI
       if (known === undefined) toHash.push({ index, stat });
       else {
         summary.fromState++;
-        cache.remember(path, identityOf(stat), known);
         verdicts[index] = judge(index, known);
       }
     }
