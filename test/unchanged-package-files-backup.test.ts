@@ -17,7 +17,12 @@ let work: string;
 beforeAll(async () => {
   root = await emptyRoot();
   work = await mkdtemp(join(tmpdir(), 'upf-backup-'));
-  const files = { '/usr/share/demo/kept.txt': 'kept\n', '/usr/share/demo/edited.txt': 'edited\n', '/usr/share/demo/odd [1]*.txt': 'odd\n', '/etc/demo.conf': 'a=1\n' };
+  const files = {
+    '/usr/share/demo/kept.txt': 'kept\n',
+    '/usr/share/demo/edited.txt': 'edited\n',
+    '/usr/share/demo/odd [1]*.txt': 'odd\n',
+    '/etc/demo.conf': 'a=1\n',
+  };
   await dpkgInRoot(root, ['-i', await buildDeb({ name: 'demo', files, conffiles: ['/etc/demo.conf'] })]);
   await appendFile(join(root, 'usr/share/demo/edited.txt'), 'by the admin\n');
   await writeFile(join(root, 'etc/demo.conf'), 'a=2\n');
@@ -31,7 +36,10 @@ afterAll(async () => {
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
 }
 
 describe('rclone-backup exclude_from = the list of unchanged-package-files', () => {
@@ -41,14 +49,19 @@ describe('rclone-backup exclude_from = the list of unchanged-package-files', () 
     const dest = join(work, 'dest');
     const conf = join(work, 'system.conf');
     // exclude_from relative to the config's directory; a `+` filter cannot bring an excluded file back
-    await writeFile(conf, `[default]\nsource = ${root}\ndestination = ${dest}\narchive_specials = no\nmax_delete = off\nexclude_from = os-files.exclude\n\n[filters]\n+ /usr/**\n+ /etc/**\n- /var/**\n`);
+    await writeFile(
+      conf,
+      `[default]\nsource = ${root}\ndestination = ${dest}\narchive_specials = no\nmax_delete = off\nexclude_from = os-files.exclude\n\n[filters]\n+ /usr/**\n+ /etc/**\n- /var/**\n`,
+    );
     const sync = await execa(process.execPath, [bin('rclone-backup', 'rclone-backup'), conf], { env, reject: false });
     expect(sync.stderr).toBe('');
     expect(sync.exitCode).toBe(0);
     expect(await filesUnder(dest)).toEqual(['etc/demo.conf', 'etc/hostname', 'usr/share/demo/edited.txt']);
 
     const verify = await execa(process.execPath, [bin('rclone-backup', 'rclone-backup'), '--verify', 'all', conf], { env, reject: false });
-    expect(verify.stderr).toBe('rclone-backup: verify system: checked the contents of 3 of 3 files (28 of 28) by download; 3 files present on both sides; 0 failed');
+    expect(verify.stderr).toBe(
+      'rclone-backup: verify system: checked the contents of 3 of 3 files (28 of 28) by download; 3 files present on both sides; 0 failed',
+    );
     expect(verify.exitCode).toBe(0);
   });
 });

@@ -24,7 +24,10 @@ afterAll(async () => {
 });
 
 const listing = async (db: string) =>
-  (await target.client.db(db).listCollections().toArray()).filter((info) => !info.name.startsWith('system.')).map((info) => ({ name: info.name, type: info.type, options: 'options' in info ? info.options : undefined })).sort((a, b) => a.name.localeCompare(b.name));
+  (await target.client.db(db).listCollections().toArray())
+    .filter((info) => !info.name.startsWith('system.'))
+    .map((info) => ({ name: info.name, type: info.type, options: 'options' in info ? info.options : undefined }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 
 describe('collection kinds', () => {
   it('exports a view as its definition and a time-series collection with its documents, and imports both', async () => {
@@ -34,13 +37,18 @@ describe('collection kinds', () => {
     await db.collection('plain').insertMany([{ _id: 1, n: 'one' } as never, { _id: 2, n: 'two' } as never]);
     await db.createCollection('recent', { viewOn: 'plain', pipeline: [{ $match: { n: 'two' } }] });
     await db.createCollection('metrics', { timeseries: { timeField: 't', metaField: 'sensor', granularity: 'minutes' } });
-    await db.collection('metrics').insertMany([{ t: new Date('2026-01-01T00:00:00Z'), sensor: 'a', v: 1 }, { t: new Date('2026-01-01T00:01:00Z'), sensor: 'a', v: 2 }]);
+    await db.collection('metrics').insertMany([
+      { t: new Date('2026-01-01T00:00:00Z'), sensor: 'a', v: 1 },
+      { t: new Date('2026-01-01T00:01:00Z'), sensor: 'a', v: 2 },
+    ]);
 
     const out = join(work, 'kinds');
     const io = memoryIO(work);
     expect(await mainExport(['--out', out, '--json', target.url(source)], io), io.err()).toBe(0);
     expect(JSON.parse(io.out())).toMatchObject({ collections: 3, views: 1, documents: 4, withoutId: 0, notExported: [] });
-    const view = BSON.EJSON.parse(await readFile(join(out, source, 'recent', 'collection.json'), 'utf8')) as { options: { viewOn: string; pipeline: unknown[] } };
+    const view = BSON.EJSON.parse(await readFile(join(out, source, 'recent', 'collection.json'), 'utf8')) as {
+      options: { viewOn: string; pipeline: unknown[] };
+    };
     expect(view.options).toMatchObject({ viewOn: 'plain', pipeline: [{ $match: { n: 'two' } }] });
     expect(documentFiles(await snapshot(join(out, source, 'recent')))).toEqual([]);
     expect(documentFiles(await snapshot(join(out, source, 'metrics')))).toHaveLength(2);

@@ -38,7 +38,8 @@ export class HashCache {
       throw error;
     }
     const lines = text.split('\n');
-    if (lines[0] !== HEADER) throw new ConfigError(`${quoteForMessage(file)} is not a state file of unchanged-package-files (first line ${quoteForMessage(lines[0] ?? '', 40)})`);
+    if (lines[0] !== HEADER)
+      throw new ConfigError(`${quoteForMessage(file)} is not a state file of unchanged-package-files (first line ${quoteForMessage(lines[0] ?? '', 40)})`);
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i]!;
       let end = -1;
@@ -66,9 +67,12 @@ export class HashCache {
   async save(file: string): Promise<void> {
     if (!this.changed && this.next.size === this.old.size) return;
     const next = this.next;
-    await writeFileAtomically(file, (function* () {
-      yield `${HEADER}\n`;
-      for (const [path, entry] of next) yield `${entry}\t${path}\n`;
-    })());
+    await writeFileAtomically(
+      file,
+      (function* () {
+        yield `${HEADER}\n`;
+        for (const [path, entry] of next) yield `${entry}\t${path}\n`;
+      })(),
+    );
   }
 }

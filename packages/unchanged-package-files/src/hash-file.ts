@@ -14,4 +14,3 @@ export async function md5File(path: string, size: number): Promise<string> {
   }
   return hash.digest('hex');
 }
-

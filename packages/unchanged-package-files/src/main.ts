@@ -1,5 +1,17 @@
 import { resolve } from 'node:path';
-import { choiceFlag, ExitCode, JSON_FLAG, parseArgv, stringFlag, toolParser, TOOLSET_VERSION, UsageError, verbosityOf, type ParsedArgs, type ToolIO } from '@rclone-b2/core';
+import {
+  choiceFlag,
+  ExitCode,
+  JSON_FLAG,
+  parseArgv,
+  stringFlag,
+  toolParser,
+  TOOLSET_VERSION,
+  UsageError,
+  verbosityOf,
+  type ParsedArgs,
+  type ToolIO,
+} from '@rclone-b2/core';
 import { SYNTAXES } from './patterns.js';
 import { unchangedPackageFiles, type Summary, type UnchangedOptions } from './unchanged.js';
 

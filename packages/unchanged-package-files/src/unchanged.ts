@@ -1,6 +1,16 @@
 import { lstatSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { BufferedWriter, ConfigError, ProblemError, forEachLimit, isSystemError, quoteForMessage, systemErrorReason, writeFileAtomically, type ToolIO } from '@rclone-b2/core';
+import {
+  BufferedWriter,
+  ConfigError,
+  ProblemError,
+  forEachLimit,
+  isSystemError,
+  quoteForMessage,
+  systemErrorReason,
+  writeFileAtomically,
+  type ToolIO,
+} from '@rclone-b2/core';
 import { divertedPath, readDiversions } from './diversions.js';
 import { packageFiles } from './dpkg-files.js';
 import { installedPackages } from './dpkg-status.js';
@@ -98,7 +108,20 @@ async function collect(options: UnchangedOptions, summary: Summary): Promise<Map
  */
 export async function unchangedPackageFiles(options: UnchangedOptions, io: ToolIO, now: () => number = Date.now): Promise<Summary> {
   const started = now();
-  const summary: Summary = { packages: 0, packagesWithoutChecksums: 0, files: 0, unchanged: 0, changed: 0, changedConffiles: 0, missing: 0, conflicting: 0, unreadable: 0, hashed: 0, fromState: 0, seconds: 0 };
+  const summary: Summary = {
+    packages: 0,
+    packagesWithoutChecksums: 0,
+    files: 0,
+    unchanged: 0,
+    changed: 0,
+    changedConffiles: 0,
+    missing: 0,
+    conflicting: 0,
+    unreadable: 0,
+    hashed: 0,
+    fromState: 0,
+    seconds: 0,
+  };
   let entries: Map<string, Entry>;
   try {
     entries = await collect(options, summary);

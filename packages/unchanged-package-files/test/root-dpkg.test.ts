@@ -10,7 +10,21 @@ import { buildDeb, dpkgInRoot, emptyRoot } from './helpers/deb.js';
 import { listed, runTool } from './helpers/run.js';
 
 /** Names that an unescaped rule would wrongly match (not package files: they must stay in the backup). */
-const DECOYS = ['aXb', 'ab', 'qZ', 'brx', 'br[x]x', 'backslash', 'brace1', 'brace{1,2}x', 'trailing space', 'trailing space  ', 'leading', 'two spaces', 'starX[q]?\\'];
+const DECOYS = [
+  'aXb',
+  'ab',
+  'qZ',
+  'brx',
+  'br[x]x',
+  'backslash',
+  'brace1',
+  'brace{1,2}x',
+  'trailing space',
+  'trailing space  ',
+  'leading',
+  'two spaces',
+  'starX[q]?\\',
+];
 const ODD = ['a*b', 'q?', 'br[x]', 'back\\slash', 'brace{1,2}', 'trailing space ', ' leading', 'uni-é', '#hash', 'two  spaces', 'star*[q]?\\'];
 let root: string;
 let work: string;
@@ -22,7 +36,14 @@ beforeAll(async () => {
   await symlink('usr/bin', join(root, 'bin')); // merged /usr, as Debian 12
   // A local diversion made before the package comes: dpkg installs plain.txt at .orig.
   await execa('dpkg-divert', [`--root=${root}`, '--local', '--divert', '/usr/share/odd/diverted.txt.orig', '--add', '/usr/share/odd/diverted.txt']);
-  const files: Record<string, string> = { '/bin/tool': 'tool\n', '/usr/share/odd/plain.txt': 'plain\n', '/usr/share/odd/diverted.txt': 'diverted\n', '/usr/share/shared/same': 'same\n', '/usr/share/shared/taken': 'first\n', '/etc/odd.conf': 'setting=1\n' };
+  const files: Record<string, string> = {
+    '/bin/tool': 'tool\n',
+    '/usr/share/odd/plain.txt': 'plain\n',
+    '/usr/share/odd/diverted.txt': 'diverted\n',
+    '/usr/share/shared/same': 'same\n',
+    '/usr/share/shared/taken': 'first\n',
+    '/etc/odd.conf': 'setting=1\n',
+  };
   for (const name of ODD) files[`/usr/share/odd/${name}`] = `${name}\n`;
   await dpkgInRoot(root, ['-i', await buildDeb({ name: 'odd', architecture: 'amd64', files, conffiles: ['/etc/odd.conf'] })]);
   // A second package shipping one file identically and taking over another with new content.
@@ -116,7 +137,11 @@ describe('changes leave the list', () => {
 
   it('the state file spares re-hashing, yet catches a same-size edit whose mtime was put back', async () => {
     const state = join(work, 'state');
-    const first = JSON.parse((await runTool(['--root', root, '--state', state, '--json', '-o', join(work, 'l1')])).out) as { hashed: number; fromState: number; unchanged: number };
+    const first = JSON.parse((await runTool(['--root', root, '--state', state, '--json', '-o', join(work, 'l1')])).out) as {
+      hashed: number;
+      fromState: number;
+      unchanged: number;
+    };
     expect(first.hashed).toBeGreaterThan(10);
     const again = JSON.parse((await runTool(['--root', root, '--state', state, '--json', '-o', join(work, 'l2')])).out) as typeof first;
     expect(again).toMatchObject({ hashed: 0, fromState: first.hashed, unchanged: first.unchanged });

@@ -13,7 +13,12 @@ let installed = false;
 
 beforeAll(async () => {
   const { stdout: arch } = await execa('dpkg', ['--print-architecture']);
-  const deb = await buildDeb({ name: NAME, architecture: arch, files: { [`${DIR}/data.txt`]: 'data\n', [`${DIR}/other.txt`]: 'other\n', [CONF]: 'option = 1\n' }, conffiles: [CONF] });
+  const deb = await buildDeb({
+    name: NAME,
+    architecture: arch,
+    files: { [`${DIR}/data.txt`]: 'data\n', [`${DIR}/other.txt`]: 'other\n', [CONF]: 'option = 1\n' },
+    conffiles: [CONF],
+  });
   await aptGet(['install', deb]);
   installed = true;
 }, 600_000);
@@ -23,7 +28,7 @@ afterAll(async () => {
 }, 600_000);
 
 describe("this machine's dpkg database", () => {
-  it('lists the installed package\'s files, its conffile included, as rclone rules', async () => {
+  it("lists the installed package's files, its conffile included, as rclone rules", async () => {
     const result = await runTool(['--package', NAME]);
     expect(result).toMatchObject({ code: 0, err: '' });
     expect(listed(result.out)).toEqual([CONF, `${DIR}/data.txt`, `${DIR}/other.txt`]);
