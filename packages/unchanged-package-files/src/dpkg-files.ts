@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { InstalledPackage } from './dpkg-status.js';
+import { divertedPath, readDiversions } from './diversions.js';
+import { installedPackages, type InstalledPackage } from './dpkg-status.js';
+import type { InstalledFiles } from './package-db.js';
 
 /** One file a package records a checksum for. */
 export interface PackageFile {
   /** As the package names it: absolute, before diversions and directory links. */
   path: string;
-  /** Lower-case hex digest the file's content must have to be the package's. */
+  /** Lower-case hex digest the file's content must have to be the package's (MD5 for dpkg; rpm's algorithm, told by its length). */
   digest: string;
   /** `name` or `name:arch` as dpkg prints it. */
   owner: string;
@@ -49,4 +51,15 @@ export function packageFiles(infoDir: string, pkg: InstalledPackage): { files: P
   }
   for (const [path, digest] of pkg.conffiles) files.push({ path, digest: digest.toLowerCase(), owner, conffile: true });
   return { files, hasMd5sums: text !== undefined };
+}
+
+/** dpkg's database at ADMINDIR: every settled package with its files where diversions put them. */
+export async function* dpkgPackages(admindir: string): AsyncGenerator<InstalledFiles> {
+  const diversions = await readDiversions(join(admindir, 'diversions'));
+  const infoDir = join(admindir, 'info');
+  for await (const pkg of installedPackages(join(admindir, 'status'))) {
+    const { files, hasMd5sums } = packageFiles(infoDir, pkg);
+    for (const file of files) file.path = divertedPath(diversions, file.path, pkg.name);
+    yield { names: [pkg.name, `${pkg.name}:${pkg.architecture}`], files, hasChecksums: hasMd5sums };
+  }
 }

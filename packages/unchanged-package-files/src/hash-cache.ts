@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError, quoteForMessage, writeFileAtomically } from '@rclone-b2/core';
 
 const HEADER = 'unchanged-package-files state 1';
-const DIGEST_LENGTH = 32; // hex MD5
 
 /**
  * What a file's digest was when it had this identity. The key holds the inode change time:
@@ -49,12 +48,16 @@ export class HashCache {
     return cache;
   }
 
-  /** The digest recorded for PATH with exactly this identity, if any; a hit is kept for the next run as it is. */
-  lookup(path: string, identity: string): string | undefined {
+  /**
+   * The digest recorded for PATH with exactly this identity and of the wanted length (the
+   * algorithm), if any; a hit is kept for the next run as it is.
+   */
+  lookup(path: string, identity: string, digestLength: number): string | undefined {
     const entry = this.old.get(path);
-    if (entry === undefined || entry.length !== DIGEST_LENGTH + 1 + identity.length || !entry.endsWith(identity)) return undefined;
+    if (entry === undefined || entry.length !== digestLength + 1 + identity.length || !entry.endsWith(identity) || entry[digestLength] !== '\t')
+      return undefined;
     this.next.set(path, entry);
-    return entry.slice(0, DIGEST_LENGTH);
+    return entry.slice(0, digestLength);
   }
 
   remember(path: string, identity: string, digest: string): void {

@@ -4,9 +4,21 @@ import { readFile } from 'node:fs/promises';
 
 const SMALL = 1 << 20;
 
-/** Hex MD5 of a file's content (dpkg's digest): small files in one read, large ones streamed. */
-export async function md5File(path: string, size: number): Promise<string> {
-  const hash = createHash('md5');
+/** The algorithm of a hex digest, told by its length (dpkg: MD5; rpm: MD5, SHA-1, SHA-256 or SHA-512). */
+const ALGORITHMS = new Map([
+  [32, 'md5'],
+  [40, 'sha1'],
+  [64, 'sha256'],
+  [128, 'sha512'],
+]);
+
+export function algorithmOf(digest: string): string | undefined {
+  return ALGORITHMS.get(digest.length);
+}
+
+/** Hex digest of a file's content: small files in one read, large ones streamed. */
+export async function digestFile(path: string, size: number, algorithm: string): Promise<string> {
+  const hash = createHash(algorithm);
   if (size <= SMALL) {
     hash.update(await readFile(path));
   } else {

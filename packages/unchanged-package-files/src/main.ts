@@ -12,11 +12,12 @@ import {
   type ParsedArgs,
   type ToolIO,
 } from '@rclone-b2/core';
+import { DATABASES } from './package-db.js';
 import { SYNTAXES } from './patterns.js';
 import { unchangedPackageFiles, type Summary, type UnchangedOptions } from './unchanged.js';
 
-const EPILOGUE = `Prints one exclude rule per file that an installed dpkg package holds unchanged (its
-content matches the package's recorded MD5), anchored at the root: /usr/bin/ls. Changed
+const EPILOGUE = `Prints one exclude rule per file that an installed dpkg or rpm package holds unchanged
+(its content matches the package's recorded digest), anchored at the root: /usr/bin/ls. Changed
 files, edited conffiles, files whose owners disagree and unreadable files are left out of
 the list, so the backup keeps them. Rules are sorted, in rclone glob syntax by default
 (--syntax rsync for rsync, paths for plain names).
@@ -40,6 +41,7 @@ function buildParser() {
       ...JSON_FLAG,
       root: stringFlag({ description: 'The system to examine (a copied root is read as if chrooted into it); default /' }),
       admindir: stringFlag({ description: "dpkg's database; default ROOT/var/lib/dpkg" }),
+      db: choiceFlag('db', DATABASES, { default: 'auto', description: 'Package database: dpkg, rpm, or auto (dpkg when ADMINDIR/status exists, else rpm)' }),
       syntax: choiceFlag('syntax', SYNTAXES, { default: 'rclone', description: 'Rule syntax: rclone --exclude-from, rsync --exclude-from, or plain paths' }),
       null: { alias: '0', type: 'boolean', default: false, description: 'End each rule with NUL, not newline (rsync --from0)' },
       output: stringFlag({ alias: 'o', description: 'Write the list to FILE (replaced atomically) instead of standard output' }),
@@ -55,6 +57,7 @@ export function toOptions(args: ParsedArgs<ReturnType<typeof buildParser>>, cwd:
   return {
     root,
     admindir: resolve(cwd, args.admindir ?? resolve(root, 'var/lib/dpkg')),
+    database: args.db,
     syntax: args.syntax,
     nul: args.null,
     ...(args.output !== undefined ? { output: resolve(cwd, args.output) } : {}),

@@ -1,4 +1,4 @@
-import { lstatSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import {
   BufferedWriter,
@@ -11,11 +11,11 @@ import {
   writeFileAtomically,
   type ToolIO,
 } from '@rclone-b2/core';
-import { divertedPath, readDiversions } from './diversions.js';
-import { packageFiles } from './dpkg-files.js';
-import { installedPackages } from './dpkg-status.js';
+import { dpkgPackages } from './dpkg-files.js';
+import type { Database, InstalledFiles } from './package-db.js';
+import { rpmDatabaseExists, rpmPackages } from './rpm-files.js';
 import { HashCache, identityOf } from './hash-cache.js';
-import { md5File } from './hash-file.js';
+import { algorithmOf, digestFile } from './hash-file.js';
 import { excludeRule, type Syntax } from './patterns.js';
 import { RootResolver } from './resolve-in-root.js';
 
@@ -24,6 +24,7 @@ export interface UnchangedOptions {
   root: string;
   /** dpkg's database (default ROOT/var/lib/dpkg, as dpkg --root). */
   admindir: string;
+  database: Database;
   syntax: Syntax;
   nul: boolean;
   /** Write the list here (atomically) instead of standard output. */
@@ -67,24 +68,27 @@ interface Entry {
 
 type Verdict = 'unchanged' | 'changed' | 'missing' | 'conflicting' | 'unreadable';
 
+/** The package database to read: `auto` is dpkg when ADMINDIR/status exists, else rpm when ROOT has an rpm database. */
+async function packagesOf(options: UnchangedOptions): Promise<AsyncIterable<InstalledFiles>> {
+  if (options.database === 'dpkg' || (options.database === 'auto' && existsSync(join(options.admindir, 'status')))) return dpkgPackages(options.admindir);
+  if (await rpmDatabaseExists(options.root)) return rpmPackages(options.root);
+  if (options.database === 'rpm') throw new ConfigError(`no rpm database under ${quoteForMessage(options.root)} (or no rpm program)`);
+  return dpkgPackages(options.admindir); // neither: dpkg's error names what is missing
+}
+
 /** Every file a settled package records a checksum for, keyed by where a backup sees it. */
 async function collect(options: UnchangedOptions, summary: Summary): Promise<Map<string, Entry>> {
-  const statusFile = join(options.admindir, 'status');
-  const diversions = await readDiversions(join(options.admindir, 'diversions'));
   const resolver = new RootResolver(options.root);
   const entries = new Map<string, Entry>();
-  const infoDir = join(options.admindir, 'info');
   const wanted = new Set(options.packages);
   const seen = new Set<string>();
-  for await (const pkg of installedPackages(statusFile)) {
-    const names = [pkg.name, `${pkg.name}:${pkg.architecture}`];
-    if (wanted.size > 0 && !names.some((name) => wanted.has(name))) continue;
-    names.forEach((name) => seen.add(name));
+  for await (const pkg of await packagesOf(options)) {
+    if (wanted.size > 0 && !pkg.names.some((name) => wanted.has(name))) continue;
+    pkg.names.forEach((name) => seen.add(name));
     summary.packages++;
-    const { files, hasMd5sums } = packageFiles(infoDir, pkg);
-    if (!hasMd5sums) summary.packagesWithoutChecksums++;
-    for (const file of files) {
-      const path = resolver.resolve(divertedPath(diversions, file.path, pkg.name));
+    if (!pkg.hasChecksums) summary.packagesWithoutChecksums++;
+    for (const file of pkg.files) {
+      const path = resolver.resolve(file.path);
       const entry = entries.get(path);
       if (entry === undefined) entries.set(path, { digest: file.digest, owners: file.owner, conffile: file.conffile, conflicting: false });
       else {
@@ -143,7 +147,7 @@ export async function unchangedPackageFiles(options: UnchangedOptions, io: ToolI
     if (!stat?.isFile()) verdicts[index] = 'missing';
     else if (entry.conflicting) verdicts[index] = 'conflicting';
     else {
-      const known = cache.lookup(path, identityOf(stat));
+      const known = cache.lookup(path, identityOf(stat), entry.digest.length);
       if (known === undefined) toHash.push({ index, stat });
       else {
         summary.fromState++;
@@ -156,7 +160,9 @@ export async function unchangedPackageFiles(options: UnchangedOptions, io: ToolI
   await forEachLimit(toHash, 4, async ({ index, stat }) => {
     const path = paths[index]!;
     try {
-      const actual = await md5File(onDisk(path), stat.size);
+      const algorithm = algorithmOf(entries.get(path)!.digest);
+      if (algorithm === undefined) throw new Error(`no digest algorithm of length ${entries.get(path)!.digest.length}`);
+      const actual = await digestFile(onDisk(path), stat.size, algorithm);
       summary.hashed++;
       // Remember the identity seen before reading: a write during the read changes ctime, so the next run hashes again.
       cache.remember(path, identityOf(stat), actual);
