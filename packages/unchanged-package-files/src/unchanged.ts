@@ -146,6 +146,8 @@ export async function unchangedPackageFiles(options: UnchangedOptions, io: ToolI
     const stat = lstatSync(onDisk(path), { throwIfNoEntry: false });
     if (!stat?.isFile()) verdicts[index] = 'missing';
     else if (entry.conflicting) verdicts[index] = 'conflicting';
+    else if (algorithmOf(entry.digest) === undefined)
+      verdicts[index] = 'changed'; // no usable digest (dpkg's `newconffile`): keep it
     else {
       const known = cache.lookup(path, identityOf(stat), entry.digest.length);
       if (known === undefined) toHash.push({ index, stat });
@@ -160,9 +162,7 @@ export async function unchangedPackageFiles(options: UnchangedOptions, io: ToolI
   await forEachLimit(toHash, 4, async ({ index, stat }) => {
     const path = paths[index]!;
     try {
-      const algorithm = algorithmOf(entries.get(path)!.digest);
-      if (algorithm === undefined) throw new Error(`no digest algorithm of length ${entries.get(path)!.digest.length}`);
-      const actual = await digestFile(onDisk(path), stat.size, algorithm);
+      const actual = await digestFile(onDisk(path), stat.size, algorithmOf(entries.get(path)!.digest)!);
       summary.hashed++;
       // Remember the identity seen before reading: a write during the read changes ctime, so the next run hashes again.
       cache.remember(path, identityOf(stat), actual);

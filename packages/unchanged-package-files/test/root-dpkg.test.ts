@@ -158,6 +158,21 @@ describe('changes leave the list', () => {
     expect(listed(third.out)).toContain('/usr/share/odd/a*b');
   });
 
+  it('a conffile recorded without a usable digest (newconffile) stays in the backup', async () => {
+    await writeFile(join(root, 'etc/odd.conf'), 'setting=1\n'); // back to the package's content
+    expect(await pathsOf()).toContain('/etc/odd.conf');
+    const status = join(root, 'var/lib/dpkg/status');
+    const text = await readFile(status, 'utf8');
+    await writeFile(status, text.replace(/^ \/etc\/odd\.conf [0-9a-f]{32}$/m, ' /etc/odd.conf newconffile'));
+    try {
+      const paths = await pathsOf();
+      expect(paths).not.toContain('/etc/odd.conf');
+      expect(paths).toContain('/usr/share/odd/a*b');
+    } finally {
+      await writeFile(status, text);
+    }
+  });
+
   it('a removed package (config-files state) leaves its conffile in the backup', async () => {
     await writeFile(join(root, 'etc/odd.conf'), 'setting=1\n'); // back to the package's content
     expect(await pathsOf()).toContain('/etc/odd.conf');
