@@ -5,9 +5,10 @@ import { list } from './listing.js';
 import { checkFileName } from './names.js';
 import type { LifecycleRule, StoredVersion } from './model.js';
 import { copyFile, copyPart, finishLargeFile } from './large-files.js';
+import { keyJson, type StoredKey } from './keys.js';
 
 type Params = Record<string, unknown>;
-export type CallHandler = (ctx: EmulatorContext, p: Params, apiVersion: number) => Record<string, unknown> | JsonParts;
+export type CallHandler = (ctx: EmulatorContext, p: Params, apiVersion: number, key: StoredKey) => Record<string, unknown> | JsonParts;
 
 function checkAccount(ctx: EmulatorContext, p: Params): void {
   const accountId = str(p, 'accountId', true);
@@ -55,13 +56,48 @@ function existing(ctx: EmulatorContext, fileId: string): StoredVersion {
   return version;
 }
 
-function uploadUrl(ctx: EmulatorContext, v: number, kind: 'b2_upload_file' | 'b2_upload_part', target: string): { uploadUrl: string; authorizationToken: string } {
+function uploadUrl(ctx: EmulatorContext, v: number, kind: 'b2_upload_file' | 'b2_upload_part', target: string, key: StoredKey): { uploadUrl: string; authorizationToken: string } {
   const authorizationToken = `4_upload_${ctx.nextId()}`;
-  ctx.uploadTokens.set(authorizationToken, kind === 'b2_upload_file' ? { bucketId: target } : { fileId: target });
+  ctx.uploadTokens.set(authorizationToken, kind === 'b2_upload_file' ? { bucketId: target, key } : { fileId: target, key });
   return { uploadUrl: `${ctx.url}/b2api/v${v}/${kind}/${encodeURIComponent(target)}/${ctx.nextId().slice(0, 12)}`, authorizationToken };
 }
 
+/** b2_create_key's optional duration: a positive whole number of seconds under 1000 days. */
+function expiration(ctx: EmulatorContext, p: Params): number | undefined {
+  if (p.validDurationInSeconds === undefined || p.validDurationInSeconds === null) return undefined;
+  const s = int(p, 'validDurationInSeconds', 0);
+  if (s < 1 || s >= 1000 * 86400) throw badRequest('validDurationInSeconds must be 1 second to less than 1000 days');
+  return ctx.clock.now() + s * 1000;
+}
+
 export const CALLS: Record<string, CallHandler> = {
+  b2_create_key(ctx, p) {
+    checkAccount(ctx, p);
+    const capabilities = p.capabilities;
+    if (!Array.isArray(capabilities) || !capabilities.every((c) => typeof c === 'string')) throw badRequest('capabilities must be an array of strings');
+    const bucketId = str(p, 'bucketId');
+    if (bucketId !== undefined) ctx.store.bucketById(bucketId);
+    const key = ctx.keys.create(ctx.accountId, {
+      keyName: str(p, 'keyName', true),
+      capabilities: capabilities as string[],
+      bucketId,
+      namePrefix: str(p, 'namePrefix'),
+      expirationTimestamp: expiration(ctx, p),
+    });
+    // the only answer that carries the secret
+    return { ...keyJson(ctx.accountId, key), applicationKey: key.applicationKey };
+  },
+  b2_list_keys(ctx, p) {
+    checkAccount(ctx, p);
+    const max = int(p, 'maxKeyCount', 100) || 100;
+    if (max < 1 || max > 10000) throw new B2ApiError(400, 'out_of_range', `maxKeyCount out of range: ${max}`);
+    const start = str(p, 'startApplicationKeyId');
+    const all = ctx.keys.list().filter((k) => start === undefined || k.applicationKeyId >= start);
+    return { keys: all.slice(0, max).map((k) => keyJson(ctx.accountId, k)), nextApplicationKeyId: all[max]?.applicationKeyId ?? null };
+  },
+  b2_delete_key(ctx, p) {
+    return keyJson(ctx.accountId, ctx.keys.delete(str(p, 'applicationKeyId', true)));
+  },
   b2_list_buckets(ctx, p) {
     checkAccount(ctx, p);
     const bucketId = str(p, 'bucketId');
@@ -91,10 +127,10 @@ export const CALLS: Record<string, CallHandler> = {
     checkAccount(ctx, p);
     return bucketJson(ctx, ctx.store.deleteBucket(str(p, 'bucketId', true)));
   },
-  b2_get_upload_url(ctx, p, v) {
+  b2_get_upload_url(ctx, p, v, key) {
     const bucketId = str(p, 'bucketId', true);
     ctx.store.bucketById(bucketId);
-    return { bucketId, ...uploadUrl(ctx, v, 'b2_upload_file', bucketId) };
+    return { bucketId, ...uploadUrl(ctx, v, 'b2_upload_file', bucketId, key) };
   },
   b2_list_file_names: (ctx, p, v) => listCall(ctx, p, v, false),
   b2_list_file_versions: (ctx, p, v) => listCall(ctx, p, v, true),
@@ -145,11 +181,11 @@ export const CALLS: Record<string, CallHandler> = {
     });
     return fileJson(ctx, started, v);
   },
-  b2_get_upload_part_url(ctx, p, v) {
+  b2_get_upload_part_url(ctx, p, v, key) {
     const fileId = str(p, 'fileId', true);
     const version = ctx.store.get(fileId);
     if (version?.action !== 'start') throw badRequest(`No active upload for: ${fileId}`);
-    return { fileId, ...uploadUrl(ctx, v, 'b2_upload_part', fileId) };
+    return { fileId, ...uploadUrl(ctx, v, 'b2_upload_part', fileId, key) };
   },
   b2_finish_large_file: (ctx, p, v) => fileJson(ctx, finishLargeFile(ctx, p), v),
   b2_cancel_large_file(ctx, p) {

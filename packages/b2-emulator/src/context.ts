@@ -3,12 +3,21 @@ import type { FaultInjector } from './faults.js';
 import type { StoredBucket, StoredVersion } from './model.js';
 import type { Store } from './store.js';
 import type { TestModeSwitch } from './test-mode.js';
+import type { KeyRing, StoredKey } from './keys.js';
 
 export const TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
 
 export interface UploadTarget {
   bucketId?: string;
   fileId?: string;
+  /** The key that asked for the upload URL (its name prefix limits what may be uploaded). */
+  key: StoredKey;
+}
+
+/** An account authorization token: until when it is good, and for which key. */
+export interface TokenGrant {
+  expires: number;
+  key: StoredKey;
 }
 
 /** Everything a request handler needs. */
@@ -18,16 +27,14 @@ export interface EmulatorContext {
   faults: FaultInjector;
   /** X-Bz-Test-Mode handling, with the mode forced on every request if the emulator was started so. */
   testMode: TestModeSwitch;
-  keyId: string;
-  key: string;
+  /** The master key and the keys made with b2_create_key. */
+  keys: KeyRing;
   accountId: string;
   /** `http://127.0.0.1:PORT`, set once listening. */
   url: string;
   minimumPartSize: number;
-  /** When set, the application key is restricted to this bucket (B2 `allowed.bucketId`). */
-  restrictedBucketId?: string;
-  /** Account tokens → expiry (clock ms). */
-  tokens: Map<string, number>;
+  /** Account tokens → expiry (clock ms) and key. */
+  tokens: Map<string, TokenGrant>;
   /** Upload tokens → what they may upload to. */
   uploadTokens: Map<string, UploadTarget>;
   /** Download authorizations → bucket and name prefix. */
