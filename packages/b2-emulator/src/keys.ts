@@ -147,9 +147,15 @@ export const REQUIRED_CAPABILITY: Readonly<Record<string, Capability>> = {
   b2_update_file_legal_hold: 'writeFileLegalHolds',
 };
 
-export function requireCapability(key: StoredKey, call: string): void {
+/** B2's wording: "unauthorized for application key with capabilities '…', restricted to bucket '…', restricted to files that start with '…'". */
+export function denied(key: StoredKey, bucketName?: string): B2ApiError {
+  const parts = [`unauthorized for application key with capabilities '${key.capabilities.join(',')}'`];
+  if (key.bucketId) parts.push(`restricted to bucket '${bucketName ?? key.bucketId}'`);
+  if (key.namePrefix) parts.push(`restricted to files that start with '${key.namePrefix}'`);
+  return unauthorized(parts.join(', '));
+}
+
+export function requireCapability(key: StoredKey, call: string, bucketName?: string): void {
   const needed = REQUIRED_CAPABILITY[call];
-  if (needed && !key.capabilities.includes(needed)) {
-    throw unauthorized(`unauthorized: ${call} needs the ${needed} capability, which key ${key.applicationKeyId} does not have`);
-  }
+  if (needed && !key.capabilities.includes(needed)) throw denied(key, bucketName);
 }

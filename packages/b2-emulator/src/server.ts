@@ -7,7 +7,7 @@ import { B2ApiError, notFound } from './errors.js';
 import { callParams, cutMidBody, readBody, sendError, sendJson } from './http-util.js';
 import { currentVersion } from './listing.js';
 import { sendDownload, uploadFile, uploadPart } from './transfer.js';
-import { requireCapability, unauthorized, type StoredKey } from './keys.js';
+import { denied, requireCapability, type StoredKey } from './keys.js';
 import { decodeName } from './names.js';
 
 const API = /^\/b2api\/v([1-4])\/([a-z0-9_]+)(?:\/([^/]+)\/([^/]+))?$/;
@@ -79,14 +79,17 @@ function checkDownloadToken(ctx: EmulatorContext, token: string | undefined, buc
   const scoped = token ? ctx.downloadTokens.get(token) : undefined;
   if (scoped && scoped.bucketId === bucketId && fileName.startsWith(scoped.prefix) && ctx.clock.now() < scoped.expires) return;
   const key = checkToken(ctx, token);
-  requireCapability(key, 'b2_download_file_by_name');
-  checkFileAccess(key, bucketId, fileName);
+  requireCapability(key, 'b2_download_file_by_name', bucketNameOf(ctx, key));
+  checkFileAccess(ctx, key, bucketId, fileName);
 }
 
+const bucketNameOf = (ctx: EmulatorContext, key: StoredKey): string | undefined =>
+  key.bucketId ? ctx.store.listBuckets().find((b) => b.bucketId === key.bucketId)?.bucketName : undefined;
+
 /** A key restricted to a bucket or a name prefix may only touch files there. */
-function checkFileAccess(key: StoredKey, bucketId: string, fileName: string): void {
-  if (key.bucketId && bucketId !== key.bucketId) throw unauthorized(`unauthorized: the application key is restricted to bucket ${key.bucketId}`);
-  if (key.namePrefix && !fileName.startsWith(key.namePrefix)) throw unauthorized(`unauthorized: the application key is restricted to names starting with ${key.namePrefix}`);
+function checkFileAccess(ctx: EmulatorContext, key: StoredKey, bucketId: string, fileName: string): void {
+  if (key.bucketId && bucketId !== key.bucketId) throw denied(key, bucketNameOf(ctx, key));
+  if (key.namePrefix && !fileName.startsWith(key.namePrefix)) throw denied(key, bucketNameOf(ctx, key));
 }
 
 const NAME_FIELDS = ['fileName', 'prefix', 'namePrefix', 'fileNamePrefix'] as const;
@@ -97,38 +100,38 @@ const NAME_FIELDS = ['fileName', 'prefix', 'namePrefix', 'fileNamePrefix'] as co
  * the key's namePrefix).
  */
 function checkKey(ctx: EmulatorContext, key: StoredKey, call: string, params: Record<string, unknown>, v: number): void {
-  requireCapability(key, call);
+  requireCapability(key, call, bucketNameOf(ctx, key));
   const only = key.bucketId;
   if (only) {
     if (call === 'b2_list_buckets') {
       const name = ctx.store.listBuckets().find((b) => b.bucketId === only)?.bucketName;
       const named = params.bucketId === only || (name !== undefined && params.bucketName === name);
-      if (!named && (v >= 2 || params.bucketId !== undefined || params.bucketName !== undefined)) throw unauthorized('unauthorized: name the bucket the key is restricted to');
+      if (!named && (v >= 2 || params.bucketId !== undefined || params.bucketName !== undefined)) throw denied(key, name);
       params.bucketId = only;
       return;
     }
-    if (typeof params.bucketId === 'string' && params.bucketId !== only) throw unauthorized(`unauthorized: the application key is restricted to one bucket: ${params.bucketId}`);
-    if (typeof params.destinationBucketId === 'string' && params.destinationBucketId !== only) throw unauthorized(`unauthorized: the application key is restricted to one bucket: ${params.destinationBucketId}`);
+    if (typeof params.bucketId === 'string' && params.bucketId !== only) throw denied(key, bucketNameOf(ctx, key));
+    if (typeof params.destinationBucketId === 'string' && params.destinationBucketId !== only) throw denied(key, bucketNameOf(ctx, key));
   }
   const prefix = key.namePrefix;
   if (prefix && call !== 'b2_list_buckets' && call !== 'b2_get_upload_url' && !call.endsWith('_key') && !call.endsWith('_keys')) {
     const named = NAME_FIELDS.map((f) => params[f]).filter((x): x is string => typeof x === 'string');
     // a listing without a prefix would cover names outside the key's prefix
     if (call.startsWith('b2_list_file') || call === 'b2_list_unfinished_large_files') named.push(typeof params.prefix === 'string' || typeof params.namePrefix === 'string' ? prefix : '');
-    for (const name of named) if (!name.startsWith(prefix)) throw unauthorized(`unauthorized: the application key is restricted to names starting with ${prefix}`);
+    for (const name of named) if (!name.startsWith(prefix)) throw denied(key, bucketNameOf(ctx, key));
   }
   for (const field of ['fileId', 'sourceFileId', 'largeFileId']) {
     const id = params[field];
     const version = typeof id === 'string' ? ctx.store.get(id) : undefined;
-    if (version) checkFileAccess(key, version.bucketId, version.fileName);
+    if (version) checkFileAccess(ctx, key, version.bucketId, version.fileName);
   }
 }
 
 /** A name-prefix key may upload only under its prefix (checked at upload time, as the name comes with the upload). */
-function checkUploadName(key: StoredKey, req: IncomingMessage): void {
+function checkUploadName(ctx: EmulatorContext, key: StoredKey, req: IncomingMessage): void {
   const raw = req.headers['x-bz-file-name'];
   const name = decodeName(Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? ''));
-  if (key.namePrefix && !name.startsWith(key.namePrefix)) throw unauthorized(`unauthorized: the application key is restricted to names starting with ${key.namePrefix}`);
+  if (key.namePrefix && !name.startsWith(key.namePrefix)) throw denied(key, bucketNameOf(ctx, key));
 }
 
 /** Names the call a request makes (for faults and statistics). */
@@ -204,7 +207,7 @@ async function route(ctx: EmulatorContext, req: IncomingMessage, res: ServerResp
     const target = token ? ctx.uploadTokens.get(token) : undefined;
     const id = decodeURIComponent(m[3] ?? '');
     if (!target || (target.bucketId ?? target.fileId) !== id) throw new B2ApiError(401, 'bad_auth_token', 'Invalid upload authorization token');
-    if (call === 'b2_upload_file') checkUploadName(target.key, req);
+    if (call === 'b2_upload_file') checkUploadName(ctx, target.key, req);
     sendJson(res, 200, call === 'b2_upload_file' ? uploadFile(ctx, id, req.headers, body, v) : uploadPart(ctx, id, req.headers, body));
     return;
   }

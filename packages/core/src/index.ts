@@ -5,6 +5,7 @@
 export { B2Client, type B2ClientOptions } from './b2/client.js';
 export { B2Error, isB2Error } from './b2/errors.js';
 export { expectedSha1 } from './b2/files.js';
+export { BACKUP_CAPABILITIES, plannedKeys, PRUNE_CAPABILITIES, type B2CreatedKey, type B2Key, type B2NewKey, type PlannedKey } from './b2/keys.js';
 export { openCryptBucket } from './b2/open-crypt-bucket.js';
 export { logRetries } from './b2/retry-log.js';
 export { billedTransactions, formatTransactions, transactionClass } from './b2/transactions.js';
@@ -75,7 +76,7 @@ export { encryptConfigText } from './rclone/config-crypt.js';
 export { findConfigPath, loadRcloneConfig, type RcloneEnv } from './rclone/config.js';
 export { linkPathOf, RCLONE_LINK_SUFFIX } from './rclone/links.js';
 export { obscure } from './rclone/obscure.js';
-export { parseRemoteArg } from './rclone/remotes.js';
+export { parseRemoteArg, resolveStorage } from './rclone/remotes.js';
 export { RcloneError, runRclone, type RcloneResult } from './rclone/run-rclone.js';
 
 // Lines, sizes, durations, times, messages
