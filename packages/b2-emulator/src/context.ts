@@ -4,6 +4,7 @@ import type { StoredBucket, StoredVersion } from './model.js';
 import type { Store } from './store.js';
 import type { TestModeSwitch } from './test-mode.js';
 import type { KeyRing, StoredKey } from './keys.js';
+import { lockJson } from './object-lock.js';
 
 export const TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
 
@@ -40,6 +41,8 @@ export interface EmulatorContext {
   /** Download authorizations → bucket and name prefix. */
   downloadTokens: Map<string, { bucketId: string; prefix: string; expires: number }>;
   nextId(): string;
+  /** Clock time of the last lifecycle sweep. */
+  lifecycleSweptAt: number;
 }
 
 /** The file object B2 returns, in the shape of API version `v` (v1 also carries `size`). */
@@ -57,6 +60,7 @@ export function fileJson(ctx: EmulatorContext, v: StoredVersion, apiVersion: num
     fileName: v.fileName,
     serverSideEncryption: { algorithm: null, mode: null },
     uploadTimestamp: v.uploadTimestamp,
+    ...lockJson(v),
   };
   if (apiVersion === 1) out.size = v.contentLength;
   return out;
@@ -92,6 +96,9 @@ export function bucketJson(ctx: EmulatorContext, b: StoredBucket): Record<string
     options: [],
     revision: b.revision,
     defaultServerSideEncryption: { isClientAuthorizedToRead: true, value: { algorithm: null, mode: null } },
-    fileLockConfiguration: { isClientAuthorizedToRead: true, value: { defaultRetention: { mode: null, period: null }, isFileLockEnabled: false } },
+    fileLockConfiguration: {
+      isClientAuthorizedToRead: true,
+      value: { defaultRetention: b.defaultRetention ?? { mode: null, period: null }, isFileLockEnabled: b.fileLockEnabled ?? false },
+    },
   };
 }

@@ -11,6 +11,7 @@ import { Store } from './store.js';
 import { TestModeSwitch, type TestMode } from './test-mode.js';
 import { tamper, type TamperOptions } from './tamper.js';
 import { CAPABILITIES, KeyRing, type StoredKey } from './keys.js';
+import { applyLifecycle, type LifecycleResult } from './lifecycle.js';
 
 export interface EmulatorOptions {
   /** TCP port; 0 or absent picks a free one. */
@@ -50,6 +51,8 @@ export interface Emulator {
   setTestMode(mode?: TestMode): void;
   /** Damages a stored upload's bytes (see tamper.ts), e.g. `emulator.tamper(id, flipByte(100))`. */
   tamper(fileId: string, edit: (bytes: Buffer) => Buffer, options?: TamperOptions): void;
+  /** Applies the buckets' lifecycle rules now (requests also do, at most once a minute of emulator time). */
+  applyLifecycle(): LifecycleResult;
   /** The account's application keys (master first); `keys.create(...)` makes one without HTTP. */
   keys: KeyRing;
   close(): Promise<void>;
@@ -102,6 +105,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     uploadTokens: new Map(),
     downloadTokens: new Map(),
     nextId: newId,
+    lifecycleSweptAt: Number.NEGATIVE_INFINITY,
   };
   if (options.restrictToBucket) {
     const bucket = store.bucketByName(options.restrictToBucket) ?? store.createBucket(options.restrictToBucket, 'allPrivate', {}, []);
@@ -131,6 +135,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store,
     stats,
     keys: ctx.keys,
+    applyLifecycle: () => {
+      ctx.lifecycleSweptAt = clock.now();
+      return applyLifecycle(store, ctx.lifecycleSweptAt);
+    },
     setFaults: (f) => faults.set(f),
     faultsFired: () => faults.firedByKind(),
     tamper: (fileId, edit, tamperOptions) => tamper(store, fileId, edit, tamperOptions),

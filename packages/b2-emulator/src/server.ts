@@ -9,6 +9,7 @@ import { currentVersion } from './listing.js';
 import { sendDownload, uploadFile, uploadPart } from './transfer.js';
 import { denied, requireCapability, type StoredKey } from './keys.js';
 import { decodeName } from './names.js';
+import { applyLifecycle } from './lifecycle.js';
 
 const API = /^\/b2api\/v([1-4])\/([a-z0-9_]+)(?:\/([^/]+)\/([^/]+))?$/;
 
@@ -246,6 +247,16 @@ function swallow(req: IncomingMessage): ServerResponse {
   return new SwallowedResponse(req);
 }
 
+/** B2 applies lifecycle rules in the background; here, before a request, once per minute of emulator time. */
+function sweepLifecycle(ctx: EmulatorContext): void {
+  const now = ctx.clock.now();
+  if (now - ctx.lifecycleSweptAt < 60_000) return;
+  const buckets = ctx.store.listBuckets().filter((b) => b.lifecycleRules.length > 0);
+  if (buckets.length === 0) return;
+  ctx.lifecycleSweptAt = now;
+  applyLifecycle(ctx.store, now, buckets);
+}
+
 /** The request listener: body, faults, routing, errors as B2 JSON. */
 export function createHandler(ctx: EmulatorContext, stats: Map<string, number>) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -269,6 +280,7 @@ export function createHandler(ctx: EmulatorContext, stats: Map<string, number>) 
         }
         applyTestMode(ctx, req, url, call);
       }
+      sweepLifecycle(ctx);
       await route(ctx, req, res, url, body);
     } catch (error) {
       const b2 = error instanceof B2ApiError ? error : new B2ApiError(500, 'internal_error', error instanceof Error ? error.message : String(error));
