@@ -51,7 +51,7 @@ export interface Emulator {
   setTestMode(mode?: TestMode): void;
   /** Damages a stored upload's bytes (see tamper.ts), e.g. `emulator.tamper(id, flipByte(100))`. */
   tamper(fileId: string, edit: (bytes: Buffer) => Buffer, options?: TamperOptions): void;
-  /** Applies the buckets' lifecycle rules now (requests also do, at most once a minute of emulator time). */
+  /** Applies the buckets' lifecycle rules now (every request also does, before it runs). */
   applyLifecycle(): LifecycleResult;
   /** The account's application keys (master first); `keys.create(...)` makes one without HTTP. */
   keys: KeyRing;

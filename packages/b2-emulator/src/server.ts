@@ -247,10 +247,10 @@ function swallow(req: IncomingMessage): ServerResponse {
   return new SwallowedResponse(req);
 }
 
-/** B2 applies lifecycle rules in the background; here, before a request, once per minute of emulator time. */
+/** B2 applies lifecycle rules in the background; here, before each request (when the clock moved), so tests see them exactly on time. */
 function sweepLifecycle(ctx: EmulatorContext): void {
   const now = ctx.clock.now();
-  if (now - ctx.lifecycleSweptAt < 60_000) return;
+  if (now === ctx.lifecycleSweptAt) return;
   const buckets = ctx.store.listBuckets().filter((b) => b.lifecycleRules.length > 0);
   if (buckets.length === 0) return;
   ctx.lifecycleSweptAt = now;
