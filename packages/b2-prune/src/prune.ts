@@ -6,6 +6,7 @@ import {
   encryptedBucketName,
   escapeName,
   isVisibleKind,
+  spareLocked,
   listCryptFiles,
   WrongPasswordError,
   type B2Api,
@@ -116,8 +117,12 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
         summary.versionsSeen += history.versions.length;
         const choice: PolicyChoice = run.purge && never ? { policy: never } : run.config.matcher.choose(history.path);
         const decision = decide(history.versions, choice.policy, run.now, { reasons: false });
-        const doomed: B2FileVersion[] = [];
-        for (const d of decision.decisions) if (d.verdict === 'delete') doomed.push(d.version);
+        const byPolicy: B2FileVersion[] = [];
+        for (const d of decision.decisions) if (d.verdict === 'delete') byPolicy.push(d.version);
+        // Object Lock: B2 would refuse these; keep them (and hide markers above them) and say so
+        const { deletable: doomed, locked } = spareLocked(byPolicy, run.now);
+        summary.versionsLocked += locked.length;
+        for (const l of locked) run.log.info(`kept by Object Lock (${l.reason}): ${describe(run, l.version)}`);
         summary.versionsKept += history.versions.length - doomed.length;
         if (doomed.length > 0) summary.filesPruned += 1;
         const explained = (): FileDecision => decide(history.versions, choice.policy, run.now);

@@ -5,6 +5,7 @@
 export { B2Client, type B2ClientOptions } from './b2/client.js';
 export { B2Error, isB2Error } from './b2/errors.js';
 export { expectedSha1 } from './b2/files.js';
+export { lockReason, spareLocked, type LockedVersion } from './b2/object-lock.js';
 export { BACKUP_CAPABILITIES, plannedKeys, PRUNE_CAPABILITIES, type B2CreatedKey, type B2Key, type B2NewKey, type PlannedKey } from './b2/keys.js';
 export { openCryptBucket } from './b2/open-crypt-bucket.js';
 export { logRetries } from './b2/retry-log.js';
