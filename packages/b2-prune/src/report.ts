@@ -21,6 +21,8 @@ export interface PruneSummary {
   unfinishedLargeFilesCancelled: number;
   /** Versions the policy would delete that Object Lock (retention, legal hold) keeps; left alone. */
   versionsLocked: number;
+  /** Bucket lifecycle rules that will delete or hide what the policies keep (also warned on stderr). */
+  lifecycleWarnings: string[];
   /** With --max-files: the path to pass to --start-at to continue. */
   resumeAt?: string;
   transactions: TransactionCounts;
@@ -40,6 +42,7 @@ export function emptySummary(dryRun: boolean): PruneSummary {
     undecryptableNames: 0,
     unfinishedLargeFilesCancelled: 0,
     versionsLocked: 0,
+    lifecycleWarnings: [],
     transactions: { A: 0, B: 0, C: 0 },
   };
 }

@@ -10,7 +10,7 @@ export { BACKUP_CAPABILITIES, plannedKeys, PRUNE_CAPABILITIES, type B2CreatedKey
 export { openCryptBucket } from './b2/open-crypt-bucket.js';
 export { logRetries } from './b2/retry-log.js';
 export { billedTransactions, formatTransactions, transactionClass } from './b2/transactions.js';
-export { type B2Api, type B2Bucket, type B2Download, type B2FileVersion, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
+export { type B2Api, type B2LifecycleRule, type B2Bucket, type B2Download, type B2FileVersion, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
 
 // CLI scaffolding: flags, parser, typed errors, exit codes, logger, runTool
 export { cappedWarnings, type CappedWarnings } from './cli/capped-warnings.js';
