@@ -98,3 +98,5 @@ export { WrongPasswordError } from './versions/password-check.js';
 
 // Toolset version
 export { TOOLSET_VERSION } from './version.js';
+export { SampleSelector, selectSample, type Candidate, type SampleConditions, type Totals } from './sample/select.js';
+export { ledgerLine, parseLedgerLine, verifiedSince, type LedgerEntry } from './sample/ledger-line.js';
