@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, startHarness, type Harness } from 'b2-emulator/test-helpers';
+import type { StoredKey } from 'b2-emulator';
 
 const bin = (pkg: string, tool: string) => fileURLToPath(new URL(`../packages/${pkg}/bin/${tool}.js`, import.meta.url));
 const T0 = Date.UTC(2025, 2, 1);
@@ -16,7 +17,7 @@ const FILES = { 'a.txt': 'alpha', 'sub/b.txt': 'bravo bravo', 'sub/deep/c.bin': 
 let h: Harness;
 let keysConf: string;
 let conf: string;
-let created: { applicationKeyId: string; applicationKey: string }[];
+let created: StoredKey[];
 
 /** rclone with a config; fewer retries so a refused call fails in seconds, not minutes (the outcome is the same). */
 const rclone = (args: string[]) =>

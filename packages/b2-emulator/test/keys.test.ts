@@ -66,7 +66,7 @@ describe('application keys (b2_create_key / b2_list_keys / b2_delete_key)', () =
     expect((v3.json.apiInfo as { storageApi: Json }).storageApi).toMatchObject({ bucketId, namePrefix: 'backup/', capabilities: ['listBuckets', 'listFiles', 'writeFiles'] });
   });
 
-  it.each([
+  it.each<[Json, RegExp]>([
     [{ keyName: 'bad name!', capabilities: ['listFiles'] }, /keyName/],
     [{ keyName: 'k', capabilities: [] }, /capabilities/],
     [{ keyName: 'k', capabilities: ['fly'] }, /Unknown capability: fly/],

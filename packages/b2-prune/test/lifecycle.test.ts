@@ -94,7 +94,7 @@ describe('--print-lifecycle', () => {
       add('hide', NOW - 4 * DAY);
       const before = em.store.versionsOf(bucket.bucketId, 'backup/f').map((v) => ({ ...v, fileInfo: {} }));
       const kept = decide(before, policy, NOW, { reasons: false }).decisions.filter((d) => d.verdict === 'keep').map((d) => d.version.fileId);
-      em.store.updateBucket({ ...bucket, lifecycleRules: [{ ...rule, daysFromUploadingToHiding: null, fileNamePrefix: rule.fileNamePrefix }] });
+      em.store.updateBucket({ ...bucket, lifecycleRules: [{ fileNamePrefix: rule.fileNamePrefix, daysFromHidingToDeleting: rule.daysFromHidingToDeleting ?? null, daysFromUploadingToHiding: null }] });
       em.clock.set(NOW);
       em.applyLifecycle();
       const after = new Set(em.store.versionsOf(bucket.bucketId, 'backup/f').map((v) => v.fileId));
