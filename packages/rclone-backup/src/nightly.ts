@@ -9,6 +9,8 @@ import { runNightlyJob, type NightlyJob, type NightlyJobResult } from './nightly
 import { writeNightlyJson } from './nightly-report.js';
 import { RunLog } from './nightly-log.js';
 import { readState } from './nightly-state.js';
+import { LastToolLine, runRecordOf } from './nightly-record.js';
+import { appendRunRecord, type RunRecord } from './run-history.js';
 import { PrefixStream, TailBuffer, type PrefixTarget } from './prefix-stream.js';
 
 export type { BackupState } from './nightly-state.js';
@@ -156,7 +158,7 @@ async function runJobs(
   options: NightlyOptions,
   io: ToolIO,
   record: PrefixTarget,
-  say: (line: string) => void,
+  say: (line: string, always?: boolean) => void,
   now: () => number,
   results: NightlyJobResult[],
 ): Promise<number> {
@@ -170,18 +172,26 @@ async function runJobs(
   const codes = await mapLimit(jobs, options.jobs, async (job, i) => {
     // With --json stdout is the document; the jobs' own lines still go to the log.
     const out = new PrefixStream(`[${job.name}] `, options.verbosity >= 0 && !options.json ? [stdoutTarget, record] : [record]);
-    const err = new PrefixStream(`[${job.name}] `, [stderrTarget, record]);
+    const lastError = new LastToolLine(`[${job.name}] `);
+    const err = new PrefixStream(`[${job.name}] `, [stderrTarget, record, lastError]);
     const problem = read[i]?.problem;
     if (problem) err.write(`${TOOL}: ${problem}\n`);
+    const start = now();
     const result = await runNightlyJob(job, { ...io, stdout: out, stderr: err }, settings);
     results[i] = result;
     const code = result.exitCode;
     out.flushPartial();
     err.flushPartial();
+    if (!options.dryRun) await recordRun(options.stateDir, runRecordOf(result, { start, end: now() }, lastError.line, pingSecrets(options.healthCheck)), say);
     say(`${job.name}: ${code === 0 ? 'ok' : `failed (exit status ${code})`}`);
     return code;
   });
   const status = aggregateExit(codes);
   say(status === 0 ? 'all backups succeeded' : `${codes.filter((c) => c !== 0).length} of ${codes.length} backups failed`);
   return status;
+}
+
+/** Appends the run's record to the config's history; a failure to do so is said, and the run goes on. */
+async function recordRun(stateDir: string, record: RunRecord, say: (line: string, always?: boolean) => void): Promise<void> {
+  await appendRunRecord(stateDir, record).catch((error: unknown) => say(`cannot append to the run history of ${record.config}: ${reasonOf(error)}`, true));
 }

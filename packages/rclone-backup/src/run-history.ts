@@ -43,10 +43,10 @@ export interface RunRecord {
   /** Content compared by this run's verify. */
   verified: { files: number; bytes: number };
   /**
-   * Share of the backup verified within the ledger's window after this run (0..1), with
-   * the backup's size; null when verify did not run.
+   * Share of the backup (percent, 0-100) verified within the ledger's window after this
+   * run, and the backup's size then; null when verify did not run.
    */
-  coverage: { windowMs: number; files: number; bytes: number; totalFiles: number; totalBytes: number } | null;
+  coverage: { windowMs: number; filesPercent: number; bytesPercent: number; totalFiles: number; totalBytes: number } | null;
   /**
    * B2 transactions this run spent, by class, and bytes moved; null when not counted (the
    * destination is not B2, or the run stopped before rclone ran).
@@ -129,5 +129,6 @@ export function parseRunRecord(line: string): RunRecord | string {
   if (typeof r.config !== 'string' || typeof r.start !== 'string' || typeof r.end !== 'string') return 'config, start or end missing';
   if (!number(r.exitCode) || !number(r.durationMs)) return 'exitCode or durationMs missing';
   if (Number.isNaN(Date.parse(r.start)) || Number.isNaN(Date.parse(r.end))) return 'start or end is not a time';
+  if (!r.transferred || !r.deleted || !r.verified) return 'transferred, deleted or verified missing';
   return value as RunRecord;
 }
