@@ -96,5 +96,8 @@ export { bucketPrefix, compareB2Names, encryptedBucketName } from './versions/li
 export { openEncryptedBucket, type EncryptedBucketOpener } from './versions/open-encrypted-bucket.js';
 export { WrongPasswordError } from './versions/password-check.js';
 
+// Prices: the dated price model, its loader and cost functions
+export * from './prices/index.js';
+
 // Toolset version
 export { TOOLSET_VERSION } from './version.js';
