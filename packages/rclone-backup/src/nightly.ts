@@ -10,7 +10,9 @@ import { writeNightlyJson } from './nightly-report.js';
 import { RunLog } from './nightly-log.js';
 import { readState } from './nightly-state.js';
 import { LastToolLine, runRecordOf } from './nightly-record.js';
-import { appendRunRecord, type RunRecord } from './run-history.js';
+import { appendRunRecord, listRunHistories, type RunRecord } from './run-history.js';
+import { writeMetricsFile } from './nightly-metrics.js';
+import { readStatus } from './nightly-status.js';
 import { PrefixStream, TailBuffer, type PrefixTarget } from './prefix-stream.js';
 
 export type { BackupState } from './nightly-state.js';
@@ -34,6 +36,8 @@ export interface NightlyOptions {
   jobs: number;
   /** One JSON document on stdout (per-config results and totals) instead of the jobs' output. */
   json?: boolean;
+  /** Prometheus textfile written (atomically) after the run. */
+  metricsFile?: string;
   now?: () => number;
 }
 
@@ -47,7 +51,7 @@ export function aggregateExit(codes: readonly number[]): number {
  * The *.conf names in dir. Read as bytes: a name that is not UTF-8 would reach us with
  * U+FFFD in it and then "not exist"; it is listed apart, to be said and counted instead.
  */
-async function listConfigs(dir: string): Promise<{ names: string[]; notUtf8: string[] }> {
+export async function listConfigs(dir: string): Promise<{ names: string[]; notUtf8: string[] }> {
   const entries = await readdir(dir, { encoding: 'buffer' }).catch((error: unknown) => {
     throw new ConfigError(`cannot read the config directory ${dir}: ${reasonOf(error)}`, undefined, { cause: error });
   });
@@ -91,6 +95,7 @@ export async function runNightly(options: NightlyOptions, io: ToolIO): Promise<n
   let status: number;
   let started: Promise<string | undefined> = Promise.resolve(undefined);
   const results: NightlyJobResult[] = [];
+  let configs: string[] | undefined;
   try {
     await mkdir(options.stateDir, { recursive: true }).catch((error: unknown) => {
       throw new ConfigError(`cannot create the state directory ${options.stateDir}: ${reasonOf(error)}`, undefined, { cause: error });
@@ -101,6 +106,7 @@ export async function runNightly(options: NightlyOptions, io: ToolIO): Promise<n
     });
     log = await RunLog.open(options.logFile, now, (problem) => say(`${problem}; carrying on without it`, true));
     const { names, notUtf8 } = await listConfigs(options.configDir);
+    configs = names.map((n) => n.replace(/\.conf$/, ''));
     for (const name of notUtf8) say(`config file name ${JSON.stringify(name)} in ${options.configDir} is not valid UTF-8: rename it; not run`, true);
     if (ping) started = pingStart(options.healthCheck);
     status = aggregateExit([names.length ? await runJobs(names, options, io, record, say, now, results) : ExitCode.Ok, ...notUtf8.map(() => ExitCode.Usage)]);
@@ -110,6 +116,10 @@ export async function runNightly(options: NightlyOptions, io: ToolIO): Promise<n
     if (error instanceof GuardError && !release) throw error;
     status = isToolError(error) ? error.exitCode : ExitCode.Problem;
     say(error instanceof Error ? error.message : String(error), true);
+  }
+  if (options.metricsFile && !options.dryRun && release) {
+    const written = await writeMetrics(options.metricsFile, options.stateDir, configs, say);
+    if (!written) status = aggregateExit([status, ExitCode.Problem]);
   }
   try {
     const final = ping ? await reportResult(options.healthCheck, status, tail, await started, say) : status;
@@ -194,4 +204,19 @@ async function runJobs(
 /** Appends the run's record to the config's history; a failure to do so is said, and the run goes on. */
 async function recordRun(stateDir: string, record: RunRecord, say: (line: string, always?: boolean) => void): Promise<void> {
   await appendRunRecord(stateDir, record).catch((error: unknown) => say(`cannot append to the run history of ${record.config}: ${reasonOf(error)}`, true));
+}
+
+/**
+ * The metrics file for the configs of this run (or, when the config directory could not be
+ * read, every config with a history); false, after saying why, when it cannot be written.
+ */
+async function writeMetrics(file: string, stateDir: string, configs: string[] | undefined, say: (line: string, always?: boolean) => void): Promise<boolean> {
+  try {
+    const names = configs ?? (await listRunHistories(stateDir));
+    await writeMetricsFile(file, await Promise.all(names.map((name) => readStatus(stateDir, name))));
+    return true;
+  } catch (error) {
+    say(`cannot write the metrics file ${file}: ${reasonOf(error)}`, true);
+    return false;
+  }
 }
