@@ -186,6 +186,8 @@ async function runJobs(
     const err = new PrefixStream(`[${job.name}] `, [stderrTarget, record, lastError]);
     const problem = read[i]?.problem;
     if (problem) err.write(`${TOOL}: ${problem}\n`);
+    const notice = read[i]?.notice;
+    if (notice && options.verbosity >= 0) err.write(`${TOOL}: ${notice}\n`);
     const start = now();
     const result = await runNightlyJob(job, { ...io, stdout: out, stderr: err }, settings);
     results[i] = result;
