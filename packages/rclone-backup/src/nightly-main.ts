@@ -6,7 +6,9 @@ import {
   DRY_RUN_FLAG,
   durationFlag,
   JSON_FLAG,
+  loadPrices,
   parseArgv,
+  PRICES_FLAG,
   parseDuration,
   parseSize,
   RCLONE_CONFIG_FLAG,
@@ -66,6 +68,7 @@ function parser() {
       'install-units': choiceFlag('install-units', UNIT_KINDS, { description: 'Install the systemd or cron files and exit' }),
       'units-dir': stringFlag({ description: 'Where --install-units writes (default the system location)' }),
       bin: stringFlag({ description: 'Path of this runner written into the units' }),
+      ...PRICES_FLAG,
       'metrics-file': stringFlag({ description: 'Write a Prometheus textfile (node_exporter textfile collector) here after every run' }),
       status: { type: 'boolean', default: false, description: 'Print each backup\'s standing from its run history and exit (1 if any is stale)' },
       'max-age': durationFlag('max-age', { description: `With --status: a backup whose last success is older is stale (default ${NIGHTLY_DEFAULTS.maxAge})` }),
@@ -134,6 +137,7 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
       jobs: a.jobs ?? Number.MAX_SAFE_INTEGER,
       json: a.json,
       metricsFile: a.metricsFile ? resolve(io.cwd, a.metricsFile) : undefined,
+      prices: await loadPrices(a.prices ? resolve(io.cwd, a.prices) : undefined),
     };
   } catch (error) {
     return failBeforeRun(error, check, a.dryRun, io);
@@ -153,6 +157,8 @@ function unitFlags(a: NightlyArgs, cwd: string): string[] {
     ...path('--defaults-file', a.defaultsFile, NIGHTLY_DEFAULTS.defaultsFile),
     ...path('--log-file', a.logFile),
     ...path('--rclone-config', a.rcloneConfig),
+    ...path('--prices', a.prices),
+    ...path('--metrics-file', a.metricsFile),
     // Checked now: a unit with a bad value would only fail at night.
     ...(a.budget === undefined ? [] : ['--budget', checkedSize(a.budget)]),
     ...(a.verifyMode === NIGHTLY_DEFAULTS.verifyMode ? [] : ['--verify-mode', a.verifyMode]),

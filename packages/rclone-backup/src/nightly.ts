@@ -1,7 +1,8 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, ExitCode, formatIecSize, GuardError, isToolError, mapLimit, redact, type ReleaseLock, type ToolIO } from '@rclone-b2/core';
+import { addUsage, ConfigError, emptyUsage, ExitCode, formatIecSize, GuardError, isToolError, mapLimit, redact, type PriceModel, type ReleaseLock, type ToolIO } from '@rclone-b2/core';
 import { splitBudget } from './budget.js';
+import { budgetLine, usageLine } from './nightly-cost.js';
 import { reasonOf } from '@rclone-b2/core';
 import { pingResult, pingSecrets, pingStart, type HealthCheck } from './healthcheck.js';
 import { acquireLock } from './lock.js';
@@ -38,6 +39,8 @@ export interface NightlyOptions {
   json?: boolean;
   /** Prometheus textfile written (atomically) after the run. */
   metricsFile?: string;
+  /** Prices for the budget and usage lines. */
+  prices: PriceModel;
   now?: () => number;
 }
 
@@ -176,6 +179,7 @@ async function runJobs(
   const shares = splitBudget(options.budget, read.map((r) => r.state.bytes));
   const jobs: NightlyJob[] = names.map((n, i) => ({ name: n.replace(/\.conf$/, ''), file: join(options.configDir, n), budget: shares[i] ?? 0, state: read[i]?.state ?? {} }));
   say(`starting ${jobs.length} backups: ${jobs.map((j) => `${j.name} (verify ≤ ${formatIecSize(j.budget)})`).join(', ')}`);
+  say(budgetLine(options.budget, read.reduce((n, r) => n + (r.state.bytes ?? 0), 0), options.prices));
   const stdoutTarget: PrefixTarget = { write: (line) => io.stdout.write(line) };
   const stderrTarget: PrefixTarget = { write: (line) => io.stderr.write(line) };
   const settings = { ...options, now };
@@ -199,6 +203,8 @@ async function runJobs(
     return code;
   });
   const status = aggregateExit(codes);
+  const usage = results.reduce((total, r) => (r.usage ? addUsage(total, r.usage) : total), emptyUsage());
+  if (Object.keys(usage.calls).length > 0) say(usageLine(usage, options.prices));
   say(status === 0 ? 'all backups succeeded' : `${codes.filter((c) => c !== 0).length} of ${codes.length} backups failed`);
   return status;
 }

@@ -1,9 +1,12 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { startEmulator, writeRcloneTestConfig, type Emulator, type RcloneTestConfig } from 'b2-emulator';
 import { transactionClass, type B2Usage } from '@rclone-b2/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, run, tempDir, writeConfig, writeTree } from './helpers.js';
+import { nightlyMain } from '../src/nightly-main.js';
+import { runHistoryPath, type RunRecord } from '../src/run-history.js';
+import { cleanup, memoryIO, run, tempDir, writeConfig, writeTree } from './helpers.js';
 
 /** The emulator's own count of the calls it served since `before` (its stats map). */
 function servedSince(emulator: Emulator, before: Map<string, number>): Record<string, number> {
@@ -73,5 +76,31 @@ describe('rclone-backup counts the B2 calls its rclone runs make', () => {
     expect(b2.bytesDown).toBe(await storedBytes());
     // -q: nothing but errors, and none
     expect(r.err).toBe('');
+  });
+
+  it('the nightly runner totals them per run (--json, the run history) and prices them with --prices', async () => {
+    const configDir = join(dir, 'nightly-configs');
+    const stateDir = join(dir, 'nightly-state');
+    mkdirSync(configDir);
+    writeTree(src, { 'new.txt': 'a new file for tonight' });
+    writeConfig(configDir, 'usage', readFileSync(conf, 'utf8'));
+    // prices where every class C call costs $1 and nothing is free: the line must say so
+    const shipped = JSON.parse(readFileSync(join(import.meta.dirname, '../../core/data/b2-prices.json'), 'utf8')) as Record<string, unknown>;
+    const prices = join(dir, 'prices.json');
+    writeFileSync(prices, JSON.stringify({ ...shipped, transactions: { A: { price: 0, per: 1, freePerDay: 0 }, B: { price: 0, per: 1, freePerDay: 0 }, C: { price: 1, per: 1, freePerDay: 0 } } }));
+    const before = new Map(emulator.stats);
+    const io = memoryIO();
+    const code = await nightlyMain(['--config-dir', configDir, '--state-dir', stateDir, '--defaults-file', join(dir, 'none'), '--rclone-config', rc.configPath, '--json', '--prices', prices], io);
+    expect(code).toBe(0);
+    const served = servedSince(emulator, before);
+    const doc = JSON.parse(io.out()) as { totals: { b2: B2Usage } };
+    expect(doc.totals.b2.calls).toEqual(served);
+    expect(doc.totals.b2.transactions).toEqual(byClass(served));
+    const [record] = readFileSync(runHistoryPath(stateDir, 'usage'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as RunRecord);
+    expect(record?.transactions).toEqual({ ...byClass(served), bytesUp: doc.totals.b2.bytesUp, bytesDown: doc.totals.b2.bytesDown });
+    expect(io.err()).toContain(`class C ${byClass(served).C}`);
+    expect(io.err()).toMatch(new RegExp(`transactions \\$${byClass(served).C}\\.00 \\(Backblaze B2 prices of`));
+    // nothing known to be stored yet (first run): the whole month's budget is beyond the free downloads
+    expect(io.err()).toMatch(/verification budget 1\.0 GiB a night \(30 GiB a month\): \$0\.32 a month beyond the free downloads of 0 B a month/);
   });
 });
