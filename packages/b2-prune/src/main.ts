@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   countFlag,
   createLogger,
@@ -7,10 +8,12 @@ import {
   HUMAN_READABLE_FLAG,
   integerFlag,
   JSON_FLAG,
+  loadPrices,
   openEncryptedBucket,
   parseArgv,
   parseRemoteArg,
   parseTime,
+  PRICES_FLAG,
   RCLONE_CONFIG_FLAG,
   stringFlag,
   toolParser,
@@ -26,6 +29,7 @@ import { explain } from './explain.js';
 import { loadPolicyConfig } from './policy/config.js';
 import { prune } from './prune.js';
 import { formatSummaryText } from './report.js';
+import { savingOf } from './cost.js';
 
 export const VERSION = TOOLSET_VERSION;
 
@@ -56,6 +60,8 @@ export interface PruneCliOptions {
   json: boolean;
   /** -h: sizes in -v and --explain lines as du -h prints them. */
   human: boolean;
+  /** --prices FILE (default: the shipped price model). */
+  prices?: string | undefined;
   debug: boolean;
 }
 
@@ -71,6 +77,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
       ...JSON_FLAG,
       ...HUMAN_READABLE_FLAG,
       ...RCLONE_CONFIG_FLAG,
+      ...PRICES_FLAG,
       ...transfersFlag('Parallel delete calls'),
       concurrency: integerFlag('concurrency', { min: 1, hidden: true, description: 'deprecated: use --transfers' }),
       'policy-file': stringFlag({ description: 'Policies and path rules (INI: [policies], [paths])' }),
@@ -119,6 +126,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
     json: a.json,
     human: a.humanReadable,
     debug: a.debug,
+    prices: a.prices === undefined ? undefined : resolve(io.cwd, a.prices),
   };
 }
 
@@ -138,6 +146,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     throw new GuardError('--purge deletes every old version and every deleted file; add --force to do it (or -n to see what it would delete)');
   }
   const config = await loadPolicyConfig(options.policyFile, io.env);
+  const prices = await loadPrices(options.prices);
   const { remote, bucket } = await (deps.openBucket ?? openEncryptedBucket)(
     {
       remoteName: options.remote,
@@ -174,6 +183,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     log,
     signal: deps.signal,
   });
+  summary.saving = savingOf(summary.bytesFreed, prices);
   if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify({ type: 'summary', ...summary })}\n`);
   else if (options.verbosity >= 0) await writeWithBackpressure(io.stdout, formatSummaryText(summary));
   return summary.failures > 0 || summary.undecryptableNames > 0 ? ExitCode.Problem : ExitCode.Ok;
