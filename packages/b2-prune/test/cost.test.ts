@@ -37,7 +37,11 @@ describe('b2-prune: the saving per month', () => {
     const prices = join(h.dir, 'prices.json');
     writeFileSync(prices, JSON.stringify({ ...shipped, storage: { pricePerTBMonth: 2e12, freeBytes: 0 } }));
     const dry = await h.run(main, ['-n', '--json', '--prices', prices, '--purge', '--force', '--now', now, 'secret:']);
-    const summary = dry.out.trimEnd().split('\n').map((l) => JSON.parse(l) as Summary).find((r) => r.type === 'summary')!;
+    const summary = dry.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Summary)
+      .find((r) => r.type === 'summary')!;
     // $2 per byte-month
     expect(summary.bytesFreed).toBeGreaterThan(0);
     expect(summary.saving.perMonth).toBe(2 * summary.bytesFreed);
@@ -54,13 +58,21 @@ describe('b2-prune: the saving per month', () => {
     const text = /would save (\S+) a month of storage \(Backblaze B2 prices of \d{4}-\d\d-\d\d\)/.exec(dry.out);
     expect(text).not.toBeNull();
     const dryJson = await h.run(main, ['-n', '--json', '--purge', '--force', '--now', now, 'secret:']);
-    const planned = dryJson.out.trimEnd().split('\n').map((l) => JSON.parse(l) as Summary).find((r) => r.type === 'summary')!;
+    const planned = dryJson.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Summary)
+      .find((r) => r.type === 'summary')!;
 
     const before = await storedBytes();
     const statsBefore = new Map(h.emulator.stats);
     const real = await h.run(main, ['--json', '--purge', '--force', '--now', now, 'secret:']);
     expect(real.code).toBe(0);
-    const summary = real.out.trimEnd().split('\n').map((l) => JSON.parse(l) as Summary).find((r) => r.type === 'summary')!;
+    const summary = real.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Summary)
+      .find((r) => r.type === 'summary')!;
     const served = { A: 0, B: 0, C: 0 };
     for (const [call, n] of h.emulator.stats) served[transactionClass(call)] += n - (statsBefore.get(call) ?? 0);
     const freed = before - (await storedBytes());

@@ -28,7 +28,11 @@ export function addUsage(total: B2Usage, more: B2Usage): B2Usage {
   const calls = { ...total.calls };
   for (const [call, n] of Object.entries(more.calls)) calls[call] = (calls[call] ?? 0) + n;
   return {
-    transactions: { A: total.transactions.A + more.transactions.A, B: total.transactions.B + more.transactions.B, C: total.transactions.C + more.transactions.C },
+    transactions: {
+      A: total.transactions.A + more.transactions.A,
+      B: total.transactions.B + more.transactions.B,
+      C: total.transactions.C + more.transactions.C,
+    },
     calls,
     bytesUp: total.bytesUp + more.bytesUp,
     bytesDown: total.bytesDown + more.bytesDown,
