@@ -20,6 +20,7 @@ import {
   TOOLSET_VERSION,
   transfersFlag,
   UsageError,
+  usageOf,
   verbosityOf,
   writeWithBackpressure,
   type EncryptedBucketOpener,
@@ -184,7 +185,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     signal: deps.signal,
   });
   summary.saving = savingOf(summary.bytesFreed, prices);
-  if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify({ type: 'summary', ...summary })}\n`);
+  if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify({ type: 'summary', ...summary, b2: usageOf(bucket.client) })}\n`);
   else if (options.verbosity >= 0) await writeWithBackpressure(io.stdout, formatSummaryText(summary));
   return summary.failures > 0 || summary.undecryptableNames > 0 ? ExitCode.Problem : ExitCode.Ok;
 }

@@ -30,7 +30,7 @@ async function storedBytes(): Promise<number> {
   return listing.reduce((n, f) => n + f.Size, 0);
 }
 
-type Summary = { type: string; bytesFreed: number; saving: { perMonth: number; effective: string }; transactions: { A: number; B: number; C: number } };
+type Summary = { type: string; bytesFreed: number; saving: { perMonth: number; effective: string }; transactions: { A: number; B: number; C: number }; b2: { calls: Record<string, number>; bytesUp: number; bytesDown: number } };
 
 describe('b2-prune: the saving per month', () => {
   it('--prices FILE prices it; a bad one is exit 2 before anything is listed', async () => {
@@ -83,5 +83,9 @@ describe('b2-prune: the saving per month', () => {
     expect(summary.saving.perMonth).toBeCloseTo((freed / 1e12) * shipped.storage.pricePerTBMonth, 15);
     // the transactions the prune reports are the calls the emulator served
     expect(summary.transactions).toEqual(served);
+    // --json b2: the calls by name (each delete one b2_delete_file_version), nothing uploaded or downloaded
+    const deletes = h.emulator.stats.get('b2_delete_file_version')! - (statsBefore.get('b2_delete_file_version') ?? 0);
+    expect(summary.b2).toMatchObject({ bytesUp: 0, bytesDown: 0 });
+    expect(summary.b2.calls.b2_delete_file_version).toBe(deletes);
   });
 });

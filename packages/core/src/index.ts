@@ -9,7 +9,7 @@ export { openCryptBucket } from './b2/open-crypt-bucket.js';
 export { logRetries } from './b2/retry-log.js';
 export { billedTransactions, formatTransactions, transactionClass } from './b2/transactions.js';
 export { RcloneDumpMeter } from './b2/rclone-dump-meter.js';
-export { addUsage, countCall, emptyUsage, formatUsage, type B2Usage } from './b2/usage.js';
+export { addUsage, countCall, emptyUsage, formatUsage, usageOf, type B2Usage } from './b2/usage.js';
 export { type B2Api, type B2Bucket, type B2Download, type B2FileVersion, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
 
 // CLI scaffolding: flags, parser, typed errors, exit codes, logger, runTool
