@@ -34,7 +34,7 @@ export {
   verbosityOf,
   type ParsedArgs,
 } from './cli/parser.js';
-export { createProgressLine, type ProgressLine } from './cli/progress-line.js';
+export { createProgressLine, etaText, type ProgressLine } from './cli/progress-line.js';
 export { changesUnless, reportError, runTool, type ToolMain } from './cli/run-tool.js';
 export { isSystemError, reasonOf, systemErrorReason } from './cli/system-errors.js';
 

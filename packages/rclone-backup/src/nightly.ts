@@ -193,7 +193,8 @@ async function runJobs(
     const notice = read[i]?.notice;
     if (notice && options.verbosity >= 0) err.write(`${TOOL}: ${notice}\n`);
     const start = now();
-    const result = await runNightlyJob(job, { ...io, stdout: out, stderr: err }, settings);
+    // Prefixed lines, shared by parallel jobs: no progress line rewriting itself in place.
+    const result = await runNightlyJob(job, { ...io, stdout: out, stderr: err, stderrIsTTY: false }, settings);
     results[i] = result;
     const code = result.exitCode;
     out.flushPartial();
