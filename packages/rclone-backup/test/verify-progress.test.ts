@@ -18,7 +18,9 @@ describe('verify progress on a terminal', () => {
     const verify = [conf, '--verify', 'files=100%', ...lock];
     const tty = { ...memoryIO({ PATH: process.env.PATH }), stderrIsTTY: true };
     expect(await main(verify, tty)).toBe(0);
-    expect(tty.err()).toMatch(/\r\x1b\[Kverify: 2\/2 files, 3\.9 KiB\/3\.9 KiB, \S+ \S+\/s, ETA 0ms\n/);
+    // rewritten in place: carriage return and erase-line (ESC [K) before each drawing
+    expect(tty.err()).toContain('\r\u001b[Kverify: 2/2 files, 3.9 KiB/3.9 KiB, ');
+    expect(tty.err()).toMatch(/verify: 2\/2 files, 3\.9 KiB\/3\.9 KiB, \S+ \S+\/s, ETA 0ms\n/);
     const quiet = { ...memoryIO({ PATH: process.env.PATH }), stderrIsTTY: true };
     expect(await main([...verify, '-q'], quiet)).toBe(0);
     expect(quiet.err()).not.toContain('verify: ');
