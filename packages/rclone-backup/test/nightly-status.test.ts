@@ -159,4 +159,18 @@ describe('rclone-backup-nightly --metrics-file', () => {
     ]);
     expect(readFileSync(runHistoryPath(stateDir, 'we"ird'), 'utf8')).toMatch(/"error":"rclone-backup: source .* does not exist/);
   });
+
+  it('a run record that cannot be appended is said and makes the run exit 1 (the run would read as missed)', async () => {
+    const dir = tempDir('rb-history-');
+    dirs.push(dir);
+    const configDir = join(dir, 'configs');
+    const stateDir = join(dir, 'state');
+    mkdirSync(configDir);
+    writeTree(join(dir, 'src'), { 'a.txt': 'a' });
+    writeConfig(configDir, 'ok', `[default]\nsource = ${dir}/src\ndestination = ${dir}/dst\n`);
+    mkdirSync(runHistoryPath(stateDir, 'ok'), { recursive: true });
+    const io = memoryIO();
+    expect(await nightlyMain(['--config-dir', configDir, '--state-dir', stateDir, '--defaults-file', join(dir, 'none'), '-q'], io)).toBe(1);
+    expect(io.err()).toMatch(/^rclone-backup-nightly: cannot append to the run history of ok: /m);
+  });
 });
