@@ -61,11 +61,11 @@ describe('rclone-backup-nightly --status', () => {
     const lines = io.out().trimEnd().split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(
-      /^failing: FAILING; last success \S+Z \(1d\d*h? ago\); last run failed \(exit 1\): rclone-backup: rclone sync failed \(exit status 1\); 1 consecutive failure; 0 runs missed; coverage 75% of bytes, 50% of files within 30d$/,
+      /^failing: FAILING; last success \S+Z \(1d(\d+[hms])? ago\); last run failed \(exit 1\): rclone-backup: rclone sync failed \(exit status 1\); 1 consecutive failure; 0 runs missed; coverage 75% of bytes, 50% of files within 30d$/,
     );
-    expect(lines[1]).toMatch(/^fresh: ok; last success \S+Z \(1h ago\); last run ok; 0 consecutive failures; 0 runs missed; coverage 75% of bytes/);
+    expect(lines[1]).toMatch(/^fresh: ok; last success \S+Z \(1h(\d+[ms])? ago\); last run ok; 0 consecutive failures; 0 runs missed; coverage 75% of bytes/);
     expect(lines[2]).toBe('never: NEVER RUN; no run recorded');
-    expect(lines[3]).toMatch(/^stale: STALE; last success \S+Z \(4d ago, max 2d\); last run ok; 0 consecutive failures; 3 runs missed;/);
+    expect(lines[3]).toMatch(/^stale: STALE; last success \S+Z \(4d(\d+[ms])? ago, max 2d\); last run ok; 0 consecutive failures; 3 runs missed;/);
     expect(io.err()).toMatch(/failing: 1 unreadable line\(s\) in its run history were skipped/);
   });
 
