@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   countFlag,
   createLogger,
@@ -7,16 +8,19 @@ import {
   HUMAN_READABLE_FLAG,
   integerFlag,
   JSON_FLAG,
+  loadPrices,
   openEncryptedBucket,
   parseArgv,
   parseRemoteArg,
   parseTime,
+  PRICES_FLAG,
   RCLONE_CONFIG_FLAG,
   stringFlag,
   toolParser,
   TOOLSET_VERSION,
   transfersFlag,
   UsageError,
+  usageOf,
   verbosityOf,
   writeWithBackpressure,
   type EncryptedBucketOpener,
@@ -27,6 +31,7 @@ import { printLifecycle } from './print-lifecycle.js';
 import { loadPolicyConfig } from './policy/config.js';
 import { prune } from './prune.js';
 import { formatSummaryText } from './report.js';
+import { savingOf } from './cost.js';
 
 export const VERSION = TOOLSET_VERSION;
 
@@ -59,6 +64,8 @@ export interface PruneCliOptions {
   json: boolean;
   /** -h: sizes in -v and --explain lines as du -h prints them. */
   human: boolean;
+  /** --prices FILE (default: the shipped price model). */
+  prices?: string | undefined;
   debug: boolean;
 }
 
@@ -74,6 +81,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
       ...JSON_FLAG,
       ...HUMAN_READABLE_FLAG,
       ...RCLONE_CONFIG_FLAG,
+      ...PRICES_FLAG,
       ...transfersFlag('Parallel delete calls'),
       concurrency: integerFlag('concurrency', { min: 1, hidden: true, description: 'deprecated: use --transfers' }),
       'policy-file': stringFlag({ description: 'Policies and path rules (INI: [policies], [paths])' }),
@@ -124,6 +132,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
     json: a.json,
     human: a.humanReadable,
     debug: a.debug,
+    prices: a.prices === undefined ? undefined : resolve(io.cwd, a.prices),
   };
 }
 
@@ -143,6 +152,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     throw new GuardError('--purge deletes every old version and every deleted file; add --force to do it (or -n to see what it would delete)');
   }
   const config = await loadPolicyConfig(options.policyFile, io.env);
+  const prices = await loadPrices(options.prices);
   const { remote, bucket } = await (deps.openBucket ?? openEncryptedBucket)(
     {
       remoteName: options.remote,
@@ -184,7 +194,8 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     signal: deps.signal,
     ...(bucket.lifecycleRules ? { lifecycleRules: bucket.lifecycleRules } : {}),
   });
-  if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify({ type: 'summary', ...summary })}\n`);
+  summary.saving = savingOf(summary.bytesFreed, prices);
+  if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify({ type: 'summary', ...summary, b2: usageOf(bucket.client) })}\n`);
   else if (options.verbosity >= 0) await writeWithBackpressure(io.stdout, formatSummaryText(summary));
   return summary.failures > 0 || summary.undecryptableNames > 0 ? ExitCode.Problem : ExitCode.Ok;
 }

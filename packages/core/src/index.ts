@@ -10,6 +10,8 @@ export { BACKUP_CAPABILITIES, plannedKeys, PRUNE_CAPABILITIES, type B2CreatedKey
 export { openCryptBucket } from './b2/open-crypt-bucket.js';
 export { logRetries } from './b2/retry-log.js';
 export { billedTransactions, formatTransactions, transactionClass } from './b2/transactions.js';
+export { RcloneDumpMeter } from './b2/rclone-dump-meter.js';
+export { addUsage, countCall, emptyUsage, formatUsage, usageOf, type B2Usage } from './b2/usage.js';
 export { type B2Api, type B2LifecycleRule, type B2Bucket, type B2Download, type B2FileVersion, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
 
 // CLI scaffolding: flags, parser, typed errors, exit codes, logger, runTool
@@ -34,7 +36,7 @@ export {
   verbosityOf,
   type ParsedArgs,
 } from './cli/parser.js';
-export { createProgressLine, type ProgressLine } from './cli/progress-line.js';
+export { createProgressLine, etaText, type ProgressLine } from './cli/progress-line.js';
 export { changesUnless, reportError, runTool, type ToolMain } from './cli/run-tool.js';
 export { isSystemError, reasonOf, systemErrorReason } from './cli/system-errors.js';
 
@@ -95,6 +97,9 @@ export { isLive, isVisibleKind, supersededTimes, visibleVersions } from './versi
 export { bucketPrefix, compareB2Names, encryptedBucketName } from './versions/list.js';
 export { openEncryptedBucket, type EncryptedBucketOpener } from './versions/open-encrypted-bucket.js';
 export { WrongPasswordError } from './versions/password-check.js';
+
+// Prices: the dated price model, its loader and cost functions
+export * from './prices/index.js';
 
 // Toolset version
 export { TOOLSET_VERSION } from './version.js';

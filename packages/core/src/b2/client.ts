@@ -79,6 +79,8 @@ export class B2Client implements B2Api {
   readonly transactions: TransactionCounts = emptyTransactionCounts();
   /** Successful calls by API call name. */
   readonly calls: Record<string, number> = {};
+  /** Payload bytes uploaded (successful uploads) and downloaded (as received). */
+  readonly bytes = { up: 0, down: 0 };
   /** Set by authorize() before the client is handed out. */
   private auth!: B2Authorization;
   /** False until the first b2_authorize_account answers: until then an unreachable server fails at once. */
@@ -402,6 +404,7 @@ export class B2Client implements B2Api {
     const partial = range !== undefined || response.status === 206;
     const sha1 = partial ? undefined : expectedSha1(contentSha1, fileInfo);
     const body = response.body ? Readable.fromWeb(response.body as WebReadableStream<Uint8Array>) : Readable.from([]);
+    body.on('data', (chunk: Uint8Array) => (this.bytes.down += chunk.length));
     const verify = verifyingStream(decodeHeaderName(h.get('x-bz-file-name') ?? label), Number.isFinite(contentLength) ? contentLength : undefined, sha1);
     body.on('error', (error) => verify.destroy(error));
     body.pipe(verify);
@@ -439,6 +442,7 @@ export class B2Client implements B2Api {
         const text = await response.text();
         if (response.ok) {
           this.count('b2_upload_file');
+          this.bytes.up += data.length;
           pool.push(target);
           this.uploadUrls.set(bucketId, pool);
           return toFileVersion(JSON.parse(text) as Json);

@@ -73,6 +73,9 @@ export interface B2Download {
  */
 export interface B2Api {
   readonly transactions: TransactionCounts;
+  /** Successful calls by name and payload bytes up/down, where the client counts them (B2Client does). */
+  readonly calls?: Record<string, number>;
+  readonly bytes?: { up: number; down: number };
   getBucket(bucketName: string): Promise<B2Bucket>;
   /** All versions, by name then newest first, fetched page by page. */
   listFileVersions(bucketId: string, options?: ListVersionsOptions): AsyncGenerator<B2FileVersion>;
