@@ -59,6 +59,9 @@ export { DuTree } from './du/tree.js';
 export { lockPathFor } from './fs/lock-path.js';
 export { writeFileAtomically } from './fs/write-atomically.js';
 
+// Source guards shared by the backup tools: mount point, empty source, max_delete
+export { checkLocalSource, deleteLimitBroken, isMountPoint, parseMaxDelete, type DeleteLimit, type LocalSourceGuard, type PlannedDeletes } from './guard/index.js';
+
 // PID lock files
 export { acquirePidLock, type ReleaseLock } from './lock/pid-lock.js';
 
@@ -69,6 +72,33 @@ export { localPathOf } from './names/rclone-encoding.js';
 
 // Deterministic randomness
 export { seededRandom } from './random/seeded-random.js';
+
+// Retention policies (b2-prune's versions, rsync-backup's snapshots)
+export {
+  BUILTIN_POLICIES,
+  DAY_MS,
+  DEFAULT_POLICY,
+  expandAges,
+  formatDays,
+  formatWindow,
+  globToRegExp,
+  isGlob,
+  judgeOldUploads,
+  parsePolicy,
+  PathMatcher,
+  PolicySpecError,
+  thinSnapshots,
+  windowFor,
+  type ExpandedAge,
+  type PathRule,
+  type Policy,
+  type PolicyChoice,
+  type Segment,
+  type SeriesRule,
+  type SeriesVerdict,
+  type SnapshotVerdict,
+  type Window,
+} from './retention/index.js';
 
 // rclone config, links, remotes, running rclone
 export { encryptConfigText } from './rclone/config-crypt.js';
