@@ -124,5 +124,8 @@ export { bucketPrefix, compareB2Names, encryptedBucketName } from './versions/li
 export { openEncryptedBucket, type EncryptedBucketOpener } from './versions/open-encrypted-bucket.js';
 export { WrongPasswordError } from './versions/password-check.js';
 
+// Quoting for systemd units and cron lines (rclone-backup-nightly, rsync-backup)
+export { cronWord, shellWord, systemdArgument, systemdExecutable } from './units/unit-quote.js';
+
 // Toolset version
 export { TOOLSET_VERSION } from './version.js';
