@@ -58,6 +58,14 @@ function checkShrink(config: RsyncBackupConfig, now: SourceCount, last: SourceCo
   }
 }
 
+/** ssh's own complaint or the target's refusal when there is one, else rsync's last words. */
+function failureReason(code: number, output: string): string {
+  const lines = output.trim().split('\n');
+  const telling = lines.find((l) => /^ssh: |Permission denied|Host key verification failed|rsync-backup target-receive: /.test(l));
+  if (telling) return `${telling.trim()} (ssh could not connect or the target refused; rsync exit ${code})`;
+  return `rsync exit ${code}: ${lines.slice(-2).join(' / ')}`;
+}
+
 function statNumber(output: string, label: string): number | undefined {
   const m = new RegExp(`^${label}: ([\\d,]+)`, 'm').exec(output);
   return m ? Number(m[1]!.replace(/,/g, '')) : undefined;
@@ -84,10 +92,7 @@ export async function runBackup(options: BackupOptions, io: ToolIO): Promise<Bac
     const result = await execa(options.rsync, args, { reject: false, cancelSignal: io.signal, all: true });
     const code = result.exitCode ?? 1;
     const output = String(result.all ?? '');
-    if (code !== 0 && code !== 24) {
-      const why = code === 255 ? 'ssh could not connect or was refused' : `rsync exit ${code}`;
-      throw new ProblemError(`backup ${config.name} to ${config.user}@${config.host} failed (${why}): ${output.trim().split('\n').filter((l) => !/^(Number|Total|Literal|Matched|File list|sent|total)/.test(l)).slice(-2).join(' / ')}`);
-    }
+    if (code !== 0 && code !== 24) throw new ProblemError(`backup ${config.name} to ${config.user}@${config.host} failed: ${failureReason(code, output)}`);
     if (code === 24) logger.warn(`some files vanished during the transfer; snapshot ${snapshot} holds the rest`);
     if (!options.dryRun) await writeLastRun(options.stateDir, config.name, { ...count, snapshot });
     const report: BackupReport = {

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_POLICIES, parsePolicy, thinSnapshots } from '@rclone-b2/core';
+import { parseConfig } from '../src/config.js';
+import { parseReceiveCommand } from '../src/receive-command.js';
+import { transferArgs } from '../src/rsync-args.js';
+import { snapshotName, snapshotTime } from '../src/snapshot-name.js';
+import { accountFor } from '../src/target-setup.js';
+
+const CONFIG = `[default]
+source = /etc
+source = /home/
+target = rsb-web1@nas.example.com
+ssh_key = /root/.ssh/backup key
+max_delete = 10%, 5000
+[excludes]
+*.tmp
+/home/*/.cache/
+`;
+
+describe('the forced command accepts only the receiving rsync command rsync-backup sends', () => {
+  it.each([
+    ['rsync --server -lHogDtprRe.iLsfxCIvu --stats --numeric-ids . 2026-12-05T013000Z/', '2026-12-05T013000Z'],
+    ['rsync --server -nlHogDtprRe.iLsfxCIvu --numeric-ids . 2026-12-05T013000Z', '2026-12-05T013000Z'],
+  ])('%s', (command, snapshot) => {
+    expect(parseReceiveCommand(command).snapshot).toBe(snapshot);
+  });
+
+  it.each([
+    [undefined, /no command/],
+    ['sh', /not an rsync server/],
+    ['rsync --server --sender -vlogDtpre.iLsfxCIvu . 2026-12-05T013000Z/', /reading is not allowed/],
+    ['rsync --server -lHogDtpre.iLsfxCIvu --delete . 2026-12-05T013000Z/', /option --delete/],
+    ['rsync --server -lHogDtpre.iLsfxCIvu --inplace . 2026-12-05T013000Z/', /option --inplace/],
+    ['rsync --server -lHogDtpre.iLsfxCIvu --remove-source-files . 2026-12-05T013000Z/', /option --remove-source-files/],
+    ['rsync --server -lHogDtpre.iLsfxCIvu . ../other/2026-12-05T013000Z/', /not a snapshot name/],
+    ['rsync --server -lHogDtpre.iLsfxCIvu . 2026-12-05T013000Z/ extra', /expected/],
+    ['rsync --server -lHogDtpre.iLsfxCIvu; sh . 2026-12-05T013000Z/', /options/],
+    ['rsync --server -lHogDtpKre.iLsfxCIvu . 2026-12-05T013000Z/', /options/],
+  ])('refuses %s', (command, why) => {
+    expect(() => parseReceiveCommand(command)).toThrow(why);
+  });
+});
+
+describe('config and rsync arguments', () => {
+  it('parses sources, target, excludes and max_delete; the snapshot keeps full paths', () => {
+    const config = parseConfig(CONFIG, '/etc/rsync-backups/web1.conf');
+    expect(config.name).toBe('web1');
+    expect(config.sources).toEqual(['/etc', '/home']);
+    expect(config.maxDelete).toEqual([{ kind: 'percent', value: 10 }, { kind: 'count', value: 5000 }]);
+    const args = transferArgs(config, '2026-12-05T013000Z', false);
+    expect(args).toContain('--relative');
+    expect(args.slice(args.indexOf('-e') + 1, args.indexOf('-e') + 2)[0]).toContain("-i '/root/.ssh/backup key'");
+    expect(args.slice(-3)).toEqual(['/etc', '/home', 'rsb-web1@nas.example.com:2026-12-05T013000Z/']);
+    expect(args).toEqual(expect.arrayContaining(['--exclude', '*.tmp', '--exclude', '/home/*/.cache/']));
+    expect(args).not.toContain('--delete');
+  });
+
+  it.each([
+    ['[default]\ntarget = a@b\n', /no source/],
+    ['[default]\nsource = rel/path\ntarget = a@b\n', /absolute/],
+    ['[default]\nsource = /x\ntarget = a@b:/srv/backups\n', /fixed by the target's forced command/],
+    ['[default]\nsource = /x\ntarget = a@b\nmax_delete = lots\n', /max_delete/],
+    ['[default]\nsource = /x\ntarget = a@b\nrequire_mount = maybe\n', /yes\/no/],
+    ['[default]\nsource = /x\ntarget = a@b\nbogus = 1\n', /unknown key/],
+  ])('config error %#', (text, why) => {
+    expect(() => parseConfig(text, 'x.conf')).toThrow(why);
+  });
+});
+
+describe('snapshots and accounts', () => {
+  it('names round-trip and sort in time order', () => {
+    const t = Date.UTC(2026, 11, 5, 1, 30, 7);
+    expect(snapshotName(t)).toBe('2026-12-05T013007Z');
+    expect(snapshotTime(snapshotName(t))).toBe(t);
+    expect(snapshotTime('2026-13-05T013007Z')).toBeUndefined();
+  });
+
+  it('one account per host name', () => {
+    expect(accountFor('web1.example.com')).toBe('rsb-web1-example-com');
+    expect(() => accountFor('../root')).toThrow(/letters, digits/);
+  });
+
+  it('thinning keeps the newest snapshot even when the policy keeps no old ones', () => {
+    const day = 86_400_000;
+    const verdicts = thinSnapshots([1, 2, 3].map((d) => ({ t: d * day })), (s) => s.t, parsePolicy('never', BUILTIN_POLICIES.never!), 10 * day);
+    expect(verdicts.map((v) => v.keep)).toEqual([true, false, false]);
+  });
+});
