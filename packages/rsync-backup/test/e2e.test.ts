@@ -134,6 +134,17 @@ describe.runIf(isRoot)('rsync-backup over a real sshd', () => {
     expect((await readdir(web.area)).filter((n) => !n.startsWith('.')).sort()).toEqual(snapshots);
   }, 60_000);
 
+  it('--dry-run sends nothing and leaves no snapshot (nor a .partial) on the target', async () => {
+    const before = (await readdir(web.area)).sort();
+    await writeFile(join(source, 'data', 'dry.txt'), 'would be sent');
+    const dry = await run([config, '--dry-run', '--json', '--now', '2099-01-15T00:00:00Z']);
+    expect(dry.err).toBe('');
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.out)).toMatchObject({ dryRun: true, snapshot: '2099-01-15T000000Z', transferredFiles: 1 });
+    expect((await readdir(web.area)).sort()).toEqual(before);
+    await rm(join(source, 'data', 'dry.txt'));
+  }, 60_000);
+
   it('guards: an empty source refuses (exit 3), an unreachable target fails (exit 1), a source that shrank past max_delete refuses (exit 3)', async () => {
     const emptySource = join(sshd.dir, 'empty-src');
     await mkdir(emptySource, { recursive: true });

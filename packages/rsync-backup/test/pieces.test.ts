@@ -5,6 +5,7 @@ import { parseReceiveCommand } from '../src/receive-command.js';
 import { transferArgs } from '../src/rsync-args.js';
 import { snapshotName, snapshotTime } from '../src/snapshot-name.js';
 import { accountFor } from '../src/target-setup.js';
+import { unitFiles } from '../src/units.js';
 
 const CONFIG = `[default]
 source = /etc
@@ -84,5 +85,17 @@ describe('snapshots and accounts', () => {
     const day = 86_400_000;
     const verdicts = thinSnapshots([1, 2, 3].map((d) => ({ t: d * day })), (s) => s.t, parsePolicy('never', BUILTIN_POLICIES.never!), 10 * day);
     expect(verdicts.map((v) => v.keep)).toEqual([true, false, false]);
+  });
+});
+
+describe('units', () => {
+  it('a nightly service and timer that run the config, quoted for systemd; a cron.d line for cron', () => {
+    const command = { name: 'rsync-backup-web1', description: 'rsync snapshot', bin: '/usr/local/bin/rsync-backup', args: ['/etc/rsync backups/web1.conf'], at: { hour: 1, minute: 30 } };
+    const [service, timer] = unitFiles('systemd', command);
+    expect(service!.name).toBe('rsync-backup-web1.service');
+    expect(service!.text).toContain('ExecStart=/usr/local/bin/rsync-backup "/etc/rsync backups/web1.conf"');
+    expect(timer!.text).toContain('OnCalendar=*-*-* 01:30:00');
+    const [cron] = unitFiles('cron.d', command);
+    expect(cron!.text).toContain("30 1 * * * root /usr/local/bin/rsync-backup '/etc/rsync backups/web1.conf'");
   });
 });
