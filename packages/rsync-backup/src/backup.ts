@@ -8,6 +8,7 @@ import {
   ConfigError,
   deleteLimitBroken,
   GuardError,
+  lockPathFor,
   ProblemError,
   writeWithBackpressure,
   type Logger,
@@ -23,7 +24,7 @@ export interface BackupOptions {
   config: RsyncBackupConfig;
   rsync: string;
   stateDir: string;
-  lockDir: string;
+  lockDir: string | undefined;
   now: number;
   dryRun: boolean;
   json: boolean;
@@ -44,7 +45,9 @@ export interface BackupReport {
   rsyncExitCode: number;
 }
 
-async function lockPath(config: RsyncBackupConfig, lockDir: string): Promise<string> {
+/** One lock per config file (by its real path): in --lock-dir, else core's place (/run/lock or the temp dir). */
+export async function lockPath(config: RsyncBackupConfig, lockDir: string | undefined): Promise<string> {
+  if (lockDir === undefined) return lockPathFor('rsync-backup', config.file);
   const real = await realpath(config.file).catch(() => config.file);
   return join(lockDir, `rsync-backup-${config.name}-${createHash('sha1').update(real).digest('hex').slice(0, 8)}.lock`);
 }

@@ -1,5 +1,11 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_POLICIES, parsePolicy, thinSnapshots } from '@rclone-b2/core';
+import { acquirePidLock, BUILTIN_POLICIES, parsePolicy, thinSnapshots } from '@rclone-b2/core';
+import { memoryIO, runInMemory } from '@rclone-b2/core/testing';
+import { lockPath } from '../src/backup.js';
+import { main } from '../src/main.js';
 import { parseConfig } from '../src/config.js';
 import { parseReceiveCommand } from '../src/receive-command.js';
 import { transferArgs } from '../src/rsync-args.js';
@@ -97,5 +103,25 @@ describe('units', () => {
     expect(timer!.text).toContain('OnCalendar=*-*-* 01:30:00');
     const [cron] = unitFiles('cron.d', command);
     expect(cron!.text).toContain("30 1 * * * root /usr/local/bin/rsync-backup '/etc/rsync backups/web1.conf'");
+  });
+});
+
+describe('lock', () => {
+  it('a second run of the same config refuses with exit 3 while the first holds the lock', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rsync-backup-lock-'));
+    try {
+      const file = join(dir, 'web1.conf');
+      await writeFile(file, `[default]\nsource = ${dir}\ntarget = rsb-web1@127.0.0.1\nssh_port = 1\n`);
+      const release = await acquirePidLock(await lockPath(parseConfig(await readFile(file, 'utf8'), file), dir), () => 'held');
+      try {
+        const result = await runInMemory('rsync-backup', main, [file, '--lock-dir', dir, '--state-dir', dir], memoryIO({ cwd: dir }));
+        expect(result.code).toBe(3);
+        expect(result.err).toBe('rsync-backup: held\n');
+      } finally {
+        await release();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
