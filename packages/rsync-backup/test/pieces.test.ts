@@ -116,7 +116,7 @@ describe('lock', () => {
       try {
         const result = await runInMemory('rsync-backup', main, [file, '--lock-dir', dir, '--state-dir', dir], memoryIO({ cwd: dir }));
         expect(result.code).toBe(3);
-        expect(result.err).toBe('rsync-backup: held\n');
+        expect(result.err).toMatch(/^rsync-backup: backup web1 is already running \(process \d+ holds \S+\.lock\)\n$/);
       } finally {
         await release();
       }
