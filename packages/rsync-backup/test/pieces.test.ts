@@ -125,3 +125,24 @@ describe('lock', () => {
     }
   });
 });
+
+describe('target-setup prints by default', () => {
+  it('the account, the area and a restricted key line running the forced command; nothing is changed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rsync-backup-setup-'));
+    try {
+      await writeFile(join(dir, 'web1.pub'), 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTheTest0000000000000000000000000 root@web1\n');
+      const result = await runInMemory('rsync-backup', main, ['target-setup', 'web1', '--key', 'web1.pub', '--base', join(dir, 'base')], memoryIO({ cwd: dir }));
+      expect(result.code).toBe(0);
+      expect(result.out).toContain(`useradd --system --user-group --home-dir ${dir}/base/web1 --no-create-home --shell /bin/sh --password '*' rsb-web1`);
+      expect(result.out).toContain(
+        `restrict,command="/usr/local/bin/rsync-backup target-receive --area ${dir}/base/web1/snapshots" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTheTest0000000000000000000000000 root@web1\n`,
+      );
+      await expect(readFile(join(dir, 'base', 'web1', '.ssh', 'authorized_keys'))).rejects.toThrow();
+      const bad = await runInMemory('rsync-backup', main, ['target-setup', 'web1', '--key', 'missing.pub'], memoryIO({ cwd: dir }));
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(/cannot read the public key/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
