@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquirePidLock, formatWindow, thinSnapshots, writeWithBackpressure, type Policy, type SnapshotVerdict, type ToolIO } from '@rclone-b2/core';
-import { listSnapshots, type Snapshot } from './target-area.js';
+import { listArea, type Snapshot } from './target-area.js';
 
 export interface ThinOptions {
   areas: string[];
@@ -38,9 +38,15 @@ export async function thinAreas(options: ThinOptions, io: ToolIO): Promise<ThinD
     // The receiver's lock: never delete the snapshot a transfer is hard-linking from.
     const release = await acquirePidLock(join(area, '.receive.lock'), (pid) => `a snapshot is being received into ${area} (process ${pid}); thin later`);
     try {
-      const verdicts = thinSnapshots(await listSnapshots(area), (s) => s.time, options.policy, options.now).reverse();
-      for (const verdict of verdicts) {
-        const decision = { area, snapshot: verdict.item.name, keep: verdict.keep, reason: reasonOf(verdict) };
+      const { complete, partial } = await listArea(area);
+      const newest = complete.at(-1)?.time ?? Number.POSITIVE_INFINITY;
+      // A .partial older than the newest complete snapshot is an interrupted run no one will resume.
+      const stale = partial.filter((p) => p.time < newest).map((p) => ({ name: p.name, keep: false, reason: 'incomplete (an interrupted run), older than the newest snapshot' }));
+      const verdicts = thinSnapshots(complete, (s) => s.time, options.policy, options.now)
+        .reverse()
+        .map((v) => ({ name: v.item.name, keep: v.keep, reason: reasonOf(v) }));
+      for (const verdict of [...stale, ...verdicts]) {
+        const decision = { area, snapshot: verdict.name, keep: verdict.keep, reason: verdict.reason };
         all.push(decision);
         if (!decision.keep && !options.dryRun) await rm(join(area, decision.snapshot), { recursive: true });
         const verb = decision.keep ? 'keep' : options.dryRun ? 'would delete' : 'delete';

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -143,6 +143,32 @@ describe('target-setup prints by default', () => {
       expect(bad.err).toMatch(/cannot read the public key/);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('target-thin', () => {
+  it('applies the policy to complete snapshots and removes .partial ones older than the newest snapshot', async () => {
+    const area = await mkdtemp(join(tmpdir(), 'rsync-backup-thin-'));
+    try {
+      const day = 86_400_000;
+      const start = Date.UTC(2026, 0, 1, 1, 30);
+      for (let d = 0; d < 10; d += 1) await mkdir(join(area, snapshotName(start + d * day), 'etc'), { recursive: true });
+      await mkdir(join(area, `${snapshotName(start + 4.5 * day)}.partial`));
+      await mkdir(join(area, `${snapshotName(start + 20 * day)}.partial`));
+      await writeFile(join(area, 'notes.txt'), 'left alone');
+      const now = start + 9 * day + 3_600_000;
+      const result = await runInMemory('rsync-backup', main, ['target-thin', '--policy', 'one_week', '--now', new Date(now).toISOString(), area], memoryIO({ cwd: area }));
+      expect(result.code).toBe(0);
+      // one_week (1..7): a snapshot's age runs from the next one (day 1 was replaced 7 d 1 h ago: gone).
+      expect((await readdir(area)).sort()).toEqual([
+        ...[2, 3, 4, 5, 6, 7, 8, 9].map((d) => snapshotName(start + d * day)),
+        `${snapshotName(start + 20 * day)}.partial`,
+        'notes.txt',
+      ]);
+      expect(result.out).toContain(`delete ${join(area, `${snapshotName(start + 4.5 * day)}.partial`)}: incomplete`);
+    } finally {
+      await rm(area, { recursive: true, force: true });
     }
   });
 });
