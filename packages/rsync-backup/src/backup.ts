@@ -62,9 +62,9 @@ function checkShrink(config: RsyncBackupConfig, now: SourceCount, last: SourceCo
 }
 
 /** ssh's own complaint or the target's refusal when there is one, else rsync's last words. */
-function failureReason(code: number, output: string): string {
+export function failureReason(code: number, output: string): string {
   const lines = output.trim().split('\n');
-  const telling = lines.find((l) => /^ssh: |Permission denied|Host key verification failed|rsync-backup target-receive: /.test(l));
+  const telling = lines.find((l) => /^ssh: |Permission denied|Host key verification failed|^rsync-backup: /.test(l));
   if (telling) return `${telling.trim()} (ssh could not connect or the target refused; rsync exit ${code})`;
   return `rsync exit ${code}: ${lines.slice(-2).join(' / ')}`;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquirePidLock, BUILTIN_POLICIES, parsePolicy, thinSnapshots } from '@rclone-b2/core';
 import { memoryIO, runInMemory } from '@rclone-b2/core/testing';
-import { lockPath } from '../src/backup.js';
+import { failureReason, lockPath } from '../src/backup.js';
 import { main } from '../src/main.js';
 import { parseConfig } from '../src/config.js';
 import { parseReceiveCommand } from '../src/receive-command.js';
@@ -170,5 +170,15 @@ describe('target-thin', () => {
     } finally {
       await rm(area, { recursive: true, force: true });
     }
+  });
+});
+
+describe('failure messages', () => {
+  it.each([
+    ['ssh: connect to host 127.0.0.1 port 1: Connection refused\nrsync: connection unexpectedly closed (0 bytes received so far) [sender]', /^ssh: connect to host .*Connection refused \(ssh could not connect or the target refused; rsync exit 12\)$/],
+    ['rsync-backup: snapshot 2026-01-01T000000Z is not newer than the latest, 2026-02-01T000000Z: existing snapshots cannot be written\nrsync: connection unexpectedly closed', /^rsync-backup: snapshot .* not newer .*rsync exit 12\)$/],
+    ['rsync: [sender] read errors mapping "/x": Input/output error (5)\nrsync error: some files/attrs were not transferred (code 23)', /^rsync exit 12: rsync: \[sender\] read errors/],
+  ])('%#: names the cause the user can act on', (output, expected) => {
+    expect(failureReason(12, output)).toMatch(expected);
   });
 });
