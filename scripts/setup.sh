@@ -24,6 +24,8 @@ command -v ncdu >/dev/null 2>&1 || need_packages+=(ncdu)
 command -v rsync >/dev/null 2>&1 || need_packages+=(rsync)
 [ -x /usr/sbin/sshd ] || need_packages+=(openssh-server)
 command -v ssh >/dev/null 2>&1 || need_packages+=(openssh-client)
+command -v dpkg-deb >/dev/null 2>&1 || need_packages+=(dpkg)
+command -v rpmbuild >/dev/null 2>&1 || need_packages+=(rpm)
 if [ "${#need_packages[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     say "installing ${need_packages[*]} with apt-get"
