@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { encryptedBucketName, ProblemError, writeWithBackpressure, type B2Api, type B2FileVersion, type NameCipher } from '@rclone-b2/core';
 import { decide } from './policy/decide.js';
 import type { PolicyConfig } from './policy/config.js';
-import type { PolicyChoice } from './policy/path-rules.js';
+import type { PolicyChoice } from './policy/index.js';
 import { fileJson, formatExplainText } from './report.js';
 
 export interface ExplainRun {

@@ -17,7 +17,7 @@ import {
 } from '@rclone-b2/core';
 import { decide, type FileDecision } from './policy/decide.js';
 import type { PolicyConfig } from './policy/config.js';
-import type { PolicyChoice } from './policy/path-rules.js';
+import type { PolicyChoice } from './policy/index.js';
 import { cancelUnfinishedLargeFiles } from './unfinished.js';
 import { LifecycleCheck } from './lifecycle.js';
 import { emptySummary, fileJson, formatFileText, type PruneSummary } from './report.js';

@@ -63,6 +63,9 @@ export { DuTree } from './du/tree.js';
 export { lockPathFor } from './fs/lock-path.js';
 export { writeFileAtomically } from './fs/write-atomically.js';
 
+// Source guards shared by the backup tools: mount point, empty source, max_delete
+export { checkLocalSource, deleteLimitBroken, isMountPoint, parseMaxDelete, type DeleteLimit, type LocalSourceGuard, type PlannedDeletes } from './guard/index.js';
+
 // PID lock files
 export { acquirePidLock, type ReleaseLock } from './lock/pid-lock.js';
 
@@ -73,6 +76,33 @@ export { localPathOf } from './names/rclone-encoding.js';
 
 // Deterministic randomness
 export { seededRandom } from './random/seeded-random.js';
+
+// Retention policies (b2-prune's versions, rsync-backup's snapshots)
+export {
+  BUILTIN_POLICIES,
+  DAY_MS,
+  DEFAULT_POLICY,
+  expandAges,
+  formatDays,
+  formatWindow,
+  globToRegExp,
+  isGlob,
+  judgeOldUploads,
+  parsePolicy,
+  PathMatcher,
+  PolicySpecError,
+  thinSnapshots,
+  windowFor,
+  type ExpandedAge,
+  type PathRule,
+  type Policy,
+  type PolicyChoice,
+  type Segment,
+  type SeriesRule,
+  type SeriesVerdict,
+  type SnapshotVerdict,
+  type Window,
+} from './retention/index.js';
 
 // rclone config, links, remotes, running rclone
 export { encryptConfigText } from './rclone/config-crypt.js';
@@ -100,6 +130,9 @@ export { WrongPasswordError } from './versions/password-check.js';
 
 // Prices: the dated price model, its loader and cost functions
 export * from './prices/index.js';
+
+// Quoting for systemd units and cron lines (rclone-backup-nightly, rsync-backup)
+export { cronWord, shellWord, systemdArgument, systemdExecutable } from './units/unit-quote.js';
 
 // Toolset version
 export { TOOLSET_VERSION } from './version.js';
