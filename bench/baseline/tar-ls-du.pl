@@ -10,6 +10,7 @@ use strict;
 use warnings;
 use Encode qw(encode_utf8);
 
+my %TAR = ('\\' => '\\', a => "\a", b => "\b", f => "\f", n => "\n", r => "\r", t => "\t", v => "\x0b");
 my %JSON = (n => "\n", t => "\t", r => "\r", b => "\b", f => "\f");
 # tar-ls-du prints names as `ls -b` does: backslashes and control characters escaped.
 my %ESC = ("\\" => '\\\\', "\n" => '\\n', "\t" => '\\t', "\r" => '\\r', "\a" => '\\a', "\b" => '\\b', "\f" => '\\f', "\x0b" => '\\v');
@@ -59,6 +60,8 @@ while (my $line = <>) {
         $size = 0 if $size =~ /,/;
         $name =~ s/ -> .*$// if $type eq 'l';
         $name =~ s/ link to .*$// if $type eq 'h';
+        # tar prints unusual bytes C-escaped (`\\`, `\n`, `\303\274`); tar-ls-du undoes that.
+        $name =~ s/\\([0-7]{3}|[\\abfnrtv])/length $1 == 3 ? chr(oct $1) : $TAR{$1}/ge if $format eq '--tar';
         my $path = $format eq '--ls' && $dir ne '' ? ($dir =~ m{/$} ? "$dir$name" : "$dir/$name") : $name;
         add($path, $type eq 'd' ? 0 : $size);
     } elsif ($format eq '--ls' && $line =~ /^(.+):$/) {

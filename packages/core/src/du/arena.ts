@@ -28,6 +28,13 @@ export class NameArena {
     return at;
   }
 
+  /** Appends one byte. */
+  appendByte(byte: number): void {
+    this.reserve(1);
+    this.bytes[this.length] = byte;
+    this.length += 1;
+  }
+
   /** Appends a string as UTF-8; returns [offset, byte length]. */
   appendString(text: string): [number, number] {
     this.reserve(text.length * 3);

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { escapeName } from '../../names/escape-name.js';
 import { nameFromBytes } from '../../names/name-bytes.js';
 import { formatSize } from '../../text/sizes.js';
-import { SortedRows, sortedRows, type ReportRows } from '../select.js';
+import { sortedRows, type SortedRows } from '../select.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import type { DuPrinter, DuReportOptions } from './types.js';
 
@@ -20,26 +20,26 @@ let _touchSink = 0;
  */
 export const textPrinter: DuPrinter = {
   async print(tree, out, options) {
-    const rows = sortedRows(tree, options);
-    if (rows instanceof SortedRows) await printBytes(rows, out, options);
-    else await printStrings(rows, out, options);
+    await printBytes(sortedRows(tree, options), out, options);
   },
 };
 
 async function printBytes(rows: SortedRows, out: ChunkWriter, options: DuReportOptions): Promise<void> {
-  const prefixes = rows.prefixBytes();
-  const { meta, nameAt, nameLength, hi, lo } = rows.columns();
+  const { dirs, files } = rows.tree;
   const fill: RowFiller = {
     human: options.human ?? false,
-    names: rows.arena.bytes,
-    prefixBytes: prefixes.bytes,
-    prefixAt: prefixes.at,
-    prefixLength: prefixes.length,
-    meta,
-    nameAt,
-    nameLength,
-    hi,
-    lo,
+    names: files.names.bytes,
+    paths: dirs.paths.bytes,
+    fileRows: rows.fileRows,
+    fileDir: files.dir,
+    nameAt: files.nameAt,
+    nameLength: files.nameLength,
+    pathAt: dirs.pathAt,
+    pathLength: dirs.pathLength,
+    prefixLength: dirs.prefixLength,
+    ids: rows.ids,
+    hi: rows.hi,
+    lo: rows.lo,
     rows: rows.length,
   };
   let k = 0;
@@ -52,16 +52,19 @@ async function printBytes(rows: SortedRows, out: ChunkWriter, options: DuReportO
   }
 }
 
-/** The sorted columns and the byte sources printBytes copies from. */
+/** The sorted rows and the arenas printBytes copies from. */
 interface RowFiller {
   human: boolean;
   names: Buffer;
-  prefixBytes: Buffer;
-  prefixAt: Uint32Array;
-  prefixLength: Uint32Array;
-  meta: Uint32Array;
+  paths: Buffer;
+  fileRows: number;
+  fileDir: Int32Array;
   nameAt: Uint32Array;
   nameLength: Uint32Array;
+  pathAt: Uint32Array;
+  pathLength: Uint32Array;
+  prefixLength: Uint32Array;
+  ids: Uint32Array;
   hi: Uint32Array;
   lo: Uint32Array;
   rows: number;
@@ -69,15 +72,19 @@ interface RowFiller {
 
 /** Row k's path length in bytes. */
 function rowBytes(f: RowFiller, k: number): number {
-  return (f.prefixLength[(f.meta[k] as number) >>> 1] as number) + (f.nameLength[k] as number);
+  const id = f.ids[k] as number;
+  if (id >= f.fileRows) return f.pathLength[id - f.fileRows] as number;
+  return (f.prefixLength[f.fileDir[id] as number] as number) + (f.nameLength[id] as number);
 }
 
 /**
  * Writes rows from `k` on into `buf` until the next one might not fit (a synchronous loop,
- * so it is optimised as one; the caller awaits back-pressure between chunks).
+ * so it is optimised as one; the caller awaits back-pressure between chunks). A row is
+ * two copies: its directory's prefix from the path arena, then its name from the name
+ * arena (a directory's row is its stored path alone).
  */
 function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number; at: number } {
-  const { human, names, prefixBytes, prefixAt, prefixLength, meta, nameAt, nameLength, hi, lo, rows } = f;
+  const { human, names, paths, fileRows, fileDir, nameAt, nameLength, pathAt, pathLength, prefixLength, ids, hi, lo, rows } = f;
   const limit = buf.length;
   let at = 0;
   let touchedTo = k;
@@ -89,16 +96,28 @@ function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number; at: nu
       touchedTo = Math.min(rows, k + TOUCH_AHEAD);
       let x = 0;
       for (let j = k; j < touchedTo; j += 1) {
-        const n = nameAt[j] as number;
-        x ^= (names[n] as number) ^ (names[n + (nameLength[j] as number) - 1] as number);
+        const id = ids[j] as number;
+        if (id >= fileRows) continue;
+        const n = nameAt[id] as number;
+        x ^= (names[n] as number) ^ (names[n + (nameLength[id] as number) - 1] as number) ^ (paths[pathAt[fileDir[id] as number] as number] as number);
       }
       _touchSink ^= x;
     }
-    const d = (meta[k] as number) >>> 1;
-    const pAt = prefixAt[d] as number;
-    const pLength = prefixLength[d] as number;
-    const nAt = nameAt[k] as number;
-    const nLength = nameLength[k] as number;
+    const id = ids[k] as number;
+    let pAt: number;
+    let pLength: number;
+    let nAt = 0;
+    let nLength = 0;
+    if (id >= fileRows) {
+      pAt = pathAt[id - fileRows] as number;
+      pLength = pathLength[id - fileRows] as number;
+    } else {
+      const d = fileDir[id] as number;
+      pAt = pathAt[d] as number;
+      pLength = prefixLength[d] as number;
+      nAt = nameAt[id] as number;
+      nLength = nameLength[id] as number;
+    }
     if (at + 40 + pLength + nLength > limit) break;
     const rowStart = at;
     // Sizes were sorted as complemented 32-bit halves; undo that.
@@ -108,18 +127,18 @@ function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number; at: nu
     else if (high === 0) at = writeDigits32(buf, at, low);
     else at = writeDigits(buf, at, high * 4294967296 + low);
     buf[at++] = 9;
-    const pathAt = at;
+    const pathAt0 = at;
     let odd = 0;
-    for (let i = 0; i < pLength; i += 1) odd |= ODD[(buf[at++] = prefixBytes[pAt + i] as number)] as number;
+    for (let i = 0; i < pLength; i += 1) odd |= ODD[(buf[at++] = paths[pAt + i] as number)] as number;
     for (let i = 0; i < nLength; i += 1) odd |= ODD[(buf[at++] = names[nAt + i] as number)] as number;
     if (odd !== 0) {
-      const escaped = escapedPath(buf.subarray(pathAt, at), odd);
+      const escaped = escapedPath(buf.subarray(pathAt0, at), odd);
       if (escaped !== undefined) {
-        if (pathAt + escaped.length + 1 > limit) {
+        if (pathAt0 + escaped.length + 1 > limit) {
           at = rowStart;
           break;
         }
-        at = pathAt + escaped.copy(buf, pathAt);
+        at = pathAt0 + escaped.copy(buf, pathAt0);
       }
     }
     buf[at++] = 10;
@@ -138,22 +157,6 @@ for (let c = 0; c < 256; c += 1) ODD[c] = c < 0x20 || c === 0x5c || c === 0x7f ?
 function escapedPath(bytes: Buffer, odd: number): Buffer | undefined {
   if (odd === 2 && isUtf8(bytes) && !/\u00c2[\u0080-\u009f]/.test(bytes.toString('latin1'))) return undefined;
   return Buffer.from(escapeName(nameFromBytes(bytes)), 'utf8');
-}
-
-async function printStrings(rows: ReportRows, out: ChunkWriter, options: DuReportOptions): Promise<void> {
-  const human = options.human ?? false;
-  let text = '';
-  for (let k = 0; k < rows.length; k += 1) {
-    const size = rows.size(k);
-    text += (human ? formatSize(size) : size) + '\t' + escapeName(rows.path(k)) + '\n';
-    if (text.length > 65536) {
-      const wait = out.write(text);
-      text = '';
-      if (wait) await wait;
-    }
-  }
-  const wait = out.write(text);
-  if (wait) await wait;
 }
 
 function writeAscii(buf: Buffer, at: number, text: string): number {

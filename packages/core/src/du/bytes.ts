@@ -1,0 +1,31 @@
+/**
+ * Small byte helpers for the du tables: hashing and comparing byte ranges without making
+ * strings, and growing typed-array columns.
+ */
+
+/** FNV-1a over `src[start, end)` from `seed`, then a finaliser so the low bits (the table slot) mix well. */
+export function hashBytes(src: Uint8Array, start: number, end: number, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) | 0;
+  for (let i = start; i < end; i += 1) h = Math.imul(h ^ (src[i] as number), 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return h ^ (h >>> 12);
+}
+
+/** Whether `a[aAt, aAt + length)` and `b[bAt, bAt + length)` hold the same bytes. */
+export function sameBytes(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, length: number): boolean {
+  for (let i = length - 1; i >= 0; i -= 1) if (a[aAt + i] !== b[bAt + i]) return false;
+  return true;
+}
+
+type Column = Int32Array | Uint32Array | Float64Array | Uint8Array;
+
+/** A column with room for `size` entries, its contents kept (the same one if it already has room). */
+export function grown<T extends Column>(column: T, size: number, make: (n: number) => T): T {
+  if (column.length >= size) return column;
+  let n = column.length * 2;
+  while (n < size) n *= 2;
+  const bigger = make(n);
+  bigger.set(column);
+  return bigger;
+}
