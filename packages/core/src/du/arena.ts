@@ -6,7 +6,8 @@ export class NameArena {
   bytes: Buffer = Buffer.allocUnsafe(1 << 16);
   length = 0;
 
-  private reserve(extra: number): void {
+  /** Makes room for `extra` more bytes. */
+  reserve(extra: number): void {
     if (this.length + extra <= this.bytes.length) return;
     // ×1.5, not ×2: less unused room at the end (millions of names are tens of MB).
     let size = Math.ceil(this.bytes.length * 1.5);

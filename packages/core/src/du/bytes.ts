@@ -18,6 +18,17 @@ export function sameBytes(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number
   return true;
 }
 
+/** Byte-order comparison of `a[aAt, aAt + aLength)` and `b[bAt, bAt + bLength)`. */
+export function compareBytes(a: Uint8Array, aAt: number, aLength: number, b: Uint8Array, bAt: number, bLength: number): number {
+  const n = aLength < bLength ? aLength : bLength;
+  for (let i = 0; i < n; i += 1) {
+    const x = a[aAt + i] as number;
+    const y = b[bAt + i] as number;
+    if (x !== y) return x - y;
+  }
+  return aLength - bLength;
+}
+
 type Column = Int32Array | Uint32Array | Float64Array | Uint8Array;
 
 /** A column with room for `size` entries, its contents kept (the same one if it already has room). */

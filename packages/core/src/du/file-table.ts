@@ -1,11 +1,15 @@
 import { NameArena } from './arena.js';
-import { grown, hashBytes, sameBytes } from './bytes.js';
+import { compareBytes, grown, hashBytes, sameBytes } from './bytes.js';
 
 /**
  * Files as columns: directory id, size, and the name's place in one byte arena (no
- * object, no string per file). A file is found again by (directory, name bytes) through
- * an open-addressing table, so a path listed twice adds to its entry instead of taking
- * memory. A file whose directory is -1 was merged into a directory of the same path.
+ * object, no string per file). A path listed twice must add to its entry, not take
+ * memory again, so a file is found again by (directory, name bytes) through an
+ * open-addressing table. Listings nearly always give a directory's names in increasing
+ * order, and then a new name is known to be new by one comparison with the directory's
+ * last name: such a directory stays out of the table (no hashing, no cache miss per line)
+ * until a name arrives out of order, when its files (linked through `prevInDir`) are
+ * put in. A file whose directory is -1 was merged into a directory of the same path.
  */
 export class FileTable {
   count = 0;
@@ -16,17 +20,56 @@ export class FileTable {
   size = new Float64Array(1024);
   nameAt = new Uint32Array(1024);
   nameLength = new Uint32Array(1024);
+  /** The file added to the same directory before this one (-1: none). */
+  private prevInDir = new Int32Array(1024);
+  /** Per directory: its last file (-1: none), and whether its files are in the table. */
+  private lastInDir = new Int32Array(1024).fill(-1);
+  private hashedDir = new Uint8Array(1024);
   /** Pairs [id + 1, hash]; 0 marks a free slot. */
   private slots = new Int32Array(4096);
+  private hashed = 0;
+
+  /** Makes room for about `files` files with `nameBytes` bytes of names (avoids regrowing). */
+  reserve(files: number, nameBytes: number): void {
+    if (files > this.dir.length) this.growColumns(files);
+    this.names.reserve(nameBytes);
+  }
 
   /** Adds `size` to the file named `src[start, end)` in directory `dir`; returns its id. */
   add(dir: number, src: Uint8Array, start: number, end: number, size: number): number {
+    if (dir >= this.lastInDir.length) this.growDirs(dir + 1);
+    if (this.hashedDir[dir] === 0) {
+      const last = this.lastInDir[dir] as number;
+      if (last < 0 || compareBytes(this.names.bytes, this.nameAt[last] as number, this.nameLength[last] as number, src, start, end - start) < 0) {
+        return this.append(dir, src, start, end, size);
+      }
+      this.hashDir(dir);
+    }
     const h = hashBytes(src, start, end, dir);
     const found = this.find(dir, src, start, end, h);
     if (found >= 0) {
       this.size[found]! += size;
       return found;
     }
+    const id = this.append(dir, src, start, end, size);
+    this.put(id, h);
+    return id;
+  }
+
+  /** The live file named `src[start, end)` in `dir`, or -1. */
+  lookup(dir: number, src: Uint8Array, start: number, end: number): number {
+    if (dir >= this.lastInDir.length || this.lastInDir[dir] === -1) return -1;
+    if (this.hashedDir[dir] === 0) this.hashDir(dir);
+    return this.find(dir, src, start, end, hashBytes(src, start, end, dir));
+  }
+
+  /** Takes file `id` out (its size now belongs to a directory of the same path). */
+  remove(id: number): void {
+    this.dir[id] = -1;
+    this.live -= 1;
+  }
+
+  private append(dir: number, src: Uint8Array, start: number, end: number, size: number): number {
     const id = this.count;
     if (id === this.dir.length) this.growColumns(id + 1);
     this.count += 1;
@@ -35,20 +78,20 @@ export class FileTable {
     this.size[id] = size;
     this.nameAt[id] = this.names.appendBytes(src, start, end);
     this.nameLength[id] = end - start;
-    if (this.count * 3 > this.slots.length) this.rehash(this.slots.length * 2);
-    else this.place(id + 1, h);
+    this.prevInDir[id] = this.lastInDir[dir] as number;
+    this.lastInDir[dir] = id;
     return id;
   }
 
-  /** The live file named `src[start, end)` in `dir`, or -1. */
-  lookup(dir: number, src: Uint8Array, start: number, end: number): number {
-    return this.find(dir, src, start, end, hashBytes(src, start, end, dir));
-  }
-
-  /** Takes file `id` out (its size now belongs to a directory of the same path). */
-  remove(id: number): void {
-    this.dir[id] = -1;
-    this.live -= 1;
+  /** Puts every file of `dir` in the table (its names stopped arriving in order). */
+  private hashDir(dir: number): void {
+    this.hashedDir[dir] = 1;
+    const names = this.names.bytes;
+    for (let id = this.lastInDir[dir] as number; id >= 0; id = this.prevInDir[id] as number) {
+      if (this.dir[id] !== dir) continue; // merged away
+      const at = this.nameAt[id] as number;
+      this.put(id, hashBytes(names, at, at + (this.nameLength[id] as number), dir));
+    }
   }
 
   private find(dir: number, src: Uint8Array, start: number, end: number, h: number): number {
@@ -62,6 +105,12 @@ export class FileTable {
       const id = v - 1;
       if (this.dir[id] === dir && this.nameLength[id] === length && sameBytes(this.names.bytes, this.nameAt[id] as number, src, start, length)) return id;
     }
+  }
+
+  private put(id: number, h: number): void {
+    this.hashed += 1;
+    if (this.hashed * 3 > this.slots.length) this.rehash(this.slots.length * 2);
+    this.place(id + 1, h);
   }
 
   private place(v: number, h: number): void {
@@ -84,6 +133,14 @@ export class FileTable {
     this.size = grown(this.size, size, (n) => new Float64Array(n));
     this.nameAt = grown(this.nameAt, size, (n) => new Uint32Array(n));
     this.nameLength = grown(this.nameLength, size, (n) => new Uint32Array(n));
+    this.prevInDir = grown(this.prevInDir, size, (n) => new Int32Array(n));
+  }
+
+  private growDirs(size: number): void {
+    const old = this.lastInDir.length;
+    this.lastInDir = grown(this.lastInDir, size, (n) => new Int32Array(n));
+    this.lastInDir.fill(-1, old);
+    this.hashedDir = grown(this.hashedDir, size, (n) => new Uint8Array(n));
   }
 
   /** File `id`'s name as bytes (a view into the arena). */

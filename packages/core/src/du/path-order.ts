@@ -1,89 +1,120 @@
+import { compareBytes } from './bytes.js';
+import { groupIds } from './group.js';
 import type { DuTree } from './tree.js';
 
+/** Which rows to visit: `shown[d]` prints directory d's row, `open[d]` also its contents. */
+export interface RowFilter {
+  shown: Uint8Array;
+  open: Uint8Array;
+  minSize: number;
+}
+
 /**
- * Byte order of full paths for report rows (file ids, then `fileRows + directory id`),
- * compared straight from the arenas: a file's path is its directory's prefix (`dir/`)
- * then its name, a directory's is its stored path. No string, no allocation per compare.
+ * Row ids (file ids, then `files.count + d` for directory d) in full-path byte order
+ * (`LC_ALL=C sort`), so that a stable sort by size alone leaves ties ordered by path.
+ * Each directory's files are grouped (counting sort) and kept in name order (a listing
+ * usually gives them in order: then it is only checked); its sub-directories are sorted
+ * by name, each under two keys: `name` for its own row and `name/` for its contents,
+ * exactly where full-path order puts them (`a` < `a.txt` < `a/x`). Files and keys are
+ * then merged, and the walk descends at each contents key.
  */
-export class PathOrder {
-  private readonly paths: Uint8Array;
-  private readonly names: Uint8Array;
-  private readonly fileRows: number;
-  private readonly fileDir: Int32Array;
-  private readonly nameAt: Uint32Array;
-  private readonly nameLength: Uint32Array;
-  private readonly pathAt: Uint32Array;
-  private readonly pathLength: Uint32Array;
-  private readonly prefixLength: Uint32Array;
-
-  constructor(tree: DuTree) {
-    const { dirs, files } = tree;
-    this.paths = dirs.paths.bytes;
-    this.names = files.names.bytes;
-    this.fileRows = files.count;
-    this.fileDir = files.dir;
-    this.nameAt = files.nameAt;
-    this.nameLength = files.nameLength;
-    this.pathAt = dirs.pathAt;
-    this.pathLength = dirs.pathLength;
-    this.prefixLength = dirs.prefixLength;
+export function pathOrderedRows(tree: DuTree, filter: RowFilter, rows: number): Uint32Array {
+  const { dirs, files } = tree;
+  const names = files.names.bytes;
+  const paths = dirs.paths.bytes;
+  const { nameAt, nameLength, size } = files;
+  const { pathAt, pathLength } = dirs;
+  const dirNameAt = dirs.nameAt;
+  const fileRows = files.count;
+  const [fileFirst, fileOrder] = groupIds(dirs.count, 0, files.count, (f) => (filter.open[files.dir[f] as number] === 1 ? (files.dir[f] as number) : -1));
+  const [dirFirst, dirOrder] = groupIds(dirs.count, 1, dirs.count, (d) => (filter.shown[d] === 1 ? (dirs.parent[d] as number) : -1));
+  const compareFiles = (a: number, b: number): number =>
+    compareBytes(names, nameAt[a] as number, nameLength[a] as number, names, nameAt[b] as number, nameLength[b] as number);
+  for (let d = 0; d < dirs.count; d += 1) {
+    const start = fileFirst[d] as number;
+    const end = fileFirst[d + 1] as number;
+    for (let i = start + 1; i < end; i += 1) {
+      if (compareFiles(fileOrder[i - 1] as number, fileOrder[i] as number) > 0) {
+        fileOrder.subarray(start, end).sort(compareFiles);
+        break;
+      }
+    }
   }
-
-  /** Negative when row a's path sorts before row b's. */
-  compare(a: number, b: number): number {
-    const F = this.fileRows;
-    const names = this.names;
-    const paths = this.paths;
-    let aDir: number;
-    let aPrefix: number;
-    let aName = 0;
-    let aNameLength = 0;
-    if (a < F) {
-      aDir = this.fileDir[a] as number;
-      aPrefix = this.prefixLength[aDir] as number;
-      aName = this.nameAt[a] as number;
-      aNameLength = this.nameLength[a] as number;
-    } else {
-      aDir = a - F;
-      aPrefix = this.pathLength[aDir] as number;
-    }
-    let bDir: number;
-    let bPrefix: number;
-    let bName = 0;
-    let bNameLength = 0;
-    if (b < F) {
-      bDir = this.fileDir[b] as number;
-      bPrefix = this.prefixLength[bDir] as number;
-      bName = this.nameAt[b] as number;
-      bNameLength = this.nameLength[b] as number;
-    } else {
-      bDir = b - F;
-      bPrefix = this.pathLength[bDir] as number;
-    }
-    const aAt = this.pathAt[aDir] as number;
-    const bAt = this.pathAt[bDir] as number;
-    const aLength = aPrefix + aNameLength;
-    const bLength = bPrefix + bNameLength;
-    const n = aLength < bLength ? aLength : bLength;
-    // Two files of one directory share the prefix: start at their names.
-    let i = aDir === bDir && aPrefix === bPrefix ? aPrefix : 0;
-    for (; i < n; i += 1) {
-      const x = (i < aPrefix ? paths[aAt + i] : names[aName + i - aPrefix]) as number;
-      const y = (i < bPrefix ? paths[bAt + i] : names[bName + i - bPrefix]) as number;
+  // A key is `d * 2 + 1` for the contents of directory d (`name/`), `d * 2` for its row (`name`).
+  const keyLength = (key: number): number => {
+    const d = key >>> 1;
+    return (pathAt[d] as number) + (pathLength[d] as number) - (dirNameAt[d] as number);
+  };
+  const keyByte = (key: number, i: number, length: number): number => (i < length ? (paths[(dirNameAt[key >>> 1] as number) + i] as number) : 47);
+  const compareKeys = (a: number, b: number): number => {
+    const aLength = keyLength(a);
+    const bLength = keyLength(b);
+    const aFull = aLength + (a & 1);
+    const bFull = bLength + (b & 1);
+    const n = aFull < bFull ? aFull : bFull;
+    for (let i = 0; i < n; i += 1) {
+      const x = keyByte(a, i, aLength);
+      const y = keyByte(b, i, bLength);
       if (x !== y) return x - y;
     }
-    return aLength - bLength;
-  }
-
-  /** Orders by path every run of equal sizes (hi, lo) that starts before `limit`. */
-  sortTies(ids: Uint32Array, hi: Uint32Array, lo: Uint32Array, limit: number): void {
-    const compare = (a: number, b: number): number => this.compare(a, b);
-    const n = ids.length;
-    for (let i = 0; i < limit; ) {
-      let j = i + 1;
-      while (j < n && hi[j] === hi[i] && lo[j] === lo[i]) j += 1;
-      if (j - i > 1) ids.subarray(i, j).sort(compare);
-      i = j;
+    return aFull - bFull;
+  };
+  /** Negative when file f's name sorts before the key. */
+  const fileBeforeKey = (f: number, key: number): boolean => {
+    const at = nameAt[f] as number;
+    const length = nameLength[f] as number;
+    const kLength = keyLength(key);
+    const kFull = kLength + (key & 1);
+    const n = length < kFull ? length : kFull;
+    for (let i = 0; i < n; i += 1) {
+      const x = names[at + i] as number;
+      const y = keyByte(key, i, kLength);
+      if (x !== y) return x < y;
     }
-  }
+    return length < kFull;
+  };
+
+  const out = new Uint32Array(rows);
+  let k = 0;
+  let keys = new Uint32Array(1024);
+  let top = 0;
+  const minSize = filter.minSize;
+  const emitFiles = (from: number, to: number): void => {
+    for (let i = from; i < to; i += 1) {
+      const f = fileOrder[i] as number;
+      if ((size[f] as number) >= minSize) out[k++] = f;
+    }
+  };
+  const walk = (d: number): void => {
+    const base = top;
+    const childStart = dirFirst[d] as number;
+    const childEnd = dirFirst[d + 1] as number;
+    if (keys.length < top + 2 * (childEnd - childStart)) {
+      const bigger = new Uint32Array(2 * (top + 2 * (childEnd - childStart)));
+      bigger.set(keys.subarray(0, top));
+      keys = bigger;
+    }
+    for (let i = childStart; i < childEnd; i += 1) {
+      const c = dirOrder[i] as number;
+      keys[top++] = c * 2;
+      if (filter.open[c] === 1) keys[top++] = c * 2 + 1;
+    }
+    const end = top;
+    if (end - base > 1) keys.subarray(base, end).sort(compareKeys);
+    let i = fileFirst[d] as number;
+    const filesEnd = fileFirst[d + 1] as number;
+    for (let j = base; j < end; j += 1) {
+      const key = keys[j] as number;
+      let stop = i;
+      while (stop < filesEnd && fileBeforeKey(fileOrder[stop] as number, key)) stop += 1;
+      emitFiles(i, stop);
+      i = stop;
+      if ((key & 1) === 1) walk(key >>> 1);
+      else out[k++] = fileRows + (key >>> 1);
+    }
+    emitFiles(i, filesEnd);
+    top = base;
+  };
+  walk(0);
+  return k === rows ? out : out.subarray(0, k);
 }

@@ -9,6 +9,10 @@ import type { DuTree } from './tree.js';
  * files together). No string is made per line.
  */
 export class RcloneLsBytes {
+  /** The buffer searched for a backslash last, and where its next one is (its length: none). */
+  private scanned: Buffer | undefined;
+  private backslash = 0;
+
   constructor(private readonly tree: DuTree) {}
 
   /**
@@ -46,7 +50,13 @@ export class RcloneLsBytes {
     if (buf[digitsStart - 1] === 45) size = 0;
     p += 1;
     // A backslash may start an `ls -b` escape (encrypted-du --ls): the slow, string path.
-    for (let i = p; i < end; i += 1) if (buf[i] === 92) return this.escaped(nameFromBytes(buf.subarray(p, end)), size);
+    // Where the next one is in this buffer is found once (native memchr), not per line.
+    if (buf !== this.scanned || this.backslash < p) {
+      this.scanned = buf;
+      this.backslash = buf.indexOf(92, p);
+      if (this.backslash < 0) this.backslash = buf.length;
+    }
+    if (this.backslash < end) return this.escaped(nameFromBytes(buf.subarray(p, end)), size);
     this.tree.addPathBytes(buf, p, end, size);
     return true;
   }

@@ -1,5 +1,5 @@
 import { nameFromBytes } from '../names/name-bytes.js';
-import { PathOrder } from './path-order.js';
+import { pathOrderedRows } from './path-order.js';
 import { radixSortDescending } from './radix-sort.js';
 import type { DuTree } from './tree.js';
 
@@ -34,9 +34,10 @@ export interface ReportRows {
 
 /**
  * The selected rows in report order: largest first, ties by path (byte order). A row id
- * is a file id, or `files.count + d` for directory d. Rows are sorted by size with a
- * stable LSD radix sort, then each run of equal sizes that reaches the printed part is
- * ordered by path with an allocation-free byte comparator.
+ * is a file id, or `files.count + d` for directory d. Rows are collected in path order
+ * (path-order.ts), then a stable LSD radix sort on the sizes orders them, carrying where
+ * each row's bytes are (prefix in the path arena, name in the name arena), so printing
+ * reads the rows sequentially instead of chasing ids through the columns.
  */
 export class SortedRows implements ReportRows {
   readonly length: number;
@@ -44,6 +45,11 @@ export class SortedRows implements ReportRows {
   readonly ids: Uint32Array;
   readonly hi: Uint32Array;
   readonly lo: Uint32Array;
+  /** Per row: its directory prefix (or a directory's own path) in the path arena, its name in the name arena. */
+  readonly prefixAt: Uint32Array;
+  readonly prefixLength: Uint32Array;
+  readonly nameAt: Uint32Array;
+  readonly nameLength: Uint32Array;
   /** Row ids from here on are directories (`id - fileRows` is the directory id). */
   readonly fileRows: number;
 
@@ -57,46 +63,56 @@ export class SortedRows implements ReportRows {
     const maxDepth = Math.max(1, options.depth ?? Infinity);
     const minSize = options.minSize ?? 0;
     const totals = tree.totals;
-    // shown[d]: d's row is printed and so may be its contents (d and every ancestor pass the filters).
+    // shown[d]: d's row is printed (d and every ancestor pass the filters); open[d]: so are its contents.
     const shown = new Uint8Array(dirs.count);
+    const open = new Uint8Array(dirs.count);
     shown[0] = 1;
+    open[0] = 1;
     let n = 0;
     for (let d = 1; d < dirs.count; d += 1) {
-      if (shown[dirs.parent[d] as number] === 1 && (dirs.depth[d] as number) <= maxDepth && (totals[d] as number) >= minSize) {
+      if (open[dirs.parent[d] as number] === 1 && (totals[d] as number) >= minSize) {
         shown[d] = 1;
+        open[d] = (dirs.depth[d] as number) < maxDepth ? 1 : 0;
         n += 1;
       }
     }
-    // Files go in when their directory is shown and they are not deeper than maxDepth.
-    const open = new Uint8Array(dirs.count);
-    for (let d = 0; d < dirs.count; d += 1) open[d] = shown[d] === 1 && (dirs.depth[d] as number) < maxDepth ? 1 : 0;
     const fileDir = files.dir;
     const fileSize = files.size;
     for (let f = 0; f < fileRows; f += 1) {
       const d = fileDir[f] as number;
       if (d >= 0 && open[d] === 1 && (fileSize[f] as number) >= minSize) n += 1;
     }
-    const ids = new Uint32Array(n);
+    const ids = pathOrderedRows(tree, { shown, open, minSize }, n);
     const hi = new Uint32Array(n);
     const lo = new Uint32Array(n);
-    let k = 0;
-    const put = (id: number, size: number): void => {
-      ids[k] = id;
+    const prefixAt = new Uint32Array(n);
+    const prefixLength = new Uint32Array(n);
+    const nameAt = new Uint32Array(n);
+    const nameLength = new Uint32Array(n);
+    for (let k = 0; k < n; k += 1) {
+      const id = ids[k] as number;
+      let size: number;
+      if (id >= fileRows) {
+        const d = id - fileRows;
+        size = totals[d] as number;
+        prefixAt[k] = dirs.pathAt[d] as number;
+        prefixLength[k] = dirs.pathLength[d] as number;
+      } else {
+        const d = fileDir[id] as number;
+        size = fileSize[id] as number;
+        prefixAt[k] = dirs.pathAt[d] as number;
+        prefixLength[k] = dirs.prefixLength[d] as number;
+        nameAt[k] = files.nameAt[id] as number;
+        nameLength[k] = files.nameLength[id] as number;
+      }
       hi[k] = ~Math.floor(size / 4294967296) >>> 0;
       lo[k] = ~(size >>> 0) >>> 0;
-      k += 1;
-    };
-    for (let f = 0; f < fileRows; f += 1) {
-      const d = fileDir[f] as number;
-      if (d >= 0 && open[d] === 1 && (fileSize[f] as number) >= minSize) put(f, fileSize[f] as number);
     }
-    for (let d = 1; d < dirs.count; d += 1) if (shown[d] === 1) put(fileRows + d, totals[d] as number);
-    const sorted = radixSortDescending(hi, lo, [ids], n);
-    this.ids = sorted.carried[0] as Uint32Array;
+    const sorted = radixSortDescending(hi, lo, [ids, prefixAt, prefixLength, nameAt, nameLength], n);
+    [this.ids, this.prefixAt, this.prefixLength, this.nameAt, this.nameLength] = sorted.carried as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
     this.hi = sorted.hi;
     this.lo = sorted.lo;
     this.length = Math.min(n, options.top ?? Infinity);
-    new PathOrder(tree).sortTies(this.ids, this.hi, this.lo, this.length);
   }
 
   size(k: number): number {

@@ -53,6 +53,17 @@ export class DuTree implements ListingSink {
   private dirty = true;
   private scratch = Buffer.allocUnsafe(4096);
 
+  /**
+   * A hint: about `bytes` of listing text will follow. Room for the files it probably
+   * holds is made at once, instead of regrowing the columns and rehashing the table
+   * again and again (each regrowth copies everything so far). A wrong guess costs nothing
+   * but the room.
+   */
+  expectListingBytes(bytes: number): void {
+    const lines = Math.min(Math.floor(bytes / 80), 1 << 27);
+    this.files.reserve(lines, Math.min(Math.floor(bytes / 3), 1 << 30));
+  }
+
   add(path: string, size: number): void {
     const [bytes, length] = this.encode(path);
     this.addPathBytes(bytes, 0, length, size);

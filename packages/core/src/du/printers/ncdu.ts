@@ -1,4 +1,5 @@
 import { nameFromBytes } from '../../names/name-bytes.js';
+import { groupIds } from '../group.js';
 import type { DuTree } from '../tree.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import type { DuPrinter } from './types.js';
@@ -39,8 +40,8 @@ class Children {
 
   constructor(tree: DuTree) {
     const { dirs, files } = tree;
-    [this.dirFirst, this.dirOrder] = group(dirs.count, 1, dirs.count, (d) => dirs.parent[d] as number);
-    [this.fileFirst, this.fileOrder] = group(dirs.count, 0, files.count, (f) => files.dir[f] as number);
+    [this.dirFirst, this.dirOrder] = groupIds(dirs.count, 1, dirs.count, (d) => dirs.parent[d] as number);
+    [this.fileFirst, this.fileOrder] = groupIds(dirs.count, 0, files.count, (f) => files.dir[f] as number);
   }
   dirCount(d: number): number {
     return (this.dirFirst[d + 1] as number) - (this.dirFirst[d] as number);
@@ -60,23 +61,6 @@ class Children {
   fileAt(i: number): number {
     return this.fileOrder[i] as number;
   }
-}
-
-/** Ids from..to-1 grouped by `key` (skipping -1): [first index per key (plus an end), ids in groups]. */
-function group(keys: number, from: number, to: number, key: (id: number) => number): [Uint32Array, Uint32Array] {
-  const first = new Uint32Array(keys + 1);
-  for (let id = from; id < to; id += 1) {
-    const k = key(id);
-    if (k >= 0) first[k + 1]! += 1;
-  }
-  for (let k = 0; k < keys; k += 1) first[k + 1]! += first[k] as number;
-  const next = first.slice(0, keys);
-  const order = new Uint32Array(first[keys] as number);
-  for (let id = from; id < to; id += 1) {
-    const k = key(id);
-    if (k >= 0) order[next[k]!++] = id;
-  }
-  return [first, order];
 }
 
 async function emit(out: ChunkWriter, text: string): Promise<void> {

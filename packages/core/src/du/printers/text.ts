@@ -30,21 +30,17 @@ async function printBytes(rows: SortedRows, out: ChunkWriter, options: DuReportO
     human: options.human ?? false,
     names: files.names.bytes,
     paths: dirs.paths.bytes,
-    fileRows: rows.fileRows,
-    fileDir: files.dir,
-    nameAt: files.nameAt,
-    nameLength: files.nameLength,
-    pathAt: dirs.pathAt,
-    pathLength: dirs.pathLength,
-    prefixLength: dirs.prefixLength,
-    ids: rows.ids,
+    prefixAt: rows.prefixAt,
+    prefixLength: rows.prefixLength,
+    nameAt: rows.nameAt,
+    nameLength: rows.nameLength,
     hi: rows.hi,
     lo: rows.lo,
     rows: rows.length,
   };
   let k = 0;
   while (k < rows.length) {
-    const buf = out.chunk(Math.max(CHUNK, 64 + 4 * rowBytes(fill, k))); // 4×: room for escapes
+    const buf = out.chunk(Math.max(CHUNK, 64 + 4 * ((rows.prefixLength[k] as number) + (rows.nameLength[k] as number)))); // 4×: room for escapes
     const filled = fillChunk(fill, buf, k);
     k = filled.next;
     const wait = out.writeChunk(buf, filled.at);
@@ -52,29 +48,18 @@ async function printBytes(rows: SortedRows, out: ChunkWriter, options: DuReportO
   }
 }
 
-/** The sorted rows and the arenas printBytes copies from. */
+/** The sorted rows' columns and the arenas printBytes copies from. */
 interface RowFiller {
   human: boolean;
   names: Buffer;
   paths: Buffer;
-  fileRows: number;
-  fileDir: Int32Array;
+  prefixAt: Uint32Array;
+  prefixLength: Uint32Array;
   nameAt: Uint32Array;
   nameLength: Uint32Array;
-  pathAt: Uint32Array;
-  pathLength: Uint32Array;
-  prefixLength: Uint32Array;
-  ids: Uint32Array;
   hi: Uint32Array;
   lo: Uint32Array;
   rows: number;
-}
-
-/** Row k's path length in bytes. */
-function rowBytes(f: RowFiller, k: number): number {
-  const id = f.ids[k] as number;
-  if (id >= f.fileRows) return f.pathLength[id - f.fileRows] as number;
-  return (f.prefixLength[f.fileDir[id] as number] as number) + (f.nameLength[id] as number);
 }
 
 /**
@@ -84,40 +69,30 @@ function rowBytes(f: RowFiller, k: number): number {
  * arena (a directory's row is its stored path alone).
  */
 function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number; at: number } {
-  const { human, names, paths, fileRows, fileDir, nameAt, nameLength, pathAt, pathLength, prefixLength, ids, hi, lo, rows } = f;
+  const { human, names, paths, prefixAt, prefixLength, nameAt, nameLength, hi, lo, rows } = f;
   const limit = buf.length;
   let at = 0;
   let touchedTo = k;
   for (; k < rows; k += 1) {
     if (k === touchedTo) {
-      // Rows are in size order, so their names are scattered over the arena: read one byte
-      // at each end of the next rows' names first. That tight loop lets the CPU fetch many
-      // cache lines at once; the copy below then finds them in cache (~2x faster).
+      // Rows are in size order, so their bytes are scattered over the arenas: read one byte
+      // at each end of the next rows' names and prefixes first. That tight loop lets the CPU
+      // fetch many cache lines at once; the copy below then finds them in cache (~2x faster).
       touchedTo = Math.min(rows, k + TOUCH_AHEAD);
       let x = 0;
       for (let j = k; j < touchedTo; j += 1) {
-        const id = ids[j] as number;
-        if (id >= fileRows) continue;
-        const n = nameAt[id] as number;
-        x ^= (names[n] as number) ^ (names[n + (nameLength[id] as number) - 1] as number) ^ (paths[pathAt[fileDir[id] as number] as number] as number);
+        // Index the last byte of each part (a name is never empty; a prefix may be).
+        const nLast = (nameAt[j] as number) + (nameLength[j] as number) - 1;
+        const pLast = (prefixAt[j] as number) + (prefixLength[j] as number) - 1;
+        if (nLast >= 0) x ^= names[nLast] as number;
+        if (pLast >= 0) x ^= paths[pLast] as number;
       }
       _touchSink ^= x;
     }
-    const id = ids[k] as number;
-    let pAt: number;
-    let pLength: number;
-    let nAt = 0;
-    let nLength = 0;
-    if (id >= fileRows) {
-      pAt = pathAt[id - fileRows] as number;
-      pLength = pathLength[id - fileRows] as number;
-    } else {
-      const d = fileDir[id] as number;
-      pAt = pathAt[d] as number;
-      pLength = prefixLength[d] as number;
-      nAt = nameAt[id] as number;
-      nLength = nameLength[id] as number;
-    }
+    const pAt = prefixAt[k] as number;
+    const pLength = prefixLength[k] as number;
+    const nAt = nameAt[k] as number;
+    const nLength = nameLength[k] as number;
     if (at + 40 + pLength + nLength > limit) break;
     const rowStart = at;
     // Sizes were sorted as complemented 32-bit halves; undo that.
@@ -127,18 +102,18 @@ function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number; at: nu
     else if (high === 0) at = writeDigits32(buf, at, low);
     else at = writeDigits(buf, at, high * 4294967296 + low);
     buf[at++] = 9;
-    const pathAt0 = at;
+    const pathStart = at;
     let odd = 0;
     for (let i = 0; i < pLength; i += 1) odd |= ODD[(buf[at++] = paths[pAt + i] as number)] as number;
     for (let i = 0; i < nLength; i += 1) odd |= ODD[(buf[at++] = names[nAt + i] as number)] as number;
     if (odd !== 0) {
-      const escaped = escapedPath(buf.subarray(pathAt0, at), odd);
+      const escaped = escapedPath(buf.subarray(pathStart, at), odd);
       if (escaped !== undefined) {
-        if (pathAt0 + escaped.length + 1 > limit) {
+        if (pathStart + escaped.length + 1 > limit) {
           at = rowStart;
           break;
         }
-        at = pathAt0 + escaped.copy(buf, pathAt0);
+        at = pathStart + escaped.copy(buf, pathStart);
       }
     }
     buf[at++] = 10;
