@@ -81,11 +81,13 @@ function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number; at: nu
       touchedTo = Math.min(rows, k + TOUCH_AHEAD);
       let x = 0;
       for (let j = k; j < touchedTo; j += 1) {
-        // Index the last byte of each part (a name is never empty; a prefix may be).
-        const nLast = (nameAt[j] as number) + (nameLength[j] as number) - 1;
-        const pLast = (prefixAt[j] as number) + (prefixLength[j] as number) - 1;
-        if (nLast >= 0) x ^= names[nLast] as number;
-        if (pLast >= 0) x ^= paths[pLast] as number;
+        // Both ends of each part (a directory row has no name; a root file no prefix).
+        const n = nameAt[j] as number;
+        const nLength = nameLength[j] as number;
+        const p = prefixAt[j] as number;
+        const pLength = prefixLength[j] as number;
+        if (nLength > 0) x ^= (names[n] as number) ^ (names[n + nLength - 1] as number);
+        if (pLength > 0) x ^= (paths[p] as number) ^ (paths[p + pLength - 1] as number);
       }
       _touchSink ^= x;
     }
