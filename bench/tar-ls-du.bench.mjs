@@ -10,7 +10,7 @@
 //   - 500,000 lines of the same kind of listing in random order;
 //   - `ls -lR /usr`, GNU `tar tv` of /usr and `rclone lsjson -R /usr` of this machine.
 // Smaller smoke run: TAR_LS_DU_LINES=200000 TAR_LS_DU_RUNS=1 pnpm bench tar-ls-du
-import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
@@ -34,7 +34,28 @@ function mulberry32(seed) {
   };
 }
 
-const WORDS = ['Photos', 'Documents', 'projects', 'src', 'backup', 'Vacation', 'archive', 'node_modules', 'music', 'Camera Uploads', 'invoices', 'thesis', 'lib', 'assets', 'Family', 'work', 'old', 'scans', 'videos', 'Downloads'];
+const WORDS = [
+  'Photos',
+  'Documents',
+  'projects',
+  'src',
+  'backup',
+  'Vacation',
+  'archive',
+  'node_modules',
+  'music',
+  'Camera Uploads',
+  'invoices',
+  'thesis',
+  'lib',
+  'assets',
+  'Family',
+  'work',
+  'old',
+  'scans',
+  'videos',
+  'Downloads',
+];
 const EXTS = ['.jpg', '.JPG', '.png', '.pdf', '.docx', '.txt', '.js', '.mp4', '.flac', '.json', '.tar.gz', ''];
 const STEMS = ['IMG_', 'DSC', 'report ', 'Scan-', 'index', 'track ', 'notes-', 'VID_', 'invoice_', 'draft (', 'component.', 'data-'];
 
@@ -57,7 +78,10 @@ function* listingLines(files, dirs, seed) {
     if (paths.length < 21) parent = 0;
     if (depth[parent] >= 8) continue;
     const id = paths.length;
-    const name = random() < 0.5 ? `${pick(WORDS)} ${id}` : `${2000 + (id % 25)}-${String(1 + (id % 12)).padStart(2, '0')}-${String(1 + (id % 28)).padStart(2, '0')} ${pick(WORDS).toLowerCase()}${id}`;
+    const name =
+      random() < 0.5
+        ? `${pick(WORDS)} ${id}`
+        : `${2000 + (id % 25)}-${String(1 + (id % 12)).padStart(2, '0')}-${String(1 + (id % 28)).padStart(2, '0')} ${pick(WORDS).toLowerCase()}${id}`;
     paths.push(parent === 0 ? name : `${paths[parent]}/${name}`);
     depth.push(depth[parent] + 1);
     if (depth[id] >= 3) leaves.push(id);
@@ -122,7 +146,11 @@ mkdirSync(work, { recursive: true });
 const inputs = [];
 const unique = join(work, `rclone-ls-unique-${LINES}.txt`);
 if (!existsSync(unique)) await writeLines(unique, listingLines(LINES, LINES / 10, 14));
-inputs.push({ name: `rclone ls, ${(LINES / 1e6).toFixed(1)}M distinct files in ${(LINES / 10 / 1000).toFixed(0)}k dirs of depth 3-8`, file: unique, flag: '--rclone' });
+inputs.push({
+  name: `rclone ls, ${(LINES / 1e6).toFixed(1)}M distinct files in ${(LINES / 10 / 1000).toFixed(0)}k dirs of depth 3-8`,
+  file: unique,
+  flag: '--rclone',
+});
 const randomLines = Math.round(LINES / 4);
 const random = join(work, `rclone-ls-random-${randomLines}.txt`);
 if (!existsSync(random)) await writeLines(random, shuffled(listingLines(randomLines, randomLines / 10, 15), 16));
@@ -159,7 +187,9 @@ function timed(command, args, out) {
 const lineCount = (file) => Number(spawnSync('wc', ['-l', file]).stdout.toString().trim().split(' ')[0]);
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const load = os.loadavg();
-console.log(`tar-ls-du vs the original Perl algorithm, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`);
+console.log(
+  `tar-ls-du vs the original Perl algorithm, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`,
+);
 console.log(`medians of ${RUNS} alternating runs; load average at start: ${load.map((l) => l.toFixed(1)).join(' ')}\n`);
 console.log('| input | lines | tar-ls-du wall s | lines/s | Perl wall s | wall ratio (median of pairs) | peak RSS MiB (ours / Perl) | output |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---|');
@@ -185,4 +215,6 @@ for (const input of inputs) {
   if (input.file === unique) verdicts.push({ rate: lines / wall, ratio, rss, perlRss, same });
 }
 const [v] = verdicts;
-console.log(`\ntargets on the 2M distinct-path shape: ≥ 1,000,000 lines/s: ${v.rate >= 1e6 ? 'met' : 'NOT met'} (${fmt(v.rate)}); ≤ 0.10× Perl wall: ${v.ratio <= 0.1 ? 'met' : 'NOT met'} (${v.ratio.toFixed(3)}×); RSS ≤ Perl: ${v.rss <= v.perlRss ? 'met' : 'NOT met'}; output identical: ${v.same ? 'yes' : 'NO'}`);
+console.log(
+  `\ntargets on the 2M distinct-path shape: ≥ 1,000,000 lines/s: ${v.rate >= 1e6 ? 'met' : 'NOT met'} (${fmt(v.rate)}); ≤ 0.10× Perl wall: ${v.ratio <= 0.1 ? 'met' : 'NOT met'} (${v.ratio.toFixed(3)}×); RSS ≤ Perl: ${v.rss <= v.perlRss ? 'met' : 'NOT met'}; output identical: ${v.same ? 'yes' : 'NO'}`,
+);

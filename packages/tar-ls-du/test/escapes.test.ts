@@ -72,7 +72,10 @@ describe('tar-ls-du reads escaped names', () => {
   });
 
   it('real rclone ls: control pictures are ordinary characters', async () => {
-    const { stdout } = await execa('rclone', ['ls', join(parent, 'fix')], { env: { ...process.env, RCLONE_CONFIG: join(parent, 'rclone.conf') }, encoding: 'buffer' });
+    const { stdout } = await execa('rclone', ['ls', join(parent, 'fix')], {
+      env: { ...process.env, RCLONE_CONFIG: join(parent, 'rclone.conf') },
+      encoding: 'buffer',
+    });
     const result = await run(['--rclone'], Buffer.from(stdout));
     const report = parseReport(result.stdout);
     expect(report.get('nl␊x')).toBe(11);

@@ -109,7 +109,13 @@ export class SortedRows implements ReportRows {
       lo[k] = ~(size >>> 0) >>> 0;
     }
     const sorted = radixSortDescending(hi, lo, [ids, prefixAt, prefixLength, nameAt, nameLength], n);
-    [this.ids, this.prefixAt, this.prefixLength, this.nameAt, this.nameLength] = sorted.carried as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+    [this.ids, this.prefixAt, this.prefixLength, this.nameAt, this.nameLength] = sorted.carried as [
+      Uint32Array,
+      Uint32Array,
+      Uint32Array,
+      Uint32Array,
+      Uint32Array,
+    ];
     this.hi = sorted.hi;
     this.lo = sorted.lo;
     this.length = Math.min(n, options.top ?? Infinity);
