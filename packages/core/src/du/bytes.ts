@@ -29,6 +29,25 @@ export function compareBytes(a: Uint8Array, aAt: number, aLength: number, b: Uin
   return aLength - bLength;
 }
 
+/**
+ * Open-addressing slots as pairs [value, hash] in one Int32Array (0: free), probed
+ * linearly: the hash sits next to the value, so a probe costs one cache line.
+ */
+export function placeSlot(slots: Int32Array, value: number, h: number): void {
+  const mask = (slots.length >>> 1) - 1;
+  let slot = h & mask;
+  while (slots[slot * 2] !== 0) slot = (slot + 1) & mask;
+  slots[slot * 2] = value;
+  slots[slot * 2 + 1] = h;
+}
+
+/** The same pairs in a table of `size` Int32 entries. */
+export function rehashSlots(old: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const slots = new Int32Array(size);
+  for (let s = 0; s < old.length; s += 2) if (old[s] !== 0) placeSlot(slots, old[s] as number, old[s + 1] as number);
+  return slots;
+}
+
 type Column = Int32Array | Uint32Array | Float64Array | Uint8Array;
 
 /** A column with room for `size` entries, its contents kept (the same one if it already has room). */

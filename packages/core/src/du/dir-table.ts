@@ -1,5 +1,5 @@
 import { NameArena } from './arena.js';
-import { grown, hashBytes, sameBytes } from './bytes.js';
+import { grown, hashBytes, placeSlot, rehashSlots, sameBytes } from './bytes.js';
 
 /**
  * Directories interned by their full path's bytes in one open-addressing table.
@@ -23,7 +23,6 @@ export class DirTable {
   nameAt = new Uint32Array(1024);
   /** Components in the path: 1 for a top-level directory (and `/`), 0 for the root. */
   depth = new Uint32Array(1024);
-  private hash = new Int32Array(1024);
   /** Pairs [id + 1, hash]; 0 marks a free slot. */
   private slots = new Int32Array(4096);
   /** The directory interned last. */
@@ -87,24 +86,9 @@ export class DirTable {
     this.prefixLength[id] = slashRoot ? 1 : length + 1;
     this.nameAt[id] = at + (nameStart - start);
     this.depth[id] = (this.depth[parent] as number) + 1;
-    this.hash[id] = h;
-    if (this.count * 4 > this.slots.length) this.rehash(this.slots.length * 2);
-    else this.place(id, h);
+    if (this.count * 4 > this.slots.length) this.slots = rehashSlots(this.slots, this.slots.length * 2);
+    placeSlot(this.slots, id + 1, h);
     return id;
-  }
-
-  private place(id: number, h: number): void {
-    const slots = this.slots;
-    const mask = (slots.length >>> 1) - 1;
-    let slot = h & mask;
-    while (slots[slot * 2] !== 0) slot = (slot + 1) & mask;
-    slots[slot * 2] = id + 1;
-    slots[slot * 2 + 1] = h;
-  }
-
-  private rehash(size: number): void {
-    this.slots = new Int32Array(size);
-    for (let id = 1; id < this.count; id += 1) this.place(id, this.hash[id] as number);
   }
 
   private growColumns(size: number): void {
@@ -114,7 +98,6 @@ export class DirTable {
     this.prefixLength = grown(this.prefixLength, size, (n) => new Uint32Array(n));
     this.nameAt = grown(this.nameAt, size, (n) => new Uint32Array(n));
     this.depth = grown(this.depth, size, (n) => new Uint32Array(n));
-    this.hash = grown(this.hash, size, (n) => new Int32Array(n));
   }
 
   /** Directory `id`'s path as bytes (a view into the arena: copy it to keep it). */

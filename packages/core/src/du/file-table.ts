@@ -1,5 +1,5 @@
 import { NameArena } from './arena.js';
-import { compareBytes, grown, hashBytes, sameBytes } from './bytes.js';
+import { compareBytes, grown, hashBytes, placeSlot, rehashSlots, sameBytes } from './bytes.js';
 
 /**
  * Files as columns: directory id, size, and the name's place in one byte arena (no
@@ -109,23 +109,8 @@ export class FileTable {
 
   private put(id: number, h: number): void {
     this.hashed += 1;
-    if (this.hashed * 3 > this.slots.length) this.rehash(this.slots.length * 2);
-    this.place(id + 1, h);
-  }
-
-  private place(v: number, h: number): void {
-    const slots = this.slots;
-    const mask = (slots.length >>> 1) - 1;
-    let slot = h & mask;
-    while (slots[slot * 2] !== 0) slot = (slot + 1) & mask;
-    slots[slot * 2] = v;
-    slots[slot * 2 + 1] = h;
-  }
-
-  private rehash(size: number): void {
-    const old = this.slots;
-    this.slots = new Int32Array(size);
-    for (let s = 0; s < old.length; s += 2) if (old[s] !== 0) this.place(old[s] as number, old[s + 1] as number);
+    if (this.hashed * 3 > this.slots.length) this.slots = rehashSlots(this.slots, this.slots.length * 2);
+    placeSlot(this.slots, id + 1, h);
   }
 
   private growColumns(size: number): void {
