@@ -57,7 +57,8 @@ export { parseRcloneLsLine } from './du/formats/rclone.js';
 export { type ListingFormat } from './du/formats/types.js';
 export { readListing } from './du/read-listing.js';
 export { writeDuReport } from './du/report.js';
-export { DuTree } from './du/tree.js';
+export { sortedRowBatches, sortedRows, type DuRow, type DuSelectOptions, type ReportRows } from './du/select.js';
+export { DuTree, type DuDirectory, type ListingSink } from './du/tree.js';
 
 // Files: atomic writes, lock paths
 export { lockPathFor } from './fs/lock-path.js';

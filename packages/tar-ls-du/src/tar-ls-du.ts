@@ -36,6 +36,10 @@ export async function tarLsDu(options: TarLsDuOptions, io: ToolIO): Promise<numb
   const handles = new Map<string, FileHandle>();
   try {
     for (const file of inputs) if (file !== '-' && !handles.has(file)) handles.set(file, await openNamedInput(file, io.cwd));
+    // Named files say how much is coming: the tree makes room once instead of regrowing.
+    let bytes = 0;
+    for (const file of inputs) bytes += (await handles.get(file)?.stat())?.size ?? 0;
+    tree.expectListingBytes(bytes);
     for (const file of inputs) {
       const name = file === '-' ? '(stdin)' : file;
       const handle = handles.get(file);
