@@ -7,8 +7,10 @@ export { B2Error, isB2Error } from './b2/errors.js';
 export { expectedSha1 } from './b2/files.js';
 export { openCryptBucket } from './b2/open-crypt-bucket.js';
 export { logRetries } from './b2/retry-log.js';
+export { listVersionsParallel, type ParallelListOptions, type ParallelListStats } from './b2/parallel-list.js';
+export { splitPoints } from './b2/range-split.js';
 export { billedTransactions, formatTransactions, transactionClass } from './b2/transactions.js';
-export { type B2Api, type B2Bucket, type B2Download, type B2FileVersion, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
+export { type B2Api, type B2Bucket, type B2Download, type B2FileVersion, type B2VersionPage, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
 
 // CLI scaffolding: flags, parser, typed errors, exit codes, logger, runTool
 export { cappedWarnings, type CappedWarnings } from './cli/capped-warnings.js';
@@ -87,7 +89,7 @@ export { formatSize, parseSize } from './text/sizes.js';
 export { parseTime } from './text/times.js';
 
 // Version histories of (encrypted) B2 buckets
-export { assertPasswordFits, listCryptFiles, type CryptFileHistory } from './versions/crypt-files.js';
+export { assertPasswordFits, listCryptFiles, DEFAULT_LIST_CONCURRENCY, type CryptFileHistory, type ListCryptFilesOptions } from './versions/crypt-files.js';
 export { crashSafeOrder, DeletionExecutor } from './versions/delete.js';
 export { isLive, isVisibleKind, supersededTimes, visibleVersions } from './versions/history.js';
 export { bucketPrefix, compareB2Names, encryptedBucketName } from './versions/list.js';
