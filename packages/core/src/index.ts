@@ -10,7 +10,7 @@ export { logRetries } from './b2/retry-log.js';
 export { listVersionsParallel, type ParallelListOptions, type ParallelListStats } from './b2/parallel-list.js';
 export { splitPoints } from './b2/range-split.js';
 export { billedTransactions, formatTransactions, transactionClass } from './b2/transactions.js';
-export { type B2Api, type B2Bucket, type B2Download, type B2FileVersion, type B2VersionPage, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
+export { type B2Api, type B2Bucket, type B2Download, type B2FileVersion, type B2Part, type B2VersionPage, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
 
 // CLI scaffolding: flags, parser, typed errors, exit codes, logger, runTool
 export { cappedWarnings, type CappedWarnings } from './cli/capped-warnings.js';

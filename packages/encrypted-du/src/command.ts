@@ -1,5 +1,7 @@
-import { openEncryptedBucket, compareB2Names, escapeName, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory } from '@rclone-b2/core';
+import { writeWithBackpressure, openEncryptedBucket, compareB2Names, escapeName, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory } from '@rclone-b2/core';
 import { runDu, type Inventories } from './du.js';
+import { DirUsage, storedTotal } from './dir-usage.js';
+import { bucketTotalLines } from './total.js';
 import { lsSink, type InventorySink } from './ls-sink.js';
 import { openOutput, type OpenedOutput } from './outputs.js';
 import { createProgress } from './progress.js';
@@ -26,6 +28,8 @@ export interface DuCommand {
    * collects late, which alone raised the peak RSS by ~50 MB per million versions.
    */
   listChunk?: number | undefined;
+  /** After the summaries, the whole listing's plaintext and stored (billed) bytes on stdout (du -c). */
+  total?: boolean | undefined;
 }
 
 /** Stops at the B2 name `stop.name` (after it when inclusive), in listing order. */
@@ -75,7 +79,17 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
         return stored;
       }
     };
-    const stats = await runDu(until(histories, stop), sizeOf, inventories, progress);
+    // Per-directory current/old bytes, plaintext and stored (billed): the bucket total and --cost read it.
+    const usage = new DirUsage();
+    const client = bucket.client;
+    const unfinishedBytes = async (version: { fileId: string }): Promise<number> => {
+      let bytes = 0;
+      if (client.listParts) for await (const part of client.listParts(version.fileId, io.signal ? { signal: io.signal } : {})) bytes += part.contentLength;
+      return bytes;
+    };
+    const stats = await runDu(until(histories, stop), sizeOf, inventories, progress, { usage, unfinishedBytes });
+    const total = usage.total();
+    if (command.total) await writeWithBackpressure(io.stdout, bucketTotalLines(total, command.human));
     if (oddSizes > 0) logger.error(`${oddSizes} versions have sizes no rclone-crypt file can have; counted at their stored size`);
     if (stats.files === 0) await assertPasswordFits(bucket);
     // A named PATH that matches nothing is an error, as in encrypted-cleanup (an empty
@@ -87,6 +101,7 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
     logger.info(
       `${stats.files} files (${stats.liveFiles} live, ${stats.deletedFiles} deleted), ${stats.versions} versions; ` +
         `current ${formatIecSize(stats.currentBytes)}, old/deleted ${formatIecSize(stats.oldBytes)}; ` +
+        `stored (billed) ${formatIecSize(storedTotal(total))} incl. ${stats.unfinishedFiles} unfinished large files; ` +
         `${formatTransactions(bucket.client.transactions)}`,
     );
     if (oddSizes > 0 && undecryptable === 0) throw new ProblemError(`${oddSizes} versions are not valid rclone-crypt objects`);

@@ -11,7 +11,7 @@ import { decodeHeaderName, encodeFileName, expectedSha1, infoFromHeaders, toFile
 import { backoffMs, isRetryableStatus, resolveRetry, retryAfterMs, systemClock, type B2Clock, type ResolvedRetry, type RetryOptions } from './retry.js';
 import { Semaphore } from '../concurrency/index.js';
 import { billedTransactions, emptyTransactionCounts, transactionClass } from './transactions.js';
-import type { B2Api, B2Bucket, B2LifecycleRule, B2Download, B2FileVersion, B2VersionPage, ListVersionsOptions, TransactionCounts } from './types.js';
+import type { B2Api, B2Bucket, B2LifecycleRule, B2Download, B2FileVersion, B2Part, B2VersionPage, ListVersionsOptions, TransactionCounts } from './types.js';
 
 export const DEFAULT_B2_ENDPOINT = 'https://api.backblazeb2.com';
 
@@ -349,6 +349,19 @@ export class B2Client implements B2Api {
       for (const f of (page.files as Json[] | undefined) ?? []) yield toFileVersion(f);
       if (typeof page.nextFileId !== 'string') return;
       startFileId = page.nextFileId;
+    }
+  }
+
+  /** The uploaded parts of an unfinished large file (b2_list_parts, 1,000 per call). */
+  async *listParts(fileId: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<B2Part> {
+    let startPartNumber = 1;
+    for (;;) {
+      const page = await this.callJson('b2_list_parts', { fileId, startPartNumber, maxPartCount: 1000 }, options.signal);
+      for (const p of (page.parts as Json[] | undefined) ?? []) {
+        yield { partNumber: Number(p.partNumber), contentLength: typeof p.contentLength === 'number' ? p.contentLength : 0 };
+      }
+      if (typeof page.nextPartNumber !== 'number') return;
+      startPartNumber = page.nextPartNumber;
     }
   }
 
