@@ -211,7 +211,9 @@ export class B2Client implements B2Api {
             throw new B2Error(spec.call, 0, 'network_error', `answer cut short: ${redact(describeNetworkError(error).message, this.secrets())}`);
           }
         }
-        const text = await response.text().catch(() => '');
+        const text = await response.text().catch(() => undefined);
+        // An error answer cut off mid-body says nothing reliable (not even its code): retry it.
+        if (text === undefined) throw new B2Error(spec.call, 0, 'network_error', `answer cut short (HTTP ${response.status})`);
         let code = 'unknown';
         let message = text.slice(0, 200) || response.statusText;
         try {
