@@ -33,12 +33,10 @@ describe('splitPoints', () => {
     if (stop !== undefined && points.length > 0) expect(compareB2Names(points[points.length - 1]!, stop)).toBeLessThan(0);
   });
 
-  it('shares the cuts between the rest of the dense directory and what follows it', () => {
-    const points = splitPoints('c/', 'c/dir/0', undefined, 'c/dir/00', 6);
-    expect(points).toHaveLength(5);
-    expect(points.slice(0, 2).every((p) => p.startsWith('c/dir/') && p > 'c/dir/0')).toBe(true);
-    expect(points[2]).toBe('c/dir0');
-    expect(points.slice(3).every((p) => p > 'c/dir0' && p.startsWith('c/'))).toBe(true);
+  it('carves pieces of about `span` pages (as wide as the last page) and leaves what follows the directory as the last piece', () => {
+    expect(splitPoints('c/', 'c/dir/1', undefined, 'c/dir/0', 6, 4)).toEqual(['c/dir/5', 'c/dir/9', 'c/dir/d', 'c/dir/h', 'c/dir/l']);
+    expect(splitPoints('c/', 'c/dir/1', undefined, 'c/dir/0', 6, 8)).toEqual(['c/dir/9', 'c/dir/h', 'c/dir/p', 'c/dir0']);
+    expect(splitPoints('c/', 'c/dir/1', 'c/dir/k', 'c/dir/0', 6, 8)).toEqual(['c/dir/9', 'c/dir/h']);
   });
 });
 

@@ -11,8 +11,8 @@ import type { B2Api, B2FileVersion, B2VersionPage, ListVersionsOptions } from '.
 import { compareB2Names } from '../versions/list.js';
 import { splitPoints } from './range-split.js';
 
-/** Pages a range may fetch ahead of the consumer. */
-const AHEAD = 2;
+/** Pages a range may fetch ahead of the consumer, and the pages a range cut off is meant to hold. */
+const AHEAD = 4;
 
 export interface ParallelListOptions {
   /** Only names starting with this. */
@@ -45,6 +45,8 @@ interface Range {
   pages: B2FileVersion[][];
   fetching: boolean;
   done: boolean;
+  /** The first name of the last full page: where the range's density is known from (unset once cut). */
+  hint?: string;
 }
 
 type PageReader = (options: ListVersionsOptions) => Promise<B2VersionPage>;
@@ -95,19 +97,25 @@ export async function* listVersionsParallel(
     wake = undefined;
   };
 
-  const cut = (range: Range, hint: string): void => {
-    const free = concurrency - ranges.length;
-    if (free <= 0) return;
-    const points = splitPoints(prefix, range.from, range.to, hint, free + 1).filter(
-      (p) => compareB2Names(p, range.from) > 0 && (range.to === undefined || compareB2Names(p, range.to) < 0),
-    );
-    if (points.length === 0) return;
-    const at = ranges.indexOf(range);
-    const added: Range[] = points.map((from, i) => ({ from, to: points[i + 1] ?? range.to, pages: [], fetching: false, done: false }));
-    range.to = points[0];
-    ranges.splice(at + 1, 0, ...added);
-    stats.splits += 1;
-    stats.widest = Math.max(stats.widest, ranges.length);
+  // Carves pieces of about AHEAD pages off the start of a dense range (the nearest to the
+  // consumer first), so the pages the consumer needs next are fetched side by side; the rest
+  // stays one range, to be carved in its turn when a slot frees.
+  const cut = (): void => {
+    for (const range of ranges) {
+      const free = concurrency - ranges.length;
+      if (free <= 0) return;
+      if (range.done || range.hint === undefined) continue;
+      const points = splitPoints(prefix, range.from, range.to, range.hint, free + 1, AHEAD).filter(
+        (p) => compareB2Names(p, range.from) > 0 && (range.to === undefined || compareB2Names(p, range.to) < 0),
+      );
+      range.hint = undefined;
+      if (points.length === 0) continue;
+      const added: Range[] = points.map((from, i) => ({ from, to: points[i + 1] ?? range.to, pages: [], fetching: false, done: false }));
+      range.to = points[0];
+      ranges.splice(ranges.indexOf(range) + 1, 0, ...added);
+      stats.splits += 1;
+      stats.widest = Math.max(stats.widest, ranges.length);
+    }
   };
 
   const fetch = async (range: Range): Promise<void> => {
@@ -123,9 +131,8 @@ export async function* listVersionsParallel(
       } else {
         range.from = next;
         range.fromId = page.nextFileId;
-        // A full page: the range is dense; give free slots a share of what is left of it.
-        const first = page.files[0];
-        if (first !== undefined) cut(range, first.fileName);
+        // A full page: the range is dense, and may be cut when a slot is free.
+        range.hint = page.files[0]?.fileName;
       }
     } catch (error) {
       failure ??= { error };
@@ -138,6 +145,7 @@ export async function* listVersionsParallel(
 
   const pump = (): void => {
     if (failure) return;
+    cut();
     for (const range of ranges) {
       if (!range.done && !range.fetching && range.pages.length < AHEAD) void fetch(range);
     }

@@ -63,51 +63,41 @@ function nameAt(position: number, dir: string, alphabet: string): string {
   return dir + text.slice(0, end);
 }
 
-/** The directories (each ending in '/') from `prefix` down to the deepest one both names are in. */
-function commonDirectories(a: string, b: string, prefix: string): string[] {
+/** The deepest directory (ending in '/', at least `prefix`) that both names are in. */
+function commonDirectory(a: string, b: string, prefix: string): string {
   let i = 0;
   while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i += 1;
-  const dirs = [prefix];
-  for (let slash = a.indexOf('/', prefix.length); slash >= 0 && slash < i; slash = a.indexOf('/', slash + 1)) dirs.push(a.slice(0, slash + 1));
-  return dirs;
+  const slash = a.lastIndexOf('/', i - 1);
+  return slash + 1 > prefix.length ? a.slice(0, slash + 1) : prefix;
 }
 
-/** Where a directory's names end: every name in `dir` sorts before dir with its '/' replaced by '0'. */
-const endOf = (dir: string): string => `${dir.slice(0, -1)}0`;
-
 /**
- * Up to `parts - 1` increasing names that cut [cursor, stop) — names under `prefix`; stop
- * undefined = the end of the prefix — into pieces of similar size. `hint` is the first name
- * of the page that ended at the cursor: the directories it shares with the cursor are where
- * names were just found dense. What is left of each of them (the deepest first, then the rest
- * of its parent after it, up to the prefix) gets an equal share of the cuts, each cut evenly.
- * [] when there is nothing to cut.
+ * Up to `parts - 1` increasing names that carve pieces of about `span` pages each off the
+ * start of [cursor, stop) — names under `prefix`, stop undefined = the end of the prefix —
+ * leaving the rest as the last piece. `hint` is the first name of the page that ended at the
+ * cursor: a page spans [hint, cursor), so if names stay as dense in their directory, the
+ * next pages are as wide. A piece never reaches past that directory: its end is a cut of its
+ * own, and what follows it is the last piece. [] when there is nothing to cut.
  */
-export function splitPoints(prefix: string, cursor: string, stop: string | undefined, hint: string, parts: number): string[] {
+export function splitPoints(prefix: string, cursor: string, stop: string | undefined, hint: string, parts: number, span = 4): string[] {
   if (parts < 2 || !cursor.startsWith(prefix) || !hint.startsWith(prefix)) return [];
-  // Regions, deepest first: [cursor, end of the deepest dir), [that end, end of its parent), ...
-  const dirs = commonDirectories(hint, cursor, prefix).reverse();
-  const regions: Array<{ dir: string; from: string; to: string | undefined }> = [];
-  let from = cursor;
-  for (const dir of dirs) {
-    const end = dir === prefix ? stop : endOf(dir);
-    const bounded = stop !== undefined && (end === undefined || stop <= end);
-    regions.push({ dir, from, to: bounded ? stop : end });
-    if (bounded) break;
-    from = end!;
-  }
+  const dir = commonDirectory(hint, cursor, prefix);
+  const alphabet = alphabetOf(hint.slice(dir.length) + cursor.slice(dir.length));
+  const here = positionOf(cursor, dir, alphabet);
+  const width = here - positionOf(hint, dir, alphabet);
+  const end = stop !== undefined && stop.startsWith(dir) ? positionOf(stop, dir, alphabet) : 1;
   const points: string[] = [];
-  const add = (point: string): void => {
-    if (point > cursor && (points.length === 0 || point > points[points.length - 1]!)) points.push(point);
+  const add = (point: string): boolean => {
+    if (point <= cursor || (points.length > 0 && point <= points[points.length - 1]!) || (stop !== undefined && point >= stop)) return false;
+    points.push(point);
+    return true;
   };
-  regions.forEach((region, r) => {
-    if (r > 0) add(region.from);
-    const pieces = Math.floor(parts / regions.length) + (r === regions.length - 1 ? parts % regions.length : 0);
-    const { dir } = region;
-    const alphabet = alphabetOf(hint.slice(dir.length) + cursor.slice(dir.length));
-    const low = positionOf(region.from, dir, alphabet);
-    const high = region.to !== undefined && region.to.startsWith(dir) ? positionOf(region.to, dir, alphabet) : 1;
-    for (let i = 1; i < pieces; i += 1) add(nameAt(low + ((high - low) * i) / pieces, dir, alphabet));
-  });
-  return points.slice(0, parts - 1);
+  for (let i = 1; width > 0 && points.length < parts - 1; i += 1) {
+    const at = here + width * span * i;
+    if (at >= end) break;
+    add(nameAt(at, dir, alphabet));
+  }
+  // The rest of the listing after this directory is a piece of its own.
+  if (dir !== prefix && points.length < parts - 1) add(`${dir.slice(0, -1)}0`);
+  return points;
 }
