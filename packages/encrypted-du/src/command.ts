@@ -28,6 +28,8 @@ export interface DuCommand {
    * collects late, which alone raised the peak RSS by ~50 MB per million versions.
    */
   listChunk?: number | undefined;
+  /** Key ranges listed at once (core's parallel listing; 1 = one cursor). */
+  listRanges?: number | undefined;
   /** After the summaries, the whole listing's plaintext and stored (billed) bytes on stdout (du -c). */
   total?: boolean | undefined;
 }
@@ -57,9 +59,12 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
       inventories[kind] = sink;
     }
     let undecryptable = 0;
+    const listStats = { calls: 0, splits: 0, widest: 0 };
     const histories = listCryptFiles(bucket, {
       path: command.path,
       pageSize: command.listChunk,
+      listConcurrency: command.listRanges,
+      listStats,
       ...(command.startAt ? { startFileName: encryptedBucketName(bucket.names, bucket.prefix, command.startAt) } : {}),
       onUndecryptable: (fileName, error) => {
         undecryptable += 1;
@@ -102,7 +107,7 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
       `${stats.files} files (${stats.liveFiles} live, ${stats.deletedFiles} deleted), ${stats.versions} versions; ` +
         `current ${formatIecSize(stats.currentBytes)}, old/deleted ${formatIecSize(stats.oldBytes)}; ` +
         `stored (billed) ${formatIecSize(storedTotal(total))} incl. ${stats.unfinishedFiles} unfinished large files; ` +
-        `${formatTransactions(bucket.client.transactions)}`,
+        `${formatTransactions(bucket.client.transactions)} (${listStats.calls} listing calls over ${listStats.splits + 1} key ranges, ${Math.max(1, listStats.widest)} at once)`,
     );
     if (oddSizes > 0 && undecryptable === 0) throw new ProblemError(`${oddSizes} versions are not valid rclone-crypt objects`);
     if (undecryptable > 0) throw new ProblemError(`${undecryptable} names could not be decrypted (wrong password, or not this remote's files?)`);

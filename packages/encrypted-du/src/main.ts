@@ -41,6 +41,7 @@ function parser() {
       'stop-at': stringFlag({ description: 'Stop before this path, in the same order (the next run\'s --start-at)' }),
       'stop-after': deprecatedFlag('stop-at'),
       total: { type: 'boolean', alias: 'c', default: false, description: 'After the summaries, print the total plaintext and stored (billed) bytes (as du -c)' },
+      'list-ranges': integerFlag('list-ranges', { min: 1, max: 64, default: 16, description: 'Key ranges of the bucket listed at once (1 = one cursor, as rclone)' }),
       'list-chunk': integerFlag('list-chunk', { min: 1, max: 10_000, default: 1000, description: 'Versions per B2 listing call (as rclone --b2-list-chunk)' }),
     },
     epilogue: [
@@ -94,6 +95,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
     stopAfter: o.stopAfter,
     listChunk: o.listChunk,
     total: o.total,
+    listRanges: o.listRanges,
   };
   return encryptedDu(command, io, logger);
 }

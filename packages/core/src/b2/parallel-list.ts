@@ -11,8 +11,10 @@ import type { B2Api, B2FileVersion, B2VersionPage, ListVersionsOptions } from '.
 import { compareB2Names } from '../versions/list.js';
 import { splitPoints } from './range-split.js';
 
-/** Pages a range may fetch ahead of the consumer, and the pages a range cut off is meant to hold. */
+/** Pages a range may fetch ahead of the consumer. */
 const AHEAD = 4;
+/** Pages a range carved off is meant to hold: each range ends with one partly filled page (a call more). */
+const SPAN = 8;
 
 export interface ParallelListOptions {
   /** Only names starting with this. */
@@ -76,7 +78,7 @@ export async function* listVersionsParallel(
   const start = options.startFileName !== undefined && compareB2Names(options.startFileName, prefix) > 0 ? options.startFileName : prefix;
   const stop = options.stopBeforeFileName;
   const readPage: PageReader | undefined = client.listFileVersionsPage?.bind(client, bucketId);
-  if (readPage === undefined || concurrency === 1) {
+  if (readPage === undefined) {
     const base: ListVersionsOptions = { pageSize, ...(prefix ? { prefix } : {}), ...(start ? { startFileName: start } : {}), ...(options.signal ? { signal: options.signal } : {}) };
     for await (const version of client.listFileVersions(bucketId, base)) {
       if (stop !== undefined && compareB2Names(version.fileName, stop) >= 0) return;
@@ -104,8 +106,9 @@ export async function* listVersionsParallel(
     for (const range of ranges) {
       const free = concurrency - ranges.length;
       if (free <= 0) return;
-      if (range.done || range.hint === undefined) continue;
-      const points = splitPoints(prefix, range.from, range.to, range.hint, free + 1, AHEAD).filter(
+      // Not while a call is out: its page would run past the new end and be fetched twice.
+      if (range.done || range.fetching || range.hint === undefined) continue;
+      const points = splitPoints(prefix, range.from, range.to, range.hint, free + 1, SPAN).filter(
         (p) => compareB2Names(p, range.from) > 0 && (range.to === undefined || compareB2Names(p, range.to) < 0),
       );
       range.hint = undefined;

@@ -97,7 +97,17 @@ export function splitPoints(prefix: string, cursor: string, stop: string | undef
     if (at >= end) break;
     add(nameAt(at, dir, alphabet));
   }
-  // The rest of the listing after this directory is a piece of its own.
-  if (dir !== prefix && points.length < parts - 1) add(`${dir.slice(0, -1)}0`);
+  // The rest of the listing after this directory is a piece of its own, and with slots to
+  // spare it is cut evenly (by position under the prefix): nothing is known of its density yet.
+  if (dir !== prefix && points.length < parts - 1) {
+    const after = `${dir.slice(0, -1)}0`;
+    if (add(after)) {
+      const top = alphabetOf(cursor.slice(prefix.length));
+      const low = positionOf(after, prefix, top);
+      const high = stop !== undefined ? positionOf(stop, prefix, top) : 1;
+      const pieces = parts - points.length;
+      for (let i = 1; i < pieces; i += 1) add(nameAt(low + ((high - low) * i) / pieces, prefix, top));
+    }
+  }
   return points;
 }
