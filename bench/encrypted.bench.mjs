@@ -124,14 +124,14 @@ try {
       emulator.setFaults([{ kind: 'latency', ms: LATENCY }]);
       const listCalls = () => (emulator.stats.get('b2_list_file_versions') ?? 0) + (emulator.stats.get('b2_list_file_names') ?? 0);
       const variants = [
-        ['encrypted-du, 16 key ranges (default)', () => tool('encrypted-du', ['-v', '--all-output', '/dev/null', 'secret:'], { env: childEnv })],
-        ['encrypted-du --list-ranges 1 (one cursor)', () => tool('encrypted-du', ['-v', '--list-ranges', '1', '--all-output', '/dev/null', 'secret:'], { env: childEnv })],
-        ['rclone lsjson -R --b2-versions (baseline)', () => run('rclone', ['lsjson', '-R', '--b2-versions', 'secret:'], { env: childEnv })],
+        { label: 'encrypted-du, 16 key ranges (default)', start: () => tool('encrypted-du', ['-v', '--all-output', '/dev/null', 'secret:'], { env: childEnv }) },
+        { label: 'encrypted-du --list-ranges 1 (one cursor)', start: () => tool('encrypted-du', ['-v', '--list-ranges', '1', '--all-output', '/dev/null', 'secret:'], { env: childEnv }) },
+        { label: 'rclone lsjson -R --b2-versions (baseline)', start: () => run('rclone', ['lsjson', '-R', '--b2-versions', 'secret:'], { env: childEnv }) },
       ];
       const times = variants.map(() => []);
       const calls = variants.map(() => 0);
       for (let r = 0; r < RUNS; r += 1) {
-        for (const [i, [, start]] of variants.entries()) {
+        for (const [i, { start }] of variants.entries()) {
           const before = listCalls();
           times[i].push((await start()).seconds);
           calls[i] = listCalls() - before;
@@ -144,7 +144,7 @@ try {
         '',
         '| run | seconds (median) | ratio to rclone | list calls (class C) |',
         '|---|---:|---:|---:|',
-        ...variants.map(([label], i) => `| ${label} | ${median(times[i]).toFixed(1)} | ${(median(times[i]) / base).toFixed(2)} | ${fmt(calls[i])} |`),
+        ...variants.map(({ label }, i) => `| ${label} | ${median(times[i]).toFixed(1)} | ${(median(times[i]) / base).toFixed(2)} | ${fmt(calls[i])} |`),
         '',
       );
     }
