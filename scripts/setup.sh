@@ -21,6 +21,9 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_package
 command -v mysqldump >/dev/null 2>&1 || need_packages+=(mariadb-client)
 command -v bsdtar >/dev/null 2>&1 || need_packages+=(libarchive-tools)
 command -v ncdu >/dev/null 2>&1 || need_packages+=(ncdu)
+command -v rsync >/dev/null 2>&1 || need_packages+=(rsync)
+command -v dpkg-deb >/dev/null 2>&1 || need_packages+=(dpkg)
+command -v rpmbuild >/dev/null 2>&1 || need_packages+=(rpm)
 if [ "${#need_packages[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     say "installing ${need_packages[*]} with apt-get"

@@ -23,6 +23,7 @@ import {
   type ToolIO,
 } from '@rclone-b2/core';
 import { explain } from './explain.js';
+import { printLifecycle } from './print-lifecycle.js';
 import { loadPolicyConfig } from './policy/config.js';
 import { prune } from './prune.js';
 import { formatSummaryText } from './report.js';
@@ -50,6 +51,8 @@ export interface PruneCliOptions {
   files: boolean;
   unfinishedLargeFiles: boolean;
   explain?: string;
+  /** Print the B2 lifecycle rule equivalent to the policy of PATH (or the root) and stop. */
+  printLifecycle: boolean;
   now?: number;
   listPageSize?: number;
   verbosity: number;
@@ -82,6 +85,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
       files: { type: 'boolean', default: true, description: 'Prune file versions (--no-files: only cancel unfinished large files)' },
       'unfinished-large-files': { type: 'boolean', default: true, description: 'Cancel unfinished large files older than a day' },
       explain: stringFlag({ description: 'Print every version of PATH with its decision and reason; delete nothing' }),
+      'print-lifecycle': { type: 'boolean', default: false, description: 'Print the B2 lifecycle rule that keeps at least what the policy keeps (JSON for b2_update_bucket); delete nothing' },
       now: stringFlag({ hidden: true, description: 'Judge ages as of this time (tests)' }),
       'list-page-size': integerFlag('list-page-size', { min: 1, max: 10_000, hidden: true, description: 'Versions per b2_list_file_versions call' }),
     },
@@ -113,6 +117,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
     files: a.files,
     unfinishedLargeFiles: a.unfinishedLargeFiles,
     explain: inside(a.explain),
+    printLifecycle: a.printLifecycle,
     now: now === undefined ? undefined : parseTime(now),
     listPageSize: a.listPageSize,
     verbosity: verbosityOf(a),
@@ -151,6 +156,10 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
   const log = createLogger({ tool: 'b2-prune', stream: io.stderr, verbosity: options.verbosity, secrets: remote.secrets });
   const now = options.now ?? (deps.clock ?? Date.now)();
   const common = { client: bucket.client, bucketId: bucket.bucketId, prefix: bucket.prefix, names: bucket.names, config, now, purge: options.purge };
+  if (options.printLifecycle) {
+    await printLifecycle({ ...common, path: options.path, out: io.stdout, log });
+    return ExitCode.Ok;
+  }
   if (options.explain !== undefined) {
     await explain({ ...common, path: options.explain, json: options.json, human: options.human, out: io.stdout });
     return ExitCode.Ok;
@@ -173,6 +182,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     out: io.stdout,
     log,
     signal: deps.signal,
+    ...(bucket.lifecycleRules ? { lifecycleRules: bucket.lifecycleRules } : {}),
   });
   if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify({ type: 'summary', ...summary })}\n`);
   else if (options.verbosity >= 0) await writeWithBackpressure(io.stdout, formatSummaryText(summary));

@@ -5,12 +5,14 @@
 export { B2Client, type B2ClientOptions } from './b2/client.js';
 export { B2Error, isB2Error } from './b2/errors.js';
 export { expectedSha1 } from './b2/files.js';
+export { lockReason, spareLocked, type LockedVersion } from './b2/object-lock.js';
+export { BACKUP_CAPABILITIES, plannedKeys, PRUNE_CAPABILITIES, type B2CreatedKey, type B2Key, type B2NewKey, type PlannedKey } from './b2/keys.js';
 export { openCryptBucket } from './b2/open-crypt-bucket.js';
 export { logRetries } from './b2/retry-log.js';
 export { listVersionsParallel, type ParallelListOptions, type ParallelListStats } from './b2/parallel-list.js';
 export { splitPoints } from './b2/range-split.js';
 export { billedTransactions, formatTransactions, transactionClass } from './b2/transactions.js';
-export { type B2Api, type B2Bucket, type B2Download, type B2FileVersion, type B2Part, type B2VersionPage, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
+export { type B2Api, type B2LifecycleRule, type B2Bucket, type B2Download, type B2FileVersion, type B2Part, type B2VersionPage, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
 
 // CLI scaffolding: flags, parser, typed errors, exit codes, logger, runTool
 export { cappedWarnings, type CappedWarnings } from './cli/capped-warnings.js';
@@ -77,7 +79,7 @@ export { encryptConfigText } from './rclone/config-crypt.js';
 export { findConfigPath, loadRcloneConfig, type RcloneEnv } from './rclone/config.js';
 export { linkPathOf, RCLONE_LINK_SUFFIX } from './rclone/links.js';
 export { obscure } from './rclone/obscure.js';
-export { parseRemoteArg } from './rclone/remotes.js';
+export { parseRemoteArg, resolveStorage } from './rclone/remotes.js';
 export { RcloneError, runRclone, type RcloneResult } from './rclone/run-rclone.js';
 
 // Lines, sizes, durations, times, messages
@@ -89,7 +91,7 @@ export { formatSize, parseSize } from './text/sizes.js';
 export { parseTime } from './text/times.js';
 
 // Version histories of (encrypted) B2 buckets
-export { assertPasswordFits, listCryptFiles, DEFAULT_LIST_CONCURRENCY, type CryptFileHistory, type ListCryptFilesOptions } from './versions/crypt-files.js';
+export { assertPasswordFits, listCryptFiles, DEFAULT_LIST_CONCURRENCY, type CryptBucket, type CryptFileHistory, type ListCryptFilesOptions } from './versions/crypt-files.js';
 export { crashSafeOrder, DeletionExecutor } from './versions/delete.js';
 export { isLive, isVisibleKind, supersededTimes, visibleVersions } from './versions/history.js';
 export { bucketPrefix, compareB2Names, encryptedBucketName } from './versions/list.js';
@@ -98,3 +100,5 @@ export { WrongPasswordError } from './versions/password-check.js';
 
 // Toolset version
 export { TOOLSET_VERSION } from './version.js';
+export { SampleSelector, selectSample, type Candidate, type SampleConditions, type Totals } from './sample/select.js';
+export { ledgerLine, parseLedgerLine, verifiedSince, type LedgerEntry } from './sample/ledger-line.js';

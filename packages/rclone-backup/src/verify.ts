@@ -8,7 +8,7 @@ import { runCheck, type CheckSymbol } from './check-run.js';
 import { LedgerJoin, type Coverage } from './ledger.js';
 import { listSource } from './listing.js';
 import { PartitionSpool } from './partition-spool.js';
-import { filterArgs, filterNamesOf, filterRules, linkArgs, SPECIALS_ARCHIVE } from './rclone-args.js';
+import { excludeFromArgs, filterArgs, filterNamesOf, filterRules, linkArgs, SPECIALS_ARCHIVE } from './rclone-args.js';
 import { remoteType } from './remote-type.js';
 import { SampleSelector, type Candidate } from './sample.js';
 import type { VerifyConditions } from './verify-conditions.js';
@@ -122,7 +122,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
   const both = [config.source, config.destination];
   // The special-files archive is built outside SOURCE at sync time, so SOURCE never has it: not an extra file.
   const archive = config.archiveSpecials ? [`- /${SPECIALS_ARCHIVE}`] : [];
-  const backupFilters = [...filterArgs(filterRules(config, archive)), ...linkArgs(options.copyLinks)];
+  const backupFilters = [...filterArgs(filterRules(config, archive)), ...excludeFromArgs(config), ...linkArgs(options.copyLinks)];
   const dir = await mkdtemp(join(tmpdir(), 'rclone-backup-verify-'));
   const failures = new Failures();
   const total = { files: 0, bytes: 0 };

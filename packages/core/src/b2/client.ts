@@ -1,3 +1,4 @@
+import { toB2Key, type B2CreatedKey, type B2Key, type B2NewKey } from './keys.js';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -260,6 +261,28 @@ export class B2Client implements B2Api {
     const json = JSON.parse(text) as Json;
     this.count(call, entries?.(json));
     return json;
+  }
+
+  // ---- application keys ----
+
+  /** b2_create_key: the answer carries the new key's secret, the only time B2 shows it. */
+  async createKey(spec: B2NewKey, options: { signal?: AbortSignal } = {}): Promise<B2CreatedKey> {
+    const json = await this.callJson('b2_create_key', { accountId: this.auth.accountId, ...spec }, options.signal);
+    return { ...toB2Key(json), applicationKey: String(json.applicationKey ?? '') };
+  }
+
+  /** b2_list_keys, page by page (secrets are never listed). */
+  async *listKeys(options: { signal?: AbortSignal } = {}): AsyncGenerator<B2Key> {
+    let start: string | undefined;
+    do {
+      const page = await this.callJson('b2_list_keys', { accountId: this.auth.accountId, maxKeyCount: 1000, ...(start ? { startApplicationKeyId: start } : {}) }, options.signal);
+      for (const k of (page.keys as Json[] | undefined) ?? []) yield toB2Key(k);
+      start = typeof page.nextApplicationKeyId === 'string' ? page.nextApplicationKeyId : undefined;
+    } while (start);
+  }
+
+  async deleteKey(applicationKeyId: string, options: { signal?: AbortSignal } = {}): Promise<B2Key> {
+    return toB2Key(await this.callJson('b2_delete_key', { applicationKeyId }, options.signal));
   }
 
   // ---- buckets ----

@@ -16,6 +16,10 @@ export interface B2FileVersion {
   /** Milliseconds since the epoch (B2's uploadTimestamp). */
   uploadTimestamp: number;
   fileInfo: Record<string, string>;
+  /** Object Lock retention, when the bucket has Object Lock and the key may read it. */
+  fileRetention?: { mode: 'governance' | 'compliance'; retainUntilTimestamp: number };
+  /** Object Lock legal hold. */
+  legalHold?: 'on' | 'off';
 }
 
 /** One listing call's answer: its entries and where the next call starts (absent at the end). */
