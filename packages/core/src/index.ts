@@ -9,10 +9,12 @@ export { lockReason, spareLocked, type LockedVersion } from './b2/object-lock.js
 export { BACKUP_CAPABILITIES, plannedKeys, PRUNE_CAPABILITIES, type B2CreatedKey, type B2Key, type B2NewKey, type PlannedKey } from './b2/keys.js';
 export { openCryptBucket } from './b2/open-crypt-bucket.js';
 export { logRetries } from './b2/retry-log.js';
+export { listVersionsParallel, type ParallelListOptions, type ParallelListStats } from './b2/parallel-list.js';
+export { splitPoints } from './b2/range-split.js';
 export { billedTransactions, formatTransactions, transactionClass } from './b2/transactions.js';
 export { RcloneDumpMeter } from './b2/rclone-dump-meter.js';
 export { addUsage, countCall, emptyUsage, formatUsage, usageOf, type B2Usage } from './b2/usage.js';
-export { type B2Api, type B2LifecycleRule, type B2Bucket, type B2Download, type B2FileVersion, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
+export { type B2Api, type B2LifecycleRule, type B2Bucket, type B2Download, type B2FileVersion, type B2Part, type B2VersionPage, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
 
 // CLI scaffolding: flags, parser, typed errors, exit codes, logger, runTool
 export { cappedWarnings, type CappedWarnings } from './cli/capped-warnings.js';
@@ -122,7 +124,7 @@ export { formatSize, parseSize } from './text/sizes.js';
 export { parseTime } from './text/times.js';
 
 // Version histories of (encrypted) B2 buckets
-export { assertPasswordFits, listCryptFiles, type CryptBucket, type CryptFileHistory } from './versions/crypt-files.js';
+export { assertPasswordFits, listCryptFiles, DEFAULT_LIST_CONCURRENCY, type CryptBucket, type CryptFileHistory, type ListCryptFilesOptions } from './versions/crypt-files.js';
 export { crashSafeOrder, DeletionExecutor } from './versions/delete.js';
 export { isLive, isVisibleKind, supersededTimes, visibleVersions } from './versions/history.js';
 export { bucketPrefix, compareB2Names, encryptedBucketName } from './versions/list.js';

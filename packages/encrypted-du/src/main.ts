@@ -45,6 +45,8 @@ function parser() {
       'start-at': stringFlag({ description: "Start at this path, in the bucket's (encrypted) listing order" }),
       'stop-at': stringFlag({ description: 'Stop before this path, in the same order (the next run\'s --start-at)' }),
       'stop-after': deprecatedFlag('stop-at'),
+      total: { type: 'boolean', alias: 'c', default: false, description: 'After the summaries, print the total plaintext and stored (billed) bytes (as du -c)' },
+      'list-ranges': integerFlag('list-ranges', { min: 1, max: 64, default: 16, description: 'Key ranges of the bucket listed at once (1 = one cursor, as rclone)' }),
       'list-chunk': integerFlag('list-chunk', { min: 1, max: 10_000, default: 1000, description: 'Versions per B2 listing call (as rclone --b2-list-chunk)' }),
     },
     epilogue: [
@@ -57,6 +59,7 @@ function parser() {
       '',
       'EXAMPLES',
       '  encrypted-du -h --depth 2 secret:',
+      '  encrypted-du -hc --depth 1 secret:                 # ends with the plaintext and stored (billed) totals',
       '  encrypted-du --ls --no-all-output --deleted-output - secret: | tar-ls-du --rclone -h --top 40',
       '  encrypted-du --ncdu secret: > bucket.json && ncdu -f bucket.json',
     ].join('\n'),
@@ -82,6 +85,8 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   if (o.prices !== undefined && !o.cost) throw new UsageError('--prices only goes with --cost');
   if (o.cost && (o.ls || o.ncdu)) throw new UsageError('--cost is a report of its own: --ls and --ncdu are for inventories');
   if (!o.cost && Object.values(outputs).every((x) => x === undefined)) throw new UsageError('no inventory to write (all three are off)');
+  if (o.total && formats.length > 0) throw new UsageError(`--total goes with the text summary, not --${formats[0]}`);
+  if (o.total && o.cost) throw new UsageError('--total goes with the text summary, not --cost');
   if (o.stopAt !== undefined && o.stopAfter !== undefined) throw new UsageError('give --stop-at or --stop-after, not both');
   const logger = createLogger({ tool: 'encrypted-du', stream: io.stderr, verbosity: verbosityOf(o) });
   if (o.stopAfter !== undefined) logger.warn('--stop-after is deprecated: use --stop-at (which stops before PATH, where the next run\'s --start-at begins)');
@@ -99,6 +104,8 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
     stopAfter: o.stopAfter,
     listChunk: o.listChunk,
     cost: o.cost ? { model: await loadPrices(o.prices === undefined ? undefined : resolve(io.cwd, o.prices)), json: o.json } : undefined,
+    total: o.total,
+    listRanges: o.listRanges,
   };
   return encryptedDu(command, io, logger);
 }
