@@ -1,0 +1,5 @@
+import type { NightlyReportData } from './data.js';
+
+export function nightlyBody(_data: NightlyReportData): string {
+  return '';
+}

@@ -1,0 +1,3 @@
+import type { NightlyReportData } from '../data.js';
+
+export function drawNightly(_data: NightlyReportData): void {}

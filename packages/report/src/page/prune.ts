@@ -1,0 +1,3 @@
+import type { PruneReportData } from '../data.js';
+
+export function drawPrune(_data: PruneReportData): void {}

@@ -1,0 +1,5 @@
+import type { PruneReportData } from './data.js';
+
+export function pruneBody(_data: PruneReportData): string {
+  return '';
+}
