@@ -15,12 +15,16 @@ export interface DuRow {
  */
 export async function forEachDuRow(tree: DuTree, visit: (row: DuRow) => void): Promise<void> {
   let pending = '';
+  // Lines are `{"path":"...","size":N,"dir":true}` (with a leading `[` or `,`): read from
+  // the end, and JSON-decode the path only when it has escapes (a fast path for 1M rows).
   const take = (line: string): void => {
-    const start = line.indexOf('{');
-    if (start < 0) return; // the array's brackets
-    const end = line.lastIndexOf('}');
-    const row = JSON.parse(line.slice(start, end + 1)) as DuRow;
-    visit(row);
+    const sizeAt = line.lastIndexOf(',"size":');
+    if (sizeAt < 0) return; // the array's brackets
+    const dirAt = line.indexOf(',"dir":', sizeAt);
+    const start = line.indexOf('"path":') + 7;
+    const quoted = line.slice(start, sizeAt);
+    const path = quoted.includes('\\') ? (JSON.parse(quoted) as string) : quoted.slice(1, -1);
+    visit({ path, size: Number(line.slice(sizeAt + 8, dirAt)), dir: line.startsWith('true', dirAt + 7) });
   };
   const sink = new Writable({
     decodeStrings: false,

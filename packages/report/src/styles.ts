@@ -21,7 +21,7 @@ svg { display: block; width: 100%; height: auto; background: var(--panel); borde
 svg text { font-size: 11px; fill: #000; pointer-events: none; }
 .tile rect { stroke: var(--tile-stroke); stroke-width: 1; }
 .tile.zoomable { cursor: zoom-in; }
-.tile .sub { stroke: var(--tile-stroke); stroke-width: 0.5; opacity: 0.9; }
+.tile .sub { stroke: var(--tile-stroke); stroke-width: 0.5; opacity: 0.9; pointer-events: none; }
 #tip { position: fixed; pointer-events: none; background: var(--panel); color: var(--fg); border: 1px solid var(--line);
   padding: 6px 8px; border-radius: 4px; max-width: 420px; white-space: pre-wrap; word-break: break-all; display: none;
   box-shadow: 0 2px 8px rgba(0,0,0,.25); font-size: 12px; }

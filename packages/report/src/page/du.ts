@@ -38,10 +38,15 @@ function toItem(node: DuNode, path: string): Item {
   return item;
 }
 
-export function drawDu(data: DuReportData): void {
-  const root = hierarchy(toItem(data.root, ''), (item) => item.children)
-    .sum((item) => (item.children ? 0 : item.size))
+/** A hierarchy over `item`'s subtree, largest first (d3's treemap lays out only from depth 0). */
+function layoutTree(item: Item): HierarchyRectangularNode<Item> {
+  return hierarchy(item, (i) => i.children)
+    .sum((i) => (i.children ? 0 : i.size))
     .sort((a, b) => (b.value ?? 0) - (a.value ?? 0)) as HierarchyRectangularNode<Item>;
+}
+
+export function drawDu(data: DuReportData): void {
+  const root = layoutTree(toItem(data.root, ''));
   const container = document.getElementById('treemap') as HTMLElement;
   const crumbs = document.getElementById('crumbs') as HTMLElement;
   const tip = tooltip();
@@ -69,16 +74,18 @@ export function drawDu(data: DuReportData): void {
   };
 
   const draw = (zoom: HierarchyRectangularNode<Item>): void => {
+    const laid = layoutTree(zoom.data);
     treemap<Item>()
       .tile(treemapSquarify)
       .size([WIDTH, HEIGHT])
       .round(false)
       // No padding between tiles, so each tile's area is exactly its share of the bytes;
       // a strip on top of each tile holds its label.
-      .paddingTop((node) => (node.depth === zoom.depth + 1 && node.children && (node.y1 - node.y0) > LABEL * 3 ? LABEL : 0))(zoom);
+      .paddingTop((node) => (node.depth === 1 && node.children && node.y1 - node.y0 > LABEL * 3 ? LABEL : 0))(laid);
     const map = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': `Treemap of ${zoom.data.path || 'everything'}` });
-    (zoom.children ?? []).forEach((child, index) => {
+    (laid.children ?? []).forEach((child, index) => {
       const item = child.data;
+      const target = zoom.children?.find((node) => node.data === item);
       const zoomable = item.kind === 'dir' && child.children !== undefined;
       const tile = svg('g', { class: `tile${zoomable ? ' zoomable' : ''}`, 'data-kind': item.kind, 'data-path': item.path, 'data-bytes': item.size });
       const w = child.x1 - child.x0;
@@ -104,10 +111,12 @@ export function drawDu(data: DuReportData): void {
       }
       tile.addEventListener('mousemove', (event) => tip.show(event, details(item)));
       tile.addEventListener('mouseleave', () => tip.hide());
-      if (zoomable) tile.addEventListener('click', () => {
-        tip.hide();
-        draw(child);
-      });
+      if (zoomable && target) {
+        tile.addEventListener('click', () => {
+          tip.hide();
+          draw(target);
+        });
+      }
       map.append(tile);
     });
     container.replaceChildren(map);
