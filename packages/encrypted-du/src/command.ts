@@ -1,5 +1,7 @@
 import { openEncryptedBucket, compareB2Names, escapeName, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory } from '@rclone-b2/core';
+import { checkHtmlTarget } from '@rclone-b2/report';
 import { runDu, type Inventories } from './du.js';
+import { htmlInventories, teeSink } from './html-sink.js';
 import { lsSink, type InventorySink } from './ls-sink.js';
 import { openOutput, type OpenedOutput } from './outputs.js';
 import { createProgress } from './progress.js';
@@ -26,6 +28,8 @@ export interface DuCommand {
    * collects late, which alone raised the peak RSS by ~50 MB per million versions.
    */
   listChunk?: number | undefined;
+  /** Also write the HTML treemap report here (`-`: stdout). */
+  html?: string | undefined;
 }
 
 /** Stops at the B2 name `stop.name` (after it when inclusive), in listing order. */
@@ -37,6 +41,7 @@ async function* until(histories: AsyncIterable<CryptFileHistory>, stop: { name: 
 }
 
 export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger): Promise<number> {
+  if (command.html !== undefined) await checkHtmlTarget(command.html, io.cwd);
   const { bucket, plainSize } = await openEncryptedBucket({ ...command, logger }, io);
   const opened: OpenedOutput[] = [];
   const inventories: Inventories = {};
@@ -51,6 +56,11 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
           ? lsSink(output.stream)
           : summarySink(output.stream, { format: command.format === 'summary' ? 'text' : command.format, human: command.human, depth: command.depth, top: command.top });
       inventories[kind] = sink;
+    }
+    const html = command.html !== undefined ? htmlInventories(command.html, io.cwd, io.stdout) : undefined;
+    if (html) {
+      inventories.all = teeSink(inventories.all, html.all);
+      inventories.deleted = teeSink(inventories.deleted, html.old);
     }
     let undecryptable = 0;
     const histories = listCryptFiles(bucket, {
@@ -76,6 +86,7 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
       }
     };
     const stats = await runDu(until(histories, stop), sizeOf, inventories, progress);
+    await html?.write(`Space by directory: ${command.remoteName ?? 'remote'}:${command.path}`);
     if (oddSizes > 0) logger.error(`${oddSizes} versions have sizes no rclone-crypt file can have; counted at their stored size`);
     if (stats.files === 0) await assertPasswordFits(bucket);
     // A named PATH that matches nothing is an error, as in encrypted-cleanup (an empty

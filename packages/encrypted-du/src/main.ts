@@ -40,6 +40,7 @@ function parser() {
       'start-at': stringFlag({ description: "Start at this path, in the bucket's (encrypted) listing order" }),
       'stop-at': stringFlag({ description: 'Stop before this path, in the same order (the next run\'s --start-at)' }),
       'stop-after': deprecatedFlag('stop-at'),
+      html: stringFlag({ description: 'Also write a self-contained HTML report (treemap, old-version share, monthly cost; largest directories) to FILE; - = stdout' }),
       'list-chunk': integerFlag('list-chunk', { min: 1, max: 10_000, default: 1000, description: 'Versions per B2 listing call (as rclone --b2-list-chunk)' }),
     },
     epilogue: [
@@ -54,6 +55,7 @@ function parser() {
       '  encrypted-du -h --depth 2 secret:',
       '  encrypted-du --ls --no-all-output --deleted-output - secret: | tar-ls-du --rclone -h --top 40',
       '  encrypted-du --ncdu secret: > bucket.json && ncdu -f bucket.json',
+      '  encrypted-du --no-all-output --html bucket.html secret:',
     ].join('\n'),
   });
 }
@@ -67,13 +69,13 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   const explicit = [o.undeletedOutput, o.deletedOutput].filter((x) => x !== undefined);
   // --all-output is a string flag with a --no- form, so yargs gives false for --no-all-output.
   const allOutputFlag: unknown = o.allOutput;
-  const allOutput = allOutputFlag === false ? undefined : typeof allOutputFlag === 'string' ? allOutputFlag : explicit.includes('-') ? undefined : '-';
+  const allOutput = allOutputFlag === false ? undefined : typeof allOutputFlag === 'string' ? allOutputFlag : explicit.includes('-') || o.html === '-' ? undefined : '-';
   const outputs = { all: allOutput, undeleted: o.undeletedOutput, deleted: o.deletedOutput };
   const toStdout = Object.values(outputs).filter((x) => x === '-').length;
   const formats = (['ls', 'ncdu', 'json'] as const).filter((f) => o[f]);
   if (formats.length > 1) throw new UsageError(`${formats.map((f) => `--${f}`).join(' and ')} are alternatives; give one`);
-  if (toStdout > 1) throw new UsageError('only one inventory can go to stdout (-)');
-  if (Object.values(outputs).every((x) => x === undefined)) throw new UsageError('no inventory to write (all three are off)');
+  if (toStdout + (o.html === '-' ? 1 : 0) > 1) throw new UsageError('only one inventory can go to stdout (-), counting an --html page');
+  if (Object.values(outputs).every((x) => x === undefined) && o.html === undefined) throw new UsageError('no inventory to write (all three are off, and no --html)');
   if (o.stopAt !== undefined && o.stopAfter !== undefined) throw new UsageError('give --stop-at or --stop-after, not both');
   const logger = createLogger({ tool: 'encrypted-du', stream: io.stderr, verbosity: verbosityOf(o) });
   if (o.stopAfter !== undefined) logger.warn('--stop-after is deprecated: use --stop-at (which stops before PATH, where the next run\'s --start-at begins)');
@@ -90,6 +92,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
     stopAt: o.stopAt,
     stopAfter: o.stopAfter,
     listChunk: o.listChunk,
+    html: o.html,
   };
   return encryptedDu(command, io, logger);
 }

@@ -38,6 +38,8 @@ export interface DuReportData {
   root: DuNode;
   /** Entries not drawn (none are larger than this many bytes) are summed per directory as "smaller items"; 0 when all are drawn. */
   threshold: number;
+  /** What `f` counts: 'files', or 'versions' where every stored version is an entry. */
+  countNoun: string;
   /** Whether old-version bytes are known (colour and hover show them). */
   hasOld: boolean;
   /** US dollars per TB (10^12 bytes) and month, when a monthly cost is shown. */

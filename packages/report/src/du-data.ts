@@ -15,6 +15,8 @@ export interface DuDataOptions {
   /** The old versions' tree (same paths): hover and colour then show old-version bytes. */
   oldTree?: DuTree;
   pricePerTBMonth?: number;
+  /** What the counts count (default 'files'). */
+  countNoun?: string;
   now?: Date;
 }
 
@@ -62,6 +64,7 @@ export async function duReportData(tree: DuTree, options: DuDataOptions): Promis
     generated: (options.now ?? new Date()).toISOString(),
     root,
     threshold,
+    countNoun: options.countNoun ?? 'files',
     hasOld: options.oldTree !== undefined,
     ...(options.pricePerTBMonth !== undefined ? { pricePerTBMonth: options.pricePerTBMonth } : {}),
     largest: table,

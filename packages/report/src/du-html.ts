@@ -13,7 +13,7 @@ export function duBody(data: DuReportData): string {
   const head = [
     `<th scope="col" data-sort="text"><button type="button">Directory</button></th>`,
     `<th scope="col" class="num" data-sort="number" aria-sort="descending"><button type="button">Size</button></th>`,
-    `<th scope="col" class="num" data-sort="number"><button type="button">Files</button></th>`,
+    `<th scope="col" class="num" data-sort="number"><button type="button">${escapeHtml(data.countNoun[0]?.toUpperCase() ?? '')}${escapeHtml(data.countNoun.slice(1))}</button></th>`,
     oldColumns ? `<th scope="col" class="num" data-sort="number"><button type="button">Old versions</button></th>` : '',
     price !== undefined ? `<th scope="col" class="num" data-sort="number"><button type="button">$/month</button></th>` : '',
   ].join('');
@@ -32,7 +32,7 @@ export function duBody(data: DuReportData): string {
       ? `Entries of at most ${formatIecSize(data.threshold)} are drawn together per directory as “smaller items”.`
       : 'Every entry is drawn.';
   const costNote = price !== undefined ? ` Monthly cost at $${price} per TB (10<sup>12</sup> bytes).` : '';
-  return `<p class="note">${escapeHtml(formatIecSize(data.root.s))} in ${data.root.f.toLocaleString('en-US')} files. ${aggregated} Click a rectangle to zoom in, a name above the map to zoom out; hover for details.${costNote}</p>
+  return `<p class="note">${escapeHtml(formatIecSize(data.root.s))} in ${data.root.f.toLocaleString('en-US')} ${escapeHtml(data.countNoun)}. ${aggregated} Click a rectangle to zoom in, a name above the map to zoom out; hover for details.${costNote}</p>
 <div class="layout">
 <section class="chart" aria-label="Treemap">
 <nav id="crumbs" aria-label="Zoom"></nav>

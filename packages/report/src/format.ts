@@ -1,4 +1,5 @@
 import { formatIecSize } from '@rclone-b2/core';
+import { dollars } from './dollars.js';
 
 /** `1.5 GiB` with the exact byte count in a tooltip. */
 export function sizeCell(bytes: number): string {
@@ -14,6 +15,6 @@ export function monthlyCost(bytes: number, pricePerTBMonth: number): number {
   return (bytes / 1e12) * pricePerTBMonth;
 }
 
-export function costCell(dollars: number): string {
-  return `<td class="num" data-value="${dollars}">$${dollars.toFixed(2)}</td>`;
+export function costCell(value: number): string {
+  return `<td class="num" data-value="${value}">${dollars(value)}</td>`;
 }

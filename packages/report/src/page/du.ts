@@ -1,6 +1,7 @@
 import { hierarchy, treemap, treemapSquarify, type HierarchyRectangularNode } from 'd3-hierarchy';
 import { formatIecSize } from '../../../core/src/text/iec-size.js';
 import type { DuNode, DuReportData } from '../data.js';
+import { dollars } from '../dollars.js';
 import { bytesText, html, svg, tooltip } from './dom.js';
 
 /** One drawable entry: a file, a directory, or a directory's "smaller items". */
@@ -56,8 +57,10 @@ export function drawDu(data: DuReportData): void {
     const item = node.data;
     if (item.kind === 'rest') return `hsl(0 0% ${68 + shade * 6}%)`;
     if (data.hasOld) {
+      // From blue (all current) to orange (all old versions), mixed in RGB.
       const share = item.size > 0 ? (item.old ?? 0) / item.size : 0;
-      return `hsl(${Math.round(210 - share * 185)} ${65 + share * 20}% ${58 + shade * 8}%)`;
+      const mix = (from: number, to: number) => Math.round((from + (to - from) * share) * (1 + shade * 0.12));
+      return `rgb(${mix(91, 232)} ${mix(155, 140)} ${mix(213, 60)})`;
     }
     return `hsl(${(index * 47 + 200) % 360} 55% ${60 + shade * 10}%)`;
   };
@@ -65,11 +68,11 @@ export function drawDu(data: DuReportData): void {
   const details = (item: Item): string[] => {
     const lines = [item.kind === 'rest' ? `${item.name} in ${item.path === '' ? 'the top directory' : item.path}` : item.path || '(all)'];
     lines.push(`${bytesText(item.size, formatIecSize)}, ${(total > 0 ? (item.size / total) * 100 : 0).toFixed(1)}% of all`);
-    lines.push(`${item.files.toLocaleString('en-US')} file${item.files === 1 ? '' : 's'}`);
+    lines.push(`${item.files.toLocaleString('en-US')} ${item.files === 1 ? data.countNoun.replace(/s$/, '') : data.countNoun}`);
     if (data.hasOld && item.old !== undefined) {
       lines.push(`current ${formatIecSize(item.size - item.old)}, old versions ${formatIecSize(item.old)} (${item.size > 0 ? ((item.old / item.size) * 100).toFixed(0) : 0}%)`);
     }
-    if (data.pricePerTBMonth !== undefined) lines.push(`$${((item.size / 1e12) * data.pricePerTBMonth).toFixed(2)} per month`);
+    if (data.pricePerTBMonth !== undefined) lines.push(`${dollars((item.size / 1e12) * data.pricePerTBMonth)} per month`);
     return lines;
   };
 
