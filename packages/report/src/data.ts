@@ -55,7 +55,7 @@ export interface PruneVersion {
   bytes: number;
   /** `hide`: a deletion marker. */
   hide: boolean;
-  action: 'keep' | 'delete';
+  action: 'keep' | 'delete' | 'ignore';
   /** Why (the rule that kept or deleted it). */
   reason: string;
   /** The version's name as rclone shows old versions (NAME-vYYYY-MM-DD-HHMMSS-mmm.EXT). */

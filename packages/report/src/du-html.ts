@@ -37,7 +37,7 @@ export function duBody(data: DuReportData): string {
 <section class="chart" aria-label="Treemap">
 <nav id="crumbs" aria-label="Zoom"></nav>
 <div id="treemap"><noscript><p class="note">The treemap needs JavaScript; the table lists the largest directories.</p></noscript></div>
-${oldColumns ? '<div class="legend"><span><span class="swatch" style="background:hsl(210 65% 62%)"></span>current data</span><span><span class="swatch" style="background:hsl(25 85% 58%)"></span>old versions</span><span>(colour: share of old-version bytes)</span></div>' : ''}
+${oldColumns ? '<div class="legend"><span><span class="swatch" style="background:hsl(210 70% 60%)"></span>current data</span><span><span class="swatch" style="background:hsl(25 70% 60%)"></span>old versions</span><span>(colour: share of old-version bytes)</span></div>' : ''}
 </section>
 <section class="side">
 <h2>Largest directories</h2>

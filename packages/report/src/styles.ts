@@ -38,6 +38,7 @@ tfoot td { font-weight: 600; border-top: 2px solid var(--line); }
 .stale td, tr.stale { background: color-mix(in srgb, var(--warn) 18%, transparent); }
 .bad { color: var(--delete); font-weight: 600; } .ok { color: var(--keep); }
 .timeline { display: block; width: 100%; height: 26px; background: none; border: 0; }
+.timeline line { pointer-events: none; } .timeline .mark { pointer-events: all; cursor: help; }
 .file { margin: 0 0 14px; } .file h3 { font-size: 13px; margin: 0 0 2px; word-break: break-all; font-weight: 600; }
 .spark { display: inline-block; width: 160px; height: 28px; background: none; border: 0; vertical-align: middle; }
 `;

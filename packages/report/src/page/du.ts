@@ -57,10 +57,9 @@ export function drawDu(data: DuReportData): void {
     const item = node.data;
     if (item.kind === 'rest') return `hsl(0 0% ${68 + shade * 6}%)`;
     if (data.hasOld) {
-      // From blue (all current) to orange (all old versions), mixed in RGB.
+      // From blue (all current) through purple to orange (all old versions).
       const share = item.size > 0 ? (item.old ?? 0) / item.size : 0;
-      const mix = (from: number, to: number) => Math.round((from + (to - from) * share) * (1 + shade * 0.12));
-      return `rgb(${mix(91, 232)} ${mix(155, 140)} ${mix(213, 60)})`;
+      return `hsl(${Math.round(210 + share * 175) % 360} 70% ${60 + shade * 8}%)`;
     }
     return `hsl(${(index * 47 + 200) % 360} 55% ${60 + shade * 10}%)`;
   };
