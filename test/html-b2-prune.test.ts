@@ -69,7 +69,7 @@ describe('b2-prune --dry-run --html', () => {
     expect(totals[1]?.[0]).toBe(summary.versionsKept);
 
     for (const file of files) {
-      const verdicts = await page.$$eval(`.file[data-path="${file.path.replace(/["\\]/g, '\\$&')}"] table.versions tbody tr`, (trs) => trs.map((tr) => tr.className));
+      const verdicts = await page.$$eval(`.file[data-path="${file.path.replace(/["\\]/g, '\\$&')}"] table.versions tbody tr`, (trs) => trs.map((tr) => tr.getAttribute('data-verdict')));
       expect(verdicts).toEqual(file.versions.map((v) => v.verdict));
       const marks = await page.$$eval(`.file[data-path="${file.path.replace(/["\\]/g, '\\$&')}"] .timeline .mark`, (ms) => ms.length);
       expect(marks).toBe(file.versions.length);

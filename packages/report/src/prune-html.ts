@@ -18,7 +18,7 @@ export function pruneBody(data: PruneReportData): string {
       const rows = file.versions
         .map((v) => {
           const size = v.hide ? '<td class="num" data-value="0">–</td>' : sizeCell(v.bytes);
-          return `<tr class="${v.action}"><td><time datetime="${escapeHtml(v.time)}">${escapeHtml(v.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))}</time></td><td class="path">${escapeHtml(v.hide ? '(deletion marker)' : v.name)}</td>${size}<td class="${v.action}">${VERDICT[v.action]}</td><td>${escapeHtml(v.reason)}</td></tr>`;
+          return `<tr data-verdict="${v.action}"><td><time datetime="${escapeHtml(v.time)}">${escapeHtml(v.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))}</time></td><td class="path">${escapeHtml(v.hide ? '(deletion marker)' : v.name)}</td>${size}<td class="${v.action}">${VERDICT[v.action]}</td><td>${escapeHtml(v.reason)}</td></tr>`;
         })
         .join('\n');
       return `<div class="file" data-path="${escapeHtml(file.path)}">
