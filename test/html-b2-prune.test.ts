@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { startEmulator, type Emulator } from 'b2-emulator';
 import { writeRcloneTestConfig } from 'b2-emulator/test-helpers';
+import { loadPrices } from '@rclone-b2/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath, type Browser } from './helpers/browser.js';
 
@@ -65,7 +66,7 @@ describe('b2-prune --dry-run --html', () => {
     const { page } = opened;
     const totals = await page.$$eval('#totals tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td[data-value]')).map((td) => Number(td.getAttribute('data-value')))));
     expect(totals[0]?.slice(0, 2)).toEqual([summary.versionsDeleted, summary.bytesFreed]);
-    expect(totals[0]?.[2]).toBeCloseTo((summary.bytesFreed / 1e12) * 6, 12);
+    expect(totals[0]?.[2]).toBeCloseTo((summary.bytesFreed / 1e12) * (await loadPrices()).storage.pricePerTBMonth, 12);
     expect(totals[1]?.[0]).toBe(summary.versionsKept);
 
     for (const file of files) {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { startEmulator, type Emulator } from 'b2-emulator';
 import { writeRcloneTestConfig } from 'b2-emulator/test-helpers';
+import { loadPrices } from '@rclone-b2/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath, tiles, type Browser } from './helpers/browser.js';
 
@@ -80,7 +81,7 @@ describe('encrypted-du --html', () => {
       const [bytes, , oldBytes, cost] = row.values;
       expect(bytes).toBe(all.get(row.path));
       expect(oldBytes).toBe(old.get(row.path) ?? 0);
-      expect(cost).toBeCloseTo(((bytes ?? 0) / 1e12) * 6, 12);
+      expect(cost).toBeCloseTo(((bytes ?? 0) / 1e12) * (await loadPrices()).storage.pricePerTBMonth, 12);
     }
     await page.hover('#treemap g.tile[data-path="photos"] > rect');
     const tip = await page.textContent('#tip');

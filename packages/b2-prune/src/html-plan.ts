@@ -1,5 +1,5 @@
 import { versionedPath } from '@rclone-b2/core';
-import { B2_PRICE_PER_TB_MONTH, type PruneFile, type PruneReportData } from '@rclone-b2/report';
+import type { PruneFile, PruneReportData } from '@rclone-b2/report';
 import type { FileDecision } from './policy/decide.js';
 import type { PolicyChoice } from './policy/path-rules.js';
 
@@ -48,7 +48,8 @@ export class PrunePlan {
     });
   }
 
-  data(title: string, now: number): PruneReportData {
+  /** `pricePerTBMonth`: storage price of the price model in use (--prices). */
+  data(title: string, now: number, pricePerTBMonth: number): PruneReportData {
     const files = [...this.pruned, ...this.keptOnly].slice(0, SHOWN_FILES);
     return {
       kind: 'prune',
@@ -59,7 +60,7 @@ export class PrunePlan {
       files,
       filesNotShown: this.seen - files.length,
       totals: { ...this.totals },
-      pricePerTBMonth: B2_PRICE_PER_TB_MONTH,
+      pricePerTBMonth,
     };
   }
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   countFlag,
   createLogger,
@@ -7,10 +8,12 @@ import {
   HUMAN_READABLE_FLAG,
   integerFlag,
   JSON_FLAG,
+  loadPrices,
   openEncryptedBucket,
   parseArgv,
   parseRemoteArg,
   parseTime,
+  PRICES_FLAG,
   RCLONE_CONFIG_FLAG,
   stringFlag,
   toolParser,
@@ -28,6 +31,7 @@ import { PrunePlan } from './html-plan.js';
 import { loadPolicyConfig } from './policy/config.js';
 import { prune } from './prune.js';
 import { formatSummaryText } from './report.js';
+import { savingOf } from './cost.js';
 
 export const VERSION = TOOLSET_VERSION;
 
@@ -59,6 +63,8 @@ export interface PruneCliOptions {
   json: boolean;
   /** -h: sizes in -v and --explain lines as du -h prints them. */
   human: boolean;
+  /** --prices FILE (default: the shipped price model). */
+  prices?: string | undefined;
   debug: boolean;
 }
 
@@ -74,6 +80,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
       ...JSON_FLAG,
       ...HUMAN_READABLE_FLAG,
       ...RCLONE_CONFIG_FLAG,
+      ...PRICES_FLAG,
       ...transfersFlag('Parallel delete calls'),
       concurrency: integerFlag('concurrency', { min: 1, hidden: true, description: 'deprecated: use --transfers' }),
       'policy-file': stringFlag({ description: 'Policies and path rules (INI: [policies], [paths])' }),
@@ -126,6 +133,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
     json: a.json,
     human: a.humanReadable,
     debug: a.debug,
+    prices: a.prices === undefined ? undefined : resolve(io.cwd, a.prices),
   };
 }
 
@@ -146,6 +154,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
   }
   if (options.html !== undefined) await checkHtmlTarget(options.html, io.cwd);
   const config = await loadPolicyConfig(options.policyFile, io.env);
+  const prices = await loadPrices(options.prices);
   const { remote, bucket } = await (deps.openBucket ?? openEncryptedBucket)(
     {
       remoteName: options.remote,
@@ -163,7 +172,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
   const title = `Prune plan: ${options.remote ?? 'remote'}:${options.explain ?? options.path}`;
   if (options.explain !== undefined) {
     await explain({ ...common, path: options.explain, json: options.json, human: options.human, out: io.stdout, plan });
-    if (plan && options.html !== undefined) await writeHtmlReport(options.html, io.cwd, io.stdout, plan.data(title, now));
+    if (plan && options.html !== undefined) await writeHtmlReport(options.html, io.cwd, io.stdout, plan.data(title, now, prices.storage.pricePerTBMonth));
     return ExitCode.Ok;
   }
   if (config.source) log.info(`policies from ${config.source}`);
@@ -186,7 +195,8 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     signal: deps.signal,
     plan,
   });
-  if (plan && options.html !== undefined) await writeHtmlReport(options.html, io.cwd, io.stdout, plan.data(title, now));
+  summary.saving = savingOf(summary.bytesFreed, prices);
+  if (plan && options.html !== undefined) await writeHtmlReport(options.html, io.cwd, io.stdout, plan.data(title, now, prices.storage.pricePerTBMonth));
   if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify({ type: 'summary', ...summary })}\n`);
   else if (options.verbosity >= 0) await writeWithBackpressure(io.stdout, formatSummaryText(summary));
   return summary.failures > 0 || summary.undecryptableNames > 0 ? ExitCode.Problem : ExitCode.Ok;

@@ -1,4 +1,5 @@
 import { escapeName, formatIecSize, formatSize, formatTransactions, type TransactionCounts } from '@rclone-b2/core';
+import { savingLine, type PruneSaving } from './cost.js';
 import { formatAge, type FileDecision, type VersionDecision } from './policy/decide.js';
 import type { PolicyChoice } from './policy/path-rules.js';
 import { expandAges } from './policy/windows.js';
@@ -22,6 +23,8 @@ export interface PruneSummary {
   /** With --max-files: the path to pass to --start-at to continue. */
   resumeAt?: string;
   transactions: TransactionCounts;
+  /** The freed bytes' monthly storage cost (see cost.ts). */
+  saving?: PruneSaving;
 }
 
 export function emptySummary(dryRun: boolean): PruneSummary {
@@ -115,6 +118,8 @@ export function formatSummaryText(s: PruneSummary): string {
   if (s.failures > 0) lines.push(`${s.failures} deletions failed (the versions remain; run again)`);
   if (s.undecryptableNames > 0) lines.push(`${s.undecryptableNames} names could not be decrypted and were left alone`);
   if (s.resumeAt !== undefined) lines.push(`stopped at --max-files; continue with --start-at ${JSON.stringify(s.resumeAt)}`);
+  const saving = savingLine(s);
+  if (saving) lines.push(saving);
   lines.push(`B2 transactions: ${formatTransactions(s.transactions)}`);
   return `${lines.join('\n')}\n`;
 }

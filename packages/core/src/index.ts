@@ -8,6 +8,8 @@ export { expectedSha1 } from './b2/files.js';
 export { openCryptBucket } from './b2/open-crypt-bucket.js';
 export { logRetries } from './b2/retry-log.js';
 export { billedTransactions, formatTransactions, transactionClass } from './b2/transactions.js';
+export { RcloneDumpMeter } from './b2/rclone-dump-meter.js';
+export { addUsage, countCall, emptyUsage, formatUsage, type B2Usage } from './b2/usage.js';
 export { type B2Api, type B2Bucket, type B2Download, type B2FileVersion, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
 
 // CLI scaffolding: flags, parser, typed errors, exit codes, logger, runTool
@@ -93,6 +95,9 @@ export { isLive, isVisibleKind, supersededTimes, visibleVersions } from './versi
 export { bucketPrefix, compareB2Names, encryptedBucketName } from './versions/list.js';
 export { openEncryptedBucket, type EncryptedBucketOpener } from './versions/open-encrypted-bucket.js';
 export { WrongPasswordError } from './versions/password-check.js';
+
+// Prices: the dated price model, its loader and cost functions
+export * from './prices/index.js';
 
 // Toolset version
 export { TOOLSET_VERSION } from './version.js';

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { DuTree } from '@rclone-b2/core';
-import { B2_PRICE_PER_TB_MONTH, duReportData, writeHtmlReport } from '@rclone-b2/report';
+import { duReportData, writeHtmlReport } from '@rclone-b2/report';
 import type { InventorySink } from './ls-sink.js';
 
 export interface HtmlInventories {
@@ -9,7 +9,7 @@ export interface HtmlInventories {
   /** Old versions and deleted files (as the deleted inventory): the treemap's old-version share. */
   old: InventorySink;
   /** Writes the page once both trees are complete. */
-  write(title: string): Promise<void>;
+  write(title: string, pricePerTBMonth: number): Promise<void>;
 }
 
 /** The treemap report's two trees; fed alongside (not instead of) the text inventories. */
@@ -19,8 +19,8 @@ export function htmlInventories(target: string, cwd: string, stdout: Writable): 
   return {
     all: { add: (path, size) => all.add(path, size), finish: async () => {} },
     old: { add: (path, size) => old.add(path, size), finish: async () => {} },
-    write: async (title) => {
-      const data = await duReportData(all, { tool: 'encrypted-du', title, oldTree: old, pricePerTBMonth: B2_PRICE_PER_TB_MONTH, countNoun: 'versions' });
+    write: async (title, pricePerTBMonth) => {
+      const data = await duReportData(all, { tool: 'encrypted-du', title, oldTree: old, pricePerTBMonth, countNoun: 'versions' });
       await writeHtmlReport(target, cwd, stdout, data);
     },
   };

@@ -27,6 +27,7 @@ import { openBackup } from './open-backup.js';
 import { sourceListingArgs } from './rclone-args.js';
 import { printNewest } from './newest.js';
 import { runSync } from './sync.js';
+import { reportUsage, withUsage } from './usage-report.js';
 import { runVerify } from './verify.js';
 import { parseVerifyConditions } from './verify-conditions.js';
 import { runAudit } from './audit.js';
@@ -158,7 +159,8 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
         seed: options.seed,
         batchSize: options.batchSize,
       });
-      if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(summary)}\n`);
+      reportUsage(ctx);
+      if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(withUsage(summary, ctx))}\n`);
       return reportVerify(summary, ctx.logger);
     }
     const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards }).catch(async (error: unknown) => {
@@ -168,7 +170,8 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
       }
       throw error;
     });
-    if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(summary)}\n`);
+    reportUsage(ctx);
+    if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(withUsage(summary, ctx))}\n`);
     return summary.errors > 0 ? ExitCode.Problem : ExitCode.Ok;
   } finally {
     await release();

@@ -4,4 +4,3 @@ export { DEFAULT_MAX_NODES, duReportData, type DuDataOptions } from './du-data.j
 export { escapeHtml, jsonForScript } from './escape.js';
 export { htmlReport } from './render.js';
 export { checkHtmlTarget, writeHtmlReport } from './write-report.js';
-export { B2_PRICE_PER_TB_MONTH } from './price.js';
