@@ -87,22 +87,31 @@ export interface NightlyRun {
   /** Start time, ISO. */
   started: string;
   seconds: number;
-  ok: boolean;
-  bytes?: number;
-  failures?: number;
-  /** Share of the backup's bytes verified within the coverage window (0..1). */
+  exitCode: number;
+  /** Bytes the sync uploaded. */
+  bytes: number;
+  /** Bytes this run verified. */
+  verifiedBytes: number;
+  /** Share of the backup's bytes verified within the coverage window after this run (0..100). */
   coverage?: number;
-  message?: string;
+  /** The first line of what went wrong. */
+  error?: string;
 }
 
 export interface NightlyConfig {
   name: string;
-  /** Newest run first. */
+  /** As `--status` judges it. */
+  state: 'ok' | 'failing' | 'stale' | 'never-run';
+  /** End of the last successful run, ISO. */
+  lastSuccess?: string;
+  missedRuns: number;
+  consecutiveFailures: number;
+  /** Runs recorded in all (only the newest are in `runs`). */
+  totalRuns: number;
+  /** The newest runs, newest first. */
   runs: NightlyRun[];
-  /** The newest data the backup holds (ISO), from the stamp. */
-  stamp?: string;
-  stale: boolean;
-  staleReason?: string;
+  /** The coverage window of the latest coverage, in days. */
+  coverageWindowDays?: number;
 }
 
 export interface NightlyReportData {
@@ -110,8 +119,8 @@ export interface NightlyReportData {
   tool: string;
   title: string;
   generated: string;
-  /** A backup older than this is stale. */
-  staleAfterHours: number;
+  /** A backup without a success for longer than this is stale. */
+  maxAgeHours: number;
   configs: NightlyConfig[];
 }
 
