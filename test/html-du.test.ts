@@ -74,6 +74,10 @@ describe('tar-ls-du --html', () => {
     expect(await page.getAttribute('body', 'data-zoom')).toBe('photos');
     const inside = await tiles(page);
     expect(inside.map((t) => t.path).sort()).toEqual(['2019', '2020', '2021', '2022', '2023', '2024'].map((y) => `photos/${y}`));
+    // Zoomed tiles are laid out afresh (d3 lays out only from depth 0: NaN before) and fill the map.
+    const insideArea = inside.reduce((sum, t) => sum + t.area, 0);
+    expect(insideArea).toBeCloseTo(allArea, 3);
+    for (const tile of inside) expect(Math.abs(tile.area / insideArea / (tile.bytes / (top.get('photos') ?? 1)) - 1)).toBeLessThan(0.01);
     await page.hover('#treemap g.tile[data-path="photos/2024"] > rect');
     expect(await page.textContent('#tip')).toMatch(/^photos\/2024\n/);
     expect(await page.textContent('#tip')).toContain(`${report.get('photos/2024')?.toLocaleString('en-US')} bytes`);

@@ -31,7 +31,8 @@ export async function duReportData(tree: DuTree, options: DuDataOptions): Promis
   const dirs = new Map<string, DuNode>([['', root]]);
   /** Files and entries directly in each directory (all of them, shown or not). */
   const direct = new Map<string, { files: number; entries: number }>();
-  const largest: string[] = [];
+  /** The largest directories (the table); they may be too small to draw, so counted apart. */
+  const table = new Map<string, DuTableRow>();
   let shown = 0;
   let threshold = 0;
   await forEachDuRow(tree, (row) => {
@@ -40,7 +41,7 @@ export async function duReportData(tree: DuTree, options: DuDataOptions): Promis
     counts.entries += 1;
     if (!row.dir) counts.files += 1;
     direct.set(parent, counts);
-    if (row.dir && largest.length < tableSize) largest.push(row.path);
+    if (row.dir && table.size < tableSize) table.set(row.path, { path: row.path, bytes: row.size, files: 0 });
     if (shown >= maxNodes) {
       threshold = Math.max(threshold, row.size);
       return;
@@ -53,10 +54,9 @@ export async function duReportData(tree: DuTree, options: DuDataOptions): Promis
     (holder.c ??= []).push(node);
     if (row.dir) dirs.set(row.path, node);
   });
-  countFiles(dirs, direct);
-  if (options.oldTree) await addOldBytes(options.oldTree, root, dirs);
+  countFiles(dirs, table, direct);
+  if (options.oldTree) await addOldBytes(options.oldTree, root, dirs, table);
   for (const [path, node] of dirs) addRest(node, direct.get(path)?.entries ?? 0);
-  const table: DuTableRow[] = largest.map((path) => tableRow(path, dirs.get(path)));
   return {
     kind: 'du',
     tool: options.tool,
@@ -67,40 +67,36 @@ export async function duReportData(tree: DuTree, options: DuDataOptions): Promis
     countNoun: options.countNoun ?? 'files',
     hasOld: options.oldTree !== undefined,
     ...(options.pricePerTBMonth !== undefined ? { pricePerTBMonth: options.pricePerTBMonth } : {}),
-    largest: table,
+    largest: [...table.values()],
   };
 }
 
-function tableRow(path: string, node: DuNode | undefined): DuTableRow {
-  if (node === undefined) throw new Error(`largest directory ${path} is not in the tree`);
-  return node.o !== undefined ? { path, bytes: node.s, files: node.f, old: node.o } : { path, bytes: node.s, files: node.f };
-}
-
-/** Each directory's file count: its own files plus every directory's below it. */
-function countFiles(dirs: Map<string, DuNode>, direct: Map<string, { files: number }>): void {
+/** Each directory's file count (shown ones and the table's): its own files plus every directory's below it. */
+function countFiles(dirs: Map<string, DuNode>, table: Map<string, DuTableRow>, direct: Map<string, { files: number }>): void {
   for (const [path, { files }] of direct) {
     if (files === 0) continue;
-    // A directory too small to show counts towards the nearest one shown.
-    let at = path;
-    while (!dirs.has(at)) at = parentOf(at);
-    for (;;) {
+    for (let at = path; ; at = parentOf(at)) {
       const node = dirs.get(at);
       if (node) node.f += files;
+      const row = table.get(at);
+      if (row) row.files += files;
       if (at === '') break;
-      at = parentOf(at);
     }
   }
 }
 
 /** Old-version bytes of every shown entry, from the old versions' tree. */
-async function addOldBytes(oldTree: DuTree, root: DuNode, dirs: Map<string, DuNode>): Promise<void> {
+async function addOldBytes(oldTree: DuTree, root: DuNode, dirs: Map<string, DuNode>, table: Map<string, DuTableRow>): Promise<void> {
   const byName = new Map<string, Map<string, DuNode>>();
   for (const [path, dir] of dirs) byName.set(path, new Map((dir.c ?? []).map((child) => [child.n, child])));
   root.o = oldTree.total;
   await forEachDuRow(oldTree, (row) => {
     const node = byName.get(parentOf(row.path))?.get(baseName(row.path));
     if (node) node.o = row.size;
+    const tableRow = row.dir ? table.get(row.path) : undefined;
+    if (tableRow) tableRow.old = row.size;
   });
+  for (const row of table.values()) row.old ??= 0;
   for (const dir of dirs.values()) for (const child of dir.c ?? []) child.o ??= 0;
 }
 

@@ -11,7 +11,9 @@ import { STYLES } from './styles.js';
 let page: { code: string; hash: string } | undefined;
 function pageScript(): { code: string; hash: string } {
   if (page) return page;
-  const code = readFileSync(new URL('./page-bundle.js', import.meta.url), 'utf8');
+  // Next to dist/render.js; from src/ (the package's own tests) it is in ../dist.
+  const here = new URL('./page-bundle.js', import.meta.url);
+  const code = readFileSync(import.meta.url.includes('/src/') ? new URL('../dist/page-bundle.js', import.meta.url) : here, 'utf8');
   if (/<\/script|<!--/i.test(code)) throw new Error('page bundle contains </script or <!--: it cannot be inlined');
   return (page = { code, hash: createHash('sha256').update(code).digest('base64') });
 }
