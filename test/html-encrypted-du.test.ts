@@ -76,7 +76,10 @@ describe('encrypted-du --html', () => {
       expect(tile.bytes).toBe(all.get(tile.path));
       expect(Math.abs(tile.area / area / (tile.bytes / total) - 1)).toBeLessThan(0.01);
     }
-    const rows = await page.$$eval('#largest tbody tr', (trs) => trs.map((tr) => ({ path: tr.getAttribute('data-path') ?? '', values: Array.from(tr.querySelectorAll('td[data-value]')).map((td) => Number(td.getAttribute('data-value'))) })));
+    const paths = await page.$$eval('#largest tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-path') ?? ''));
+    const rows = await Promise.all(
+      paths.map(async (path) => ({ path, values: await page.$$eval(`#largest tbody tr[data-path="${path}"] td[data-value]`, (tds) => tds.map((td) => Number(td.getAttribute('data-value')))) })),
+    );
     for (const row of rows) {
       const [bytes, , oldBytes, cost] = row.values;
       expect(bytes).toBe(all.get(row.path));
