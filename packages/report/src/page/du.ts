@@ -39,22 +39,31 @@ function toItem(node: DuNode, path: string): Item {
   return item;
 }
 
-/** A hierarchy over `item`'s subtree, largest first (d3's treemap lays out only from depth 0). */
-function layoutTree(item: Item): HierarchyRectangularNode<Item> {
-  return hierarchy(item, (i) => i.children)
-    .sum((i) => (i.children ? 0 : i.size))
-    .sort((a, b) => (b.value ?? 0) - (a.value ?? 0)) as HierarchyRectangularNode<Item>;
+/** An item cut to the levels drawn: the rest of a big tree is never walked. */
+interface Cut {
+  item: Item;
+  children?: Cut[];
+}
+
+function cut(item: Item, levels: number): Cut {
+  return levels === 0 || !item.children ? { item } : { item, children: item.children.map((child) => cut(child, levels - 1)) };
+}
+
+/** The two drawn levels below `item`, largest first, as a fresh hierarchy (d3's treemap lays out only from depth 0). */
+function layoutTree(item: Item): HierarchyRectangularNode<Cut> {
+  return hierarchy(cut(item, 2), (c) => c.children)
+    .sum((c) => (c.children ? 0 : c.item.size))
+    .sort((a, b) => (b.value ?? 0) - (a.value ?? 0)) as HierarchyRectangularNode<Cut>;
 }
 
 export function drawDu(data: DuReportData): void {
-  const root = layoutTree(toItem(data.root, ''));
+  const root = toItem(data.root, '');
   const container = document.getElementById('treemap') as HTMLElement;
   const crumbs = document.getElementById('crumbs') as HTMLElement;
   const tip = tooltip();
   const total = data.root.s;
 
-  const colour = (node: HierarchyRectangularNode<Item>, index: number, shade: number): string => {
-    const item = node.data;
+  const colour = (item: Item, index: number, shade: number): string => {
     if (item.kind === 'rest') return `hsl(0 0% ${68 + shade * 6}%)`;
     if (data.hasOld) {
       // From blue (all current) through purple to orange (all old versions).
@@ -75,24 +84,25 @@ export function drawDu(data: DuReportData): void {
     return lines;
   };
 
-  const draw = (zoom: HierarchyRectangularNode<Item>): void => {
-    const laid = layoutTree(zoom.data);
-    treemap<Item>()
+  /** `trail`: the items from the top down to the one shown. */
+  const draw = (trail: Item[]): void => {
+    const zoom = trail[trail.length - 1] as Item;
+    const laid = layoutTree(zoom);
+    treemap<Cut>()
       .tile(treemapSquarify)
       .size([WIDTH, HEIGHT])
       .round(false)
       // No padding between tiles, so each tile's area is exactly its share of the bytes;
       // a strip on top of each tile holds its label.
       .paddingTop((node) => (node.depth === 1 && node.children && node.y1 - node.y0 > LABEL * 3 ? LABEL : 0))(laid);
-    const map = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': `Treemap of ${zoom.data.path || 'everything'}` });
+    const map = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': `Treemap of ${zoom.path || 'everything'}` });
     (laid.children ?? []).forEach((child, index) => {
-      const item = child.data;
-      const target = zoom.children?.find((node) => node.data === item);
-      const zoomable = item.kind === 'dir' && child.children !== undefined;
+      const item = child.data.item;
+      const zoomable = item.kind === 'dir' && item.children !== undefined;
       const tile = svg('g', { class: `tile${zoomable ? ' zoomable' : ''}`, 'data-kind': item.kind, 'data-path': item.path, 'data-bytes': item.size });
       const w = child.x1 - child.x0;
       const h = child.y1 - child.y0;
-      tile.append(svg('rect', { x: child.x0, y: child.y0, width: w, height: h, fill: colour(child, index, 0) }));
+      tile.append(svg('rect', { x: child.x0, y: child.y0, width: w, height: h, fill: colour(item, index, 0) }));
       for (const grandchild of child.children ?? []) {
         tile.append(
           svg('rect', {
@@ -101,7 +111,7 @@ export function drawDu(data: DuReportData): void {
             y: grandchild.y0,
             width: grandchild.x1 - grandchild.x0,
             height: grandchild.y1 - grandchild.y0,
-            fill: colour(grandchild, index, 1),
+            fill: colour(grandchild.data.item, index, 1),
           }),
         );
       }
@@ -113,25 +123,25 @@ export function drawDu(data: DuReportData): void {
       }
       tile.addEventListener('mousemove', (event) => tip.show(event, details(item)));
       tile.addEventListener('mouseleave', () => tip.hide());
-      if (zoomable && target) {
+      if (zoomable) {
         tile.addEventListener('click', () => {
           tip.hide();
-          draw(target);
+          draw([...trail, item]);
         });
       }
       map.append(tile);
     });
     container.replaceChildren(map);
     crumbs.replaceChildren();
-    zoom.ancestors().reverse().forEach((node, i, all) => {
+    trail.forEach((node, i) => {
       if (i > 0) crumbs.append(html('span', '/', 'sep'));
-      const button = html('button', i === 0 ? 'All' : node.data.name);
+      const button = html('button', i === 0 ? 'All' : node.name);
       button.type = 'button';
-      if (i === all.length - 1) button.disabled = true;
-      else button.addEventListener('click', () => draw(node));
+      if (i === trail.length - 1) button.disabled = true;
+      else button.addEventListener('click', () => draw(trail.slice(0, i + 1)));
       crumbs.append(button);
     });
-    document.body.dataset.zoom = zoom.data.path;
+    document.body.dataset.zoom = zoom.path;
   };
-  draw(root);
+  draw([root]);
 }
