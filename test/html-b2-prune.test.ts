@@ -56,7 +56,10 @@ describe('b2-prune --dry-run --html', () => {
     const now = ['--now', new Date(emulator.clock.now()).toISOString()];
     const html = join(dir, 'plan.html');
     const json = await execa('node', [bin, '--dry-run', '-vv', '--json', '--html', html, ...now, 'secret:'], { env });
-    const lines = json.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as FileLine | { type: 'summary'; versionsDeleted: number; versionsKept: number; bytesFreed: number });
+    const lines = json.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as FileLine | { type: 'summary'; versionsDeleted: number; versionsKept: number; bytesFreed: number });
     const summary = lines.find((l) => l.type === 'summary');
     const files = lines.filter((l): l is FileLine => l.type === 'file');
     expect(summary && 'bytesFreed' in summary && summary.versionsDeleted).toBeGreaterThan(0);
@@ -71,7 +74,9 @@ describe('b2-prune --dry-run --html', () => {
     expect(totals[1]?.[0]).toBe(summary.versionsKept);
 
     for (const file of files) {
-      const verdicts = await page.$$eval(`.file[data-path="${file.path.replace(/["\\]/g, '\\$&')}"] table.versions tbody tr`, (trs) => trs.map((tr) => tr.getAttribute('data-verdict')));
+      const verdicts = await page.$$eval(`.file[data-path="${file.path.replace(/["\\]/g, '\\$&')}"] table.versions tbody tr`, (trs) =>
+        trs.map((tr) => tr.getAttribute('data-verdict')),
+      );
       expect(verdicts).toEqual(file.versions.map((v) => v.verdict));
       const marks = await page.$$eval(`.file[data-path="${file.path.replace(/["\\]/g, '\\$&')}"] .timeline .mark`, (ms) => ms.length);
       expect(marks).toBe(file.versions.length);

@@ -23,7 +23,13 @@ function listing(): { text: string; top: Map<string, number> } {
     const first = path.slice(0, path.indexOf('/'));
     top.set(first, (top.get(first) ?? 0) + size);
   };
-  const dirs: Array<[string, number]> = [['photos', 9], ['videos', 5], ['documents', 3], ['music', 2], ['mail', 1]];
+  const dirs: Array<[string, number]> = [
+    ['photos', 9],
+    ['videos', 5],
+    ['documents', 3],
+    ['music', 2],
+    ['mail', 1],
+  ];
   for (const [name, weight] of dirs) {
     for (let year = 2019; year <= 2024; year += 1) {
       for (let i = 0; i < 8; i += 1) add(`${name}/${year}/item-${i}.dat`, weight * 100_000 + year * 7 + i * 13);
@@ -35,7 +41,12 @@ function listing(): { text: string; top: Map<string, number> } {
 }
 
 function parseText(stdout: string): Map<string, number> {
-  return new Map(stdout.split('\n').filter(Boolean).map((line) => [line.slice(line.indexOf('\t') + 1), Number(line.slice(0, line.indexOf('\t')))]));
+  return new Map(
+    stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => [line.slice(line.indexOf('\t') + 1), Number(line.slice(0, line.indexOf('\t')))]),
+  );
 }
 
 beforeAll(async () => {
@@ -86,7 +97,13 @@ describe('tar-ls-du --html', () => {
     expect((await tiles(page)).length).toBe(shown.length);
 
     // Every table row equals the text report; the total is the sum of the top level.
-    const rows = await page.$$eval('#largest tbody tr', (trs) => trs.map((tr) => ({ path: tr.getAttribute('data-path') ?? '', bytes: Number(tr.querySelector('td[data-value]')?.getAttribute('data-value')), text: tr.querySelector('td.path')?.textContent })));
+    const rows = await page.$$eval('#largest tbody tr', (trs) =>
+      trs.map((tr) => ({
+        path: tr.getAttribute('data-path') ?? '',
+        bytes: Number(tr.querySelector('td[data-value]')?.getAttribute('data-value')),
+        text: tr.querySelector('td.path')?.textContent,
+      })),
+    );
     expect(rows.length).toBeGreaterThan(20);
     for (const row of rows) {
       expect(row.bytes).toBe(report.get(row.path));

@@ -54,7 +54,12 @@ afterAll(async () => {
 });
 
 function parseText(stdout: string): Map<string, number> {
-  return new Map(stdout.split('\n').filter(Boolean).map((line) => [line.slice(line.indexOf('\t') + 1), Number(line.slice(0, line.indexOf('\t')))]));
+  return new Map(
+    stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => [line.slice(line.indexOf('\t') + 1), Number(line.slice(0, line.indexOf('\t')))]),
+  );
 }
 
 describe('encrypted-du --html', () => {
@@ -78,7 +83,10 @@ describe('encrypted-du --html', () => {
     }
     const paths = await page.$$eval('#largest tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-path') ?? ''));
     const rows = await Promise.all(
-      paths.map(async (path) => ({ path, values: await page.$$eval(`#largest tbody tr[data-path="${path}"] td[data-value]`, (tds) => tds.map((td) => Number(td.getAttribute('data-value')))) })),
+      paths.map(async (path) => ({
+        path,
+        values: await page.$$eval(`#largest tbody tr[data-path="${path}"] td[data-value]`, (tds) => tds.map((td) => Number(td.getAttribute('data-value')))),
+      })),
     );
     for (const row of rows) {
       const [bytes, , oldBytes, cost] = row.values;

@@ -64,13 +64,25 @@ describe('rclone-backup-nightly --html', () => {
     const json = JSON.parse(status.stdout) as { backups: Array<{ config: string; state: string }> };
     const opened = await browser.open(html);
     const { page } = opened;
-    const rows = await page.$$eval('#status tbody tr', (trs) => trs.map((tr) => ({ config: tr.getAttribute('data-config'), state: tr.getAttribute('data-state'), stale: tr.classList.contains('stale'), name: tr.querySelector('td')?.textContent })));
+    const rows = await page.$$eval('#status tbody tr', (trs) =>
+      trs.map((tr) => ({
+        config: tr.getAttribute('data-config'),
+        state: tr.getAttribute('data-state'),
+        stale: tr.classList.contains('stale'),
+        name: tr.querySelector('td')?.textContent,
+      })),
+    );
     expect(rows.map(({ config, state }) => ({ config, state }))).toEqual(json.backups.map(({ config, state }) => ({ config, state })));
     for (const row of rows) {
       expect(row.stale).toBe(row.state === 'stale' || row.state === 'never-run');
       expect(row.name).toBe(row.config);
     }
-    expect(rows.filter((r) => r.stale).map((r) => r.config).sort()).toEqual(['new', 'old-nas']);
+    expect(
+      rows
+        .filter((r) => r.stale)
+        .map((r) => r.config)
+        .sort(),
+    ).toEqual(['new', 'old-nas']);
     expect(await page.$$eval('#status tr[data-config="photos"] .spark .point', (ps) => ps.length)).toBe(14);
     expect(await page.$$eval('#status tr[data-config="mail"] .spark .point', (ps) => ps.length)).toBe(3);
     expect(await page.getAttribute('#status tr[data-config="photos"] td:nth-child(9)', 'data-value')).toBe('98');

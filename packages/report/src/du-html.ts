@@ -28,9 +28,7 @@ export function duBody(data: DuReportData): string {
   const body = data.largest.map((r) => `<tr data-path="${escapeHtml(r.path)}">${row(r.path, r.bytes, r.files, r.old)}</tr>\n`).join('');
   const total = row('Total', data.root.s, data.root.f, data.root.o);
   const aggregated =
-    data.threshold > 0
-      ? `Entries of at most ${formatIecSize(data.threshold)} are drawn together per directory as “smaller items”.`
-      : 'Every entry is drawn.';
+    data.threshold > 0 ? `Entries of at most ${formatIecSize(data.threshold)} are drawn together per directory as “smaller items”.` : 'Every entry is drawn.';
   const costNote = price !== undefined ? ` Monthly cost at $${price} per TB (10<sup>12</sup> bytes).` : '';
   return `<p class="note">${escapeHtml(formatIecSize(data.root.s))} in ${data.root.f.toLocaleString('en-US')} ${escapeHtml(data.countNoun)}. ${aggregated} Click a rectangle to zoom in, a name above the map to zoom out; hover for details.${costNote}</p>
 <div class="layout">

@@ -32,7 +32,10 @@ ${rows}
 </div>`;
     })
     .join('\n');
-  const notShown = data.filesNotShown > 0 ? ` ${data.filesNotShown.toLocaleString('en-US')} more files (nothing to delete, or past the first ${data.files.length}) are counted but not listed.` : '';
+  const notShown =
+    data.filesNotShown > 0
+      ? ` ${data.filesNotShown.toLocaleString('en-US')} more files (nothing to delete, or past the first ${data.files.length}) are counted but not listed.`
+      : '';
   return `<p class="note">Ages as of ${escapeHtml(data.now.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}. Nothing has been deleted: this is the plan of a dry run. Sizes are stored (encrypted) bytes, as B2 bills them; cost at $${data.pricePerTBMonth} per TB (10<sup>12</sup> bytes) and month.${notShown}</p>
 <table id="totals">
 <thead><tr><th></th><th class="num">Versions</th><th class="num">Bytes</th><th class="num">$/month</th></tr></thead>

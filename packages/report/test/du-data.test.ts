@@ -40,7 +40,12 @@ describe('duReportData', () => {
     const { tree: t } = tree(3000);
     const data = await duReportData(t, { tool: 't', title: 't', tableRows: 7 });
     expect(data.largest).toHaveLength(7);
-    expect(data.largest.map((r) => r.path).slice(0, 5).sort()).toEqual(['t0', 't1', 't2', 't3', 't4']);
+    expect(
+      data.largest
+        .map((r) => r.path)
+        .slice(0, 5)
+        .sort(),
+    ).toEqual(['t0', 't1', 't2', 't3', 't4']);
     expect(data.largest[0]?.files).toBe(600);
     for (let i = 1; i < data.largest.length; i += 1) expect(data.largest[i]!.bytes).toBeLessThanOrEqual(data.largest[i - 1]!.bytes);
   });
@@ -56,7 +61,13 @@ describe('duReportData', () => {
     expect(data.root.o).toBe(30);
     const a = data.root.c?.find((c) => c.n === 'a');
     expect(a?.o).toBe(30);
-    expect(a?.c?.map((c) => [c.n, c.o])).toEqual([['x-v2026-01-01-000000-000', 30], ['x', 0]]);
-    expect(data.largest.map((r) => [r.path, r.old])).toEqual([['a', 30], ['b', 0]]);
+    expect(a?.c?.map((c) => [c.n, c.o])).toEqual([
+      ['x-v2026-01-01-000000-000', 30],
+      ['x', 0],
+    ]);
+    expect(data.largest.map((r) => [r.path, r.old])).toEqual([
+      ['a', 30],
+      ['b', 0],
+    ]);
   });
 });

@@ -78,7 +78,9 @@ export function drawDu(data: DuReportData): void {
     lines.push(`${bytesText(item.size, formatIecSize)}, ${(total > 0 ? (item.size / total) * 100 : 0).toFixed(1)}% of all`);
     lines.push(`${item.files.toLocaleString('en-US')} ${item.files === 1 ? data.countNoun.replace(/s$/, '') : data.countNoun}`);
     if (data.hasOld && item.old !== undefined) {
-      lines.push(`current ${formatIecSize(item.size - item.old)}, old versions ${formatIecSize(item.old)} (${item.size > 0 ? ((item.old / item.size) * 100).toFixed(0) : 0}%)`);
+      lines.push(
+        `current ${formatIecSize(item.size - item.old)}, old versions ${formatIecSize(item.old)} (${item.size > 0 ? ((item.old / item.size) * 100).toFixed(0) : 0}%)`,
+      );
     }
     if (data.pricePerTBMonth !== undefined) lines.push(`${dollars((item.size / 1e12) * data.pricePerTBMonth)} per month`);
     return lines;

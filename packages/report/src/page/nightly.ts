@@ -21,10 +21,21 @@ export function drawNightly(data: NightlyReportData): void {
       const span = Math.max((points.at(-1)?.time ?? 0) - first, 1);
       const x = (time: number): number => (points.length === 1 ? WIDTH / 2 : 3 + ((time - first) / span) * (WIDTH - 6));
       const y = (coverage: number): number => HEIGHT - 3 - (coverage / 100) * (HEIGHT - 6);
-      chart.append(svg('polyline', { points: points.map((p) => `${x(p.time)},${y(p.coverage)}`).join(' '), fill: 'none', stroke: 'var(--current)', 'stroke-width': 1.5 }));
+      chart.append(
+        svg('polyline', { points: points.map((p) => `${x(p.time)},${y(p.coverage)}`).join(' '), fill: 'none', stroke: 'var(--current)', 'stroke-width': 1.5 }),
+      );
       for (const p of points) {
         const dot = svg('circle', { class: 'point', cx: x(p.time), cy: y(p.coverage), r: 2.2, fill: p.ok ? 'var(--current)' : 'var(--delete)' });
-        dot.addEventListener('mousemove', (event) => tip.show(event, [config.name, new Date(p.time).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), `coverage ${p.coverage}%`]));
+        dot.addEventListener('mousemove', (event) =>
+          tip.show(event, [
+            config.name,
+            new Date(p.time)
+              .toISOString()
+              .replace('T', ' ')
+              .replace(/\.\d+Z$/, ' UTC'),
+            `coverage ${p.coverage}%`,
+          ]),
+        );
         dot.addEventListener('mouseleave', () => tip.hide());
         chart.append(dot);
       }

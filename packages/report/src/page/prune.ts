@@ -17,7 +17,13 @@ export function drawPrune(data: PruneReportData): void {
     const start = Math.min(...times);
     const span = Math.max(now - start, 1);
     const x = (time: number): number => MARGIN + ((time - start) / span) * (WIDTH - 2 * MARGIN);
-    const line = svg('svg', { class: 'timeline', viewBox: `0 0 ${WIDTH} ${HEIGHT}`, preserveAspectRatio: 'none', role: 'img', 'aria-label': `Versions of ${file.path} over time` });
+    const line = svg('svg', {
+      class: 'timeline',
+      viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
+      preserveAspectRatio: 'none',
+      role: 'img',
+      'aria-label': `Versions of ${file.path} over time`,
+    });
     line.append(svg('line', { x1: MARGIN, x2: WIDTH - MARGIN, y1: HEIGHT / 2, y2: HEIGHT / 2, stroke: 'var(--line)', 'stroke-width': 2 }));
     file.versions.forEach((version, i) => {
       const kind = version.hide ? 'hide' : i === 0 && file.live ? 'current' : version.action;
@@ -25,7 +31,14 @@ export function drawPrune(data: PruneReportData): void {
       const mark: SVGGraphicsElement =
         kind === 'hide'
           ? svg('rect', { x: x(times[i] ?? start) - 1.5, y: 5, width: 3, height: HEIGHT - 10, fill: colour })
-          : svg('circle', { cx: x(times[i] ?? start), cy: HEIGHT / 2, r: kind === 'delete' ? 5 : 6, fill: kind === 'delete' ? 'none' : colour, stroke: colour, 'stroke-width': 2.5 });
+          : svg('circle', {
+              cx: x(times[i] ?? start),
+              cy: HEIGHT / 2,
+              r: kind === 'delete' ? 5 : 6,
+              fill: kind === 'delete' ? 'none' : colour,
+              stroke: colour,
+              'stroke-width': 2.5,
+            });
       mark.setAttribute('class', `mark ${kind}`);
       mark.addEventListener('mousemove', (event) => tip.show(event, details(version)));
       mark.addEventListener('mouseleave', () => tip.hide());
