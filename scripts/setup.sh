@@ -23,6 +23,9 @@ command -v bsdtar >/dev/null 2>&1 || need_packages+=(libarchive-tools)
 command -v ncdu >/dev/null 2>&1 || need_packages+=(ncdu)
 # The HTML reports are tested in a real browser: playwright-core drives Debian's Chromium.
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
+command -v rsync >/dev/null 2>&1 || need_packages+=(rsync)
+command -v dpkg-deb >/dev/null 2>&1 || need_packages+=(dpkg)
+command -v rpmbuild >/dev/null 2>&1 || need_packages+=(rpm)
 # promtool checks the nightly runner's Prometheus metrics file (Debian ships it in prometheus, ~19 MB)
 command -v promtool >/dev/null 2>&1 || need_packages+=(prometheus)
 if [ "${#need_packages[@]}" -gt 0 ]; then

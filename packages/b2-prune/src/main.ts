@@ -20,6 +20,7 @@ import {
   TOOLSET_VERSION,
   transfersFlag,
   UsageError,
+  usageOf,
   verbosityOf,
   writeWithBackpressure,
   type EncryptedBucketOpener,
@@ -28,6 +29,7 @@ import {
 import { checkHtmlTarget, writeHtmlReport } from '@rclone-b2/report';
 import { explain } from './explain.js';
 import { PrunePlan } from './html-plan.js';
+import { printLifecycle } from './print-lifecycle.js';
 import { loadPolicyConfig } from './policy/config.js';
 import { prune } from './prune.js';
 import { formatSummaryText } from './report.js';
@@ -57,6 +59,8 @@ export interface PruneCliOptions {
   unfinishedLargeFiles: boolean;
   explain?: string;
   html?: string;
+  /** Print the B2 lifecycle rule equivalent to the policy of PATH (or the root) and stop. */
+  printLifecycle: boolean;
   now?: number;
   listPageSize?: number;
   verbosity: number;
@@ -93,6 +97,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
       'unfinished-large-files': { type: 'boolean', default: true, description: 'Cancel unfinished large files older than a day' },
       explain: stringFlag({ description: 'Print every version of PATH with its decision and reason; delete nothing' }),
       html: stringFlag({ description: 'With --dry-run or --explain: also write the plan as a self-contained HTML page (a timeline per file, the rule behind each version, totals) to FILE' }),
+      'print-lifecycle': { type: 'boolean', default: false, description: 'Print the B2 lifecycle rule that keeps at least what the policy keeps (JSON for b2_update_bucket); delete nothing' },
       now: stringFlag({ hidden: true, description: 'Judge ages as of this time (tests)' }),
       'list-page-size': integerFlag('list-page-size', { min: 1, max: 10_000, hidden: true, description: 'Versions per b2_list_file_versions call' }),
     },
@@ -127,6 +132,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
     unfinishedLargeFiles: a.unfinishedLargeFiles,
     explain: inside(a.explain),
     html: a.html,
+    printLifecycle: a.printLifecycle,
     now: now === undefined ? undefined : parseTime(now),
     listPageSize: a.listPageSize,
     verbosity: verbosityOf(a),
@@ -168,6 +174,10 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
   const log = createLogger({ tool: 'b2-prune', stream: io.stderr, verbosity: options.verbosity, secrets: remote.secrets });
   const now = options.now ?? (deps.clock ?? Date.now)();
   const common = { client: bucket.client, bucketId: bucket.bucketId, prefix: bucket.prefix, names: bucket.names, config, now, purge: options.purge };
+  if (options.printLifecycle) {
+    await printLifecycle({ ...common, path: options.path, out: io.stdout, log });
+    return ExitCode.Ok;
+  }
   const plan = options.html !== undefined ? new PrunePlan() : undefined;
   const title = `Prune plan: ${options.remote ?? 'remote'}:${options.explain ?? options.path}`;
   if (options.explain !== undefined) {
@@ -194,10 +204,11 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     log,
     signal: deps.signal,
     plan,
+    ...(bucket.lifecycleRules ? { lifecycleRules: bucket.lifecycleRules } : {}),
   });
   summary.saving = savingOf(summary.bytesFreed, prices);
   if (plan && options.html !== undefined) await writeHtmlReport(options.html, io.cwd, io.stdout, plan.data(title, now, prices.storage.pricePerTBMonth));
-  if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify({ type: 'summary', ...summary })}\n`);
+  if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify({ type: 'summary', ...summary, b2: usageOf(bucket.client) })}\n`);
   else if (options.verbosity >= 0) await writeWithBackpressure(io.stdout, formatSummaryText(summary));
   return summary.failures > 0 || summary.undecryptableNames > 0 ? ExitCode.Problem : ExitCode.Ok;
 }

@@ -17,13 +17,21 @@ export async function writeCostReport(out: Writable, tree: CostTree, model: Pric
   const { rows, total } = costRows(tree, model, options.top);
   const bill = storageBillPerMonth(total.current.bytes + total.old.bytes, model);
   if (options.json) {
-    const prices = { provider: model.provider, effective: model.effective, currency: model.currency, pricePerTBMonth: model.storage.pricePerTBMonth, file: model.file, sources: model.sources };
+    const prices = {
+      provider: model.provider,
+      effective: model.effective,
+      currency: model.currency,
+      pricePerTBMonth: model.storage.pricePerTBMonth,
+      file: model.file,
+      sources: model.sources,
+    };
     await writeWithBackpressure(out, `${JSON.stringify({ command: 'cost', prices, directories: rows, total, billPerMonth: bill })}\n`);
     return;
   }
   const money = (x: number): string => formatMoney(x, model.currency);
   const size = (x: number): string => (options.human ? formatSize(x) : String(x));
-  const line = (r: CostRow, path: string): string => `${money(r.current.cost)}\t${money(r.old.cost)}\t${size(r.current.bytes)}\t${size(r.old.bytes)}\t${path}\n`;
+  const line = (r: CostRow, path: string): string =>
+    `${money(r.current.cost)}\t${money(r.old.cost)}\t${size(r.current.bytes)}\t${size(r.old.bytes)}\t${path}\n`;
   await writeWithBackpressure(out, 'current/month\told/month\tcurrent\told\tpath\n');
   for (const r of rows) await writeWithBackpressure(out, line(r, escapeName(r.path)));
   await writeWithBackpressure(out, line(total, 'total'));

@@ -11,7 +11,12 @@ const shipped = JSON.parse(readFileSync(DEFAULT_PRICES_FILE, 'utf8')) as { stora
 
 beforeAll(async () => {
   h = await startHarness();
-  const source = await h.writeTree('src', { 'docs/a.txt': 'first version of a', 'big/blob.bin': 'x'.repeat(200_000), 'gone.txt': 'will be deleted', 'top.txt': 'top' });
+  const source = await h.writeTree('src', {
+    'docs/a.txt': 'first version of a',
+    'big/blob.bin': 'x'.repeat(200_000),
+    'gone.txt': 'will be deleted',
+    'top.txt': 'top',
+  });
   await h.rclone(['sync', source, 'secret:']);
   h.emulator.clock.advance(DAY);
   await writeFile(join(source, 'docs/a.txt'), 'second, longer version of a');
@@ -26,7 +31,9 @@ afterAll(async () => {
 /** Stored sizes as rclone lists the raw (encrypted) bucket, optionally below one encrypted directory. */
 async function storedBytes(versions: boolean, plainDir?: string): Promise<number> {
   const dir = plainDir ? `/${(await h.rclone(['backend', 'encode', 'secret:', plainDir])).trim()}` : '';
-  const listing = JSON.parse(await h.rclone(['lsjson', '-R', '--files-only', ...(versions ? ['--b2-versions'] : []), `${h.config.b2Path}${dir}`])) as Array<{ Size: number }>;
+  const listing = JSON.parse(await h.rclone(['lsjson', '-R', '--files-only', ...(versions ? ['--b2-versions'] : []), `${h.config.b2Path}${dir}`])) as Array<{
+    Size: number;
+  }>;
   return listing.reduce((n, f) => n + f.Size, 0);
 }
 

@@ -1,4 +1,14 @@
-import { DAYS_PER_MONTH, downloadCostPerMonth, formatIecSize, formatMoney, formatUsage, freeDownloadPerMonth, transactionCost, type B2Usage, type PriceModel } from '@rclone-b2/core';
+import {
+  DAYS_PER_MONTH,
+  downloadCostPerMonth,
+  formatIecSize,
+  formatMoney,
+  formatUsage,
+  freeDownloadPerMonth,
+  transactionCost,
+  type B2Usage,
+  type PriceModel,
+} from '@rclone-b2/core';
 
 /**
  * The verification budget in bytes and money: a night's budget downloaded every night of a

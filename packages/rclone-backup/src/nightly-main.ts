@@ -72,9 +72,11 @@ function parser() {
       bin: stringFlag({ description: 'Path of this runner written into the units' }),
       ...PRICES_FLAG,
       'metrics-file': stringFlag({ description: 'Write a Prometheus textfile (node_exporter textfile collector) here after every run' }),
-      status: { type: 'boolean', default: false, description: 'Print each backup\'s standing from its run history and exit (1 if any is stale)' },
+      status: { type: 'boolean', default: false, description: "Print each backup's standing from its run history and exit (1 if any is stale)" },
       'max-age': durationFlag('max-age', { description: `With --status: a backup whose last success is older is stale (default ${NIGHTLY_DEFAULTS.maxAge})` }),
-      interval: durationFlag('interval', { description: `With --status: the expected time between runs, for missed runs (default ${NIGHTLY_DEFAULTS.interval})` }),
+      interval: durationFlag('interval', {
+        description: `With --status: the expected time between runs, for missed runs (default ${NIGHTLY_DEFAULTS.interval})`,
+      }),
       html: stringFlag({ description: 'Write a self-contained HTML status page (every backup: last runs, durations, bytes, failures, coverage chart, stale ones highlighted) to FILE, after the run or with --status' }),
     },
   });

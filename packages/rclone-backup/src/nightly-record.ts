@@ -21,7 +21,12 @@ export class LastToolLine implements PrefixTarget {
 }
 
 /** The history record of one config's run, from what the job reported. */
-export function runRecordOf(result: NightlyJobResult, times: { start: number; end: number }, errorLine: string | undefined, secrets: readonly string[]): RunRecord {
+export function runRecordOf(
+  result: NightlyJobResult,
+  times: { start: number; end: number },
+  errorLine: string | undefined,
+  secrets: readonly string[],
+): RunRecord {
   const { sync, verify } = result;
   const coverage = verify?.coverage;
   return {
@@ -37,7 +42,13 @@ export function runRecordOf(result: NightlyJobResult, times: { start: number; en
     verified: { files: verify?.checked.files ?? 0, bytes: verify?.checked.bytes ?? 0 },
     coverage:
       coverage && verify
-        ? { windowMs: coverage.windowMs, filesPercent: coverage.filesPercent, bytesPercent: coverage.bytesPercent, totalFiles: verify.total.files, totalBytes: verify.total.bytes }
+        ? {
+            windowMs: coverage.windowMs,
+            filesPercent: coverage.filesPercent,
+            bytesPercent: coverage.bytesPercent,
+            totalFiles: verify.total.files,
+            totalBytes: verify.total.bytes,
+          }
         : null,
     transactions: result.usage ? { ...result.usage.transactions, bytesUp: result.usage.bytesUp, bytesDown: result.usage.bytesDown } : null,
     error: result.exitCode === 0 ? null : redact(errorLine ?? `exit status ${result.exitCode}`, [...secrets]),

@@ -64,7 +64,8 @@ export async function runStatus(options: StatusOptions, io: ToolIO): Promise<num
     for (const { status, judgement } of rows) await writeWithBackpressure(io.stdout, `${statusLine(status, judgement, options.maxAgeMs)}\n`);
   }
   for (const { status } of rows) {
-    if (status.skippedLines) io.stderr.write(`rclone-backup-nightly: ${status.config}: ${status.skippedLines} unreadable line(s) in its run history were skipped\n`);
+    if (status.skippedLines)
+      io.stderr.write(`rclone-backup-nightly: ${status.config}: ${status.skippedLines} unreadable line(s) in its run history were skipped\n`);
   }
   return stale > 0 ? ExitCode.Problem : ExitCode.Ok;
 }

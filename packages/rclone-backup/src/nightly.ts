@@ -193,14 +193,16 @@ async function runJobs(
     const notice = read[i]?.notice;
     if (notice && options.verbosity >= 0) err.write(`${TOOL}: ${notice}\n`);
     const start = now();
-    const result = await runNightlyJob(job, { ...io, stdout: out, stderr: err }, settings);
+    // Prefixed lines, shared by parallel jobs: no progress line rewriting itself in place.
+    const result = await runNightlyJob(job, { ...io, stdout: out, stderr: err, stderrIsTTY: false }, settings);
     results[i] = result;
     const code = result.exitCode;
     out.flushPartial();
     err.flushPartial();
-    if (!options.dryRun) await recordRun(options.stateDir, runRecordOf(result, { start, end: now() }, lastError.line, pingSecrets(options.healthCheck)), say);
+    // A run whose record is lost would read as missed in --status and the metrics: not a success.
+    const recorded = options.dryRun || (await recordRun(options.stateDir, runRecordOf(result, { start, end: now() }, lastError.line, pingSecrets(options.healthCheck)), say));
     say(`${job.name}: ${code === 0 ? 'ok' : `failed (exit status ${code})`}`);
-    return code;
+    return recorded ? code : aggregateExit([code, ExitCode.Problem]);
   });
   const status = aggregateExit(codes);
   const usage = results.reduce((total, r) => (r.usage ? addUsage(total, r.usage) : total), emptyUsage());
@@ -209,9 +211,15 @@ async function runJobs(
   return status;
 }
 
-/** Appends the run's record to the config's history; a failure to do so is said, and the run goes on. */
-async function recordRun(stateDir: string, record: RunRecord, say: (line: string, always?: boolean) => void): Promise<void> {
-  await appendRunRecord(stateDir, record).catch((error: unknown) => say(`cannot append to the run history of ${record.config}: ${reasonOf(error)}`, true));
+/** Appends the run's record to the config's history; false, after saying why, when it cannot. */
+async function recordRun(stateDir: string, record: RunRecord, say: (line: string, always?: boolean) => void): Promise<boolean> {
+  try {
+    await appendRunRecord(stateDir, record);
+    return true;
+  } catch (error) {
+    say(`cannot append to the run history of ${record.config}: ${reasonOf(error)}`, true);
+    return false;
+  }
 }
 
 /**

@@ -59,7 +59,12 @@ describe('rclone-backup counts the B2 calls its rclone runs make', () => {
     expect(served.b2_upload_file).toBe(3);
     expect(b2.bytesUp).toBe(await storedBytes());
     expect(b2.bytesDown).toBe(0);
-    expect(r.err).toMatch(new RegExp(`^rclone-backup: B2 transactions: class A ${b2.transactions.A}, class B ${b2.transactions.B}, class C ${b2.transactions.C}; .* up, 0 B down$`, 'm'));
+    expect(r.err).toMatch(
+      new RegExp(
+        `^rclone-backup: B2 transactions: class A ${b2.transactions.A}, class B ${b2.transactions.B}, class C ${b2.transactions.C}; .* up, 0 B down$`,
+        'm',
+      ),
+    );
     // the dump is the meter's input, never shown
     expect(r.err).not.toMatch(/HTTP REQUEST|b2api/);
   });
@@ -87,16 +92,40 @@ describe('rclone-backup counts the B2 calls its rclone runs make', () => {
     // prices where every class C call costs $1 and nothing is free: the line must say so
     const shipped = JSON.parse(readFileSync(join(import.meta.dirname, '../../core/data/b2-prices.json'), 'utf8')) as Record<string, unknown>;
     const prices = join(dir, 'prices.json');
-    writeFileSync(prices, JSON.stringify({ ...shipped, transactions: { A: { price: 0, per: 1, freePerDay: 0 }, B: { price: 0, per: 1, freePerDay: 0 }, C: { price: 1, per: 1, freePerDay: 0 } } }));
+    writeFileSync(
+      prices,
+      JSON.stringify({
+        ...shipped,
+        transactions: { A: { price: 0, per: 1, freePerDay: 0 }, B: { price: 0, per: 1, freePerDay: 0 }, C: { price: 1, per: 1, freePerDay: 0 } },
+      }),
+    );
     const before = new Map(emulator.stats);
     const io = memoryIO();
-    const code = await nightlyMain(['--config-dir', configDir, '--state-dir', stateDir, '--defaults-file', join(dir, 'none'), '--rclone-config', rc.configPath, '--json', '--prices', prices], io);
+    const code = await nightlyMain(
+      [
+        '--config-dir',
+        configDir,
+        '--state-dir',
+        stateDir,
+        '--defaults-file',
+        join(dir, 'none'),
+        '--rclone-config',
+        rc.configPath,
+        '--json',
+        '--prices',
+        prices,
+      ],
+      io,
+    );
     expect(code).toBe(0);
     const served = servedSince(emulator, before);
     const doc = JSON.parse(io.out()) as { totals: { b2: B2Usage } };
     expect(doc.totals.b2.calls).toEqual(served);
     expect(doc.totals.b2.transactions).toEqual(byClass(served));
-    const [record] = readFileSync(runHistoryPath(stateDir, 'usage'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as RunRecord);
+    const [record] = readFileSync(runHistoryPath(stateDir, 'usage'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunRecord);
     expect(record?.transactions).toEqual({ ...byClass(served), bytesUp: doc.totals.b2.bytesUp, bytesDown: doc.totals.b2.bytesDown });
     expect(io.err()).toContain(`class C ${byClass(served).C}`);
     expect(io.err()).toMatch(new RegExp(`transactions \\$${byClass(served).C}\\.00 \\(Backblaze B2 prices of`));

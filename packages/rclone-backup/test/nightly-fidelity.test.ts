@@ -29,7 +29,7 @@ function setup(defaults = '') {
 
 type Doc = { exitCode: number };
 
-describe("fidelity to the original nightly script (z-rclone-backup-cron)", () => {
+describe('fidelity to the original nightly script (z-rclone-backup-cron)', () => {
   /**
    * Budget for one of the two files. The ledger saw two-days.txt verified yesterday and
    * ten-days.txt never, so without the stamp (age=1d: neither file is young) rotation picks
@@ -37,7 +37,10 @@ describe("fidelity to the original nightly script (z-rclone-backup-cron)", () =>
    */
   function verifiedTonight(t: ReturnType<typeof setup>): string[] {
     const ledger = readFileSync(join(t.stateDir, 'photos.ledger.jsonl'), 'utf8').trimEnd().split('\n');
-    return ledger.map((l) => JSON.parse(l) as { path: string; verified: number }).filter((e) => e.verified > Date.now() - 600_000).map((e) => e.path);
+    return ledger
+      .map((l) => JSON.parse(l) as { path: string; verified: number })
+      .filter((e) => e.verified > Date.now() - 600_000)
+      .map((e) => e.path);
   }
   function withLedger(t: ReturnType<typeof setup>): string[] {
     writeFileSync(join(t.stateDir, 'photos.ledger.jsonl'), `${JSON.stringify({ path: 'two-days.txt', size: 600, verified: Date.now() - DAY })}\n`);
@@ -88,7 +91,10 @@ describe("fidelity to the original nightly script (z-rclone-backup-cron)", () =>
       const io = memoryIO();
       expect(await nightlyMain(t.args, io)).toBe(code);
       expect((JSON.parse(io.out()) as Doc).exitCode).toBe(code);
-      if (code) expect(io.err()).toMatch(/^rclone-backup-nightly: all backups succeeded, but the health check could not be told: http:\/\/127\.0\.0\.1:\d+\/… answered HTTP 500$/m);
+      if (code)
+        expect(io.err()).toMatch(
+          /^rclone-backup-nightly: all backups succeeded, but the health check could not be told: http:\/\/127\.0\.0\.1:\d+\/… answered HTTP 500$/m,
+        );
       // the URL is a secret: only scheme://host/… is ever shown
       expect(io.err()).not.toContain(path);
     });

@@ -40,8 +40,10 @@ function setup() {
   const stateDir = join(dir, 'state');
   mkdirSync(configDir);
   mkdirSync(stateDir);
-  for (const name of ['fresh', 'stale', 'failing', 'never']) writeConfig(configDir, name, `[default]\nsource = ${dir}/src-${name}\ndestination = ${dir}/dst-${name}\n`);
-  const history = (name: string, records: RunRecord[]): void => writeFileSync(runHistoryPath(stateDir, name), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  for (const name of ['fresh', 'stale', 'failing', 'never'])
+    writeConfig(configDir, name, `[default]\nsource = ${dir}/src-${name}\ndestination = ${dir}/dst-${name}\n`);
+  const history = (name: string, records: RunRecord[]): void =>
+    writeFileSync(runHistoryPath(stateDir, name), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
   history('fresh', [record('fresh', 49, 1), record('fresh', 25, 0), record('fresh', 1, 0)]);
   // last success 4 days ago, then nothing: stale, 3 runs missed
   history('stale', [record('stale', 4 * 24, 0)]);
@@ -58,10 +60,12 @@ describe('rclone-backup-nightly --status', () => {
     expect(await nightlyMain([...t.args, '--status'], io)).toBe(1);
     const lines = io.out().trimEnd().split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^failing: FAILING; last success \S+Z \(1d\d*h? ago\); last run failed \(exit 1\): rclone-backup: rclone sync failed \(exit status 1\); 1 consecutive failure; 0 runs missed; coverage 75% of bytes, 50% of files within 30d$/);
-    expect(lines[1]).toMatch(/^fresh: ok; last success \S+Z \(1h ago\); last run ok; 0 consecutive failures; 0 runs missed; coverage 75% of bytes/);
+    expect(lines[0]).toMatch(
+      /^failing: FAILING; last success \S+Z \(1d(\d+[hms])? ago\); last run failed \(exit 1\): rclone-backup: rclone sync failed \(exit status 1\); 1 consecutive failure; 0 runs missed; coverage 75% of bytes, 50% of files within 30d$/,
+    );
+    expect(lines[1]).toMatch(/^fresh: ok; last success \S+Z \(1h(\d+[ms])? ago\); last run ok; 0 consecutive failures; 0 runs missed; coverage 75% of bytes/);
     expect(lines[2]).toBe('never: NEVER RUN; no run recorded');
-    expect(lines[3]).toMatch(/^stale: STALE; last success \S+Z \(4d ago, max 2d\); last run ok; 0 consecutive failures; 3 runs missed;/);
+    expect(lines[3]).toMatch(/^stale: STALE; last success \S+Z \(4d(\d+[ms])? ago, max 2d\); last run ok; 0 consecutive failures; 3 runs missed;/);
     expect(io.err()).toMatch(/failing: 1 unreadable line\(s\) in its run history were skipped/);
   });
 
@@ -80,7 +84,17 @@ describe('rclone-backup-nightly --status', () => {
     const t = setup();
     const io = memoryIO();
     expect(await nightlyMain([...t.args, '--status', '--json'], io)).toBe(1);
-    const doc = JSON.parse(io.out()) as { stale: number; backups: Array<{ config: string; state: string; ageSeconds: number | null; consecutiveFailures: number; missedRuns: number; coverage: { bytesPercent: number } | null }> };
+    const doc = JSON.parse(io.out()) as {
+      stale: number;
+      backups: Array<{
+        config: string;
+        state: string;
+        ageSeconds: number | null;
+        consecutiveFailures: number;
+        missedRuns: number;
+        coverage: { bytesPercent: number } | null;
+      }>;
+    };
     expect(doc.stale).toBe(2);
     expect(doc.backups.map((b) => [b.config, b.state, b.consecutiveFailures, b.missedRuns])).toEqual([
       ['failing', 'failing', 1, 0],
@@ -135,8 +149,28 @@ describe('rclone-backup-nightly --metrics-file', () => {
     expect(value('rclone_backup_verify_coverage_ratio', 'ok', { of: 'bytes' })).toBe(1);
     expect(value('rclone_backup_last_run_duration_seconds', 'ok')).toBeGreaterThan(0);
     // the history the metrics came from
-    const history = readFileSync(runHistoryPath(stateDir, 'ok'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as RunRecord);
-    expect(history.map((r) => [r.exitCode, r.transferred.files])).toEqual([[0, 2], [0, 0]]);
+    const history = readFileSync(runHistoryPath(stateDir, 'ok'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunRecord);
+    expect(history.map((r) => [r.exitCode, r.transferred.files])).toEqual([
+      [0, 2],
+      [0, 0],
+    ]);
     expect(readFileSync(runHistoryPath(stateDir, 'we"ird'), 'utf8')).toMatch(/"error":"rclone-backup: source .* does not exist/);
+  });
+
+  it('a run record that cannot be appended is said and makes the run exit 1 (the run would read as missed)', async () => {
+    const dir = tempDir('rb-history-');
+    dirs.push(dir);
+    const configDir = join(dir, 'configs');
+    const stateDir = join(dir, 'state');
+    mkdirSync(configDir);
+    writeTree(join(dir, 'src'), { 'a.txt': 'a' });
+    writeConfig(configDir, 'ok', `[default]\nsource = ${dir}/src\ndestination = ${dir}/dst\n`);
+    mkdirSync(runHistoryPath(stateDir, 'ok'), { recursive: true });
+    const io = memoryIO();
+    expect(await nightlyMain(['--config-dir', configDir, '--state-dir', stateDir, '--defaults-file', join(dir, 'none'), '-q'], io)).toBe(1);
+    expect(io.err()).toMatch(/^rclone-backup-nightly: cannot append to the run history of ok: /m);
   });
 });

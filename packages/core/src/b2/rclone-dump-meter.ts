@@ -69,7 +69,8 @@ export class RcloneDumpMeter {
   }
 }
 
-const DUMP_MESSAGE = /^(HTTP (REQUEST|RESPONSE) \(req 0x[0-9a-f]+\)$|>{20,}$|<{20,}$|You have specified to dump information|(GET|HEAD|POST|PUT|DELETE) \S+ HTTP\/[\d.]+\r?\n|HTTP\/[\d.]+ \d{3})/;
+const DUMP_MESSAGE =
+  /^(HTTP (REQUEST|RESPONSE) \(req 0x[0-9a-f]+\)$|>{20,}$|<{20,}$|You have specified to dump information|(GET|HEAD|POST|PUT|DELETE) \S+ HTTP\/[\d.]+\r?\n|HTTP\/[\d.]+ \d{3})/;
 
 /** The B2 call a request path makes, or undefined for a path that is not B2's. */
 export function callOf(path: string): string | undefined {

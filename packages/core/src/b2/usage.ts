@@ -1,6 +1,6 @@
 import { formatIecSize } from '../text/iec-size.js';
 import { emptyTransactionCounts, formatTransactions, transactionClass } from './transactions.js';
-import type { TransactionCounts } from './types.js';
+import type { B2Api, TransactionCounts } from './types.js';
 
 /**
  * What a tool's B2 calls used: transactions by billing class, calls by API name, bytes
@@ -28,7 +28,11 @@ export function addUsage(total: B2Usage, more: B2Usage): B2Usage {
   const calls = { ...total.calls };
   for (const [call, n] of Object.entries(more.calls)) calls[call] = (calls[call] ?? 0) + n;
   return {
-    transactions: { A: total.transactions.A + more.transactions.A, B: total.transactions.B + more.transactions.B, C: total.transactions.C + more.transactions.C },
+    transactions: {
+      A: total.transactions.A + more.transactions.A,
+      B: total.transactions.B + more.transactions.B,
+      C: total.transactions.C + more.transactions.C,
+    },
     calls,
     bytesUp: total.bytesUp + more.bytesUp,
     bytesDown: total.bytesDown + more.bytesDown,
@@ -38,4 +42,9 @@ export function addUsage(total: B2Usage, more: B2Usage): B2Usage {
 /** `B2 transactions: class A 3, class B 1, class C 5; 1.2 MiB up, 0 B down` — the -v line. */
 export function formatUsage(usage: B2Usage): string {
   return `B2 transactions: ${formatTransactions(usage.transactions)}; ${formatIecSize(usage.bytesUp)} up, ${formatIecSize(usage.bytesDown)} down`;
+}
+
+/** A client's usage so far (a copy): what a tool reports in --json and at -v. */
+export function usageOf(client: B2Api): B2Usage {
+  return { transactions: { ...client.transactions }, calls: { ...(client.calls ?? {}) }, bytesUp: client.bytes?.up ?? 0, bytesDown: client.bytes?.down ?? 0 };
 }

@@ -2,7 +2,16 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_PRICES_FILE, downloadCostPerMonth, formatMoney, loadPrices, storageBillPerMonth, storageCostPerMonth, transactionCost } from '../../src/index.js';
+import {
+  ConfigError,
+  DEFAULT_PRICES_FILE,
+  downloadCostPerMonth,
+  formatMoney,
+  loadPrices,
+  storageBillPerMonth,
+  storageCostPerMonth,
+  transactionCost,
+} from '../../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'prices-'));
 const shipped = JSON.parse(readFileSync(DEFAULT_PRICES_FILE, 'utf8')) as Record<string, unknown>;
@@ -31,9 +40,17 @@ describe('the price model', () => {
   it.each([
     ['the free storage comes off the bill', (m: Awaited<ReturnType<typeof loadPrices>>) => storageBillPerMonth(m.storage.freeBytes, m), 0],
     ['downloads within 3x the stored bytes are free', (m: Awaited<ReturnType<typeof loadPrices>>) => downloadCostPerMonth(3e12, 1e12, m), 0],
-    ['1 GB beyond the free egress costs the GB price', (m: Awaited<ReturnType<typeof loadPrices>>) => downloadCostPerMonth(3e12 + 1e9, 1e12, m) - m.download.pricePerGB, 0],
+    [
+      '1 GB beyond the free egress costs the GB price',
+      (m: Awaited<ReturnType<typeof loadPrices>>) => downloadCostPerMonth(3e12 + 1e9, 1e12, m) - m.download.pricePerGB,
+      0,
+    ],
     ['2,500 class C calls a day are free', (m: Awaited<ReturnType<typeof loadPrices>>) => transactionCost({ A: 100, B: 0, C: 2500 }, m), 0],
-    ['3,500 class C calls cost 1,000 of them', (m: Awaited<ReturnType<typeof loadPrices>>) => transactionCost({ A: 0, B: 0, C: 3500 }, m) - m.transactions.C.price, 0],
+    [
+      '3,500 class C calls cost 1,000 of them',
+      (m: Awaited<ReturnType<typeof loadPrices>>) => transactionCost({ A: 0, B: 0, C: 3500 }, m) - m.transactions.C.price,
+      0,
+    ],
   ])('%s', async (_name, cost, expected) => {
     expect(cost(await loadPrices())).toBeCloseTo(expected, 12);
   });
