@@ -21,6 +21,8 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_package
 command -v mysqldump >/dev/null 2>&1 || need_packages+=(mariadb-client)
 command -v bsdtar >/dev/null 2>&1 || need_packages+=(libarchive-tools)
 command -v ncdu >/dev/null 2>&1 || need_packages+=(ncdu)
+# The HTML reports are tested in a real browser: playwright-core drives Debian's Chromium.
+[ -x /usr/bin/chromium ] || need_packages+=(chromium)
 command -v rsync >/dev/null 2>&1 || need_packages+=(rsync)
 [ -x /usr/sbin/sshd ] || need_packages+=(openssh-server)
 command -v ssh >/dev/null 2>&1 || need_packages+=(openssh-client)

@@ -4,6 +4,7 @@ import { decide } from './policy/decide.js';
 import type { PolicyConfig } from './policy/config.js';
 import type { PolicyChoice } from './policy/index.js';
 import { fileJson, formatExplainText } from './report.js';
+import type { PrunePlan } from './html-plan.js';
 
 export interface ExplainRun {
   client: Pick<B2Api, 'listFileVersions'>;
@@ -19,6 +20,8 @@ export interface ExplainRun {
   /** -h: sizes as du -h prints them. */
   human?: boolean;
   out: Writable;
+  /** --html: the file's decisions, for the page. */
+  plan?: PrunePlan;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function explain(run: ExplainRun): Promise<void> {
   const never = run.config.policies.get('never');
   const choice: PolicyChoice = run.purge && never ? { policy: never } : run.config.matcher.choose(path);
   const decision = decide(versions, choice.policy, run.now);
+  run.plan?.add(path, choice, decision);
   const text = run.json
     ? `${JSON.stringify(fileJson(path, fileName, choice, decision))}\n`
     : formatExplainText(path, fileName, choice, decision, true, run.human);

@@ -1,7 +1,9 @@
-import { writeWithBackpressure, openEncryptedBucket, compareB2Names, escapeName, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory, type PriceModel } from '@rclone-b2/core';
+import { writeWithBackpressure, openEncryptedBucket, compareB2Names, escapeName, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory, type PriceModel, loadPrices } from '@rclone-b2/core';
+import { checkHtmlTarget } from '@rclone-b2/report';
 import { runDu, type Inventories } from './du.js';
 import { DirUsage, storedTotal } from './dir-usage.js';
 import { bucketTotalLines } from './total.js';
+import { htmlInventories, teeSink } from './html-sink.js';
 import { lsSink, type InventorySink } from './ls-sink.js';
 import { openOutput, type OpenedOutput } from './outputs.js';
 import { createProgress } from './progress.js';
@@ -30,6 +32,8 @@ export interface DuCommand {
    * collects late, which alone raised the peak RSS by ~50 MB per million versions.
    */
   listChunk?: number | undefined;
+  /** Also write the HTML treemap report here (`-`: stdout). */
+  html?: string | undefined;
   /** --cost: the monthly cost report per directory on stdout (see cost-report.ts). */
   cost?: { model: PriceModel; json: boolean } | undefined;
   /** Key ranges listed at once (core's parallel listing; 1 = one cursor). */
@@ -47,6 +51,7 @@ async function* until(histories: AsyncIterable<CryptFileHistory>, stop: { name: 
 }
 
 export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger): Promise<number> {
+  if (command.html !== undefined) await checkHtmlTarget(command.html, io.cwd);
   const { bucket, plainSize } = await openEncryptedBucket({ ...command, logger }, io);
   const opened: OpenedOutput[] = [];
   const inventories: Inventories = {};
@@ -61,6 +66,11 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
           ? lsSink(output.stream)
           : summarySink(output.stream, { format: command.format === 'summary' ? 'text' : command.format, human: command.human, depth: command.depth, top: command.top });
       inventories[kind] = sink;
+    }
+    const html = command.html !== undefined ? htmlInventories(command.html, io.cwd, io.stdout) : undefined;
+    if (html) {
+      inventories.all = teeSink(inventories.all, html.all);
+      inventories.deleted = teeSink(inventories.deleted, html.old);
     }
     let undecryptable = 0;
     const listStats = { calls: 0, splits: 0, widest: 0 };
@@ -105,6 +115,7 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
     }
     const total = usage.total();
     if (command.total) await writeWithBackpressure(io.stdout, bucketTotalLines(total, command.human));
+    if (html) await html.write(`Space by directory: ${command.remoteName ?? 'remote'}:${command.path}`, (command.cost?.model ?? (await loadPrices())).storage.pricePerTBMonth);
     if (oddSizes > 0) logger.error(`${oddSizes} versions have sizes no rclone-crypt file can have; counted at their stored size`);
     if (stats.files === 0) await assertPasswordFits(bucket);
     // A named PATH that matches nothing is an error, as in encrypted-cleanup (an empty
