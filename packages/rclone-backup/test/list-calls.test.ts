@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { startEmulator, writeRcloneTestConfig, type Emulator, type RcloneTestConfig } from 'b2-emulator';
@@ -68,5 +68,32 @@ describe('an unchanged re-run lists the bucket once, as plain rclone sync does',
     expect(refused.code).toBe(3);
     expect(refused.err).toMatch(/has at most 36 files to back up, fewer than min_files = 40/);
     expect((await rclone(['lsf', '-R', rc.b2Path])).stdout).toBe(stored);
+  });
+});
+
+describe('min_files when the dry run cannot tell new copies from replacing ones', () => {
+  it('counts SOURCE exactly (rclone lsf) only then: a run at the threshold passes, one above it is refused with the exact count', async () => {
+    const dir = tempDir('rb-minfiles-');
+    try {
+      const src = join(dir, 'src');
+      const dst = join(dir, 'dst');
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 10; i++) files[`f${i}.txt`] = `file ${i}`;
+      writeTree(src, files);
+      const conf = (min: number) => writeConfig(dir, `m${min}`, `[default]\nsource = ${src}\ndestination = ${dst}\narchive_specials = no\nmin_files = ${min}\n`);
+      expect((await run([conf(10), '--lock-dir', dir])).code).toBe(0);
+      // 2 new and 2 changed: 4 copies over 10 pairs, so SOURCE holds 10 to 14 files by the plan's counts; it holds 12.
+      writeTree(src, { 'new1.txt': 'n1', 'new2.txt': 'n2', 'f0.txt': 'changed 0', 'f1.txt': 'changed 1' });
+      const refused = await run([conf(13), '--lock-dir', dir, '-v']);
+      expect(refused.code).toBe(3);
+      expect(refused.err).toMatch(/ lsf /);
+      expect(refused.err).toMatch(/has 12 files to back up, fewer than min_files = 13/);
+      expect(readFileSync(join(dst, 'f0.txt'), 'utf8')).toBe('file 0');
+      const passed = await run([conf(12), '--lock-dir', dir, '--json']);
+      expect(passed.code).toBe(0);
+      expect(JSON.parse(passed.out)).toMatchObject({ files: { transferred: 4, deleted: 0 } });
+    } finally {
+      cleanup(dir);
+    }
   });
 });
