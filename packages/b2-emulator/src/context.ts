@@ -3,12 +3,22 @@ import type { FaultInjector } from './faults.js';
 import type { StoredBucket, StoredVersion } from './model.js';
 import type { Store } from './store.js';
 import type { TestModeSwitch } from './test-mode.js';
+import type { KeyRing, StoredKey } from './keys.js';
+import { lockJson } from './object-lock.js';
 
 export const TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
 
 export interface UploadTarget {
   bucketId?: string;
   fileId?: string;
+  /** The key that asked for the upload URL (its name prefix limits what may be uploaded). */
+  key: StoredKey;
+}
+
+/** An account authorization token: until when it is good, and for which key. */
+export interface TokenGrant {
+  expires: number;
+  key: StoredKey;
 }
 
 /** Everything a request handler needs. */
@@ -18,21 +28,21 @@ export interface EmulatorContext {
   faults: FaultInjector;
   /** X-Bz-Test-Mode handling, with the mode forced on every request if the emulator was started so. */
   testMode: TestModeSwitch;
-  keyId: string;
-  key: string;
+  /** The master key and the keys made with b2_create_key. */
+  keys: KeyRing;
   accountId: string;
   /** `http://127.0.0.1:PORT`, set once listening. */
   url: string;
   minimumPartSize: number;
-  /** When set, the application key is restricted to this bucket (B2 `allowed.bucketId`). */
-  restrictedBucketId?: string;
-  /** Account tokens → expiry (clock ms). */
-  tokens: Map<string, number>;
+  /** Account tokens → expiry (clock ms) and key. */
+  tokens: Map<string, TokenGrant>;
   /** Upload tokens → what they may upload to. */
   uploadTokens: Map<string, UploadTarget>;
   /** Download authorizations → bucket and name prefix. */
   downloadTokens: Map<string, { bucketId: string; prefix: string; expires: number }>;
   nextId(): string;
+  /** Clock time of the last lifecycle sweep. */
+  lifecycleSweptAt: number;
 }
 
 /** The file object B2 returns, in the shape of API version `v` (v1 also carries `size`). */
@@ -50,6 +60,7 @@ export function fileJson(ctx: EmulatorContext, v: StoredVersion, apiVersion: num
     fileName: v.fileName,
     serverSideEncryption: { algorithm: null, mode: null },
     uploadTimestamp: v.uploadTimestamp,
+    ...lockJson(v),
   };
   if (apiVersion === 1) out.size = v.contentLength;
   return out;
@@ -85,6 +96,9 @@ export function bucketJson(ctx: EmulatorContext, b: StoredBucket): Record<string
     options: [],
     revision: b.revision,
     defaultServerSideEncryption: { isClientAuthorizedToRead: true, value: { algorithm: null, mode: null } },
-    fileLockConfiguration: { isClientAuthorizedToRead: true, value: { defaultRetention: { mode: null, period: null }, isFileLockEnabled: false } },
+    fileLockConfiguration: {
+      isClientAuthorizedToRead: true,
+      value: { defaultRetention: b.defaultRetention ?? { mode: null, period: null }, isFileLockEnabled: b.fileLockEnabled ?? false },
+    },
   };
 }

@@ -10,6 +10,8 @@ import { createHandler, newId } from './server.js';
 import { Store } from './store.js';
 import { TestModeSwitch, type TestMode } from './test-mode.js';
 import { tamper, type TamperOptions } from './tamper.js';
+import { CAPABILITIES, KeyRing, type StoredKey } from './keys.js';
+import { applyLifecycle, type LifecycleResult } from './lifecycle.js';
 
 export interface EmulatorOptions {
   /** TCP port; 0 or absent picks a free one. */
@@ -49,6 +51,10 @@ export interface Emulator {
   setTestMode(mode?: TestMode): void;
   /** Damages a stored upload's bytes (see tamper.ts), e.g. `emulator.tamper(id, flipByte(100))`. */
   tamper(fileId: string, edit: (bytes: Buffer) => Buffer, options?: TamperOptions): void;
+  /** Applies the buckets' lifecycle rules now (every request also does, before it runs). */
+  applyLifecycle(): LifecycleResult;
+  /** The account's application keys (master first); `keys.create(...)` makes one without HTTP. */
+  keys: KeyRing;
   close(): Promise<void>;
 }
 
@@ -75,6 +81,11 @@ function identity(options: EmulatorOptions): Identity {
   return id;
 }
 
+/** The key the emulator is started with: B2's master application key, with every capability. */
+function masterKey(applicationKeyId: string, applicationKey: string): StoredKey {
+  return { keyName: 'master', applicationKeyId, applicationKey, capabilities: [...CAPABILITIES], bucketId: null, namePrefix: null, expirationTimestamp: null };
+}
+
 /** Starts a B2 emulator (on a free port unless `port` is given). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const { keyId, key, accountId } = identity(options);
@@ -86,8 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clock,
     faults,
     testMode: new TestModeSwitch(options.testMode),
-    keyId,
-    key,
+    keys: new KeyRing(masterKey(keyId, key), options.dataDir ? join(options.dataDir, 'keys.json') : undefined),
     accountId,
     url: '',
     minimumPartSize: options.minimumPartSize ?? 5_000_000,
@@ -95,10 +105,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     uploadTokens: new Map(),
     downloadTokens: new Map(),
     nextId: newId,
+    lifecycleSweptAt: Number.NEGATIVE_INFINITY,
   };
   if (options.restrictToBucket) {
     const bucket = store.bucketByName(options.restrictToBucket) ?? store.createBucket(options.restrictToBucket, 'allPrivate', {}, []);
-    ctx.restrictedBucketId = bucket.bucketId;
+    // the started key becomes a bucket key: no key management, no bucket creation or deletion
+    const master = ctx.keys.master;
+    master.bucketId = bucket.bucketId;
+    master.capabilities = master.capabilities.filter((c) => !/Keys$|^(listAllBucketNames|writeBuckets|deleteBuckets)$/.test(c));
   }
   const stats = new Map<string, number>();
   const handler = createHandler(ctx, stats);
@@ -120,6 +134,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clock,
     store,
     stats,
+    keys: ctx.keys,
+    applyLifecycle: () => {
+      ctx.lifecycleSweptAt = clock.now();
+      return applyLifecycle(store, ctx.lifecycleSweptAt);
+    },
     setFaults: (f) => faults.set(f),
     faultsFired: () => faults.firedByKind(),
     tamper: (fileId, edit, tamperOptions) => tamper(store, fileId, edit, tamperOptions),

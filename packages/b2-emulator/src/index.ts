@@ -5,7 +5,10 @@ export { TEST_MODES, isTestMode, type TestMode } from './test-mode.js';
 export { B2ApiError } from './errors.js';
 export { Store } from './store.js';
 export { compareNames } from './names.js';
-export type { StoredVersion, StoredBucket, StoredPart, LifecycleRule } from './model.js';
+export type { StoredVersion, StoredBucket, StoredPart, LifecycleRule, FileRetention, RetentionMode, DefaultRetention } from './model.js';
+export { applyLifecycle, type LifecycleResult } from './lifecycle.js';
+export { lockOf } from './object-lock.js';
+export { CAPABILITIES, REQUIRED_CAPABILITY, type StoredKey, type NewKey, KeyRing } from './keys.js';
 export {
   writeRcloneTestConfig,
   obscure,

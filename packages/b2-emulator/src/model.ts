@@ -15,6 +15,23 @@ export interface StoredVersion {
   uploadTimestamp: number;
   /** Creation order; ties on uploadTimestamp put the later one first. */
   seq: number;
+  /** Object Lock retention of this version (absent: none). */
+  retention?: FileRetention;
+  /** Object Lock legal hold (absent: off). */
+  legalHold?: 'on' | 'off';
+}
+
+export type RetentionMode = 'governance' | 'compliance';
+
+export interface FileRetention {
+  mode: RetentionMode;
+  retainUntilTimestamp: number;
+}
+
+/** A bucket's default retention: applied to every upload. */
+export interface DefaultRetention {
+  mode: RetentionMode;
+  period: { duration: number; unit: 'days' | 'years' };
 }
 
 export interface LifecycleRule {
@@ -31,6 +48,9 @@ export interface StoredBucket {
   bucketInfo: Record<string, string>;
   lifecycleRules: LifecycleRule[];
   revision: number;
+  /** Object Lock enabled (b2_create_bucket / b2_update_bucket `fileLockEnabled`); it cannot be turned off. */
+  fileLockEnabled?: boolean;
+  defaultRetention?: DefaultRetention | null;
 }
 
 export interface StoredPart {

@@ -4,7 +4,8 @@ import { B2ApiError, badRequest, notFound } from './errors.js';
 import { fileJson, type EmulatorContext } from './context.js';
 import { endBody, parseRange, sendJson } from './http-util.js';
 import { checkFileName, decodeName, encodeName } from './names.js';
-import type { StoredVersion } from './model.js';
+import type { StoredBucket, StoredVersion } from './model.js';
+import { defaultRetentionAt, parseRetention } from './object-lock.js';
 
 const MAX_UPLOAD = 5_000_000_000;
 
@@ -49,6 +50,19 @@ function infoHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
+/** Object Lock headers of an upload (X-Bz-File-Retention-Mode/-Retain-Until-Timestamp, X-Bz-File-Legal-Hold), else the bucket's default. */
+function uploadLocks(bucket: StoredBucket, headers: IncomingHttpHeaders, now: number): Pick<StoredVersion, 'retention' | 'legalHold'> {
+  const mode = header(headers, 'x-bz-file-retention-mode');
+  const until = header(headers, 'x-bz-file-retention-retain-until-timestamp');
+  const hold = header(headers, 'x-bz-file-legal-hold');
+  if ((mode || hold) && !bucket.fileLockEnabled) throw badRequest('Object Lock is not enabled on this bucket');
+  const out: Pick<StoredVersion, 'retention' | 'legalHold'> = {};
+  const retention = mode ? parseRetention({ mode, retainUntilTimestamp: Number(until) }) : defaultRetentionAt(bucket, now);
+  if (retention) out.retention = retention;
+  if (hold === 'on' || hold === 'off') out.legalHold = hold;
+  return out;
+}
+
 export function uploadFile(ctx: EmulatorContext, bucketId: string, headers: IncomingHttpHeaders, body: Buffer, v: number): Record<string, unknown> {
   ctx.store.bucketById(bucketId);
   const rawName = header(headers, 'x-bz-file-name');
@@ -60,6 +74,7 @@ export function uploadFile(ctx: EmulatorContext, bucketId: string, headers: Inco
   if (data.length > MAX_UPLOAD) throw badRequest('File too large for b2_upload_file; use the large-file API');
   let contentType = header(headers, 'content-type') ?? 'application/octet-stream';
   if (contentType === 'b2/x-auto') contentType = MIME[fileName.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
+  const now = ctx.clock.now();
   const version = ctx.store.addVersion(
     {
       bucketId,
@@ -69,7 +84,8 @@ export function uploadFile(ctx: EmulatorContext, bucketId: string, headers: Inco
       contentSha1: stored,
       contentType,
       fileInfo: infoHeaders(headers),
-      uploadTimestamp: ctx.clock.now(),
+      uploadTimestamp: now,
+      ...uploadLocks(ctx.store.bucketById(bucketId), headers, now),
     },
     data,
   );

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   countFlag,
   createLogger,
@@ -7,25 +8,30 @@ import {
   HUMAN_READABLE_FLAG,
   integerFlag,
   JSON_FLAG,
+  loadPrices,
   openEncryptedBucket,
   parseArgv,
   parseRemoteArg,
   parseTime,
+  PRICES_FLAG,
   RCLONE_CONFIG_FLAG,
   stringFlag,
   toolParser,
   TOOLSET_VERSION,
   transfersFlag,
   UsageError,
+  usageOf,
   verbosityOf,
   writeWithBackpressure,
   type EncryptedBucketOpener,
   type ToolIO,
 } from '@rclone-b2/core';
 import { explain } from './explain.js';
+import { printLifecycle } from './print-lifecycle.js';
 import { loadPolicyConfig } from './policy/config.js';
 import { prune } from './prune.js';
 import { formatSummaryText } from './report.js';
+import { savingOf } from './cost.js';
 
 export const VERSION = TOOLSET_VERSION;
 
@@ -50,12 +56,16 @@ export interface PruneCliOptions {
   files: boolean;
   unfinishedLargeFiles: boolean;
   explain?: string;
+  /** Print the B2 lifecycle rule equivalent to the policy of PATH (or the root) and stop. */
+  printLifecycle: boolean;
   now?: number;
   listPageSize?: number;
   verbosity: number;
   json: boolean;
   /** -h: sizes in -v and --explain lines as du -h prints them. */
   human: boolean;
+  /** --prices FILE (default: the shipped price model). */
+  prices?: string | undefined;
   debug: boolean;
 }
 
@@ -71,6 +81,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
       ...JSON_FLAG,
       ...HUMAN_READABLE_FLAG,
       ...RCLONE_CONFIG_FLAG,
+      ...PRICES_FLAG,
       ...transfersFlag('Parallel delete calls'),
       concurrency: integerFlag('concurrency', { min: 1, hidden: true, description: 'deprecated: use --transfers' }),
       'policy-file': stringFlag({ description: 'Policies and path rules (INI: [policies], [paths])' }),
@@ -82,6 +93,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
       files: { type: 'boolean', default: true, description: 'Prune file versions (--no-files: only cancel unfinished large files)' },
       'unfinished-large-files': { type: 'boolean', default: true, description: 'Cancel unfinished large files older than a day' },
       explain: stringFlag({ description: 'Print every version of PATH with its decision and reason; delete nothing' }),
+      'print-lifecycle': { type: 'boolean', default: false, description: 'Print the B2 lifecycle rule that keeps at least what the policy keeps (JSON for b2_update_bucket); delete nothing' },
       now: stringFlag({ hidden: true, description: 'Judge ages as of this time (tests)' }),
       'list-page-size': integerFlag('list-page-size', { min: 1, max: 10_000, hidden: true, description: 'Versions per b2_list_file_versions call' }),
     },
@@ -113,12 +125,14 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
     files: a.files,
     unfinishedLargeFiles: a.unfinishedLargeFiles,
     explain: inside(a.explain),
+    printLifecycle: a.printLifecycle,
     now: now === undefined ? undefined : parseTime(now),
     listPageSize: a.listPageSize,
     verbosity: verbosityOf(a),
     json: a.json,
     human: a.humanReadable,
     debug: a.debug,
+    prices: a.prices === undefined ? undefined : resolve(io.cwd, a.prices),
   };
 }
 
@@ -138,6 +152,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     throw new GuardError('--purge deletes every old version and every deleted file; add --force to do it (or -n to see what it would delete)');
   }
   const config = await loadPolicyConfig(options.policyFile, io.env);
+  const prices = await loadPrices(options.prices);
   const { remote, bucket } = await (deps.openBucket ?? openEncryptedBucket)(
     {
       remoteName: options.remote,
@@ -151,6 +166,10 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
   const log = createLogger({ tool: 'b2-prune', stream: io.stderr, verbosity: options.verbosity, secrets: remote.secrets });
   const now = options.now ?? (deps.clock ?? Date.now)();
   const common = { client: bucket.client, bucketId: bucket.bucketId, prefix: bucket.prefix, names: bucket.names, config, now, purge: options.purge };
+  if (options.printLifecycle) {
+    await printLifecycle({ ...common, path: options.path, out: io.stdout, log });
+    return ExitCode.Ok;
+  }
   if (options.explain !== undefined) {
     await explain({ ...common, path: options.explain, json: options.json, human: options.human, out: io.stdout });
     return ExitCode.Ok;
@@ -173,8 +192,10 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     out: io.stdout,
     log,
     signal: deps.signal,
+    ...(bucket.lifecycleRules ? { lifecycleRules: bucket.lifecycleRules } : {}),
   });
-  if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify({ type: 'summary', ...summary })}\n`);
+  summary.saving = savingOf(summary.bytesFreed, prices);
+  if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify({ type: 'summary', ...summary, b2: usageOf(bucket.client) })}\n`);
   else if (options.verbosity >= 0) await writeWithBackpressure(io.stdout, formatSummaryText(summary));
   return summary.failures > 0 || summary.undecryptableNames > 0 ? ExitCode.Problem : ExitCode.Ok;
 }

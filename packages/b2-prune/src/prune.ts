@@ -6,10 +6,12 @@ import {
   encryptedBucketName,
   escapeName,
   isVisibleKind,
+  spareLocked,
   listCryptFiles,
   WrongPasswordError,
   type B2Api,
   type B2FileVersion,
+  type B2LifecycleRule,
   type Logger,
   type NameCipher,
 } from '@rclone-b2/core';
@@ -17,6 +19,7 @@ import { decide, type FileDecision } from './policy/decide.js';
 import type { PolicyConfig } from './policy/config.js';
 import type { PolicyChoice } from './policy/path-rules.js';
 import { cancelUnfinishedLargeFiles } from './unfinished.js';
+import { LifecycleCheck } from './lifecycle.js';
 import { emptySummary, fileJson, formatFileText, type PruneSummary } from './report.js';
 
 export interface PruneRun {
@@ -49,6 +52,8 @@ export interface PruneRun {
   log: Logger;
   signal?: AbortSignal;
   pageSize?: number;
+  /** The bucket's lifecycle rules: checked against what the policies keep. */
+  lifecycleRules?: B2LifecycleRule[];
 }
 
 /**
@@ -73,6 +78,7 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
     onFailed: (version, error) => run.log.error(`cannot delete ${describe(run, version)}: ${error.message}`),
   });
 
+  const lifecycle = new LifecycleCheck(run.lifecycleRules ?? []);
   let planned = 0;
   let submitted = false;
   const onUndecryptable = (fileName: string, error: Error, versions: readonly B2FileVersion[]): void => {
@@ -116,8 +122,13 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
         summary.versionsSeen += history.versions.length;
         const choice: PolicyChoice = run.purge && never ? { policy: never } : run.config.matcher.choose(history.path);
         const decision = decide(history.versions, choice.policy, run.now, { reasons: false });
-        const doomed: B2FileVersion[] = [];
-        for (const d of decision.decisions) if (d.verdict === 'delete') doomed.push(d.version);
+        const byPolicy: B2FileVersion[] = [];
+        for (const d of decision.decisions) if (d.verdict === 'delete') byPolicy.push(d.version);
+        // Object Lock: B2 would refuse these; keep them (and hide markers above them) and say so
+        const { deletable: doomed, locked } = spareLocked(byPolicy, run.now);
+        lifecycle.check(history.path, history.versions, choice.policy, run.now);
+        summary.versionsLocked += locked.length;
+        for (const l of locked) run.log.info(`kept by Object Lock (${l.reason}): ${describe(run, l.version)}`);
         summary.versionsKept += history.versions.length - doomed.length;
         if (doomed.length > 0) summary.filesPruned += 1;
         const explained = (): FileDecision => decide(history.versions, choice.policy, run.now);
@@ -158,6 +169,8 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
     summary.failures += result.failures;
   }
   await writer.flush();
+  summary.lifecycleWarnings = lifecycle.warnings();
+  for (const warning of summary.lifecycleWarnings) run.log.warn(warning);
   summary.transactions = { ...run.client.transactions };
   return summary;
 }

@@ -1,4 +1,5 @@
 import { escapeName, formatIecSize, formatSize, formatTransactions, type TransactionCounts } from '@rclone-b2/core';
+import { savingLine, type PruneSaving } from './cost.js';
 import { formatAge, type FileDecision, type VersionDecision } from './policy/decide.js';
 import type { PolicyChoice } from './policy/path-rules.js';
 import { expandAges } from './policy/windows.js';
@@ -19,9 +20,15 @@ export interface PruneSummary {
   failures: number;
   undecryptableNames: number;
   unfinishedLargeFilesCancelled: number;
+  /** Versions the policy would delete that Object Lock (retention, legal hold) keeps; left alone. */
+  versionsLocked: number;
+  /** Bucket lifecycle rules that will delete or hide what the policies keep (also warned on stderr). */
+  lifecycleWarnings: string[];
   /** With --max-files: the path to pass to --start-at to continue. */
   resumeAt?: string;
   transactions: TransactionCounts;
+  /** The freed bytes' monthly storage cost (see cost.ts). */
+  saving?: PruneSaving;
 }
 
 export function emptySummary(dryRun: boolean): PruneSummary {
@@ -37,6 +44,8 @@ export function emptySummary(dryRun: boolean): PruneSummary {
     failures: 0,
     undecryptableNames: 0,
     unfinishedLargeFilesCancelled: 0,
+    versionsLocked: 0,
+    lifecycleWarnings: [],
     transactions: { A: 0, B: 0, C: 0 },
   };
 }
@@ -112,9 +121,12 @@ export function formatSummaryText(s: PruneSummary): string {
   if (s.unfinishedLargeFilesCancelled > 0) {
     lines.push(`${s.unfinishedLargeFilesCancelled} unfinished large files older than a day ${s.dryRun ? 'would be cancelled' : 'cancelled'}`);
   }
+  if (s.versionsLocked > 0) lines.push(`${s.versionsLocked} versions the policy would delete are under Object Lock (retention or legal hold) and were kept (-v lists them)`);
   if (s.failures > 0) lines.push(`${s.failures} deletions failed (the versions remain; run again)`);
   if (s.undecryptableNames > 0) lines.push(`${s.undecryptableNames} names could not be decrypted and were left alone`);
   if (s.resumeAt !== undefined) lines.push(`stopped at --max-files; continue with --start-at ${JSON.stringify(s.resumeAt)}`);
+  const saving = savingLine(s);
+  if (saving) lines.push(saving);
   lines.push(`B2 transactions: ${formatTransactions(s.transactions)}`);
   return `${lines.join('\n')}\n`;
 }

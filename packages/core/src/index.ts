@@ -5,10 +5,14 @@
 export { B2Client, type B2ClientOptions } from './b2/client.js';
 export { B2Error, isB2Error } from './b2/errors.js';
 export { expectedSha1 } from './b2/files.js';
+export { lockReason, spareLocked, type LockedVersion } from './b2/object-lock.js';
+export { BACKUP_CAPABILITIES, plannedKeys, PRUNE_CAPABILITIES, type B2CreatedKey, type B2Key, type B2NewKey, type PlannedKey } from './b2/keys.js';
 export { openCryptBucket } from './b2/open-crypt-bucket.js';
 export { logRetries } from './b2/retry-log.js';
 export { billedTransactions, formatTransactions, transactionClass } from './b2/transactions.js';
-export { type B2Api, type B2Bucket, type B2Download, type B2FileVersion, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
+export { RcloneDumpMeter } from './b2/rclone-dump-meter.js';
+export { addUsage, countCall, emptyUsage, formatUsage, usageOf, type B2Usage } from './b2/usage.js';
+export { type B2Api, type B2LifecycleRule, type B2Bucket, type B2Download, type B2FileVersion, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
 
 // CLI scaffolding: flags, parser, typed errors, exit codes, logger, runTool
 export { cappedWarnings, type CappedWarnings } from './cli/capped-warnings.js';
@@ -32,7 +36,7 @@ export {
   verbosityOf,
   type ParsedArgs,
 } from './cli/parser.js';
-export { createProgressLine, type ProgressLine } from './cli/progress-line.js';
+export { createProgressLine, etaText, type ProgressLine } from './cli/progress-line.js';
 export { changesUnless, reportError, runTool, type ToolMain } from './cli/run-tool.js';
 export { isSystemError, reasonOf, systemErrorReason } from './cli/system-errors.js';
 
@@ -75,7 +79,7 @@ export { encryptConfigText } from './rclone/config-crypt.js';
 export { findConfigPath, loadRcloneConfig, type RcloneEnv } from './rclone/config.js';
 export { linkPathOf, RCLONE_LINK_SUFFIX } from './rclone/links.js';
 export { obscure } from './rclone/obscure.js';
-export { parseRemoteArg } from './rclone/remotes.js';
+export { parseRemoteArg, resolveStorage } from './rclone/remotes.js';
 export { RcloneError, runRclone, type RcloneResult } from './rclone/run-rclone.js';
 
 // Lines, sizes, durations, times, messages
@@ -87,12 +91,17 @@ export { formatSize, parseSize } from './text/sizes.js';
 export { parseTime } from './text/times.js';
 
 // Version histories of (encrypted) B2 buckets
-export { assertPasswordFits, listCryptFiles, type CryptFileHistory } from './versions/crypt-files.js';
+export { assertPasswordFits, listCryptFiles, type CryptBucket, type CryptFileHistory } from './versions/crypt-files.js';
 export { crashSafeOrder, DeletionExecutor } from './versions/delete.js';
 export { isLive, isVisibleKind, supersededTimes, visibleVersions } from './versions/history.js';
 export { bucketPrefix, compareB2Names, encryptedBucketName } from './versions/list.js';
 export { openEncryptedBucket, type EncryptedBucketOpener } from './versions/open-encrypted-bucket.js';
 export { WrongPasswordError } from './versions/password-check.js';
 
+// Prices: the dated price model, its loader and cost functions
+export * from './prices/index.js';
+
 // Toolset version
 export { TOOLSET_VERSION } from './version.js';
+export { SampleSelector, selectSample, type Candidate, type SampleConditions, type Totals } from './sample/select.js';
+export { ledgerLine, parseLedgerLine, verifiedSince, type LedgerEntry } from './sample/ledger-line.js';

@@ -1,4 +1,4 @@
-import { DeletionExecutor, escapeName, type B2Api, type B2FileVersion, type Logger, type CryptFileHistory } from '@rclone-b2/core';
+import { DeletionExecutor, escapeName, spareLocked, type B2Api, type B2FileVersion, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import { versionsToDelete } from './plan.js';
 import { describeVersion, type CleanupReport } from './report.js';
 
@@ -10,6 +10,8 @@ export interface CleanupOptions {
   logger: Logger;
   /** Where a dry run's plan goes. */
   report: CleanupReport;
+  /** "Now" for Object Lock retention (ms). */
+  now: number;
 }
 
 export interface CleanupStats {
@@ -20,9 +22,11 @@ export interface CleanupStats {
   failed: number;
   /** Stored (encrypted) bytes freed. */
   bytes: number;
+  /** Versions to delete that Object Lock (retention, legal hold) keeps: left alone, reported. */
+  locked: number;
 }
 
-export const emptyStats = (): CleanupStats => ({ files: 0, versions: 0, deleted: 0, failed: 0, bytes: 0 });
+export const emptyStats = (): CleanupStats => ({ files: 0, versions: 0, deleted: 0, failed: 0, bytes: 0, locked: 0 });
 
 /**
  * Deletes the chosen versions of each file through core's crash-safe executor (within a
@@ -49,7 +53,9 @@ export async function cleanup(histories: AsyncIterable<CryptFileHistory>, option
   for await (const history of histories) {
     stats.files += 1;
     stats.versions += history.versions.length;
-    const doomed = versionsToDelete(history.versions, options.purge);
+    const { deletable: doomed, locked } = spareLocked(versionsToDelete(history.versions, options.purge), options.now);
+    stats.locked += locked.length;
+    for (const l of locked) logger.warn(`${escapeName(history.path)}: ${l.version.action} of ${new Date(l.version.uploadTimestamp).toISOString()} is under Object Lock (${l.reason}), left alone`);
     if (doomed.length === 0) {
       logger.debug(`${escapeName(history.path)}: nothing to delete (only the current version)`);
       continue;

@@ -33,7 +33,7 @@ export async function encryptedCleanup(command: CleanupCommand, io: ToolIO, logg
         logger.error(`cannot decrypt ${fileName}, left alone: ${(error as Error).message}`);
       },
     });
-    await cleanup(histories, { client: bucket.client, purge: command.purge, dryRun: command.dryRun, transfers: command.transfers, logger, report }, stats);
+    await cleanup(histories, { client: bucket.client, purge: command.purge, dryRun: command.dryRun, transfers: command.transfers, logger, report, now: Date.now() }, stats);
     if (stats.files === before) {
       if (unmatched.length === 0) await assertPasswordFits(bucket);
       unmatched.push(raw);
@@ -43,14 +43,15 @@ export async function encryptedCleanup(command: CleanupCommand, io: ToolIO, logg
   await report.finish({ dryRun: command.dryRun, ...stats, unmatched, undecryptable });
   logger.notice(
     `${command.dryRun ? 'would delete' : 'deleted'} ${stats.deleted} versions (${formatIecSize(stats.bytes)} stored) of ${stats.files} files` +
-      `${stats.failed ? `, ${stats.failed} deletions FAILED` : ''}${undecryptable ? `, ${undecryptable} names could not be decrypted` : ''}; ` +
+      `${stats.failed ? `, ${stats.failed} deletions FAILED` : ''}${stats.locked ? `, ${stats.locked} kept by Object Lock` : ''}${undecryptable ? `, ${undecryptable} names could not be decrypted` : ''}; ` +
       formatTransactions(bucket.client.transactions),
   );
-  if (unmatched.length > 0 || stats.failed > 0 || undecryptable > 0) {
+  if (unmatched.length > 0 || stats.failed > 0 || undecryptable > 0 || stats.locked > 0) {
     throw new ProblemError(
       [
         unmatched.length ? `${unmatched.length} paths matched nothing` : '',
         stats.failed ? `${stats.failed} deletions failed` : '',
+        stats.locked ? `${stats.locked} versions are under Object Lock (retention or legal hold) and were kept` : '',
         undecryptable ? `${undecryptable} names under the paths could not be decrypted and were left alone` : '',
       ]
         .filter(Boolean)

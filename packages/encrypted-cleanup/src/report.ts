@@ -9,6 +9,8 @@ export interface CleanupSummary {
   deleted: number;
   failed: number;
   bytes: number;
+  /** Versions Object Lock kept. */
+  locked: number;
   unmatched: string[];
   undecryptable: number;
 }

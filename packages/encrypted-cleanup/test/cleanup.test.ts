@@ -28,7 +28,7 @@ function opts(b2: FakeB2, extra: Partial<CleanupOptions> = {}): CleanupOptions &
   const stderr = new PassThrough();
   let err = '';
   stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { client: b2, purge: false, dryRun: false, transfers: 4, logger: createLogger({ tool: 'encrypted-cleanup', stream: stderr, verbosity: 1 }), report: textReport(new PassThrough()), err: () => err, ...extra };
+  return { client: b2, purge: false, dryRun: false, transfers: 4, logger: createLogger({ tool: 'encrypted-cleanup', stream: stderr, verbosity: 1 }), report: textReport(new PassThrough()), now: b2.now, err: () => err, ...extra };
 }
 
 const run = async (b2: FakeB2, path: string, o: CleanupOptions) => {
@@ -91,5 +91,32 @@ describe('cleanup', () => {
   it('a path that matches nothing matches no file', async () => {
     const b2 = bucket();
     expect((await run(b2, 'nope', opts(b2))).files).toBe(0);
+  });
+});
+
+describe('Object Lock', () => {
+  it('leaves versions under retention or legal hold, keeps the hide marker above a kept upload, and counts them', async () => {
+    const b2 = bucket();
+    b2.now = T0 + 3 * DAY;
+    const [b1] = b2.sorted().filter((v) => v.fileName === enc('big/sub/b.iso'));
+    const old = b2.versions.find((v) => v.fileName === enc('big/a.iso') && v.uploadTimestamp === T0)!;
+    old.legalHold = 'on';
+    const bOld = b2.versions.find((v) => v.fileName === enc('big/sub/b.iso') && v.uploadTimestamp === T0)!;
+    bOld.fileRetention = { mode: 'governance', retainUntilTimestamp: T0 + 30 * DAY };
+    expect(b1).toBeDefined();
+    const o = opts(b2);
+    const stats = await run(b2, 'big', o);
+    expect(stats).toMatchObject({ locked: 2, failed: 0 });
+    // b.iso: its newer upload goes, the locked one and the hide marker above it stay (it stays deleted)
+    expect(names(b2)).toEqual(['big/a.iso upload 1', 'big/a.iso upload 0', 'big/sub/b.iso hide 2', 'big/sub/b.iso upload 0', 'keep.txt upload 1', 'keep.txt upload 0']);
+    expect(o.err()).toMatch(/big\/a.iso: upload of 2024-05-01T00:00:00.000Z is under Object Lock \(legal hold\), left alone/);
+    expect(o.err()).toMatch(/big\/sub\/b.iso: upload of .* \(governance retention until 2024-05-31T00:00:00.000Z\)/);
+  });
+
+  it('a retention that has run out no longer protects', async () => {
+    const b2 = bucket();
+    b2.now = T0 + 40 * DAY;
+    b2.versions.find((v) => v.fileName === enc('big/a.iso') && v.uploadTimestamp === T0)!.fileRetention = { mode: 'compliance', retainUntilTimestamp: T0 + 30 * DAY };
+    expect(await run(b2, 'big/a.iso', opts(b2))).toMatchObject({ locked: 0, deleted: 1 });
   });
 });

@@ -1,8 +1,10 @@
-import { openEncryptedBucket, compareB2Names, escapeName, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory } from '@rclone-b2/core';
+import { openEncryptedBucket, compareB2Names, escapeName, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory, type PriceModel } from '@rclone-b2/core';
 import { runDu, type Inventories } from './du.js';
 import { lsSink, type InventorySink } from './ls-sink.js';
 import { openOutput, type OpenedOutput } from './outputs.js';
 import { createProgress } from './progress.js';
+import { costTap, CostTree } from './cost.js';
+import { pricesNote, writeCostReport } from './cost-report.js';
 import { summarySink } from './summary-sink.js';
 
 export interface DuCommand {
@@ -26,6 +28,8 @@ export interface DuCommand {
    * collects late, which alone raised the peak RSS by ~50 MB per million versions.
    */
   listChunk?: number | undefined;
+  /** --cost: the monthly cost report per directory on stdout (see cost-report.ts). */
+  cost?: { model: PriceModel; json: boolean } | undefined;
 }
 
 /** Stops at the B2 name `stop.name` (after it when inclusive), in listing order. */
@@ -75,7 +79,13 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
         return stored;
       }
     };
-    const stats = await runDu(until(histories, stop), sizeOf, inventories, progress);
+    const costTree = command.cost ? new CostTree(command.depth) : undefined;
+    const listed = until(histories, stop);
+    const stats = await runDu(costTree ? costTap(listed, costTree) : listed, sizeOf, inventories, progress);
+    if (command.cost && costTree) {
+      await writeCostReport(io.stdout, costTree, command.cost.model, { json: command.cost.json, human: command.human, top: command.top });
+      logger.notice(pricesNote(costTree, command.cost.model));
+    }
     if (oddSizes > 0) logger.error(`${oddSizes} versions have sizes no rclone-crypt file can have; counted at their stored size`);
     if (stats.files === 0) await assertPasswordFits(bucket);
     // A named PATH that matches nothing is an error, as in encrypted-cleanup (an empty

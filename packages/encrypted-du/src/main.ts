@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   countFlag,
   createLogger,
@@ -5,7 +6,9 @@ import {
   HUMAN_READABLE_FLAG,
   integerFlag,
   JSON_FLAG,
+  loadPrices,
   parseArgv,
+  PRICES_FLAG,
   parseRemoteArg,
   PROGRESS_FLAG,
   RCLONE_CONFIG_FLAG,
@@ -30,6 +33,8 @@ function parser() {
       ...JSON_FLAG,
       ...RCLONE_CONFIG_FLAG,
       ...PROGRESS_FLAG,
+      ...PRICES_FLAG,
+      cost: { type: 'boolean', default: false, description: 'Monthly storage cost of current and of old versions per directory (stored bytes), on stdout instead of an inventory' },
       'all-output': { type: 'string', requiresArg: true, description: 'Write the all-versions inventory to FILE (- = stdout); --no-all-output: none' },
       'undeleted-output': stringFlag({ description: 'Write the current-versions inventory to FILE (- = stdout)' }),
       'deleted-output': stringFlag({ description: 'Write the old/deleted-versions inventory to FILE (- = stdout)' }),
@@ -67,13 +72,16 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   const explicit = [o.undeletedOutput, o.deletedOutput].filter((x) => x !== undefined);
   // --all-output is a string flag with a --no- form, so yargs gives false for --no-all-output.
   const allOutputFlag: unknown = o.allOutput;
-  const allOutput = allOutputFlag === false ? undefined : typeof allOutputFlag === 'string' ? allOutputFlag : explicit.includes('-') ? undefined : '-';
+  const allOutput = allOutputFlag === false ? undefined : typeof allOutputFlag === 'string' ? allOutputFlag : explicit.includes('-') || o.cost ? undefined : '-';
   const outputs = { all: allOutput, undeleted: o.undeletedOutput, deleted: o.deletedOutput };
   const toStdout = Object.values(outputs).filter((x) => x === '-').length;
   const formats = (['ls', 'ncdu', 'json'] as const).filter((f) => o[f]);
   if (formats.length > 1) throw new UsageError(`${formats.map((f) => `--${f}`).join(' and ')} are alternatives; give one`);
   if (toStdout > 1) throw new UsageError('only one inventory can go to stdout (-)');
-  if (Object.values(outputs).every((x) => x === undefined)) throw new UsageError('no inventory to write (all three are off)');
+  if (o.cost && toStdout > 0) throw new UsageError('--cost writes its report to stdout: send the inventories to files');
+  if (o.prices !== undefined && !o.cost) throw new UsageError('--prices only goes with --cost');
+  if (o.cost && (o.ls || o.ncdu)) throw new UsageError('--cost is a report of its own: --ls and --ncdu are for inventories');
+  if (!o.cost && Object.values(outputs).every((x) => x === undefined)) throw new UsageError('no inventory to write (all three are off)');
   if (o.stopAt !== undefined && o.stopAfter !== undefined) throw new UsageError('give --stop-at or --stop-after, not both');
   const logger = createLogger({ tool: 'encrypted-du', stream: io.stderr, verbosity: verbosityOf(o) });
   if (o.stopAfter !== undefined) logger.warn('--stop-after is deprecated: use --stop-at (which stops before PATH, where the next run\'s --start-at begins)');
@@ -90,6 +98,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
     stopAt: o.stopAt,
     stopAfter: o.stopAfter,
     listChunk: o.listChunk,
+    cost: o.cost ? { model: await loadPrices(o.prices === undefined ? undefined : resolve(io.cwd, o.prices)), json: o.json } : undefined,
   };
   return encryptedDu(command, io, logger);
 }

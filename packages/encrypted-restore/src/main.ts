@@ -9,6 +9,8 @@ import {
   parseRemoteArg,
   PROGRESS_FLAG,
   RCLONE_CONFIG_FLAG,
+  sizeFlag,
+  stringFlag,
   timeFlag,
   toolParser,
   TOOLSET_VERSION,
@@ -18,6 +20,7 @@ import {
   type ToolIO,
 } from '@rclone-b2/core';
 import { encryptedRestore } from './command.js';
+import { encryptedRestoreDrill } from './drill-command.js';
 import type { RestoreMode } from './select.js';
 
 export const VERSION = TOOLSET_VERSION;
@@ -26,7 +29,7 @@ function parser() {
   return toolParser({
     name: 'encrypted-restore',
     version: VERSION,
-    usage: '$0 (--all | --as-of TIME) [options] CRYPT-REMOTE:PATH TARGET\n\nRestore files from an rclone-crypt B2 bucket as they were at a moment, or every version of them.',
+    usage: '$0 (--all | --as-of TIME) [options] CRYPT-REMOTE:PATH TARGET\n       $0 --drill N [--drill-size SIZE] [--source DIR] [options] CRYPT-REMOTE:PATH\n\nRestore files from an rclone-crypt B2 bucket as they were at a moment, or every version of them.',
     flags: {
       ...DRY_RUN_FLAG,
       ...JSON_FLAG,
@@ -38,6 +41,11 @@ function parser() {
       links: { alias: 'l', type: 'boolean', default: true, description: 'Restore NAME.rclonelink objects (symlinks stored by rclone --links) as symlinks; --no-links keeps them as files' },
       retries: countFlag('retries', 'Attempts per file when B2 or the connection fails transiently', 3),
       'decrypt-workers': integerFlag('decrypt-workers', { min: 0, default: 1, description: 'Worker threads decrypting contents (0 = main thread)' }),
+      drill: countFlag('drill', 'Restore drill: restore N current files (least recently drilled first) to a temporary directory, check, time, remove'),
+      'drill-size': sizeFlag('drill-size', { description: 'Restore drill: about this many bytes (with or without --drill N)' }),
+      source: stringFlag({ description: 'Restore drill: compare the restored files with this directory (the backup source)' }),
+      ledger: stringFlag({ description: 'Restore drill: when each file was last drilled (default $XDG_STATE_HOME/encrypted-restore/drill-REMOTE.ledger)' }),
+      'temp-dir': stringFlag({ description: 'Restore drill: where the temporary copy goes (default: the system temp directory)' }),
     },
     epilogue: [
       'TIME is ISO 8601 (2024-05-01, 2024-05-01T12:00:00Z; no zone = local time), @EPOCH-SECONDS,',
@@ -61,11 +69,53 @@ function parser() {
   });
 }
 
+/** What a drill needs of the parsed flags. */
+interface DrillFlags {
+  all: boolean;
+  asOf?: number | undefined;
+  dryRun: boolean;
+  drill?: number | undefined;
+  drillSize?: number | undefined;
+}
+
+/** `--drill N` / `--drill-size SIZE CRYPT-REMOTE:PATH`: checks the arguments of a restore drill and returns its remote and path. */
+function drillTarget(o: DrillFlags, positional: string[]): { remoteName: string; path: string } {
+  if (positional.length !== 1) throw new UsageError('a drill takes CRYPT-REMOTE:PATH only (it restores into a temporary directory)');
+  if (o.all || o.asOf !== undefined || o.dryRun) throw new UsageError('--drill restores the current files; it does not go with --all, --as-of or --dry-run');
+  if (o.drill === 0 || o.drillSize === 0) throw new UsageError('a drill of nothing: give --drill N or --drill-size SIZE above 0');
+  const { remoteName, path } = parseRemoteArg(positional[0], 'CRYPT-REMOTE:PATH', false);
+  if (remoteName === undefined) throw new UsageError('expected CRYPT-REMOTE:PATH');
+  return { remoteName, path };
+}
+
 export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const parsed = await parseArgv(parser(), argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
   const o = parsed.options;
   const positional = o._.map(String);
+  if (o.drill !== undefined || o.drillSize !== undefined) {
+    const { remoteName, path } = drillTarget(o, positional);
+    const at = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(io.cwd, p));
+    return encryptedRestoreDrill(
+      {
+        remoteName,
+        path,
+        configPath: o.rcloneConfig,
+        files: o.drill,
+        bytes: o.drillSize,
+        source: at(o.source),
+        ledger: at(o.ledger),
+        tempDir: at(o.tempDir),
+        transfers: o.transfers,
+        decryptWorkers: o.decryptWorkers,
+        retries: o.retries,
+        json: o.json,
+      },
+      io,
+      createLogger({ tool: 'encrypted-restore', stream: io.stderr, verbosity: verbosityOf(o) }),
+    );
+  }
+  if (o.source !== undefined || o.ledger !== undefined || o.tempDir !== undefined) throw new UsageError('--source, --ledger and --temp-dir go with --drill N or --drill-size SIZE');
   if (positional.length !== 2) throw new UsageError('expected CRYPT-REMOTE:PATH and TARGET');
   const [source, target] = positional as [string, string];
   // No bare REMOTE here: `secret` would be a local path to rclone, and a restore of the whole remote should be asked for as `secret:`.

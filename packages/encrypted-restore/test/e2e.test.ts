@@ -125,6 +125,30 @@ describe('encrypted-restore --all', () => {
   });
 });
 
+describe('version names (issue 17): as real rclone --b2-versions names them', () => {
+  // Checked against rclone 1.60.1: the suffix is the upload time in UTC whatever TZ says
+  // (an upload at 03:04:05.678 UTC is -v…-030405-678 under TZ=Asia/Kolkata too), so the
+  // issue's "local-time names" would not match rclone; we follow rclone.
+  it('under TZ=Asia/Kolkata the --all names are the names rclone lists (UTC), relative to TARGET', async () => {
+    const target = join(h.dir, 'all-tz');
+    const env = { RCLONE_CONFIG: h.config.configPath, TZ: 'Asia/Kolkata' };
+    const result = await execa('node', [BIN, '--all', 'secret:docs', target], { reject: false, env });
+    expect(result.exitCode).toBe(0);
+    const ours = Object.entries(await snapshot(target)).filter(([, v]) => !v.startsWith('->')).map(([p]) => p).sort();
+    const listed = (await execa('rclone', ['--config', h.config.configPath, 'lsf', '-R', '--files-only', '--b2-versions', 'secret:docs'], { env })).stdout.split('\n').filter(Boolean);
+    const suffix = /-v\d{4}-\d\d-\d\d-\d{6}-\d{3}(?=\.[^./]*$|$)/;
+    const rcloneVersions = listed.filter((n) => suffix.test(n));
+    for (const name of rcloneVersions) expect(ours).toContain(name);
+    // what rclone lists under the plain name (the current upload) we name with its suffix too
+    const extra = ours.filter((n) => !rcloneVersions.includes(n)).map((n) => n.replace(suffix, '')).sort();
+    expect(extra).toEqual(listed.filter((n) => !suffix.test(n)).sort());
+    // nothing above TARGET, no "docs/" level: paths are relative to the restored path
+    expect(ours.every((n) => !n.startsWith('docs/') && !n.startsWith('..'))).toBe(true);
+    // the first sync ran at T0 = 2024-01-01 00:00 UTC (05:30 in Kolkata): UTC in the name
+    expect(ours.filter((n) => /^empty-v2024-01-01-00[0-5]\d{3}-\d{3}\.txt$/.test(n))).toHaveLength(1);
+  });
+});
+
 describe('resumption and integrity', () => {
   it('a restore killed halfway resumes without downloading finished files again', async () => {
     const many = await h.writeTree('many', Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${i}.txt`, `file ${i} `.repeat(100 + i)])));

@@ -4,7 +4,7 @@ import type { Logger } from '@rclone-b2/core';
 import { findId } from './bson-elements.js';
 import { CHECKSUMS_NAME, JOURNAL_NAME, Journal, readChecksums, readJournal, writeChecksums } from './checksums-file.js';
 import { digestOf, exists, saveReason } from './file-check.js';
-import { documentPath, idKey } from './id-key.js';
+import { contentKey, documentPath, idKey } from './id-key.js';
 import { removeStaleTemps } from './stale-temps.js';
 import { removeStrays } from './strays.js';
 import { isMissing, pruneEmptyDirectories } from './tree.js';
@@ -26,7 +26,11 @@ export interface CollectionExportOptions {
   writeFile?: WriteFileFn;
 }
 
-export interface CollectionStats { documents: number; saved: number; deleted: number; unchanged: number; strays: number }
+export interface CollectionStats {
+  documents: number; saved: number; deleted: number; unchanged: number; strays: number;
+  /** Of `documents`, those without `_id`: exported under content keys (see contentKey). */
+  withoutId: number;
+}
 
 interface Item { key: string; digest: string; bytes: Uint8Array; prev: string | undefined }
 
@@ -50,7 +54,7 @@ export async function exportCollection(options: CollectionExportOptions): Promis
   const current = new Map<string, string>();
   const journal = new Journal(join(dir, JOURNAL_NAME));
   const madeDirs = new Set<string>();
-  const stats: CollectionStats = { documents: 0, saved: 0, deleted: 0, unchanged: 0, strays: 0 };
+  const stats: CollectionStats = { documents: 0, saved: 0, deleted: 0, unchanged: 0, strays: 0, withoutId: 0 };
   const show = (key: string): string => `${label}/${documentPath(key)}`;
   const pathOf = (key: string): string => join(dir, documentPath(key));
 
@@ -95,11 +99,12 @@ export async function exportCollection(options: CollectionExportOptions): Promis
     let batchBytes = 0;
     for await (const bytes of options.documents) {
       const id = findId(bytes);
+      let key: string;
       if (id === undefined) {
-        log.warn(`${label}: skipped a document without _id`);
-        continue;
-      }
-      const key = idKey(bytes, id);
+        stats.withoutId += 1;
+        let copy = 1;
+        while (current.has((key = contentKey(bytes, copy)))) copy += 1;
+      } else key = idKey(bytes, id);
       const digest = digestOf(bytes);
       stats.documents += 1;
       if (current.has(key)) log.warn(`${label}: the server returned _id ${key} twice; keeping the last`);
@@ -123,6 +128,7 @@ export async function exportCollection(options: CollectionExportOptions): Promis
       }
     }
     await flush(batch);
+    if (stats.withoutId > 0) log.notice(`${label}: ${stats.withoutId} documents without _id exported under content-derived names (n-SHA256); an edit of one is a delete + add, and an import lets the server give each a new _id`);
   };
 
   /** Documents that are gone: in the old checksums or the journal, not seen now. */

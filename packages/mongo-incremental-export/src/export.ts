@@ -24,17 +24,38 @@ export interface ExportOptions {
   writeFile?: WriteFileFn;
 }
 
-export type ExportTotals = CollectionStats & { collections: number };
+export type ExportTotals = CollectionStats & {
+  collections: number;
+  /** Views among `collections`: their definitions are saved, they hold no documents of their own. */
+  views: number;
+  /** `db.name (kind)` of what could not be exported (a kind this tool does not know): exit 1. */
+  notExported: string[];
+};
 
 async function* none(): AsyncGenerator<Uint8Array> {}
 
-/** Collections worth exporting (real collections, not views or system ones) and their options. */
-export async function exportableCollections(db: Db): Promise<Map<string, Document>> {
+export type CollectionKind = 'collection' | 'timeseries' | 'view';
+const KINDS: readonly string[] = ['collection', 'timeseries', 'view'];
+
+export interface Exportable { kind: CollectionKind; options: Document }
+
+/**
+ * What the database holds, by name: collections and time-series collections (documents +
+ * options), views (their definition only: viewOn + pipeline, recreated by the import).
+ * `system.*` is the server's own bookkeeping (system.views, system.buckets.* behind the
+ * two above) and is left out; any other kind is reported by the caller, never dropped silently.
+ */
+export async function exportableCollections(db: Db): Promise<{ wanted: Map<string, Exportable>; unknown: string[] }> {
   const infos = await db.listCollections({}, { nameOnly: false }).toArray();
-  const wanted = infos
-    .filter((info) => (info.type ?? 'collection') === 'collection' && !info.name.startsWith('system.'))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return new Map(wanted.map((info) => [info.name, ('options' in info ? info.options : undefined) ?? {}]));
+  const listed = infos.filter((info) => !info.name.startsWith('system.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const wanted = new Map<string, Exportable>();
+  const unknown: string[] = [];
+  for (const info of listed) {
+    const kind = info.type ?? 'collection';
+    if (KINDS.includes(kind)) wanted.set(info.name, { kind: kind as CollectionKind, options: ('options' in info ? info.options : undefined) ?? {} });
+    else unknown.push(`${info.name} (${kind})`);
+  }
+  return { wanted, unknown };
 }
 
 async function subdirectories(dir: string): Promise<string[]> {
@@ -52,6 +73,7 @@ function add(totals: ExportTotals, stats: CollectionStats): void {
   totals.deleted += stats.deleted;
   totals.unchanged += stats.unchanged;
   totals.strays += stats.strays;
+  totals.withoutId += stats.withoutId;
 }
 
 async function exportDatabase(client: MongoClient, target: MongoTarget, options: ExportOptions, totals: ExportTotals): Promise<void> {
@@ -59,25 +81,37 @@ async function exportDatabase(client: MongoClient, target: MongoTarget, options:
   const db = client.db(target.dbName);
   const dbDirName = escapeName(target.dbName);
   const dbDir = join(options.out, dbDirName);
-  const collections = await exportableCollections(db);
+  const { wanted: collections, unknown } = await exportableCollections(db);
+  for (const what of unknown) {
+    log.error(`${dbDirName}: not exported: ${what} is of a kind this tool does not know`);
+    totals.notExported.push(`${target.dbName}.${what}`);
+  }
   const names = [...collections.keys()];
   const common = { dryRun: options.dryRun, repair: options.repair, log, writeFile: options.writeFile };
   for (const name of names) {
     throwIfInterrupted(interruptSignal()); // SIGINT/SIGTERM: stop between collections, each one whole
     const label = `${dbDirName}/${escapeName(name)}`;
+    const { kind, options: collectionOptions } = collections.get(name)!;
+    // A view's documents are computed from its source: only its definition is exported (in collection.json).
     // raw: the driver hands out each document's BSON bytes (a Buffer) instead of an object
-    const cursor = db.collection(name).find<Uint8Array & Document>({}, { raw: true, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
+    const cursor = kind === 'view' ? undefined : db.collection(name).find<Uint8Array & Document>({}, { raw: true, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
     try {
-      const documents: AsyncIterable<Uint8Array> = cursor;
+      const documents: AsyncIterable<Uint8Array> = cursor ?? none();
       const dir = join(dbDir, escapeName(name));
       const stats = await exportCollection({ ...common, documents, dir, label });
-      const meta = formatMeta(await readServerMeta(db.collection(name), collections.get(name)));
+      // listIndexes fails on a view (CommandNotSupportedOnView): a view has none of its own
+      const meta = formatMeta(kind === 'view' ? { options: collectionOptions, indexes: [] } : await readServerMeta(db.collection(name), collectionOptions));
       if (await saveMeta(dir, meta, options.dryRun)) log[options.dryRun ? 'notice' : 'info'](`${options.dryRun ? 'would save' : 'saved'} ${label}/${META_NAME}`);
       add(totals, stats);
       totals.collections += 1;
-      log.info(`${label}: ${stats.documents} documents, ${stats.saved} saved, ${stats.deleted} deleted, ${stats.unchanged} unchanged${options.repair ? `, ${stats.strays} strays` : ''}`);
+      if (kind === 'view') {
+        totals.views += 1;
+        log.info(`${label}: view on ${String(collectionOptions.viewOn)}, definition saved in ${META_NAME}`);
+        continue;
+      }
+      log.info(`${label}: ${kind === 'timeseries' ? 'time-series, ' : ''}${stats.documents} documents, ${stats.saved} saved, ${stats.deleted} deleted, ${stats.unchanged} unchanged${options.repair ? `, ${stats.strays} strays` : ''}`);
     } finally {
-      await cursor.close();
+      await cursor?.close();
     }
   }
   throwIfInterrupted(interruptSignal());
@@ -120,7 +154,7 @@ export async function runExport(options: ExportOptions): Promise<ExportTotals> {
     seen.add(target.dbName);
   }
   const clients: MongoClient[] = [];
-  const totals: ExportTotals = { collections: 0, documents: 0, saved: 0, deleted: 0, unchanged: 0, strays: 0 };
+  const totals: ExportTotals = { collections: 0, views: 0, documents: 0, saved: 0, deleted: 0, unchanged: 0, strays: 0, withoutId: 0, notExported: [] };
   const dbDirs = targets.map((target) => join(options.out, escapeName(target.dbName)));
   const outExisted = await exists(options.out);
   try {

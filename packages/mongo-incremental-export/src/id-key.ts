@@ -15,6 +15,7 @@ import type { RawElement } from './bson-elements.js';
  *   binary (UUID…)    b + subtype (2 hex) + - + hex data       b04-0123…ef
  *   anything else     x + type (2 hex) + - + hex value bytes   x03-0c000000…
  *   too long (>200)   h- + SHA-256 of type byte + value bytes
+ *   no _id at all     n- + SHA-256 of the document (contentKey)
  *
  * String escaping keeps a-z, 0-9, `_` and `-`; every other byte (capitals included, so
  * case-insensitive file systems cannot merge two ids) becomes %XX. No key can be `.`,
@@ -59,6 +60,16 @@ export function idKey(doc: Uint8Array, id: RawElement): string {
   if (key.length <= MAX_KEY_LENGTH) return key;
   const digest = createHash('sha256').update(Uint8Array.of(id.type)).update(value).digest('hex');
   return `h-${digest}`;
+}
+
+/**
+ * The key of a document without `_id` (old capped collections, `local.*`): it has no
+ * identity but its content, so `n-` + SHA-256 of its bytes, and `-2`, `-3`… for identical
+ * copies in server order. Editing such a document is necessarily a delete + add.
+ */
+export function contentKey(doc: Uint8Array, copy: number): string {
+  const digest = createHash('sha256').update(doc).digest('hex');
+  return copy <= 1 ? `n-${digest}` : `n-${digest}-${copy}`;
 }
 
 export const DIRECTORY_LEVELS = 3;

@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Collection, Db } from 'mongodb';
 import { GuardError, UsageError, type Logger } from '@rclone-b2/core';
-import { BsonFormatError, validateDocument } from './bson-elements.js';
+import { BsonFormatError, findId, validateDocument } from './bson-elements.js';
 import { createIndexes, readMeta } from './collection-meta.js';
 import { connectTarget, parseMongoUrl } from './connect.js';
 import { DOCUMENT_SUFFIX } from './id-key.js';
@@ -49,6 +49,7 @@ async function importCollection(collection: Collection | undefined, dir: string,
   let batch: Map<string, unknown>[] = [];
   let bytes = 0;
   let count = 0;
+  let withoutId = 0;
   const flush = async (): Promise<void> => {
     if (batch.length > 0 && collection) {
       await collection.insertMany(batch, { ordered: true, forceServerObjectId: true, bypassDocumentValidation: true });
@@ -67,12 +68,15 @@ async function importCollection(collection: Collection | undefined, dir: string,
       options.log.error(`${label}/${rel}: not a BSON document (${error.message}); skipped`);
       continue;
     }
+    if (findId(data) === undefined) withoutId += 1;
     batch.push(rawToMap(data));
     bytes += data.length;
     count += 1;
     if (batch.length >= options.batchSize || bytes >= BATCH_BYTES) await flush();
   }
   await flush();
+  // forceServerObjectId: as for any insert, the server gives such a document a new _id
+  if (withoutId > 0) options.log.notice(`${label}: ${withoutId} documents had no _id in the export; the server ${options.dryRun ? 'would give' : 'gave'} each a new one`);
   return count;
 }
 

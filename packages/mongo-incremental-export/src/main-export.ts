@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { countFlag, createLogger, DRY_RUN_FLAG, durationFlag, JSON_FLAG, parseArgv, stringFlag, toolParser, TOOLSET_VERSION, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
+import { countFlag, createLogger, DRY_RUN_FLAG, ExitCode, durationFlag, JSON_FLAG, parseArgv, stringFlag, toolParser, TOOLSET_VERSION, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
 import type { WriteFileFn } from './export-collection.js';
 
 export const EXPORT_VERSION = TOOLSET_VERSION;
@@ -52,7 +52,8 @@ export async function mainExport(argv: readonly string[], io: ToolIO, hooks: Exp
     ...(hooks.writeFile ? { writeFile: hooks.writeFile } : {}),
   });
   const verb = options.dryRun ? 'would be ' : '';
-  log.info(`${totals.collections} collections, ${totals.documents} documents: ${totals.saved} ${verb}saved, ${totals.deleted} ${verb}deleted, ${totals.unchanged} unchanged${options.repair ? `, ${totals.strays} stray files ${verb}removed` : ''}`);
+  log.info(`${totals.collections} collections (${totals.views} views), ${totals.documents} documents (${totals.withoutId} without _id): ${totals.saved} ${verb}saved, ${totals.deleted} ${verb}deleted, ${totals.unchanged} unchanged${options.repair ? `, ${totals.strays} stray files ${verb}removed` : ''}`);
   if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify({ dryRun: options.dryRun, ...totals })}\n`);
-  return 0;
+  // Something the databases hold is not in the export: the run did not do all it says.
+  return totals.notExported.length > 0 ? ExitCode.Problem : ExitCode.Ok;
 }

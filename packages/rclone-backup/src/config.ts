@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { ConfigError, isSystemError, parseSize, quoteForMessage, systemErrorReason } from '@rclone-b2/core';
 
 /** One limit of `max_delete`: a count, a percentage of the destination's files, or bytes. */
@@ -17,6 +17,8 @@ export interface BackupConfig {
   preCommand: string | undefined;
   requireMount: boolean;
   sentinel: string | undefined;
+  /** `exclude_from`: an rclone --exclude-from file (absolute; a relative one is resolved against the config's directory). */
+  excludeFrom: string | undefined;
   minFiles: number | undefined;
   /** Every limit must hold; empty means no limit (`max_delete = off`). */
   maxDelete: DeleteLimit[];
@@ -28,7 +30,7 @@ export interface BackupConfig {
 
 export const DEFAULT_MAX_DELETE = '50%';
 
-const KEYS = ['source', 'destination', 'archive_specials', 'copy_links', 'pre_command', 'require_mount', 'sentinel', 'min_files', 'max_delete'] as const;
+const KEYS = ['source', 'destination', 'archive_specials', 'copy_links', 'pre_command', 'require_mount', 'sentinel', 'min_files', 'max_delete', 'exclude_from'] as const;
 type Key = (typeof KEYS)[number];
 const SECTIONS = ['default', 'filters', 'test-filters'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -128,6 +130,7 @@ export function parseConfigText(text: string, file: string): BackupConfig {
   const minFiles = get('min_files');
   if (minFiles && !/^\d+$/.test(minFiles.value)) throw new ConfigError(`min_files: expected a number, got "${minFiles.value}"`, minFiles.where);
   const maxDelete = get('max_delete');
+  const excludeFrom = get('exclude_from')?.value;
   return {
     file,
     name: basename(file).replace(/\.conf$/, ''),
@@ -138,6 +141,7 @@ export function parseConfigText(text: string, file: string): BackupConfig {
     preCommand: get('pre_command')?.value,
     requireMount: bool('require_mount', false) ?? false,
     sentinel: get('sentinel')?.value,
+    excludeFrom: excludeFrom === undefined ? undefined : resolve(dirname(file), excludeFrom),
     minFiles: minFiles ? Number(minFiles.value) : undefined,
     maxDelete: parseMaxDelete(maxDelete?.value ?? DEFAULT_MAX_DELETE, maxDelete?.where ?? file),
     filters,

@@ -1,4 +1,4 @@
-import { createLogger, type Logger, ProblemError, RcloneError, runRclone, type RcloneResult, type ToolIO } from '@rclone-b2/core';
+import { createLogger, type Logger, ProblemError, RcloneDumpMeter, RcloneError, runRclone, type RcloneResult, type ToolIO } from '@rclone-b2/core';
 import { levelVerbosity, parseLogLine, renderRecord, renderTail, type RcloneLogRecord } from './rclone-log.js';
 
 /** What every command needs to run rclone: streams, logger, secrets, the rclone.conf. */
@@ -11,11 +11,32 @@ export interface BackupContext {
   secrets: string[];
   /** Injectable clock (ms since epoch). */
   now: () => number;
+  /** Counts the B2 calls of every rclone run (see meteredArgs). */
+  meter?: RcloneDumpMeter;
 }
 
 export function createContext(io: ToolIO, verbosity: number, rcloneConfig: string | undefined, secrets: string[], now: () => number = Date.now): BackupContext {
   const logger = createLogger({ tool: 'rclone-backup', stream: io.stderr, verbosity, secrets });
-  return { io, logger, verbosity, rcloneConfig, secrets, now };
+  return { io, logger, verbosity, rcloneConfig, secrets, now, meter: new RcloneDumpMeter() };
+}
+
+/**
+ * With a meter, rclone dumps its HTTP headers (which it does at -vv, so -q, which it then
+ * refuses, is dropped: what reaches the screen is filtered by our verbosity anyway).
+ */
+function meteredArgs(ctx: BackupContext, args: readonly string[]): readonly string[] {
+  return ctx.meter ? [...args.filter((a) => a !== '-q' && a !== '--quiet'), ...RcloneDumpMeter.ARGS] : args;
+}
+
+/** rclone's plain-text warning that --dump raised the log level. */
+const DUMP_NOTICE = /Automatically setting -vv as --dump is enabled/;
+
+/** A line only there because the meter raised rclone's log level: the dump itself, or debug the user did not ask for. */
+function meteredNoise(ctx: BackupContext, line: string): boolean {
+  if (!ctx.meter) return false;
+  const record = parseLogLine(line);
+  if (!record) return DUMP_NOTICE.test(line);
+  return RcloneDumpMeter.isDump(record.msg) || (record.level === 'debug' && ctx.verbosity < 2);
 }
 
 /** rclone's notice for FIFOs and devices, which archive_specials covers (shown with -v). */
@@ -65,7 +86,8 @@ export async function runRcloneJson(ctx: BackupContext, args: readonly string[],
   /** The text to show for one stderr line at the user's verbosity, or undefined. */
   const showStderrLine = (line: string): string | undefined => {
     const record = parseLogLine(line);
-    if (!record) return options.hideText?.test(line) ? undefined : line;
+    if (!record) return options.hideText?.test(line) || meteredNoise(ctx, line) ? undefined : line;
+    if (ctx.meter?.read(record.msg)) return undefined;
     const show = options.onRecord?.(record) !== false;
     if (record.stats && verbosity < 1) return undefined;
     if (record.msg.startsWith('Config file') && record.msg.includes('not found')) return undefined;
@@ -76,11 +98,12 @@ export async function runRcloneJson(ctx: BackupContext, args: readonly string[],
   // The stderr tail, leaving out what was shown already (and the stats record, which
   // was not shown below -v for a reason): a failure repeats only what is new.
   const unshown = (tail: readonly string[]): string[] => renderTail(tail.filter((line, i) => !recent.wasShown(i - tail.length) && !parseLogLine(line)?.stats));
-  const result = await runRclone(['--use-json-log', ...args], {
+  const result = await runRclone(['--use-json-log', ...meteredArgs(ctx, args)], {
     configFile: ctx.rcloneConfig,
     env: { ...ctx.io.env },
     secrets: ctx.secrets,
     okExitCodes: options.okExitCodes,
+    keepInTail: (line) => !meteredNoise(ctx, line),
     onStdoutLine: options.onStdoutLine,
     echo: (command) => ctx.logger.info(`running ${command}`),
     onStderrLine: (line) => {

@@ -1,40 +1,16 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { dirname } from 'node:path';
-import { readLines, writeFileAtomically } from '@rclone-b2/core';
+import { ledgerLine, parseLedgerLine, readLines, verifiedSince, writeFileAtomically, type LedgerEntry } from '@rclone-b2/core';
 import type { ListedFile } from './listing.js';
 import { PartitionSpool } from './partition-spool.js';
 
-export interface LedgerEntry {
-  size: number;
-  /** When it was last verified equal (ms since the epoch). */
-  verified: number;
-}
+export { ledgerLine, parseLedgerLine, verifiedSince, type LedgerEntry } from '@rclone-b2/core';
 
 export interface Coverage {
   windowMs: number;
   filesPercent: number;
   bytesPercent: number;
-}
-
-/** One ledger line `{"path":…,"size":…,"verified":ms}`; undefined for a damaged line (it only loses that file's history). */
-export function parseLedgerLine(line: string): { path: string; entry: LedgerEntry } | undefined {
-  try {
-    const item = JSON.parse(line) as { path?: unknown; size?: unknown; verified?: unknown };
-    if (typeof item.path !== 'string' || typeof item.verified !== 'number' || typeof item.size !== 'number') return undefined;
-    return { path: item.path, entry: { size: item.size, verified: item.verified } };
-  } catch {
-    return undefined;
-  }
-}
-
-export function ledgerLine(path: string, entry: LedgerEntry): string {
-  return JSON.stringify({ path, size: entry.size, verified: entry.verified });
-}
-
-/** When the file was verified, if it has not changed (size, mtime) since; else undefined. */
-export function verifiedSince(entry: LedgerEntry | undefined, file: Pick<ListedFile, 'size' | 'mtimeMs'>): number | undefined {
-  return entry && entry.verified >= file.mtimeMs && entry.size === file.size ? entry.verified : undefined;
 }
 
 /** Keeps each partition's share of the ledger near this many bytes of text in memory. */

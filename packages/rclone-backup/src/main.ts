@@ -25,6 +25,7 @@ import { runRcloneJson } from './context.js';
 import { acquireLock, defaultLockDir, lockFor } from './lock.js';
 import { openBackup } from './open-backup.js';
 import { sourceListingArgs } from './rclone-args.js';
+import { reportUsage, withUsage } from './usage-report.js';
 import { parseVerifyConditions } from './verify-conditions.js';
 // Each command's modules are loaded when it runs, not at every start (start-up time).
 
@@ -155,7 +156,8 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
         seed: options.seed,
         batchSize: options.batchSize,
       });
-      if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(summary)}\n`);
+      reportUsage(ctx);
+      if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(withUsage(summary, ctx))}\n`);
       return reportVerify(summary, ctx.logger);
     }
     const { runSync } = await import('./sync.js');
@@ -166,7 +168,8 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
       }
       throw error;
     });
-    if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(summary)}\n`);
+    reportUsage(ctx);
+    if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(withUsage(summary, ctx))}\n`);
     return summary.errors > 0 ? ExitCode.Problem : ExitCode.Ok;
   } finally {
     await release();

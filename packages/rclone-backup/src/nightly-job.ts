@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ExitCode, parseDuration, reportError, type ToolIO } from '@rclone-b2/core';
+import { ExitCode, parseDuration, reportError, type B2Usage, type ToolIO } from '@rclone-b2/core';
 import { BACKUP_DEFAULTS } from './backup-defaults.js';
 import { acquireLock, lockFor } from './lock.js';
 import { newestLine, printNewest, stampOf } from './newest.js';
@@ -36,6 +36,8 @@ export interface NightlyJobResult {
   exitCode: number;
   sync?: SyncSummary;
   verify?: VerifySummary;
+  /** B2 calls and bytes of this backup's rclone runs (see RcloneDumpMeter). */
+  usage?: B2Usage;
 }
 
 /**
@@ -55,6 +57,7 @@ async function runSteps(job: NightlyJob, io: ToolIO, settings: JobSettings, resu
   const { now } = settings;
   try {
     const { config, ctx, copyLinks } = await openBackup(job.file, settings, io, now);
+    result.usage = ctx.meter?.usage;
     const release = await acquireLock(await lockFor(config, settings.lockDir), `backup ${config.name}`);
     try {
       const synced = (result.sync = await runSync(config, ctx, { dryRun: settings.dryRun, copyLinks, force: false, strictGuards: BACKUP_DEFAULTS.strictGuards }));

@@ -4,8 +4,11 @@ import {
   ConfigError,
   countFlag,
   DRY_RUN_FLAG,
+  durationFlag,
   JSON_FLAG,
+  loadPrices,
   parseArgv,
+  PRICES_FLAG,
   parseDuration,
   parseSize,
   RCLONE_CONFIG_FLAG,
@@ -22,6 +25,7 @@ import { checkPingUrl, DEFAULT_PING_TIMEOUT, type HealthCheck } from './healthch
 import { defaultLockDir } from './lock.js';
 import { VERSION } from './main.js';
 import { failBeforeRun, runNightly, type NightlyOptions } from './nightly.js';
+import { runStatus } from './nightly-status-report.js';
 import { DEFAULT_BIN, defaultUnitDir, UNIT_KINDS, unitFiles, writeUnits } from './units.js';
 
 /** The runner's defaults, once: the flags show them, and units leave out flags equal to them. */
@@ -31,6 +35,8 @@ const NIGHTLY_DEFAULTS = {
   defaultsFile: '/etc/default/rclone-backups',
   budget: '1G',
   verifyMode: 'download',
+  maxAge: '2d',
+  interval: '1d',
 } as const;
 
 const EPILOGUE = `Runs every CONFIG-DIR/*.conf in parallel: sync, verify (data=<share of the budget,
@@ -62,6 +68,13 @@ function parser() {
       'install-units': choiceFlag('install-units', UNIT_KINDS, { description: 'Install the systemd or cron files and exit' }),
       'units-dir': stringFlag({ description: 'Where --install-units writes (default the system location)' }),
       bin: stringFlag({ description: 'Path of this runner written into the units' }),
+      ...PRICES_FLAG,
+      'metrics-file': stringFlag({ description: 'Write a Prometheus textfile (node_exporter textfile collector) here after every run' }),
+      status: { type: 'boolean', default: false, description: "Print each backup's standing from its run history and exit (1 if any is stale)" },
+      'max-age': durationFlag('max-age', { description: `With --status: a backup whose last success is older is stale (default ${NIGHTLY_DEFAULTS.maxAge})` }),
+      interval: durationFlag('interval', {
+        description: `With --status: the expected time between runs, for missed runs (default ${NIGHTLY_DEFAULTS.interval})`,
+      }),
     },
   });
 }
@@ -74,6 +87,20 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
   if (parsed.kind === 'exit') return parsed.exitCode;
   const a = parsed.options;
   if (a._.length) throw new UsageError(`unexpected argument ${String(a._[0])}`);
+  if (a.status) {
+    return runStatus(
+      {
+        configDir: resolve(io.cwd, a.configDir),
+        stateDir: resolve(io.cwd, a.stateDir),
+        maxAgeMs: a.maxAge ?? parseDuration(NIGHTLY_DEFAULTS.maxAge),
+        intervalMs: a.interval ?? parseDuration(NIGHTLY_DEFAULTS.interval),
+        json: a.json,
+        now: Date.now(),
+      },
+      io,
+    );
+  }
+  if (a.maxAge !== undefined || a.interval !== undefined) throw new UsageError('--max-age and --interval only go with --status');
   const kind = a.printUnits ?? a.installUnits;
   if (kind) {
     // The flags given with --print-units/--install-units go into the units, quoted.
@@ -111,6 +138,8 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
       verifyMode: a.verifyMode,
       jobs: a.jobs ?? Number.MAX_SAFE_INTEGER,
       json: a.json,
+      metricsFile: a.metricsFile ? resolve(io.cwd, a.metricsFile) : undefined,
+      prices: await loadPrices(a.prices ? resolve(io.cwd, a.prices) : undefined),
     };
   } catch (error) {
     return failBeforeRun(error, check, a.dryRun, io);
@@ -130,6 +159,8 @@ function unitFlags(a: NightlyArgs, cwd: string): string[] {
     ...path('--defaults-file', a.defaultsFile, NIGHTLY_DEFAULTS.defaultsFile),
     ...path('--log-file', a.logFile),
     ...path('--rclone-config', a.rcloneConfig),
+    ...path('--prices', a.prices),
+    ...path('--metrics-file', a.metricsFile),
     // Checked now: a unit with a bad value would only fail at night.
     ...(a.budget === undefined ? [] : ['--budget', checkedSize(a.budget)]),
     ...(a.verifyMode === NIGHTLY_DEFAULTS.verifyMode ? [] : ['--verify-mode', a.verifyMode]),

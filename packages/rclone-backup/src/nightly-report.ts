@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { addUsage, emptyUsage } from '@rclone-b2/core';
 import type { NightlyJobResult } from './nightly-job.js';
 
 /**
@@ -16,6 +17,7 @@ export function writeNightlyJson(out: Writable, run: { dryRun: boolean; exitCode
     verified: sum(results, (r) => r.verify?.checked.files),
     bytesVerified: sum(results, (r) => r.verify?.checked.bytes),
     verifyFailures: sum(results, (r) => r.verify?.failed),
+    b2: results.reduce((total, r) => (r.usage ? addUsage(total, r.usage) : total), emptyUsage()),
   };
   out.write(`${JSON.stringify({ command: 'nightly', dryRun: run.dryRun, exitCode: run.exitCode, backups: results, totals })}\n`);
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProblemError, writeFileAtomically } from '@rclone-b2/core';
 import { reasonOf } from '@rclone-b2/core';
@@ -20,10 +20,35 @@ export interface ReadState {
   state: BackupState;
   /** Why an existing state file was not used (it is then started afresh, visibly). */
   problem?: string;
+  /** Something worth saying about the state (an imported stamp). */
+  notice?: string;
+}
+
+/** The original nightly script's stamp: STATE-DIR/NAME.stamp, its mtime the newest file's time at the last good run. */
+export const legacyStampPath = (dir: string, name: string): string => join(dir, `${name}.stamp`);
+
+/**
+ * A state without a stamp takes the original script's `NAME.stamp` (`touch --date @NEWEST`
+ * after a verified run, read back with `stat -c %Y`), so a user migrating from it keeps
+ * verifying from where it left off instead of only the last day. Imported once: the
+ * next state written carries the stamp; the old file is left alone.
+ */
+async function withLegacyStamp(dir: string, name: string, read: ReadState): Promise<ReadState> {
+  if (read.state.stamp !== undefined) return read;
+  const file = legacyStampPath(dir, name);
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) return read;
+  const stamp = Math.floor(info.mtimeMs / 1000);
+  const when = new Date(stamp * 1000).toISOString();
+  return { ...read, state: { ...read.state, stamp }, notice: `imported the original nightly script's stamp ${file} (${when}): verifying files changed since then` };
 }
 
 /** The state of one backup; a missing file is a first run, a broken one is said so. */
 export async function readState(dir: string, name: string): Promise<ReadState> {
+  return withLegacyStamp(dir, name, await readStateFile(dir, name));
+}
+
+async function readStateFile(dir: string, name: string): Promise<ReadState> {
   const file = statePath(dir, name);
   let text: string;
   try {

@@ -1,7 +1,8 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, ExitCode, formatIecSize, GuardError, isToolError, mapLimit, redact, type ReleaseLock, type ToolIO } from '@rclone-b2/core';
+import { addUsage, ConfigError, emptyUsage, ExitCode, formatIecSize, GuardError, isToolError, mapLimit, redact, type PriceModel, type ReleaseLock, type ToolIO } from '@rclone-b2/core';
 import { splitBudget } from './budget.js';
+import { budgetLine, usageLine } from './nightly-cost.js';
 import { reasonOf } from '@rclone-b2/core';
 import { pingResult, pingSecrets, pingStart, type HealthCheck } from './healthcheck.js';
 import { acquireLock } from './lock.js';
@@ -9,6 +10,10 @@ import { runNightlyJob, type NightlyJob, type NightlyJobResult } from './nightly
 import { writeNightlyJson } from './nightly-report.js';
 import { RunLog } from './nightly-log.js';
 import { readState } from './nightly-state.js';
+import { LastToolLine, runRecordOf } from './nightly-record.js';
+import { appendRunRecord, listRunHistories, type RunRecord } from './run-history.js';
+import { writeMetricsFile } from './nightly-metrics.js';
+import { readStatus } from './nightly-status.js';
 import { PrefixStream, TailBuffer, type PrefixTarget } from './prefix-stream.js';
 
 export type { BackupState } from './nightly-state.js';
@@ -32,6 +37,10 @@ export interface NightlyOptions {
   jobs: number;
   /** One JSON document on stdout (per-config results and totals) instead of the jobs' output. */
   json?: boolean;
+  /** Prometheus textfile written (atomically) after the run. */
+  metricsFile?: string;
+  /** Prices for the budget and usage lines. */
+  prices: PriceModel;
   now?: () => number;
 }
 
@@ -45,7 +54,7 @@ export function aggregateExit(codes: readonly number[]): number {
  * The *.conf names in dir. Read as bytes: a name that is not UTF-8 would reach us with
  * U+FFFD in it and then "not exist"; it is listed apart, to be said and counted instead.
  */
-async function listConfigs(dir: string): Promise<{ names: string[]; notUtf8: string[] }> {
+export async function listConfigs(dir: string): Promise<{ names: string[]; notUtf8: string[] }> {
   const entries = await readdir(dir, { encoding: 'buffer' }).catch((error: unknown) => {
     throw new ConfigError(`cannot read the config directory ${dir}: ${reasonOf(error)}`, undefined, { cause: error });
   });
@@ -89,6 +98,7 @@ export async function runNightly(options: NightlyOptions, io: ToolIO): Promise<n
   let status: number;
   let started: Promise<string | undefined> = Promise.resolve(undefined);
   const results: NightlyJobResult[] = [];
+  let configs: string[] | undefined;
   try {
     await mkdir(options.stateDir, { recursive: true }).catch((error: unknown) => {
       throw new ConfigError(`cannot create the state directory ${options.stateDir}: ${reasonOf(error)}`, undefined, { cause: error });
@@ -99,6 +109,7 @@ export async function runNightly(options: NightlyOptions, io: ToolIO): Promise<n
     });
     log = await RunLog.open(options.logFile, now, (problem) => say(`${problem}; carrying on without it`, true));
     const { names, notUtf8 } = await listConfigs(options.configDir);
+    configs = names.map((n) => n.replace(/\.conf$/, ''));
     for (const name of notUtf8) say(`config file name ${JSON.stringify(name)} in ${options.configDir} is not valid UTF-8: rename it; not run`, true);
     if (ping) started = pingStart(options.healthCheck);
     status = aggregateExit([names.length ? await runJobs(names, options, io, record, say, now, results) : ExitCode.Ok, ...notUtf8.map(() => ExitCode.Usage)]);
@@ -108,6 +119,10 @@ export async function runNightly(options: NightlyOptions, io: ToolIO): Promise<n
     if (error instanceof GuardError && !release) throw error;
     status = isToolError(error) ? error.exitCode : ExitCode.Problem;
     say(error instanceof Error ? error.message : String(error), true);
+  }
+  if (options.metricsFile && !options.dryRun && release) {
+    const written = await writeMetrics(options.metricsFile, options.stateDir, configs, say);
+    if (!written) status = aggregateExit([status, ExitCode.Problem]);
   }
   try {
     const final = ping ? await reportResult(options.healthCheck, status, tail, await started, say) : status;
@@ -156,7 +171,7 @@ async function runJobs(
   options: NightlyOptions,
   io: ToolIO,
   record: PrefixTarget,
-  say: (line: string) => void,
+  say: (line: string, always?: boolean) => void,
   now: () => number,
   results: NightlyJobResult[],
 ): Promise<number> {
@@ -164,24 +179,60 @@ async function runJobs(
   const shares = splitBudget(options.budget, read.map((r) => r.state.bytes));
   const jobs: NightlyJob[] = names.map((n, i) => ({ name: n.replace(/\.conf$/, ''), file: join(options.configDir, n), budget: shares[i] ?? 0, state: read[i]?.state ?? {} }));
   say(`starting ${jobs.length} backups: ${jobs.map((j) => `${j.name} (verify ≤ ${formatIecSize(j.budget)})`).join(', ')}`);
+  say(budgetLine(options.budget, read.reduce((n, r) => n + (r.state.bytes ?? 0), 0), options.prices));
   const stdoutTarget: PrefixTarget = { write: (line) => io.stdout.write(line) };
   const stderrTarget: PrefixTarget = { write: (line) => io.stderr.write(line) };
   const settings = { ...options, now };
   const codes = await mapLimit(jobs, options.jobs, async (job, i) => {
     // With --json stdout is the document; the jobs' own lines still go to the log.
     const out = new PrefixStream(`[${job.name}] `, options.verbosity >= 0 && !options.json ? [stdoutTarget, record] : [record]);
-    const err = new PrefixStream(`[${job.name}] `, [stderrTarget, record]);
+    const lastError = new LastToolLine(`[${job.name}] `);
+    const err = new PrefixStream(`[${job.name}] `, [stderrTarget, record, lastError]);
     const problem = read[i]?.problem;
     if (problem) err.write(`${TOOL}: ${problem}\n`);
-    const result = await runNightlyJob(job, { ...io, stdout: out, stderr: err }, settings);
+    const notice = read[i]?.notice;
+    if (notice && options.verbosity >= 0) err.write(`${TOOL}: ${notice}\n`);
+    const start = now();
+    // Prefixed lines, shared by parallel jobs: no progress line rewriting itself in place.
+    const result = await runNightlyJob(job, { ...io, stdout: out, stderr: err, stderrIsTTY: false }, settings);
     results[i] = result;
     const code = result.exitCode;
     out.flushPartial();
     err.flushPartial();
+    // A run whose record is lost would read as missed in --status and the metrics: not a success.
+    const recorded = options.dryRun || (await recordRun(options.stateDir, runRecordOf(result, { start, end: now() }, lastError.line, pingSecrets(options.healthCheck)), say));
     say(`${job.name}: ${code === 0 ? 'ok' : `failed (exit status ${code})`}`);
-    return code;
+    return recorded ? code : aggregateExit([code, ExitCode.Problem]);
   });
   const status = aggregateExit(codes);
+  const usage = results.reduce((total, r) => (r.usage ? addUsage(total, r.usage) : total), emptyUsage());
+  if (Object.keys(usage.calls).length > 0) say(usageLine(usage, options.prices));
   say(status === 0 ? 'all backups succeeded' : `${codes.filter((c) => c !== 0).length} of ${codes.length} backups failed`);
   return status;
+}
+
+/** Appends the run's record to the config's history; false, after saying why, when it cannot. */
+async function recordRun(stateDir: string, record: RunRecord, say: (line: string, always?: boolean) => void): Promise<boolean> {
+  try {
+    await appendRunRecord(stateDir, record);
+    return true;
+  } catch (error) {
+    say(`cannot append to the run history of ${record.config}: ${reasonOf(error)}`, true);
+    return false;
+  }
+}
+
+/**
+ * The metrics file for the configs of this run (or, when the config directory could not be
+ * read, every config with a history); false, after saying why, when it cannot be written.
+ */
+async function writeMetrics(file: string, stateDir: string, configs: string[] | undefined, say: (line: string, always?: boolean) => void): Promise<boolean> {
+  try {
+    const names = configs ?? (await listRunHistories(stateDir));
+    await writeMetricsFile(file, await Promise.all(names.map((name) => readStatus(stateDir, name))));
+    return true;
+  } catch (error) {
+    say(`cannot write the metrics file ${file}: ${reasonOf(error)}`, true);
+    return false;
+  }
 }

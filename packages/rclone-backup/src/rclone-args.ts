@@ -32,6 +32,15 @@ export function filterArgs(rules: readonly string[]): string[] {
   return rules.flatMap((rule) => ['--filter', rule]);
 }
 
+/**
+ * `exclude_from` (e.g. unchanged-package-files' list): rclone applies --exclude-from rules
+ * before every --filter rule whatever the argument order, so a `+` in [filters] cannot
+ * bring such a file back. Every listing of SOURCE passes it, so verify sees what sync sees.
+ */
+export function excludeFromArgs(config: BackupConfig): string[] {
+  return config.excludeFrom === undefined ? [] : ['--exclude-from', config.excludeFrom];
+}
+
 export interface SyncFlags {
   copyLinks: boolean;
   dryRun: boolean;
@@ -76,6 +85,7 @@ export function sourceListingArgs(config: BackupConfig, command: readonly string
     ...command,
     '--fast-list',
     ...filterArgs(filterRules(config, listing.extraRules)),
+    ...excludeFromArgs(config),
     ...linkArgs(listing.copyLinks),
     ...(listing.maxAge ? ['--max-age', listing.maxAge] : []),
     config.source,
@@ -96,6 +106,7 @@ export function syncArgs(config: BackupConfig, flags: SyncFlags): string[] {
     config.destination,
     '--delete-excluded',
     ...filterArgs(filterRules(config, archive)),
+    ...excludeFromArgs(config),
     ...linkArgs(flags.copyLinks),
     '--fast-list',
     ...(flags.dryRun ? ['--dry-run'] : []),

@@ -6,9 +6,10 @@ import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
 import { runCheck, type CheckSymbol } from './check-run.js';
 import { LedgerJoin, type Coverage } from './ledger.js';
+import { verifyProgress } from './verify-progress.js';
 import { listSource } from './listing.js';
 import { PartitionSpool } from './partition-spool.js';
-import { filterArgs, filterNamesOf, filterRules, linkArgs, SPECIALS_ARCHIVE } from './rclone-args.js';
+import { excludeFromArgs, filterArgs, filterNamesOf, filterRules, linkArgs, SPECIALS_ARCHIVE } from './rclone-args.js';
 import { remoteType } from './remote-type.js';
 import { SampleSelector, type Candidate } from './sample.js';
 import type { VerifyConditions } from './verify-conditions.js';
@@ -122,7 +123,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
   const both = [config.source, config.destination];
   // The special-files archive is built outside SOURCE at sync time, so SOURCE never has it: not an extra file.
   const archive = config.archiveSpecials ? [`- /${SPECIALS_ARCHIVE}`] : [];
-  const backupFilters = [...filterArgs(filterRules(config, archive)), ...linkArgs(options.copyLinks)];
+  const backupFilters = [...filterArgs(filterRules(config, archive)), ...excludeFromArgs(config), ...linkArgs(options.copyLinks)];
   const dir = await mkdtemp(join(tmpdir(), 'rclone-backup-verify-'));
   const failures = new Failures();
   const total = { files: 0, bytes: 0 };
@@ -198,6 +199,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
         selected.bytes += c.size;
       }
       ctx.logger.info(`verifying the contents of ${selected.files} of ${total.files} files (${formatIecSize(selected.bytes)} of ${formatIecSize(total.bytes)})`);
+      const progress = verifyProgress(ctx, selected);
       let n = 0;
       for await (const batch of inBatches(sample ?? (spool ? spooled(spool) : []), options.batchSize)) {
         const filterFile = join(dir, `batch-${n++}.filter`);
@@ -208,6 +210,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
             if (symbol === '=' || symbol === '*') {
               checked.files += 1;
               checked.bytes += sizes.get(path) ?? 0;
+              progress?.update(checked);
             }
             if (symbol === '=') {
               matched += 1;
@@ -217,6 +220,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
           }),
         );
       }
+      progress?.done(checked);
     }
     if (options.ledger) {
       coverage = await ledger.write(now, options.coverageWindowMs);

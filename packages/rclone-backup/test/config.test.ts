@@ -17,6 +17,7 @@ require_mount = 1
 sentinel = .backup-sentinel
 min_files = 10
 max_delete = 100, 10G
+exclude_from = lists/os-files.exclude
 
 [filters]
 - *.tmp
@@ -29,7 +30,7 @@ max_delete = 100, 10G
 
 describe('parseConfigText', () => {
   it('reads every key, comments and filters in order', () => {
-    const c = parseConfigText(good, 'x.conf');
+    const c = parseConfigText(good, '/etc/rclone-backups/x.conf');
     expect(c).toMatchObject({
       name: 'x',
       source: '/srv/photos',
@@ -39,6 +40,7 @@ describe('parseConfigText', () => {
       preCommand: '/usr/local/bin/mount-nas "my share" --fast',
       requireMount: true,
       sentinel: '.backup-sentinel',
+      excludeFrom: '/etc/rclone-backups/lists/os-files.exclude', // relative to the config's directory
       minFiles: 10,
       maxDelete: [{ kind: 'count', value: 100 }, { kind: 'bytes', value: 10 * 1024 ** 3 }],
       filters: ['- *.tmp', '+ /important/**', '- /scratch/**'],

@@ -4,7 +4,7 @@
 // billed like the real client, and unfinished large files ('start') are listed as B2 lists them.
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable, type Transform } from 'node:stream';
-import { B2Error, billedTransactions, transactionClass } from '@rclone-b2/core';
+import { B2Error, billedTransactions, lockReason, transactionClass } from '@rclone-b2/core';
 import type { B2Api, B2Bucket, B2Download, B2FileVersion, ListVersionsOptions, NameCipher, TransactionCounts } from '@rclone-b2/core';
 
 /** Hex-encodes every segment: reversible, and order in B2 differs from plain order. */
@@ -122,6 +122,8 @@ export class FakeB2 implements B2Api {
     if (this.failDeleteOf.has(fileId)) throw new B2Error('b2_delete_file_version', 500, 'internal_error', `injected failure deleting ${fileId}`);
     const index = this.versions.findIndex((v) => v.fileId === fileId && v.fileName === fileName);
     if (index < 0) throw new B2Error('b2_delete_file_version', 400, 'file_not_present', `File not present: ${fileName} ${fileId}`);
+    const locked = lockReason(this.versions[index] as B2FileVersion, this.now);
+    if (locked) throw new B2Error('b2_delete_file_version', 403, 'access_denied', `Cannot delete file version of ${fileName}: ${locked}`);
     this.versions.splice(index, 1);
     this.blobs.delete(fileId);
   }

@@ -1,3 +1,4 @@
+import { toB2Key, type B2CreatedKey, type B2Key, type B2NewKey } from './keys.js';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -78,6 +79,8 @@ export class B2Client implements B2Api {
   readonly transactions: TransactionCounts = emptyTransactionCounts();
   /** Successful calls by API call name. */
   readonly calls: Record<string, number> = {};
+  /** Payload bytes uploaded (successful uploads) and downloaded (as received). */
+  readonly bytes = { up: 0, down: 0 };
   /** Set by authorize() before the client is handed out. */
   private auth!: B2Authorization;
   /** False until the first b2_authorize_account answers: until then an unreachable server fails at once. */
@@ -251,6 +254,28 @@ export class B2Client implements B2Api {
     return json;
   }
 
+  // ---- application keys ----
+
+  /** b2_create_key: the answer carries the new key's secret, the only time B2 shows it. */
+  async createKey(spec: B2NewKey, options: { signal?: AbortSignal } = {}): Promise<B2CreatedKey> {
+    const json = await this.callJson('b2_create_key', { accountId: this.auth.accountId, ...spec }, options.signal);
+    return { ...toB2Key(json), applicationKey: String(json.applicationKey ?? '') };
+  }
+
+  /** b2_list_keys, page by page (secrets are never listed). */
+  async *listKeys(options: { signal?: AbortSignal } = {}): AsyncGenerator<B2Key> {
+    let start: string | undefined;
+    do {
+      const page = await this.callJson('b2_list_keys', { accountId: this.auth.accountId, maxKeyCount: 1000, ...(start ? { startApplicationKeyId: start } : {}) }, options.signal);
+      for (const k of (page.keys as Json[] | undefined) ?? []) yield toB2Key(k);
+      start = typeof page.nextApplicationKeyId === 'string' ? page.nextApplicationKeyId : undefined;
+    } while (start);
+  }
+
+  async deleteKey(applicationKeyId: string, options: { signal?: AbortSignal } = {}): Promise<B2Key> {
+    return toB2Key(await this.callJson('b2_delete_key', { applicationKeyId }, options.signal));
+  }
+
   // ---- buckets ----
 
   async listBuckets(options: { bucketName?: string; bucketId?: string; signal?: AbortSignal } = {}): Promise<B2Bucket[]> {
@@ -379,6 +404,7 @@ export class B2Client implements B2Api {
     const partial = range !== undefined || response.status === 206;
     const sha1 = partial ? undefined : expectedSha1(contentSha1, fileInfo);
     const body = response.body ? Readable.fromWeb(response.body as WebReadableStream<Uint8Array>) : Readable.from([]);
+    body.on('data', (chunk: Uint8Array) => (this.bytes.down += chunk.length));
     const verify = verifyingStream(decodeHeaderName(h.get('x-bz-file-name') ?? label), Number.isFinite(contentLength) ? contentLength : undefined, sha1);
     body.on('error', (error) => verify.destroy(error));
     body.pipe(verify);
@@ -416,6 +442,7 @@ export class B2Client implements B2Api {
         const text = await response.text();
         if (response.ok) {
           this.count('b2_upload_file');
+          this.bytes.up += data.length;
           pool.push(target);
           this.uploadUrls.set(bucketId, pool);
           return toFileVersion(JSON.parse(text) as Json);

@@ -14,7 +14,21 @@ export function toFileVersion(f: Json): B2FileVersion {
     contentType: typeof f.contentType === 'string' ? f.contentType : null,
     uploadTimestamp: typeof f.uploadTimestamp === 'number' ? f.uploadTimestamp : 0,
     fileInfo: info,
+    ...locksOf(f),
   };
+}
+
+/** fileRetention / legalHold of a B2 file object (`{isClientAuthorizedToRead, value}`), when set. */
+function locksOf(f: Json): Pick<B2FileVersion, 'fileRetention' | 'legalHold'> {
+  const out: Pick<B2FileVersion, 'fileRetention' | 'legalHold'> = {};
+  const retention = (f.fileRetention as Json | undefined)?.value as Json | null | undefined;
+  const mode = retention?.mode;
+  if ((mode === 'governance' || mode === 'compliance') && typeof retention?.retainUntilTimestamp === 'number') {
+    out.fileRetention = { mode, retainUntilTimestamp: retention.retainUntilTimestamp };
+  }
+  const hold = (f.legalHold as Json | undefined)?.value;
+  if (hold === 'on' || hold === 'off') out.legalHold = hold;
+  return out;
 }
 
 /** The SHA-1 a download should have: hex, or undefined when it cannot be checked. */

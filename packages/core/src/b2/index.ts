@@ -9,3 +9,4 @@ export * from './client.js';
 export * from './open-crypt-bucket.js';
 export * from './retry-log.js';
 export { describeNetworkError, type NetworkFailure } from './network-error.js';
+export * from './keys.js';

@@ -16,6 +16,10 @@ export interface B2FileVersion {
   /** Milliseconds since the epoch (B2's uploadTimestamp). */
   uploadTimestamp: number;
   fileInfo: Record<string, string>;
+  /** Object Lock retention, when the bucket has Object Lock and the key may read it. */
+  fileRetention?: { mode: 'governance' | 'compliance'; retainUntilTimestamp: number };
+  /** Object Lock legal hold. */
+  legalHold?: 'on' | 'off';
 }
 
 /** Backblaze's billing classes: A free (uploads, deletes), B downloads/gets, C lists/auth. */
@@ -69,6 +73,9 @@ export interface B2Download {
  */
 export interface B2Api {
   readonly transactions: TransactionCounts;
+  /** Successful calls by name and payload bytes up/down, where the client counts them (B2Client does). */
+  readonly calls?: Record<string, number>;
+  readonly bytes?: { up: number; down: number };
   getBucket(bucketName: string): Promise<B2Bucket>;
   /** All versions, by name then newest first, fetched page by page. */
   listFileVersions(bucketId: string, options?: ListVersionsOptions): AsyncGenerator<B2FileVersion>;

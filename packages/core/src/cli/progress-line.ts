@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { formatDuration } from '../text/durations.js';
 
 /** A tool's progress shown as one line: `update` as work goes on, `done` once at the end. */
 export interface ProgressLine<S> {
@@ -43,4 +44,10 @@ export function createProgressLine<S>(options: ProgressLineOptions<S>): Progress
       stream.write(tty ? `${REWRITE}${text(state)}\n` : `${tool}: ${text(state)}\n`);
     },
   };
+}
+
+/** `ETA 3m20s` from the share done so far and the time it took; `ETA -` before anything is done. */
+export function etaText(done: number, total: number, seconds: number): string {
+  if (done <= 0 || seconds <= 0) return 'ETA -';
+  return `ETA ${formatDuration((Math.max(0, total - done) / (done / seconds)) * 1000)}`;
 }

@@ -22,6 +22,8 @@ export interface RunRcloneOptions {
   echo?: (commandLine: string) => void;
   /** How many of rclone's last stderr lines to keep for the error message (default 20). */
   stderrTailLines?: number;
+  /** Which stderr lines may enter that tail (default all): instrumentation such as HTTP dumps stays out. */
+  keepInTail?: (line: string) => boolean;
   /** Exit statuses that are not an error (default [0]). */
   okExitCodes?: readonly number[];
   /**
@@ -107,7 +109,7 @@ export async function runRclone(args: readonly string[], options: RunRcloneOptio
     if (!child.stderr) return;
     for await (const raw of readLines(child.stderr)) {
       const line = redact(raw, secrets);
-      tail.push(line);
+      if (options.keepInTail?.(line) !== false) tail.push(line);
       if (tail.length > tailSize) tail.shift();
       options.onStderrLine?.(line);
     }

@@ -1,3 +1,4 @@
+import type { B2LifecycleRule } from '../b2/types.js';
 // The files of a crypt remote under one plaintext PATH (a file or a directory), with
 // decrypted names, one history at a time: lists only B2 names under PATH's encrypted form,
 // groups them per name (groupVersions) and decrypts each name, judging the password with
@@ -14,6 +15,8 @@ export interface CryptBucket {
   /** Path inside the bucket the crypt remote starts at ('' for the root). */
   prefix: string;
   names: NameCipher;
+  /** The bucket's lifecycle rules, when the opener read them (b2_list_buckets). */
+  lifecycleRules?: B2LifecycleRule[];
 }
 
 export interface CryptFileHistory {

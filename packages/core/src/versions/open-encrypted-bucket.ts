@@ -62,7 +62,13 @@ export async function openEncryptedBucket(
   return {
     remote,
     // Bucket names are B2-encoded crypt names (matters for filename_encryption = off/obfuscate).
-    bucket: { client: opened.client, bucketId: opened.bucket.bucketId, prefix: opened.prefix, names: namesStoredOnB2(remote.names) },
+    bucket: {
+      client: opened.client,
+      bucketId: opened.bucket.bucketId,
+      prefix: opened.prefix,
+      names: namesStoredOnB2(remote.names),
+      ...(opened.bucket.lifecycleRules ? { lifecycleRules: opened.bucket.lifecycleRules } : {}),
+    },
     plainSize: noData ? (n) => n : (n) => plainSize(n),
   };
 }

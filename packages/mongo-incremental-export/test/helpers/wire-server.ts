@@ -4,7 +4,8 @@
  * It implements what the official driver sends for mongo-incremental-export/-import and
  * for the tests' set-up: hello/isMaster, ping, buildInfo, listDatabases, listCollections,
  * find/getMore/killCursors (with batching), insert, update (replacement by _id), delete,
- * create (with options), drop, dropDatabase, listIndexes/createIndexes (definitions only),
+ * create (with options; views and time-series are listed as such, a view's find and
+ * listIndexes fail as mongod's listIndexes does), drop, dropDatabase, listIndexes/createIndexes (definitions only),
  * endSessions, and saslStart/saslContinue (SCRAM-SHA-256 for the users it is given; every
  * login refused with refuseAuth, to test failed authentication).
  * Filters: {} or {_id: value}. Optionally a one-member replica set (setName in hello) and TLS.
@@ -12,7 +13,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
-import { BSON, Binary, Long } from 'mongodb';
+import { BSON, Binary, Long, ObjectId } from 'mongodb';
 
 const OP_REPLY = 1;
 const OP_QUERY = 2004;
@@ -88,6 +89,7 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
   const databases = new Map<string, Map<string, Collection>>();
   const cursors = new Map<string, Cursor>();
   const infos = new Map<string, CollectionInfo>();
+  const isView = (db: string, name: string): boolean => infos.get(`${db}.${name}`)?.options.viewOn !== undefined;
   const info = (db: string, name: string): CollectionInfo => {
     const key = `${db}.${name}`;
     let found = infos.get(key);
@@ -228,12 +230,18 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
       case 'listCollections': {
         const filter = (cmd.filter ?? {}) as Doc;
         const names = [...(databases.get(dbName)?.keys() ?? [])].filter((n) => filter.name === undefined || filter.name === n);
-        const list = names.map((n) => Buffer.from(BSON.serialize({ name: n, type: 'collection', options: info(dbName, n).options, info: { readOnly: false }, idIndex: ID_INDEX })));
+        // As mongod: views and time-series collections say so in `type` (and have no idIndex).
+        const list = names.map((n) => {
+          const { options: collOptions } = info(dbName, n);
+          const type = collOptions.viewOn !== undefined ? 'view' : collOptions.timeseries !== undefined ? 'timeseries' : 'collection';
+          return Buffer.from(BSON.serialize({ name: n, type, options: collOptions, info: { readOnly: type === 'view' }, ...(type === 'collection' ? { idIndex: ID_INDEX } : {}) }));
+        });
         return cursorReply(`${dbName}.$cmd.listCollections`, 0n, 'firstBatch', list);
       }
       case 'listIndexes': {
         const collName = String(cmd.listIndexes);
         if (!databases.get(dbName)?.has(collName)) return fail(26, 'NamespaceNotFound', `ns does not exist: ${dbName}.${collName}`);
+        if (isView(dbName, collName)) return fail(166, 'CommandNotSupportedOnView', `Namespace ${dbName}.${collName} is a view, not a collection`);
         const list = info(dbName, collName).indexes.map((spec) => Buffer.from(BSON.serialize(spec)));
         return cursorReply(`${dbName}.${collName}`, 0n, 'firstBatch', list);
       }
@@ -266,7 +274,9 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
         const coll = collection(dbName, String(cmd.insert), true)!;
         const writeErrors: Doc[] = [];
         let n = 0;
-        for (const [index, raw] of raws('documents').entries()) {
+        for (const [index, given] of raws('documents').entries()) {
+          // mongod gives a document without _id a new ObjectId, first (forceServerObjectId relies on it)
+          const raw = idOfRaw(given) === undefined ? withId(given, new ObjectId()) : given;
           const key = idKeyOf(idOfRaw(raw));
           if (coll.has(key)) {
             writeErrors.push({ index, code: 11000, errmsg: `E11000 duplicate key error collection: ${dbName}.${String(cmd.insert)}` });
@@ -313,6 +323,7 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
       }
       case 'find': {
         const collName = String(cmd.find);
+        if (isView(dbName, collName)) return fail(2, 'BadValue', 'the test server cannot evaluate view pipelines');
         let docs = matching(collection(dbName, collName, false), cmd.filter as Doc);
         const limit = num(cmd.limit) ?? 0;
         const skip = num(cmd.skip) ?? 0;
@@ -447,7 +458,8 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
     documents: (db, name) => [...(databases.get(db)?.get(name)?.values() ?? [])],
     insertRaw: (db, name, docs) => {
       const coll = collection(db, name, true)!;
-      for (const doc of docs) coll.set(idKeyOf(idOfRaw(doc)), doc);
+      // Documents without _id (old capped collections, local.*) get a key of their own each.
+      for (const doc of docs) coll.set(idOfRaw(doc) === undefined ? `noid-${coll.size}-${randomBytes(4).toString('hex')}` : idKeyOf(idOfRaw(doc)), doc);
     },
     commandCounts,
     close: async () => {

@@ -1,0 +1,5 @@
+import { runTool } from '@rclone-b2/core';
+import { keysMain } from './keys-main.js';
+
+// only --apply changes anything (it creates keys)
+await runTool('rclone-backup-keys', keysMain, { changes: (argv) => argv.includes('--apply') });
