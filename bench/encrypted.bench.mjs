@@ -5,6 +5,12 @@
 //    core's crypt name cipher (no rclone upload): versions/s and the tool's peak RSS, for the
 //    default in-process summary and for --ls. Baseline in the same run: `rclone ls
 //    --b2-versions` of the same crypt remote (BENCH_DU_RCLONE=0 skips it).
+// 1b. The same bucket with BENCH_LATENCY ms (default 50) added to every B2 call, as from a real
+//    region: encrypted-du with core's parallel key-range listing (--list-ranges 16, the
+//    default) and with one cursor (--list-ranges 1), against `rclone lsjson -R --b2-versions`
+//    of the same crypt remote, run in turn BENCH_RUNS times; median wall times, the ratio to
+//    rclone, and the list calls each made (class C, from -v and from the emulator's counts).
+//    BENCH_LATENCY=0 skips it.
 // 2. encrypted-restore of BENCH_RESTORE_MB MiB (default 1024) in BENCH_RESTORE_FILES files
 //    (default 2,000) of real crypt data, next to `rclone copy` from the same crypt remote,
 //    both with 4 transfers; BENCH_RUNS runs each (default 1), medians reported.
@@ -30,6 +36,7 @@ const RESTORE_MB = env('BENCH_RESTORE_MB', 1024);
 const RESTORE_FILES = env('BENCH_RESTORE_FILES', 2000);
 const RUNS = env('BENCH_RUNS', 1);
 const TRANSFERS = env('BENCH_TRANSFERS', 4);
+const LATENCY = env('BENCH_LATENCY', 50);
 
 const work = await mkdtemp(join(tmpdir(), 'bench-encrypted-'));
 const preload = join(work, 'maxrss.mjs');
@@ -113,6 +120,34 @@ try {
       ...rows.map(([label, s, rate, rss]) => `| ${label} | ${s.toFixed(1)} | ${fmt(rate)} | ${Number.isNaN(rss) ? '–' : fmt(rss)} |`),
       '',
     );
+    if (LATENCY > 0) {
+      emulator.setFaults([{ kind: 'latency', ms: LATENCY }]);
+      const listCalls = () => (emulator.stats.get('b2_list_file_versions') ?? 0) + (emulator.stats.get('b2_list_file_names') ?? 0);
+      const variants = [
+        { label: 'encrypted-du, 16 key ranges (default)', start: () => tool('encrypted-du', ['-v', '--all-output', '/dev/null', 'secret:'], { env: childEnv }) },
+        { label: 'encrypted-du --list-ranges 1 (one cursor)', start: () => tool('encrypted-du', ['-v', '--list-ranges', '1', '--all-output', '/dev/null', 'secret:'], { env: childEnv }) },
+        { label: 'rclone lsjson -R --b2-versions (baseline)', start: () => run('rclone', ['lsjson', '-R', '--b2-versions', 'secret:'], { env: childEnv }) },
+      ];
+      const times = variants.map(() => []);
+      const calls = variants.map(() => 0);
+      for (let r = 0; r < RUNS; r += 1) {
+        for (const [i, { start }] of variants.entries()) {
+          const before = listCalls();
+          times[i].push((await start()).seconds);
+          calls[i] = listCalls() - before;
+        }
+      }
+      emulator.setFaults();
+      const base = median(times[2]);
+      report.push(
+        `### listing at ${LATENCY} ms latency per call: ${fmt(versions)} versions, ${RUNS} run(s) in turn`,
+        '',
+        '| run | seconds (median) | ratio to rclone | list calls (class C) |',
+        '|---|---:|---:|---:|',
+        ...variants.map(({ label }, i) => `| ${label} | ${median(times[i]).toFixed(1)} | ${(median(times[i]) / base).toFixed(2)} | ${fmt(calls[i])} |`),
+        '',
+      );
+    }
     // Free the du data before the restore part.
     for (const fileName of names) for (const v of [...emulator.store.versionsOf(bucket.bucketId, fileName)]) emulator.store.deleteVersion(v.fileId);
   }

@@ -1,11 +1,17 @@
 #!/usr/bin/env node
-// tar-ls-du on a generated `rclone ls` listing (default 2,000,000 lines in ~100,000
-// directories): lines/s and peak RSS of the real bin as a subprocess (GNU time -v), the
-// same logic in-process, and a baseline doing the same job with awk + sort in one pipeline.
-// Smaller smoke run: TAR_LS_DU_LINES=200000 pnpm bench tar-ls-du
-import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+// tar-ls-du on realistic listings, side by side with the original Perl algorithm
+// (bench/baseline/tar-ls-du.pl) in the same run: runs alternate (ours, Perl, ours, ...) and
+// the wall ratio is taken pair by pair, so a machine whose speed drifts still gives a fair
+// ratio. Each run is the real bin as a subprocess under GNU time -v (wall, peak RSS),
+// writing its report to a file; the two reports must be byte-identical.
+// Inputs (seeded, cached in bench/.work):
+//   - `rclone ls` of 2,000,000 distinct files in 200,000 directories of depth 3-8, one
+//     directory's files together as rclone lists them (the issue's target shape);
+//   - 500,000 lines of the same kind of listing in random order;
+//   - `ls -lR /usr`, GNU `tar tv` of /usr and `rclone lsjson -R /usr` of this machine.
+// Smaller smoke run: TAR_LS_DU_LINES=200000 TAR_LS_DU_RUNS=1 pnpm bench tar-ls-du
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,37 +20,99 @@ import os from 'node:os';
 const here = dirname(fileURLToPath(import.meta.url));
 const LINES = Number(process.env.TAR_LS_DU_LINES ?? 2_000_000);
 const RUNS = Number(process.env.TAR_LS_DU_RUNS ?? 3);
-const PER_DIR = 20;
 const work = join(here, '.work');
-const listing = join(work, `rclone-ls-v3-${LINES}.txt`);
 const bin = join(here, '../packages/tar-ls-du/bin/tar-ls-du.js');
-const core = await import('../packages/core/dist/index.js');
+const perl = join(here, 'baseline/tar-ls-du.pl');
 
-/** Deterministic: same listing every run. Directories data/dA/sB/leaf-C, 20 files each, sorted as rclone sorts. */
-async function generate() {
-  mkdirSync(work, { recursive: true });
-  if (existsSync(listing) && statSync(listing).size > 0) return;
-  const out = createWriteStream(listing);
-  let seed = 12345; // mulberry32
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+function mulberry32(seed) {
+  let s = seed;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const names = ['IMG_', 'report ', 'ünïcode-', 'backup.', '-dash '];
-  let text = '';
-  // rclone lists each directory's files sorted by name; so does this listing.
-  for (let first = 0; first < LINES; first += PER_DIR) {
-    const dir = first / PER_DIR;
-    const prefix = `data/d${dir % 10}/s${Math.floor(dir / 10) % 100}/leaf-${Math.floor(dir / 1000)}/`;
-    const files = [];
-    for (let line = first; line < Math.min(LINES, first + PER_DIR); line += 1) files.push(`${names[line % 5]}${line}.dat`);
-    files.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    for (const file of files) {
-      const size = Math.floor(random() ** 3 * 50_000_000);
-      text += `${String(size).padStart(9)} ${prefix}${file}\n`;
+}
+
+const WORDS = [
+  'Photos',
+  'Documents',
+  'projects',
+  'src',
+  'backup',
+  'Vacation',
+  'archive',
+  'node_modules',
+  'music',
+  'Camera Uploads',
+  'invoices',
+  'thesis',
+  'lib',
+  'assets',
+  'Family',
+  'work',
+  'old',
+  'scans',
+  'videos',
+  'Downloads',
+];
+const EXTS = ['.jpg', '.JPG', '.png', '.pdf', '.docx', '.txt', '.js', '.mp4', '.flac', '.json', '.tar.gz', ''];
+const STEMS = ['IMG_', 'DSC', 'report ', 'Scan-', 'index', 'track ', 'notes-', 'VID_', 'invoice_', 'draft (', 'component.', 'data-'];
+
+/**
+ * `dirs` directories (each directory of depth 1-8; files only in those of depth 3-8) and
+ * `files` distinct files spread over them (skewed: some directories hold many), one
+ * directory's files together and sorted by name. Directory and file names carry a unique
+ * number so every path is distinct; lengths are like real ones (6-40 bytes a name).
+ */
+function* listingLines(files, dirs, seed) {
+  const random = mulberry32(seed);
+  const pick = (list) => list[Math.floor(random() * list.length)];
+  const paths = ['']; // 0: the root
+  const depth = [0];
+  const leaves = [];
+  // Each new directory goes under a random earlier one (recent ones preferred, which
+  // makes chains deep); a parent at depth 8 cannot have children.
+  while (paths.length - 1 < dirs) {
+    let parent = random() < 0.6 ? paths.length - 1 - Math.floor(random() * Math.min(paths.length - 1, 50)) : Math.floor(random() * paths.length);
+    if (paths.length < 21) parent = 0;
+    if (depth[parent] >= 8) continue;
+    const id = paths.length;
+    const name =
+      random() < 0.5
+        ? `${pick(WORDS)} ${id}`
+        : `${2000 + (id % 25)}-${String(1 + (id % 12)).padStart(2, '0')}-${String(1 + (id % 28)).padStart(2, '0')} ${pick(WORDS).toLowerCase()}${id}`;
+    paths.push(parent === 0 ? name : `${paths[parent]}/${name}`);
+    depth.push(depth[parent] + 1);
+    if (depth[id] >= 3) leaves.push(id);
+  }
+  // Files per leaf directory: a skewed share, every leaf gets at least... nothing: some stay empty.
+  const counts = new Uint32Array(paths.length);
+  for (let f = 0; f < files; f += 1) {
+    const r = random();
+    counts[leaves[Math.floor(r * r * leaves.length)]] += 1;
+  }
+  let n = 0;
+  const order = leaves.slice().sort((a, b) => (paths[a] < paths[b] ? -1 : 1));
+  for (const d of order) {
+    const names = [];
+    for (let i = 0; i < counts[d]; i += 1) {
+      n += 1;
+      names.push(`${pick(STEMS)}${n}${random() < 0.2 ? ` ${pick(WORDS)}` : ''}${pick(EXTS)}`);
     }
+    names.sort();
+    for (const name of names) {
+      const size = Math.floor(Math.exp(random() * 20) - 1);
+      yield `${String(size).padStart(9)} ${paths[d]}/${name}\n`;
+    }
+  }
+}
+
+async function writeLines(file, lines) {
+  const out = createWriteStream(`${file}.part`);
+  let text = '';
+  for (const line of lines) {
+    text += line;
     if (text.length > 1 << 20) {
       if (!out.write(text)) await once(out, 'drain');
       text = '';
@@ -52,18 +120,63 @@ async function generate() {
   }
   out.end(text);
   await once(out, 'finish');
+  renameSync(`${file}.part`, file);
 }
+
+function shuffled(lines, seed) {
+  const random = mulberry32(seed);
+  const all = [...lines];
+  for (let i = all.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  return all;
+}
+
+/** A command's standard output saved once as an input file (this machine's /usr). */
+function snapshot(file, command, args, env = {}) {
+  if (existsSync(file)) return;
+  const fd = openSync(`${file}.part`, 'w');
+  spawnSync(command, args, { stdio: ['ignore', fd, 'ignore'], env: { ...process.env, ...env } });
+  closeSync(fd);
+  renameSync(`${file}.part`, file);
+}
+
+mkdirSync(work, { recursive: true });
+const inputs = [];
+const unique = join(work, `rclone-ls-unique-${LINES}.txt`);
+if (!existsSync(unique)) await writeLines(unique, listingLines(LINES, LINES / 10, 14));
+inputs.push({
+  name: `rclone ls, ${(LINES / 1e6).toFixed(1)}M distinct files in ${(LINES / 10 / 1000).toFixed(0)}k dirs of depth 3-8`,
+  file: unique,
+  flag: '--rclone',
+});
+const randomLines = Math.round(LINES / 4);
+const random = join(work, `rclone-ls-random-${randomLines}.txt`);
+if (!existsSync(random)) await writeLines(random, shuffled(listingLines(randomLines, randomLines / 10, 15), 16));
+inputs.push({ name: `rclone ls, ${(randomLines / 1000).toFixed(0)}k lines in random order`, file: random, flag: '--rclone' });
+const lsR = join(work, 'ls-lR-usr.txt');
+snapshot(lsR, 'ls', ['-lR', '/usr'], { LC_ALL: 'C' });
+inputs.push({ name: '`LC_ALL=C ls -lR /usr`', file: lsR, flag: '--ls' });
+const tarTv = join(work, 'tar-tv-usr.txt');
+snapshot(tarTv, 'tar', ['-cvvf', '/dev/null', '/usr'], { LC_ALL: 'C.UTF-8' });
+inputs.push({ name: 'GNU `tar tv` of /usr', file: tarTv, flag: '--tar' });
+const lsjson = join(work, 'lsjson-usr.txt');
+snapshot(lsjson, 'rclone', ['lsjson', '-R', '--no-mimetype', '/usr']);
+inputs.push({ name: '`rclone lsjson -R /usr`', file: lsjson, flag: '--lsjson' });
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Runs a command under GNU time -v; returns wall seconds and max RSS in MiB. */
-function timed(command, args) {
-  const result = spawnSync('/usr/bin/time', ['-v', command, ...args], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+/** Runs a command under GNU time -v, stdout to `out`; returns wall seconds, CPU seconds, peak RSS MiB. */
+function timed(command, args, out) {
+  const fd = openSync(out, 'w');
+  const result = spawnSync('/usr/bin/time', ['-v', command, ...args], { stdio: ['ignore', fd, 'pipe'], maxBuffer: 1 << 26 });
+  closeSync(fd);
   const err = result.stderr.toString();
-  if (result.status !== 0) throw new Error(`${command} failed (${result.status}): ${err.slice(-500)}`);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${err.slice(-500)}`);
   const wall = /Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)/.exec(err);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
   const seconds = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]);
@@ -71,63 +184,37 @@ function timed(command, args) {
   return { seconds, cpu, rssMiB: Number(rss[1]) / 1024 };
 }
 
-function runMany(command, args) {
-  const runs = Array.from({ length: RUNS }, () => timed(command, args));
-  return { seconds: median(runs.map((r) => r.seconds)), cpu: median(runs.map((r) => r.cpu)), rssMiB: median(runs.map((r) => r.rssMiB)) };
-}
-
-const cpuNow = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
-
-async function inProcess(options) {
-  const cpuStart = cpuNow();
-  const start = process.hrtime.bigint();
-  const tree = new core.DuTree();
-  await core.readListing(createReadStream(listing, { highWaterMark: 1 << 20 }), tree, { format: 'rclone-ls' });
-  const parsed = process.hrtime.bigint();
-  const cpuParsed = cpuNow();
-  const sink = new Writable({ write(_chunk, _enc, done) { done(); } });
-  await core.writeDuReport(tree, sink, options);
-  const end = process.hrtime.bigint();
-  const cpuEnd = cpuNow();
-  return { parse: Number(parsed - start) / 1e9, total: Number(end - start) / 1e9, parseCpu: cpuParsed - cpuStart, cpu: cpuEnd - cpuStart, paths: tree.count };
-}
-
+const lineCount = (file) => Number(spawnSync('wc', ['-l', file]).stdout.toString().trim().split(' ')[0]);
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const load = os.loadavg();
-await generate();
-const mb = statSync(listing).size / 2 ** 20;
-const awkProgram = String.raw`{ s = $1; p = $0; sub(/^ *-?[0-9]+ /, "", p); t[p] += s; while (match(p, /\/[^\/]*$/)) { p = substr(p, 1, RSTART - 1); t[p] += s } } END { for (k in t) print t[k] "\t" k }`;
-const baselineScript = `LC_ALL=C awk '${awkProgram}' "$1" | LC_ALL=C sort -t '\t' -k1,1nr -k2,2 > /dev/null`;
-
-const full = runMany(process.execPath, [bin, '--rclone', listing]);
-const top = runMany(process.execPath, [bin, '--rclone', '--top', '40', listing]);
-// The same listing twice: twice the lines, the same distinct paths: memory should not double.
-const twice = runMany(process.execPath, [bin, '--rclone', '--top', '40', listing, listing]);
-const baseline = runMany('bash', ['-c', baselineScript, 'bench', listing]);
-const inFull = [];
-for (let i = 0; i < RUNS; i += 1) inFull.push(await inProcess({}));
-const inTop = [];
-for (let i = 0; i < RUNS; i += 1) inTop.push(await inProcess({ top: 40 }));
-const rate = (seconds, lines = LINES) => Math.round(lines / seconds).toLocaleString('en-US');
-
-const date = new Date().toISOString().slice(0, 10);
-console.log(`tar-ls-du, ${date}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`);
-console.log(`listing: ${LINES.toLocaleString('en-US')} rclone ls lines, ${(LINES / PER_DIR).toLocaleString('en-US')} leaf directories, ${mb.toFixed(0)} MiB, ${inFull[0].paths.toLocaleString('en-US')} distinct paths; medians of ${RUNS} runs\n`);
-console.log(`load average at start: ${load.map((l) => l.toFixed(1)).join(' ')} (other work on this machine inflates wall times; CPU seconds are steadier)\n`);
-console.log('| run | wall s | lines/s (wall) | CPU s | lines per CPU-s | peak RSS MiB | vs baseline (wall) |');
-console.log('|---|---:|---:|---:|---:|---:|---:|');
-const row = (name, r, lines = LINES) =>
+console.log(
+  `tar-ls-du vs the original Perl algorithm, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`,
+);
+console.log(`medians of ${RUNS} alternating runs; load average at start: ${load.map((l) => l.toFixed(1)).join(' ')}\n`);
+console.log('| input | lines | tar-ls-du wall s | lines/s | Perl wall s | wall ratio (median of pairs) | peak RSS MiB (ours / Perl) | output |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---|');
+const verdicts = [];
+for (const input of inputs) {
+  const lines = lineCount(input.file);
+  const oursOut = join(work, 'out-ours.txt');
+  const perlOut = join(work, 'out-perl.txt');
+  const ours = [];
+  const base = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    ours.push(timed(process.execPath, [bin, input.flag, input.file], oursOut));
+    base.push(timed('perl', [perl, input.flag, input.file], perlOut));
+  }
+  const same = spawnSync('cmp', ['-s', oursOut, perlOut]).status === 0;
+  const wall = median(ours.map((r) => r.seconds));
+  const ratio = median(ours.map((r, i) => r.seconds / base[i].seconds));
+  const rss = median(ours.map((r) => r.rssMiB));
+  const perlRss = median(base.map((r) => r.rssMiB));
   console.log(
-    `| ${name} | ${r.seconds.toFixed(2)} | ${rate(r.seconds, lines)} | ${r.cpu.toFixed(2)} | ${rate(r.cpu, lines)} | ${r.rssMiB ? r.rssMiB.toFixed(0) : '-'} | ${((baseline.seconds / r.seconds) * (lines / LINES)).toFixed(1)}× |`,
+    `| ${input.name} | ${fmt(lines)} | ${wall.toFixed(2)} | ${fmt(lines / wall)} | ${median(base.map((r) => r.seconds)).toFixed(2)} | ${ratio.toFixed(3)}× | ${rss.toFixed(0)} / ${perlRss.toFixed(0)} | ${same ? 'identical' : 'DIFFERENT'} |`,
   );
-row('`tar-ls-du --rclone FILE` (all paths, sorted)', full);
-row('`tar-ls-du --rclone --top 40 FILE`', top);
-row('`tar-ls-du --rclone --top 40 FILE FILE` (2× lines, same paths)', twice, 2 * LINES);
-row('in-process readListing + writeDuReport (all)', { seconds: median(inFull.map((r) => r.total)), cpu: median(inFull.map((r) => r.cpu)) });
-row('in-process, parse + aggregate only', { seconds: median(inFull.map((r) => r.parse)), cpu: median(inFull.map((r) => r.parseCpu)) });
-row('in-process, --top 40', { seconds: median(inTop.map((r) => r.total)), cpu: median(inTop.map((r) => r.cpu)) });
-row('baseline: `awk` per-path sums `| sort -k1,1nr -k2`', baseline);
-const verdict = (r) => (LINES / r >= 1_000_000 ? 'met' : 'NOT met');
-console.log(`\ntarget ≥ 1,000,000 lines/s, full sorted report as a subprocess: ${verdict(full.seconds)} by wall time, ${verdict(full.cpu)} per CPU-second`);
+  if (input.file === unique) verdicts.push({ rate: lines / wall, ratio, rss, perlRss, same });
+}
+const [v] = verdicts;
+console.log(
+  `\ntargets on the 2M distinct-path shape: ≥ 1,000,000 lines/s: ${v.rate >= 1e6 ? 'met' : 'NOT met'} (${fmt(v.rate)}); ≤ 0.10× Perl wall: ${v.ratio <= 0.1 ? 'met' : 'NOT met'} (${v.ratio.toFixed(3)}×); RSS ≤ Perl: ${v.rss <= v.perlRss ? 'met' : 'NOT met'}; output identical: ${v.same ? 'yes' : 'NO'}`,
+);

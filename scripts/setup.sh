@@ -21,7 +21,11 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_package
 command -v mysqldump >/dev/null 2>&1 || need_packages+=(mariadb-client)
 command -v bsdtar >/dev/null 2>&1 || need_packages+=(libarchive-tools)
 command -v ncdu >/dev/null 2>&1 || need_packages+=(ncdu)
+# The HTML reports are tested in a real browser: playwright-core drives Debian's Chromium.
+[ -x /usr/bin/chromium ] || need_packages+=(chromium)
 command -v rsync >/dev/null 2>&1 || need_packages+=(rsync)
+[ -x /usr/sbin/sshd ] || need_packages+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || need_packages+=(openssh-client)
 command -v dpkg-deb >/dev/null 2>&1 || need_packages+=(dpkg)
 command -v rpmbuild >/dev/null 2>&1 || need_packages+=(rpm)
 # promtool checks the nightly runner's Prometheus metrics file (Debian ships it in prometheus, ~19 MB)

@@ -2,8 +2,9 @@ import type { Writable } from 'node:stream';
 import { encryptedBucketName, ProblemError, writeWithBackpressure, type B2Api, type B2FileVersion, type NameCipher } from '@rclone-b2/core';
 import { decide } from './policy/decide.js';
 import type { PolicyConfig } from './policy/config.js';
-import type { PolicyChoice } from './policy/path-rules.js';
+import type { PolicyChoice } from './policy/index.js';
 import { fileJson, formatExplainText } from './report.js';
+import type { PrunePlan } from './html-plan.js';
 
 export interface ExplainRun {
   client: Pick<B2Api, 'listFileVersions'>;
@@ -19,6 +20,8 @@ export interface ExplainRun {
   /** -h: sizes as du -h prints them. */
   human?: boolean;
   out: Writable;
+  /** --html: the file's decisions, for the page. */
+  plan?: PrunePlan;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function explain(run: ExplainRun): Promise<void> {
   const never = run.config.policies.get('never');
   const choice: PolicyChoice = run.purge && never ? { policy: never } : run.config.matcher.choose(path);
   const decision = decide(versions, choice.policy, run.now);
+  run.plan?.add(path, choice, decision);
   const text = run.json
     ? `${JSON.stringify(fileJson(path, fileName, choice, decision))}\n`
     : formatExplainText(path, fileName, choice, decision, true, run.human);

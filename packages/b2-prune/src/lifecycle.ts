@@ -6,7 +6,7 @@
 // rule that keeps at least as much, so a user can let B2 do a simple retention.
 import { supersededTimes, type B2FileVersion, type B2LifecycleRule } from '@rclone-b2/core';
 import { decide } from './policy/decide.js';
-import { DAY_MS, type Policy } from './policy/grammar.js';
+import { DAY_MS, type Policy } from './policy/index.js';
 
 /** The rule covering a B2 name (prefixes never overlap on B2, longest wins to be safe). */
 export function ruleFor(rules: readonly B2LifecycleRule[], fileName: string): B2LifecycleRule | undefined {

@@ -26,7 +26,9 @@ import {
   type EncryptedBucketOpener,
   type ToolIO,
 } from '@rclone-b2/core';
+import { checkHtmlTarget, writeHtmlReport } from '@rclone-b2/report';
 import { explain } from './explain.js';
+import { PrunePlan } from './html-plan.js';
 import { printLifecycle } from './print-lifecycle.js';
 import { loadPolicyConfig } from './policy/config.js';
 import { prune } from './prune.js';
@@ -56,6 +58,7 @@ export interface PruneCliOptions {
   files: boolean;
   unfinishedLargeFiles: boolean;
   explain?: string;
+  html?: string;
   /** Print the B2 lifecycle rule equivalent to the policy of PATH (or the root) and stop. */
   printLifecycle: boolean;
   now?: number;
@@ -93,6 +96,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
       files: { type: 'boolean', default: true, description: 'Prune file versions (--no-files: only cancel unfinished large files)' },
       'unfinished-large-files': { type: 'boolean', default: true, description: 'Cancel unfinished large files older than a day' },
       explain: stringFlag({ description: 'Print every version of PATH with its decision and reason; delete nothing' }),
+      html: stringFlag({ description: 'With --dry-run or --explain: also write the plan as a self-contained HTML page (a timeline per file, the rule behind each version, totals) to FILE' }),
       'print-lifecycle': { type: 'boolean', default: false, description: 'Print the B2 lifecycle rule that keeps at least what the policy keeps (JSON for b2_update_bucket); delete nothing' },
       now: stringFlag({ hidden: true, description: 'Judge ages as of this time (tests)' }),
       'list-page-size': integerFlag('list-page-size', { min: 1, max: 10_000, hidden: true, description: 'Versions per b2_list_file_versions call' }),
@@ -108,6 +112,8 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
     if (argv.some((arg) => arg === '--transfers' || arg.startsWith('--transfers='))) throw new UsageError('give --transfers or --concurrency, not both');
     createLogger({ tool: 'b2-prune', stream: io.stderr, verbosity: verbosityOf(a) }).warn('--concurrency is deprecated: use --transfers');
   }
+  if (a.html !== undefined && !a.dryRun && a.explain === undefined) throw new UsageError('--html draws the plan of a dry run: give it with --dry-run (or --explain)');
+  if (a.html === '-') throw new UsageError('--html needs a FILE (stdout carries the text report)');
   const now = a.now ?? io.env.B2_PRUNE_NOW;
   const inside = (path: string | undefined): string | undefined => (path === undefined || target.path === '' ? path : `${target.path}/${path.replace(/^\/+/, '')}`);
   return {
@@ -125,6 +131,7 @@ export async function parseOptions(argv: readonly string[], io: ToolIO): Promise
     files: a.files,
     unfinishedLargeFiles: a.unfinishedLargeFiles,
     explain: inside(a.explain),
+    html: a.html,
     printLifecycle: a.printLifecycle,
     now: now === undefined ? undefined : parseTime(now),
     listPageSize: a.listPageSize,
@@ -151,6 +158,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
   if (options.purge && !options.force && !options.dryRun && options.explain === undefined) {
     throw new GuardError('--purge deletes every old version and every deleted file; add --force to do it (or -n to see what it would delete)');
   }
+  if (options.html !== undefined) await checkHtmlTarget(options.html, io.cwd);
   const config = await loadPolicyConfig(options.policyFile, io.env);
   const prices = await loadPrices(options.prices);
   const { remote, bucket } = await (deps.openBucket ?? openEncryptedBucket)(
@@ -170,8 +178,11 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     await printLifecycle({ ...common, path: options.path, out: io.stdout, log });
     return ExitCode.Ok;
   }
+  const plan = options.html !== undefined ? new PrunePlan() : undefined;
+  const title = `Prune plan: ${options.remote ?? 'remote'}:${options.explain ?? options.path}`;
   if (options.explain !== undefined) {
-    await explain({ ...common, path: options.explain, json: options.json, human: options.human, out: io.stdout });
+    await explain({ ...common, path: options.explain, json: options.json, human: options.human, out: io.stdout, plan });
+    if (plan && options.html !== undefined) await writeHtmlReport(options.html, io.cwd, io.stdout, plan.data(title, now, prices.storage.pricePerTBMonth));
     return ExitCode.Ok;
   }
   if (config.source) log.info(`policies from ${config.source}`);
@@ -192,9 +203,11 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     out: io.stdout,
     log,
     signal: deps.signal,
+    plan,
     ...(bucket.lifecycleRules ? { lifecycleRules: bucket.lifecycleRules } : {}),
   });
   summary.saving = savingOf(summary.bytesFreed, prices);
+  if (plan && options.html !== undefined) await writeHtmlReport(options.html, io.cwd, io.stdout, plan.data(title, now, prices.storage.pricePerTBMonth));
   if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify({ type: 'summary', ...summary, b2: usageOf(bucket.client) })}\n`);
   else if (options.verbosity >= 0) await writeWithBackpressure(io.stdout, formatSummaryText(summary));
   return summary.failures > 0 || summary.undecryptableNames > 0 ? ExitCode.Problem : ExitCode.Ok;

@@ -17,8 +17,9 @@ import {
 } from '@rclone-b2/core';
 import { decide, type FileDecision } from './policy/decide.js';
 import type { PolicyConfig } from './policy/config.js';
-import type { PolicyChoice } from './policy/path-rules.js';
+import type { PolicyChoice } from './policy/index.js';
 import { cancelUnfinishedLargeFiles } from './unfinished.js';
+import type { PrunePlan } from './html-plan.js';
 import { LifecycleCheck } from './lifecycle.js';
 import { emptySummary, fileJson, formatFileText, type PruneSummary } from './report.js';
 
@@ -52,6 +53,8 @@ export interface PruneRun {
   log: Logger;
   signal?: AbortSignal;
   pageSize?: number;
+  /** --html: every file's decisions with reasons, for the page. */
+  plan?: PrunePlan;
   /** The bucket's lifecycle rules: checked against what the policies keep. */
   lifecycleRules?: B2LifecycleRule[];
 }
@@ -132,6 +135,7 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
         summary.versionsKept += history.versions.length - doomed.length;
         if (doomed.length > 0) summary.filesPruned += 1;
         const explained = (): FileDecision => decide(history.versions, choice.policy, run.now);
+        run.plan?.add(history.path, choice, explained());
         if (run.verbosity >= 2 || (run.verbosity >= 1 && doomed.length > 0)) {
           await writer.write(
             run.json

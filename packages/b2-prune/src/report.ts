@@ -1,8 +1,8 @@
 import { escapeName, formatIecSize, formatSize, formatTransactions, type TransactionCounts } from '@rclone-b2/core';
 import { savingLine, type PruneSaving } from './cost.js';
 import { formatAge, type FileDecision, type VersionDecision } from './policy/decide.js';
-import type { PolicyChoice } from './policy/path-rules.js';
-import { expandAges } from './policy/windows.js';
+import type { PolicyChoice } from './policy/index.js';
+import { expandAges } from './policy/index.js';
 
 /** Totals of one run, printed at the end (text or --json). */
 export interface PruneSummary {

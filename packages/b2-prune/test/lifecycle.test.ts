@@ -9,7 +9,7 @@ import { FakeB2 } from 'b2-emulator/test-helpers';
 import { startEmulator } from 'b2-emulator';
 import { run } from './support/io.js';
 import { decide } from '../src/policy/decide.js';
-import { parsePolicy } from '../src/policy/grammar.js';
+import { parsePolicy } from '../src/policy/index.js';
 import { lifecycleRuleFor } from '../src/lifecycle.js';
 
 const DAY = 86_400_000;

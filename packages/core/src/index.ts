@@ -9,10 +9,12 @@ export { lockReason, spareLocked, type LockedVersion } from './b2/object-lock.js
 export { BACKUP_CAPABILITIES, plannedKeys, PRUNE_CAPABILITIES, type B2CreatedKey, type B2Key, type B2NewKey, type PlannedKey } from './b2/keys.js';
 export { openCryptBucket } from './b2/open-crypt-bucket.js';
 export { logRetries } from './b2/retry-log.js';
+export { listVersionsParallel, type ParallelListOptions, type ParallelListStats } from './b2/parallel-list.js';
+export { splitPoints } from './b2/range-split.js';
 export { billedTransactions, formatTransactions, transactionClass } from './b2/transactions.js';
 export { RcloneDumpMeter } from './b2/rclone-dump-meter.js';
 export { addUsage, countCall, emptyUsage, formatUsage, usageOf, type B2Usage } from './b2/usage.js';
-export { type B2Api, type B2LifecycleRule, type B2Bucket, type B2Download, type B2FileVersion, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
+export { type B2Api, type B2LifecycleRule, type B2Bucket, type B2Download, type B2FileVersion, type B2Part, type B2VersionPage, type ListVersionsOptions, type TransactionCounts } from './b2/types.js';
 
 // CLI scaffolding: flags, parser, typed errors, exit codes, logger, runTool
 export { cappedWarnings, type CappedWarnings } from './cli/capped-warnings.js';
@@ -57,11 +59,15 @@ export { parseRcloneLsLine } from './du/formats/rclone.js';
 export { type ListingFormat } from './du/formats/types.js';
 export { readListing } from './du/read-listing.js';
 export { writeDuReport } from './du/report.js';
-export { DuTree } from './du/tree.js';
+export { sortedRowBatches, sortedRows, type DuRow, type DuSelectOptions, type ReportRows } from './du/select.js';
+export { DuTree, type DuDirectory, type ListingSink } from './du/tree.js';
 
 // Files: atomic writes, lock paths
 export { lockPathFor } from './fs/lock-path.js';
 export { writeFileAtomically } from './fs/write-atomically.js';
+
+// Source guards shared by the backup tools: mount point, empty source, max_delete
+export { checkLocalSource, deleteLimitBroken, isMountPoint, parseMaxDelete, type DeleteLimit, type LocalSourceGuard, type PlannedDeletes } from './guard/index.js';
 
 // PID lock files
 export { acquirePidLock, type ReleaseLock } from './lock/pid-lock.js';
@@ -73,6 +79,33 @@ export { localPathOf } from './names/rclone-encoding.js';
 
 // Deterministic randomness
 export { seededRandom } from './random/seeded-random.js';
+
+// Retention policies (b2-prune's versions, rsync-backup's snapshots)
+export {
+  BUILTIN_POLICIES,
+  DAY_MS,
+  DEFAULT_POLICY,
+  expandAges,
+  formatDays,
+  formatWindow,
+  globToRegExp,
+  isGlob,
+  judgeOldUploads,
+  parsePolicy,
+  PathMatcher,
+  PolicySpecError,
+  thinSnapshots,
+  windowFor,
+  type ExpandedAge,
+  type PathRule,
+  type Policy,
+  type PolicyChoice,
+  type Segment,
+  type SeriesRule,
+  type SeriesVerdict,
+  type SnapshotVerdict,
+  type Window,
+} from './retention/index.js';
 
 // rclone config, links, remotes, running rclone
 export { encryptConfigText } from './rclone/config-crypt.js';
@@ -91,7 +124,7 @@ export { formatSize, parseSize } from './text/sizes.js';
 export { parseTime } from './text/times.js';
 
 // Version histories of (encrypted) B2 buckets
-export { assertPasswordFits, listCryptFiles, type CryptBucket, type CryptFileHistory } from './versions/crypt-files.js';
+export { assertPasswordFits, listCryptFiles, DEFAULT_LIST_CONCURRENCY, type CryptBucket, type CryptFileHistory, type ListCryptFilesOptions } from './versions/crypt-files.js';
 export { crashSafeOrder, DeletionExecutor } from './versions/delete.js';
 export { isLive, isVisibleKind, supersededTimes, visibleVersions } from './versions/history.js';
 export { bucketPrefix, compareB2Names, encryptedBucketName } from './versions/list.js';
@@ -100,6 +133,9 @@ export { WrongPasswordError } from './versions/password-check.js';
 
 // Prices: the dated price model, its loader and cost functions
 export * from './prices/index.js';
+
+// Quoting for systemd units and cron lines (rclone-backup-nightly, rsync-backup)
+export { cronWord, shellWord, systemdArgument, systemdExecutable } from './units/unit-quote.js';
 
 // Toolset version
 export { TOOLSET_VERSION } from './version.js';

@@ -1,5 +1,9 @@
-import { openEncryptedBucket, compareB2Names, escapeName, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory, type PriceModel } from '@rclone-b2/core';
+import { writeWithBackpressure, openEncryptedBucket, compareB2Names, escapeName, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory, type PriceModel, loadPrices } from '@rclone-b2/core';
+import { checkHtmlTarget } from '@rclone-b2/report';
 import { runDu, type Inventories } from './du.js';
+import { DirUsage, storedTotal } from './dir-usage.js';
+import { bucketTotalLines } from './total.js';
+import { htmlInventories, teeSink } from './html-sink.js';
 import { lsSink, type InventorySink } from './ls-sink.js';
 import { openOutput, type OpenedOutput } from './outputs.js';
 import { createProgress } from './progress.js';
@@ -28,8 +32,14 @@ export interface DuCommand {
    * collects late, which alone raised the peak RSS by ~50 MB per million versions.
    */
   listChunk?: number | undefined;
+  /** Also write the HTML treemap report here (`-`: stdout). */
+  html?: string | undefined;
   /** --cost: the monthly cost report per directory on stdout (see cost-report.ts). */
   cost?: { model: PriceModel; json: boolean } | undefined;
+  /** Key ranges listed at once (core's parallel listing; 1 = one cursor). */
+  listRanges?: number | undefined;
+  /** After the summaries, the whole listing's plaintext and stored (billed) bytes on stdout (du -c). */
+  total?: boolean | undefined;
 }
 
 /** Stops at the B2 name `stop.name` (after it when inclusive), in listing order. */
@@ -41,6 +51,7 @@ async function* until(histories: AsyncIterable<CryptFileHistory>, stop: { name: 
 }
 
 export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger): Promise<number> {
+  if (command.html !== undefined) await checkHtmlTarget(command.html, io.cwd);
   const { bucket, plainSize } = await openEncryptedBucket({ ...command, logger }, io);
   const opened: OpenedOutput[] = [];
   const inventories: Inventories = {};
@@ -56,10 +67,18 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
           : summarySink(output.stream, { format: command.format === 'summary' ? 'text' : command.format, human: command.human, depth: command.depth, top: command.top });
       inventories[kind] = sink;
     }
+    const html = command.html !== undefined ? htmlInventories(command.html, io.cwd, io.stdout) : undefined;
+    if (html) {
+      inventories.all = teeSink(inventories.all, html.all);
+      inventories.deleted = teeSink(inventories.deleted, html.old);
+    }
     let undecryptable = 0;
+    const listStats = { calls: 0, splits: 0, widest: 0 };
     const histories = listCryptFiles(bucket, {
       path: command.path,
       pageSize: command.listChunk,
+      listConcurrency: command.listRanges,
+      listStats,
       ...(command.startAt ? { startFileName: encryptedBucketName(bucket.names, bucket.prefix, command.startAt) } : {}),
       onUndecryptable: (fileName, error) => {
         undecryptable += 1;
@@ -79,13 +98,24 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
         return stored;
       }
     };
+    // Per-directory current/old bytes, plaintext and stored (billed): the bucket total and --cost read it.
+    const usage = new DirUsage();
+    const client = bucket.client;
+    const unfinishedBytes = async (version: { fileId: string }): Promise<number> => {
+      let bytes = 0;
+      if (client.listParts) for await (const part of client.listParts(version.fileId, io.signal ? { signal: io.signal } : {})) bytes += part.contentLength;
+      return bytes;
+    };
     const costTree = command.cost ? new CostTree(command.depth) : undefined;
     const listed = until(histories, stop);
-    const stats = await runDu(costTree ? costTap(listed, costTree) : listed, sizeOf, inventories, progress);
+    const stats = await runDu(costTree ? costTap(listed, costTree) : listed, sizeOf, inventories, progress, { usage, unfinishedBytes });
     if (command.cost && costTree) {
       await writeCostReport(io.stdout, costTree, command.cost.model, { json: command.cost.json, human: command.human, top: command.top });
       logger.notice(pricesNote(costTree, command.cost.model));
     }
+    const total = usage.total();
+    if (command.total) await writeWithBackpressure(io.stdout, bucketTotalLines(total, command.human));
+    if (html) await html.write(`Space by directory: ${command.remoteName ?? 'remote'}:${command.path}`, (command.cost?.model ?? (await loadPrices())).storage.pricePerTBMonth);
     if (oddSizes > 0) logger.error(`${oddSizes} versions have sizes no rclone-crypt file can have; counted at their stored size`);
     if (stats.files === 0) await assertPasswordFits(bucket);
     // A named PATH that matches nothing is an error, as in encrypted-cleanup (an empty
@@ -97,7 +127,8 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
     logger.info(
       `${stats.files} files (${stats.liveFiles} live, ${stats.deletedFiles} deleted), ${stats.versions} versions; ` +
         `current ${formatIecSize(stats.currentBytes)}, old/deleted ${formatIecSize(stats.oldBytes)}; ` +
-        `${formatTransactions(bucket.client.transactions)}`,
+        `stored (billed) ${formatIecSize(storedTotal(total))} incl. ${stats.unfinishedFiles} unfinished large files; ` +
+        `${formatTransactions(bucket.client.transactions)} (${listStats.calls} listing calls over ${listStats.splits + 1} key ranges, ${Math.max(1, listStats.widest)} at once)`,
     );
     if (oddSizes > 0 && undecryptable === 0) throw new ProblemError(`${oddSizes} versions are not valid rclone-crypt objects`);
     if (undecryptable > 0) throw new ProblemError(`${undecryptable} names could not be decrypted (wrong password, or not this remote's files?)`);

@@ -11,6 +11,8 @@ export interface PlainHistory {
 export interface InventoryEntry {
   path: string;
   size: number;
+  /** Bytes B2 stores (and bills) for this version: the encrypted size. */
+  stored: number;
   /** The current version of a live file (goes to the undeleted inventory); else old/deleted. */
   current: boolean;
 }
@@ -30,7 +32,8 @@ export function* inventoryEntries(history: PlainHistory, plainSize: (stored: num
     first = false;
     if (version.action !== 'upload') continue;
     const size = plainSize(version.contentLength);
-    if (isFirst) yield { path: history.path, size, current: true };
-    else yield { path: versionedPath(history.path, version.uploadTimestamp), size, current: false };
+    const stored = version.contentLength;
+    if (isFirst) yield { path: history.path, size, stored, current: true };
+    else yield { path: versionedPath(history.path, version.uploadTimestamp), size, stored, current: false };
   }
 }

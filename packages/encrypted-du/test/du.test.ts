@@ -35,16 +35,16 @@ describe('inventoryEntries', () => {
     const versions = b2.sorted().filter((v) => v.fileName === `pre/${hexNames.encryptPath('docs/a.txt')}`);
     const entries = [...inventoryEntries({ path: 'docs/a.txt', fileName: 'x', versions }, (n) => n)];
     expect(entries).toEqual([
-      { path: 'docs/a.txt', size: 30, current: true },
-      { path: 'docs/a-v2024-05-02-120000-123.txt', size: 20, current: false },
-      { path: 'docs/a-v2024-05-01-120000-123.txt', size: 10, current: false },
+      { path: 'docs/a.txt', size: 30, stored: 30, current: true },
+      { path: 'docs/a-v2024-05-02-120000-123.txt', size: 20, stored: 20, current: false },
+      { path: 'docs/a-v2024-05-01-120000-123.txt', size: 10, stored: 10, current: false },
     ]);
   });
   it('gives every upload of a deleted file a suffix and skips the hide marker', () => {
     const b2 = sampleBucket();
     const versions = b2.sorted().filter((v) => v.fileName === `pre/${hexNames.encryptPath('gone/b.bin')}`);
     expect([...inventoryEntries({ path: 'gone/b.bin', fileName: 'x', versions }, (n) => n * 2)]).toEqual([
-      { path: 'gone/b-v2024-05-01-120000-123.bin', size: 14, current: false },
+      { path: 'gone/b-v2024-05-01-120000-123.bin', size: 14, stored: 7, current: false },
     ]);
   });
 });
@@ -56,7 +56,7 @@ describe('inventoryEntries with an unfinished large upload on top', () => {
     const start = b2.upload('f', '', {}, T0 + DAY);
     start.action = 'start';
     const versions = b2.sorted().map((v) => (v.fileId === start.fileId ? { ...v, action: 'start' as const } : v));
-    expect([...inventoryEntries({ path: 'f', fileName: 'f', versions }, (n) => n)]).toEqual([{ path: 'f', size: 3, current: true }]);
+    expect([...inventoryEntries({ path: 'f', fileName: 'f', versions }, (n) => n)]).toEqual([{ path: 'f', size: 3, stored: 3, current: true }]);
   });
 });
 

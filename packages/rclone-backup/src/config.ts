@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { ConfigError, isSystemError, parseSize, quoteForMessage, systemErrorReason } from '@rclone-b2/core';
+import { ConfigError, isSystemError, parseMaxDelete, quoteForMessage, systemErrorReason, type DeleteLimit } from '@rclone-b2/core';
 
-/** One limit of `max_delete`: a count, a percentage of the destination's files, or bytes. */
-export type DeleteLimit = { kind: 'count'; value: number } | { kind: 'percent'; value: number } | { kind: 'bytes'; value: number };
+// max_delete is shared with rsync-backup: parsed by core.
+export { parseMaxDelete, type DeleteLimit };
 
 export interface BackupConfig {
   /** The config file's path and its name without `.conf` (used for prefixes and state). */
@@ -41,22 +41,6 @@ export function parseBoolean(value: string, where: string, key: string): boolean
   if (['yes', 'true', '1', 'on'].includes(v)) return true;
   if (['no', 'false', '0', 'off'].includes(v)) return false;
   throw new ConfigError(`${key}: expected yes/no/true/false/1/0, got ${quoteForMessage(value)}`, where);
-}
-
-/** `50%`, `1000`, `10G`, `50%, 20G` (all must hold), or `off`. */
-export function parseMaxDelete(value: string, where: string): DeleteLimit[] {
-  if (/^(off|none|unlimited)$/i.test(value.trim())) return [];
-  return value.split(',').map((part) => {
-    const text = part.trim();
-    const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
-    if (percent) return { kind: 'percent', value: Number(percent[1]) } as const;
-    if (/^\d+$/.test(text)) return { kind: 'count', value: Number(text) } as const;
-    try {
-      return { kind: 'bytes', value: parseSize(text) } as const;
-    } catch {
-      throw new ConfigError(`max_delete: expected a count, N%, a size like 10G, or off; got ${quoteForMessage(text)}`, where);
-    }
-  });
 }
 
 /**

@@ -1,20 +1,8 @@
-import { access, opendir, stat } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
-import { GuardError } from '@rclone-b2/core';
-import type { BackupConfig, DeleteLimit } from './config.js';
+import { checkLocalSource, GuardError } from '@rclone-b2/core';
+import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
 import { runRcloneJson } from './context.js';
 import { isLocalPath, joinLocation, sourceListingArgs } from './rclone-args.js';
-import { isMountPoint } from './mounts.js';
-
-async function localHasEntries(path: string): Promise<boolean> {
-  const dir = await opendir(path);
-  try {
-    return (await dir.read()) !== null;
-  } finally {
-    await dir.close().catch(() => undefined);
-  }
-}
 
 /**
  * The checks that must pass before anything touches the destination: the source exists
@@ -24,19 +12,7 @@ async function localHasEntries(path: string): Promise<boolean> {
 export async function checkSource(config: BackupConfig, ctx: BackupContext): Promise<void> {
   const source = config.source;
   if (isLocalPath(source)) {
-    const info = await stat(source).catch(() => undefined);
-    if (!info) throw new GuardError(`source ${source} does not exist; refusing to sync (it would empty the backup)`);
-    if (!info.isDirectory()) throw new GuardError(`source ${source} is not a directory`);
-    if (config.requireMount && !(await isMountPoint(source))) {
-      throw new GuardError(`source ${source} is not a mount point (require_mount = yes); is it unmounted?`);
-    }
-    if (!(await localHasEntries(source))) throw new GuardError(`source ${source} is empty; refusing to sync (it would empty the backup)`);
-    if (config.sentinel) {
-      const sentinel = isAbsolute(config.sentinel) ? config.sentinel : join(source, config.sentinel);
-      if (!(await access(sentinel).then(() => true, () => false))) {
-        throw new GuardError(`sentinel ${sentinel} is missing; refusing to sync`);
-      }
-    }
+    await checkLocalSource({ source, requireMount: config.requireMount, sentinel: config.sentinel });
     return;
   }
   if (config.requireMount) ctx.logger.warn(`require_mount ignored: ${source} is not a local path`);
@@ -67,23 +43,5 @@ export async function countSourceFiles(config: BackupConfig, ctx: BackupContext,
   return count;
 }
 
-export interface PlannedDeletes {
-  files: number;
-  bytes: number;
-  /** Files in the destination (what a percentage is of). */
-  destinationFiles: number;
-  examples: string[];
-}
-
-/** The first limit of max_delete that the planned deletions break, as a sentence; undefined if none. */
-export function deleteLimitBroken(limits: readonly DeleteLimit[], plan: PlannedDeletes): string | undefined {
-  for (const limit of limits) {
-    if (limit.kind === 'count' && plan.files > limit.value) return `${plan.files} files (max_delete ${limit.value})`;
-    if (limit.kind === 'bytes' && plan.bytes > limit.value) return `${plan.bytes} bytes (max_delete ${limit.value} bytes)`;
-    if (limit.kind === 'percent' && plan.files > 0) {
-      const percent = (100 * plan.files) / Math.max(plan.destinationFiles, 1);
-      if (percent > limit.value) return `${plan.files} of ${plan.destinationFiles} files, ${percent.toFixed(1)}% (max_delete ${limit.value}%)`;
-    }
-  }
-  return undefined;
-}
+// The max_delete arithmetic is shared with rsync-backup: it lives in core.
+export { deleteLimitBroken, type PlannedDeletes } from '@rclone-b2/core';

@@ -26,6 +26,8 @@ import { defaultLockDir } from './lock.js';
 import { VERSION } from './main.js';
 import { failBeforeRun, runNightly, type NightlyOptions } from './nightly.js';
 import { runStatus } from './nightly-status-report.js';
+import { statusPageData } from './nightly-status-page.js';
+import { checkHtmlTarget, writeHtmlReport } from '@rclone-b2/report';
 import { DEFAULT_BIN, defaultUnitDir, UNIT_KINDS, unitFiles, writeUnits } from './units.js';
 
 /** The runner's defaults, once: the flags show them, and units leave out flags equal to them. */
@@ -75,6 +77,7 @@ function parser() {
       interval: durationFlag('interval', {
         description: `With --status: the expected time between runs, for missed runs (default ${NIGHTLY_DEFAULTS.interval})`,
       }),
+      html: stringFlag({ description: 'Write a self-contained HTML status page (every backup: last runs, durations, bytes, failures, coverage chart, stale ones highlighted) to FILE, after the run or with --status' }),
     },
   });
 }
@@ -87,8 +90,18 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
   if (parsed.kind === 'exit') return parsed.exitCode;
   const a = parsed.options;
   if (a._.length) throw new UsageError(`unexpected argument ${String(a._[0])}`);
+  const judging = { maxAgeMs: a.maxAge ?? parseDuration(NIGHTLY_DEFAULTS.maxAge), intervalMs: a.interval ?? parseDuration(NIGHTLY_DEFAULTS.interval) };
+  const page = async (code: number): Promise<number> => {
+    if (a.html === undefined) return code;
+    const data = await statusPageData({ configDir: resolve(io.cwd, a.configDir), stateDir: resolve(io.cwd, a.stateDir), now: Date.now(), ...judging });
+    await writeHtmlReport(a.html, io.cwd, io.stdout, data);
+    return code;
+  };
+  if (a.html === '-') throw new UsageError('--html needs a FILE (stdout carries the run log or the status lines)');
+  if (a.html !== undefined && (a.printUnits ?? a.installUnits)) throw new UsageError('--html goes with a run or --status, not with --print-units/--install-units');
+  if (a.html !== undefined) await checkHtmlTarget(a.html, io.cwd);
   if (a.status) {
-    return runStatus(
+    return page(await runStatus(
       {
         configDir: resolve(io.cwd, a.configDir),
         stateDir: resolve(io.cwd, a.stateDir),
@@ -98,9 +111,9 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
         now: Date.now(),
       },
       io,
-    );
+    ));
   }
-  if (a.maxAge !== undefined || a.interval !== undefined) throw new UsageError('--max-age and --interval only go with --status');
+  if ((a.maxAge !== undefined || a.interval !== undefined) && a.html === undefined) throw new UsageError('--max-age and --interval only go with --status or --html');
   const kind = a.printUnits ?? a.installUnits;
   if (kind) {
     // The flags given with --print-units/--install-units go into the units, quoted.
@@ -144,7 +157,7 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
   } catch (error) {
     return failBeforeRun(error, check, a.dryRun, io);
   }
-  return runNightly(options, io);
+  return page(await runNightly(options, io));
 }
 
 /** The runner flags given with --print-units/--install-units, for the units' command line. */

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, ProblemError, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
 import { reasonOf } from '@rclone-b2/core';
-import { cronWord, shellWord, systemdArgument, systemdExecutable } from './unit-quote.js';
+import { cronWord, shellWord, systemdArgument, systemdExecutable } from '@rclone-b2/core';
 
 export type UnitKind = 'systemd' | 'systemd-user' | 'cron' | 'cron.d';
 export const UNIT_KINDS: readonly UnitKind[] = ['systemd', 'systemd-user', 'cron', 'cron.d'];

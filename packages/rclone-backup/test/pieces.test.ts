@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { acquireLock } from '../src/lock.js';
-import { isMountPoint } from '../src/mounts.js';
+import { isMountPoint } from '@rclone-b2/core';
 import { PrefixStream, TailBuffer } from '../src/prefix-stream.js';
 import { isLocalPath, joinLocation, syncArgs } from '../src/rclone-args.js';
 import { parseLogLine, renderRecord, renderTail } from '../src/rclone-log.js';

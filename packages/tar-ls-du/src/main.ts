@@ -1,4 +1,4 @@
-import { countFlag, HUMAN_READABLE_FLAG, JSON_FLAG, parseArgv, sizeFlag, toolParser, TOOLSET_VERSION, UsageError, verbosityOf, type ListingFormat, type ParsedArgs, type ToolIO } from '@rclone-b2/core';
+import { countFlag, stringFlag, HUMAN_READABLE_FLAG, JSON_FLAG, parseArgv, sizeFlag, toolParser, TOOLSET_VERSION, UsageError, verbosityOf, type ListingFormat, type ParsedArgs, type ToolIO } from '@rclone-b2/core';
 import { tarLsDu, type OutputFormat, type TarLsDuOptions } from './tar-ls-du.js';
 
 export const VERSION = TOOLSET_VERSION;
@@ -20,7 +20,8 @@ skipped (exit status 1). A FILE that cannot be opened is exit status 2.
 Examples:
   rclone ls remote: | tar-ls-du --rclone | sort -n
   tar tvf backup.tar | tar-ls-du -h --top 20
-  LC_ALL=C ls -lR /srv | tar-ls-du --ncdu > srv.json && ncdu -f srv.json`;
+  LC_ALL=C ls -lR /srv | tar-ls-du --ncdu > srv.json && ncdu -f srv.json
+  rclone ls remote: | tar-ls-du --rclone --top 20 --html space.html`;
 
 function buildParser() {
   return toolParser({
@@ -43,6 +44,7 @@ function buildParser() {
       'min-size': sizeFlag('min-size', { description: 'Only paths of at least SIZE' }),
       csv: { type: 'boolean', default: false, description: 'CSV output: size,path,type' },
       ncdu: { type: 'boolean', default: false, description: "ncdu's JSON export (browse with ncdu -f FILE)" },
+      html: stringFlag({ description: 'Also write a self-contained HTML report (treemap + largest directories) to FILE; - = stdout instead of the text report' }),
     },
   });
 }
@@ -58,6 +60,7 @@ export function toOptions(args: ParsedArgs<ReturnType<typeof buildParser>>): Tar
   if (output === 'ncdu' && (depth !== undefined || top !== undefined || minSize !== undefined)) {
     throw new UsageError('--ncdu writes the whole tree; --depth, --top and --min-size do not apply');
   }
+  if (args.html === '-' && outputs.length > 0) throw new UsageError(`--html - writes the page to stdout; --${output} cannot go there too`);
   return {
     files: args._.map(String),
     format: formats[0],
@@ -67,6 +70,7 @@ export function toOptions(args: ParsedArgs<ReturnType<typeof buildParser>>): Tar
     top,
     minSize,
     output,
+    html: args.html,
     verbosity: verbosityOf(args),
   };
 }

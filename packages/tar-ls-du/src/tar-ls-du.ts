@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { checkHtmlTarget, duReportData, writeHtmlReport } from '@rclone-b2/report';
 import { cappedWarnings, createLogger, DuTree, openNamedInput, readListing, TOOLSET_VERSION, writeDuReport, type ListingFormat, type ToolIO } from '@rclone-b2/core';
 
 export type OutputFormat = 'text' | 'csv' | 'json' | 'ncdu';
@@ -14,6 +15,8 @@ export interface TarLsDuOptions {
   top: number | undefined;
   minSize: number | undefined;
   output: OutputFormat;
+  /** Also write the HTML report here (`-`: stdout, instead of the text report). */
+  html?: string | undefined;
   verbosity: number;
 }
 
@@ -34,8 +37,13 @@ export async function tarLsDu(options: TarLsDuOptions, io: ToolIO): Promise<numb
   let problems = 0;
   const inputs = options.files.length > 0 ? options.files : ['-'];
   const handles = new Map<string, FileHandle>();
+  if (options.html !== undefined) await checkHtmlTarget(options.html, io.cwd);
   try {
     for (const file of inputs) if (file !== '-' && !handles.has(file)) handles.set(file, await openNamedInput(file, io.cwd));
+    // Named files say how much is coming: the tree makes room once instead of regrowing.
+    let bytes = 0;
+    for (const file of inputs) bytes += (await handles.get(file)?.stat())?.size ?? 0;
+    tree.expectListingBytes(bytes);
     for (const file of inputs) {
       const name = file === '-' ? '(stdin)' : file;
       const handle = handles.get(file);
@@ -62,6 +70,11 @@ export async function tarLsDu(options: TarLsDuOptions, io: ToolIO): Promise<numb
     }
   } finally {
     for (const handle of handles.values()) await handle.close();
+  }
+  if (options.html !== undefined) {
+    const title = `Space by directory: ${inputs.map((f) => (f === '-' ? 'stdin' : f)).join(', ')}`;
+    await writeHtmlReport(options.html, io.cwd, io.stdout, await duReportData(tree, { tool: 'tar-ls-du', title }));
+    if (options.html === '-') return problems > 0 ? 1 : 0;
   }
   await writeDuReport(tree, io.stdout, {
     format: options.output,

@@ -30,13 +30,12 @@ beforeAll(() => {
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 /**
- * What the report must say: every file and directory with its total. Names are exact,
- * except that the du tree holds text: a byte that is not valid UTF-8 becomes U+FFFD.
+ * What the report must say: every file and directory with its total, names exact (the du
+ * tree holds bytes: a byte that is not valid UTF-8 is printed `\ooo` and read back as itself).
  */
 function expected(prefix: string): Map<string, number> {
   const map = new Map<string, number>();
-  for (const [exact, size] of FILES) {
-    const name = Buffer.from(exact, 'utf8').toString('utf8');
+  for (const [name, size] of FILES) {
     const parts = (prefix ? `${prefix}/${name}` : name).split('/');
     for (let i = 1; i <= parts.length; i += 1) {
       const path = parts.slice(0, i).join('/');
@@ -61,7 +60,7 @@ describe('tar-ls-du reads escaped names', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(expected('fix').size);
     expect(lines).toContain('66\tfix/dir\\nname/in\\tside');
-    expect(lines).toContain('55\tfix/bad\ufffd');
+    expect(lines).toContain('55\tfix/bad\\376');
     expect(lines).toContain('33\tfix/back\\\\n');
   });
 
@@ -73,7 +72,10 @@ describe('tar-ls-du reads escaped names', () => {
   });
 
   it('real rclone ls: control pictures are ordinary characters', async () => {
-    const { stdout } = await execa('rclone', ['ls', join(parent, 'fix')], { env: { ...process.env, RCLONE_CONFIG: join(parent, 'rclone.conf') }, encoding: 'buffer' });
+    const { stdout } = await execa('rclone', ['ls', join(parent, 'fix')], {
+      env: { ...process.env, RCLONE_CONFIG: join(parent, 'rclone.conf') },
+      encoding: 'buffer',
+    });
     const result = await run(['--rclone'], Buffer.from(stdout));
     const report = parseReport(result.stdout);
     expect(report.get('nl␊x')).toBe(11);

@@ -1,10 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, isSystemError, quoteForMessage, systemErrorReason } from '@rclone-b2/core';
-import { BUILTIN_POLICIES, DEFAULT_POLICY } from './builtins.js';
-import { parsePolicy, PolicySpecError, type Policy } from './grammar.js';
-import { PathMatcher, type PathRule } from './path-rules.js';
+import {
+  BUILTIN_POLICIES,
+  ConfigError,
+  DEFAULT_POLICY,
+  isSystemError,
+  parsePolicy,
+  PathMatcher,
+  PolicySpecError,
+  quoteForMessage,
+  systemErrorReason,
+  type PathRule,
+  type Policy,
+} from '@rclone-b2/core';
 
 export interface PolicyConfig {
   policies: Map<string, Policy>;

@@ -1,7 +1,4 @@
-import { isVisibleKind, supersededTimes, type B2FileVersion } from '@rclone-b2/core';
-import type { Policy } from './grammar.js';
-import { formatDays, formatWindow, windowFor, type Window } from './windows.js';
-import { DAY_MS } from './grammar.js';
+import { DAY_MS, formatDays, formatWindow, isVisibleKind, judgeOldUploads, supersededTimes, type B2FileVersion, type Policy, type Window } from '@rclone-b2/core';
 
 export type Verdict = 'keep' | 'delete' | 'ignore';
 
@@ -59,8 +56,7 @@ export function decide(versions: readonly B2FileVersion[], policy: Policy, now: 
     if (withReasons) decision.reason = reason();
   };
 
-  // Uploads: rules 1, 3 and 5, grouped by window (members newest first).
-  let byWindow: Map<Window, number[]> | undefined;
+  // Uploads: rule 1 here, rules 3 and 5 and last=N by core's retention (shared with rsync-backup).
   const oldUploads: number[] = [];
   for (let index = 0; index < versions.length; index += 1) {
     const version = versions[index]!;
@@ -75,43 +71,35 @@ export function decide(versions: readonly B2FileVersion[], policy: Policy, now: 
       continue;
     }
     oldUploads.push(index);
-    const window = windowFor(policy, decision.ageMs ?? 0);
-    if (!window) {
-      set(decision, 'delete', 'too-old', () =>
-        policy.segments.length === 0 ? `policy "${policy.name}" keeps no old versions` : `older than the last window (${formatDays(policy.lastAge)} d) (rule 5)`,
-      );
-      continue;
-    }
-    decision.window = window;
-    if (window.liveOnly && !live) {
-      set(decision, 'delete', 'live-only', () => `in "?" window ${formatWindow(window)} of a deleted file (rule 3)`);
-      continue;
-    }
-    byWindow ??= new Map();
-    const members = byWindow.get(window);
-    if (members) members.push(index);
-    else byWindow.set(window, [index]);
   }
-  for (const [window, members] of byWindow ?? []) {
-    const last = members.length - 1;
-    members.forEach((index, position) => {
-      const decision = decisions[index]!;
-      const where = (): string => `window ${formatWindow(window)}`;
-      if (last === 0) set(decision, 'keep', 'window', () => `only upload in ${where()} (rule 3)`);
-      else if (position === 0) set(decision, 'keep', 'window', () => `newest upload in ${where()} (rule 3)`);
-      else if (position === last) set(decision, 'keep', 'window', () => `oldest upload in ${where()} (rule 3)`);
-      else {
-        set(decision, 'delete', 'window', () => `${ordinal(position + 1)} of ${members.length} uploads in ${where()}: only the newest and oldest are kept (rule 3)`);
-      }
-    });
-  }
-
-  // last=N overrides the age rules for the N newest old uploads.
-  for (const index of oldUploads.slice(0, policy.last)) {
+  const verdicts = judgeOldUploads(oldUploads.map((index) => decisions[index]!.ageMs ?? 0), policy, live);
+  oldUploads.forEach((index, at) => {
     const decision = decisions[index]!;
-    if (decision.verdict === 'keep') continue;
-    set(decision, 'keep', 'last', () => `one of the ${policy.last} newest old versions (last=${policy.last})`);
-  }
+    const verdict = verdicts[at]!;
+    decision.window = verdict.window;
+    const where = (): string => `window ${formatWindow(verdict.window!)}`;
+    const members = verdict.members ?? 1;
+    const position = verdict.position ?? 0;
+    switch (verdict.rule) {
+      case 'too-old':
+        set(decision, 'delete', 'too-old', () =>
+          policy.segments.length === 0 ? `policy "${policy.name}" keeps no old versions` : `older than the last window (${formatDays(policy.lastAge)} d) (rule 5)`,
+        );
+        break;
+      case 'live-only':
+        set(decision, 'delete', 'live-only', () => `in "?" window ${formatWindow(verdict.window!)} of a deleted file (rule 3)`);
+        break;
+      case 'last':
+        set(decision, 'keep', 'last', () => `one of the ${policy.last} newest old versions (last=${policy.last})`);
+        break;
+      case 'window':
+        if (members === 1) set(decision, 'keep', 'window', () => `only upload in ${where()} (rule 3)`);
+        else if (position === 0) set(decision, 'keep', 'window', () => `newest upload in ${where()} (rule 3)`);
+        else if (position === members - 1) set(decision, 'keep', 'window', () => `oldest upload in ${where()} (rule 3)`);
+        else set(decision, 'delete', 'window', () => `${ordinal(position + 1)} of ${members} uploads in ${where()}: only the newest and oldest are kept (rule 3)`);
+        break;
+    }
+  });
 
   // Hide markers (rule 4), from the oldest up: a hide covers the uploads below it up to
   // the next older hide.

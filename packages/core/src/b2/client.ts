@@ -12,7 +12,7 @@ import { decodeHeaderName, encodeFileName, expectedSha1, infoFromHeaders, toFile
 import { backoffMs, isRetryableStatus, resolveRetry, retryAfterMs, systemClock, type B2Clock, type ResolvedRetry, type RetryOptions } from './retry.js';
 import { Semaphore } from '../concurrency/index.js';
 import { billedTransactions, emptyTransactionCounts, transactionClass } from './transactions.js';
-import type { B2Api, B2Bucket, B2LifecycleRule, B2Download, B2FileVersion, ListVersionsOptions, TransactionCounts } from './types.js';
+import type { B2Api, B2Bucket, B2LifecycleRule, B2Download, B2FileVersion, B2Part, B2VersionPage, ListVersionsOptions, TransactionCounts } from './types.js';
 
 export const DEFAULT_B2_ENDPOINT = 'https://api.backblazeb2.com';
 
@@ -204,8 +204,19 @@ export class B2Client implements B2Api {
           if (isAuthorize && !this.authorized && net.neverConnected) throw new B2UnreachableError(new URL(url).origin, net.reason);
           throw new B2Error(spec.call, 0, 'network_error', redact(net.message, this.secrets()));
         }
-        if (response.ok) return { response, text: spec.stream ? '' : await response.text() };
-        const text = await response.text().catch(() => '');
+        if (response.ok) {
+          if (spec.stream) return { response, text: '' };
+          try {
+            return { response, text: await response.text() };
+          } catch (error) {
+            // An answer cut off mid-body (e.g. a listing page) is a network failure: retry it.
+            if (signal?.aborted) throw signal.reason;
+            throw new B2Error(spec.call, 0, 'network_error', `answer cut short: ${redact(describeNetworkError(error).message, this.secrets())}`);
+          }
+        }
+        const text = await response.text().catch(() => undefined);
+        // An error answer cut off mid-body says nothing reliable (not even its code): retry it.
+        if (text === undefined) throw new B2Error(spec.call, 0, 'network_error', `answer cut short (HTTP ${response.status})`);
         let code = 'unknown';
         let message = text.slice(0, 200) || response.statusText;
         try {
@@ -313,30 +324,42 @@ export class B2Client implements B2Api {
     return this.list('b2_list_file_names', bucketId, options);
   }
 
+  /**
+   * One b2_list_file_versions call: the page and the cursor to continue from (none at the
+   * end). The parallel lister (parallel-list.ts) drives several such cursors at once.
+   */
+  async listFileVersionsPage(bucketId: string, options: ListVersionsOptions = {}): Promise<B2VersionPage> {
+    return this.listPage('b2_list_file_versions', bucketId, options);
+  }
+
+  private async listPage(call: 'b2_list_file_names' | 'b2_list_file_versions', bucketId: string, o: ListVersionsOptions): Promise<B2VersionPage> {
+    const body: Json = { bucketId, maxFileCount: Math.max(1, Math.min(10_000, Math.floor(o.pageSize ?? 1000))) };
+    if (o.prefix) body.prefix = o.prefix;
+    if (o.delimiter) body.delimiter = o.delimiter;
+    if (o.startFileName !== undefined) body.startFileName = o.startFileName;
+    if (call === 'b2_list_file_versions' && o.startFileId !== undefined && o.startFileName !== undefined) body.startFileId = o.startFileId;
+    const page = await this.callJson(call, body, o.signal, (r) => (Array.isArray(r.files) ? r.files.length : 0));
+    return {
+      files: ((page.files as Json[] | undefined) ?? []).map(toFileVersion),
+      ...(typeof page.nextFileName === 'string' ? { nextFileName: page.nextFileName } : {}),
+      ...(typeof page.nextFileId === 'string' ? { nextFileId: page.nextFileId } : {}),
+    };
+  }
+
   /** Pages through a listing, fetching the next page while the current one is consumed. */
   private async *list(call: 'b2_list_file_names' | 'b2_list_file_versions', bucketId: string, o: ListVersionsOptions): AsyncGenerator<B2FileVersion> {
-    const pageSize = Math.max(1, Math.min(10_000, Math.floor(o.pageSize ?? 1000)));
-    const versions = call === 'b2_list_file_versions';
-    const fetchPage = (startFileName?: string, startFileId?: string): Promise<Json> => {
-      const body: Json = { bucketId, maxFileCount: pageSize };
-      if (o.prefix) body.prefix = o.prefix;
-      if (o.delimiter) body.delimiter = o.delimiter;
-      if (startFileName !== undefined) body.startFileName = startFileName;
-      if (versions && startFileId !== undefined && startFileName !== undefined) body.startFileId = startFileId;
-      return this.callJson(call, body, o.signal, (r) => (Array.isArray(r.files) ? r.files.length : 0));
-    };
-    let pending: Promise<Json> | undefined = fetchPage(o.startFileName, o.startFileId);
+    const fetchPage = (startFileName?: string, startFileId?: string): Promise<B2VersionPage> =>
+      this.listPage(call, bucketId, { ...o, startFileName, startFileId });
+    let pending: Promise<B2VersionPage> | undefined = fetchPage(o.startFileName, o.startFileId);
     try {
       while (pending) {
-        const page: Json = await pending;
+        const page: B2VersionPage = await pending;
         pending = undefined;
-        const nextName = typeof page.nextFileName === 'string' ? page.nextFileName : undefined;
-        const nextId = typeof page.nextFileId === 'string' ? page.nextFileId : undefined;
-        if (nextName !== undefined) {
-          pending = fetchPage(nextName, nextId);
+        if (page.nextFileName !== undefined) {
+          pending = fetchPage(page.nextFileName, page.nextFileId);
           pending.catch(() => undefined);
         }
-        for (const f of (page.files as Json[] | undefined) ?? []) yield toFileVersion(f);
+        yield* page.files;
       }
     } finally {
       pending?.catch(() => undefined);
@@ -353,6 +376,19 @@ export class B2Client implements B2Api {
       for (const f of (page.files as Json[] | undefined) ?? []) yield toFileVersion(f);
       if (typeof page.nextFileId !== 'string') return;
       startFileId = page.nextFileId;
+    }
+  }
+
+  /** The uploaded parts of an unfinished large file (b2_list_parts, 1,000 per call). */
+  async *listParts(fileId: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<B2Part> {
+    let startPartNumber = 1;
+    for (;;) {
+      const page = await this.callJson('b2_list_parts', { fileId, startPartNumber, maxPartCount: 1000 }, options.signal);
+      for (const p of (page.parts as Json[] | undefined) ?? []) {
+        yield { partNumber: Number(p.partNumber), contentLength: typeof p.contentLength === 'number' ? p.contentLength : 0 };
+      }
+      if (typeof page.nextPartNumber !== 'number') return;
+      startPartNumber = page.nextPartNumber;
     }
   }
 

@@ -9,4 +9,6 @@ export * from './client.js';
 export * from './open-crypt-bucket.js';
 export * from './retry-log.js';
 export { describeNetworkError, type NetworkFailure } from './network-error.js';
+export { listVersionsParallel, type ParallelListOptions, type ParallelListStats } from './parallel-list.js';
+export { splitPoints } from './range-split.js';
 export * from './keys.js';

@@ -22,6 +22,19 @@ export interface B2FileVersion {
   legalHold?: 'on' | 'off';
 }
 
+/** One listing call's answer: its entries and where the next call starts (absent at the end). */
+export interface B2VersionPage {
+  files: B2FileVersion[];
+  nextFileName?: string;
+  nextFileId?: string;
+}
+
+/** One uploaded part of an unfinished large file (b2_list_parts). */
+export interface B2Part {
+  partNumber: number;
+  contentLength: number;
+}
+
 /** Backblaze's billing classes: A free (uploads, deletes), B downloads/gets, C lists/auth. */
 export type TransactionClass = 'A' | 'B' | 'C';
 
@@ -80,6 +93,10 @@ export interface B2Api {
   /** All versions, by name then newest first, fetched page by page. */
   listFileVersions(bucketId: string, options?: ListVersionsOptions): AsyncGenerator<B2FileVersion>;
   listFileNames(bucketId: string, options?: ListVersionsOptions): AsyncGenerator<B2FileVersion>;
+  /** One b2_list_file_versions page with its cursor; lets a lister run several cursors at once (optional: fakes may omit it). */
+  listFileVersionsPage?(bucketId: string, options?: ListVersionsOptions): Promise<B2VersionPage>;
+  /** Parts of an unfinished large file (optional: fakes may omit it). */
+  listParts?(fileId: string, options?: { signal?: AbortSignal }): AsyncGenerator<B2Part>;
   hideFile(bucketId: string, fileName: string): Promise<B2FileVersion>;
   deleteFileVersion(fileName: string, fileId: string, options?: { signal?: AbortSignal }): Promise<void>;
   getFileInfo(fileId: string): Promise<B2FileVersion>;

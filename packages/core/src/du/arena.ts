@@ -6,7 +6,8 @@ export class NameArena {
   bytes: Buffer = Buffer.allocUnsafe(1 << 16);
   length = 0;
 
-  private reserve(extra: number): void {
+  /** Makes room for `extra` more bytes. */
+  reserve(extra: number): void {
     if (this.length + extra <= this.bytes.length) return;
     // ×1.5, not ×2: less unused room at the end (millions of names are tens of MB).
     let size = Math.ceil(this.bytes.length * 1.5);
@@ -26,6 +27,13 @@ export class NameArena {
     else bytes.set(source.subarray(start, end), at);
     this.length += n;
     return at;
+  }
+
+  /** Appends one byte. */
+  appendByte(byte: number): void {
+    this.reserve(1);
+    this.bytes[this.length] = byte;
+    this.length += 1;
   }
 
   /** Appends a string as UTF-8; returns [offset, byte length]. */

@@ -8,6 +8,7 @@
  *   await readListing(stream, tree, { format: 'rclone-ls', onWarning });  // or parse a whole listing
  *   await writeDuReport(tree, output, { format: 'text' | 'csv' | 'json' | 'ncdu', human, depth, top, minSize });
  *   tree.total; tree.count;                      // grand total, distinct paths
+ *   for (const dir of tree.directories()) ...    // id, parent, path, total, files, filesBelow, depth
  *
  * Listing parsers (`parseRcloneLsLine`, `parseRcloneLslLine`, `parseLongLine`,
  * `createLineParser(format)`, `detectListingFormat(line)`) feed any ListingSink. Printers
@@ -15,9 +16,9 @@
  */
 export * from './tree.js';
 export * from './arena.js';
-export * from './top.js';
+export * from './dir-table.js';
+export * from './file-table.js';
 export * from './select.js';
-export * from './paths.js';
 export * from './radix-sort.js';
 export * from './report.js';
 export * from './read-listing.js';

@@ -19,8 +19,12 @@ export function radixSortDescending(hiKeys: Uint32Array, loKeys: Uint32Array, co
   let hi: Uint32Array = hiKeys;
   let carried: Uint32Array[] = columns;
   let lo2: Uint32Array = new Uint32Array(n);
-  let hi2: Uint32Array = new Uint32Array(n);
+  let hi2: Uint32Array = new Uint32Array(0);
   let carried2: Uint32Array[] = columns.map(() => new Uint32Array(n));
+  // Sizes below 4 GiB all have the same high half: then it is neither sorted nor moved.
+  let sameHigh = true;
+  for (let i = 1; i < n && sameHigh; i += 1) sameHigh = hi[i] === hi[0];
+  hi2 = sameHigh ? hi : new Uint32Array(n);
   const count = new Uint32Array(2048);
   const target = new Uint32Array(n);
   const pass = (useHi: boolean, shift: number): void => {
@@ -38,8 +42,8 @@ export function radixSortDescending(hiKeys: Uint32Array, loKeys: Uint32Array, co
       const to = count[((keys[i] as number) >>> shift) & 2047]!++;
       target[i] = to;
       lo2[to] = lo[i] as number;
-      hi2[to] = hi[i] as number;
     }
+    if (!sameHigh) for (let i = 0; i < n; i += 1) hi2[target[i] as number] = hi[i] as number;
     for (let c = 0; c < carried.length; c += 1) {
       const from = carried[c] as Uint32Array;
       const into = carried2[c] as Uint32Array;
@@ -50,7 +54,9 @@ export function radixSortDescending(hiKeys: Uint32Array, loKeys: Uint32Array, co
   pass(false, 0);
   pass(false, 11);
   pass(false, 22);
-  pass(true, 0);
-  pass(true, 11);
+  if (!sameHigh) {
+    pass(true, 0);
+    pass(true, 11);
+  }
   return { carried, hi, lo };
 }

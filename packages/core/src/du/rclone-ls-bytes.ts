@@ -1,21 +1,19 @@
 import { unescapeName } from '../names/escape-name.js';
 import { nameFromBytes } from '../names/name-bytes.js';
-import type { DuDir, DuTree } from './tree.js';
+import type { DuTree } from './tree.js';
 
 /**
  * The hot path for `rclone ls` lines, parsed straight from the input Buffer: size digits
- * summed byte by byte, the directory part compared with the previous line's bytes (rclone
- * lists a directory's files together) so the tree is walked only when it changes, and
- * the file name's bytes copied into the tree's arena without making a string.
+ * summed byte by byte and the path's bytes handed to the tree (which compares the
+ * directory with the previous line's before hashing anything: rclone lists a directory's
+ * files together). No string is made per line.
  */
 export class RcloneLsBytes {
-  private dirBytes = Buffer.alloc(4096);
-  private dirLength = -1;
-  private dir: DuDir;
+  /** The buffer searched for a backslash last, and where its next one is (its length: none). */
+  private scanned: Buffer | undefined;
+  private backslash = 0;
 
-  constructor(private readonly tree: DuTree) {
-    this.dir = tree.root;
-  }
+  constructor(private readonly tree: DuTree) {}
 
   /**
    * Parses every complete newline-terminated line of `buf` from `from` in one tight loop
@@ -52,42 +50,19 @@ export class RcloneLsBytes {
     if (buf[digitsStart - 1] === 45) size = 0;
     p += 1;
     // A backslash may start an `ls -b` escape (encrypted-du --ls): the slow, string path.
-    for (let i = p; i < end; i += 1) if (buf[i] === 92) return this.escaped(nameFromBytes(buf.subarray(p, end)), size);
-    let stop = end;
-    while (stop > p + 1 && buf[stop - 1] === 47) stop -= 1;
-    let slash = stop - 1;
-    while (slash >= p && buf[slash] !== 47) slash -= 1;
-    let dir: DuDir;
-    if (slash < p) dir = this.tree.root;
-    else {
-      const dirEnd = slash === p ? p + 1 : slash;
-      dir = this.sameDir(buf, p, dirEnd) ? this.dir : this.enter(buf, p, dirEnd);
+    // Where the next one is in this buffer is found once (native memchr), not per line.
+    if (buf !== this.scanned || this.backslash < p) {
+      this.scanned = buf;
+      this.backslash = buf.indexOf(92, p);
+      if (this.backslash < 0) this.backslash = buf.length;
     }
-    if (slash + 1 >= stop) this.tree.addDirectory(buf.toString('utf8', p, stop));
-    else this.tree.addFileBytes(dir, buf, slash + 1, stop, size);
+    if (this.backslash < end) return this.escaped(nameFromBytes(buf.subarray(p, end)), size);
+    this.tree.addPathBytes(buf, p, end, size);
     return true;
   }
 
   private escaped(text: string, size: number): boolean {
-    this.tree.add(unescapeName(text).replace(/(?<=.)\/+$/, ''), size); // a trailing `/` is dropped, as above
-    this.dirLength = -1; // the cached directory bytes no longer describe this.dir
+    this.tree.add(unescapeName(text), size);
     return true;
-  }
-
-  private sameDir(buf: Buffer, start: number, end: number): boolean {
-    const length = end - start;
-    if (length !== this.dirLength) return false;
-    const cached = this.dirBytes;
-    for (let i = length - 1; i >= 0; i -= 1) if (cached[i] !== buf[start + i]) return false;
-    return true;
-  }
-
-  private enter(buf: Buffer, start: number, end: number): DuDir {
-    const length = end - start;
-    if (length > this.dirBytes.length) this.dirBytes = Buffer.alloc(length * 2);
-    buf.copy(this.dirBytes, 0, start, end);
-    this.dirLength = length;
-    this.dir = this.tree.directory(buf.toString('utf8', start, end));
-    return this.dir;
   }
 }

@@ -80,18 +80,20 @@ export async function readListing(input: Readable, tree: DuTree, options: ReadLi
   for await (const data of input as AsyncIterable<Buffer | string>) {
     const chunk = typeof data === 'string' ? Buffer.from(data) : data;
     let start = 0;
-    if (fast && pendingLength === 0 && !tooLong && separator === 10 && result.lines > 0) {
-      // The rclone ls hot path: whole chunks at a time, no call per line from here.
-      const base = result.lines;
-      const parser = fast;
-      const [rest, count] = parser.parseLines(chunk, 0, (from, to, index) => {
-        result.lines = base + index + 1;
-        cannotParse(chunk.toString('utf8', from, Math.min(to, from + 200)));
-      });
-      result.lines = base + count;
-      start = rest;
-    }
     while (!unknown) {
+      if (fast && pendingLength === 0 && !tooLong && separator === 10 && result.lines > 0) {
+        // The rclone ls hot path: the rest of the chunk at once, no call per line from here
+        // (also after a line that straddled two chunks was completed below).
+        const base = result.lines;
+        const parser = fast;
+        const from = start;
+        const [rest, count] = parser.parseLines(chunk, from, (lineStart, lineEnd, index) => {
+          result.lines = base + index + 1;
+          cannotParse(chunk.toString('utf8', lineStart, Math.min(lineEnd, lineStart + 200)));
+        });
+        result.lines = base + count;
+        start = rest;
+      }
       const at = chunk.indexOf(separator, start);
       if (at < 0) break;
       if (tooLong) {

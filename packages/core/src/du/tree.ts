@@ -1,20 +1,8 @@
-import { NameArena } from './arena.js';
-import { FILE_STRIDE, findFile, moveFilesNamedLikeDirs, sortFiles } from './tree-files.js';
+import { hasNameEscapes, nameFromBytes, nameToBytes } from '../names/name-bytes.js';
+import { DirTable } from './dir-table.js';
+import { FileTable } from './file-table.js';
 
-export { FILE_STRIDE } from './tree-files.js';
-
-/**
- * The du tree: sizes aggregated per path, fed one listing entry at a time.
- *
- * Memory is one small record per distinct path: directories are nodes; a file is its
- * name's UTF-8 bytes in the tree's NameArena plus three numbers (name offset, name
- * length, size) appended to its directory's `files` array: no string object and no
- * hashing per file.
- * Directories that the input never names are created on the way, so every ancestor gets
- * a total. `finish()` (called by every reader of totals) sorts each directory's files by
- * name bytes if they did not arrive sorted (rclone and B2 list them sorted), merges
- * repeated names (their sizes add up) and computes every directory's total once.
- */
+/** Where listings put entries: tar-ls-du's parsers, encrypted-du, rclone-backup --audit. */
 export interface ListingSink {
   /** A non-directory entry (file, symlink, device...) of `size` bytes. Repeated paths add up. */
   add(path: string, size: number): void;
@@ -24,198 +12,233 @@ export interface ListingSink {
   addTotal(path: string, total: number): void;
 }
 
-export class DuDir {
-  /** Files directly in this directory: [name offset, name byte length, size] triplets. */
-  files: number[] | null = null;
-  /** Whether the files' names are strictly increasing (then there are no repeats either). */
-  sorted = true;
-  /** File count after the last sort-and-merge: unsorted input is merged again when it doubles. */
-  merged = 0;
-  /** While unsorted: the length of `files` that is still sorted. */
-  sortedEnd = 0;
-  /** The sum of the files' sizes. */
-  fileBytes = 0;
-  /** Sizes of files whose path equals this directory's (a file/directory collision). */
-  own = 0;
-  /** A total reported by `du` output, used instead of the sum when set. */
-  reported = -1;
-  /** The total below this directory; valid after `DuTree.finish()`. */
-  total = 0;
-  dirs: Map<string, DuDir> | null = null;
-  /** This directory's name in the arena (set when a report first needs it), and its byte length. */
-  nameAt = -1;
-  nameLength = 0;
-  /** The full path and `path/`, cached by `pathOf`/`prefixOf` when a report needs them. */
-  path: string | undefined = undefined;
-  prefix: string | undefined = undefined;
-  constructor(
-    readonly name: string,
-    readonly parent: DuDir | null,
-  ) {}
+/** One directory of a finished tree, as `DuTree.directories()` yields it. */
+export interface DuDirectory {
+  /** Its id: 0 is the listing root, and a parent's id is below its children's. */
+  id: number;
+  /** Its parent's id (-1 for the root). */
+  parent: number;
+  /** The full path ('' for the root, `/` for the filesystem root). */
+  path: string;
+  /** Bytes below it (files, sub-directories, a du-reported total when there is one). */
+  total: number;
+  /** Files directly in it, and anywhere below it. */
+  files: number;
+  filesBelow: number;
+  /** Path components: 0 for the root, 1 for a top-level directory. */
+  depth: number;
 }
 
+/**
+ * The du tree: sizes aggregated per path, in flat columns (see dir-table.ts and
+ * file-table.ts): no object per path, so tens of millions of lines cost memory in
+ * proportion to the distinct paths' bytes and a few numbers each, and little garbage
+ * collection. Paths are bytes, names are never decoded while reading.
+ *
+ * `finish()` (called by every reader of totals) merges a file whose path is also a
+ * directory into that directory, then computes every directory's total in one reverse
+ * pass over the directory ids.
+ */
 export class DuTree implements ListingSink {
-  readonly root = new DuDir('', null);
-  readonly arena = new NameArena();
-  private lastDirPath: string | undefined;
-  private lastDir: DuDir = this.root;
-  private dirty = false;
-  private paths = 0;
+  readonly dirs = new DirTable();
+  readonly files = new FileTable();
+  /** Per directory: bytes of the files directly in it, of files with its own path, a du total (-1: none). */
+  private fileSum: Float64Array = new Float64Array(0);
+  private own: Float64Array = new Float64Array(0);
+  private reported: Float64Array = new Float64Array(0);
+  /** After finish(): totals and file counts per directory. */
+  totals = new Float64Array(0);
+  fileCount = new Uint32Array(0);
+  filesBelow = new Uint32Array(0);
+  private dirty = true;
+  private scratch = Buffer.allocUnsafe(4096);
+
+  /**
+   * A hint: about `bytes` of listing text will follow. Room for the files it probably
+   * holds is made at once, instead of regrowing the columns and rehashing the table
+   * again and again (each regrowth copies everything so far). A wrong guess costs nothing
+   * but the room.
+   */
+  expectListingBytes(bytes: number): void {
+    const lines = Math.min(Math.floor(bytes / 80), 1 << 27);
+    this.files.reserve(lines, Math.min(Math.floor(bytes / 3), 1 << 30));
+  }
 
   add(path: string, size: number): void {
-    const [dir, name] = this.split(path);
-    if (name !== undefined) this.addFile(dir, name, size);
+    const [bytes, length] = this.encode(path);
+    this.addPathBytes(bytes, 0, length, size);
   }
 
   addDirectory(path: string): void {
-    this.directory(trimSlashes(path));
+    const [bytes, length] = this.encode(path);
+    this.addDirectoryBytes(bytes, 0, length);
   }
 
   addTotal(path: string, total: number): void {
-    const [dir, name] = this.split(path);
-    if (name === undefined) return;
-    const existing = dir.dirs?.get(name);
-    if (existing) {
-      existing.reported = total;
+    const [bytes, length] = this.encode(path);
+    const end = trimEnd(bytes, 0, length);
+    const canon = this.canonical(bytes, 0, end);
+    const dir = end === 0 ? -1 : canon < 0 ? this.dirs.lookup(bytes, 0, end) : this.dirs.lookup(this.canon, 0, canon);
+    if (dir > 0) {
+      this.ensureColumns();
+      this.reported[dir] = total;
       this.dirty = true;
-    } else this.addFile(dir, name, total);
+    } else this.addPathBytes(bytes, 0, length, total);
   }
 
-  /** The directory node for a path ('' is the root), created with its ancestors if needed. */
-  directory(path: string): DuDir {
-    if (path === this.lastDirPath) return this.lastDir;
-    let node = this.root;
-    let start = 0;
-    if (path.charCodeAt(0) === 47) {
-      node = this.child(node, '/');
-      start = 1;
-    }
-    while (start < path.length) {
-      let end = path.indexOf('/', start);
-      if (end < 0) end = path.length;
-      if (end > start) node = this.child(node, path.slice(start, end));
-      start = end + 1;
-    }
-    this.lastDirPath = path;
-    this.lastDir = node;
-    return node;
+  /** A directory entry from bytes (a trailing `/` is dropped). */
+  addDirectoryBytes(src: Uint8Array, start: number, end: number): void {
+    const stop = trimEnd(src, start, end);
+    if (stop > start) this.dirId(src, start, stop);
   }
 
-  /** Adds a file named `name` directly under `dir`. */
-  addFile(dir: DuDir, name: string, size: number): void {
+  /** The parsers' hot path: the entry `src[start, end)` of `size` bytes, no string made. */
+  addPathBytes(src: Uint8Array, start: number, end: number, size: number): void {
+    const stop = trimEnd(src, start, end);
+    if (stop === start) return;
+    let slash = stop - 1;
+    while (slash >= start && src[slash] !== 47) slash -= 1;
+    let dir = 0;
+    // `/` alone is a name in the root; `/x` is `x` in `/`.
+    if (slash >= start && stop - start > 1) dir = this.dirId(src, start, slash === start ? start + 1 : slash);
+    this.addFileBytes(dir, src, slash >= start && stop - start > 1 ? slash + 1 : start, stop, size);
+  }
+
+  /** Adds `size` to the file named `src[start, end)` directly in directory `dir`. */
+  addFileBytes(dir: number, src: Uint8Array, start: number, end: number, size: number): void {
+    this.files.add(dir, src, start, end, size);
+    if (dir >= this.fileSum.length) this.ensureColumns();
+    this.fileSum[dir]! += size;
     this.dirty = true;
-    if (dir.dirs !== null) {
-      const sub = dir.dirs.get(name);
-      if (sub !== undefined) {
-        sub.own += size;
-        return;
-      }
-    }
-    if (this.scratch.length < name.length * 3) this.scratch = Buffer.allocUnsafe(name.length * 3);
-    const length = this.scratch.write(name, 0, 'utf8');
-    this.insert(dir, this.scratch, 0, length, size);
   }
 
-  /** Adds a file whose UTF-8 name is `bytes[start, end)` (the parsers' hot path: no string made). */
-  addFileBytes(dir: DuDir, bytes: Buffer, start: number, end: number, size: number): void {
-    if (dir.dirs !== null) {
-      this.addFile(dir, bytes.toString('utf8', start, end), size);
-      return;
-    }
+  /** The id of the directory `src[start, end)` (created with its ancestors if new). */
+  dirId(src: Uint8Array, start: number, end: number): number {
+    if (this.dirs.isLast(src, start, end)) return this.dirs.last;
+    const canon = this.canonical(src, start, end);
     this.dirty = true;
-    this.insert(dir, bytes, start, end, size);
+    return canon < 0 ? this.dirs.intern(src, start, end) : this.dirs.intern(this.canon, 0, canon);
   }
 
-  private scratch = Buffer.allocUnsafe(1024);
-
-  /**
-   * Appends a file; when its name does not sort after the previous one, it is first
-   * looked up (binary search) among the files known to be sorted, so a path listed again
-   * adds to its entry instead of taking memory.
-   */
-  private insert(dir: DuDir, bytes: Buffer, start: number, end: number, size: number): void {
-    dir.fileBytes += size;
-    const files = dir.files;
-    const arena = this.arena;
-    const length = end - start;
-    if (files === null) {
-      dir.files = [arena.appendBytes(bytes, start, end), length, size];
-      return;
-    }
-    const last = files.length - FILE_STRIDE;
-    if (!(dir.sorted && arena.compareWith(files[last] as number, files[last + 1] as number, bytes, start, end) < 0)) {
-      const found = findFile(arena, files, dir.sorted ? files.length : dir.sortedEnd, bytes, start, end);
-      if (found >= 0) {
-        files[found + 2]! += size;
-        return;
-      }
-      if (dir.sorted) {
-        dir.sorted = false;
-        dir.sortedEnd = files.length;
-      }
-    }
-    files.push(arena.appendBytes(bytes, start, end), length, size);
-    // Unsorted input: merge as it grows, so repeated paths never pile up.
-    if (!dir.sorted && files.length > FILE_STRIDE * (2 * dir.merged + 64)) sortFiles(dir, arena);
-  }
-
-  /** Normalises the directories and computes every total (cheap when nothing changed). */
+  /** Normalises everything and computes totals (cheap when nothing changed). */
   finish(): void {
     if (!this.dirty) return;
-    this.paths = 0;
-    this.normalise(this.root);
+    this.ensureColumns();
+    const { dirs, files } = this;
+    const count = dirs.count;
+    // A file added with the path of a directory: its size is the directory's own.
+    for (let d = 1; d < count; d += 1) {
+      const nameAt = dirs.nameAt[d] as number;
+      const f = files.lookup(dirs.parent[d] as number, dirs.paths.bytes, nameAt, (dirs.pathAt[d] as number) + (dirs.pathLength[d] as number));
+      if (f < 0) continue;
+      const size = files.size[f] as number;
+      this.own[d]! += size;
+      this.fileSum[dirs.parent[d] as number]! -= size;
+      files.remove(f);
+    }
+    const total = (this.totals = new Float64Array(count));
+    const fileCount = (this.fileCount = new Uint32Array(count));
+    for (let f = 0; f < files.count; f += 1) {
+      const d = files.dir[f] as number;
+      if (d >= 0) fileCount[d]! += 1;
+    }
+    const below = (this.filesBelow = fileCount.slice());
+    for (let d = 0; d < count; d += 1) total[d] = (this.fileSum[d] as number) + (this.own[d] as number);
+    for (let d = count - 1; d > 0; d -= 1) {
+      const reported = this.reported[d] as number;
+      if (reported >= 0) total[d] = reported;
+      const parent = dirs.parent[d] as number;
+      total[parent]! += total[d] as number;
+      below[parent]! += below[d] as number;
+    }
     this.dirty = false;
   }
 
   /** The grand total of everything added. */
   get total(): number {
     this.finish();
-    return this.root.total;
+    return this.totals[0] as number;
   }
 
   /** Number of distinct paths (files and directories). */
   get count(): number {
     this.finish();
-    return this.paths;
+    return this.files.live + this.dirs.count - 1;
   }
 
-  private child(parent: DuDir, name: string): DuDir {
-    const dirs = (parent.dirs ??= new Map());
-    let node = dirs.get(name);
-    if (node === undefined) {
-      node = new DuDir(name, parent);
-      dirs.set(name, node);
-      this.dirty = true;
-    }
-    return node;
+  /** Directory `id`'s path as a string (names that are not UTF-8 keep their bytes, see name-bytes.ts). */
+  dirPath(id: number): string {
+    return nameFromBytes(this.dirs.pathBytes(id));
   }
 
-  private split(rawPath: string): [DuDir, string | undefined] {
-    const path = trimSlashes(rawPath);
-    const slash = path.lastIndexOf('/');
-    if (slash < 0) return [this.root, path === '' ? undefined : path];
-    if (slash === 0 && path.length === 1) return [this.root, '/'];
-    return [this.directory(path.slice(0, slash === 0 ? 1 : slash)), path.slice(slash + 1)];
+  /**
+   * Every directory of the finished tree, parents before children (the reading API for
+   * other views of the tree, such as an HTML treemap). Set `root` false to skip the root.
+   */
+  *directories(root = true): Generator<DuDirectory> {
+    this.finish();
+    for (let id = root ? 0 : 1; id < this.dirs.count; id += 1) {
+      yield {
+        id,
+        parent: this.dirs.parent[id] as number,
+        path: this.dirPath(id),
+        total: this.totals[id] as number,
+        files: this.fileCount[id] as number,
+        filesBelow: this.filesBelow[id] as number,
+        depth: this.dirs.depth[id] as number,
+      };
+    }
   }
 
-  private normalise(dir: DuDir): number {
-    if (dir.files !== null) {
-      if (!dir.sorted) sortFiles(dir, this.arena);
-      if (dir.dirs !== null) moveFilesNamedLikeDirs(dir, this.arena);
-      this.paths += dir.files.length / FILE_STRIDE;
+  /** Per-directory columns sized to the directory table. */
+  private ensureColumns(): void {
+    const n = this.dirs.parent.length;
+    if (this.fileSum.length >= n) return;
+    const widen = (old: Float64Array, fill: number): Float64Array<ArrayBuffer> => {
+      const next = new Float64Array(n).fill(fill, old.length);
+      next.set(old);
+      return next;
+    };
+    this.fileSum = widen(this.fileSum, 0);
+    this.own = widen(this.own, 0);
+    this.reported = widen(this.reported, -1);
+  }
+
+  /** A string path as bytes in the scratch buffer (byte-exact for names from nameFromBytes). */
+  private encode(path: string): [Buffer, number] {
+    if (hasNameEscapes(path)) {
+      const bytes = nameToBytes(path);
+      return [bytes, bytes.length];
     }
-    let sum = dir.own + dir.fileBytes;
-    if (dir.dirs !== null) {
-      this.paths += dir.dirs.size;
-      for (const sub of dir.dirs.values()) sum += this.normalise(sub);
+    if (this.scratch.length < path.length * 3) this.scratch = Buffer.allocUnsafe(path.length * 3);
+    return [this.scratch, this.scratch.write(path, 0, 'utf8')];
+  }
+
+  private canon = Buffer.allocUnsafe(4096);
+
+  /**
+   * A directory path without `//` and without a trailing `/` (but `/` itself): -1 when the
+   * range is canonical already, else the length of its canonical form in `this.canon`.
+   */
+  private canonical(src: Uint8Array, start: number, end: number): number {
+    let clean = !(end - start > 1 && src[end - 1] === 47);
+    for (let i = start + 1; clean && i < end; i += 1) if (src[i] === 47 && src[i - 1] === 47) clean = false;
+    if (clean) return -1;
+    if (this.canon.length < end - start) this.canon = Buffer.allocUnsafe((end - start) * 2);
+    let n = 0;
+    for (let i = start; i < end; i += 1) {
+      const c = src[i] as number;
+      if (c === 47 && n > 0 && this.canon[n - 1] === 47) continue;
+      this.canon[n++] = c;
     }
-    dir.total = dir.reported >= 0 ? dir.reported : sum;
-    return dir.total;
+    if (n > 1 && this.canon[n - 1] === 47) n -= 1;
+    return n;
   }
 }
 
-function trimSlashes(path: string): string {
-  let end = path.length;
-  while (end > 1 && path.charCodeAt(end - 1) === 47) end -= 1;
-  return end === path.length ? path : path.slice(0, end);
+/** The end of `src[start, end)` without trailing `/` (one is kept when that is all there is). */
+function trimEnd(src: Uint8Array, start: number, end: number): number {
+  let stop = end;
+  while (stop > start + 1 && src[stop - 1] === 47) stop -= 1;
+  return stop;
 }

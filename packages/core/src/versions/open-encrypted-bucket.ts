@@ -6,7 +6,7 @@ import { ConfigError } from '../cli/errors.js';
 import type { ToolIO } from '../cli/io.js';
 import { openCryptRemote, plainSize, type OpenedCryptRemote } from '../crypt/index.js';
 import { namesStoredOnB2 } from '../names/stored-on-b2.js';
-import type { CryptBucket } from './crypt-files.js';
+import { DEFAULT_LIST_CONCURRENCY, type CryptBucket } from './crypt-files.js';
 
 export interface OpenEncryptedBucketInput {
   configPath?: string | undefined;
@@ -57,7 +57,7 @@ export async function openEncryptedBucket(
   const onRetry = input.logger ? { onRetry: logRetries(input.logger) } : {};
   // io.signal (SIGINT/SIGTERM) aborts every B2 call: listings end, no new deletion starts.
   const signal = io.signal ? { signal: io.signal } : {};
-  const opened = await openCryptBucket({ remote, concurrency: Math.max(8, (input.concurrency ?? 0) + 2), ...retriesFromEnv(io.env), ...onRetry, ...signal, ...input.client });
+  const opened = await openCryptBucket({ remote, concurrency: Math.max(DEFAULT_LIST_CONCURRENCY, (input.concurrency ?? 0) + 2), ...retriesFromEnv(io.env), ...onRetry, ...signal, ...input.client });
   const noData = remote.settings.noDataEncryption;
   return {
     remote,

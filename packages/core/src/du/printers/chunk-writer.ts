@@ -1,6 +1,9 @@
 import type { Writable } from 'node:stream';
 import { waitForDrain } from '../../text/lines.js';
 
+/** Chunk buffers in flight (and kept for reuse) at most. */
+const MAX_CHUNKS = 4;
+
 /**
  * Collects output text into ~64 KiB chunks and waits for 'drain' only when the stream's
  * buffer is full: millions of short lines without a promise per line.
@@ -36,14 +39,26 @@ export class ChunkWriter {
       ok = this.output.write(this.pending);
       this.pending = '';
     }
+    this.outstanding += 1;
     const recycle = (error?: Error | null): void => {
-      if (!error && this.free.length < 4) this.free.push(buf);
+      this.outstanding -= 1;
+      if (!error && this.free.length < MAX_CHUNKS) this.free.push(buf);
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      waiting?.();
     };
     ok = this.output.write(buf.subarray(0, length), recycle) && ok;
-    return ok ? undefined : waitForDrain(this.output);
+    if (!ok) return waitForDrain(this.output);
+    // A stream that writes at once still calls back on a later tick: without waiting for
+    // that, every chunk of a long report would be a fresh allocation (hundreds of MB of
+    // page faults), so at most MAX_CHUNKS are in flight.
+    if (this.outstanding >= MAX_CHUNKS) return new Promise((resolve) => (this.waiting = resolve));
+    return undefined;
   }
 
   private readonly free: Buffer[] = [];
+  private outstanding = 0;
+  private waiting: (() => void) | undefined;
 
   /** Writes what is pending (and then `extra`, a Buffer the caller will not reuse). */
   async flush(extra?: Buffer): Promise<void> {

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { escapeName } from '../../names/escape-name.js';
 import { nameFromBytes } from '../../names/name-bytes.js';
 import { formatSize } from '../../text/sizes.js';
-import { SortedRows, sortedRows, type ReportRows } from '../select.js';
+import { sortedRows, type SortedRows } from '../select.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import type { DuPrinter, DuReportOptions } from './types.js';
 
@@ -20,31 +20,27 @@ let _touchSink = 0;
  */
 export const textPrinter: DuPrinter = {
   async print(tree, out, options) {
-    const rows = sortedRows(tree, options);
-    if (rows instanceof SortedRows) await printBytes(rows, out, options);
-    else await printStrings(rows, out, options);
+    await printBytes(sortedRows(tree, options), out, options);
   },
 };
 
 async function printBytes(rows: SortedRows, out: ChunkWriter, options: DuReportOptions): Promise<void> {
-  const prefixes = rows.prefixBytes();
-  const { meta, nameAt, nameLength, hi, lo } = rows.columns();
+  const { dirs, files } = rows.tree;
   const fill: RowFiller = {
     human: options.human ?? false,
-    names: rows.arena.bytes,
-    prefixBytes: prefixes.bytes,
-    prefixAt: prefixes.at,
-    prefixLength: prefixes.length,
-    meta,
-    nameAt,
-    nameLength,
-    hi,
-    lo,
+    names: files.names.bytes,
+    paths: dirs.paths.bytes,
+    prefixAt: rows.prefixAt,
+    prefixLength: rows.prefixLength,
+    nameAt: rows.nameAt,
+    nameLength: rows.nameLength,
+    hi: rows.hi,
+    lo: rows.lo,
     rows: rows.length,
   };
   let k = 0;
   while (k < rows.length) {
-    const buf = out.chunk(Math.max(CHUNK, 64 + 4 * rowBytes(fill, k))); // 4×: room for escapes
+    const buf = out.chunk(Math.max(CHUNK, 64 + 4 * ((rows.prefixLength[k] as number) + (rows.nameLength[k] as number)))); // 4×: room for escapes
     const filled = fillChunk(fill, buf, k);
     k = filled.next;
     const wait = out.writeChunk(buf, filled.at);
@@ -52,14 +48,13 @@ async function printBytes(rows: SortedRows, out: ChunkWriter, options: DuReportO
   }
 }
 
-/** The sorted columns and the byte sources printBytes copies from. */
+/** The sorted rows' columns and the arenas printBytes copies from. */
 interface RowFiller {
   human: boolean;
   names: Buffer;
-  prefixBytes: Buffer;
+  paths: Buffer;
   prefixAt: Uint32Array;
   prefixLength: Uint32Array;
-  meta: Uint32Array;
   nameAt: Uint32Array;
   nameLength: Uint32Array;
   hi: Uint32Array;
@@ -67,36 +62,37 @@ interface RowFiller {
   rows: number;
 }
 
-/** Row k's path length in bytes. */
-function rowBytes(f: RowFiller, k: number): number {
-  return (f.prefixLength[(f.meta[k] as number) >>> 1] as number) + (f.nameLength[k] as number);
-}
-
 /**
  * Writes rows from `k` on into `buf` until the next one might not fit (a synchronous loop,
- * so it is optimised as one; the caller awaits back-pressure between chunks).
+ * so it is optimised as one; the caller awaits back-pressure between chunks). A row is
+ * two copies: its directory's prefix from the path arena, then its name from the name
+ * arena (a directory's row is its stored path alone).
  */
 function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number; at: number } {
-  const { human, names, prefixBytes, prefixAt, prefixLength, meta, nameAt, nameLength, hi, lo, rows } = f;
+  const { human, names, paths, prefixAt, prefixLength, nameAt, nameLength, hi, lo, rows } = f;
   const limit = buf.length;
   let at = 0;
   let touchedTo = k;
   for (; k < rows; k += 1) {
     if (k === touchedTo) {
-      // Rows are in size order, so their names are scattered over the arena: read one byte
-      // at each end of the next rows' names first. That tight loop lets the CPU fetch many
-      // cache lines at once; the copy below then finds them in cache (~2x faster).
+      // Rows are in size order, so their bytes are scattered over the arenas: read one byte
+      // at each end of the next rows' names and prefixes first. That tight loop lets the CPU
+      // fetch many cache lines at once; the copy below then finds them in cache (~2x faster).
       touchedTo = Math.min(rows, k + TOUCH_AHEAD);
       let x = 0;
       for (let j = k; j < touchedTo; j += 1) {
+        // Both ends of each part (a directory row has no name; a root file no prefix).
         const n = nameAt[j] as number;
-        x ^= (names[n] as number) ^ (names[n + (nameLength[j] as number) - 1] as number);
+        const nLength = nameLength[j] as number;
+        const p = prefixAt[j] as number;
+        const pLength = prefixLength[j] as number;
+        if (nLength > 0) x ^= (names[n] as number) ^ (names[n + nLength - 1] as number);
+        if (pLength > 0) x ^= (paths[p] as number) ^ (paths[p + pLength - 1] as number);
       }
       _touchSink ^= x;
     }
-    const d = (meta[k] as number) >>> 1;
-    const pAt = prefixAt[d] as number;
-    const pLength = prefixLength[d] as number;
+    const pAt = prefixAt[k] as number;
+    const pLength = prefixLength[k] as number;
     const nAt = nameAt[k] as number;
     const nLength = nameLength[k] as number;
     if (at + 40 + pLength + nLength > limit) break;
@@ -108,18 +104,18 @@ function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number; at: nu
     else if (high === 0) at = writeDigits32(buf, at, low);
     else at = writeDigits(buf, at, high * 4294967296 + low);
     buf[at++] = 9;
-    const pathAt = at;
+    const pathStart = at;
     let odd = 0;
-    for (let i = 0; i < pLength; i += 1) odd |= ODD[(buf[at++] = prefixBytes[pAt + i] as number)] as number;
+    for (let i = 0; i < pLength; i += 1) odd |= ODD[(buf[at++] = paths[pAt + i] as number)] as number;
     for (let i = 0; i < nLength; i += 1) odd |= ODD[(buf[at++] = names[nAt + i] as number)] as number;
     if (odd !== 0) {
-      const escaped = escapedPath(buf.subarray(pathAt, at), odd);
+      const escaped = escapedPath(buf.subarray(pathStart, at), odd);
       if (escaped !== undefined) {
-        if (pathAt + escaped.length + 1 > limit) {
+        if (pathStart + escaped.length + 1 > limit) {
           at = rowStart;
           break;
         }
-        at = pathAt + escaped.copy(buf, pathAt);
+        at = pathStart + escaped.copy(buf, pathStart);
       }
     }
     buf[at++] = 10;
@@ -138,22 +134,6 @@ for (let c = 0; c < 256; c += 1) ODD[c] = c < 0x20 || c === 0x5c || c === 0x7f ?
 function escapedPath(bytes: Buffer, odd: number): Buffer | undefined {
   if (odd === 2 && isUtf8(bytes) && !/\u00c2[\u0080-\u009f]/.test(bytes.toString('latin1'))) return undefined;
   return Buffer.from(escapeName(nameFromBytes(bytes)), 'utf8');
-}
-
-async function printStrings(rows: ReportRows, out: ChunkWriter, options: DuReportOptions): Promise<void> {
-  const human = options.human ?? false;
-  let text = '';
-  for (let k = 0; k < rows.length; k += 1) {
-    const size = rows.size(k);
-    text += (human ? formatSize(size) : size) + '\t' + escapeName(rows.path(k)) + '\n';
-    if (text.length > 65536) {
-      const wait = out.write(text);
-      text = '';
-      if (wait) await wait;
-    }
-  }
-  const wait = out.write(text);
-  if (wait) await wait;
 }
 
 function writeAscii(buf: Buffer, at: number, text: string): number {

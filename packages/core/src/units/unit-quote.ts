@@ -1,4 +1,4 @@
-import { UsageError } from '@rclone-b2/core';
+import { UsageError } from '../cli/errors.js';
 
 /**
  * Quoting for the command lines in systemd units and cron files. Each function returns

@@ -1,0 +1,179 @@
+// Lists a bucket's versions faster than one cursor allows. B2 pages are sequential per
+// cursor (each call needs the previous call's nextFileName), so a million versions at 50 ms
+// per call take at least 50 s however fast we decode. Here the key space is cut into ranges
+// [from, to) — each listed from `startFileName = from` and stopped at the first name >= to —
+// and up to `concurrency` ranges are listed at once. A range is cut only once its first page
+// came back full (it is dense) and a slot is free, so a small listing makes exactly the calls a
+// single cursor makes, and each cut costs at most one extra, partly filled page.
+// The versions come out in B2's order (ranges in key order, pages in order), and memory is
+// bounded: each range holds at most AHEAD pages the consumer has not taken yet.
+import type { B2Api, B2FileVersion, B2VersionPage, ListVersionsOptions } from './types.js';
+import { compareB2Names } from '../versions/list.js';
+import { splitPoints } from './range-split.js';
+
+/** Pages a range may fetch ahead of the consumer. */
+const AHEAD = 4;
+/** Pages a range carved off is meant to hold: each range ends with one partly filled page (a call more). */
+const SPAN = 8;
+
+export interface ParallelListOptions {
+  /** Only names starting with this. */
+  prefix?: string;
+  /** First name to list (inclusive). */
+  startFileName?: string;
+  /** Stop before this name (exclusive). */
+  stopBeforeFileName?: string;
+  /** Versions per call (default 1000). */
+  pageSize?: number;
+  /** Ranges listed at once (default 16; 1 = one cursor, as B2's own paging). */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** What a listing did: the calls it made and how often it cut a range. */
+export interface ParallelListStats {
+  calls: number;
+  splits: number;
+  /** Most ranges listed at the same time. */
+  widest: number;
+}
+
+interface Range {
+  /** Where the next call starts, and its startFileId (set inside one name's versions). */
+  from: string;
+  fromId?: string;
+  /** Exclusive end; undefined = the end of the prefix. */
+  to?: string;
+  pages: B2FileVersion[][];
+  fetching: boolean;
+  done: boolean;
+  /** The first name of the last full page: where the range's density is known from (unset once cut). */
+  hint?: string;
+}
+
+type PageReader = (options: ListVersionsOptions) => Promise<B2VersionPage>;
+
+/** Entries of `files` (sorted) before `to`: all of them unless the last one reaches it. */
+function before(files: B2FileVersion[], to: string | undefined): { files: B2FileVersion[]; reached: boolean } {
+  if (to === undefined || files.length === 0 || compareB2Names(files[files.length - 1]!.fileName, to) < 0) return { files, reached: false };
+  let keep = 0;
+  while (keep < files.length && compareB2Names(files[keep]!.fileName, to) < 0) keep += 1;
+  return { files: files.slice(0, keep), reached: true };
+}
+
+/**
+ * Every version under `prefix` in B2's order (name, then newest first), listed with up to
+ * `concurrency` cursors at once when the client can list single pages; otherwise with the
+ * client's one-cursor listing. `stats` (if given) is filled in as the listing runs.
+ */
+export async function* listVersionsParallel(
+  client: Pick<B2Api, 'listFileVersions' | 'listFileVersionsPage'>,
+  bucketId: string,
+  options: ParallelListOptions = {},
+  stats: ParallelListStats = { calls: 0, splits: 0, widest: 0 },
+): AsyncGenerator<B2FileVersion> {
+  const prefix = options.prefix ?? '';
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 16));
+  const pageSize = options.pageSize ?? 1000;
+  const start = options.startFileName !== undefined && compareB2Names(options.startFileName, prefix) > 0 ? options.startFileName : prefix;
+  const stop = options.stopBeforeFileName;
+  const readPage: PageReader | undefined = client.listFileVersionsPage?.bind(client, bucketId);
+  if (readPage === undefined) {
+    const base: ListVersionsOptions = { pageSize, ...(prefix ? { prefix } : {}), ...(start ? { startFileName: start } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+    for await (const version of client.listFileVersions(bucketId, base)) {
+      if (stop !== undefined && compareB2Names(version.fileName, stop) >= 0) return;
+      yield version;
+    }
+    return;
+  }
+  if (stop !== undefined && compareB2Names(start, stop) >= 0) return;
+
+  // Ends the calls still running when the consumer stops early or a call fails.
+  const abort = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
+  const ranges: Range[] = [{ from: start, to: stop, pages: [], fetching: false, done: false }];
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const changed = (): void => {
+    wake?.();
+    wake = undefined;
+  };
+
+  // Carves pieces of about AHEAD pages off the start of a dense range (the nearest to the
+  // consumer first), so the pages the consumer needs next are fetched side by side; the rest
+  // stays one range, to be carved in its turn when a slot frees.
+  const cut = (): void => {
+    for (const range of ranges) {
+      const free = concurrency - ranges.length;
+      if (free <= 0) return;
+      // Not while a call is out: its page would run past the new end and be fetched twice.
+      if (range.done || range.fetching || range.hint === undefined) continue;
+      const points = splitPoints(prefix, range.from, range.to, range.hint, free + 1, SPAN).filter(
+        (p) => compareB2Names(p, range.from) > 0 && (range.to === undefined || compareB2Names(p, range.to) < 0),
+      );
+      range.hint = undefined;
+      if (points.length === 0) continue;
+      const added: Range[] = points.map((from, i) => ({ from, to: points[i + 1] ?? range.to, pages: [], fetching: false, done: false }));
+      range.to = points[0];
+      ranges.splice(ranges.indexOf(range) + 1, 0, ...added);
+      stats.splits += 1;
+      stats.widest = Math.max(stats.widest, ranges.length);
+    }
+  };
+
+  const fetch = async (range: Range): Promise<void> => {
+    range.fetching = true;
+    try {
+      const page = await readPage({ prefix, pageSize, startFileName: range.from, ...(range.fromId !== undefined ? { startFileId: range.fromId } : {}), signal });
+      stats.calls += 1;
+      const { files, reached } = before(page.files, range.to);
+      if (files.length > 0) range.pages.push(files);
+      const next = page.nextFileName;
+      if (reached || next === undefined || (range.to !== undefined && compareB2Names(next, range.to) >= 0)) {
+        range.done = true;
+      } else {
+        range.from = next;
+        range.fromId = page.nextFileId;
+        // A full page: the range is dense, and may be cut when a slot is free.
+        range.hint = page.files[0]?.fileName;
+      }
+    } catch (error) {
+      failure ??= { error };
+      abort.abort();
+    } finally {
+      range.fetching = false;
+      changed();
+    }
+  };
+
+  const pump = (): void => {
+    if (failure) return;
+    cut();
+    for (const range of ranges) {
+      if (!range.done && !range.fetching && range.pages.length < AHEAD) void fetch(range);
+    }
+  };
+
+  try {
+    for (;;) {
+      pump();
+      if (failure) throw failure.error;
+      const head = ranges[0];
+      if (head === undefined) return;
+      const page = head.pages.shift();
+      if (page !== undefined) {
+        yield* page;
+        continue;
+      }
+      if (head.done && !head.fetching) {
+        ranges.shift();
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  } finally {
+    abort.abort();
+  }
+}

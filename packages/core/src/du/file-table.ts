@@ -1,0 +1,136 @@
+import { NameArena } from './arena.js';
+import { compareBytes, grown, hashBytes, placeSlot, rehashSlots, sameBytes } from './bytes.js';
+
+/**
+ * Files as columns: directory id, size, and the name's place in one byte arena (no
+ * object, no string per file). A path listed twice must add to its entry, not take
+ * memory again, so a file is found again by (directory, name bytes) through an
+ * open-addressing table. Listings nearly always give a directory's names in increasing
+ * order, and then a new name is known to be new by one comparison with the directory's
+ * last name: such a directory stays out of the table (no hashing, no cache miss per line)
+ * until a name arrives out of order, when its files (linked through `prevInDir`) are
+ * put in. A file whose directory is -1 was merged into a directory of the same path.
+ */
+export class FileTable {
+  count = 0;
+  /** Files not merged away. */
+  live = 0;
+  readonly names = new NameArena();
+  dir = new Int32Array(1024);
+  size = new Float64Array(1024);
+  nameAt = new Uint32Array(1024);
+  nameLength = new Uint32Array(1024);
+  /** The file added to the same directory before this one (-1: none). */
+  private prevInDir = new Int32Array(1024);
+  /** Per directory: its last file (-1: none), and whether its files are in the table. */
+  private lastInDir = new Int32Array(1024).fill(-1);
+  private hashedDir = new Uint8Array(1024);
+  /** Pairs [id + 1, hash]; 0 marks a free slot. */
+  private slots = new Int32Array(4096);
+  private hashed = 0;
+
+  /** Makes room for about `files` files with `nameBytes` bytes of names (avoids regrowing). */
+  reserve(files: number, nameBytes: number): void {
+    if (files > this.dir.length) this.growColumns(files);
+    this.names.reserve(nameBytes);
+  }
+
+  /** Adds `size` to the file named `src[start, end)` in directory `dir`; returns its id. */
+  add(dir: number, src: Uint8Array, start: number, end: number, size: number): number {
+    if (dir >= this.lastInDir.length) this.growDirs(dir + 1);
+    if (this.hashedDir[dir] === 0) {
+      const last = this.lastInDir[dir] as number;
+      if (last < 0 || compareBytes(this.names.bytes, this.nameAt[last] as number, this.nameLength[last] as number, src, start, end - start) < 0) {
+        return this.append(dir, src, start, end, size);
+      }
+      this.hashDir(dir);
+    }
+    const h = hashBytes(src, start, end, dir);
+    const found = this.find(dir, src, start, end, h);
+    if (found >= 0) {
+      this.size[found]! += size;
+      return found;
+    }
+    const id = this.append(dir, src, start, end, size);
+    this.put(id, h);
+    return id;
+  }
+
+  /** The live file named `src[start, end)` in `dir`, or -1. */
+  lookup(dir: number, src: Uint8Array, start: number, end: number): number {
+    if (dir >= this.lastInDir.length || this.lastInDir[dir] === -1) return -1;
+    if (this.hashedDir[dir] === 0) this.hashDir(dir);
+    return this.find(dir, src, start, end, hashBytes(src, start, end, dir));
+  }
+
+  /** Takes file `id` out (its size now belongs to a directory of the same path). */
+  remove(id: number): void {
+    this.dir[id] = -1;
+    this.live -= 1;
+  }
+
+  private append(dir: number, src: Uint8Array, start: number, end: number, size: number): number {
+    const id = this.count;
+    if (id === this.dir.length) this.growColumns(id + 1);
+    this.count += 1;
+    this.live += 1;
+    this.dir[id] = dir;
+    this.size[id] = size;
+    this.nameAt[id] = this.names.appendBytes(src, start, end);
+    this.nameLength[id] = end - start;
+    this.prevInDir[id] = this.lastInDir[dir] as number;
+    this.lastInDir[dir] = id;
+    return id;
+  }
+
+  /** Puts every file of `dir` in the table (its names stopped arriving in order). */
+  private hashDir(dir: number): void {
+    this.hashedDir[dir] = 1;
+    const names = this.names.bytes;
+    for (let id = this.lastInDir[dir] as number; id >= 0; id = this.prevInDir[id] as number) {
+      if (this.dir[id] !== dir) continue; // merged away
+      const at = this.nameAt[id] as number;
+      this.put(id, hashBytes(names, at, at + (this.nameLength[id] as number), dir));
+    }
+  }
+
+  private find(dir: number, src: Uint8Array, start: number, end: number, h: number): number {
+    const slots = this.slots;
+    const mask = (slots.length >>> 1) - 1;
+    const length = end - start;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const v = slots[slot * 2] as number;
+      if (v === 0) return -1;
+      if (slots[slot * 2 + 1] !== h) continue;
+      const id = v - 1;
+      if (this.dir[id] === dir && this.nameLength[id] === length && sameBytes(this.names.bytes, this.nameAt[id] as number, src, start, length)) return id;
+    }
+  }
+
+  private put(id: number, h: number): void {
+    this.hashed += 1;
+    if (this.hashed * 3 > this.slots.length) this.slots = rehashSlots(this.slots, this.slots.length * 2);
+    placeSlot(this.slots, id + 1, h);
+  }
+
+  private growColumns(size: number): void {
+    this.dir = grown(this.dir, size, (n) => new Int32Array(n));
+    this.size = grown(this.size, size, (n) => new Float64Array(n));
+    this.nameAt = grown(this.nameAt, size, (n) => new Uint32Array(n));
+    this.nameLength = grown(this.nameLength, size, (n) => new Uint32Array(n));
+    this.prevInDir = grown(this.prevInDir, size, (n) => new Int32Array(n));
+  }
+
+  private growDirs(size: number): void {
+    const old = this.lastInDir.length;
+    this.lastInDir = grown(this.lastInDir, size, (n) => new Int32Array(n));
+    this.lastInDir.fill(-1, old);
+    this.hashedDir = grown(this.hashedDir, size, (n) => new Uint8Array(n));
+  }
+
+  /** File `id`'s name as bytes (a view into the arena). */
+  nameBytes(id: number): Buffer {
+    const at = this.nameAt[id] as number;
+    return this.names.bytes.subarray(at, at + (this.nameLength[id] as number));
+  }
+}

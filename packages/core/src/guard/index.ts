@@ -1,0 +1,3 @@
+export * from './delete-limit.js';
+export * from './local-source.js';
+export * from './mount-point.js';
