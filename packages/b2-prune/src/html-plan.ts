@@ -1,7 +1,7 @@
 import { versionedPath } from '@rclone-b2/core';
 import type { PruneFile, PruneReportData } from '@rclone-b2/report';
 import type { FileDecision } from './policy/decide.js';
-import type { PolicyChoice } from './policy/path-rules.js';
+import type { PolicyChoice } from './policy/index.js';
 
 /** Files drawn on the page; the totals always count every file. */
 const SHOWN_FILES = 1000;
