@@ -5,7 +5,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', '.tools/**', 'bench/.work/**'] },
+  { ignores: ['**/dist/**', 'packages/*/bundle/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', '.tools/**', 'bench/.work/**'] },
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs'],
     languageOptions: {

@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 // rclone-backup benchmarks (see bench/RESULTS.md, section rclone-backup):
+//  0. adds nothing to rclone (issue 14, target 2): an unchanged re-run of a RB_BENCH_B2_FILES-file
+//     (default 10,000) backup into crypt over the b2-emulator, 50 ms of latency on every listing
+//     call, as the CLI in the default and in the strictest safety mode, next to the equivalent
+//     single plain `rclone sync` (farm-bench --vs, pair-by-pair ratio medians), and the
+//     b2_list_file_names calls each makes (target: ≤ 1.10×, the same number of calls);
 //  1. wrapper overhead: an unchanged re-run of 10,000 small files into a local directory,
 //     `rclone-backup CONF` (in-process main(), and as a CLI process) next to the plain
 //     `rclone sync` command line it runs, same run, medians;
 //  2. archive_specials scan of a 200,000-entry tree next to `find -type p -o -type b -o -type c`.
 // Smaller smoke run: RB_BENCH_FILES=2000 RB_BENCH_ENTRIES=20000 RB_BENCH_RUNS=3 pnpm bench rclone-backup
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../packages/rclone-backup/dist/main.js';
 import { collectLinkConflicts } from '../packages/rclone-backup/dist/link-names.js';
 import { findSpecialFiles, writeSpecialsArchive } from '../packages/rclone-backup/dist/specials.js';
+import { SPECIALS_ARCHIVE, unionSource } from '../packages/rclone-backup/dist/rclone-args.js';
+import { startEmulator, writeRcloneTestConfig } from '../packages/b2-emulator/dist/index.js';
 
 const FILES = Number(process.env.RB_BENCH_FILES ?? 10_000);
 const ENTRIES = Number(process.env.RB_BENCH_ENTRIES ?? 200_000);
@@ -36,8 +44,67 @@ function memoryIO() {
   return { stdin: new PassThrough(), stdout: sink(), stderr: sink(), env: { ...process.env }, cwd: process.cwd(), stderrIsTTY: false };
 }
 
+const B2_FILES = Number(process.env.RB_BENCH_B2_FILES ?? 10_000);
+const run = promisify(execFile);
+
+/** 0. Unchanged re-runs through the emulator with listing latency: wall ratio and list calls vs plain rclone sync. */
+async function b2Section(work) {
+  // The emulator lives in this process: every child is started asynchronously.
+  const emulator = await startEmulator({ keyId: 'bench-key-id', key: 'bench-key-SECRET' });
+  try {
+    const rc = await writeRcloneTestConfig({ emulator, dir: work, bucket: 'bench-bucket', password: 'bench-pw', password2: 'bench-salt' });
+    const src = join(work, 'b2src');
+    tree(src, B2_FILES, 100, (file, i) => writeFileSync(file, `file ${i}\n`));
+    writeFileSync(join(src, 'SENTINEL'), 'here\n');
+    spawnSync('mkfifo', [join(src, 'd0', 'pipe')]);
+    const modes = [
+      ['default (max_delete 50 %, strict guards)', 'default', ''],
+      ['strictest (min_files, max_delete count/%/size, sentinel)', 'strictest', `min_files = ${Math.floor(B2_FILES * 0.9)}\nmax_delete = 100, 10%, 1G\nsentinel = SENTINEL\n`],
+    ];
+    const rows = [];
+    for (const [label, name, extra] of modes) {
+      const destination = `${rc.cryptPath}${name}`;
+      const conf = join(work, `${name}.conf`);
+      writeFileSync(conf, `[default]\nsource = ${src}\ndestination = ${destination}\n${extra}[filters]\n- *.tmp\n`);
+      const backup = [process.execPath, bin, conf, '--rclone-config', rc.configPath, '--lock-dir', work];
+      emulator.setFaults([]);
+      await run(backup[0], backup.slice(1), { maxBuffer: 1 << 26 });
+      // The plain sync of the same tree: SOURCE and the special-files archive (fetched back, mtime kept).
+      const archiveDir = join(work, `archive-${name}`);
+      mkdirSync(archiveDir);
+      await run('rclone', ['--config', rc.configPath, 'copy', `${destination}/${SPECIALS_ARCHIVE}`, archiveDir]);
+      const plain = ['rclone', '--config', rc.configPath, 'sync', unionSource(src, archiveDir), destination, '--delete-excluded', '--filter', '- *~', '--filter', '- .#*', '--filter', `+ /${SPECIALS_ARCHIVE}`, '--filter', '- *.tmp', '--links', '--fast-list'];
+      emulator.setFaults([{ kind: 'latency', ms: 50, calls: ['b2_list_file_names', 'b2_list_file_versions'] }]);
+      const calls = async (argv) => {
+        const before = emulator.stats.get('b2_list_file_names') ?? 0;
+        await run(argv[0], argv.slice(1), { maxBuffer: 1 << 26 });
+        return (emulator.stats.get('b2_list_file_names') ?? 0) - before;
+      };
+      const plainCalls = await calls(plain);
+      const backupCalls = await calls(backup);
+      // farm-bench splits --vs as a shell would: quote the union remote's argument.
+      const quoted = plain.map((a) => (/[\s"':,]/.test(a) ? `'${a.replaceAll("'", "'\\''")}'` : a)).join(' ');
+      const { stdout } = await run('farm-bench', ['-n', String(RUNS), '--timeout', '1800', '--vs', quoted, '--', ...backup], { maxBuffer: 1 << 26 });
+      const median = (row) => Number(new RegExp(`^${row}\\s+\\S+\\s+(\\S+)`, 'm').exec(stdout)?.[1]);
+      rows.push(`| ${label} | ${(median('B wall s') * 1000).toFixed(0)} ms | ${(median('A wall s') * 1000).toFixed(0)} ms | ${median('A/B wall').toFixed(3)} (${median('A/B wall') <= 1.1 ? 'met' : 'NOT met'}) | ${plainCalls} | ${backupCalls} (${backupCalls === plainCalls ? 'met' : 'NOT met'}) |`);
+    }
+    return [
+      `### rclone-backup adds nothing to rclone (${new Date().toISOString().slice(0, 10)}, ${B2_FILES} files into crypt over the b2-emulator, 50 ms latency on listing calls, ${RUNS} pairs, farm-bench medians; load average ${load.toFixed(1)} at start)`,
+      '',
+      '| mode (CLI, unchanged re-run) | plain `rclone sync` wall (baseline) | `rclone-backup` wall | ratio (target ≤ 1.10) | plain list calls | rclone-backup list calls |',
+      '|---|---|---|---|---|---|',
+      ...rows,
+      '',
+    ];
+  } finally {
+    await emulator.close();
+  }
+}
+
 const work = mkdtempSync(join(tmpdir(), 'rb-bench-'));
 try {
+  process.stdout.write(`${(await b2Section(work)).join('\n')}\n`);
+  if (process.env.RB_BENCH_ONLY_B2) process.exit(0);
   // 1. wrapper overhead
   const src = join(work, 'src');
   const dst = join(work, 'dst');

@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/cli-export.js';
+import '../bundle/cli-export.mjs';

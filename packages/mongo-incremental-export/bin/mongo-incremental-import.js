@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/cli-import.js';
+import '../bundle/cli-import.mjs';

@@ -1,7 +1,5 @@
 import { resolve } from 'node:path';
 import { countFlag, createLogger, DRY_RUN_FLAG, ExitCode, durationFlag, JSON_FLAG, parseArgv, stringFlag, toolParser, TOOLSET_VERSION, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
-import { parseMongoUrl } from './connect.js';
-import { runExport } from './export.js';
 import type { WriteFileFn } from './export-collection.js';
 
 export const EXPORT_VERSION = TOOLSET_VERSION;
@@ -39,6 +37,8 @@ export async function mainExport(argv: readonly string[], io: ToolIO, hooks: Exp
   if (result.kind === 'exit') return result.exitCode;
   const options = result.options;
   const urls: string[] = options._.map(String);
+  // The MongoDB driver is loaded only now, past --help and argument errors (start-up time).
+  const [{ parseMongoUrl }, { runExport }] = await Promise.all([import('./connect.js'), import('./export.js')]);
   const secrets = urls.flatMap((url) => { try { return parseMongoUrl(url).secrets; } catch { return []; } });
   const log = createLogger({ tool: EXPORT_TOOL, stream: io.stderr, verbosity: verbosityOf(options), secrets });
   const totals = await runExport({

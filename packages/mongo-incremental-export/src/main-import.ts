@@ -1,7 +1,5 @@
 import { join, resolve } from 'node:path';
 import { countFlag, createLogger, DRY_RUN_FLAG, durationFlag, JSON_FLAG, parseArgv, stringFlag, toolParser, TOOLSET_VERSION, UsageError, verbosityOf, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
-import { parseMongoUrl } from './connect.js';
-import { runImport } from './import.js';
 import { escapeName } from './names.js';
 
 export const IMPORT_VERSION = TOOLSET_VERSION;
@@ -40,6 +38,8 @@ export async function mainImport(argv: readonly string[], io: ToolIO): Promise<n
   const urls = options._.map(String);
   if (urls.length !== 1) throw new UsageError('exactly one MongoDB URL expected');
   const url = urls[0]!;
+  // The MongoDB driver is loaded only now, past --help and argument errors (start-up time).
+  const [{ parseMongoUrl }, { runImport }] = await Promise.all([import('./connect.js'), import('./import.js')]);
   const target = parseMongoUrl(url);
   const log = createLogger({ tool: IMPORT_TOOL, stream: io.stderr, verbosity: verbosityOf(options), secrets: target.secrets });
   const from = options.from ? resolve(io.cwd, options.from) : join(resolve(io.cwd, options.in ?? '.'), escapeName(target.dbName));

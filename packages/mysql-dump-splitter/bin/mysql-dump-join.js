@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/join-cli.js';
+import '../bundle/join-cli.mjs';

@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/keys-cli.js';
+import '../bundle/keys-cli.mjs';

@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/nightly-cli.js';
+import '../bundle/nightly-cli.mjs';

@@ -108,7 +108,8 @@ export async function runRcloneJson(ctx: BackupContext, args: readonly string[],
     echo: (command) => ctx.logger.info(`running ${command}`),
     onStderrLine: (line) => {
       const shown = showStderrLine(line);
-      recent.add(shown);
+      // Only lines the tail keeps are counted, so an offset from the tail's end finds its own line.
+      if (!meteredNoise(ctx, line)) recent.add(shown);
       if (shown !== undefined) ctx.io.stderr.write(`${shown}\n`);
     },
   }).catch((error: unknown) => {

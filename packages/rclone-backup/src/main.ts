@@ -25,13 +25,9 @@ import { runRcloneJson } from './context.js';
 import { acquireLock, defaultLockDir, lockFor } from './lock.js';
 import { openBackup } from './open-backup.js';
 import { sourceListingArgs } from './rclone-args.js';
-import { printNewest } from './newest.js';
-import { runSync } from './sync.js';
 import { reportUsage, withUsage } from './usage-report.js';
-import { runVerify } from './verify.js';
 import { parseVerifyConditions } from './verify-conditions.js';
-import { runAudit } from './audit.js';
-import { reportVerify } from './verify-report.js';
+// Each command's modules are loaded when it runs, not at every start (start-up time).
 
 export const VERSION = TOOLSET_VERSION;
 
@@ -138,9 +134,9 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
       });
       return ExitCode.Ok;
     case 'newest':
-      return (await printNewest(config, ctx, copyLinks)) ? ExitCode.Ok : ExitCode.Problem;
+      return (await (await import('./newest.js')).printNewest(config, ctx, copyLinks)) ? ExitCode.Ok : ExitCode.Problem;
     case 'audit':
-      await runAudit(config, ctx, { copyLinks, maxAge: options.maxAge, json: options.json, human: options.human });
+      await (await import('./audit.js')).runAudit(config, ctx, { copyLinks, maxAge: options.maxAge, json: options.json, human: options.human });
       return ExitCode.Ok;
     default:
       break;
@@ -149,6 +145,7 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
   try {
     if (options.command === 'verify') {
       const conditions = parseVerifyConditions(options.verify);
+      const [{ runVerify }, { reportVerify }] = await Promise.all([import('./verify.js'), import('./verify-report.js')]);
       const summary = await runVerify(config, ctx, {
         conditions,
         mode: options.verifyMode,
@@ -163,6 +160,7 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
       if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(withUsage(summary, ctx))}\n`);
       return reportVerify(summary, ctx.logger);
     }
+    const { runSync } = await import('./sync.js');
     const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards }).catch(async (error: unknown) => {
       // A machine reading --json learns of a refusal too (the message also goes to stderr).
       if (options.json && error instanceof GuardError) {

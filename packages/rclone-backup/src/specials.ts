@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { forEachLimit } from '@rclone-b2/core';
-// tar-stream is loaded only when there is an archive to read or write (start-up time).
-const loadTar = () => import('tar-stream');
+// tar-stream is loaded only when there is an archive to read or write (start-up time). It is
+// CommonJS: its exports are the default export's properties, in Node and in the bundled bin alike.
+const loadTar = async () => (await import('tar-stream')).default;
 import { SPECIALS_ARCHIVE } from './rclone-args.js';
 
 /** A FIFO or device node found under SOURCE; `path` is relative, `/`-separated. */

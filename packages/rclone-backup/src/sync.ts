@@ -38,38 +38,34 @@ export interface SyncSummary {
 const THRESHOLD = /--max-delete threshold reached/;
 const THRESHOLD_NOISE = /max-delete threshold|failed to delete \d+ files?|not deleting (files|directories)|Fatal error received|Failed to sync/;
 
-function addStats(total: RcloneStats, more: RcloneStats): RcloneStats {
-  return {
-    bytes: total.bytes + more.bytes,
-    checks: Math.max(total.checks, more.checks),
-    deletes: total.deletes + more.deletes,
-    errors: total.errors + more.errors,
-    transfers: total.transfers + more.transfers,
-    elapsedTime: total.elapsedTime + more.elapsedTime,
-    fatalError: total.fatalError || more.fatalError,
-  };
-}
-
 interface Collector {
   onRecord: (r: RcloneLogRecord) => boolean;
   stats: () => RcloneStats;
   deletes: PlannedDeletes;
+  /** Dry run: every change rclone would make (copies, deletions, directories, modification times). */
+  actions: () => number;
+  /** Dry run: the files rclone would copy (new or replacing one). */
+  copies: () => number;
   thresholdHit: () => boolean;
   /** Errors about single files other than the withheld deletions (rclone's own count includes those). */
   fileErrors: () => number;
 }
 
-/** Collects a run's final stats and (in dry runs) the deletions rclone would make, each also handed to onDelete. */
+/** Collects a run's final stats and (in dry runs) the changes rclone would make, each deletion also handed to onDelete. */
 function collector(onDelete?: (path: string) => void): Collector {
   let stats = emptyStats();
   let threshold = false;
   let fileErrors = 0;
+  let actions = 0;
+  let copies = 0;
   const deletes: PlannedDeletes = { files: 0, bytes: 0, destinationFiles: 0, examples: [] };
   return {
     onRecord: (record) => {
       if (record.stats) stats = record.stats;
       if (THRESHOLD.test(record.msg)) threshold = true;
       else if (record.level === 'error' && record.object && !THRESHOLD_NOISE.test(record.msg)) fileErrors += 1;
+      if (record.skipped) actions += 1;
+      if (record.skipped === 'copy') copies += 1;
       if (record.skipped === 'delete' && record.object) {
         deletes.files += 1;
         deletes.bytes += record.size ?? 0;
@@ -80,20 +76,29 @@ function collector(onDelete?: (path: string) => void): Collector {
     },
     stats: () => stats,
     deletes,
+    actions: () => actions,
+    copies: () => copies,
     thresholdHit: () => threshold,
     fileErrors: () => fileErrors,
   };
 }
 
+/** What one dry run of the sync found: the deletions (full list in a file), every other change, and how it ended. */
+interface SyncPlan {
+  run: Collector;
+  result: JsonRunResult;
+}
+
 /**
- * Asks rclone (`dryArgs`: the sync with --dry-run) what the sync would delete, keeping the full list in `listFile`
- * (one path a line, for --files-from-raw) and the totals in memory.
+ * Asks rclone (`dryArgs`: the sync with --dry-run) what the sync would do — one listing of
+ * each side — keeping the deletions' full list in `listFile` (one path a line, for
+ * --files-from-raw) and the totals in memory.
  */
-async function planDeletes(ctx: BackupContext, dryArgs: readonly string[], listFile: string): Promise<PlannedDeletes> {
+async function planSync(ctx: BackupContext, dryArgs: readonly string[], listFile: string): Promise<SyncPlan> {
   // rclone's records arrive in a synchronous callback: append in chunks, synchronously, so memory stays bounded.
   let chunk = '';
   writeFileSync(listFile, '');
-  const plan = collector((path) => {
+  const run = collector((path) => {
     // One path a line: a name with a newline would read as other names, so it is left in place.
     if (path.includes('\n')) {
       ctx.logger.warn(`not deleting ${JSON.stringify(path)}: a file name with a newline cannot be listed for rclone delete`);
@@ -105,10 +110,33 @@ async function planDeletes(ctx: BackupContext, dryArgs: readonly string[], listF
       chunk = '';
     }
   });
-  await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: (r) => (plan.onRecord(r), false) });
+  // The plan's records are not the user's business (the real run shows its own); a failure is judged by the caller.
+  const result = await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: (r) => (run.onRecord(r), false), okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
   appendFileSync(listFile, chunk);
-  plan.deletes.destinationFiles = plan.stats().checks;
-  return plan.deletes;
+  run.deletes.destinationFiles = run.stats().checks;
+  return { run, result };
+}
+
+/**
+ * min_files judged from the plan's counts, without another listing of SOURCE: rclone
+ * checks every destination file once (a pair or a deletion), so the pairs are
+ * checks − deletions, and SOURCE holds the pairs plus the copies that are new. Which copies
+ * are new the dry run does not say: only when the answer depends on it (or the dry run
+ * failed) is SOURCE counted with rclone lsf.
+ */
+async function checkMinFiles(config: BackupConfig, ctx: BackupContext, copyLinks: boolean, plan: Collector, failed: boolean, archived: boolean, minFiles: number): Promise<void> {
+  const pairs = plan.stats().checks - plan.deletes.files;
+  const copies = plan.copies();
+  // The special-files archive is in the synced tree but is not a file of SOURCE.
+  const own = archived ? 1 : 0;
+  const low = Math.max(pairs, copies) - own;
+  const high = pairs + copies - own;
+  if (!failed && low >= minFiles) return;
+  const exact = failed || high >= minFiles;
+  const count = exact ? await countSourceFiles(config, ctx, copyLinks) : high;
+  if (count < minFiles) {
+    throw new GuardError(`source ${config.source} has ${exact || low === high ? '' : 'at most '}${count} files to back up, fewer than min_files = ${minFiles}; refusing to sync`);
+  }
 }
 
 function syncFailed(result: JsonRunResult): ProblemError {
@@ -161,17 +189,15 @@ function refuse(config: BackupConfig, plan: PlannedDeletes, reason: string): Gua
 }
 
 /**
- * The guarded sync. Guards on SOURCE run first. Then rclone syncs with --max-delete 0:
- * new and changed files go up, but nothing is deleted (rclone deletes no file, and no
- * directory, once a deletion is withheld). Only if rclone reports that it withheld
- * deletions do we ask a dry run what exactly it would delete, compare that with
- * max_delete, and — if within limits — delete exactly those files (deletePlanned), so
- * the run's total can never exceed max_delete, whatever SOURCE does meanwhile. An
- * unchanged or deletion-free backup therefore costs one rclone run, like plain `rclone sync`.
- * When the guard trips nothing has been deleted, but new and changed files may already
- * be uploaded; strictGuards (the default; `--no-strict-guards` turns it off) makes rclone
- * attempt the deletions before any transfer, so a refusal leaves the destination exactly
- * as it was; accepted, it then transfers in a second --max-delete 0 pass before deleting.
+ * The guarded sync. Guards on SOURCE run first. Then one dry run of the sync (one listing
+ * of each side, as plain `rclone sync` makes) answers min_files and max_delete; if it finds
+ * nothing to change, that was the whole run. Otherwise rclone syncs with --max-delete 0:
+ * new and changed files go up, nothing is deleted (rclone deletes no file, and no
+ * directory, once a deletion is withheld), and then exactly the planned deletions are
+ * made (deletePlanned), so the run's total can never exceed max_delete, whatever SOURCE
+ * does meanwhile. When a guard trips nothing has been changed (strictGuards, the default);
+ * `--no-strict-guards` uploads new and changed files before refusing, and without
+ * min_files skips the dry run: its one --max-delete 0 pass plans only if rclone withheld deletions.
  */
 export async function runSync(config: BackupConfig, ctx: BackupContext, options: SyncOptions): Promise<SyncSummary> {
   const started = ctx.now();
@@ -186,60 +212,101 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
   }
 }
 
+interface Synced {
+  stats: RcloneStats;
+  plannedDeletes?: number;
+}
+
+/** A sync with no guard: one plain rclone run. */
+async function syncPlain(ctx: BackupContext, args: readonly string[], noise: RegExp): Promise<Synced> {
+  const run = collector();
+  await runRcloneJson(ctx, [...args, '--stats-log-level', 'ERROR'], { onRecord: run.onRecord, hideMessages: noise });
+  return { stats: run.stats() };
+}
+
+/** The user's --dry-run: rclone's own dry run, shown, judged by max_delete. */
+async function syncDryRun(config: BackupConfig, ctx: BackupContext, options: SyncOptions, specialsDir: string | undefined, noise: RegExp): Promise<Synced> {
+  const run = collector();
+  // rclone's -q would hide the dry run's "Skipped delete" lines, the plan itself
+  const dryArgs = syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: Math.max(ctx.verbosity, 0), specialsDir });
+  await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: run.onRecord, verbosity: Math.max(ctx.verbosity, 0), hideMessages: noise });
+  run.deletes.destinationFiles = run.stats().checks;
+  if (config.minFiles !== undefined && !options.force) await checkMinFiles(config, ctx, options.copyLinks, run, false, Boolean(specialsDir), config.minFiles);
+  const broken = !options.force && config.maxDelete.length > 0 ? deleteLimitBroken(config.maxDelete, run.deletes) : undefined;
+  if (broken) throw refuse(config, run.deletes, broken);
+  return { stats: run.stats(), plannedDeletes: run.deletes.files };
+}
+
+/** Transfers with --max-delete 0, then deletes exactly the plan's files: the run deletes no more than planned. */
+async function transferThenDelete(config: BackupConfig, ctx: BackupContext, options: SyncOptions, args: readonly string[], noise: RegExp, listFile: string, plan: PlannedDeletes): Promise<RcloneStats> {
+  const { run, result } = await syncWithoutDeleting(ctx, args, noise);
+  if (!run.thresholdHit() && result.exitCode !== 0) throw syncFailed(result);
+  // With --max-delete 0 rclone deletes no file (its "Deleted" count still counts the withheld ones).
+  const stats = { ...run.stats(), deletes: 0, errors: run.thresholdHit() ? run.fileErrors() : run.stats().errors };
+  const deleted = await deletePlanned(config, ctx, options.copyLinks, listFile, plan);
+  return { ...stats, deletes: deleted.deletes, errors: stats.errors + deleted.errors };
+}
+
+/** Plans with one dry run, judges the guards on it, and changes the destination only if the plan has changes. */
+async function syncFromPlan(config: BackupConfig, ctx: BackupContext, options: SyncOptions, specialsDir: string | undefined, noise: RegExp): Promise<Synced> {
+  const args = syncArgs(config, { copyLinks: options.copyLinks, dryRun: false, verbosity: ctx.verbosity, specialsDir });
+  const dir = await mkdtemp(join(tmpdir(), 'rclone-backup-plan-'));
+  try {
+    const listFile = join(dir, 'deletions.txt');
+    const plan = await planSync(ctx, syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: 0, specialsDir }), listFile);
+    if (config.minFiles !== undefined) await checkMinFiles(config, ctx, options.copyLinks, plan.run, plan.result.exitCode !== 0, Boolean(specialsDir), config.minFiles);
+    const limited = config.maxDelete.length > 0;
+    const broken = limited ? deleteLimitBroken(config.maxDelete, plan.run.deletes) : undefined;
+    if (broken) {
+      if (!options.strictGuards) {
+        // --no-strict-guards: new and changed files still go up, nothing is deleted.
+        const { run, result } = await syncWithoutDeleting(ctx, args, noise);
+        if (!run.thresholdHit() && result.exitCode !== 0) throw syncFailed(result);
+      }
+      throw refuse(config, plan.run.deletes, broken);
+    }
+    // Nothing to change: the dry run's listing was the whole run, as one plain rclone sync would be.
+    if (plan.result.exitCode === 0 && plan.run.actions() === 0) return { stats: { ...plan.run.stats(), transfers: 0, deletes: 0, bytes: 0 }, plannedDeletes: 0 };
+    if (!limited) return syncPlain(ctx, args, noise);
+    await options.onPlanned?.(plan.run.deletes);
+    return { stats: await transferThenDelete(config, ctx, options, args, noise, listFile, plan.run.deletes), plannedDeletes: plan.run.deletes.files };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** --no-strict-guards with max_delete only: one --max-delete 0 pass; a dry run plans the deletions only if rclone withheld some. */
+async function syncOnePass(config: BackupConfig, ctx: BackupContext, options: SyncOptions, specialsDir: string | undefined, noise: RegExp): Promise<Synced> {
+  const args = syncArgs(config, { copyLinks: options.copyLinks, dryRun: false, verbosity: ctx.verbosity, specialsDir });
+  const { run: first, result } = await syncWithoutDeleting(ctx, args, noise);
+  if (!first.thresholdHit()) {
+    if (result.exitCode !== 0) throw syncFailed(result);
+    return { stats: { ...first.stats(), deletes: 0 } };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'rclone-backup-plan-'));
+  try {
+    const listFile = join(dir, 'deletions.txt');
+    const plan = await planSync(ctx, syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: 0, specialsDir }), listFile);
+    const broken = deleteLimitBroken(config.maxDelete, plan.run.deletes);
+    if (broken) throw refuse(config, plan.run.deletes, broken);
+    await options.onPlanned?.(plan.run.deletes);
+    const deleted = await deletePlanned(config, ctx, options.copyLinks, listFile, plan.run.deletes);
+    return { stats: { ...first.stats(), deletes: deleted.deletes, errors: first.fileErrors() + deleted.errors }, plannedDeletes: plan.run.deletes.files };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function syncPrepared(config: BackupConfig, ctx: BackupContext, options: SyncOptions, started: number, prepared: PreparedSource): Promise<SyncSummary> {
   const { specials, specialsDir } = prepared;
-  if (config.minFiles !== undefined && !options.force) {
-    const count = await countSourceFiles(config, ctx, options.copyLinks);
-    if (count < config.minFiles) throw new GuardError(`source ${config.source} has ${count} files to back up, fewer than min_files = ${config.minFiles}; refusing to sync`);
-  }
   const noise = config.archiveSpecials ? SPECIAL_NOISE : NO_NOISE;
-  const guarded = !options.force && config.maxDelete.length > 0;
-  const args = syncArgs(config, { copyLinks: options.copyLinks, dryRun: options.dryRun, verbosity: ctx.verbosity, specialsDir });
-  let plannedDeletes: number | undefined;
-  let stats: RcloneStats;
-  if (options.dryRun) {
-    const run = collector();
-    // rclone's -q would hide the dry run's "Skipped delete" lines, the plan itself
-    const dryArgs = syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: Math.max(ctx.verbosity, 0), specialsDir });
-    await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: run.onRecord, verbosity: Math.max(ctx.verbosity, 0), hideMessages: noise });
-    run.deletes.destinationFiles = run.stats().checks;
-    plannedDeletes = run.deletes.files;
-    const broken = guarded ? deleteLimitBroken(config.maxDelete, run.deletes) : undefined;
-    if (broken) throw refuse(config, run.deletes, broken);
-    stats = run.stats();
-  } else if (guarded) {
-    const { run: first, result: firstResult } = await syncWithoutDeleting(ctx, [...args, ...(options.strictGuards ? ['--delete-before'] : [])], noise);
-    // With --max-delete 0 rclone deletes no file (its "Deleted" count still counts the withheld ones).
-    stats = { ...first.stats(), deletes: 0 };
-    if (first.thresholdHit()) {
-      stats.errors = first.fileErrors();
-      const dir = await mkdtemp(join(tmpdir(), 'rclone-backup-plan-'));
-      try {
-        const listFile = join(dir, 'deletions.txt');
-        const plan = await planDeletes(ctx, syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: 0, specialsDir }), listFile);
-        const broken = deleteLimitBroken(config.maxDelete, plan);
-        if (broken) throw refuse(config, plan, broken);
-        plannedDeletes = plan.files;
-        await options.onPlanned?.(plan);
-        if (options.strictGuards) {
-          // The first pass stopped before any transfer; now transfer, still deleting nothing.
-          const { run: transfer, result } = await syncWithoutDeleting(ctx, args, noise);
-          if (!transfer.thresholdHit() && result.exitCode !== 0) throw syncFailed(result);
-          stats = { ...addStats(stats, { ...transfer.stats(), deletes: 0 }), errors: transfer.thresholdHit() ? transfer.fileErrors() : transfer.stats().errors };
-        }
-        const deleted = await deletePlanned(config, ctx, options.copyLinks, listFile, plan);
-        stats = { ...stats, deletes: deleted.deletes, errors: stats.errors + deleted.errors };
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    } else if (firstResult.exitCode !== 0) {
-      throw syncFailed(firstResult);
-    }
-  } else {
-    const run = collector();
-    await runRcloneJson(ctx, [...args, '--stats-log-level', 'ERROR'], { onRecord: run.onRecord, hideMessages: noise });
-    stats = run.stats();
-  }
+  const guarded = !options.force && (config.maxDelete.length > 0 || config.minFiles !== undefined);
+  let synced: Synced;
+  if (options.dryRun) synced = await syncDryRun(config, ctx, options, specialsDir, noise);
+  else if (!guarded) synced = await syncPlain(ctx, syncArgs(config, { copyLinks: options.copyLinks, dryRun: false, verbosity: ctx.verbosity, specialsDir }), noise);
+  else if (options.strictGuards || config.minFiles !== undefined) synced = await syncFromPlan(config, ctx, options, specialsDir, noise);
+  else synced = await syncOnePass(config, ctx, options, specialsDir, noise);
+  const { stats, plannedDeletes } = synced;
   return {
     command: 'sync',
     config: config.name,

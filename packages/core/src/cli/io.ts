@@ -22,7 +22,10 @@ export interface ToolIO {
 
 export function processIO(signal?: AbortSignal): ToolIO {
   return {
-    stdin: process.stdin,
+    // process.stdin builds its stream (tty, net…) when first read: only tools that read it pay (start-up time).
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -61,13 +61,19 @@ let yargsFactory: YargsFactory | undefined;
 
 /**
  * yargs and its helpers (cliui, string-width...) are ~35 modules and ~45 ms of start-up, so
- * they are loaded on the first toolParser() call, not when core is imported: runTool answers
- * a bare `--version` without them. yargs' ESM entry exports its factory as 'module.exports',
- * which is what require() of an ES module (Node >= 20.19) returns.
+ * they are loaded on the first toolParser() call, not when core is imported. A bin loads
+ * them first through preloadYargs(), whose import() a bundler follows (so the bundled bin
+ * carries its own yargs); otherwise require() of the ES module (Node >= 20.19) returns yargs'
+ * 'module.exports' export, its factory.
  */
 function loadYargs(): YargsFactory {
   yargsFactory ??= createRequire(import.meta.url)('yargs') as YargsFactory;
   return yargsFactory;
+}
+
+/** Loads yargs ahead of toolParser(), by import() (runTool calls it before main). */
+export async function preloadYargs(): Promise<void> {
+  yargsFactory ??= (await import('yargs')).default;
 }
 
 /** The flags every tool shares, spelled as rclone and coreutils spell them, plus the tool's groups. */

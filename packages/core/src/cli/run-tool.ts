@@ -2,6 +2,7 @@ import { ExitCode } from './exit-codes.js';
 import { isToolError } from './errors.js';
 import { InterruptedError, setInterruptSignal, SIGNAL_EXIT_CODES } from './interrupt.js';
 import { processIO, type ToolIO } from './io.js';
+import { preloadYargs } from './parser.js';
 import { describeSystemError, isSystemError, systemErrorReason } from './system-errors.js';
 
 /** A tool's pure entry: argv (without node and script) and streams in, exit status out. */
@@ -94,6 +95,7 @@ export async function runTool(tool: string, main: ToolMain, toolOptions: RunTool
 
   let code: number;
   try {
+    await preloadYargs();
     code = await main(argv, io);
   } catch (error) {
     if (controller.signal.aborted && (error === controller.signal.reason || isAbortError(error))) {

@@ -1,5 +1,6 @@
 // A small pool of worker threads that seal/open secretbox blocks, so contents can be
 // decrypted on several cores. Jobs carry their own nonce; results come back by id.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -24,6 +25,16 @@ import('node:worker_threads').then(async ({ parentPort, workerData }) => {
 });
 `;
 
+/**
+ * The cipher module the workers import. A bundled bin (scripts/bundle-bins.mjs) carries it
+ * beside itself, as noble-salsa.mjs: @noble/ciphers need not be resolvable from there.
+ */
+function salsaModuleUrl(): string {
+  const beside = new URL('./noble-salsa.mjs', import.meta.url);
+  if (existsSync(beside)) return beside.href;
+  return pathToFileURL(createRequire(import.meta.url).resolve('@noble/ciphers/salsa.js')).href;
+}
+
 interface Reply {
   id: number;
   ok: boolean;
@@ -39,7 +50,7 @@ export class BlockPool {
   private broken: Error | undefined;
 
   constructor(key: Uint8Array, size: number) {
-    const salsaUrl = pathToFileURL(createRequire(import.meta.url).resolve('@noble/ciphers/salsa.js')).href;
+    const salsaUrl = salsaModuleUrl();
     for (let i = 0; i < size; i++) {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { salsaUrl, key: Array.from(key) } });
       worker.unref();
