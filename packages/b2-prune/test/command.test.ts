@@ -141,7 +141,7 @@ describe('b2-prune (in-process, fake B2)', () => {
     expect(verbose.out).toMatch(/upload +5\.0M /);
   });
 
-  it('--max-files stops and says where to continue; --start-at continues there', async () => {
+  it("--max-files stops and says where to continue; --start-at continues there; --stop-at stops before that file (exclusive, as the original's --stop-at)", async () => {
     const first = await run([...NOW_ARG, '-n', '--max-files', '2', '--no-unfinished-large-files', '--json'], { openBucket: opener() });
     const s1 = JSON.parse(first.out.trim()) as { filesSeen: number; resumeAt: string };
     expect(s1.filesSeen).toBe(2);

@@ -14,27 +14,27 @@ function keptOfDailyFile(policy: string, days: number): number[] {
 }
 
 describe("the original's built-in policies three_months and six_months", () => {
-  it('three_months: daily for a week, weekly to 30 days, every 30 days to 90, nothing older (no wildcard at the end)', () => {
+  it('three_months = (1..7, *, 30, *, 91) as in the original: daily for a week, weekly to 30 days, every 30 days, a last window to 91, nothing older', () => {
     const policy = parsePolicy('three_months', BUILTIN_POLICIES.three_months!);
-    expect(expandAges(policy, 400 * DAY).map((a) => a.days)).toEqual([1, 2, 3, 4, 5, 6, 7, 14, 21, 28, 30, 60, 90]);
+    expect(expandAges(policy, 400 * DAY).map((a) => a.days)).toEqual([1, 2, 3, 4, 5, 6, 7, 14, 21, 28, 30, 60, 90, 91]);
     expect(policy.endsWithWildcard).toBe(false);
     // A file changed daily for 200 days: an upload's age runs from the next day's upload
-    // (rule 2); each window keeps its newest and oldest (rule 3); past 90 days nothing.
-    expect(keptOfDailyFile('three_months', 200)).toEqual([0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 14.5, 15.5, 21.5, 22.5, 28.5, 29.5, 30.5, 31.5, 60.5, 61.5, 90.5]);
+    // (rule 2); each window keeps its newest and oldest (rule 3); past 91 days nothing.
+    expect(keptOfDailyFile('three_months', 200)).toEqual([0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 14.5, 15.5, 21.5, 22.5, 28.5, 29.5, 30.5, 31.5, 60.5, 61.5, 90.5, 91.5]);
   });
 
-  it('six_months: the same steps to 180 days, nothing older', () => {
+  it('six_months = (1..7, *, 30, *, 182) as in the original: the same steps, a last window to 182, nothing older', () => {
     const policy = parsePolicy('six_months', BUILTIN_POLICIES.six_months!);
-    expect(expandAges(policy, 400 * DAY).map((a) => a.days)).toEqual([1, 2, 3, 4, 5, 6, 7, 14, 21, 28, 30, 60, 90, 120, 150, 180]);
+    expect(expandAges(policy, 400 * DAY).map((a) => a.days)).toEqual([1, 2, 3, 4, 5, 6, 7, 14, 21, 28, 30, 60, 90, 120, 150, 180, 182]);
     expect(keptOfDailyFile('six_months', 300)).toEqual([
-      0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 14.5, 15.5, 21.5, 22.5, 28.5, 29.5, 30.5, 31.5, 60.5, 61.5, 90.5, 91.5, 120.5, 121.5, 150.5, 151.5, 180.5,
+      0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 14.5, 15.5, 21.5, 22.5, 28.5, 29.5, 30.5, 31.5, 60.5, 61.5, 90.5, 91.5, 120.5, 121.5, 150.5, 151.5, 180.5, 181.5, 182.5,
     ]);
   });
 
   it('both may be named in a policy file without defining them', () => {
     const config = parsePolicyConfig('[paths]\nmail/ = three_months\nlogs/ = six_months\n', 'p.ini');
-    expect(config.matcher.choose('mail/inbox').policy.spec).toBe('1..7,*,30,*,90');
-    expect(config.matcher.choose('logs/x').policy.spec).toBe('1..7,*,30,*,180');
+    expect(config.matcher.choose('mail/inbox').policy.spec).toBe('1..7,*,30,*,91');
+    expect(config.matcher.choose('logs/x').policy.spec).toBe('1..7,*,30,*,182');
   });
 });
 

@@ -4,8 +4,8 @@ export const BUILTIN_POLICIES: Readonly<Record<string, string>> = {
   never: '',
   one_week: '1..7',
   one_month: '1..7,*,30',
-  three_months: '1..7,*,30,*,90', // the original's: daily a week, weekly a month, then 30-day steps
-  six_months: '1..7,*,30,*,180', // the same to 180 days
+  three_months: '1..7,*,30,*,91', // the original's (1..7, *, 30, *, 91): daily a week, weekly a month, 30-day steps to 91 days
+  six_months: '1..7,*,30,*,182', // the original's (…, 30, *, 182): the same to 182 days
   one_year: '1..7,*,30,*,365',
   one_year_all: '1,*,365',
 };
