@@ -7,7 +7,6 @@ import { htmlInventories, teeSink } from './html-sink.js';
 import { lsSink, type InventorySink } from './ls-sink.js';
 import { openOutput, type OpenedOutput } from './outputs.js';
 import { createProgress } from './progress.js';
-import { costTap, CostTree } from './cost.js';
 import { pricesNote, writeCostReport } from './cost-report.js';
 import { summarySink } from './summary-sink.js';
 
@@ -106,12 +105,10 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
       if (client.listParts) for await (const part of client.listParts(version.fileId, io.signal ? { signal: io.signal } : {})) bytes += part.contentLength;
       return bytes;
     };
-    const costTree = command.cost ? new CostTree(command.depth) : undefined;
-    const listed = until(histories, stop);
-    const stats = await runDu(costTree ? costTap(listed, costTree) : listed, sizeOf, inventories, progress, { usage, unfinishedBytes });
-    if (command.cost && costTree) {
-      await writeCostReport(io.stdout, costTree, command.cost.model, { json: command.cost.json, human: command.human, top: command.top });
-      logger.notice(pricesNote(costTree, command.cost.model));
+    const stats = await runDu(until(histories, stop), sizeOf, inventories, progress, { usage, unfinishedBytes });
+    if (command.cost) {
+      await writeCostReport(io.stdout, usage, command.cost.model, { json: command.cost.json, human: command.human, depth: command.depth, top: command.top });
+      logger.notice(pricesNote(usage, command.cost.model));
     }
     const total = usage.total();
     if (command.total) await writeWithBackpressure(io.stdout, bucketTotalLines(total, command.human));

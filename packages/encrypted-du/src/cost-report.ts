@@ -1,10 +1,12 @@
 import type { Writable } from 'node:stream';
 import { escapeName, formatMoney, formatSize, storageBillPerMonth, writeWithBackpressure, type PriceModel } from '@rclone-b2/core';
-import { costRows, type CostRow, type CostTree } from './cost.js';
+import { costRows, type CostRow } from './cost.js';
+import type { DirUsage } from './dir-usage.js';
 
 export interface CostReportOptions {
   json: boolean;
   human: boolean;
+  depth?: number | undefined;
   top?: number | undefined;
 }
 
@@ -13,8 +15,8 @@ export interface CostReportOptions {
  * and of its old/deleted ones (TAB-separated, costliest first, a `total` line last), at
  * the prices of `model`; --json gives the same with bytes and the model's date and source.
  */
-export async function writeCostReport(out: Writable, tree: CostTree, model: PriceModel, options: CostReportOptions): Promise<void> {
-  const { rows, total } = costRows(tree, model, options.top);
+export async function writeCostReport(out: Writable, usage: DirUsage, model: PriceModel, options: CostReportOptions): Promise<void> {
+  const { rows, total } = costRows(usage, model, options);
   const bill = storageBillPerMonth(total.current.bytes + total.old.bytes, model);
   if (options.json) {
     const prices = {
@@ -38,8 +40,8 @@ export async function writeCostReport(out: Writable, tree: CostTree, model: Pric
 }
 
 /** The line saying which prices the figures use and what the bucket's storage bill is. */
-export function pricesNote(tree: CostTree, model: PriceModel): string {
-  const all = tree.dirs.get('') ?? { current: 0, old: 0 };
-  const bill = storageBillPerMonth(all.current + all.old, model);
+export function pricesNote(usage: DirUsage, model: PriceModel): string {
+  const all = usage.total();
+  const bill = storageBillPerMonth(all.currentStored + all.oldStored, model);
   return `costs at ${model.provider} prices of ${model.effective} (${formatMoney(model.storage.pricePerTBMonth, model.currency)} per TB-month of stored, encrypted bytes; from ${model.file}); this listing's storage bill after the account's free ${model.storage.freeBytes / 1e9} GB: ${formatMoney(bill, model.currency)} a month`;
 }

@@ -1,44 +1,5 @@
 import { storageCostPerMonth, type PriceModel } from '@rclone-b2/core';
-import { inventoryEntries, type PlainHistory } from './inventory.js';
-
-/** Stored (billed) bytes below one directory: current versions of live files, and the rest. */
-export interface DirectoryBytes {
-  current: number;
-  old: number;
-}
-
-/**
- * Adds up stored bytes per directory (every ancestor of each file, down to `depth` levels;
- * '' is the whole listing), split into current versions and old/deleted ones as the
- * inventories split them. Stored bytes are what B2 bills: the encrypted length, crypt's
- * header and per-block overhead included. Memory: one pair per directory.
- */
-export class CostTree {
-  readonly dirs = new Map<string, DirectoryBytes>();
-  constructor(private readonly depth: number = Infinity) {}
-
-  add(history: PlainHistory): void {
-    const parts = history.path.split('/').slice(0, -1);
-    const prefixes = [''];
-    for (let i = 1; i <= Math.min(parts.length, this.depth); i++) prefixes.push(parts.slice(0, i).join('/'));
-    for (const entry of inventoryEntries(history, (stored) => stored)) {
-      for (const prefix of prefixes) {
-        const dir = this.dirs.get(prefix) ?? { current: 0, old: 0 };
-        if (entry.current) dir.current += entry.size;
-        else dir.old += entry.size;
-        this.dirs.set(prefix, dir);
-      }
-    }
-  }
-}
-
-/** Passes the histories through, feeding each to the tree on the way (so the inventories and the cost see one listing). */
-export async function* costTap<T extends PlainHistory>(histories: AsyncIterable<T>, tree: CostTree): AsyncGenerator<T> {
-  for await (const history of histories) {
-    tree.add(history);
-    yield history;
-  }
-}
+import type { DirUsage, UsageRow } from './dir-usage.js';
 
 export interface CostRow {
   path: string;
@@ -46,16 +7,29 @@ export interface CostRow {
   old: { bytes: number; cost: number };
 }
 
-/** The directories' monthly cost, costliest first (ties by path); the whole listing (path '') last. */
-export function costRows(tree: CostTree, model: PriceModel, top?: number): { rows: CostRow[]; total: CostRow } {
-  const row = (path: string, d: DirectoryBytes): CostRow => ({
-    path,
-    current: { bytes: d.current, cost: storageCostPerMonth(d.current, model) },
-    old: { bytes: d.old, cost: storageCostPerMonth(d.old, model) },
+export interface CostRowOptions {
+  /** Only directories at most this many levels deep. */
+  depth?: number | undefined;
+  /** Only the N costliest. */
+  top?: number | undefined;
+}
+
+/**
+ * The directories' monthly storage cost from the listing's per-directory stored (billed)
+ * bytes, split into current versions and old/deleted ones: costliest first (ties by
+ * path), and the whole listing (path '') as the total.
+ */
+export function costRows(usage: DirUsage, model: PriceModel, options: CostRowOptions = {}): { rows: CostRow[]; total: CostRow } {
+  const row = (r: UsageRow): CostRow => ({
+    path: r.path,
+    current: { bytes: r.currentStored, cost: storageCostPerMonth(r.currentStored, model) },
+    old: { bytes: r.oldStored, cost: storageCostPerMonth(r.oldStored, model) },
   });
-  const rows = [...tree.dirs]
-    .filter(([path]) => path !== '')
-    .map(([path, d]) => row(path, d))
+  const all = usage.rows();
+  const { depth, top } = options;
+  const rows = all
+    .filter((r) => r.path !== '' && (depth === undefined || r.path.split('/').length <= depth))
+    .map(row)
     .sort((a, b) => b.current.bytes + b.old.bytes - (a.current.bytes + a.old.bytes) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { rows: top === undefined ? rows : rows.slice(0, top), total: row('', tree.dirs.get('') ?? { current: 0, old: 0 }) };
+  return { rows: top === undefined ? rows : rows.slice(0, top), total: row(all[0]!) };
 }
