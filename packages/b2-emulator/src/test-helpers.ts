@@ -4,3 +4,4 @@
 export * from './testing/rclone-config.js';
 export * from './testing/e2e-harness.js';
 export * from './testing/fake-b2.js';
+export * from './testing/served.js';

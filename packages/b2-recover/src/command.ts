@@ -1,4 +1,4 @@
-import { openEncryptedBucket, formatTransactions, ConfigError, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
+import { openEncryptedBucket, formatTransactions, formatUsage, usageOf, ConfigError, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
 import { stat } from 'node:fs/promises';
 import { recover } from './recover.js';
 import { jsonReport, textReport } from './report.js';
@@ -39,12 +39,13 @@ export async function b2Recover(command: RecoverCommand, io: ToolIO, logger: Log
     logger,
     report,
   });
-  await report.finish({ dryRun: command.dryRun, ...stats, undecryptable });
+  await report.finish({ dryRun: command.dryRun, ...stats, undecryptable, b2: usageOf(bucket.client) });
   logger.notice(
     `${stats.files} files seen, ${stats.hidden} deleted; ${command.dryRun ? 'would undelete' : 'undeleted'} ${stats.recovered}, left ${stats.leftHidden} deleted` +
       `${stats.failed ? `, ${stats.failed} FAILED` : ''}${undecryptable ? `, ${undecryptable} names could not be decrypted` : ''}; ` +
       formatTransactions(bucket.client.transactions),
   );
+  logger.info(formatUsage(usageOf(bucket.client)));
   if (stats.files === 0) await assertPasswordFits(bucket);
   if (stats.files === 0 && command.backupDirectory) throw new ProblemError(`${command.backupDirectory}: no such directory in the crypt remote`);
   if (stats.failed > 0) throw new ProblemError(`${stats.failed} files could not be undeleted`);

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { escapeName, jsonPlanWriter, writeWithBackpressure, type B2FileVersion } from '@rclone-b2/core';
+import { escapeName, jsonPlanWriter, writeWithBackpressure, type B2FileVersion, type B2Usage } from '@rclone-b2/core';
 
 /** What a run did (or with --dry-run would do), for the JSON summary. */
 export interface RecoverSummary {
@@ -10,6 +10,8 @@ export interface RecoverSummary {
   leftHidden: number;
   failed: number;
   undecryptable: number;
+  /** The B2 calls the run made, by class and name, and the bytes up and down. */
+  b2: B2Usage;
 }
 
 /** Where the plan and the summary go: text lines, or one JSON document (--json). */

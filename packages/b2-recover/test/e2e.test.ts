@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/main.js';
-import { DAY, startHarness, type Harness } from 'b2-emulator/test-helpers';
+import { DAY, servedSince, startHarness, type Harness } from 'b2-emulator/test-helpers';
 
 const T0 = Date.UTC(2024, 0, 1);
 let h: Harness;
@@ -72,6 +72,22 @@ describe('b2-recover with real rclone data', () => {
     expect(doc.items.every((i) => i.hideMarkers.length >= 1)).toBe(true);
     expect(doc.summary).toMatchObject({ recovered: 4, failed: 0 });
     expect(await listing()).toEqual([]);
+  });
+
+  it('--json -v: the summary b2 calls and classes are the calls the emulator served; -v prints the usage line', async () => {
+    const before = new Map(h.emulator.stats);
+    const result = await h.run(main, ['--json', '-v', '--hidden-after', iso(T0 + 5 * DAY)]);
+    expect(result.code).toBe(0);
+    const served = servedSince(h.emulator.stats, before);
+    const doc = JSON.parse(result.out) as { summary: { recovered: number; b2: { transactions: Record<string, number>; calls: Record<string, number>; bytesUp: number; bytesDown: number } } };
+    expect(doc.summary.recovered).toBeGreaterThan(0);
+    expect(served.calls['b2_delete_file_version']).toBeGreaterThan(0);
+    expect(doc.summary.b2.calls).toEqual(served.calls);
+    expect(doc.summary.b2.transactions).toEqual(served.transactions);
+    const t = served.transactions;
+    expect(result.err).toContain(`B2 transactions: class A ${t.A}, class B ${t.B}, class C ${t.C}; `);
+    const plain = await h.run(main, ['-n', '--hidden-after', iso(T0)]);
+    expect(plain.err).not.toMatch(/ up, .* down/);
   });
 
   it('gives the same result under injected faults', async () => {

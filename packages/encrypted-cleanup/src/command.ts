@@ -1,4 +1,4 @@
-import { openEncryptedBucket, escapeName, formatTransactions, formatIecSize, ProblemError, UsageError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
+import { openEncryptedBucket, escapeName, formatTransactions, formatIecSize, formatUsage, usageOf, ProblemError, UsageError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
 import { cleanup, emptyStats } from './cleanup.js';
 import { jsonReport, textReport } from './report.js';
 
@@ -40,12 +40,13 @@ export async function encryptedCleanup(command: CleanupCommand, io: ToolIO, logg
       logger.error(`${escapeName(raw)}: no such file or directory in ${command.remoteName}:`);
     }
   }
-  await report.finish({ dryRun: command.dryRun, ...stats, unmatched, undecryptable });
+  await report.finish({ dryRun: command.dryRun, ...stats, unmatched, undecryptable, b2: usageOf(bucket.client) });
   logger.notice(
     `${command.dryRun ? 'would delete' : 'deleted'} ${stats.deleted} versions (${formatIecSize(stats.bytes)} stored) of ${stats.files} files` +
       `${stats.failed ? `, ${stats.failed} deletions FAILED` : ''}${stats.locked ? `, ${stats.locked} kept by Object Lock` : ''}${undecryptable ? `, ${undecryptable} names could not be decrypted` : ''}; ` +
       formatTransactions(bucket.client.transactions),
   );
+  logger.info(formatUsage(usageOf(bucket.client)));
   if (unmatched.length > 0 || stats.failed > 0 || undecryptable > 0 || stats.locked > 0) {
     throw new ProblemError(
       [

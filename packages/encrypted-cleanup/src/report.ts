@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { crashSafeOrder, escapeName, formatIecSize, jsonPlanWriter, writeWithBackpressure, type B2FileVersion } from '@rclone-b2/core';
+import { crashSafeOrder, escapeName, formatIecSize, jsonPlanWriter, writeWithBackpressure, type B2FileVersion, type B2Usage } from '@rclone-b2/core';
 
 /** What a run did (or with --dry-run would do), for the JSON summary. */
 export interface CleanupSummary {
@@ -13,6 +13,8 @@ export interface CleanupSummary {
   locked: number;
   unmatched: string[];
   undecryptable: number;
+  /** The B2 calls the run made, by class and name, and the bytes up and down. */
+  b2: B2Usage;
 }
 
 /** Where the plan and the summary go: text lines, or one JSON document (--json). */

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/main.js';
-import { DAY, startHarness, type Harness } from 'b2-emulator/test-helpers';
+import { DAY, servedSince, startHarness, type Harness } from 'b2-emulator/test-helpers';
 
 let h: Harness;
 const lines = (text: string) => text.split('\n').filter(Boolean).sort();
@@ -43,6 +43,23 @@ describe('encrypted-cleanup with real rclone data', () => {
     expect(left[1]).toMatch(/^keep\/a-v2024-01-01-\d{6}-\d{3}\.txt$/);
     expect(left[2]).toBe('keep/a.txt');
     expect(lines(await h.rclone(['ls', 'secret:']))).toEqual(['        9 big/movie.mkv', '        9 keep/a.txt']);
+  });
+
+  it('--json -v: the summary b2 calls and classes are the calls the emulator served; -v prints the usage line', async () => {
+    const before = new Map(h.emulator.stats);
+    const result = await h.run(main, ['--json', '-v', 'secret', 'big', 'gone.txt']);
+    expect(result.code).toBe(0);
+    const served = servedSince(h.emulator.stats, before);
+    const doc = JSON.parse(result.out) as { summary: { deleted: number; b2: { transactions: Record<string, number>; calls: Record<string, number>; bytesUp: number; bytesDown: number } } };
+    expect(doc.summary.deleted).toBe(5);
+    expect(served.calls['b2_delete_file_version']).toBe(5);
+    expect(doc.summary.b2.calls).toEqual(served.calls);
+    expect(doc.summary.b2.transactions).toEqual(served.transactions);
+    expect(doc.summary.b2).toMatchObject({ bytesUp: 0, bytesDown: 0 });
+    const t = served.transactions;
+    expect(result.err).toContain(`B2 transactions: class A ${t.A}, class B ${t.B}, class C ${t.C}; 0 B up, 0 B down`);
+    const quiet = await h.run(main, ['-n', 'secret', 'keep']);
+    expect(quiet.err).not.toMatch(/ up, .* down/);
   });
 
   it('--purge removes current versions too', async () => {

@@ -1,4 +1,4 @@
-import { openEncryptedBucket, formatTransactions, ConfigError, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
+import { openEncryptedBucket, formatTransactions, formatUsage, usageOf, ConfigError, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
 import { mkdir, stat } from 'node:fs/promises';
 import { createProgress } from './progress.js';
 import { jsonReport, textReport } from './report.js';
@@ -66,13 +66,14 @@ export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logg
     await assertPasswordFits(bucket);
     throw new ProblemError(`nothing to restore: ${command.remoteName}:${command.path} ${command.mode.kind === 'all' ? 'has no versions' : 'had no files at that time'}`);
   }
-  await report.finish({ dryRun: command.dryRun, files: stats.files, deletions: stats.deletions, restored: stats.restored, skipped: stats.skipped, failed: stats.failed, bytes: stats.bytes, undecryptable });
+  await report.finish({ dryRun: command.dryRun, files: stats.files, deletions: stats.deletions, restored: stats.restored, skipped: stats.skipped, failed: stats.failed, bytes: stats.bytes, undecryptable, b2: usageOf(bucket.client) });
   const verb = command.dryRun ? 'would restore' : 'restored';
   logger.notice(
     `${verb} ${command.dryRun ? stats.files : stats.restored} files${command.mode.kind === 'all' ? ` and ${stats.deletions} deletion marks` : ''}` +
       `${command.dryRun ? '' : ` (${formatIecSize(stats.bytes)}), ${stats.skipped} already complete`}` +
       `${stats.failed ? `, ${stats.failed} FAILED` : ''}; ${formatTransactions(bucket.client.transactions)}`,
   );
+  logger.info(formatUsage(usageOf(bucket.client)));
   await remote.content.close?.();
   if (stats.failed > 0 || undecryptable > 0) throw new ProblemError(`${stats.failed + undecryptable} files could not be restored`);
   return 0;

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { escapeName, formatIecSize, jsonPlanWriter, writeWithBackpressure } from '@rclone-b2/core';
+import { escapeName, formatIecSize, jsonPlanWriter, writeWithBackpressure, type B2Usage } from '@rclone-b2/core';
 
 /** One entry of a dry run's plan. */
 export interface PlannedRestore {
@@ -22,6 +22,8 @@ export interface RestoreSummary {
   failed: number;
   bytes: number;
   undecryptable: number;
+  /** The B2 calls the run made, by class and name, and the bytes up and down. */
+  b2: B2Usage;
 }
 
 /** Where the plan and the summary go: text lines, or one JSON document (--json). */

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/main.js';
-import { DAY, startHarness, type Harness } from 'b2-emulator/test-helpers';
+import { DAY, servedSince, startHarness, type Harness } from 'b2-emulator/test-helpers';
 
 const T0 = Date.UTC(2024, 0, 1);
 const BIN = fileURLToPath(new URL('../bin/encrypted-restore.js', import.meta.url));
@@ -92,6 +92,26 @@ describe('encrypted-restore under injected faults', () => {
       h.emulator.setFaults();
     }
     expect(await snapshot(faulty)).toEqual(await snapshot(clean));
+  });
+});
+
+describe('encrypted-restore B2 usage', () => {
+  it('--json -v: the summary b2 calls and classes are the calls the emulator served; -v prints the usage line', async () => {
+    const target = join(h.dir, 'usage');
+    const before = new Map(h.emulator.stats);
+    const result = await h.run(main, ['--json', '-v', '--as-of', iso(T0 + 30 * DAY), 'secret:docs', target]);
+    expect(result.code).toBe(0);
+    const served = servedSince(h.emulator.stats, before);
+    const doc = JSON.parse(result.out) as { summary: { restored: number; bytes: number; b2: { transactions: Record<string, number>; calls: Record<string, number>; bytesUp: number; bytesDown: number } } };
+    expect(doc.summary.restored).toBeGreaterThan(0);
+    expect(served.calls['b2_download_file_by_id']).toBeGreaterThan(0);
+    expect(doc.summary.b2.calls).toEqual(served.calls);
+    expect(doc.summary.b2.transactions).toEqual(served.transactions);
+    // encrypted bytes on the wire: at least the plaintext restored, nothing uploaded
+    expect(doc.summary.b2.bytesDown).toBeGreaterThanOrEqual(doc.summary.bytes);
+    expect(doc.summary.b2.bytesUp).toBe(0);
+    const t = served.transactions;
+    expect(result.err).toContain(`B2 transactions: class A ${t.A}, class B ${t.B}, class C ${t.C}; 0 B up, `);
   });
 });
 
