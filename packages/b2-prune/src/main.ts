@@ -34,6 +34,7 @@ import { loadPolicyConfig } from './policy/config.js';
 import { prune } from './prune.js';
 import { formatSummaryText } from './report.js';
 import { savingOf } from './cost.js';
+import { createProgress } from './progress.js';
 
 export const VERSION = TOOLSET_VERSION;
 
@@ -205,6 +206,8 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     signal: deps.signal,
     plan,
     ...(bucket.lifecycleRules ? { lifecycleRules: bucket.lifecycleRules } : {}),
+    // on a terminal only: a pipe or log gets no redraws, -q means quiet, --json keeps stderr for errors
+    ...(io.stderrIsTTY && options.verbosity >= 0 && !options.json ? { progress: createProgress(io.stderr, true, options.dryRun) } : {}),
   });
   summary.saving = savingOf(summary.bytesFreed, prices);
   if (plan && options.html !== undefined) await writeHtmlReport(options.html, io.cwd, io.stdout, plan.data(title, now, prices.storage.pricePerTBMonth));

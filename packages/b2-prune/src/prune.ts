@@ -21,6 +21,7 @@ import type { PolicyChoice } from './policy/index.js';
 import { cancelUnfinishedLargeFiles } from './unfinished.js';
 import type { PrunePlan } from './html-plan.js';
 import { LifecycleCheck } from './lifecycle.js';
+import type { Progress, PruneProgressState } from './progress.js';
 import { emptySummary, fileJson, formatFileText, type PruneSummary } from './report.js';
 
 export interface PruneRun {
@@ -57,6 +58,8 @@ export interface PruneRun {
   plan?: PrunePlan;
   /** The bucket's lifecycle rules: checked against what the policies keep. */
   lifecycleRules?: B2LifecycleRule[];
+  /** Listing progress on stderr (a terminal only; never with -q or --json). */
+  progress?: Progress;
 }
 
 /**
@@ -90,6 +93,9 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
     if (summary.undecryptableNames <= 10) run.log.warn(`leaving alone ${fileName}: ${error.message}`);
     else if (summary.undecryptableNames === 11) run.log.warn('more names do not decrypt; not listing them all');
   };
+
+  // deleted so far: planned in a dry run; submitted (queued or done) in a real one, the final line what B2 confirmed
+  const progressState = (path: string): PruneProgressState => ({ versions: summary.versionsSeen, files: summary.filesSeen, deleted: run.dryRun ? summary.versionsDeleted : planned, path });
 
   if (run.files) {
     const encrypted = (path: string | undefined): string | undefined => (path ? encryptedBucketName(run.names, run.prefix, path) : undefined);
@@ -154,6 +160,7 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
           submitted = true;
           await executor.submit(doomed);
         }
+        run.progress?.update(progressState(history.path));
       }
     } catch (error) {
       if (error instanceof WrongPasswordError && !submitted) throw new ConfigError(`${error.message}. Nothing was deleted.`, undefined, { cause: error });
@@ -161,6 +168,8 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
     }
   }
   const totals = await executor.drain();
+  // ended before the summary and the unfinished-large-file lines, so a terminal shows them cleanly
+  if (run.files) run.progress?.done({ ...progressState(''), deleted: run.dryRun ? summary.versionsDeleted : totals.deleted });
   if (!run.dryRun) {
     summary.versionsDeleted = totals.deleted;
     summary.bytesFreed = totals.bytes;
