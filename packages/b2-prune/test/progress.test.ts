@@ -60,8 +60,9 @@ describe('b2-prune progress', () => {
     const before = deletions();
     const run = await h.run(main, ['--purge', '--force', '--now', now, 'secret:'], { stderrIsTTY: true });
     expect(run.code).toBe(0);
-    const shown = /\r\u001b\[K\d+ versions, 2 files listed \(\d+ versions\/s\), (\d+) deleted\n/.exec(run.err);
+    const shown = /\d+ versions, 2 files listed \(\d+ versions\/s\), (\d+) deleted\n/.exec(run.err);
     expect(shown).not.toBeNull();
+    expect(run.err).toContain(`${REWRITE}${shown![0]}`);
     expect(Number(shown![1])).toBeGreaterThan(0);
     expect(Number(shown![1])).toBe(deletions() - before);
   });
