@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { ReportData } from './data.js';
 import { duBody } from './du-html.js';
 import { escapeHtml, jsonForScript } from './escape.js';
@@ -11,9 +12,9 @@ import { STYLES } from './styles.js';
 let page: { code: string; hash: string } | undefined;
 function pageScript(): { code: string; hash: string } {
   if (page) return page;
-  // Next to dist/render.js; from src/ (the package's own tests) it is in ../dist.
-  const here = new URL('./page-bundle.js', import.meta.url);
-  const code = readFileSync(import.meta.url.includes('/src/') ? new URL('../dist/page-bundle.js', import.meta.url) : here, 'utf8');
+  // Found through the package (its exports), not beside this module: a tool's esbuild
+  // bundle inlines this module elsewhere, and the package's own tests run it from src/.
+  const code = readFileSync(createRequire(import.meta.url).resolve('@rclone-b2/report/page-bundle.js'), 'utf8');
   if (/<\/script|<!--/i.test(code)) throw new Error('page bundle contains </script or <!--: it cannot be inlined');
   return (page = { code, hash: createHash('sha256').update(code).digest('base64') });
 }

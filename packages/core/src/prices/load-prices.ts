@@ -1,11 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { ConfigError } from '../cli/errors.js';
 import { reasonOf } from '../cli/system-errors.js';
 import { parsePriceModel, type PriceModel } from './price-model.js';
 
-/** The price file shipped with core (from src/prices or dist/prices alike). */
-export const DEFAULT_PRICES_FILE = fileURLToPath(new URL('../../data/b2-prices.json', import.meta.url));
+/**
+ * The price file shipped with core, found through the package's exports: from src/, dist/
+ * and a tool's esbuild bundle alike (a path relative to this module breaks in a bundle).
+ */
+export const DEFAULT_PRICES_FILE = createRequire(import.meta.url).resolve('@rclone-b2/core/data/b2-prices.json');
 
 /**
  * Reads a price model: `file` (`--prices FILE`) or the shipped one. A missing, unreadable
