@@ -2,27 +2,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { startEmulator, writeRcloneTestConfig, type Emulator, type RcloneTestConfig } from 'b2-emulator';
-import { transactionClass, type B2Usage } from '@rclone-b2/core';
+import { type B2Usage } from '@rclone-b2/core';
+import { servedSince } from 'b2-emulator/test-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nightlyMain } from '../src/nightly-main.js';
 import { runHistoryPath, type RunRecord } from '../src/run-history.js';
 import { cleanup, memoryIO, run, tempDir, writeConfig, writeTree } from './helpers.js';
 
-/** The emulator's own count of the calls it served since `before` (its stats map). */
-function servedSince(emulator: Emulator, before: Map<string, number>): Record<string, number> {
-  const served: Record<string, number> = {};
-  for (const [call, n] of emulator.stats) {
-    const more = n - (before.get(call) ?? 0);
-    if (more > 0) served[call] = more;
-  }
-  return served;
-}
-
-function byClass(calls: Record<string, number>): { A: number; B: number; C: number } {
-  const totals = { A: 0, B: 0, C: 0 };
-  for (const [call, n] of Object.entries(calls)) totals[transactionClass(call)] += n;
-  return totals;
-}
 
 describe('rclone-backup counts the B2 calls its rclone runs make', () => {
   const dir = tempDir('rb-usage-');
@@ -53,10 +39,10 @@ describe('rclone-backup counts the B2 calls its rclone runs make', () => {
     const r = await run([conf, '--json', '-v', '--rclone-config', rc.configPath, ...lock]);
     expect(r.code).toBe(0);
     const b2 = (JSON.parse(r.out) as { b2: B2Usage }).b2;
-    const served = servedSince(emulator, before);
-    expect(b2.calls).toEqual(served);
-    expect(b2.transactions).toEqual(byClass(served));
-    expect(served.b2_upload_file).toBe(3);
+    const served = servedSince(emulator.stats, before);
+    expect(b2.calls).toEqual(served.calls);
+    expect(b2.transactions).toEqual(served.transactions);
+    expect(served.calls.b2_upload_file).toBe(3);
     expect(b2.bytesUp).toBe(await storedBytes());
     expect(b2.bytesDown).toBe(0);
     expect(r.err).toMatch(
@@ -74,9 +60,9 @@ describe('rclone-backup counts the B2 calls its rclone runs make', () => {
     const r = await run([conf, '--json', '-q', '--verify', 'all', '--rclone-config', rc.configPath, ...lock]);
     expect(r.code).toBe(0);
     const b2 = (JSON.parse(r.out) as { b2: B2Usage }).b2;
-    const served = servedSince(emulator, before);
-    expect(b2.calls).toEqual(served);
-    expect(b2.transactions).toEqual(byClass(served));
+    const served = servedSince(emulator.stats, before);
+    expect(b2.calls).toEqual(served.calls);
+    expect(b2.transactions).toEqual(served.transactions);
     expect(b2.transactions.B).toBeGreaterThanOrEqual(3);
     expect(b2.bytesDown).toBe(await storedBytes());
     // -q: nothing but errors, and none
@@ -118,17 +104,17 @@ describe('rclone-backup counts the B2 calls its rclone runs make', () => {
       io,
     );
     expect(code).toBe(0);
-    const served = servedSince(emulator, before);
+    const served = servedSince(emulator.stats, before);
     const doc = JSON.parse(io.out()) as { totals: { b2: B2Usage } };
-    expect(doc.totals.b2.calls).toEqual(served);
-    expect(doc.totals.b2.transactions).toEqual(byClass(served));
+    expect(doc.totals.b2.calls).toEqual(served.calls);
+    expect(doc.totals.b2.transactions).toEqual(served.transactions);
     const [record] = readFileSync(runHistoryPath(stateDir, 'usage'), 'utf8')
       .trimEnd()
       .split('\n')
       .map((l) => JSON.parse(l) as RunRecord);
-    expect(record?.transactions).toEqual({ ...byClass(served), bytesUp: doc.totals.b2.bytesUp, bytesDown: doc.totals.b2.bytesDown });
-    expect(io.err()).toContain(`class C ${byClass(served).C}`);
-    expect(io.err()).toMatch(new RegExp(`transactions \\$${byClass(served).C}\\.00 \\(Backblaze B2 prices of`));
+    expect(record?.transactions).toEqual({ ...served.transactions, bytesUp: doc.totals.b2.bytesUp, bytesDown: doc.totals.b2.bytesDown });
+    expect(io.err()).toContain(`class C ${served.transactions.C}`);
+    expect(io.err()).toMatch(new RegExp(`transactions \\$${served.transactions.C}\\.00 \\(Backblaze B2 prices of`));
     // nothing known to be stored yet (first run): the whole month's budget is beyond the free downloads
     expect(io.err()).toMatch(/verification budget 1\.0 GiB a night \(30 GiB a month\): \$0\.32 a month beyond the free downloads of 0 B a month/);
   });
