@@ -50,8 +50,8 @@ export { TaskPool } from './concurrency/task-pool.js';
 export { encryptedSize } from './crypt/content.js';
 export { deriveKeys } from './crypt/keys.js';
 export { createNameCipher, type RcloneNameCipher } from './crypt/names.js';
-export { openCryptRemote } from './crypt/open-crypt-remote.js';
-export { type ContentCipher, type NameCipher } from './crypt/types.js';
+export { b2Location, openCryptRemote } from './crypt/open-crypt-remote.js';
+export { type B2Location, type ContentCipher, type NameCipher } from './crypt/types.js';
 export { versionedPath } from './crypt/version-suffix.js';
 
 // du tree, listing formats and reports

@@ -5,6 +5,7 @@
 // go only into a new rclone.conf fragment (mode 0600), never to the terminal.
 import { open, unlink } from 'node:fs/promises';
 import {
+  b2Location,
   B2Client,
   ConfigError,
   GuardError,
@@ -13,6 +14,7 @@ import {
   resolveStorage,
   writeWithBackpressure,
   type B2CreatedKey,
+  type B2Location,
   type PlannedKey,
   type ToolIO,
 } from '@rclone-b2/core';
@@ -30,18 +32,8 @@ export interface KeysCommand {
   json: boolean;
 }
 
-interface AdminRemote {
-  remoteName: string;
-  accountId: string;
-  applicationKey: string;
-  endpoint?: string;
-  bucket: string;
-  /** '' or `a/b` (the keys are then limited to names under `a/b/`). */
-  prefix: string;
-}
-
 /** Follows crypt and alias remotes down to the b2 remote and its bucket/prefix. */
-async function adminRemote(command: KeysCommand, io: ToolIO): Promise<AdminRemote> {
+async function adminRemote(command: KeysCommand, io: ToolIO): Promise<B2Location> {
   const config = await loadRcloneConfig({ env: io.env, ...(command.configPath ? { configPath: command.configPath } : {}) });
   let storage = resolveStorage(config, command.target);
   for (let hops = 0; storage.type === 'crypt' && storage.remote && hops < 8; hops++) {
@@ -50,14 +42,7 @@ async function adminRemote(command: KeysCommand, io: ToolIO): Promise<AdminRemot
     storage = resolveStorage(config, storage.path ? `${inner.replace(/\/+$/, '')}/${storage.path}` : inner);
   }
   if (storage.type !== 'b2' || !storage.remote) throw new ConfigError(`${command.target} is not on a b2 remote (it is ${storage.type})`);
-  const accountId = config.get(storage.remote, 'account');
-  const applicationKey = config.get(storage.remote, 'key');
-  if (!accountId || !applicationKey) throw new ConfigError(`b2 remote "${storage.remote}" needs "account =" and "key =" (a key with writeKeys, e.g. the master key)`);
-  const clean = storage.path.replace(/^\/+|\/+$/g, '');
-  const [bucket = '', ...rest] = clean.split('/');
-  if (!bucket) throw new ConfigError(`${command.target} names no bucket: give REMOTE:BUCKET[/PATH]`);
-  const endpoint = config.get(storage.remote, 'endpoint');
-  return { remoteName: storage.remote, accountId, applicationKey, ...(endpoint ? { endpoint } : {}), bucket, prefix: rest.join('/') };
+  return b2Location(config, storage.remote, storage.path, command.target);
 }
 
 const describe = (k: PlannedKey, bucket: string): string =>

@@ -57,7 +57,8 @@ function pickRemote(config: RcloneConfig, wanted: string | undefined): string {
   throw new ConfigError(`several crypt remotes in ${config.describe()} (${crypts.join(', ')}): name the one to use`);
 }
 
-function b2Location(config: RcloneConfig, remote: string, path: string, cryptName: string): B2Location {
+/** The b2 remote `remote` with `path` (BUCKET[/PREFIX]) as a B2Location; `via` names what pointed there, for messages. */
+export function b2Location(config: RcloneConfig, remote: string, path: string, via: string): B2Location {
   const accountId = config.get(remote, 'account');
   const applicationKey = config.get(remote, 'key');
   if (!accountId) throw new ConfigError(`b2 remote "${remote}" has no "account =" (key ID)`);
@@ -65,7 +66,7 @@ function b2Location(config: RcloneConfig, remote: string, path: string, cryptNam
   const clean = path.replace(/^\/+|\/+$/g, '');
   const slash = clean.indexOf('/');
   const bucket = slash === -1 ? clean : clean.slice(0, slash);
-  if (bucket === '') throw new ConfigError(`crypt remote "${cryptName}" points at the root of b2 remote "${remote}"; it needs a bucket`);
+  if (bucket === '') throw new ConfigError(`${via} points at the root of b2 remote "${remote}"; it needs a bucket`);
   const prefix = slash === -1 ? '' : clean.slice(slash + 1).replace(/^\/+|\/+$/g, '');
   const endpoint = config.get(remote, 'endpoint');
   return { remoteName: remote, accountId, applicationKey, ...(endpoint ? { endpoint } : {}), bucket, prefix };
@@ -100,7 +101,7 @@ export async function openCryptRemote(options: OpenCryptRemoteOptions = {}): Pro
   if (storage.type === 'crypt') {
     throw new ConfigError(`crypt remote "${name}" wraps another crypt remote ("${storage.remote}"); not supported`);
   }
-  const b2 = storage.type === 'b2' ? b2Location(config, storage.remote!, storage.path, name) : undefined;
+  const b2 = storage.type === 'b2' ? b2Location(config, storage.remote!, storage.path, `crypt remote "${name}"`) : undefined;
 
   const keys = await deriveKeys(password, password2);
   const secrets = [obscured, password, ...(obscured2 ? [obscured2, password2] : [])].filter((s) => s.length >= 4);
