@@ -75,9 +75,11 @@ export async function launchBrowser(): Promise<Browser> {
   };
 }
 
-/** Where README screenshots go (docs/img, committed). */
+/** Where the report screenshots go: docs/img (the README shows them) with UPDATE_SCREENSHOTS=1, else a temp dir. */
 export async function screenshotPath(name: string): Promise<string> {
-  const dir = fileURLToPath(new URL('../../docs/img/', import.meta.url));
+  // The README's pictures are refreshed on request (UPDATE_SCREENSHOTS=1); a plain test run
+  // takes them into a temp dir and leaves the checkout as it was.
+  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/img/', import.meta.url)) : join(tmpdir(), 'rclone-b2-screenshots');
   await mkdir(dir, { recursive: true });
   return join(dir, name);
 }
