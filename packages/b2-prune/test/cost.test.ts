@@ -4,22 +4,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PRICES_FILE, transactionClass } from '@rclone-b2/core';
-import { DAY, startHarness, type Harness } from 'b2-emulator/test-helpers';
+import { type Harness } from 'b2-emulator/test-helpers';
 import { main } from '../src/main.js';
+import { threeUploads } from './support/three-uploads.js';
 
-const T0 = Date.UTC(2024, 0, 1);
 const shipped = JSON.parse(readFileSync(DEFAULT_PRICES_FILE, 'utf8')) as { storage: { pricePerTBMonth: number } };
 let h: Harness;
 let now: string;
 
 beforeAll(async () => {
-  h = await startHarness({ start: T0 });
-  for (const content of ['one', 'two, longer', 'three, the longest of all']) {
-    const source = await h.writeTree('src', { 'a.txt': content, 'dir/b.bin': content.repeat(1000) }, T0);
-    await h.rclone(['copy', source, 'secret:']);
-    h.emulator.clock.advance(400 * DAY);
-  }
-  now = new Date(T0 + 1200 * DAY).toISOString();
+  ({ h, now } = await threeUploads(1000));
 }, 60_000);
 afterAll(async () => {
   await h?.close();

@@ -1,21 +1,15 @@
 // b2-prune shows listing progress on a terminal's stderr: versions and files listed, the rate,
 // the deletions so far; never on a pipe, with -q or with --json.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY, startHarness, type Harness } from 'b2-emulator/test-helpers';
+import { type Harness } from 'b2-emulator/test-helpers';
 import { main } from '../src/main.js';
+import { threeUploads } from './support/three-uploads.js';
 
-const T0 = Date.UTC(2024, 0, 1);
 let h: Harness;
 let now: string;
 
 beforeAll(async () => {
-  h = await startHarness({ start: T0 });
-  for (const content of ['one', 'two, longer', 'three, the longest of all']) {
-    const source = await h.writeTree('src', { 'a.txt': content, 'dir/b.bin': content.repeat(10) }, T0);
-    await h.rclone(['copy', source, 'secret:']);
-    h.emulator.clock.advance(400 * DAY);
-  }
-  now = new Date(T0 + 1200 * DAY).toISOString();
+  ({ h, now } = await threeUploads(10));
 }, 60_000);
 afterAll(async () => {
   await h?.close();

@@ -1,16 +1,10 @@
 import type { Writable } from 'node:stream';
+import type { CleanupStats } from './cleanup.js';
 import { crashSafeOrder, escapeName, formatIecSize, jsonPlanWriter, writeWithBackpressure, type B2FileVersion, type B2Usage } from '@rclone-b2/core';
 
 /** What a run did (or with --dry-run would do), for the JSON summary. */
-export interface CleanupSummary {
+export interface CleanupSummary extends CleanupStats {
   dryRun: boolean;
-  files: number;
-  versions: number;
-  deleted: number;
-  failed: number;
-  bytes: number;
-  /** Versions Object Lock kept. */
-  locked: number;
   unmatched: string[];
   undecryptable: number;
   /** The B2 calls the run made, by class and name, and the bytes up and down. */
