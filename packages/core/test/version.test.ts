@@ -14,12 +14,13 @@ describe('TOOLSET_VERSION', () => {
     expect(pkg).toMatchObject({ version: TOOLSET_VERSION });
   });
 
-  it('is read from the package.json beside the module, not written into it', async () => {
-    // A copy of the built module next to a package.json with another version reports that version.
-    mkdirSync(join(scratch, 'dist'));
-    for (const file of ['version.js', 'version.js.map']) cpSync(new URL(`../dist/${file}`, import.meta.url), join(scratch, 'dist', file));
-    writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'copy', version: '9.8.7-copy' }));
-    const copy: unknown = await import(pathToFileURL(join(scratch, 'dist', 'version.js')).href);
+  it("is read from core's package.json, found through the package, not written into the module", async () => {
+    // A copy of the built module in a package named like core, with another version, reports that version.
+    const pkgDir = join(scratch, 'node_modules', '@rclone-b2', 'core');
+    mkdirSync(join(pkgDir, 'dist'), { recursive: true });
+    for (const file of ['version.js', 'version.js.map']) cpSync(new URL(`../dist/${file}`, import.meta.url), join(pkgDir, 'dist', file));
+    writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({ name: '@rclone-b2/core', version: '9.8.7-copy', type: 'module', exports: { './package.json': './package.json' } }));
+    const copy: unknown = await import(pathToFileURL(join(pkgDir, 'dist', 'version.js')).href);
     expect(copy).toMatchObject({ TOOLSET_VERSION: '9.8.7-copy' });
   });
 });
