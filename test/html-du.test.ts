@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath, tiles, type Browser } from './helpers/browser.js';
+import { parseDuText } from './helpers/du-text.js';
 
 const bin = (tool: string) => fileURLToPath(new URL(`../packages/${tool}/bin/${tool}.js`, import.meta.url));
 const HOSTILE = '</script><script>alert(1)</script>';
@@ -40,14 +41,6 @@ function listing(): { text: string; top: Map<string, number> } {
   return { text: `${lines.join('\n')}\n`, top };
 }
 
-function parseText(stdout: string): Map<string, number> {
-  return new Map(
-    stdout
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => [line.slice(line.indexOf('\t') + 1), Number(line.slice(0, line.indexOf('\t')))]),
-  );
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'html-du-'));
@@ -65,7 +58,7 @@ describe('tar-ls-du --html', () => {
     await writeFile(join(dir, 'listing.txt'), text);
     const html = join(dir, 'du.html');
     const run = await execa('node', [bin('tar-ls-du'), '--rclone', '--html', 'du.html', 'listing.txt'], { cwd: dir });
-    const report = parseText(run.stdout);
+    const report = parseDuText(run.stdout);
     const opened = await browser.open(html);
     const { page } = opened;
 

@@ -10,6 +10,7 @@ import { writeRcloneTestConfig } from 'b2-emulator/test-helpers';
 import { loadPrices } from '@rclone-b2/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath, tiles, type Browser } from './helpers/browser.js';
+import { parseDuText } from './helpers/du-text.js';
 
 const bin = (tool: string) => fileURLToPath(new URL(`../packages/${tool}/bin/${tool}.js`, import.meta.url));
 let dir: string;
@@ -53,20 +54,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function parseText(stdout: string): Map<string, number> {
-  return new Map(
-    stdout
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => [line.slice(line.indexOf('\t') + 1), Number(line.slice(0, line.indexOf('\t')))]),
-  );
-}
 
 describe('encrypted-du --html', () => {
   it('shows every version, the old-version share and the cost, equal to the text inventories', async () => {
     const html = join(dir, 'bucket.html');
-    const all = parseText((await execa('node', [bin('encrypted-du'), '--html', html, 'secret:'], { env })).stdout);
-    const old = parseText((await execa('node', [bin('encrypted-du'), '--no-all-output', '--deleted-output', '-', 'secret:'], { env })).stdout);
+    const all = parseDuText((await execa('node', [bin('encrypted-du'), '--html', html, 'secret:'], { env })).stdout);
+    const old = parseDuText((await execa('node', [bin('encrypted-du'), '--no-all-output', '--deleted-output', '-', 'secret:'], { env })).stdout);
     expect(old.get('photos')).toBe(400_000);
     expect(old.get('projects')).toBe(160_000);
     const opened = await browser.open(html);
