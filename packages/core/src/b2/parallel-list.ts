@@ -5,16 +5,22 @@
 // and up to `concurrency` ranges are listed at once. A range is cut only once its first page
 // came back full (it is dense) and a slot is free, so a small listing makes exactly the calls a
 // single cursor makes, and each cut costs at most one extra, partly filled page.
-// The versions come out in B2's order (ranges in key order, pages in order), and memory is
-// bounded: each range holds at most AHEAD pages the consumer has not taken yet.
+// How far the listing runs ahead of the consumer is a window of pages (fetched and not yet
+// taken, plus calls out), nearest ranges first. It starts at 2 pages and doubles each time
+// the consumer had to wait for a page, up to WINDOW_PER_RANGE × concurrency: on a fast source
+// (no latency, or a consumer slower than the listing) it stays small — few pages held, few
+// ranges cut, no extra calls — and on a slow link it opens until the latency is hidden.
+// The versions come out in B2's order (ranges in key order, pages in order).
 import type { B2Api, B2FileVersion, B2VersionPage, ListVersionsOptions } from './types.js';
 import { compareB2Names } from '../versions/list.js';
 import { splitPoints } from './range-split.js';
 
-/** Pages a range may fetch ahead of the consumer. */
-const AHEAD = 4;
+/** Pages fetched ahead of the consumer, at most, per range allowed at once. */
+const WINDOW_PER_RANGE = 6;
+/** The window before the consumer ever waited. */
+const FIRST_WINDOW = 2;
 /** Pages a range carved off is meant to hold: each range ends with one partly filled page (a call more). */
-const SPAN = 8;
+const SPAN = 12;
 
 export interface ParallelListOptions {
   /** Only names starting with this. */
@@ -92,6 +98,8 @@ export async function* listVersionsParallel(
   const abort = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
   const ranges: Range[] = [{ from: start, to: stop, pages: [], fetching: false, done: false }];
+  const widest = WINDOW_PER_RANGE * concurrency;
+  let window = Math.min(FIRST_WINDOW, widest);
   let failure: { error: unknown } | undefined;
   let wake: (() => void) | undefined;
   const changed = (): void => {
@@ -99,12 +107,14 @@ export async function* listVersionsParallel(
     wake = undefined;
   };
 
-  // Carves pieces of about AHEAD pages off the start of a dense range (the nearest to the
+  // Carves pieces of about SPAN pages off the start of a dense range (the nearest to the
   // consumer first), so the pages the consumer needs next are fetched side by side; the rest
   // stays one range, to be carved in its turn when a slot frees.
   const cut = (): void => {
+    // More ranges than the window has pages for could not all be listed at once.
+    const allowed = Math.min(concurrency, window);
     for (const range of ranges) {
-      const free = concurrency - ranges.length;
+      const free = allowed - ranges.length;
       if (free <= 0) return;
       // Not while a call is out: its page would run past the new end and be fetched twice.
       if (range.done || range.fetching || range.hint === undefined) continue;
@@ -146,11 +156,18 @@ export async function* listVersionsParallel(
     }
   };
 
+  // Calls for the nearest ranges first, while the window has room; the first range always
+  // gets its next page (it is what the consumer waits for).
   const pump = (): void => {
     if (failure) return;
     cut();
+    let used = 0;
+    for (const range of ranges) used += range.pages.length + (range.fetching ? 1 : 0);
     for (const range of ranges) {
-      if (!range.done && !range.fetching && range.pages.length < AHEAD) void fetch(range);
+      if (range.done || range.fetching) continue;
+      if (used >= window && !(range === ranges[0] && range.pages.length === 0)) break;
+      void fetch(range);
+      used += 1;
     }
   };
 
@@ -169,6 +186,8 @@ export async function* listVersionsParallel(
         ranges.shift();
         continue;
       }
+      // The consumer waits: the listing did not run far enough ahead.
+      window = Math.min(widest, window * 2);
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
