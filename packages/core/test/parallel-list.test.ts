@@ -108,6 +108,29 @@ describe('listVersionsParallel against the emulator', () => {
     }
   });
 
+  /** B2's paging over `versions` (sorted), answered at once: a source with no latency at all. */
+  const instant = (versions: B2FileVersion[]): Pick<B2Client, 'listFileVersions' | 'listFileVersionsPage'> => ({
+    listFileVersions: (id, o) => client.listFileVersions(id, o),
+    listFileVersionsPage: async (_id, o: ListVersionsOptions = {}) => {
+      let at = versions.findIndex((v) => compareB2Names(v.fileName, o.startFileName ?? '') >= 0 && (o.startFileId === undefined || v.fileName !== o.startFileName || v.fileId === o.startFileId));
+      if (at < 0) at = versions.length;
+      const files = versions.slice(at, at + (o.pageSize ?? 1000));
+      const next = versions[at + files.length];
+      return next ? { files, nextFileName: next.fileName, nextFileId: next.fileId } : { files };
+    },
+  });
+
+  it('on a source that answers at once, stays near one cursor: few ranges, few extra calls', async () => {
+    const one: ParallelListStats = { calls: 0, splits: 0, widest: 0 };
+    expect(ids(await collect(listVersionsParallel(instant(expected), bucketId, { prefix: 'crypt/', pageSize: 7, concurrency: 1 }, one)))).toEqual(ids(expected));
+    const stats: ParallelListStats = { calls: 0, splits: 0, widest: 0 };
+    const got = await collect(listVersionsParallel(instant(expected), bucketId, { prefix: 'crypt/', pageSize: 7, concurrency: 16 }, stats));
+    expect(ids(got)).toEqual(ids(expected));
+    // The consumer never waits long, so the window stays small: 16 ranges would cost ~16 calls more.
+    expect(stats.widest).toBeLessThanOrEqual(4);
+    expect(stats.calls).toBeLessThanOrEqual(one.calls + 3);
+  });
+
   it('makes no more calls than one cursor when the listing fits in one page', async () => {
     const stats: ParallelListStats = { calls: 0, splits: 0, widest: 0 };
     const got = await collect(listVersionsParallel(client, bucketId, { prefix: 'crypt/d', pageSize: 10_000, concurrency: 16 }, stats));
