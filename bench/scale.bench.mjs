@@ -50,10 +50,12 @@ async function child(tool) {
   const cryptBucket = { client, bucketId: 'lazy', prefix: '', names };
   const hash = createHash('sha1');
   let bytes = 0;
+  let shown = '';
   const stdout = new Writable({
     write(chunk, _enc, done) {
       hash.update(chunk);
       bytes += chunk.length;
+      if (shown.length < 2048) shown += chunk;
       done();
     },
   });
@@ -94,6 +96,7 @@ async function child(tool) {
     sha1: hash.digest('hex'),
     calls: client.transactions.C,
     errors: errors.slice(0, 500),
+    output: bytes < 2048 ? shown : undefined,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -123,6 +126,7 @@ if (mode === '--child') {
     const perSecond = VERSIONS / r.seconds;
     const met = tool === 'source' ? '–' : perSecond >= TARGET_RATE && r.rss <= TARGET_RSS ? 'met' : `NOT met (${perSecond < TARGET_RATE ? 'rate' : ''}${perSecond < TARGET_RATE && r.rss > TARGET_RSS ? ', ' : ''}${r.rss > TARGET_RSS ? 'RSS' : ''})`;
     console.log(`| ${TOOLS[tool].label} | ${r.seconds.toFixed(2)} | ${r.cpu.toFixed(2)} | ${rate(perSecond)} | ${rate(VERSIONS / r.cpu)} | ${mib(r.rss)} (${mib(r.rssBefore)}) | ${r.calls} | ${r.sha1.slice(0, 12)} (${r.bytes} B) | ${met} |`);
+    if (r.output !== undefined && env.SCALE_SHOW_OUTPUT) console.log(`\n\`\`\`\n${r.output}\`\`\`\n`);
     if (r.status !== 0) console.log(`|   exit ${r.status}: ${r.errors.replace(/\n/g, ' ')} |`);
   }
   console.log(`\nTarget (issue 14, 5): ≥ ${rate(TARGET_RATE)} versions/s and peak RSS ≤ 1 GiB per tool; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}.`);
