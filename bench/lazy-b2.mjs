@@ -151,9 +151,11 @@ export class LazyBucket {
       if (k < bucket.files && options.startFileId !== undefined && bucket.nameOf(k) === from) v = Number(options.startFileId.slice(options.startFileId.lastIndexOf('_v') + 2));
       const files = [];
       let d = k < bucket.files ? bucket.dirOf(k) : 0;
+      let name;
       while (k < bucket.files) {
         while (k >= bucket.dirStart[d + 1]) d += 1;
-        const name = bucket.dirs[d] + bucket.leaf(k);
+        // one name string per file (a JSON parser makes one per version; V8 may share them)
+        name ??= bucket.dirs[d] + bucket.leaf(k);
         if (!name.startsWith(prefix)) return { files };
         if (files.length === size) return { files, nextFileName: name, nextFileId: `4_z${bucket.leafFile[k].toString(36)}_v${v}` };
         files.push(bucket.version(name, bucket.leafFile[k], v, encryptedSize));
@@ -161,6 +163,7 @@ export class LazyBucket {
         if (v === bucket.perFile) {
           v = 0;
           k += 1;
+          name = undefined;
         }
       }
       return { files };

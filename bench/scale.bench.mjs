@@ -38,9 +38,10 @@ const TOOLS = {
   prune: { label: 'b2-prune --dry-run (default policy)', argv: ['--dry-run', 'secret:'] },
 };
 
+/** The crypt remote's name cipher, as the tools get it (directory cache on). */
 async function keysAndNames() {
   const keys = await core.deriveKeys('scale bench password', 'scale bench salt');
-  return core.createNameCipher(keys, { cacheSize: 0 });
+  return core.createNameCipher(keys);
 }
 
 async function child(tool) {

@@ -80,6 +80,11 @@ export interface ListCryptFilesOptions {
   signal?: AbortSignal;
 }
 
+/** Files whose names are decrypted together. */
+const DECRYPT_BATCH = 256;
+
+type DecryptOutcome = { ok: true; path: string } | { ok: false; error: Error };
+
 /** Ranges listed at once: enough to hide 50 ms of latency behind decoding. */
 export const DEFAULT_LIST_CONCURRENCY = 16;
 
@@ -109,18 +114,42 @@ export async function* listCryptFiles(bucket: CryptBucket, options: ListCryptFil
       if (history.fileName === scope.fileName || history.fileName.startsWith(scope.dirPrefix)) yield history;
     }
   }
+  // Names are decrypted a batch of files at a time (tryDecryptPaths: the cipher runs a batch
+  // through AES together, several times faster than name by name); each name once per file.
+  const decryptBatch = (batch: readonly FileHistory[]): DecryptOutcome[] => {
+    const names = batch.map((history) => history.fileName.slice(head.length));
+    if (bucket.names.tryDecryptPaths) return bucket.names.tryDecryptPaths(names);
+    return names.map((name): DecryptOutcome => {
+      try {
+        return { ok: true, path: bucket.names.decryptPath(name) };
+      } catch (error) {
+        return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+      }
+    });
+  };
+  async function* decrypted(): AsyncGenerator<[FileHistory, DecryptOutcome]> {
+    let batch: FileHistory[] = [];
+    for await (const history of inScope()) {
+      batch.push(history);
+      if (batch.length < DECRYPT_BATCH) continue;
+      const done = batch;
+      batch = [];
+      const results = decryptBatch(done);
+      for (let i = 0; i < done.length; i += 1) yield [done[i]!, results[i]!];
+    }
+    const results = decryptBatch(batch);
+    for (let i = 0; i < batch.length; i += 1) yield [batch[i]!, results[i]!];
+  }
   let held: CryptFileHistory[] | undefined = [];
-  for await (const history of inScope()) {
-    let path: string;
-    try {
-      path = bucket.names.decryptPath(history.fileName.slice(head.length));
-    } catch (error) {
+  for await (const [history, result] of decrypted()) {
+    if (!result.ok) {
       check.undecryptable();
       const wrong = check.wrongSoFar();
       if (wrong) throw wrong;
-      options.onUndecryptable?.(history.fileName, error instanceof Error ? error : new Error(String(error)), history.versions);
+      options.onUndecryptable?.(history.fileName, result.error, history.versions);
       continue;
     }
+    const path = result.path;
     check.decryptedAs(path);
     const relative = history.fileName === scope.fileName ? path.slice(path.lastIndexOf('/') + 1) : plain ? path.slice(plain.length + 1) : path;
     const file: CryptFileHistory = { path, relative, fileName: history.fileName, versions: history.versions };
