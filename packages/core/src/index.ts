@@ -9,7 +9,7 @@ export { lockReason, spareLocked, type LockedVersion } from './b2/object-lock.js
 export { BACKUP_CAPABILITIES, plannedKeys, PRUNE_CAPABILITIES, type B2CreatedKey, type B2Key, type B2NewKey, type PlannedKey } from './b2/keys.js';
 export { openCryptBucket } from './b2/open-crypt-bucket.js';
 export { logRetries } from './b2/retry-log.js';
-export { listVersionsParallel, type ParallelListOptions, type ParallelListStats } from './b2/parallel-list.js';
+export { listVersionPagesParallel, listVersionsParallel, type ParallelListOptions, type ParallelListStats } from './b2/parallel-list.js';
 export { splitPoints } from './b2/range-split.js';
 export { billedTransactions, formatTransactions, transactionClass } from './b2/transactions.js';
 export { RcloneDumpMeter } from './b2/rclone-dump-meter.js';

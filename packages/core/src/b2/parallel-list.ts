@@ -78,6 +78,19 @@ export async function* listVersionsParallel(
   options: ParallelListOptions = {},
   stats: ParallelListStats = { calls: 0, splits: 0, widest: 0 },
 ): AsyncGenerator<B2FileVersion> {
+  for await (const page of listVersionPagesParallel(client, bucketId, options, stats)) yield* page;
+}
+
+/**
+ * listVersionsParallel a page at a time (each page non-empty, in order): a consumer of
+ * millions of versions then pays one asynchronous step per page, not one per version.
+ */
+export async function* listVersionPagesParallel(
+  client: Pick<B2Api, 'listFileVersions' | 'listFileVersionsPage'>,
+  bucketId: string,
+  options: ParallelListOptions = {},
+  stats: ParallelListStats = { calls: 0, splits: 0, widest: 0 },
+): AsyncGenerator<readonly B2FileVersion[]> {
   const prefix = options.prefix ?? '';
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 16));
   const pageSize = options.pageSize ?? 1000;
@@ -86,10 +99,15 @@ export async function* listVersionsParallel(
   const readPage: PageReader | undefined = client.listFileVersionsPage?.bind(client, bucketId);
   if (readPage === undefined) {
     const base: ListVersionsOptions = { pageSize, ...(prefix ? { prefix } : {}), ...(start ? { startFileName: start } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+    let page: B2FileVersion[] = [];
     for await (const version of client.listFileVersions(bucketId, base)) {
-      if (stop !== undefined && compareB2Names(version.fileName, stop) >= 0) return;
-      yield version;
+      if (stop !== undefined && compareB2Names(version.fileName, stop) >= 0) break;
+      page.push(version);
+      if (page.length < pageSize) continue;
+      yield page;
+      page = [];
     }
+    if (page.length > 0) yield page;
     return;
   }
   if (stop !== undefined && compareB2Names(start, stop) >= 0) return;
@@ -179,7 +197,7 @@ export async function* listVersionsParallel(
       if (head === undefined) return;
       const page = head.pages.shift();
       if (page !== undefined) {
-        yield* page;
+        yield page;
         continue;
       }
       if (head.done && !head.fetching) {

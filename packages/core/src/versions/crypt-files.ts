@@ -4,9 +4,9 @@ import type { B2LifecycleRule } from '../b2/types.js';
 // groups them per name (groupVersions) and decrypts each name, judging the password with
 // the one wrong-password rule (PasswordCheck). Every encrypted-bucket tool lists this way.
 import type { B2Api, B2FileVersion } from '../b2/types.js';
-import { listVersionsParallel, type ParallelListStats } from '../b2/parallel-list.js';
+import { listVersionPagesParallel, type ParallelListStats } from '../b2/parallel-list.js';
 import type { NameCipher } from '../crypt/types.js';
-import { groupVersions, type FileHistory } from './group.js';
+import { groupVersionPages, type FileHistory } from './group.js';
 import { bucketPrefix, compareB2Names } from './list.js';
 import { PasswordCheck, WRONG_PASSWORD_AFTER } from './password-check.js';
 
@@ -99,7 +99,7 @@ export async function* listCryptFiles(bucket: CryptBucket, options: ListCryptFil
   const start = options.startFileName && options.startFileName > scope.listPrefix ? { startFileName: options.startFileName } : {};
   const signal = options.signal ? { signal: options.signal } : {};
   const stopAt = options.stopBeforeFileName !== undefined ? { stopBeforeFileName: options.stopBeforeFileName } : {};
-  const versions = listVersionsParallel(
+  const pages = listVersionPagesParallel(
     bucket.client,
     bucket.bucketId,
     { prefix: scope.listPrefix, pageSize: options.pageSize ?? 10_000, concurrency: options.listConcurrency ?? DEFAULT_LIST_CONCURRENCY, ...start, ...stopAt, ...signal },
@@ -107,11 +107,19 @@ export async function* listCryptFiles(bucket: CryptBucket, options: ListCryptFil
   );
   const stop = options.stopBeforeFileName;
   const check = new PasswordCheck();
-  async function* inScope(): AsyncGenerator<FileHistory> {
-    for await (const history of groupVersions(versions)) {
-      if (stop !== undefined && compareB2Names(history.fileName, stop) >= 0) return;
-      if (history.fileName.endsWith('/')) continue;
-      if (history.fileName === scope.fileName || history.fileName.startsWith(scope.dirPrefix)) yield history;
+  // The files in scope, a page's worth at a time.
+  async function* inScope(): AsyncGenerator<FileHistory[]> {
+    for await (const histories of groupVersionPages(pages)) {
+      const kept: FileHistory[] = [];
+      for (const history of histories) {
+        if (stop !== undefined && compareB2Names(history.fileName, stop) >= 0) {
+          if (kept.length > 0) yield kept;
+          return;
+        }
+        if (history.fileName.endsWith('/')) continue;
+        if (history.fileName === scope.fileName || history.fileName.startsWith(scope.dirPrefix)) kept.push(history);
+      }
+      if (kept.length > 0) yield kept;
     }
   }
   // Names are decrypted a batch of files at a time (tryDecryptPaths: the cipher runs a batch
@@ -127,43 +135,47 @@ export async function* listCryptFiles(bucket: CryptBucket, options: ListCryptFil
       }
     });
   };
-  async function* decrypted(): AsyncGenerator<[FileHistory, DecryptOutcome]> {
-    let batch: FileHistory[] = [];
-    for await (const history of inScope()) {
+  let held: CryptFileHistory[] | undefined = [];
+  // Judges each decrypted name (the password rule), holds files back until the password is proven.
+  function* settle(batch: readonly FileHistory[]): Generator<CryptFileHistory> {
+    const results = decryptBatch(batch);
+    for (let i = 0; i < batch.length; i += 1) {
+      const history = batch[i]!;
+      const result = results[i]!;
+      if (!result.ok) {
+        check.undecryptable();
+        const wrong = check.wrongSoFar();
+        if (wrong) throw wrong;
+        options.onUndecryptable?.(history.fileName, result.error, history.versions);
+        continue;
+      }
+      const path = result.path;
+      check.decryptedAs(path);
+      const relative = history.fileName === scope.fileName ? path.slice(path.lastIndexOf('/') + 1) : plain ? path.slice(plain.length + 1) : path;
+      const file: CryptFileHistory = { path, relative, fileName: history.fileName, versions: history.versions };
+      if (held === undefined) {
+        yield file;
+        continue;
+      }
+      held.push(file);
+      if (check.proven || held.length >= HOLD_AT_MOST) {
+        const release: CryptFileHistory[] = held;
+        held = undefined;
+        yield* release;
+      }
+    }
+  }
+  let batch: FileHistory[] = [];
+  for await (const histories of inScope()) {
+    for (const history of histories) {
       batch.push(history);
       if (batch.length < DECRYPT_BATCH) continue;
-      const done = batch;
+      const full = batch;
       batch = [];
-      const results = decryptBatch(done);
-      for (let i = 0; i < done.length; i += 1) yield [done[i]!, results[i]!];
-    }
-    const results = decryptBatch(batch);
-    for (let i = 0; i < batch.length; i += 1) yield [batch[i]!, results[i]!];
-  }
-  let held: CryptFileHistory[] | undefined = [];
-  for await (const [history, result] of decrypted()) {
-    if (!result.ok) {
-      check.undecryptable();
-      const wrong = check.wrongSoFar();
-      if (wrong) throw wrong;
-      options.onUndecryptable?.(history.fileName, result.error, history.versions);
-      continue;
-    }
-    const path = result.path;
-    check.decryptedAs(path);
-    const relative = history.fileName === scope.fileName ? path.slice(path.lastIndexOf('/') + 1) : plain ? path.slice(plain.length + 1) : path;
-    const file: CryptFileHistory = { path, relative, fileName: history.fileName, versions: history.versions };
-    if (held === undefined) {
-      yield file;
-      continue;
-    }
-    held.push(file);
-    if (check.proven || held.length >= HOLD_AT_MOST) {
-      const release: CryptFileHistory[] = held;
-      held = undefined;
-      yield* release;
+      yield* settle(full);
     }
   }
+  yield* settle(batch);
   const wrong = check.wrongAtEnd();
   if (wrong) throw wrong;
   if (held) yield* held;
