@@ -7,9 +7,10 @@
 // single cursor makes, and each cut costs at most one extra, partly filled page.
 // How far the listing runs ahead of the consumer is a window of pages (fetched and not yet
 // taken, plus calls out), nearest ranges first. It starts at 2 pages and doubles each time
-// the consumer had to wait for a page, up to WINDOW_PER_RANGE × concurrency: on a fast source
-// (no latency, or a consumer slower than the listing) it stays small — few pages held, few
-// ranges cut, no extra calls — and on a slow link it opens until the latency is hidden.
+// the consumer had to wait for a page for more than SLOW_WAIT_MS, up to WINDOW_PER_RANGE ×
+// concurrency: on a fast source (no latency, or a consumer slower than the listing) it stays
+// small — few pages held, few ranges cut, no extra calls — and on a slow link it opens until
+// the latency is hidden.
 // The versions come out in B2's order (ranges in key order, pages in order).
 import type { B2Api, B2FileVersion, B2VersionPage, ListVersionsOptions } from './types.js';
 import { compareB2Names } from '../versions/list.js';
@@ -19,6 +20,8 @@ import { splitPoints } from './range-split.js';
 const WINDOW_PER_RANGE = 6;
 /** The window before the consumer ever waited. */
 const FIRST_WINDOW = 2;
+/** A wait shorter than this is the source's own work (an in-process or local listing), not latency to hide. */
+const SLOW_WAIT_MS = 2;
 /** Pages a range carved off is meant to hold: each range ends with one partly filled page (a call more). */
 const SPAN = 12;
 
@@ -33,6 +36,8 @@ export interface ParallelListOptions {
   pageSize?: number;
   /** Ranges listed at once (default 16; 1 = one cursor, as B2's own paging). */
   concurrency?: number;
+  /** Milliseconds clock for the consumer's waits (default performance.now). */
+  now?: () => number;
   signal?: AbortSignal;
 }
 
@@ -117,6 +122,7 @@ export async function* listVersionPagesParallel(
   const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
   const ranges: Range[] = [{ from: start, to: stop, pages: [], fetching: false, done: false }];
   const widest = WINDOW_PER_RANGE * concurrency;
+  const now = options.now ?? (() => performance.now());
   let window = Math.min(FIRST_WINDOW, widest);
   let failure: { error: unknown } | undefined;
   let wake: (() => void) | undefined;
@@ -204,11 +210,12 @@ export async function* listVersionPagesParallel(
         ranges.shift();
         continue;
       }
-      // The consumer waits: the listing did not run far enough ahead.
-      window = Math.min(widest, window * 2);
+      // The consumer waits: if long, the listing did not run far enough ahead.
+      const waited = now();
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
+      if (now() - waited > SLOW_WAIT_MS) window = Math.min(widest, window * 2);
     }
   } finally {
     abort.abort();
