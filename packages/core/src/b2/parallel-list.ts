@@ -135,8 +135,8 @@ export async function* listVersionPagesParallel(
   // consumer first), so the pages the consumer needs next are fetched side by side; the rest
   // stays one range, to be carved in its turn when a slot frees.
   const cut = (): void => {
-    // More ranges than the window has pages for could not all be listed at once.
-    const allowed = Math.min(concurrency, window);
+    // About FIRST_WINDOW pages of window per range: before the consumer ever waited long, one range.
+    const allowed = Math.min(concurrency, Math.floor(window / FIRST_WINDOW));
     for (const range of ranges) {
       const free = allowed - ranges.length;
       if (free <= 0) return;
