@@ -67,7 +67,8 @@ export function writeVersionedPath(src: Uint8Array, start: number, end: number, 
   const split = dot > leaf ? dot : end;
   const head = split - start;
   if (!writeVersionSuffix(out, head, ms)) return -1;
-  out.set(src.subarray(start, split), 0);
-  out.set(src.subarray(split, end), head + SUFFIX_LENGTH);
+  // byte loops: names are short, and subarray() would make two Buffer objects per version
+  for (let i = start; i < split; i += 1) out[i - start] = src[i]!;
+  for (let i = split, o = head + SUFFIX_LENGTH; i < end; i += 1, o += 1) out[o] = src[i]!;
   return end - start + SUFFIX_LENGTH;
 }
