@@ -29,7 +29,14 @@ export function buildNames(core, names, files, perDir, file) {
   let k = 0;
   for (const { d } of sortedDirs) {
     const leaves = [];
-    for (let n = d * perDir; n < Math.min(files, (d + 1) * perDir); n += 1) leaves.push({ enc: names.encryptPath(`${plainDirOf(d)}/${plainLeafOf(n)}`).split('/').pop(), n });
+    for (let n = d * perDir; n < Math.min(files, (d + 1) * perDir); n += 1)
+      leaves.push({
+        enc: names
+          .encryptPath(`${plainDirOf(d)}/${plainLeafOf(n)}`)
+          .split('/')
+          .pop(),
+        n,
+      });
     leaves.sort((a, b) => (a.enc < b.enc ? -1 : a.enc > b.enc ? 1 : 0));
     for (const leaf of leaves) {
       leafText.push(leaf.enc);
@@ -148,7 +155,8 @@ export class LazyBucket {
       const from = options.startFileName !== undefined && options.startFileName > prefix ? options.startFileName : prefix;
       let k = bucket.seek(from);
       let v = 0;
-      if (k < bucket.files && options.startFileId !== undefined && bucket.nameOf(k) === from) v = Number(options.startFileId.slice(options.startFileId.lastIndexOf('_v') + 2));
+      if (k < bucket.files && options.startFileId !== undefined && bucket.nameOf(k) === from)
+        v = Number(options.startFileId.slice(options.startFileId.lastIndexOf('_v') + 2));
       const files = [];
       let d = k < bucket.files ? bucket.dirOf(k) : 0;
       let name;

@@ -112,12 +112,26 @@ if (mode === '--child') {
   const built = (performance.now() - t) / 1000;
   const mib = (b) => (b / 1024 / 1024).toFixed(0);
   const rate = (n) => Math.round(n).toLocaleString('en-US');
-  console.log(`${VERSIONS.toLocaleString('en-US')} versions, ${FILES.toLocaleString('en-US')} files (${PER_DIR} per directory, ${PER_FILE} versions each); names ${built > 0.5 ? `encrypted in ${built.toFixed(1)} s` : 'from cache'} (${namesFile}); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+  console.log(
+    `${VERSIONS.toLocaleString('en-US')} versions, ${FILES.toLocaleString('en-US')} files (${PER_DIR} per directory, ${PER_FILE} versions each); names ${built > 0.5 ? `encrypted in ${built.toFixed(1)} s` : 'from cache'} (${namesFile}); load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}\n`,
+  );
   console.log('| run | seconds | CPU s | versions/s | versions per CPU-s | peak RSS MiB (before run) | list calls | stdout sha1 | target |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---|---|');
   let failed = false;
   for (const tool of wanted) {
-    const run = spawnSync(process.execPath, ['--expose-gc', ...(env.SCALE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.SCALE_CPU_PROF}`, `--cpu-prof-name=${tool}.cpuprofile`] : []), fileURLToPath(import.meta.url), '--child', tool], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--expose-gc',
+        ...(env.SCALE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.SCALE_CPU_PROF}`, `--cpu-prof-name=${tool}.cpuprofile`] : []),
+        fileURLToPath(import.meta.url),
+        '--child',
+        tool,
+      ],
+      { encoding: 'utf8', maxBuffer: 1 << 24 },
+    );
     if (run.status !== 0) {
       console.log(`| ${TOOLS[tool]?.label ?? tool} | failed (${run.status}) ${run.stderr.split('\n').slice(-6).join(' ')} |`);
       failed = true;
@@ -125,11 +139,22 @@ if (mode === '--child') {
     }
     const r = JSON.parse(run.stdout.trim().split('\n').pop());
     const perSecond = VERSIONS / r.seconds;
-    const met = tool === 'source' ? '–' : perSecond >= TARGET_RATE && r.rss <= TARGET_RSS ? 'met' : `NOT met (${perSecond < TARGET_RATE ? 'rate' : ''}${perSecond < TARGET_RATE && r.rss > TARGET_RSS ? ', ' : ''}${r.rss > TARGET_RSS ? 'RSS' : ''})`;
-    console.log(`| ${TOOLS[tool].label} | ${r.seconds.toFixed(2)} | ${r.cpu.toFixed(2)} | ${rate(perSecond)} | ${rate(VERSIONS / r.cpu)} | ${mib(r.rss)} (${mib(r.rssBefore)}) | ${r.calls} | ${r.sha1.slice(0, 12)} (${r.bytes} B) | ${met} |`);
+    const met =
+      tool === 'source'
+        ? '–'
+        : perSecond >= TARGET_RATE && r.rss <= TARGET_RSS
+          ? 'met'
+          : `NOT met (${perSecond < TARGET_RATE ? 'rate' : ''}${perSecond < TARGET_RATE && r.rss > TARGET_RSS ? ', ' : ''}${r.rss > TARGET_RSS ? 'RSS' : ''})`;
+    console.log(
+      `| ${TOOLS[tool].label} | ${r.seconds.toFixed(2)} | ${r.cpu.toFixed(2)} | ${rate(perSecond)} | ${rate(VERSIONS / r.cpu)} | ${mib(r.rss)} (${mib(r.rssBefore)}) | ${r.calls} | ${r.sha1.slice(0, 12)} (${r.bytes} B) | ${met} |`,
+    );
     if (r.output !== undefined && env.SCALE_SHOW_OUTPUT) console.log(`\n\`\`\`\n${r.output}\`\`\`\n`);
     if (r.status !== 0) console.log(`|   exit ${r.status}: ${r.errors.replace(/\n/g, ' ')} |`);
   }
-  console.log(`\nTarget (issue 14, 5): ≥ ${rate(TARGET_RATE)} versions/s and peak RSS ≤ 1 GiB per tool; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}.`);
+  console.log(
+    `\nTarget (issue 14, 5): ≥ ${rate(TARGET_RATE)} versions/s and peak RSS ≤ 1 GiB per tool; load average at the end ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}.`,
+  );
   process.exitCode = failed ? 1 : 0;
 }

@@ -30,9 +30,13 @@ describe('writeVersionedPath', () => {
   it('agrees with versionedPath on any path and any time of years 1000-9999', () => {
     const segment = fc.stringMatching(/^[a-z.\-é]{1,6}$/);
     fc.assert(
-      fc.property(fc.array(segment, { minLength: 1, maxLength: 3 }), fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }), (segs, ms) => {
-        expect(written(segs.join('/'), ms)).toEqual(expected(segs.join('/'), ms));
-      }),
+      fc.property(
+        fc.array(segment, { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }),
+        (segs, ms) => {
+          expect(written(segs.join('/'), ms)).toEqual(expected(segs.join('/'), ms));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -124,7 +124,7 @@ describe('summarySink', () => {
     const [byFile, byEntry] = [capture(), capture()];
     await runDu((async function* () { yield* histories; })(), (n) => n, { all: summarySink(byFile.stream, { format, human: false }) });
     const oneByOne = summarySink(byEntry.stream, { format, human: false });
-    for (const history of histories) for (const entry of inventoryEntries(history, (n) => n)) oneByOne.add(entry.path, entry.size);
+    for (const history of histories) for (const entry of inventoryEntries(history, (n) => n)) await oneByOne.add(entry.path, entry.size);
     await oneByOne.finish();
     expect(byFile.text()).toContain('b-v2024-05-02-120000-123.');
     expect(byFile.text()).toEqual(byEntry.text());
