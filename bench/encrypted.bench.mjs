@@ -144,10 +144,15 @@ try {
       const cpu = variants.map(() => []);
       const calls = variants.map(() => 0);
       const outputs = variants.map(() => '');
+      // The emulator answers in this process: its CPU per run shows when it, not the latency, is the limit.
+      const served = variants.map(() => []);
       for (let r = 0; r < RUNS; r += 1) {
         for (const [i, { start }] of variants.entries()) {
           const before = listCalls();
+          const cpu0 = process.cpuUsage();
           const result = await start();
+          const spent = process.cpuUsage(cpu0);
+          served[i].push((spent.user + spent.system) / 1e6);
           times[i].push(result.seconds);
           cpu[i].push(result.cpu);
           calls[i] = listCalls() - before;
@@ -165,11 +170,11 @@ try {
       report.push(
         `### listing at ${LATENCY} ms latency per call: ${fmt(versions)} versions, ${RUNS} run(s) in turn`,
         '',
-        '| run | seconds (median) | CPU s (median) | ratio to rclone | list calls (class C) | target ≤ 0.25× |',
-        '|---|---:|---:|---:|---:|---|',
+        '| run | seconds (median) | CPU s (median) | emulator CPU s | ratio to rclone | list calls (class C) | target ≤ 0.25× |',
+        '|---|---:|---:|---:|---:|---:|---|',
         ...variants.map(({ label, target }, i) => {
           const ratio = median(times[i]) / base;
-          return `| ${label} | ${median(times[i]).toFixed(1)} | ${Number.isNaN(median(cpu[i])) ? '–' : median(cpu[i]).toFixed(1)} | ${ratio.toFixed(2)} | ${fmt(calls[i])} | ${target ? (ratio <= LATENCY_TARGET ? 'met' : 'NOT met') : '–'} |`;
+          return `| ${label} | ${median(times[i]).toFixed(1)} | ${Number.isNaN(median(cpu[i])) ? '–' : median(cpu[i]).toFixed(1)} | ${median(served[i]).toFixed(1)} | ${ratio.toFixed(2)} | ${fmt(calls[i])} | ${target ? (ratio <= LATENCY_TARGET ? 'met' : 'NOT met') : '–'} |`;
         }),
         '',
         `Same results: encrypted-du --ls and rclone lsjson list ${same ? 'the same' : 'DIFFERENT'} files (${fmt(ourLines.length)} vs ${fmt(theirLines.length)} entries, ${fmt(bytes(ourLines))} vs ${fmt(bytes(theirLines))} bytes); ` +
