@@ -123,7 +123,8 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
 /** Runs one command of one backup with already-parsed options; returns the exit status. */
 export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () => number = Date.now): Promise<number> {
   if (options.verify.length) parseVerifyConditions(options.verify);
-  const { config, ctx, copyLinks } = await openBackup(options.config, options, io, now);
+  // The B2 call count is shown at -v and in --json only; without them metering is pure cost.
+  const { config, ctx, copyLinks } = await openBackup(options.config, { ...options, meter: options.json || options.verbosity >= 1 }, io, now);
   switch (options.command) {
     case 'filters':
       for (const rule of config.filters) await writeWithBackpressure(io.stdout, `${rule}\n`);
