@@ -142,7 +142,8 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
     default:
       break;
   }
-  const release = await acquireLock(await lockFor(config, options.lockDir), `backup ${config.name}`);
+  const lock = await lockFor(config, options.lockDir);
+  const release = await acquireLock(lock, `backup ${config.name}`);
   try {
     if (options.command === 'verify') {
       const conditions = parseVerifyConditions(options.verify);
@@ -161,8 +162,8 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
       if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(withUsage(summary, ctx))}\n`);
       return reportVerify(summary, ctx.logger);
     }
-    const { runSync } = await import('./sync.js');
-    const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards }).catch(async (error: unknown) => {
+    const [{ runSync }, { specialsCacheFor }] = await Promise.all([import('./sync.js'), import('./specials-cache.js')]);
+    const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards, specialsCache: specialsCacheFor(lock) }).catch(async (error: unknown) => {
       // A machine reading --json learns of a refusal too (the message also goes to stderr).
       if (options.json && error instanceof GuardError) {
         await writeWithBackpressure(io.stdout, `${JSON.stringify({ command: 'sync', config: config.name, dryRun: options.dryRun, refused: error.message })}\n`);
