@@ -244,8 +244,12 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
     const prepared = await prepareSource(config, ctx, { copyLinks: options.copyLinks, force: options.force, now: ctx.now(), known, members, walkLinks: options.force || !planFirst });
     const watch = new SpecialsWatch();
     let accepted: SpecialFile[] | undefined;
+    // The --links name check walks SOURCE while rclone's dry run lists it (rclone waits on the
+    // network meanwhile); its verdict is awaited before any guard is judged or anything changes.
+    const names = local && !options.copyLinks && !prepared.linksChecked ? checkLinkNames(config, ctx, options.force).then(() => undefined, (error: unknown) => error) : undefined;
     const after = async (exitCode: number): Promise<void> => {
-      if (!options.copyLinks && !prepared.linksChecked && watch.linkNamesChanged) await checkLinkNames(config, ctx, options.force);
+      const refused = await names;
+      if (refused !== undefined) throw refused;
       // A failed listing may have stopped early: it says nothing about what is missing.
       if (exitCode !== 0 || !prepared.members) return;
       const missing: string[] = [];
