@@ -233,12 +233,13 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
   const started = ctx.now();
   if (config.preCommand && !options.dryRun) await runPreCommand(config.preCommand, ctx);
   if (config.preCommand && options.dryRun) ctx.logger.notice(`would run pre_command ${config.preCommand}`);
-  if (!options.force) await checkSource(config, ctx);
   const local = isLocalPath(config.source);
+  const cached = local && options.specialsCache ? readSpecialsCache(options.specialsCache, config.source, options.copyLinks) : undefined;
+  if (!options.force) await checkSource(config, ctx);
   const guarded = !options.force && (config.maxDelete.length > 0 || config.minFiles !== undefined);
   // Modes that list with a dry run before changing anything can check --links names after it.
   const planFirst = options.dryRun || (guarded && (options.strictGuards || config.minFiles !== undefined));
-  const known = local && options.specialsCache ? await readSpecialsCache(options.specialsCache, config.source, options.copyLinks) : undefined;
+  const known = await cached;
   let members: SpecialFile[] | undefined;
   for (let attempt = 1; ; attempt++) {
     const prepared = await prepareSource(config, ctx, { copyLinks: options.copyLinks, force: options.force, now: ctx.now(), known, members, walkLinks: options.force || !planFirst });
