@@ -81,12 +81,10 @@ export async function prepareSource(config: BackupConfig, ctx: BackupContext, op
     ctx.logger.warn(`--force: ${what}; backing up your file, the special files are not archived`);
     return { specials: 'skipped', linksChecked: walkLinks, cleanup: noop };
   }
-  // Even with no special file the sync reads SOURCE through the union: rclone names special
-  // files differently without it (through a union, name rules such as `- *.tmp` do not hide
-  // them; directory rules do), and the set must not change with the form.
+  // No union without special files: through one, rclone uploads with the SHA-1 at the end.
+  if (members.length === 0) return { specials: 'none', members, linksChecked: walkLinks, cleanup: noop };
   const dir = await mkdtemp(join(tmpdir(), 'rclone-backup-specials-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
-  if (members.length === 0) return { specials: 'none', specialsDir: dir, members, linksChecked: walkLinks, cleanup };
   try {
     const known = options.known && options.known.archive && sameMembers(options.known.members, members) ? Buffer.from(options.known.archive, 'base64') : undefined;
     await writeSpecialsArchive(dir, members, options.now, known);

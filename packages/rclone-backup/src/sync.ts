@@ -259,6 +259,9 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
         if (attempt === 1 && !options.dryRun) throw new SpecialsChanged(named);
         // -n does not list again (its output is shown), but the real run's refusals still apply.
         if (options.dryRun) await (await prepareSource(config, ctx, { copyLinks: options.copyLinks, force: options.force, now: ctx.now(), members: named, walkLinks: false })).cleanup();
+        // rclone names more through the union than without it (name rules do not hide special
+        // files there): the next run starts from this set, without a walk.
+        else if (options.specialsCache) await writeSpecialsCache(options.specialsCache, { source: config.source, copyLinks: options.copyLinks, members: named, archive: '' });
         ctx.logger.notice(`the special files changed while this ${options.dryRun ? 'dry run was being prepared; a real run archives' : 'run went on; the next run archives'} the ${named.length} that rclone names`);
         return;
       }
