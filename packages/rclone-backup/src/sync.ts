@@ -363,7 +363,7 @@ async function syncFromPlan(config: BackupConfig, ctx: BackupContext, options: S
 }
 
 /** --no-strict-guards with max_delete only: one --max-delete 0 pass; a dry run plans the deletions only if rclone withheld some. */
-async function syncOnePass(config: BackupConfig, ctx: BackupContext, options: SyncOptions, { specialsDir, specials }: PreparedSource, noise: RegExp, check?: ListingCheck): Promise<Synced> {
+async function syncOnePass(config: BackupConfig, ctx: BackupContext, options: SyncOptions, { specialsDir }: PreparedSource, noise: RegExp, check?: ListingCheck): Promise<Synced> {
   const args = syncArgs(config, { copyLinks: options.copyLinks, dryRun: false, verbosity: listingVerbosity(ctx, check), specialsDir });
   const { run: first, result } = await syncWithoutDeleting(ctx, args, noise, check?.watch);
   await check?.after(result.exitCode);
