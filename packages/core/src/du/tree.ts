@@ -64,6 +64,8 @@ export class DuTree implements ListingSink {
   expectListingBytes(bytes: number): void {
     const lines = Math.min(Math.floor(bytes / 80), 1 << 27);
     this.files.reserve(lines, Math.min(Math.floor(bytes / 3), 1 << 30));
+    // Directory paths too (untouched room costs address space, not memory; regrowing copies).
+    this.dirs.paths.reserve(Math.min(Math.floor(bytes / 8), 1 << 29));
   }
 
   add(path: string, size: number): void {
