@@ -26,7 +26,9 @@ export function radixSortDescending(hiKeys: Uint32Array, loKeys: Uint32Array, co
   for (let i = 1; i < n && sameHigh; i += 1) sameHigh = hi[i] === hi[0];
   hi2 = sameHigh ? hi : new Uint32Array(n);
   const count = new Uint32Array(2048);
-  const target = new Uint32Array(n);
+  // One carried column (the usual case) moves in the same loop as the keys.
+  const single = columns.length === 1 && sameHigh;
+  const target = single ? new Uint32Array(0) : new Uint32Array(n);
   const pass = (useHi: boolean, shift: number): void => {
     const keys = useHi ? hi : lo;
     count.fill(0);
@@ -37,6 +39,17 @@ export function radixSortDescending(hiKeys: Uint32Array, loKeys: Uint32Array, co
       const c = count[d] as number;
       count[d] = sum;
       sum += c;
+    }
+    if (single) {
+      const from = carried[0] as Uint32Array;
+      const into = carried2[0] as Uint32Array;
+      for (let i = 0; i < n; i += 1) {
+        const to = count[((keys[i] as number) >>> shift) & 2047]!++;
+        lo2[to] = lo[i] as number;
+        into[to] = from[i] as number;
+      }
+      [lo, lo2, carried, carried2] = [lo2, lo, carried2, carried];
+      return;
     }
     for (let i = 0; i < n; i += 1) {
       const to = count[((keys[i] as number) >>> shift) & 2047]!++;
