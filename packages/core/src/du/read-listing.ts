@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { createLineParser, detectListingFormat } from './formats/detect.js';
 import type { LineParser, ListingFormat } from './formats/types.js';
+import { parseLsjsonBytes } from './lsjson-bytes.js';
 import { RcloneLsBytes } from './rclone-ls-bytes.js';
 import { quoteForMessage } from '../text/quote-for-message.js';
 import type { DuTree } from './tree.js';
@@ -30,9 +31,9 @@ export interface ReadListingResult {
 /**
  * Reads a listing into a DuTree. Works on the raw Buffer chunks (no per-line promise):
  * lines are cut with indexOf, decoded one by one as UTF-8, and `rclone ls` lines take a
- * byte-level fast path. Reading stops early when the format cannot be detected.
+ * byte-level fast path, and so do `rclone lsjson` lines of rclone's own shape. Reading stops early when the format cannot be detected.
  */
-export async function readListing(input: Readable, tree: DuTree, options: ReadListingOptions = {}): Promise<ReadListingResult> {
+export async function readListing(input: Readable | AsyncIterable<Buffer>, tree: DuTree, options: ReadListingOptions = {}): Promise<ReadListingResult> {
   const separator = options.nul ? 0 : 10;
   const maxLength = options.maxLineLength ?? 64 * 1024 * 1024;
   const name = options.name ?? '(stdin)';
@@ -58,6 +59,7 @@ export async function readListing(input: Readable, tree: DuTree, options: ReadLi
       if (!fast.parse(buf, start, end)) cannotParse(buf.toString('utf8', start, Math.min(end, start + 200)));
       return;
     }
+    if (parser?.format === 'lsjson' && parseLsjsonBytes(buf, start, end, tree) !== undefined) return;
     const line = buf.toString('utf8', start, end);
     if (!parser) {
       if (line.trim() === '') return;
