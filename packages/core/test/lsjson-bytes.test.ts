@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuTree, LsjsonParser, parseLsjsonBytes, readListing, writeDuReport } from '../src/du/index.js';
+import { DuTree, LsjsonParser, parseLsjsonBytes, readFileChunks, readListing, writeDuReport } from '../src/du/index.js';
 
 async function report(tree: DuTree): Promise<string> {
   const out = new PassThrough();
@@ -108,4 +108,24 @@ describe('rclone lsjson from bytes', () => {
     expect(result.skipped).toBe(ok ? 0 : 1);
     expect(await report(tree)).toBe(await report(slow));
   });
+});
+
+describe('reading a named listing file in synchronous chunks', () => {
+  it.each([7, 64, 1 << 20])('gives the same report as a stream, with lines cut across chunks of %i bytes', async (chunkSize) => {
+    const { stdout } = await execa('rclone', ['lsjson', '-R', '--no-mimetype', dir], { encoding: 'buffer' });
+    const file = join(dir, '..', `${dir.split('/').pop()}-listing.json`);
+    writeFileSync(file, Buffer.from(stdout));
+    try {
+      const { openSync, closeSync } = await import('node:fs');
+      const fd = openSync(file, 'r');
+      const tree = new DuTree();
+      const result = await readListing(readFileChunks(fd, chunkSize), tree, {});
+      closeSync(fd);
+      expect(result.format).toBe('lsjson');
+      expect(result.skipped).toBe(0);
+      expect(await report(tree)).toBe(await report(viaJsonParse(Buffer.from(stdout))));
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }, 30_000);
 });
