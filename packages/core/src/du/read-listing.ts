@@ -39,7 +39,7 @@ export async function readListing(input: Readable | AsyncIterable<Buffer>, tree:
   const name = options.name ?? '(stdin)';
   const result: ReadListingResult = { format: options.format, lines: 0, skipped: 0 };
   let parser: LineParser | undefined = options.format ? createLineParser(options.format) : undefined;
-  let fast = options.format === 'rclone-ls' ? new RcloneLsBytes(tree) : undefined;
+  let fast = byteParser(options.format, tree);
   let unknown = false;
 
   const warn = (message: string): void => {
@@ -71,7 +71,7 @@ export async function readListing(input: Readable | AsyncIterable<Buffer>, tree:
       }
       result.format = format;
       parser = createLineParser(format);
-      if (format === 'rclone-ls') fast = new RcloneLsBytes(tree);
+      fast = byteParser(format, tree);
     }
     if (!parser.parseLine(line, tree)) cannotParse(line);
   };
@@ -133,6 +133,13 @@ export async function readListing(input: Readable | AsyncIterable<Buffer>, tree:
   }
   if (unknown) result.format = undefined;
   return result;
+}
+
+/** The byte-level parser of `rclone ls` and `rclone lsl` lines. */
+function byteParser(format: ListingFormat | undefined, tree: DuTree): RcloneLsBytes | undefined {
+  if (format === 'rclone-ls') return new RcloneLsBytes(tree);
+  if (format === 'rclone-lsl') return new RcloneLsBytes(tree, true);
+  return undefined;
 }
 
 /** A bad line in a warning: escaped (no terminal control sequences) and short. */

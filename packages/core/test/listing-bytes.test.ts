@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuTree, LsjsonParser, parseLsjsonBytes, readFileChunks, readListing, writeDuReport } from '../src/du/index.js';
+import { DuTree, LsjsonParser, parseLsjsonBytes, RcloneLslParser, readFileChunks, readListing, writeDuReport } from '../src/du/index.js';
 
 async function report(tree: DuTree): Promise<string> {
   const out = new PassThrough();
@@ -128,4 +128,48 @@ describe('reading a named listing file in synchronous chunks', () => {
       rmSync(file, { force: true });
     }
   }, 30_000);
+});
+
+describe('rclone lsl from bytes', () => {
+  /** The string path alone: every line through the RcloneLslParser's pattern. */
+  function viaPattern(listing: string): DuTree {
+    const tree = new DuTree();
+    const parser = new RcloneLslParser();
+    for (const line of listing.split('\n')) parser.parseLine(line, tree);
+    return tree;
+  }
+
+  it('gives the same tree as the string parser on real rclone lsl output (odd names, links)', async () => {
+    const { stdout } = await execa('rclone', ['lsl', '-L', dir]);
+    const tree = new DuTree();
+    const result = await readListing(Readable.from([Buffer.from(`${stdout}\n`)]), tree, {});
+    expect(result.format).toBe('rclone-lsl');
+    expect(result.skipped).toBe(0);
+    const expected = await report(viaPattern(stdout));
+    expect(expected).toContain('ünïcödé');
+    expect(await report(tree)).toBe(expected);
+  }, 30_000);
+
+  it.each([
+    '        5 2024-11-21 20:38:54.762578096 a/b c',
+    '5 2024-11-21 20:38:54 a/b',
+    '       -1 2024-11-21 20:38:54.1 a/b',
+    '5 2024-11-21 20:38:54. a/b',
+    '5 2024-11-21 20:38:54.5x a/b',
+    '5 2024-11-21 20:38 a/b',
+    '5 2024-1-21 20:38:54 a/b',
+    '5 2024-11-21 20:38:54.000 ',
+    '5 2024-11-21 20:38:54.000  two spaces',
+    '5  2024-11-21 20:38:54 a/b',
+    '5 2024-11-21 20:38:54 back\\\\slash\\n',
+  ])('%s: the byte path answers as the pattern does', async (line) => {
+    const slow = new DuTree();
+    const ok = new RcloneLslParser().parseLine(line, slow);
+    const tree = new DuTree();
+    // Two lines: the first one is read by the string parser while the format is detected.
+    const result = await readListing(Readable.from([Buffer.from(`1 2024-11-21 20:38:54 first\n${line}\n`)]), tree, { format: 'rclone-lsl' });
+    new RcloneLslParser().parseLine('1 2024-11-21 20:38:54 first', slow);
+    expect(result.skipped).toBe(ok ? 0 : 1);
+    expect(await report(tree)).toBe(await report(slow));
+  });
 });
