@@ -72,6 +72,8 @@ describe('rclone lsjson from bytes', () => {
     '{"Path":"a/b","Size":5,"IsDir":false}',
     '  {"Path":"a/b","Size":-1,"IsDir":true}  ',
     '{"Path":"a/b","Size":0}',
+    '{"Path":"a/b","Size":-5}',
+    '{"Path":"a/b","Size":-0,"IsDir":false}',
     '{"Path":"a/b","Path":"c/d","Size":5}',
     '{"Path":"a/b","Size":5,"Size":7}',
     '{"Path":"a/b","Size":5.5}',
