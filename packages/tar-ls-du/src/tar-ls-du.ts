@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { checkHtmlTarget, duReportData, writeHtmlReport } from '@rclone-b2/report';
-import { cappedWarnings, createLogger, DuTree, openNamedInput, readListing, TOOLSET_VERSION, writeDuReport, type ListingFormat, type ToolIO } from '@rclone-b2/core';
+import { cappedWarnings, createLogger, DuTree, openNamedInput, readFileChunks, readListing, TOOLSET_VERSION, writeDuReport, type ListingFormat, type ToolIO } from '@rclone-b2/core';
 
 export type OutputFormat = 'text' | 'csv' | 'json' | 'ncdu';
 
@@ -47,7 +47,8 @@ export async function tarLsDu(options: TarLsDuOptions, io: ToolIO): Promise<numb
     for (const file of inputs) {
       const name = file === '-' ? '(stdin)' : file;
       const handle = handles.get(file);
-      const stream: Readable = handle ? handle.createReadStream({ autoClose: false, start: 0 }) : io.stdin;
+      // A named file is read in large synchronous chunks (faster than a stream for one file).
+      const stream: Readable | AsyncIterable<Buffer> = handle ? readFileChunks(handle.fd) : io.stdin;
       const badLines = cappedWarnings((m) => log.warn(m), SHOWN_BAD_LINES, (hidden) => `${name}: ${hidden} more lines cannot be parsed (not shown)`);
       try {
         const result = await readListing(stream, tree, { format: options.format, nul: options.nul, name, onWarning: badLines.warn });
@@ -64,8 +65,6 @@ export async function tarLsDu(options: TarLsDuOptions, io: ToolIO): Promise<numb
       } catch (error) {
         log.error(`${name}: ${describe(error)}`);
         problems += 1;
-      } finally {
-        if (handle) stream.destroy();
       }
     }
   } finally {

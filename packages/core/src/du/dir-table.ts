@@ -23,6 +23,12 @@ export class DirTable {
   nameAt = new Uint32Array(1024);
   /** Components in the path: 1 for a top-level directory (and `/`), 0 for the root. */
   depth = new Uint32Array(1024);
+  /**
+   * 1 when the path holds a byte that may need an `ls -b` escape when printed (a control
+   * character, DEL, a backslash, or any byte ≥ 0x80): the printer copies the others
+   * without looking at each byte. Inherited from the parent, so only the name is scanned.
+   */
+  odd = new Uint8Array(1024);
   /** Pairs [id + 1, hash]; 0 marks a free slot. */
   private slots = new Int32Array(4096);
   /** The directory interned last. */
@@ -86,6 +92,12 @@ export class DirTable {
     this.prefixLength[id] = slashRoot ? 1 : length + 1;
     this.nameAt[id] = at + (nameStart - start);
     this.depth[id] = (this.depth[parent] as number) + 1;
+    let odd = this.odd[parent] as number;
+    for (let i = nameStart; i < end && odd === 0; i += 1) {
+      const c = src[i] as number;
+      if (c < 0x20 || c === 0x5c || c >= 0x7f) odd = 1;
+    }
+    this.odd[id] = odd;
     if (this.count * 4 > this.slots.length) this.slots = rehashSlots(this.slots, this.slots.length * 2);
     placeSlot(this.slots, id + 1, h);
     return id;
@@ -98,6 +110,7 @@ export class DirTable {
     this.prefixLength = grown(this.prefixLength, size, (n) => new Uint32Array(n));
     this.nameAt = grown(this.nameAt, size, (n) => new Uint32Array(n));
     this.depth = grown(this.depth, size, (n) => new Uint32Array(n));
+    this.odd = grown(this.odd, size, (n) => new Uint8Array(n));
   }
 
   /** Directory `id`'s path as bytes (a view into the arena: copy it to keep it). */

@@ -63,6 +63,11 @@ export class FileTable {
     return this.find(dir, src, start, end, hashBytes(src, start, end, dir));
   }
 
+  /** Whether directory `dir`'s names arrived in strictly increasing byte order (ids order = name order). */
+  inOrder(dir: number): boolean {
+    return dir >= this.hashedDir.length || this.hashedDir[dir] === 0;
+  }
+
   /** Takes file `id` out (its size now belongs to a directory of the same path). */
   remove(id: number): void {
     this.dir[id] = -1;

@@ -23,6 +23,8 @@ export * from './radix-sort.js';
 export * from './report.js';
 export * from './read-listing.js';
 export * from './rclone-ls-bytes.js';
+export * from './lsjson-bytes.js';
+export * from './read-file-chunks.js';
 export * from './printers/types.js';
 export * from './printers/chunk-writer.js';
 export * from './formats/index.js';

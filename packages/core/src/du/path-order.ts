@@ -1,4 +1,3 @@
-import { compareBytes } from './bytes.js';
 import { groupIds } from './group.js';
 import type { DuTree } from './tree.js';
 
@@ -12,8 +11,7 @@ export interface RowFilter {
 /**
  * Row ids (file ids, then `files.count + d` for directory d) in full-path byte order
  * (`LC_ALL=C sort`), so that a stable sort by size alone leaves ties ordered by path.
- * Each directory's files are grouped (counting sort) and kept in name order (a listing
- * usually gives them in order: then it is only checked); its sub-directories are sorted
+ * Each directory's files come in name order from the tree (DuTree.finish groups them); its sub-directories are sorted
  * by name, each under two keys: `name` for its own row and `name/` for its contents,
  * exactly where full-path order puts them (`a` < `a.txt` < `a/x`). Files and keys are
  * then merged, and the walk descends at each contents key.
@@ -26,20 +24,10 @@ export function pathOrderedRows(tree: DuTree, filter: RowFilter, rows: number): 
   const { pathAt, pathLength } = dirs;
   const dirNameAt = dirs.nameAt;
   const fileRows = files.count;
-  const [fileFirst, fileOrder] = groupIds(dirs.count, 0, files.count, (f) => (filter.open[files.dir[f] as number] === 1 ? (files.dir[f] as number) : -1));
+  // Each directory's files in name order, as finish() grouped them (walk only visits open directories).
+  const { fileFirst, fileOrder } = tree;
+  const fileDir = files.dir;
   const [dirFirst, dirOrder] = groupIds(dirs.count, 1, dirs.count, (d) => (filter.shown[d] === 1 ? (dirs.parent[d] as number) : -1));
-  const compareFiles = (a: number, b: number): number =>
-    compareBytes(names, nameAt[a] as number, nameLength[a] as number, names, nameAt[b] as number, nameLength[b] as number);
-  for (let d = 0; d < dirs.count; d += 1) {
-    const start = fileFirst[d] as number;
-    const end = fileFirst[d + 1] as number;
-    for (let i = start + 1; i < end; i += 1) {
-      if (compareFiles(fileOrder[i - 1] as number, fileOrder[i] as number) > 0) {
-        fileOrder.subarray(start, end).sort(compareFiles);
-        break;
-      }
-    }
-  }
   // A key is `d * 2 + 1` for the contents of directory d (`name/`), `d * 2` for its row (`name`).
   const keyLength = (key: number): number => {
     const d = key >>> 1;
@@ -82,7 +70,7 @@ export function pathOrderedRows(tree: DuTree, filter: RowFilter, rows: number): 
   const emitFiles = (from: number, to: number): void => {
     for (let i = from; i < to; i += 1) {
       const f = fileOrder[i] as number;
-      if ((size[f] as number) >= minSize) out[k++] = f;
+      if ((size[f] as number) >= minSize && (fileDir[f] as number) >= 0) out[k++] = f;
     }
   };
   const walk = (d: number): void => {

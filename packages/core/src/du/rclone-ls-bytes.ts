@@ -6,14 +6,19 @@ import type { DuTree } from './tree.js';
  * The hot path for `rclone ls` lines, parsed straight from the input Buffer: size digits
  * summed byte by byte and the path's bytes handed to the tree (which compares the
  * directory with the previous line's before hashing anything: rclone lists a directory's
- * files together). No string is made per line.
+ * files together). No string is made per line. With `withTime`, `rclone lsl` lines: the
+ * modification time between size and path (`2006-01-02 15:04:05.000000000`) is checked
+ * byte by byte, as the string parser's pattern does, and skipped.
  */
 export class RcloneLsBytes {
   /** The buffer searched for a backslash last, and where its next one is (its length: none). */
   private scanned: Buffer | undefined;
   private backslash = 0;
 
-  constructor(private readonly tree: DuTree) {}
+  constructor(
+    private readonly tree: DuTree,
+    private readonly withTime = false,
+  ) {}
 
   /**
    * Parses every complete newline-terminated line of `buf` from `from` in one tight loop
@@ -49,6 +54,10 @@ export class RcloneLsBytes {
     if (p === digitsStart || p + 1 >= end || buf[p] !== 32) return false;
     if (buf[digitsStart - 1] === 45) size = 0;
     p += 1;
+    if (this.withTime) {
+      p = afterTime(buf, p, end);
+      if (p < 0 || p >= end) return false;
+    }
     // A backslash may start an `ls -b` escape (encrypted-du --ls): the slow, string path.
     // Where the next one is in this buffer is found once (native memchr), not per line.
     if (buf !== this.scanned || this.backslash < p) {
@@ -66,3 +75,23 @@ export class RcloneLsBytes {
     return true;
   }
 }
+
+/** `YYYY-MM-DD HH:MM:SS` with an optional `.fraction`, then one space: where the path starts, or -1. */
+function afterTime(buf: Buffer, from: number, end: number): number {
+  if (from + 20 > end) return -1;
+  for (let i = 0; i < 19; i += 1) {
+    const c = buf[from + i] as number;
+    const want = TIME_SHAPE.charCodeAt(i);
+    if (want === 100 ? c < 48 || c > 57 : c !== want) return -1; // 'd': a digit
+  }
+  let p = from + 19;
+  if (buf[p] === 46) {
+    const digits = p + 1;
+    p = digits;
+    while (p < end && (buf[p] as number) >= 48 && (buf[p] as number) <= 57) p += 1;
+    if (p === digits) return -1;
+  }
+  return buf[p] === 32 ? p + 1 : -1;
+}
+
+const TIME_SHAPE = 'dddd-dd-dd dd:dd:dd';

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { createLineParser, detectListingFormat } from './formats/detect.js';
 import type { LineParser, ListingFormat } from './formats/types.js';
+import { parseLsjsonBytes } from './lsjson-bytes.js';
 import { RcloneLsBytes } from './rclone-ls-bytes.js';
 import { quoteForMessage } from '../text/quote-for-message.js';
 import type { DuTree } from './tree.js';
@@ -30,15 +31,15 @@ export interface ReadListingResult {
 /**
  * Reads a listing into a DuTree. Works on the raw Buffer chunks (no per-line promise):
  * lines are cut with indexOf, decoded one by one as UTF-8, and `rclone ls` lines take a
- * byte-level fast path. Reading stops early when the format cannot be detected.
+ * byte-level fast path, and so do `rclone lsjson` lines of rclone's own shape. Reading stops early when the format cannot be detected.
  */
-export async function readListing(input: Readable, tree: DuTree, options: ReadListingOptions = {}): Promise<ReadListingResult> {
+export async function readListing(input: Readable | AsyncIterable<Buffer>, tree: DuTree, options: ReadListingOptions = {}): Promise<ReadListingResult> {
   const separator = options.nul ? 0 : 10;
   const maxLength = options.maxLineLength ?? 64 * 1024 * 1024;
   const name = options.name ?? '(stdin)';
   const result: ReadListingResult = { format: options.format, lines: 0, skipped: 0 };
   let parser: LineParser | undefined = options.format ? createLineParser(options.format) : undefined;
-  let fast = options.format === 'rclone-ls' ? new RcloneLsBytes(tree) : undefined;
+  let fast = byteParser(options.format, tree);
   let unknown = false;
 
   const warn = (message: string): void => {
@@ -58,6 +59,7 @@ export async function readListing(input: Readable, tree: DuTree, options: ReadLi
       if (!fast.parse(buf, start, end)) cannotParse(buf.toString('utf8', start, Math.min(end, start + 200)));
       return;
     }
+    if (parser?.format === 'lsjson' && parseLsjsonBytes(buf, start, end, tree) !== undefined) return;
     const line = buf.toString('utf8', start, end);
     if (!parser) {
       if (line.trim() === '') return;
@@ -69,7 +71,7 @@ export async function readListing(input: Readable, tree: DuTree, options: ReadLi
       }
       result.format = format;
       parser = createLineParser(format);
-      if (format === 'rclone-ls') fast = new RcloneLsBytes(tree);
+      fast = byteParser(format, tree);
     }
     if (!parser.parseLine(line, tree)) cannotParse(line);
   };
@@ -131,6 +133,13 @@ export async function readListing(input: Readable, tree: DuTree, options: ReadLi
   }
   if (unknown) result.format = undefined;
   return result;
+}
+
+/** The byte-level parser of `rclone ls` and `rclone lsl` lines. */
+function byteParser(format: ListingFormat | undefined, tree: DuTree): RcloneLsBytes | undefined {
+  if (format === 'rclone-ls') return new RcloneLsBytes(tree);
+  if (format === 'rclone-lsl') return new RcloneLsBytes(tree, true);
+  return undefined;
 }
 
 /** A bad line in a warning: escaped (no terminal control sequences) and short. */

@@ -35,9 +35,9 @@ export interface ReportRows {
 /**
  * The selected rows in report order: largest first, ties by path (byte order). A row id
  * is a file id, or `files.count + d` for directory d. Rows are collected in path order
- * (path-order.ts), then a stable LSD radix sort on the sizes orders them, carrying where
- * each row's bytes are (prefix in the path arena, name in the name arena), so printing
- * reads the rows sequentially instead of chasing ids through the columns.
+ * (path-order.ts), then a stable LSD radix sort on the sizes orders their ids; where each
+ * printed row's bytes are (prefix in the path arena, name in the name arena) is then
+ * gathered in report order, so printing reads the rows sequentially.
  */
 export class SortedRows implements ReportRows {
   readonly length: number;
@@ -45,11 +45,13 @@ export class SortedRows implements ReportRows {
   readonly ids: Uint32Array;
   readonly hi: Uint32Array;
   readonly lo: Uint32Array;
-  /** Per row: its directory prefix (or a directory's own path) in the path arena, its name in the name arena. */
+  /** Per printed row: its directory prefix (or a directory's own path) in the path arena, its name in the name arena. */
   readonly prefixAt: Uint32Array;
   readonly prefixLength: Uint32Array;
   readonly nameAt: Uint32Array;
   readonly nameLength: Uint32Array;
+  /** Per row: 1 when its prefix (directory path) holds bytes that may need escaping. */
+  readonly prefixOdd: Uint8Array;
   /** Row ids from here on are directories (`id - fileRows` is the directory id). */
   readonly fileRows: number;
 
@@ -82,43 +84,43 @@ export class SortedRows implements ReportRows {
       const d = fileDir[f] as number;
       if (d >= 0 && open[d] === 1 && (fileSize[f] as number) >= minSize) n += 1;
     }
-    const ids = pathOrderedRows(tree, { shown, open, minSize }, n);
+    const pathOrder = pathOrderedRows(tree, { shown, open, minSize }, n);
     const hi = new Uint32Array(n);
     const lo = new Uint32Array(n);
-    const prefixAt = new Uint32Array(n);
-    const prefixLength = new Uint32Array(n);
-    const nameAt = new Uint32Array(n);
-    const nameLength = new Uint32Array(n);
     for (let k = 0; k < n; k += 1) {
-      const id = ids[k] as number;
-      let size: number;
-      if (id >= fileRows) {
-        const d = id - fileRows;
-        size = totals[d] as number;
-        prefixAt[k] = dirs.pathAt[d] as number;
-        prefixLength[k] = dirs.pathLength[d] as number;
-      } else {
-        const d = fileDir[id] as number;
-        size = fileSize[id] as number;
-        prefixAt[k] = dirs.pathAt[d] as number;
-        prefixLength[k] = dirs.prefixLength[d] as number;
-        nameAt[k] = files.nameAt[id] as number;
-        nameLength[k] = files.nameLength[id] as number;
-      }
+      const id = pathOrder[k] as number;
+      const size = id >= fileRows ? (totals[id - fileRows] as number) : (fileSize[id] as number);
       hi[k] = ~Math.floor(size / 4294967296) >>> 0;
       lo[k] = ~(size >>> 0) >>> 0;
     }
-    const sorted = radixSortDescending(hi, lo, [ids, prefixAt, prefixLength, nameAt, nameLength], n);
-    [this.ids, this.prefixAt, this.prefixLength, this.nameAt, this.nameLength] = sorted.carried as [
-      Uint32Array,
-      Uint32Array,
-      Uint32Array,
-      Uint32Array,
-      Uint32Array,
-    ];
+    // Only the ids travel through the sort; where each printed row's bytes are is looked up
+    // afterwards, for the rows that are printed (--top: a few).
+    const sorted = radixSortDescending(hi, lo, [pathOrder], n);
+    const ids = (this.ids = sorted.carried[0] as Uint32Array);
     this.hi = sorted.hi;
     this.lo = sorted.lo;
-    this.length = Math.min(n, options.top ?? Infinity);
+    const length = (this.length = Math.min(n, options.top ?? Infinity));
+    const prefixAt = (this.prefixAt = new Uint32Array(length));
+    const prefixLength = (this.prefixLength = new Uint32Array(length));
+    const nameAt = (this.nameAt = new Uint32Array(length));
+    const nameLength = (this.nameLength = new Uint32Array(length));
+    const prefixOdd = (this.prefixOdd = new Uint8Array(length));
+    for (let k = 0; k < length; k += 1) {
+      const id = ids[k] as number;
+      if (id >= fileRows) {
+        const d = id - fileRows;
+        prefixAt[k] = dirs.pathAt[d] as number;
+        prefixLength[k] = dirs.pathLength[d] as number;
+        prefixOdd[k] = dirs.odd[d] as number;
+      } else {
+        const d = fileDir[id] as number;
+        prefixAt[k] = dirs.pathAt[d] as number;
+        prefixLength[k] = dirs.prefixLength[d] as number;
+        prefixOdd[k] = dirs.odd[d] as number;
+        nameAt[k] = files.nameAt[id] as number;
+        nameLength[k] = files.nameLength[id] as number;
+      }
+    }
   }
 
   size(k: number): number {

@@ -1,6 +1,8 @@
 import { hasNameEscapes, nameFromBytes, nameToBytes } from '../names/name-bytes.js';
+import { compareBytes } from './bytes.js';
 import { DirTable } from './dir-table.js';
 import { FileTable } from './file-table.js';
+import { groupIds } from './group.js';
 
 /** Where listings put entries: tar-ls-du's parsers, encrypted-du, rclone-backup --audit. */
 export interface ListingSink {
@@ -62,6 +64,8 @@ export class DuTree implements ListingSink {
   expectListingBytes(bytes: number): void {
     const lines = Math.min(Math.floor(bytes / 80), 1 << 27);
     this.files.reserve(lines, Math.min(Math.floor(bytes / 3), 1 << 30));
+    // Directory paths too (untouched room costs address space, not memory; regrowing copies).
+    this.dirs.paths.reserve(Math.min(Math.floor(bytes / 8), 1 << 29));
   }
 
   add(path: string, size: number): void {
@@ -120,20 +124,49 @@ export class DuTree implements ListingSink {
     return canon < 0 ? this.dirs.intern(src, start, end) : this.dirs.intern(this.canon, 0, canon);
   }
 
+  /**
+   * After finish(): the live files grouped by directory, each group in name order
+   * (`fileOrder[fileFirst[d] .. fileFirst[d + 1])`; a file merged away by this finish()
+   * has directory -1 and is skipped by readers).
+   */
+  fileFirst: Uint32Array = new Uint32Array(1);
+  fileOrder: Uint32Array = new Uint32Array(0);
+
   /** Normalises everything and computes totals (cheap when nothing changed). */
   finish(): void {
     if (!this.dirty) return;
     this.ensureColumns();
     const { dirs, files } = this;
     const count = dirs.count;
-    // A file added with the path of a directory: its size is the directory's own.
+    this.groupFiles();
+    const { fileFirst, fileOrder } = this;
+    const names = files.names.bytes;
+    const paths = dirs.paths.bytes;
+    // A file added with the path of a directory: its size is the directory's own. Found by a
+    // binary search of the directory's name among its parent's files (in name order).
     for (let d = 1; d < count; d += 1) {
-      const nameAt = dirs.nameAt[d] as number;
-      const f = files.lookup(dirs.parent[d] as number, dirs.paths.bytes, nameAt, (dirs.pathAt[d] as number) + (dirs.pathLength[d] as number));
+      const p = dirs.parent[d] as number;
+      let lo = fileFirst[p] as number;
+      let hi = fileFirst[p + 1] as number;
+      if (lo === hi) continue;
+      const at = dirs.nameAt[d] as number;
+      const length = (dirs.pathAt[d] as number) + (dirs.pathLength[d] as number) - at;
+      let f = -1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const g = fileOrder[mid] as number;
+        const c = compareBytes(names, files.nameAt[g] as number, files.nameLength[g] as number, paths, at, length);
+        if (c === 0) {
+          f = g;
+          break;
+        }
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+      }
       if (f < 0) continue;
       const size = files.size[f] as number;
       this.own[d]! += size;
-      this.fileSum[dirs.parent[d] as number]! -= size;
+      this.fileSum[p]! -= size;
       files.remove(f);
     }
     const total = (this.totals = new Float64Array(count));
@@ -152,6 +185,28 @@ export class DuTree implements ListingSink {
       below[parent]! += below[d] as number;
     }
     this.dirty = false;
+  }
+
+  /**
+   * Groups the files by directory (a counting sort: ids ascending within a group). A
+   * directory whose names arrived in increasing order (nearly always) is then in name
+   * order already; only the others are sorted.
+   */
+  private groupFiles(): void {
+    const { dirs, files } = this;
+    const fileDir = files.dir;
+    const [first, order] = groupIds(dirs.count, 0, files.count, (f) => fileDir[f] as number);
+    const names = files.names.bytes;
+    const { nameAt, nameLength } = files;
+    const byName = (a: number, b: number): number =>
+      compareBytes(names, nameAt[a] as number, nameLength[a] as number, names, nameAt[b] as number, nameLength[b] as number);
+    for (let d = 0; d < dirs.count; d += 1) {
+      const start = first[d] as number;
+      const end = first[d + 1] as number;
+      if (end - start > 1 && !files.inOrder(d)) order.subarray(start, end).sort(byName);
+    }
+    this.fileFirst = first;
+    this.fileOrder = order;
   }
 
   /** The grand total of everything added. */

@@ -9,6 +9,8 @@ import type { DuPrinter, DuReportOptions } from './types.js';
 const CHUNK = 256 * 1024;
 /** Rows whose names are brought into cache ahead of copying them (see fillChunk). */
 const TOUCH_AHEAD = 1024;
+/** From this length on a native copy beats a loop of byte copies (its call costs ~30 bytes' worth). */
+const NATIVE_COPY = 40;
 /** Keeps the touching reads from being optimised away. */
 let _touchSink = 0;
 
@@ -34,6 +36,7 @@ async function printBytes(rows: SortedRows, out: ChunkWriter, options: DuReportO
     prefixLength: rows.prefixLength,
     nameAt: rows.nameAt,
     nameLength: rows.nameLength,
+    prefixOdd: rows.prefixOdd,
     hi: rows.hi,
     lo: rows.lo,
     rows: rows.length,
@@ -57,6 +60,7 @@ interface RowFiller {
   prefixLength: Uint32Array;
   nameAt: Uint32Array;
   nameLength: Uint32Array;
+  prefixOdd: Uint8Array;
   hi: Uint32Array;
   lo: Uint32Array;
   rows: number;
@@ -66,10 +70,11 @@ interface RowFiller {
  * Writes rows from `k` on into `buf` until the next one might not fit (a synchronous loop,
  * so it is optimised as one; the caller awaits back-pressure between chunks). A row is
  * two copies: its directory's prefix from the path arena, then its name from the name
- * arena (a directory's row is its stored path alone).
+ * arena (a directory's row is its stored path alone). A prefix known to need no escape is
+ * copied natively without looking at its bytes; names are short and looked at.
  */
 function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number; at: number } {
-  const { human, names, paths, prefixAt, prefixLength, nameAt, nameLength, hi, lo, rows } = f;
+  const { human, names, paths, prefixAt, prefixLength, nameAt, nameLength, prefixOdd, hi, lo, rows } = f;
   const limit = buf.length;
   let at = 0;
   let touchedTo = k;
@@ -106,7 +111,9 @@ function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number; at: nu
     buf[at++] = 9;
     const pathStart = at;
     let odd = 0;
-    for (let i = 0; i < pLength; i += 1) odd |= ODD[(buf[at++] = paths[pAt + i] as number)] as number;
+    if (prefixOdd[k] === 1) for (let i = 0; i < pLength; i += 1) odd |= ODD[(buf[at++] = paths[pAt + i] as number)] as number;
+    else if (pLength >= NATIVE_COPY) at += paths.copy(buf, at, pAt, pAt + pLength);
+    else for (let i = 0; i < pLength; i += 1) buf[at++] = paths[pAt + i] as number;
     for (let i = 0; i < nLength; i += 1) odd |= ODD[(buf[at++] = names[nAt + i] as number)] as number;
     if (odd !== 0) {
       const escaped = escapedPath(buf.subarray(pathStart, at), odd);
