@@ -39,15 +39,23 @@ async function printBytes(rows: SortedRows, out: ChunkWriter, options: DuReportO
     prefixOdd: rows.prefixOdd,
     hi: rows.hi,
     lo: rows.lo,
-    rows: rows.length,
+    rows: 0,
   };
-  let k = 0;
-  while (k < rows.length) {
-    const buf = out.chunk(Math.max(CHUNK, 64 + 4 * ((rows.prefixLength[k] as number) + (rows.nameLength[k] as number)))); // 4×: room for escapes
-    const filled = fillChunk(fill, buf, k);
-    k = filled.next;
-    const wait = out.writeChunk(buf, filled.at);
-    if (wait) await wait;
+  // A window of rows at a time (SortedRows.gather): fillChunk indexes from the window's start.
+  for (let from = 0; from < rows.length; ) {
+    const end = rows.gather(from);
+    fill.hi = rows.hi.subarray(from, end);
+    fill.lo = rows.lo.subarray(from, end);
+    fill.rows = end - from;
+    let k = 0;
+    while (k < fill.rows) {
+      const buf = out.chunk(Math.max(CHUNK, 64 + 4 * ((rows.prefixLength[k] as number) + (rows.nameLength[k] as number)))); // 4×: room for escapes
+      const filled = fillChunk(fill, buf, k);
+      k = filled.next;
+      const wait = out.writeChunk(buf, filled.at);
+      if (wait) await wait;
+    }
+    from = end;
   }
 }
 
