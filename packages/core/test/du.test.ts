@@ -160,6 +160,30 @@ describe('report order and selection', () => {
     }
   });
 
+  it('keeps adding up repeated paths after a report freed its lookup table', async () => {
+    // Out-of-order names put the directory in the lookup table; printing frees it.
+    const first: Array<[string, number]> = [['d/b', 1], ['d/a', 2], ['d/c', 4], ['e/z', 8], ['e/y', 16]];
+    const second: Array<[string, number]> = [['d/a', 32], ['d/b', 64], ['e/y', 128], ['d/0', 256], ['e/x', 512]];
+    const tree = treeOf(first);
+    await report(tree);
+    for (const [path, size] of second) tree.add(path, size);
+    const again = await report(tree);
+    expect(again).toBe(await report(treeOf([...first, ...second])));
+    expect(rowsOf(again)).toContainEqual([34, 'd/a']);
+    expect(tree.count).toBe(2 + 4 + 3);
+  });
+
+  it('prints reports longer than one gathering window (64K rows) in order', async () => {
+    const entries: Array<[string, number]> = [];
+    for (let i = 0; i < 70_000; i += 1) entries.push([`d${i % 7}/f${(i * 7919) % 70_000}`, (i * 31) % 1000]);
+    const rows = rowsOf(await report(treeOf(entries)));
+    expect(rows.length).toBe(70_000 + 7);
+    const expected = [...rows].sort((x, y) => y[0] - x[0] || Buffer.compare(Buffer.from(x[1]), Buffer.from(y[1])));
+    expect(rows).toEqual(expected);
+    const [path, size] = entries[12_345] as [string, number];
+    expect(rows.filter(([, p]) => p === path)).toEqual([[size, path]]);
+  });
+
   it.each([
     [{ depth: 1 }, ['10 a', '1 top']],
     [{ depth: 2 }, ['10 a', '6 a/b', '4 a/c', '1 top']],

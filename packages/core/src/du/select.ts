@@ -69,6 +69,8 @@ export class SortedRows implements ReportRows {
   ) {
     tree.finish();
     const { dirs, files } = tree;
+    // The file lookup table is not needed to print; free it for the columns below.
+    files.releaseIndex();
     const fileRows = (this.fileRows = files.count);
     const maxDepth = Math.max(1, options.depth ?? Infinity);
     const minSize = options.minSize ?? 0;
