@@ -18,8 +18,12 @@ export class FileTable {
   readonly names = new NameArena();
   dir = new Int32Array(1024);
   size = new Float64Array(1024);
+  /**
+   * File id's name is `names.bytes[nameAt[id], nameAt[id + 1])`: names are appended in id
+   * order, so a length column would only repeat the offsets (4 bytes a file), and
+   * `nameAt[count]` is the arena's end.
+   */
   nameAt = new Uint32Array(1024);
-  nameLength = new Uint32Array(1024);
   /** The file added to the same directory before this one (-1: none). */
   private prevInDir = new Int32Array(1024);
   /** Per directory: its last file (-1: none), and whether its files are in the table. */
@@ -31,7 +35,7 @@ export class FileTable {
 
   /** Makes room for about `files` files with `nameBytes` bytes of names (avoids regrowing). */
   reserve(files: number, nameBytes: number): void {
-    if (files > this.dir.length) this.growColumns(files);
+    if (files + 1 > this.dir.length) this.growColumns(files + 1);
     this.names.reserve(nameBytes);
   }
 
@@ -40,7 +44,7 @@ export class FileTable {
     if (dir >= this.lastInDir.length) this.growDirs(dir + 1);
     if (this.hashedDir[dir] === 0) {
       const last = this.lastInDir[dir] as number;
-      if (last < 0 || compareBytes(this.names.bytes, this.nameAt[last] as number, this.nameLength[last] as number, src, start, end - start) < 0) {
+      if (last < 0 || compareBytes(this.names.bytes, this.nameAt[last] as number, this.nameLength(last), src, start, end - start) < 0) {
         return this.append(dir, src, start, end, size);
       }
       this.hashDir(dir);
@@ -76,13 +80,13 @@ export class FileTable {
 
   private append(dir: number, src: Uint8Array, start: number, end: number, size: number): number {
     const id = this.count;
-    if (id === this.dir.length) this.growColumns(id + 1);
+    if (id + 1 === this.dir.length) this.growColumns(id + 2); // room for the end offset too
     this.count += 1;
     this.live += 1;
     this.dir[id] = dir;
     this.size[id] = size;
-    this.nameAt[id] = this.names.appendBytes(src, start, end);
-    this.nameLength[id] = end - start;
+    this.names.appendBytes(src, start, end);
+    this.nameAt[id + 1] = this.names.length;
     this.prevInDir[id] = this.lastInDir[dir] as number;
     this.lastInDir[dir] = id;
     return id;
@@ -96,7 +100,7 @@ export class FileTable {
     for (let id = this.lastInDir[dir] as number; id >= 0; id = this.prevInDir[id] as number) {
       if (this.dir[id] !== dir) continue; // merged away
       const at = this.nameAt[id] as number;
-      this.put(id, hashBytes(names, at, at + (this.nameLength[id] as number), dir));
+      this.put(id, hashBytes(names, at, this.nameAt[id + 1] as number, dir));
     }
   }
 
@@ -123,7 +127,7 @@ export class FileTable {
       const d = this.dir[id] as number;
       if (d < 0 || this.hashedDir[d] !== 1) continue;
       const at = this.nameAt[id] as number;
-      placeSlot(this.slots, id + 1, hashBytes(names, at, at + (this.nameLength[id] as number), d));
+      placeSlot(this.slots, id + 1, hashBytes(names, at, this.nameAt[id + 1] as number, d));
     }
     this.hashed = hashed;
   }
@@ -138,7 +142,7 @@ export class FileTable {
       if (v === 0) return -1;
       if (slots[slot * 2 + 1] !== h) continue;
       const id = v - 1;
-      if (this.dir[id] === dir && this.nameLength[id] === length && sameBytes(this.names.bytes, this.nameAt[id] as number, src, start, length)) return id;
+      if (this.dir[id] === dir && this.nameLength(id) === length && sameBytes(this.names.bytes, this.nameAt[id] as number, src, start, length)) return id;
     }
   }
 
@@ -157,7 +161,6 @@ export class FileTable {
     this.dir = copied(this.dir, new Int32Array(n));
     this.size = copied(this.size, new Float64Array(n));
     this.nameAt = copied(this.nameAt, new Uint32Array(n));
-    this.nameLength = copied(this.nameLength, new Uint32Array(n));
     this.prevInDir = copied(this.prevInDir, new Int32Array(n));
   }
 
@@ -168,10 +171,15 @@ export class FileTable {
     this.hashedDir = grown(this.hashedDir, size, (n) => new Uint8Array(n));
   }
 
+  /** File `id`'s name's length in bytes. */
+  nameLength(id: number): number {
+    return (this.nameAt[id + 1] as number) - (this.nameAt[id] as number);
+  }
+
   /** File `id`'s name as bytes (a view into the arena). */
   nameBytes(id: number): Buffer {
     const at = this.nameAt[id] as number;
-    return this.names.bytes.subarray(at, at + (this.nameLength[id] as number));
+    return this.names.bytes.subarray(at, this.nameAt[id + 1] as number);
   }
 }
 

@@ -20,7 +20,7 @@ export function pathOrderedRows(tree: DuTree, filter: RowFilter, rows: number): 
   const { dirs, files } = tree;
   const names = files.names.bytes;
   const paths = dirs.paths.bytes;
-  const { nameAt, nameLength, size } = files;
+  const { nameAt, size } = files;
   const { pathAt, pathLength } = dirs;
   const dirNameAt = dirs.nameAt;
   const fileRows = files.count;
@@ -50,7 +50,7 @@ export function pathOrderedRows(tree: DuTree, filter: RowFilter, rows: number): 
   /** Negative when file f's name sorts before the key. */
   const fileBeforeKey = (f: number, key: number): boolean => {
     const at = nameAt[f] as number;
-    const length = nameLength[f] as number;
+    const length = (nameAt[f + 1] as number) - at;
     const kLength = keyLength(key);
     const kFull = kLength + (key & 1);
     const n = length < kFull ? length : kFull;

@@ -143,7 +143,7 @@ export class SortedRows implements ReportRows {
         prefixLength[w] = dirs.prefixLength[d] as number;
         prefixOdd[w] = dirs.odd[d] as number;
         nameAt[w] = files.nameAt[id] as number;
-        nameLength[w] = files.nameLength[id] as number;
+        nameLength[w] = files.nameLength(id);
       }
     }
     return end;

@@ -155,7 +155,7 @@ export class DuTree implements ListingSink {
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
         const g = fileOrder[mid] as number;
-        const c = compareBytes(names, files.nameAt[g] as number, files.nameLength[g] as number, paths, at, length);
+        const c = compareBytes(names, files.nameAt[g] as number, files.nameLength(g), paths, at, length);
         if (c === 0) {
           f = g;
           break;
@@ -197,9 +197,9 @@ export class DuTree implements ListingSink {
     const fileDir = files.dir;
     const [first, order] = groupIds(dirs.count, 0, files.count, (f) => fileDir[f] as number);
     const names = files.names.bytes;
-    const { nameAt, nameLength } = files;
+    const { nameAt } = files;
     const byName = (a: number, b: number): number =>
-      compareBytes(names, nameAt[a] as number, nameLength[a] as number, names, nameAt[b] as number, nameLength[b] as number);
+      compareBytes(names, nameAt[a] as number, (nameAt[a + 1] as number) - (nameAt[a] as number), names, nameAt[b] as number, (nameAt[b + 1] as number) - (nameAt[b] as number));
     for (let d = 0; d < dirs.count; d += 1) {
       const start = first[d] as number;
       const end = first[d + 1] as number;
