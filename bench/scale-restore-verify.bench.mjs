@@ -182,7 +182,8 @@ async function restoreChild(kind, versions) {
         lines += 1;
         return report.plan(entry);
       },
-      finish: () => Promise.resolve(),
+      flush: () => report.flush(),
+      finish: () => report.flush(),
     };
     const report = textReport(out);
     const logger = core.createLogger({ tool: 'encrypted-restore', stream: process.stderr, verbosity: 0 });

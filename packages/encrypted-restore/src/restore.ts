@@ -39,6 +39,18 @@ export interface RestoreStats extends RestoreCounts {
 export async function restore(histories: AsyncIterable<CryptFileHistory>, options: RestoreOptions): Promise<RestoreStats> {
   const stats: RestoreStats = { restored: 0, skipped: 0, failed: 0, bytes: 0, files: 0, deletions: 0 };
   const pool = new TaskPool(options.transfers);
+  try {
+    await planAndRestore(histories, options, stats, pool);
+  } finally {
+    // The plan so far reaches stdout even when the listing fails part-way.
+    await options.report.flush();
+  }
+  await pool.drain();
+  if (!options.dryRun) options.progress?.done(stats);
+  return stats;
+}
+
+async function planAndRestore(histories: AsyncIterable<CryptFileHistory>, options: RestoreOptions, stats: RestoreStats, pool: TaskPool): Promise<void> {
   const { logger } = options;
   for await (const history of histories) {
     const shown = escapeName(history.path);
@@ -88,7 +100,4 @@ export async function restore(histories: AsyncIterable<CryptFileHistory>, option
       });
     }
   }
-  await pool.drain();
-  if (!options.dryRun) options.progress?.done(stats);
-  return stats;
 }
