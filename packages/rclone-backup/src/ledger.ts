@@ -32,7 +32,7 @@ export class LedgerJoin {
   private constructor(private readonly file: string | undefined) {}
 
   /** Fails at once (before any listing) when the ledger exists but cannot be read. */
-  static async open(file: string | undefined, _workDir?: string): Promise<LedgerJoin> {
+  static async open(file: string | undefined): Promise<LedgerJoin> {
     if (file !== undefined) {
       await access(file, constants.R_OK).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
@@ -59,8 +59,8 @@ export class LedgerJoin {
     return DONE;
   }
 
-  /** Reads the old ledger into the table's a (size) and b (verified) columns, once, after the listing. */
-  private async load(): Promise<void> {
+  /** Reads the old ledger into the table's a (size) and b (verified) columns, once: call it after the listing. */
+  async load(): Promise<void> {
     if (this.loaded) return;
     this.loaded = true;
     if (this.file === undefined) return;
@@ -83,16 +83,17 @@ export class LedgerJoin {
     return Number.isNaN(verified) ? undefined : { size: this.files.a(row), verified };
   }
 
-  private fileOf(row: number): ListedFile {
+  /** The listed file in `row` (rows count from 0 in listing order). */
+  fileAt(row: number): ListedFile {
     return { path: this.files.path(row), size: this.files.size(row), mtimeMs: this.files.mtimeMs(row) };
   }
 
-  /** Every source file with when it was last verified (unchanged since), in listing order. */
-  async *joined(): AsyncGenerator<{ file: ListedFile; verifiedMs: number | undefined }> {
-    await this.load();
+  /** Every source file with its row and when it was last verified (unchanged since), in listing order; load() first. */
+  *joined(): Generator<{ row: number; file: ListedFile; verifiedMs: number | undefined }> {
+    if (!this.loaded) throw new Error('LedgerJoin.joined before load()');
     for (let row = 0; row < this.files.length; row++) {
-      const file = this.fileOf(row);
-      yield { file, verifiedMs: verifiedSince(this.entryOf(row), file) };
+      const file = this.fileAt(row);
+      yield { row, file, verifiedMs: verifiedSince(this.entryOf(row), file) };
     }
   }
 

@@ -79,9 +79,7 @@ describe('LedgerJoin', () => {
       JSON.stringify({ path: 'old', size: 30, verified: now - 40 * DAY }), // outside the window
     ];
     writeFileSync(ledgerFile, `${lines.join('\n')}\n`);
-    const work = tempDir('rb-ledger-work-');
-    dirs.push(work);
-    const join_ = await LedgerJoin.open(ledgerFile, work);
+    const join_ = await LedgerJoin.open(ledgerFile);
     const files = [
       { path: 'a', size: 10, mtimeMs: now - 2 * DAY },
       { path: 'b', size: 20, mtimeMs: now - 2 * DAY },
@@ -90,7 +88,8 @@ describe('LedgerJoin', () => {
     ];
     for (const f of files) await join_.addSource(f);
     const seen = new Map<string, number | undefined>();
-    for await (const { file, verifiedMs } of join_.joined()) seen.set(file.path, verifiedMs);
+    await join_.load();
+    for (const { file, verifiedMs } of join_.joined()) seen.set(file.path, verifiedMs);
     expect(Object.fromEntries(seen)).toEqual({ a: now - DAY, b: undefined, c: undefined, old: now - 40 * DAY });
     await join_.addVerified('c');
     const coverage = await join_.write(now, 30 * DAY);
