@@ -21,7 +21,7 @@
 //   versions / 10 too), SCALE_RUNS (default 1). Smoke: SCALE_VERSIONS=100000 pnpm bench scale-restore-verify
 // One child alone: node bench/scale-restore-verify.bench.mjs --child restore|source|verify VERSIONS
 import { spawnSync } from 'node:child_process';
-import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, createWriteStream, openSync, writeSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -273,14 +273,16 @@ function recordTemplates(work) {
 /** A ledger as a previous run left it: 90% of the files verified within the last 60 days. */
 function writeLedger(file, templates, reps) {
   const random = mulberry(99);
-  const out = [];
+  const items = templates.lsjson.map((line) => JSON.parse(line));
+  const fd = openSync(file, 'w');
   for (let r = 0; r < reps; r++) {
-    for (const line of templates.lsjson) {
-      const item = JSON.parse(line);
-      if (random() < 0.9) out.push(JSON.stringify({ path: `rep-${r}/${item.Path}`, size: item.Size, verified: NOW - Math.floor(random() * 60 * DAY) }));
+    let text = '';
+    for (const item of items) {
+      if (random() < 0.9) text += `${JSON.stringify({ path: `rep-${r}/${item.Path}`, size: item.Size, verified: NOW - Math.floor(random() * 60 * DAY) })}\n`;
     }
+    writeSync(fd, text);
   }
-  writeFileSync(file, `${out.join('\n')}\n`);
+  closeSync(fd);
 }
 
 async function verifyChild(versions) {

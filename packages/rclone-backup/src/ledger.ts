@@ -41,13 +41,12 @@ export class LedgerJoin {
     return new LedgerJoin(file);
   }
 
-  addSource(file: ListedFile): Promise<void> {
+  addSource(file: ListedFile): void {
     this.files.add(file.path, file.size, file.mtimeMs);
-    return DONE;
   }
 
   /** A file found equal just now. */
-  addVerified(path: string): Promise<void> {
+  addVerified(path: string): void {
     const need = this.verifiedUsed + 3 * path.length + 1;
     if (need > this.verified.length) {
       const grown = Buffer.allocUnsafe(Math.max(2 * this.verified.length, need));
@@ -56,7 +55,6 @@ export class LedgerJoin {
     }
     this.verifiedUsed += this.verified.write(path, this.verifiedUsed);
     this.verified[this.verifiedUsed++] = 0;
-    return DONE;
   }
 
   /** Reads the old ledger into the table's a (size) and b (verified) columns, once: call it after the listing. */
@@ -130,8 +128,6 @@ export class LedgerJoin {
     return coverageOf(tally, windowMs);
   }
 }
-
-const DONE = Promise.resolve();
 
 function coverageOf(tally: { files: number; bytes: number; coveredFiles: number; coveredBytes: number }, windowMs: number): Coverage {
   const pct = (a: number, b: number): number => (b === 0 ? 100 : Math.floor((1000 * a) / b) / 10);

@@ -9,7 +9,7 @@ const NONE = 0;
 function hashBytes(buf: Buffer, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
-  return h >>> 0;
+  return h & 0x7fffffff;
 }
 
 function grownFloat64(old: Float64Array<ArrayBuffer>, size: number, fill?: number): Float64Array<ArrayBuffer> {
@@ -32,6 +32,8 @@ export class FileTable {
   private extraA = new Float64Array(1 << 12).fill(NaN);
   private extraB = new Float64Array(1 << 12).fill(NaN);
   private flags = new Uint8Array(1 << 12);
+  /** Each row's path hash, so growing the slots hashes no path again. */
+  private hashes = new Int32Array(1 << 12);
   /** row + 1, 0 = empty slot. */
   private slots = new Int32Array(1 << 13);
   private scratch = Buffer.allocUnsafe(4096);
@@ -52,6 +54,7 @@ export class FileTable {
     this.starts[i + 1] = this.used;
     this.sizes[i] = size;
     this.mtimes[i] = mtimeMs;
+    this.hashes[i] = hashBytes(this.arena, start, this.used);
     this.length = i + 1;
     if (2 * this.length > this.slots.length) this.rehash();
     else this.insert(i);
@@ -113,7 +116,7 @@ export class FileTable {
     const from = this.starts[i] as number;
     const to = this.starts[i + 1] as number;
     const mask = this.slots.length - 1;
-    for (let s = hashBytes(this.arena, from, to) & mask; ; s = (s + 1) & mask) {
+    for (let s = (this.hashes[i] as number) & mask; ; s = (s + 1) & mask) {
       const row = (this.slots[s] as number) - 1;
       if (row < 0) {
         this.slots[s] = i + 1;
@@ -124,9 +127,16 @@ export class FileTable {
     }
   }
 
+  /** Four times the slots; rows already in are distinct, so each only needs a free slot. */
   private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2).fill(NONE);
-    for (let i = 0; i < this.length; i++) this.insert(i);
+    this.slots = new Int32Array(this.slots.length * 4);
+    const mask = this.slots.length - 1;
+    for (let i = 0; i < this.length - 1; i++) {
+      let s = (this.hashes[i] as number) & mask;
+      while (this.slots[s] !== NONE) s = (s + 1) & mask;
+      this.slots[s] = i + 1;
+    }
+    this.insert(this.length - 1);
   }
 
   private growRows(): void {
@@ -139,5 +149,8 @@ export class FileTable {
     const flags = new Uint8Array(size);
     flags.set(this.flags);
     this.flags = flags;
+    const hashes = new Int32Array(size);
+    hashes.set(this.hashes);
+    this.hashes = hashes;
   }
 }

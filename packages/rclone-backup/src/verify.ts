@@ -136,30 +136,30 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
     if (conditions.all) {
       ctx.logger.info(`verifying every file of ${config.name}, both ways`);
       problem(
-        await runCheck(ctx, [...contentCommand, ...both, ...backupFilters], async (symbol, path) => {
+        await runCheck(ctx, [...contentCommand, ...both, ...backupFilters], (symbol, path) => {
           if (symbol === '=' || symbol === '*') present += 1;
           if (symbol === '=') {
             matched += 1;
-            await ledger.addVerified(path);
+            ledger.addVerified(path);
           }
           failures.note(symbol, path);
         }),
       );
       // Sizes are not in rclone's report: take them from the listing, minus what was not compared.
-      await listSource(config, ctx, { copyLinks: options.copyLinks }, async (file) => {
+      await listSource(config, ctx, { copyLinks: options.copyLinks }, (file) => {
         total.files += 1;
         total.bytes += file.size;
         if (!failures.missing.has(file.path) && !failures.errors.has(file.path)) checked.bytes += file.size;
-        await ledger.addSource(file);
+        ledger.addSource(file);
       });
       checked.files = present;
       selected.files = total.files;
       selected.bytes = total.bytes;
     } else {
-      await listSource(config, ctx, { copyLinks: options.copyLinks }, async (file) => {
+      await listSource(config, ctx, { copyLinks: options.copyLinks }, (file) => {
         total.files += 1;
         total.bytes += file.size;
-        await ledger.addSource(file);
+        ledger.addSource(file);
       });
       // Both listings compared once, so files missing or extra anywhere are found, not only in the sample.
       problem(
@@ -205,7 +205,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
         await writeFile(filterFile, `${batch.flatMap((c) => filterNamesOf(c.path, options.copyLinks).map(exactRule)).join('\n')}\n- *\n`);
         const sizes = new Map(batch.map((c) => [c.path, c.size] as const));
         problem(
-          await runCheck(ctx, [...contentCommand, ...both, '--filter-from', filterFile, ...linkArgs(options.copyLinks)], async (symbol, path) => {
+          await runCheck(ctx, [...contentCommand, ...both, '--filter-from', filterFile, ...linkArgs(options.copyLinks)], (symbol, path) => {
             if (symbol === '=' || symbol === '*') {
               checked.files += 1;
               checked.bytes += sizes.get(path) ?? 0;
@@ -213,7 +213,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
             }
             if (symbol === '=') {
               matched += 1;
-              await ledger.addVerified(path);
+              ledger.addVerified(path);
             }
             failures.note(symbol, path);
           }),

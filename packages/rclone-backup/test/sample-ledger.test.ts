@@ -86,12 +86,12 @@ describe('LedgerJoin', () => {
       { path: 'c', size: 40, mtimeMs: now - 2 * DAY },
       { path: 'old', size: 30, mtimeMs: now - 50 * DAY },
     ];
-    for (const f of files) await join_.addSource(f);
+    for (const f of files) join_.addSource(f);
     const seen = new Map<string, number | undefined>();
     await join_.load();
     for (const { file, verifiedMs } of join_.joined()) seen.set(file.path, verifiedMs);
     expect(Object.fromEntries(seen)).toEqual({ a: now - DAY, b: undefined, c: undefined, old: now - 40 * DAY });
-    await join_.addVerified('c');
+    join_.addVerified('c');
     const coverage = await join_.write(now, 30 * DAY);
     // a (10) and c (40) of 100 bytes; 2 of 4 files.
     expect(coverage).toEqual({ windowMs: 30 * DAY, filesPercent: 50, bytesPercent: 50 });

@@ -19,7 +19,10 @@ export function parseLedgerLine(line: string): { path: string; entry: LedgerEntr
 }
 
 export function ledgerLine(path: string, entry: LedgerEntry): string {
-  return JSON.stringify({ path, size: entry.size, verified: entry.verified });
+  const { size, verified } = entry;
+  // What JSON.stringify of the object gives, without building it (a ledger has a line per file).
+  if (!Number.isFinite(size) || !Number.isFinite(verified)) return JSON.stringify({ path, size, verified });
+  return `{"path":${JSON.stringify(path)},"size":${size},"verified":${verified}}`;
 }
 
 /** When the file was verified, if it has not changed (size, mtime) since; else undefined. */
