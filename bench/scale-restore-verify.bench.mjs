@@ -348,13 +348,17 @@ if (process.argv[2] === '--child') {
   const verify = child('verify');
   const f = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const verdict = (rate, rss) => (rate >= TARGET_RATE && rss <= TARGET_RSS_MIB ? 'met' : 'NOT met');
-  console.log(`Load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}; median of ${RUNS} run(s) per line; rates on wall time (and on the process's CPU time).\n`);
-  console.log('| measurement | items | wall s | CPU s | items/s (wall) | items/s (CPU) | peak RSS | target ≥ 500,000/s, ≤ 1 GiB |');
+  // "Excluding network": restore's own CPU is the run's minus the source's (the lazy pages and
+  // the lister, which stand in for B2); verify's rclone runs in the replay process, not counted.
+  const restoreOwnCpu = Math.max(restore.cpu - source.cpu * (restore.versions / source.versions), 1e-9);
+  const restoreRate = restore.versions / restoreOwnCpu;
+  const verifyRate = verify.files / verify.cpu;
+  console.log(`Load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores); median of ${RUNS} run(s) per line.\n`);
+  console.log('| measurement | items | wall s | CPU s | items/s by wall | items/s by own CPU | peak RSS | target ≥ 500,000/s, ≤ 1 GiB |');
   console.log('|---|---|---|---|---|---|---|---|');
-  const row = (label, r, unit, judged) =>
-    console.log(`| ${label} | ${f(r.versions)} ${unit} | ${f(r.wall, 1)} | ${f(r.cpu, 1)} | **${f(r.versions / r.wall)}** | ${f(r.versions / r.cpu)} | **${f(r.rssMiB)} MiB** | ${judged ? verdict(r.versions / r.wall, r.rssMiB) : 'reference'} |`);
-  row('baseline: the source alone (lazy B2 pages through core\'s parallel lister)', source, 'versions', false);
-  row(`encrypted-restore --all --dry-run plan (${f(restore.files)} files)`, restore, 'versions', true);
-  row('rclone-backup --verify data=1% age=1d --rotate, ledger (replayed rclone listings)', verify, 'files', true);
-  console.log(`\nrestore: ${f((100 * restore.versions) / restore.wall / (source.versions / source.wall))}% of the source's own rate; verify sampled ${f(verify.selected)} files, coverage ${JSON.stringify(verify.coverage)}.`);
+  console.log(`| baseline: the source alone (lazy B2 pages through core's parallel lister) | ${f(source.versions)} versions | ${f(source.wall, 1)} | ${f(source.cpu, 1)} | ${f(source.versions / source.wall)} | ${f(source.versions / source.cpu)} | ${f(source.rssMiB)} MiB | reference |`);
+  console.log(`| encrypted-restore --all --dry-run plan, ${f(restore.files)} files (source included) | ${f(restore.versions)} versions | ${f(restore.wall, 1)} | ${f(restore.cpu, 1)} | **${f(restore.versions / restore.wall)}** | ${f(restore.versions / restore.cpu)} | **${f(restore.rssMiB)} MiB** | wall with the source: ${verdict(restore.versions / restore.wall, restore.rssMiB)} |`);
+  console.log(`| encrypted-restore plan, its own work (CPU minus the source's) | ${f(restore.versions)} versions | | ${f(restoreOwnCpu, 1)} | | **${f(restoreRate)}** | | ${verdict(restoreRate, restore.rssMiB)} |`);
+  console.log(`| rclone-backup --verify data=1% age=1d --rotate, ledger (replayed rclone output) | ${f(verify.files)} files | ${f(verify.wall, 1)} | ${f(verify.cpu, 1)} | ${f(verify.files / verify.wall)} | **${f(verifyRate)}** | **${f(verify.rssMiB)} MiB** | ${verdict(verifyRate, verify.rssMiB)} (files/s; ${f(PER_FILE * verifyRate)} versions/s at ${PER_FILE} per file) |`);
+  console.log(`\nverify sampled ${f(verify.selected)} files; coverage ${verify.coverage.filesPercent}% of files, ${verify.coverage.bytesPercent}% of bytes. Wall times include waiting for the other process (replayed rclone) and this machine's load.`);
 }
