@@ -54,6 +54,17 @@ describe('--all --dry-run plan', () => {
     expect(out.text()).toBe(linePerVersion(histories, '/t'));
   });
 
+  it.each(['/t/./u/', '/t/x/../u', '/t/u'])('target %j: local paths as path.join makes them', async (target) => {
+    const b2 = new FakeB2();
+    b2.upload(enc('d/a.txt'), 'abc', {}, T0);
+    b2.upload(enc('d/s/b'), 'abcd', {}, T0 + 1);
+    const histories: CryptFileHistory[] = [];
+    for await (const h of listCryptFiles({ client: b2, bucketId: 'b1', prefix: 'pre', names: hexNames }, { path: 'd' })) histories.push(h);
+    const out = collect();
+    await restore(listCryptFiles({ client: b2, bucketId: 'b1', prefix: 'pre', names: hexNames }, { path: 'd' }), restoreOptions(b2, target, T0, { mode: { kind: 'all' }, dryRun: true, report: textReport(out.stream) }));
+    expect(out.text()).toBe(linePerVersion(histories, '/t/u'));
+  });
+
   it('a listing that fails part-way still prints the plan made so far', async () => {
     const b2 = new FakeB2();
     for (let i = 0; i < 20; i++) b2.upload(enc(`d/f${i}`), 'abc', {}, T0);
