@@ -21,7 +21,7 @@
 //   versions / 10 too), SCALE_RUNS (default 1). Smoke: SCALE_VERSIONS=100000 pnpm bench scale-restore-verify
 // One child alone: node bench/scale-restore-verify.bench.mjs --child restore|source|verify VERSIONS
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, createWriteStream, openSync, writeSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, createWriteStream, openSync, writeSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
