@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ledgerLine } from '@rclone-b2/core';
+import { ledgerLine, parseLedgerLine } from '@rclone-b2/core';
 import { parseLsjsonLine } from '../src/listing.js';
 import { FileTable } from '../src/verify-file-table.js';
 import { cleanup, tempDir, writeTree } from './helpers.js';
@@ -47,6 +47,37 @@ describe('ledgerLine', () => {
     ['nan', Number.NaN, 5],
   ])('%j is JSON.stringify of the entry', (path, size, verified) => {
     expect(ledgerLine(path, { size, verified })).toBe(JSON.stringify({ path, size, verified }));
+  });
+});
+
+describe('parseLedgerLine', () => {
+  /** What it gave before its fast path. */
+  const byJson = (line: string) => {
+    try {
+      const item = JSON.parse(line) as { path?: unknown; size?: unknown; verified?: unknown };
+      if (typeof item.path !== 'string' || typeof item.verified !== 'number' || typeof item.size !== 'number') return undefined;
+      return { path: item.path, entry: { size: item.size, verified: item.verified } };
+    } catch {
+      return undefined;
+    }
+  };
+  it.each([
+    ledgerLine('a/b.jpg', { size: 10, verified: 1_767_225_600_000 }),
+    ledgerLine('q"u\\o\nte\u0001', { size: 0, verified: 1 }),
+    ledgerLine('ünï/😀', { size: 2 ** 40, verified: 5 }),
+    '{"path":"a","size":1,"verified":2,"x":3}',
+    '{"size":1,"path":"a","verified":2}',
+    '{"path": "a", "size": 1, "verified": 2}',
+    '{"path":"a","size":01,"verified":2}',
+    '{"path":"a","size":1.5,"verified":2}',
+    '{"path":"a","size":-1,"verified":2}',
+    '{"path":"a\\x","size":1,"verified":2}',
+    '{"path":"a\u0001b","size":1,"verified":2}',
+    '{"path":"a","size":99999999999999999999,"verified":2}',
+    '{"path": damaged',
+    '',
+  ])('%j as JSON.parse reads it', (line) => {
+    expect(parseLedgerLine(line)).toEqual(byJson(line));
   });
 });
 
