@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '@rclone-b2/core';
-import { LedgerJoin } from '../src/ledger.js';
+import { LedgerJoin, ledgerLine } from '../src/ledger.js';
 import { SampleSelector, selectSample, type Candidate } from '../src/sample.js';
 import { parseVerifyConditions } from '../src/verify-conditions.js';
 import { cleanup, tempDir } from './helpers.js';
@@ -102,5 +102,17 @@ describe('LedgerJoin', () => {
       { path: 'c', size: 40, verified: now },
       { path: 'old', size: 30, verified: now - 40 * DAY },
     ]);
+  });
+  it('files verified before the listing came (--verify all) are matched when the ledger is written; unknown ones ignored', async () => {
+    const dir = tempDir('rb-ledger-all-');
+    dirs.push(dir);
+    const now = Date.UTC(2026, 0, 10);
+    const ledgerFile = join(dir, 'ledger.jsonl');
+    const join_ = await LedgerJoin.open(ledgerFile);
+    for (const path of ['ünï/😀', 'b', 'not listed']) join_.addVerified(path);
+    for (const [path, size] of [['a', 1], ['b', 2], ['ünï/😀', 3]] as const) join_.addSource({ path, size, mtimeMs: now - DAY });
+    const coverage = await join_.write(now, 30 * DAY);
+    expect(coverage).toEqual({ windowMs: 30 * DAY, filesPercent: 66.6, bytesPercent: 83.3 });
+    expect(readFileSync(ledgerFile, 'utf8')).toBe(`${ledgerLine('b', { size: 2, verified: now })}\n${ledgerLine('ünï/😀', { size: 3, verified: now })}\n`);
   });
 });
