@@ -1,7 +1,8 @@
 import { access, mkdir } from 'node:fs/promises';
 import { constants, createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { dirname } from 'node:path';
-import { ledgerLine, parseLedgerLine, readLines, verifiedSince, writeFileAtomically, type LedgerEntry } from '@rclone-b2/core';
+import { ledgerLine, parseLedgerLine, verifiedSince, writeFileAtomically, type LedgerEntry } from '@rclone-b2/core';
 import type { ListedFile } from './listing.js';
 import { FileTable } from './verify-file-table.js';
 
@@ -68,12 +69,27 @@ export class LedgerJoin {
       stream.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? resolve(false) : reject(error)));
     });
     if (!ok) return;
-    for await (const line of readLines(stream)) {
-      const parsed = parseLedgerLine(line);
-      if (!parsed) continue;
-      const row = this.files.find(parsed.path);
-      if (row >= 0) this.files.setAB(row, parsed.entry.size, parsed.entry.verified);
+    // Lines cut out of each chunk here, not one async step per line (a ledger has a line per file).
+    const decoder = new StringDecoder('utf8');
+    let rest = '';
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const text = rest + decoder.write(chunk);
+      let start = 0;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+        this.joinLedgerLine(text.slice(start, end));
+        start = end + 1;
+      }
+      rest = text.slice(start);
     }
+    rest += decoder.end();
+    if (rest) this.joinLedgerLine(rest);
+  }
+
+  private joinLedgerLine(line: string): void {
+    const parsed = parseLedgerLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    if (!parsed) return;
+    const row = this.files.find(parsed.path);
+    if (row >= 0) this.files.setAB(row, parsed.entry.size, parsed.entry.verified);
   }
 
   private entryOf(row: number): LedgerEntry | undefined {
@@ -109,8 +125,14 @@ export class LedgerJoin {
     }
     const tally = { files: 0, bytes: 0, coveredFiles: 0, coveredBytes: 0 };
     const self = this;
+    // Lines in ~64 KiB pieces: writeFileAtomically takes an async step per piece.
     function* lines(): Generator<string> {
+      let piece = '';
       for (let row = 0; row < files.length; row++) {
+        if (piece.length >= 65_536) {
+          yield piece;
+          piece = '';
+        }
         const size = files.size(row);
         const entry = files.flag(row) ? { size, verified: now } : self.entryOf(row);
         tally.files += 1;
@@ -120,8 +142,9 @@ export class LedgerJoin {
           tally.coveredFiles += 1;
           tally.coveredBytes += size;
         }
-        if (entry) yield `${ledgerLine(files.path(row), entry)}\n`;
+        if (entry) piece += `${ledgerLine(files.path(row), entry)}\n`;
       }
+      if (piece) yield piece;
     }
     await mkdir(dirname(file), { recursive: true });
     await writeFileAtomically(file, lines(), { tempPath: `${file}.tmp-${process.pid}` });

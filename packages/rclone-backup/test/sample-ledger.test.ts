@@ -115,4 +115,18 @@ describe('LedgerJoin', () => {
     expect(coverage).toEqual({ windowMs: 30 * DAY, filesPercent: 66.6, bytesPercent: 83.3 });
     expect(readFileSync(ledgerFile, 'utf8')).toBe(`${ledgerLine('b', { size: 2, verified: now })}\n${ledgerLine('ünï/😀', { size: 3, verified: now })}\n`);
   });
+  it('reads a ledger of many chunks: names split across chunk ends, CRLF and a last line without a newline', async () => {
+    const dir = tempDir('rb-ledger-big-');
+    dirs.push(dir);
+    const now = Date.UTC(2026, 0, 10);
+    const ledgerFile = join(dir, 'ledger.jsonl');
+    const paths = Array.from({ length: 6000 }, (_, i) => `ünï/😀 長い名前-${i}`);
+    const text = paths.map((path, i) => ledgerLine(path, { size: i, verified: now - i })).join(paths.length % 2 ? '\n' : '\r\n');
+    writeFileSync(ledgerFile, text);
+    const join_ = await LedgerJoin.open(ledgerFile);
+    paths.forEach((path, i) => join_.addSource({ path, size: i, mtimeMs: now - 10 * DAY }));
+    await join_.load();
+    const verified = [...join_.joined()].map((j) => j.verifiedMs);
+    expect(verified).toEqual(paths.map((_, i) => now - i));
+  });
 });
