@@ -8,7 +8,7 @@
 // the tool's own parser (no rclone process: listing 1M real files would measure rclone
 // and the disk), and no rclone check runs (the chosen files are recorded as verified).
 // rclone's own check reports are streamed line by line by the tool and are not held.
-//   new: the shipped code (dist/): LedgerJoin (hash partitions on disk) + SampleSelector (bounded heap);
+//   new: the shipped code (dist/): LedgerJoin (the file list in columns, FileTable) + SampleSelector (bounded heap);
 //   old: the code path before it, reproduced below: the ledger in a Map, `candidates` and
 //        `everything` arrays, a full sort for the sample, a Set of every path.
 // Each variant runs as its own process under GNU time -v (peak RSS, wall).
@@ -98,16 +98,17 @@ async function childNew(ledger) {
   const conditions = parseVerifyConditions(['data=<1G', 'age=1d']);
   const spoolDir = mkdtempSync(join(tmpdir(), 'rb-verify-bench-'));
   try {
-    const join_ = await LedgerJoin.open(ledger, spoolDir);
+    const join_ = await LedgerJoin.open(ledger);
     const total = { files: 0, bytes: 0 };
-    for (const file of listedFiles(parseLsjsonLine, total)) await join_.addSource(file);
+    for (const file of listedFiles(parseLsjsonLine, total)) join_.addSource(file);
+    await join_.load();
     const selector = new SampleSelector(conditions, total, seededRandom(1));
-    for await (const { file, verifiedMs } of join_.joined()) {
+    for (const { file, verifiedMs } of join_.joined()) {
       const young = file.mtimeMs >= NOW - conditions.age.ms;
       selector.offer({ ...file, tier: young ? 0 : 1, ...(verifiedMs !== undefined ? { verifiedMs } : {}) });
     }
     const sample = selector.result();
-    for (const c of sample) await join_.addVerified(c.path);
+    for (const c of sample) join_.addVerified(c.path);
     const coverage = await join_.write(NOW, 30 * DAY);
     return { files: total.files, selected: sample.length, selectedBytes: sample.reduce((s, c) => s + c.size, 0), coverage };
   } finally {
