@@ -1,0 +1,122 @@
+;; The splitter's hot loop, compiled (see row-scanner.ts): walks the row lines of a table's
+;; data in wasm memory, finding newlines 16 bytes at a time, and stops at the first line that
+;; is not a row line, or after a row whose hash makes it a cut point (row-hash.ts's rule, the
+;; same arithmetic: i32 wrap-around multiplies, the threshold in f64), or where no complete
+;; line is left. The caller keeps 16 readable bytes after `end` (the vector loads read past it).
+
+(module
+  (memory (export "memory") 1)
+  ;; lines consumed by the last scan, and why it stopped: 0 no complete line at the returned
+  ;; position, 1 the line there is not a plain row line, 2 the line ending there is a cut point
+  (global $lines (mut i32) (i32.const 0))
+  (global $stop (mut i32) (i32.const 0))
+  (func (export "lines") (result i32) (global.get $lines))
+  (func (export "stop") (result i32) (global.get $stop))
+
+  (func $mix (param $h i32) (param $from i32) (param $to i32) (result i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $from) (local.get $to)))
+        (local.set $h (i32.mul (i32.xor (local.get $h) (i32.load8_u (local.get $from))) (i32.const 0x01000193)))
+        (local.set $from (i32.add (local.get $from) (i32.const 1)))
+        (br $next)))
+    (local.get $h))
+
+  ;; row-hash.ts rowHash(buf, start, end)
+  (func $rowHash (param $start i32) (param $end i32) (result i32)
+    (local $open i32) (local $limit i32) (local $headEnd i32) (local $tail i32) (local $h i32)
+    (local.set $open (local.get $start))
+    (if (i32.ne (i32.load8_u (local.get $start)) (i32.const 0x28))
+      (then
+        (local.set $limit (i32.add (local.get $start) (i32.const 512)))
+        (if (i32.lt_s (local.get $end) (local.get $limit)) (then (local.set $limit (local.get $end))))
+        (block $found
+          (loop $seek
+            (br_if $found (i32.ge_s (local.get $open) (local.get $limit)))
+            (br_if $found (i32.eq (i32.load8_u (local.get $open)) (i32.const 0x28)))
+            (local.set $open (i32.add (local.get $open) (i32.const 1)))
+            (br $seek)))
+        (if (i32.eq (local.get $open) (local.get $limit)) (then (local.set $open (local.get $start))))))
+    (local.set $headEnd (i32.add (local.get $open) (i32.const 32)))
+    (if (i32.lt_s (local.get $end) (local.get $headEnd)) (then (local.set $headEnd (local.get $end))))
+    (local.set $h
+      (call $mix (i32.xor (i32.const 0x811c9dc5) (i32.sub (local.get $end) (local.get $start))) (local.get $open) (local.get $headEnd)))
+    (local.set $tail (i32.sub (local.get $end) (i32.const 16)))
+    (if (i32.lt_s (local.get $tail) (local.get $headEnd)) (then (local.set $tail (local.get $headEnd))))
+    (local.set $h (call $mix (local.get $h) (local.get $tail) (local.get $end)))
+    (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))) (i32.const 0x85ebca6b)))
+    (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))) (i32.const 0xc2b2ae35)))
+    (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
+
+  ;; sections.ts isRowLine, for a line [pos, nl] (nl its newline): 1 row, 0 not, -1 undecided
+  ;; here ('R' with the line shorter than 8 bytes: the JS reads into the next line)
+  (func $rowLine (param $pos i32) (param $nl i32) (result i32)
+    (local $c i32)
+    (local.set $c (i32.load8_u (local.get $pos)))
+    (if (i32.eq (local.get $c) (i32.const 0x28)) (then (return (i32.const 1))))
+    (if (i32.eq (local.get $c) (i32.const 0x49))
+      (then
+        ;; "NSERT " at pos+1: a shorter line fails at its newline first
+        (return (i32.and
+          (i32.eq (i32.load (i32.add (local.get $pos) (i32.const 1))) (i32.const 0x5245534e))
+          (i32.eq (i32.load16_u (i32.add (local.get $pos) (i32.const 5))) (i32.const 0x2054))))))
+    (if (i32.eq (local.get $c) (i32.const 0x52))
+      (then
+        (if (i32.lt_s (local.get $nl) (i32.add (local.get $pos) (i32.const 7))) (then (return (i32.const -1))))
+        (return (i32.and
+          (i32.eq (i32.load (i32.add (local.get $pos) (i32.const 1))) (i32.const 0x414c5045))
+          (i32.eq (i32.load8_u (i32.add (local.get $pos) (i32.const 7))) (i32.const 0x20))))))
+    (i32.const 0))
+
+  (func (export "scan") (param $pos i32) (param $end i32) (param $target f64) (result i32)
+    (local $i i32) (local $m i32) (local $nl i32) (local $lineEnd i32) (local $j i32) (local $c i32) (local $row i32) (local $n i32)
+    (local.set $n (i32.const 0))
+    (block $out
+      (loop $line
+        ;; the next newline
+        (local.set $i (local.get $pos))
+        (block $found
+          (loop $seek
+            (if (i32.ge_s (local.get $i) (local.get $end))
+              (then (global.set $stop (i32.const 0)) (br $out)))
+            (local.set $m (i8x16.bitmask (i8x16.eq (v128.load (local.get $i)) (i8x16.splat (i32.const 10)))))
+            (if (local.get $m)
+              (then
+                (local.set $nl (i32.add (local.get $i) (i32.ctz (local.get $m))))
+                (br $found)))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $seek)))
+        (if (i32.ge_s (local.get $nl) (local.get $end))
+          (then (global.set $stop (i32.const 0)) (br $out)))
+        (local.set $row (call $rowLine (local.get $pos) (local.get $nl)))
+        (if (i32.ne (local.get $row) (i32.const 1))
+          (then (global.set $stop (i32.const 1)) (br $out)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (local.set $lineEnd (i32.add (local.get $nl) (i32.const 1)))
+        ;; sections.ts endsRow: the last byte before the line break is ',' or ';'
+        (local.set $j (local.get $nl))
+        (block $trimmed
+          (loop $trim
+            (br_if $trimmed (i32.le_s (local.get $j) (local.get $pos)))
+            (local.set $c (i32.load8_u (local.get $j)))
+            (br_if $trimmed (i32.and (i32.ne (local.get $c) (i32.const 10)) (i32.ne (local.get $c) (i32.const 13))))
+            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+            (br $trim)))
+        (local.set $c (i32.load8_u (local.get $j)))
+        (if (i32.or (i32.eq (local.get $c) (i32.const 0x3b)) (i32.eq (local.get $c) (i32.const 0x2c)))
+          (then
+            ;; row-hash.ts isCutPoint: hash < (length / target) * 2^32
+            (if (f64.lt
+                  (f64.convert_i32_u (call $rowHash (local.get $pos) (local.get $lineEnd)))
+                  (f64.mul
+                    (f64.div (f64.convert_i32_u (i32.sub (local.get $lineEnd) (local.get $pos))) (local.get $target))
+                    (f64.const 4294967296)))
+              (then
+                (local.set $pos (local.get $lineEnd))
+                (global.set $stop (i32.const 2))
+                (br $out)))))
+        (local.set $pos (local.get $lineEnd))
+        (br $line)))
+    (global.set $lines (local.get $n))
+    (local.get $pos))
+)
