@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RowScanner } from '../src/row-scanner.js';
 import { splitDump } from '../src/split.js';
 import { makeDump, row, type InsertStyle, type TableSpec } from './helpers/synthetic.js';
 
@@ -87,6 +88,10 @@ const GOLDEN: Record<string, string> = {
   "skip true 2048 1048576": "75e9208ef7ed9497cfeda3d20e8ab16e28a8bb613b7ba67f5cfdb3d272bcf6d3",
 };
 
+it('the compiled scanner is built and loads (else the goldens would test only the JavaScript path)', () => {
+  expect(RowScanner.create()).toBeDefined();
+});
+
 describe.each<[InsertStyle, boolean, number, number]>([
   ['skip', false, 2048, 1 << 20],
   ['skip', false, 8192, 1000],
@@ -96,13 +101,13 @@ describe.each<[InsertStyle, boolean, number, number]>([
   ['mysql', true, 8192, 777],
   ['skip', true, 2048, 1 << 20],
 ])('%s style, regroup %s, piece size %d, %d-byte chunks', (style, regroup, pieceSize, chunk) => {
-  it('writes exactly what the code before the fast paths wrote, run after run', async () => {
-    const dir = join(work, `${style}-${regroup}-${pieceSize}-${chunk}`);
+  it.each([true, false])('compiled scanner %s: writes exactly what the code before the fast paths wrote, run after run', async (compiled) => {
+    const dir = join(work, `${style}-${regroup}-${pieceSize}-${chunk}-${compiled}`);
     const runs: unknown[] = [];
     for (const tables of series()) {
       const input = Buffer.from(makeDump(tables, style));
       // spillBytes small, so big pieces take the compare-with-the-previous-file path too
-      const summary = await splitDump(chunked(input, chunk), { outDir: dir, pieceSize, regroup, dryRun: false, spillBytes: 16384, signal: new AbortController().signal });
+      const summary = await splitDump(chunked(input, chunk), { outDir: dir, pieceSize, regroup, compiled, dryRun: false, spillBytes: 16384, signal: new AbortController().signal });
       runs.push(outcome(dir, summary));
     }
     const digest = createHash('sha256').update(JSON.stringify(runs)).digest('hex');
