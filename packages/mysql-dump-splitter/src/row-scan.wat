@@ -48,8 +48,8 @@
     (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))) (i32.const 0xc2b2ae35)))
     (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
 
-  ;; sections.ts isRowLine, for a line [pos, nl] (nl its newline): 1 row, 0 not, -1 undecided
-  ;; here ('R' with the line shorter than 8 bytes: the JS reads into the next line)
+  ;; sections.ts isRowLine, for a line [pos, nl] (nl its newline): 1 a row line, 0 not (or not
+  ;; sure: a line refused here goes to the JavaScript path, which decides)
   (func $rowLine (param $pos i32) (param $nl i32) (result i32)
     (local $c i32)
     (local.set $c (i32.load8_u (local.get $pos)))
@@ -62,7 +62,8 @@
           (i32.eq (i32.load16_u (i32.add (local.get $pos) (i32.const 5))) (i32.const 0x2054))))))
     (if (i32.eq (local.get $c) (i32.const 0x52))
       (then
-        (if (i32.lt_s (local.get $nl) (i32.add (local.get $pos) (i32.const 7))) (then (return (i32.const -1))))
+        ;; shorter than 8 bytes: the JavaScript test reads into the next line
+        (if (i32.lt_s (local.get $nl) (i32.add (local.get $pos) (i32.const 7))) (then (return (i32.const 0))))
         (return (i32.and
           (i32.eq (i32.load (i32.add (local.get $pos) (i32.const 1))) (i32.const 0x414c5045))
           (i32.eq (i32.load8_u (i32.add (local.get $pos) (i32.const 7))) (i32.const 0x20))))))
