@@ -12,6 +12,54 @@
   (global $stop (mut i32) (i32.const 0))
   (func (export "lines") (result i32) (global.get $lines))
   (func (export "stop") (result i32) (global.get $stop))
+  ;; the open group's byte count after the last regroup scan
+  (global $groupBytes (mut i32) (i32.const 0))
+  (func (export "groupBytes") (result i32) (global.get $groupBytes))
+
+  ;; The next newline at or after $i, or $end if none comes before $end.
+  (func $newline (param $i i32) (param $end i32) (result i32)
+    (local $m i32)
+    (loop $seek
+      (if (i32.ge_s (local.get $i) (local.get $end)) (then (return (local.get $end))))
+      (local.set $m (i8x16.bitmask (i8x16.eq (v128.load (local.get $i)) (i8x16.splat (i32.const 10)))))
+      (if (local.get $m)
+        (then
+          (local.set $i (i32.add (local.get $i) (i32.ctz (local.get $m))))
+          (if (i32.gt_s (local.get $i) (local.get $end)) (then (return (local.get $end))))
+          (return (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $seek))
+    (local.get $end))
+
+  ;; regroup.ts, inside a statement and an open group: passes row lines `(...),` (one row per
+  ;; line, as MariaDB writes them) that do not end the group (row-hash.ts's rule with the
+  ;; group target, or the group reaching $max bytes); stops before any other line (stop 1,
+  ;; the JavaScript path takes it) or where no complete line is left (stop 0).
+  (func (export "group") (param $pos i32) (param $end i32) (param $target f64) (param $max i32) (param $bytes i32) (result i32)
+    (local $nl i32) (local $len i32) (local $n i32) (local $after i32)
+    (block $out
+      (loop $line
+        (local.set $nl (call $newline (local.get $pos) (local.get $end)))
+        (if (i32.ge_s (local.get $nl) (local.get $end)) (then (global.set $stop (i32.const 0)) (br $out)))
+        (global.set $stop (i32.const 1))
+        (br_if $out (i32.ne (i32.load8_u (local.get $pos)) (i32.const 0x28)))
+        (br_if $out (i32.lt_s (local.get $nl) (i32.add (local.get $pos) (i32.const 3))))
+        (br_if $out (i32.ne (i32.load16_u (i32.sub (local.get $nl) (i32.const 2))) (i32.const 0x2c29)))
+        ;; the row is the line without its ",\n"
+        (local.set $len (i32.sub (i32.sub (local.get $nl) (i32.const 1)) (local.get $pos)))
+        (local.set $after (i32.add (local.get $bytes) (i32.add (local.get $len) (i32.const 2))))
+        (br_if $out (i32.ge_s (local.get $after) (local.get $max)))
+        (br_if $out
+          (f64.lt
+            (f64.convert_i32_u (call $rowHash (local.get $pos) (i32.add (local.get $pos) (local.get $len))))
+            (f64.mul (f64.div (f64.convert_i32_u (local.get $len)) (local.get $target)) (f64.const 4294967296))))
+        (local.set $bytes (local.get $after))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (local.set $pos (i32.add (local.get $nl) (i32.const 1)))
+        (br $line)))
+    (global.set $lines (local.get $n))
+    (global.set $groupBytes (local.get $bytes))
+    (local.get $pos))
 
   (func $mix (param $h i32) (param $from i32) (param $to i32) (result i32)
     (block $done

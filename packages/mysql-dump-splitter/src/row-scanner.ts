@@ -26,7 +26,9 @@ interface ScanExports {
   memory: WasmMemory;
   lines: () => number;
   stop: () => number;
+  groupBytes: () => number;
   scan: (pos: number, end: number, target: number) => number;
+  group: (pos: number, end: number, target: number, max: number, bytes: number) => number;
 }
 
 /** Why a scan stopped (see row-scan.wat). */
@@ -61,6 +63,7 @@ export class RowScanner {
   private view: Uint8Array;
   lines = 0;
   stop = 0;
+  groupBytes = 0;
 
   private constructor(private readonly wasm: ScanExports) {
     this.view = new Uint8Array(wasm.memory.buffer);
@@ -70,9 +73,16 @@ export class RowScanner {
   static create(): RowScanner | undefined {
     const module = compiledModule();
     if (!module || !WASM) return undefined;
-    const { memory, lines, stop, scan } = new WASM.Instance(module, {}).exports;
-    if (!isMemory(memory) || typeof lines !== 'function' || typeof stop !== 'function' || typeof scan !== 'function') return undefined;
-    return new RowScanner({ memory, lines: lines as ScanExports['lines'], stop: stop as ScanExports['stop'], scan: scan as ScanExports['scan'] });
+    const { memory, lines, stop, groupBytes, scan, group } = new WASM.Instance(module, {}).exports;
+    if (!isMemory(memory) || [lines, stop, groupBytes, scan, group].some((f) => typeof f !== 'function')) return undefined;
+    return new RowScanner({
+      memory,
+      lines: lines as ScanExports['lines'],
+      stop: stop as ScanExports['stop'],
+      groupBytes: groupBytes as ScanExports['groupBytes'],
+      scan: scan as ScanExports['scan'],
+      group: group as ScanExports['group'],
+    });
   }
 
   /** Copies chunk into the scanner's memory, where scan() positions point. */
@@ -93,6 +103,19 @@ export class RowScanner {
     const at = this.wasm.scan(pos, end, target);
     this.lines = this.wasm.lines();
     this.stop = this.wasm.stop();
+    return at;
+  }
+
+  /**
+   * --regroup, inside an open group: passes `(...),` row lines from pos that do not end the
+   * group (regroup.ts's rule for groupTarget and groupMax, the group holding `bytes` so far);
+   * returns where it stopped, with `lines`, `stop` and `groupBytes` set.
+   */
+  group(pos: number, end: number, groupTarget: number, groupMax: number, bytes: number): number {
+    const at = this.wasm.group(pos, end, groupTarget, groupMax, bytes);
+    this.lines = this.wasm.lines();
+    this.stop = this.wasm.stop();
+    this.groupBytes = this.wasm.groupBytes();
     return at;
   }
 }

@@ -42,6 +42,8 @@ export class Splitter {
   private inDelimiter = false;
   private readonly regrouper: Regrouper | undefined;
   private readonly scanner: RowScanner | undefined;
+  private readonly groupTarget: number = 0;
+  private readonly groupMax: number = 0;
   lineNo = 0;
   bytesIn = 0;
   lastLine = '';
@@ -56,6 +58,8 @@ export class Splitter {
   ) {
     if (options.regroup) {
       const groupTarget = Math.max(1024, Math.min(options.pieceSize / 4, 256 * 1024));
+      this.groupTarget = groupTarget;
+      this.groupMax = Math.max(groupTarget * 4, 64 * 1024);
       this.regrouper = new Regrouper(
         {
           emit: (buf, start, end) => this.emit(buf, start, end),
@@ -65,10 +69,10 @@ export class Splitter {
           },
         },
         groupTarget,
-        Math.max(groupTarget * 4, 64 * 1024),
+        this.groupMax,
       );
     }
-    if (!options.regroup && options.compiled !== false) this.scanner = RowScanner.create();
+    if (options.compiled !== false) this.scanner = RowScanner.create();
     sink.start('header');
   }
 
@@ -91,7 +95,16 @@ export class Splitter {
     const scanner = this.scanner;
     scanner?.load(chunk);
     for (;;) {
-      if (scanner && this.kind === 'd' && !this.cutPending && !this.inDelimiter && !this.heldDash && this.lineNo >= 2) {
+      const regrouper = this.regrouper;
+      if (scanner && regrouper && this.kind === 'd' && regrouper.openGroup && !this.inDelimiter && !this.heldDash && this.lineNo >= 2) {
+        const at = scanner.group(pos, chunk.length, this.groupTarget, this.groupMax, regrouper.bytesInGroup);
+        if (at > pos) {
+          this.lineNo += scanner.lines;
+          regrouper.rowsScanned(chunk, pos, at, scanner.groupBytes);
+          pos = at;
+        }
+        if (scanner.stop === ScanStop.NoLine) break;
+      } else if (scanner && !regrouper && this.kind === 'd' && !this.cutPending && !this.inDelimiter && !this.heldDash && this.lineNo >= 2) {
         const at = scanner.scan(pos, chunk.length, this.options.pieceSize);
         if (at > pos) {
           this.lineNo += scanner.lines;
