@@ -21,7 +21,23 @@ function rng(seed) {
   };
 }
 
-const WORDS = ['alpha', 'Zoë', 'José', '李雷', "O\\'Brien", 'Émilie', 'line\\nbreak', 'tab\\there', 'quote \\"x\\"', 'back\\\\slash', 'lorem', 'ipsum', 'dolor', 'sit', 'amet'];
+const WORDS = [
+  'alpha',
+  'Zoë',
+  'José',
+  '李雷',
+  "O\\'Brien",
+  'Émilie',
+  'line\\nbreak',
+  'tab\\there',
+  'quote \\"x\\"',
+  'back\\\\slash',
+  'lorem',
+  'ipsum',
+  'dolor',
+  'sit',
+  'amet',
+];
 const STATUS = ['new', 'paid', 'shipped', 'cancelled', 'refunded'];
 const pad = (n) => (n < 10 ? `0${n}` : `${n}`);
 const date = (k) => `20${pad(15 + (k % 11))}-${pad(1 + (k % 12))}-${pad(1 + (k % 28))} ${pad(k % 24)}:${pad((k * 7) % 60)}:${pad((k * 13) % 60)}`;
@@ -42,7 +58,8 @@ const SHAPES = [
     for (let i = 0; i < n; i += 1) hex += (Math.floor(r() * 256) + 256).toString(16).slice(1);
     return `0x${hex},${Math.floor(r() * 1e9)})`;
   },
-  (id, r) => `'{\\"user\\":${Math.floor(r() * 1e6)},\\"tags\\":[\\"${WORDS[id % WORDS.length]}\\",\\"${STATUS[id % 5]}\\"],\\"n\\":${r().toFixed(6)}}','${date(id)}','${date(id + 7)}',${Math.floor(r() * 2)},${Math.floor(r() * 1e4)},'${'x'.repeat(Math.floor(r() * 200))}')`,
+  (id, r) =>
+    `'{\\"user\\":${Math.floor(r() * 1e6)},\\"tags\\":[\\"${WORDS[id % WORDS.length]}\\",\\"${STATUS[id % 5]}\\"],\\"n\\":${r().toFixed(6)}}','${date(id)}','${date(id + 7)}',${Math.floor(r() * 2)},${Math.floor(r() * 1e4)},'${'x'.repeat(Math.floor(r() * 200))}')`,
 ];
 /** Distinct bodies per table (a prime, so they do not line up with anything); a row is its id and one of them. */
 const BODIES = 1009;
@@ -106,7 +123,7 @@ export function generate(file, sizeMB, style, mode = 'none') {
       let row = `(${id},${bodies[id % BODIES]}`;
       if (!edited && middle >= 0 && done >= middle) {
         edited = true;
-        if (mode === 'change') row = row.replace(/^\((\d+),/, '($1,\'this row was changed, and is now longer\',');
+        if (mode === 'change') row = row.replace(/^\((\d+),/, "($1,'this row was changed, and is now longer',");
         if (mode === 'insert') rows.push(`(9000000001,${bodies[0]}`);
       }
       rows.push(row);

@@ -83,7 +83,7 @@ function edited(file, mode) {
   const outFd = openSync(`${out}.part`, 'w');
   const copy = (from, to) => {
     const buf = Buffer.allocUnsafe(8 << 20);
-    for (let pos = from; pos < to; ) {
+    for (let pos = from; pos < to;) {
       const n = readSync(fd, buf, 0, Math.min(buf.length, to - pos), pos);
       writeSync(outFd, buf, 0, n);
       pos += n;
@@ -99,7 +99,9 @@ function edited(file, mode) {
 }
 for (const style of ['skip', 'ext']) for (const mode of ['change', 'insert']) files[`${style}-${mode}`] = edited(files[style], mode);
 const inputMB = statSync(files.skip).size / MB;
-process.stderr.write(`inputs ready (${inputMB.toFixed(0)} MB skip, ${(statSync(files.ext).size / MB).toFixed(0)} MB extended) in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+process.stderr.write(
+  `inputs ready (${inputMB.toFixed(0)} MB skip, ${(statSync(files.ext).size / MB).toFixed(0)} MB extended) in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`,
+);
 
 // ---------- measurement ----------
 /** One process: wall seconds, CPU seconds (user+sys) and peak RSS from GNU time. */
@@ -169,7 +171,9 @@ for (const [style, label] of [
     `${label} unchanged re-run: ${wallRate.toFixed(0)} MB/s wall (${mbps(mb, rerun.a.cpu)} MB/s per CPU second), peak ${rerun.a.rssMB.toFixed(0)} MB: ` +
       `${wallRate >= 1000 && rerun.a.rssMB <= 100 ? 'met' : 'NOT met'} (target ≥ 1000 MB/s, ≤ 100 MB)`,
   );
-  verdicts.push(`${label} first run: ${first.ratio.toFixed(2)}× the time of cat + sync (${mbps(mb, first.a.wall)} vs ${mbps(mb, first.b.wall)} MB/s), peak ${first.a.rssMB.toFixed(0)} MB`);
+  verdicts.push(
+    `${label} first run: ${first.ratio.toFixed(2)}× the time of cat + sync (${mbps(mb, first.a.wall)} vs ${mbps(mb, first.b.wall)} MB/s), peak ${first.a.rssMB.toFixed(0)} MB`,
+  );
 }
 {
   const file = files.ext;
@@ -179,7 +183,9 @@ for (const [style, label] of [
   rows.push([mb, 'extended --regroup: first run', first.a, 'cat FILE > OUT && sync OUT', first.b, first.ratio]);
   const rerun = pairs(runs, () => tool(['--regroup', '--out', dir, file]), catNull(file));
   rows.push([mb, 'extended --regroup: unchanged re-run', rerun.a, 'cat FILE > /dev/null', rerun.b, rerun.ratio]);
-  verdicts.push(`extended --regroup unchanged re-run: ${mbps(mb, rerun.a.wall)} MB/s wall (${mbps(mb, rerun.a.cpu)} MB/s per CPU second), peak ${rerun.a.rssMB.toFixed(0)} MB (no target)`);
+  verdicts.push(
+    `extended --regroup unchanged re-run: ${mbps(mb, rerun.a.wall)} MB/s wall (${mbps(mb, rerun.a.cpu)} MB/s per CPU second), peak ${rerun.a.rssMB.toFixed(0)} MB (no target)`,
+  );
 }
 
 // ---------- one-row edits ----------

@@ -41,7 +41,7 @@ export class FileFollower {
   /** Whether the next bytes of the file equal chunk; advances past them if so. */
   follow(chunk: Buffer): boolean {
     if (this.pos + chunk.length > this.size) return false;
-    for (let off = 0; off < chunk.length; ) {
+    for (let off = 0; off < chunk.length;) {
       const n = Math.min(this.scratch.length, chunk.length - off);
       const got = readSync(this.fd, this.scratch, 0, n, this.pos + off);
       if (got !== n || !this.scratch.subarray(0, n).equals(chunk.subarray(off, off + n))) return false;
@@ -63,7 +63,7 @@ export class FileFollower {
 
   /** Passes the matched prefix to consume, in blocks that are valid only during the call. */
   replayMatched(consume: (bytes: Buffer) => void): void {
-    for (let off = 0; off < this.pos; ) {
+    for (let off = 0; off < this.pos;) {
       const got = readSync(this.fd, this.scratch, 0, Math.min(this.scratch.length, this.pos - off), off);
       if (got === 0) throw new Error('the previous piece shrank while being read');
       consume(this.scratch.subarray(0, got));

@@ -19,7 +19,14 @@ interface WasmApi {
 const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 function isMemory(value: unknown): value is WasmMemory {
-  return typeof value === 'object' && value !== null && 'buffer' in value && value.buffer instanceof ArrayBuffer && 'grow' in value && typeof value.grow === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'buffer' in value &&
+    value.buffer instanceof ArrayBuffer &&
+    'grow' in value &&
+    typeof value.grow === 'function'
+  );
 }
 
 interface ScanExports {

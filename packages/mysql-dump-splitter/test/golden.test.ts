@@ -22,7 +22,8 @@ const rows = (from: number, to: number, text?: (id: number) => string): string[]
   Array.from({ length: to - from + 1 }, (_, i) => row(from + i, text?.(from + i)));
 
 /** A row shorter than the hash's 48-byte window, one with CRLF-like text, long ones. */
-const odd = (id: number): string => (id % 97 === 0 ? `(${id})` : id % 89 === 0 ? `(${id},'${'y'.repeat(3000)}')` : `(${id},'n\\r\\n ${id}','${'z'.repeat(id % 70)}')`);
+const odd = (id: number): string =>
+  id % 97 === 0 ? `(${id})` : id % 89 === 0 ? `(${id},'${'y'.repeat(3000)}')` : `(${id},'n\\r\\n ${id}','${'z'.repeat(id % 70)}')`;
 
 const BASE: TableSpec[] = [
   { name: 'a', rows: rows(1, 40) },
@@ -65,7 +66,12 @@ function outcome(dir: string, summary: Awaited<ReturnType<typeof splitDump>>): u
   const files = readdirSync(dir)
     .filter((n) => n.endsWith('.sql'))
     .sort()
-    .map((n) => `${n} ${createHash('sha256').update(readFileSync(join(dir, n))).digest('hex')}`);
+    .map(
+      (n) =>
+        `${n} ${createHash('sha256')
+          .update(readFileSync(join(dir, n)))
+          .digest('hex')}`,
+    );
   return {
     manifest: readFileSync(join(dir, 'MANIFEST'), 'utf8'),
     state: state.pieces.map(({ mtimeMs: _mtime, ...rest }) => rest),
@@ -79,13 +85,13 @@ function outcome(dir: string, summary: Awaited<ReturnType<typeof splitDump>>): u
 
 // recorded with the code of commit 'mysql-dump-splitter: golden digests' (before the fast paths)
 const GOLDEN: Record<string, string> = {
-  "mariadb false 4096 333": "440f489c2d09a4e900c2e86d100cdee4e10324f3944b23c4a9a3b26f3068e2ac",
-  "mariadb true 2048 4096": "2e5da78da24f35ee72b756ac44c2f19b9cbbc4ba30e8af346ac048caa49663f9",
-  "mysql false 4096 65536": "c7f53dd51373cd04fa588a07da1482cf28597f243855878b71fc6b1c2d885f03",
-  "mysql true 8192 777": "e47214a8f8fbe959566de25cd001045603112452f9a18e88c64029d0e7d4c549",
-  "skip false 2048 1048576": "50454b92ad0551d00f49f4e4d2fb1c5296a5061095a4845af69cf5e95e38431f",
-  "skip false 8192 1000": "1f5ad2426eee641beff3c91c2c0d89755ca3832e13dee26e5495b471f14c7ab2",
-  "skip true 2048 1048576": "75e9208ef7ed9497cfeda3d20e8ab16e28a8bb613b7ba67f5cfdb3d272bcf6d3",
+  'mariadb false 4096 333': '440f489c2d09a4e900c2e86d100cdee4e10324f3944b23c4a9a3b26f3068e2ac',
+  'mariadb true 2048 4096': '2e5da78da24f35ee72b756ac44c2f19b9cbbc4ba30e8af346ac048caa49663f9',
+  'mysql false 4096 65536': 'c7f53dd51373cd04fa588a07da1482cf28597f243855878b71fc6b1c2d885f03',
+  'mysql true 8192 777': 'e47214a8f8fbe959566de25cd001045603112452f9a18e88c64029d0e7d4c549',
+  'skip false 2048 1048576': '50454b92ad0551d00f49f4e4d2fb1c5296a5061095a4845af69cf5e95e38431f',
+  'skip false 8192 1000': '1f5ad2426eee641beff3c91c2c0d89755ca3832e13dee26e5495b471f14c7ab2',
+  'skip true 2048 1048576': '75e9208ef7ed9497cfeda3d20e8ab16e28a8bb613b7ba67f5cfdb3d272bcf6d3',
 };
 
 it('the compiled scanner is built and loads (else the goldens would test only the JavaScript path)', () => {
@@ -107,7 +113,15 @@ describe.each<[InsertStyle, boolean, number, number]>([
     for (const tables of series()) {
       const input = Buffer.from(makeDump(tables, style));
       // spillBytes small, so big pieces take the compare-with-the-previous-file path too
-      const summary = await splitDump(chunked(input, chunk), { outDir: dir, pieceSize, regroup, compiled, dryRun: false, spillBytes: 16384, signal: new AbortController().signal });
+      const summary = await splitDump(chunked(input, chunk), {
+        outDir: dir,
+        pieceSize,
+        regroup,
+        compiled,
+        dryRun: false,
+        spillBytes: 16384,
+        signal: new AbortController().signal,
+      });
       runs.push(outcome(dir, summary));
     }
     const digest = createHash('sha256').update(JSON.stringify(runs)).digest('hex');

@@ -24,7 +24,7 @@ const LINES = [
   "(8,'\\r\\n');\r\r",
   '--',
   '-- Dumping data for table `t`',
-  "/*!40000 ALTER TABLE `t` DISABLE KEYS */;",
+  '/*!40000 ALTER TABLE `t` DISABLE KEYS */;',
   'LOCK TABLES `t` WRITE;',
   'UNLOCK TABLES;',
   'DELIMITER ;;',
@@ -44,7 +44,11 @@ const line = fc.oneof(fc.constantFrom(...LINES), longRow, longRow, longRow);
 /** --regroup: statements as MariaDB writes them, one row per line, with now and then an odd line. */
 const statement = fc
   .tuple(fc.array(longRow, { minLength: 1, maxLength: 60 }), fc.option(fc.constantFrom(...LINES), { freq: 4 }))
-  .map(([rows, odd]) => ['INSERT INTO `t` VALUES', ...rows.map((r, i) => `${r.replace(/[,;)]*[\r]*$/, ')')}${i === rows.length - 1 ? ';' : ','}`), ...(odd === null ? [] : [odd])]);
+  .map(([rows, odd]) => [
+    'INSERT INTO `t` VALUES',
+    ...rows.map((r, i) => `${r.replace(/[,;)]*[\r]*$/, ')')}${i === rows.length - 1 ? ';' : ','}`),
+    ...(odd === null ? [] : [odd]),
+  ]);
 
 /** The pieces, or the error (--regroup refuses rows it cannot parse, the same way on both paths). */
 function split(input: Buffer, chunk: number, pieceSize: number, regroup: boolean, compiled: boolean): string[] {
@@ -68,10 +72,15 @@ describe('RowScanner', () => {
     const head = '-- MariaDB dump 10.19\n--\n-- Table structure for table `t`\n--\nDROP TABLE IF EXISTS `t`;\nLOCK TABLES `t` WRITE;\n';
     fc.assert(
       // small targets make many rows cut points, so every path to a cut is taken
-      fc.property(fc.array(regroup ? statement : line.map((l) => [l]), { minLength: 1, maxLength: regroup ? 20 : 400 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 16, max: 4096 }), (parts, chunk, pieceSize) => {
-        const input = Buffer.from(`${head}${parts.flat().join('\n')}\n`);
-        expect(split(input, chunk, pieceSize, regroup, true)).toEqual(split(input, chunk, pieceSize, regroup, false));
-      }),
+      fc.property(
+        fc.array(regroup ? statement : line.map((l) => [l]), { minLength: 1, maxLength: regroup ? 20 : 400 }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 16, max: 4096 }),
+        (parts, chunk, pieceSize) => {
+          const input = Buffer.from(`${head}${parts.flat().join('\n')}\n`);
+          expect(split(input, chunk, pieceSize, regroup, true)).toEqual(split(input, chunk, pieceSize, regroup, false));
+        },
+      ),
       { numRuns: 300 },
     );
   });
