@@ -89,6 +89,7 @@ const common = {
   target: 'node20',
   write: false,
   legalComments: 'none',
+  charset: 'ascii',
   // Less to read and compile at every start; names are kept, so --debug stack traces stay readable.
   minifyWhitespace: true,
   minifySyntax: true,
@@ -111,6 +112,8 @@ for (const name of entries) {
     plugins: [fastStringWidth, y18nNoFiles],
   });
   const [output] = result.outputFiles;
+  // start.cjs reads the bundle as latin1, which is only the same text for ASCII.
+  if (!output.contents.every((byte) => byte < 0x80)) throw new Error(`${output.path}: not pure ASCII`);
   // The first line names this build's content: start.cjs takes only a code cache headed by it.
   const stamp = `// bundle ${createHash('sha256').update(output.contents).digest('hex').slice(0, 32)}\n`;
   writeFileSync(output.path, stamp + output.text);

@@ -19,7 +19,8 @@ const WRAPPER = '(function (exports, require, module, __filename, __dirname) { '
 /** Compiles bundle/ENTRY.cjs (with its code cache unless `fresh`); the Script and its path. */
 function compile(entry, fresh = false) {
   const filename = join(__dirname, `${entry}.cjs`);
-  const source = readFileSync(filename, 'utf8');
+  // The build writes pure ASCII (esbuild escapes the rest): latin1 is the same text, read by copying.
+  const source = readFileSync(filename, 'latin1');
   const stamp = Buffer.from(source.slice(0, source.indexOf('\n') + 1));
   let cachedData;
   if (!fresh) {
