@@ -83,6 +83,7 @@ for (const file of readdirSync(binDir).filter((f) => f.endsWith('.js'))) {
 const outdir = join(pkgDir, 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir);
+/** @type {import('esbuild').BuildOptions} */
 const common = {
   bundle: true,
   platform: 'node',
