@@ -9,7 +9,7 @@ export { lockReason, spareLocked, type LockedVersion } from './b2/object-lock.js
 export { BACKUP_CAPABILITIES, plannedKeys, PRUNE_CAPABILITIES, type B2CreatedKey, type B2Key, type B2NewKey, type PlannedKey } from './b2/keys.js';
 export { openCryptBucket } from './b2/open-crypt-bucket.js';
 export { logRetries } from './b2/retry-log.js';
-export { listVersionsParallel, type ParallelListOptions, type ParallelListStats } from './b2/parallel-list.js';
+export { listVersionPagesParallel, listVersionsParallel, type ParallelListOptions, type ParallelListStats } from './b2/parallel-list.js';
 export { splitPoints } from './b2/range-split.js';
 export { billedTransactions, formatTransactions, transactionClass } from './b2/transactions.js';
 export { RcloneDumpMeter } from './b2/rclone-dump-meter.js';
@@ -74,7 +74,7 @@ export { acquirePidLock, type ReleaseLock } from './lock/pid-lock.js';
 
 // File names as bytes, escaping, rclone encoding
 export { escapeName, unescapeName } from './names/escape-name.js';
-export { fsPath, nameFromBytes } from './names/name-bytes.js';
+export { fsPath, hasNameEscapes, nameFromBytes, nameToBytes } from './names/name-bytes.js';
 export { localPathOf } from './names/rclone-encoding.js';
 
 // Deterministic randomness
@@ -130,6 +130,7 @@ export { isLive, isVisibleKind, supersededTimes, visibleVersions } from './versi
 export { bucketPrefix, compareB2Names, encryptedBucketName } from './versions/list.js';
 export { openEncryptedBucket, type EncryptedBucketOpener } from './versions/open-encrypted-bucket.js';
 export { WrongPasswordError } from './versions/password-check.js';
+export { writeVersionedPath, writeVersionSuffix } from './versions/version-suffix-bytes.js';
 
 // Prices: the dated price model, its loader and cost functions
 export * from './prices/index.js';

@@ -75,3 +75,22 @@ describe('listCryptFiles with names that are not valid UTF-8', () => {
     expect(result.paths).toEqual(['plain.txt']);
   });
 });
+
+describe('listCryptFiles decrypts names in batches', () => {
+  it('hands the cipher batches of files, and yields what name-by-name decryption yields', async () => {
+    const names = createNameCipher(await deriveKeys('pw', 'salt'));
+    const plain = Array.from({ length: 600 }, (_, i) => `d${i % 7}/f${i}.txt`);
+    const fileNames = plain.map((p) => names.encryptPath(p));
+    fileNames.splice(300, 0, 'not-a-crypt-name');
+    const batches: number[] = [];
+    const batching = { ...names, encryptPath: (p: string) => names.encryptPath(p), encryptDirPath: (p: string) => names.encryptDirPath(p), decryptPath: (p: string) => names.decryptPath(p), tryDecryptPaths: (paths: readonly string[]) => (batches.push(paths.length), names.tryDecryptPaths(paths)) };
+    const oneByOne = { encryptPath: batching.encryptPath, encryptDirPath: batching.encryptDirPath, decryptPath: batching.decryptPath };
+    const client = new ListingOnly(fileNames.map(version));
+    const batched = await list({ client, bucketId: 'b', prefix: '', names: batching });
+    expect(await list({ client, bucketId: 'b', prefix: '', names: oneByOne })).toEqual(batched);
+    expect(batched.paths.sort()).toEqual([...plain].sort());
+    expect(batched.undecryptable).toBe(1);
+    expect(batches.length).toBe(3);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(256);
+  });
+});

@@ -13,6 +13,12 @@ async function collect<T>(gen: AsyncIterable<T>): Promise<T[]> {
 
 const ids = (versions: B2FileVersion[]): string[] => versions.map((v) => `${v.fileName} ${v.fileId}`);
 
+/** A clock on which every wait of the consumer lasts 10 ms: the listing behaves as over a slow link. */
+const slowLink = (): (() => number) => {
+  let t = 0;
+  return () => (t += 10);
+};
+
 describe('splitPoints', () => {
   it.each([
     ['crypt/', 'crypt/0abc', undefined, 'crypt/0000', 16],
@@ -97,7 +103,7 @@ describe('listVersionsParallel against the emulator', () => {
   ])('with %i ranges and pages of %i lists exactly what one cursor lists, in order', async (concurrency, pageSize) => {
     const stats: ParallelListStats = { calls: 0, splits: 0, widest: 0 };
     const starts: string[] = [];
-    const got = await collect(listVersionsParallel(recording(starts), bucketId, { prefix: 'crypt/', pageSize, concurrency }, stats));
+    const got = await collect(listVersionsParallel(recording(starts), bucketId, { prefix: 'crypt/', pageSize, concurrency, now: slowLink() }, stats));
     expect(ids(got)).toEqual(ids(expected));
     if (concurrency > 1 && pageSize < 100) {
       expect(stats.splits).toBeGreaterThan(0);
@@ -106,6 +112,29 @@ describe('listVersionsParallel against the emulator', () => {
       const names = new Set(expected.map((v) => v.fileName));
       expect(starts.filter((s) => names.has(s)).length).toBeGreaterThan(0);
     }
+  });
+
+  /** B2's paging over `versions` (sorted), answered at once: a source with no latency at all. */
+  const instant = (versions: B2FileVersion[]): Pick<B2Client, 'listFileVersions' | 'listFileVersionsPage'> => ({
+    listFileVersions: (id, o) => client.listFileVersions(id, o),
+    listFileVersionsPage: async (_id, o: ListVersionsOptions = {}) => {
+      let at = versions.findIndex((v) => compareB2Names(v.fileName, o.startFileName ?? '') >= 0 && (o.startFileId === undefined || v.fileName !== o.startFileName || v.fileId === o.startFileId));
+      if (at < 0) at = versions.length;
+      const files = versions.slice(at, at + (o.pageSize ?? 1000));
+      const next = versions[at + files.length];
+      return next ? { files, nextFileName: next.fileName, nextFileId: next.fileId } : { files };
+    },
+  });
+
+  it('on a source that answers at once, stays near one cursor: few ranges, few extra calls', async () => {
+    const one: ParallelListStats = { calls: 0, splits: 0, widest: 0 };
+    expect(ids(await collect(listVersionsParallel(instant(expected), bucketId, { prefix: 'crypt/', pageSize: 7, concurrency: 1 }, one)))).toEqual(ids(expected));
+    const stats: ParallelListStats = { calls: 0, splits: 0, widest: 0 };
+    const got = await collect(listVersionsParallel(instant(expected), bucketId, { prefix: 'crypt/', pageSize: 7, concurrency: 16, now: () => 0 }, stats));
+    expect(ids(got)).toEqual(ids(expected));
+    // The consumer never waits long, so the window stays small and the listing is one cursor's.
+    expect(stats.splits).toBe(0);
+    expect(stats.calls).toBe(one.calls);
   });
 
   it('makes no more calls than one cursor when the listing fits in one page', async () => {
@@ -119,7 +148,7 @@ describe('listVersionsParallel against the emulator', () => {
     const start = 'crypt/dense/8';
     const stop = 'crypt/dense0';
     const want = expected.filter((v) => compareB2Names(v.fileName, start) >= 0 && compareB2Names(v.fileName, stop) < 0);
-    const got = await collect(listVersionsParallel(client, bucketId, { prefix: 'crypt/', startFileName: start, stopBeforeFileName: stop, pageSize: 4, concurrency: 8 }));
+    const got = await collect(listVersionsParallel(client, bucketId, { prefix: 'crypt/', startFileName: start, stopBeforeFileName: stop, pageSize: 4, concurrency: 8, now: slowLink() }));
     expect(ids(got)).toEqual(ids(want));
     expect(got[0]!.fileName).toBe(start);
   });
@@ -134,7 +163,7 @@ describe('listVersionsParallel against the emulator', () => {
         { kind: 'cut', probability: 0.05, calls: ['b2_list_file_versions'] },
       ],
     });
-    const got = await collect(listVersionsParallel(client, bucketId, { prefix: 'crypt/', pageSize: 5, concurrency: 8 }));
+    const got = await collect(listVersionsParallel(client, bucketId, { prefix: 'crypt/', pageSize: 5, concurrency: 8, now: slowLink() }));
     const fired = emulator.faultsFired();
     expect(fired.get('503')).toBeGreaterThan(0);
     expect(fired.get('expired')).toBeGreaterThan(0);
@@ -144,12 +173,12 @@ describe('listVersionsParallel against the emulator', () => {
   it('fails with the error of a call that keeps failing, and stops the other ranges', async () => {
     const failing = await B2Client.authorize({ applicationKeyId: emulator.keyId, applicationKey: emulator.key, endpoint: emulator.url, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 } });
     emulator.setFaults([{ kind: '503', every: 1, calls: ['b2_list_file_versions'] }]);
-    await expect(collect(listVersionsParallel(failing, bucketId, { prefix: 'crypt/', pageSize: 5, concurrency: 8 }))).rejects.toMatchObject({ status: 503 });
+    await expect(collect(listVersionsParallel(failing, bucketId, { prefix: 'crypt/', pageSize: 5, concurrency: 8, now: slowLink() }))).rejects.toMatchObject({ status: 503 });
   });
 
   it('ends the calls of the other ranges when the consumer stops early', async () => {
     const got: B2FileVersion[] = [];
-    for await (const v of listVersionsParallel(client, bucketId, { prefix: 'crypt/', pageSize: 5, concurrency: 8 })) {
+    for await (const v of listVersionsParallel(client, bucketId, { prefix: 'crypt/', pageSize: 5, concurrency: 8, now: slowLink() })) {
       got.push(v);
       if (got.length === 20) break;
     }

@@ -1,4 +1,4 @@
-import { writeWithBackpressure, openEncryptedBucket, compareB2Names, escapeName, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory, type PriceModel, loadPrices } from '@rclone-b2/core';
+import { writeWithBackpressure, openEncryptedBucket, compareB2Names, escapeName, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory, type CryptBucket, type PriceModel, loadPrices } from '@rclone-b2/core';
 import { checkHtmlTarget } from '@rclone-b2/report';
 import { runDu, type Inventories } from './du.js';
 import { DirUsage, storedTotal } from './dir-usage.js';
@@ -49,9 +49,15 @@ async function* until(histories: AsyncIterable<CryptFileHistory>, stop: { name: 
   }
 }
 
-export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger): Promise<number> {
+/** Opens the crypt remote's bucket: core's openEncryptedBucket, or a test's or benchmark's own source. */
+export type DuBucketOpener = (
+  input: Parameters<typeof openEncryptedBucket>[0],
+  io: Parameters<typeof openEncryptedBucket>[1],
+) => Promise<{ bucket: CryptBucket; plainSize: (stored: number) => number }>;
+
+export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger, open: DuBucketOpener = openEncryptedBucket): Promise<number> {
   if (command.html !== undefined) await checkHtmlTarget(command.html, io.cwd);
-  const { bucket, plainSize } = await openEncryptedBucket({ ...command, logger }, io);
+  const { bucket, plainSize } = await open({ ...command, logger }, io);
   const opened: OpenedOutput[] = [];
   const inventories: Inventories = {};
   try {

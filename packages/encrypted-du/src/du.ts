@@ -1,8 +1,7 @@
-import { isLive } from '@rclone-b2/core';
-import { inventoryEntries, type PlainHistory } from './inventory.js';
+import { isLive, type B2FileVersion } from '@rclone-b2/core';
+import { FileEntries, type EntryPick, type PlainHistory } from './inventory.js';
 import type { InventorySink } from './ls-sink.js';
 import type { Progress } from './progress.js';
-import type { B2FileVersion } from '@rclone-b2/core';
 import type { DirUsage } from './dir-usage.js';
 
 export interface Inventories {
@@ -42,6 +41,12 @@ export async function runDu(
 ): Promise<DuStats> {
   const stats: DuStats = { files: 0, liveFiles: 0, deletedFiles: 0, versions: 0, currentBytes: 0, oldBytes: 0, unfinishedFiles: 0 };
   const sinks = [inventories.all, inventories.undeleted, inventories.deleted];
+  const picks: [InventorySink | undefined, EntryPick][] = [
+    [inventories.all, 'all'],
+    [inventories.undeleted, 'current'],
+    [inventories.deleted, 'old'],
+  ];
+  const entries = new FileEntries();
   let path = '';
   for await (const history of histories) {
     path = history.path;
@@ -49,13 +54,24 @@ export async function runDu(
     stats.versions += history.versions.length;
     if (isLive(history)) stats.liveFiles += 1;
     else stats.deletedFiles += 1;
-    for (const entry of inventoryEntries(history, plainSize)) {
-      if (entry.current) stats.currentBytes += entry.size;
-      else stats.oldBytes += entry.size;
-      count?.usage.add(history.path, entry.current ? 'currentPlain' : 'oldPlain', entry.size);
-      count?.usage.add(history.path, entry.current ? 'currentStored' : 'oldStored', entry.stored);
-      await inventories.all?.add(entry.path, entry.size);
-      await (entry.current ? inventories.undeleted : inventories.deleted)?.add(entry.path, entry.size);
+    entries.fill(history, plainSize);
+    // The directory's row is looked up once per file, and only for bytes (as DirUsage.add: no row for nothing).
+    let dir = -1;
+    for (let k = 0; k < entries.count; k += 1) {
+      const size = entries.size[k] as number;
+      const stored = entries.stored[k] as number;
+      const current = entries.current[k] === 1;
+      if (current) stats.currentBytes += size;
+      else stats.oldBytes += size;
+      if (count === undefined || (size === 0 && stored === 0)) continue;
+      if (dir < 0) dir = count.usage.dirOf(history.path);
+      count.usage.addAt(dir, current ? 'currentPlain' : 'oldPlain', size);
+      count.usage.addAt(dir, current ? 'currentStored' : 'oldStored', stored);
+    }
+    // Sinks that buffer answer synchronously: awaiting only real promises keeps the loop off the microtask queue.
+    for (const [sink, pick] of picks) {
+      const pending = sink?.addFile(entries, pick);
+      if (pending) await pending;
     }
     for (const version of history.versions) {
       if (version.action !== 'start') continue;

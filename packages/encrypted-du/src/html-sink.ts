@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { DuTree } from '@rclone-b2/core';
 import { duReportData, writeHtmlReport } from '@rclone-b2/report';
 import type { InventorySink } from './ls-sink.js';
+import { treeAdder } from './tree-sink.js';
 
 export interface HtmlInventories {
   /** Every version (as the all inventory). */
@@ -17,8 +18,8 @@ export function htmlInventories(target: string, cwd: string, stdout: Writable): 
   const all = new DuTree();
   const old = new DuTree();
   return {
-    all: { add: (path, size) => all.add(path, size), finish: async () => {} },
-    old: { add: (path, size) => old.add(path, size), finish: async () => {} },
+    all: { ...treeAdder(all), finish: async () => {} },
+    old: { ...treeAdder(old), finish: async () => {} },
     write: async (title, pricePerTBMonth) => {
       const data = await duReportData(all, { tool: 'encrypted-du', title, oldTree: old, pricePerTBMonth, countNoun: 'versions' });
       await writeHtmlReport(target, cwd, stdout, data);
@@ -33,6 +34,10 @@ export function teeSink(a: InventorySink | undefined, b: InventorySink): Invento
     add: async (path, size) => {
       await a.add(path, size);
       await b.add(path, size);
+    },
+    addFile: async (entries, pick) => {
+      await a.addFile(entries, pick);
+      await b.addFile(entries, pick);
     },
     finish: async () => {
       await a.finish();

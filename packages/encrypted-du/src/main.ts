@@ -19,7 +19,7 @@ import {
   verbosityOf,
   type ToolIO,
 } from '@rclone-b2/core';
-import { encryptedDu, type DuCommand } from './command.js';
+import { encryptedDu, type DuBucketOpener, type DuCommand } from './command.js';
 
 const VERSION = TOOLSET_VERSION;
 
@@ -68,7 +68,12 @@ function parser() {
   });
 }
 
-export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
+export interface MainDependencies {
+  /** Opens the crypt remote's bucket (default: core's openEncryptedBucket). */
+  openBucket?: DuBucketOpener;
+}
+
+export async function main(argv: readonly string[], io: ToolIO, deps: MainDependencies = {}): Promise<number> {
   const parsed = await parseArgv(parser(), argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
   const o = parsed.options;
@@ -110,5 +115,5 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
     total: o.total,
     listRanges: o.listRanges,
   };
-  return encryptedDu(command, io, logger);
+  return encryptedDu(command, io, logger, deps.openBucket);
 }

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { DuTree, TOOLSET_VERSION, writeDuReport } from '@rclone-b2/core';
 import type { InventorySink } from './ls-sink.js';
+import { treeAdder } from './tree-sink.js';
 
 export interface SummaryOptions {
   format: 'text' | 'json' | 'ncdu';
@@ -13,7 +14,7 @@ export interface SummaryOptions {
 export function summarySink(output: Writable, options: SummaryOptions): InventorySink {
   const tree = new DuTree();
   return {
-    add: (path, size) => tree.add(path, size),
+    ...treeAdder(tree),
     finish: () =>
       writeDuReport(tree, output, {
         format: options.format,

@@ -4,6 +4,7 @@ import { listCryptFiles } from '@rclone-b2/core';
 import { runDu } from '../src/du.js';
 import { inventoryEntries } from '../src/inventory.js';
 import { lsSink } from '../src/ls-sink.js';
+import { summarySink } from '../src/summary-sink.js';
 import { FakeB2, hexNames } from 'b2-emulator/test-helpers';
 
 const DAY = 86_400_000;
@@ -96,6 +97,37 @@ describe('runDu', () => {
     const seen: string[] = [];
     for await (const h of listCryptFiles({ client: b2, bucketId: 'b1', prefix: 'pre', names: hexNames }, { path })) seen.push(h.path);
     expect(seen).toEqual(expected);
+  });
+});
+
+describe('summarySink', () => {
+  // Names where writing old versions' names as bytes could go wrong: no extension, a leading
+  // dot, several dots, a dotted directory, non-ASCII, control characters, invalid UTF-8, a
+  // version older than year 1000 (written by versionedPath instead) and a repeated old name.
+  const paths = ['notes', 'home/.bashrc', 'x/y.tar.gz', 'dir.d/file', 'ünï/çødé.txt', 'tab\there/a\nb.c', 'bad\udcfe.bin', 'a/b.'];
+  const histories = paths.map((path, i) => ({
+    path,
+    fileName: `enc${i}`,
+    versions: [0, 1, 2, 3].map((v) => ({
+      fileId: `${i}_${v}`,
+      fileName: `enc${i}`,
+      action: 'upload' as const,
+      contentLength: 100 * i + v,
+      contentSha1: null,
+      contentType: null,
+      uploadTimestamp: v === 3 ? Date.UTC(999, 0, 1) : v === 2 ? T0 + DAY : T0 + (3 - v) * DAY,
+      fileInfo: {},
+    })),
+  }));
+
+  it.each(['text', 'json', 'ncdu'] as const)('%s: a file at once gives the report its versions one by one give', async (format) => {
+    const [byFile, byEntry] = [capture(), capture()];
+    await runDu((async function* () { yield* histories; })(), (n) => n, { all: summarySink(byFile.stream, { format, human: false }) });
+    const oneByOne = summarySink(byEntry.stream, { format, human: false });
+    for (const history of histories) for (const entry of inventoryEntries(history, (n) => n)) await oneByOne.add(entry.path, entry.size);
+    await oneByOne.finish();
+    expect(byFile.text()).toContain('b-v2024-05-02-120000-123.');
+    expect(byFile.text()).toEqual(byEntry.text());
   });
 });
 

@@ -15,9 +15,9 @@ export interface BackupContext {
   meter?: RcloneDumpMeter;
 }
 
-export function createContext(io: ToolIO, verbosity: number, rcloneConfig: string | undefined, secrets: string[], now: () => number = Date.now): BackupContext {
+export function createContext(io: ToolIO, verbosity: number, rcloneConfig: string | undefined, secrets: string[], now: () => number = Date.now, meter = true): BackupContext {
   const logger = createLogger({ tool: 'rclone-backup', stream: io.stderr, verbosity, secrets });
-  return { io, logger, verbosity, rcloneConfig, secrets, now, meter: new RcloneDumpMeter() };
+  return { io, logger, verbosity, rcloneConfig, secrets, now, ...(meter ? { meter: new RcloneDumpMeter() } : {}) };
 }
 
 /**

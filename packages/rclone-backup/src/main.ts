@@ -123,7 +123,11 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
 /** Runs one command of one backup with already-parsed options; returns the exit status. */
 export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () => number = Date.now): Promise<number> {
   if (options.verify.length) parseVerifyConditions(options.verify);
-  const { config, ctx, copyLinks } = await openBackup(options.config, options, io, now);
+  // A sync's modules (execa's ~100 among them) load while the config, secrets and lock are read.
+  const syncModules = options.command === 'sync' ? Promise.all([import('./sync.js'), import('./specials-cache.js'), import('execa')]) : undefined;
+  syncModules?.catch(() => undefined);
+  // The B2 call count is shown at -v and in --json only; without them metering is pure cost.
+  const { config, ctx, copyLinks } = await openBackup(options.config, { ...options, meter: options.json || options.verbosity >= 1 }, io, now);
   switch (options.command) {
     case 'filters':
       for (const rule of config.filters) await writeWithBackpressure(io.stdout, `${rule}\n`);
@@ -141,7 +145,8 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
     default:
       break;
   }
-  const release = await acquireLock(await lockFor(config, options.lockDir), `backup ${config.name}`);
+  const lock = await lockFor(config, options.lockDir);
+  const release = await acquireLock(lock, `backup ${config.name}`);
   try {
     if (options.command === 'verify') {
       const conditions = parseVerifyConditions(options.verify);
@@ -160,8 +165,8 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
       if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(withUsage(summary, ctx))}\n`);
       return reportVerify(summary, ctx.logger);
     }
-    const { runSync } = await import('./sync.js');
-    const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards }).catch(async (error: unknown) => {
+    const [{ runSync }, { specialsCacheFor }] = await (syncModules ?? Promise.all([import('./sync.js'), import('./specials-cache.js'), import('execa')]));
+    const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards, specialsCache: specialsCacheFor(lock) }).catch(async (error: unknown) => {
       // A machine reading --json learns of a refusal too (the message also goes to stderr).
       if (options.json && error instanceof GuardError) {
         await writeWithBackpressure(io.stdout, `${JSON.stringify({ command: 'sync', config: config.name, dryRun: options.dryRun, refused: error.message })}\n`);

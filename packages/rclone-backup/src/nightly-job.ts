@@ -5,6 +5,7 @@ import { acquireLock, lockFor } from './lock.js';
 import { newestLine, printNewest, stampOf } from './newest.js';
 import { writeState, type BackupState } from './nightly-state.js';
 import { openBackup } from './open-backup.js';
+import { specialsCacheFor } from './specials-cache.js';
 import { runSync, type SyncSummary } from './sync.js';
 import { reportVerify } from './verify-report.js';
 import { runVerify, type VerifySummary } from './verify.js';
@@ -58,9 +59,10 @@ async function runSteps(job: NightlyJob, io: ToolIO, settings: JobSettings, resu
   try {
     const { config, ctx, copyLinks } = await openBackup(job.file, settings, io, now);
     result.usage = ctx.meter?.usage;
-    const release = await acquireLock(await lockFor(config, settings.lockDir), `backup ${config.name}`);
+    const lock = await lockFor(config, settings.lockDir);
+    const release = await acquireLock(lock, `backup ${config.name}`);
     try {
-      const synced = (result.sync = await runSync(config, ctx, { dryRun: settings.dryRun, copyLinks, force: false, strictGuards: BACKUP_DEFAULTS.strictGuards }));
+      const synced = (result.sync = await runSync(config, ctx, { dryRun: settings.dryRun, copyLinks, force: false, strictGuards: BACKUP_DEFAULTS.strictGuards, specialsCache: specialsCacheFor(lock) }));
       if (synced.errors > 0) return ExitCode.Problem;
       if (settings.dryRun) return ExitCode.Ok;
       const ageSeconds = job.state.stamp ? Math.max(60, Math.ceil(now() / 1000 - job.state.stamp)) : DAY_SECONDS;

@@ -9,6 +9,12 @@ export interface OpenBackupOptions {
   rcloneConfig: string | undefined;
   /** The command line's --copy-links/--no-copy-links; undefined: the config's, else no. */
   copyLinks?: boolean | undefined;
+  /**
+   * Count the B2 calls (rclone's --dump headers, which forces -vv: tens of thousands of
+   * debug records a run). Only worth it when someone reads the count: --json, -v, the
+   * nightly runner's cost lines. Default yes.
+   */
+  meter?: boolean;
 }
 
 export interface OpenedBackup {
@@ -21,7 +27,7 @@ export interface OpenedBackup {
 export async function openBackup(file: string, options: OpenBackupOptions, io: ToolIO, now: () => number = Date.now): Promise<OpenedBackup> {
   const config = await readConfig(file);
   const secrets = await rcloneSecrets(options.rcloneConfig, io.env);
-  const ctx = createContext(io, options.verbosity, options.rcloneConfig, secrets, now);
+  const ctx = createContext(io, options.verbosity, options.rcloneConfig, secrets, now, options.meter ?? true);
   for (const warning of config.warnings) ctx.logger.notice(warning);
   return { config, ctx, copyLinks: options.copyLinks ?? config.copyLinks ?? false };
 }

@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream, type Dirent, type Stats } from 'node:fs';
-import { lstat, readdir, utimes } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -83,6 +84,43 @@ export async function findSpecialFiles(root: string, onDirectory?: (relative: st
   return ordered;
 }
 
+/**
+ * The walk's order (pre-order: a directory's special files, names sorted, before its
+ * subdirectories, sorted), for paths found another way: the archive's bytes depend on the
+ * order, so the same set gives the same archive however it was found.
+ */
+export function compareSpecialPaths(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; ; i++) {
+    const xFile = i === x.length - 1;
+    const yFile = i === y.length - 1;
+    if (xFile !== yFile) return xFile ? -1 : 1;
+    const [p, q] = [x[i] as string, y[i] as string];
+    if (p !== q || xFile) return p < q ? -1 : p > q ? 1 : 0;
+  }
+}
+
+/**
+ * The special files among `paths` (relative to root), as lstat sees them now, in the
+ * walk's order. Paths that are gone or no longer special (a socket, a file) are left out;
+ * `onMissing` hears of each path that could not be read.
+ */
+export async function statSpecials(root: string, paths: Iterable<string>, onMissing?: (path: string) => void): Promise<SpecialFile[]> {
+  const sorted = [...new Set(paths)].sort(compareSpecialPaths);
+  const found = await Promise.all(
+    sorted.map(async (path) => {
+      try {
+        return toSpecial(path, await lstat(join(root, path)));
+      } catch {
+        onMissing?.(path);
+        return undefined;
+      }
+    }),
+  );
+  return found.filter((x): x is SpecialFile => x !== undefined);
+}
+
 /** Reads the members of an existing archive (undefined if there is none or it is unreadable). */
 export async function readArchiveMembers(file: string): Promise<SpecialFile[] | undefined> {
   const members: SpecialFile[] = [];
@@ -114,23 +152,39 @@ export async function readArchiveMembers(file: string): Promise<SpecialFile[] | 
 }
 
 /**
+ * The archive's mtime: the newest member's second (never in the future) plus 1-999 ms taken
+ * from a hash of its bytes. rclone compares size and mtime only, and two different sets can
+ * give archives of the same size with the same newest member (a FIFO renamed to a name of
+ * the same length): without the hash the changed archive would never be uploaded.
+ */
+export function archiveMtimeMs(members: readonly SpecialFile[], bytes: Buffer, now: number): number {
+  const second = Math.floor(Math.max(...members.map((m) => m.mtimeMs)) / 1000) * 1000;
+  const fraction = 1 + (createHash('sha256').update(bytes).digest().readUInt32BE(0) % 999);
+  return Math.min(second + fraction, now);
+}
+
+/**
  * Writes SPECIALS_ARCHIVE into `dir` (a directory of ours, never SOURCE) with one entry per
  * special file. The bytes depend only on the members (gzip without a name or time stamp)
- * and the file's mtime is the newest member's (never in the future), so an unchanged set
- * has the same size and mtime every run and rclone does not upload it again.
+ * and so does the mtime (archiveMtimeMs), so an unchanged set has the same size and mtime
+ * every run and rclone does not upload it again. `bytes`: those of an earlier archive of
+ * exactly these members (specials-cache.ts): no tar, no gzip.
  */
-export async function writeSpecialsArchive(dir: string, members: readonly SpecialFile[], now: number): Promise<string> {
+export async function writeSpecialsArchive(dir: string, members: readonly SpecialFile[], now: number, bytes?: Buffer): Promise<string> {
   const file = join(dir, SPECIALS_ARCHIVE);
-  const newest = Math.min(Math.max(...members.map((m) => m.mtimeMs)), now);
-  const tar = await loadTar();
-  const pack = tar.pack();
-  const written = pipeline(pack, createGzip(), createWriteStream(file, { flags: 'wx' }));
-  for (const m of members) {
-    pack.entry({ name: m.path, type: m.type, mode: m.mode, uid: m.uid, gid: m.gid, mtime: new Date(m.mtimeMs), devmajor: m.devmajor, devminor: m.devminor, size: 0 });
+  if (bytes) {
+    await writeFile(file, bytes, { flag: 'wx' });
+  } else {
+    const tar = await loadTar();
+    const pack = tar.pack();
+    const written = pipeline(pack, createGzip(), createWriteStream(file, { flags: 'wx' }));
+    for (const m of members) {
+      pack.entry({ name: m.path, type: m.type, mode: m.mode, uid: m.uid, gid: m.gid, mtime: new Date(m.mtimeMs), devmajor: m.devmajor, devminor: m.devminor, size: 0 });
+    }
+    pack.finalize();
+    await written;
   }
-  pack.finalize();
-  await written;
-  const seconds = Math.floor(newest / 1000);
-  await utimes(file, seconds, seconds);
+  const mtime = archiveMtimeMs(members, bytes ?? (await readFile(file)), now) / 1000;
+  await utimes(file, mtime, mtime);
   return file;
 }

@@ -1,5 +1,5 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GuardError, ProblemError } from '@rclone-b2/core';
@@ -8,9 +8,12 @@ import type { BackupContext } from './context.js';
 import { NO_NOISE, runRcloneJson, SPECIAL_NOISE, type JsonRunResult } from './context.js';
 import { checkSource, countSourceFiles, deleteLimitBroken, type PlannedDeletes } from './guards.js';
 import { runPreCommand } from './pre-command.js';
-import { linkArgs, syncArgs, verbosityArgs } from './rclone-args.js';
+import { isLocalPath, linkArgs, SPECIALS_ARCHIVE, syncArgs, verbosityArgs } from './rclone-args.js';
 import { emptyStats, type RcloneLogRecord, type RcloneStats } from './rclone-log.js';
-import { prepareSource, type PreparedSource } from './source-prep.js';
+import { checkLinkNames, prepareSource, type PreparedSource } from './source-prep.js';
+import { readSpecialsCache, writeSpecialsCache, type SpecialsCache } from './specials-cache.js';
+import { SpecialsWatch } from './specials-watch.js';
+import type { SpecialFile } from './specials.js';
 
 export interface SyncOptions {
   dryRun: boolean;
@@ -20,6 +23,8 @@ export interface SyncOptions {
   strictGuards?: boolean;
   /** Called after the max_delete plan is accepted, before anything is deleted (tests change SOURCE here to race the plan). */
   onPlanned?: (plan: PlannedDeletes) => Promise<void>;
+  /** Where to remember the special files between runs (specials-cache.ts); without it SOURCE is walked every run. */
+  specialsCache?: string;
 }
 
 export interface SyncSummary {
@@ -52,7 +57,7 @@ interface Collector {
 }
 
 /** Collects a run's final stats and (in dry runs) the changes rclone would make, each deletion also handed to onDelete. */
-function collector(onDelete?: (path: string) => void): Collector {
+function collector(onDelete?: (path: string) => void, watch?: SpecialsWatch): Collector {
   let stats = emptyStats();
   let threshold = false;
   let fileErrors = 0;
@@ -61,6 +66,7 @@ function collector(onDelete?: (path: string) => void): Collector {
   const deletes: PlannedDeletes = { files: 0, bytes: 0, destinationFiles: 0, examples: [] };
   return {
     onRecord: (record) => {
+      watch?.record(record);
       if (record.stats) stats = record.stats;
       if (THRESHOLD.test(record.msg)) threshold = true;
       else if (record.level === 'error' && record.object && !THRESHOLD_NOISE.test(record.msg)) fileErrors += 1;
@@ -94,7 +100,7 @@ interface SyncPlan {
  * each side — keeping the deletions' full list in `listFile` (one path a line, for
  * --files-from-raw) and the totals in memory.
  */
-async function planSync(ctx: BackupContext, dryArgs: readonly string[], listFile: string): Promise<SyncPlan> {
+async function planSync(ctx: BackupContext, dryArgs: readonly string[], listFile: string, watch?: SpecialsWatch): Promise<SyncPlan> {
   // rclone's records arrive in a synchronous callback: append in chunks, synchronously, so memory stays bounded.
   let chunk = '';
   writeFileSync(listFile, '');
@@ -109,7 +115,7 @@ async function planSync(ctx: BackupContext, dryArgs: readonly string[], listFile
       appendFileSync(listFile, chunk);
       chunk = '';
     }
-  });
+  }, watch);
   // The plan's records are not the user's business (the real run shows its own); a failure is judged by the caller.
   const result = await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: (r) => (run.onRecord(r), false), okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
   appendFileSync(listFile, chunk);
@@ -146,8 +152,8 @@ function syncFailed(result: JsonRunResult): ProblemError {
 }
 
 /** `rclone sync … --max-delete 0`: transfers, deletes nothing; withheld deletions are expected, not shown. */
-async function syncWithoutDeleting(ctx: BackupContext, args: readonly string[], noise: RegExp): Promise<{ run: Collector; result: JsonRunResult }> {
-  const run = collector();
+async function syncWithoutDeleting(ctx: BackupContext, args: readonly string[], noise: RegExp, watch?: SpecialsWatch): Promise<{ run: Collector; result: JsonRunResult }> {
+  const run = collector(undefined, watch);
   const result = await runRcloneJson(ctx, [...args, '--max-delete', '0', '--stats-log-level', 'ERROR'], {
     onRecord: (record) => run.onRecord(record) && !THRESHOLD_NOISE.test(record.msg),
     hideText: THRESHOLD_NOISE,
@@ -188,6 +194,24 @@ function refuse(config: BackupConfig, plan: PlannedDeletes, reason: string): Gua
   return new GuardError(`refusing to sync ${config.name}: it would delete ${reason}; nothing was deleted (use --force if this is intended)${examples}`);
 }
 
+/** The special files rclone named differ from the archive's: build it again and start over (once). */
+class SpecialsChanged extends Error {
+  constructor(readonly members: SpecialFile[]) {
+    super('the special files changed');
+  }
+}
+
+/**
+ * What the first rclone run that lists SOURCE feeds (watch), and what is called after it
+ * with its exit status (after): judges what its log said about special files and --links
+ * names. Returns when the run may go on; throws SpecialsChanged (start over with the new
+ * set) or a GuardError.
+ */
+interface ListingCheck {
+  watch: SpecialsWatch;
+  after: (exitCode: number) => Promise<void>;
+}
+
 /**
  * The guarded sync. Guards on SOURCE run first. Then one dry run of the sync (one listing
  * of each side, as plain `rclone sync` makes) answers min_files and max_delete; if it finds
@@ -198,18 +222,74 @@ function refuse(config: BackupConfig, plan: PlannedDeletes, reason: string): Gua
  * does meanwhile. When a guard trips nothing has been changed (strictGuards, the default);
  * `--no-strict-guards` uploads new and changed files before refusing, and without
  * min_files skips the dry run: its one --max-delete 0 pass plans only if rclone withheld deletions.
+ *
+ * Special files: the archive is built from the set the last run found (specialsCache),
+ * without a walk of SOURCE; the first listing's log names the set as it is now
+ * (SpecialsWatch). If it differs, the archive is built again from it and the run starts
+ * over before the destination is touched (a run that plans first) or runs again (one that
+ * does not), so an archive never lacks a special file rclone named.
  */
 export async function runSync(config: BackupConfig, ctx: BackupContext, options: SyncOptions): Promise<SyncSummary> {
   const started = ctx.now();
   if (config.preCommand && !options.dryRun) await runPreCommand(config.preCommand, ctx);
   if (config.preCommand && options.dryRun) ctx.logger.notice(`would run pre_command ${config.preCommand}`);
+  const local = isLocalPath(config.source);
+  const cached = local && options.specialsCache ? readSpecialsCache(options.specialsCache, config.source, options.copyLinks) : undefined;
   if (!options.force) await checkSource(config, ctx);
-  const prepared = await prepareSource(config, ctx, { copyLinks: options.copyLinks, force: options.force, now: ctx.now() });
-  try {
-    return await syncPrepared(config, ctx, options, started, prepared);
-  } finally {
-    await prepared.cleanup();
+  const guarded = !options.force && (config.maxDelete.length > 0 || config.minFiles !== undefined);
+  // Modes that list with a dry run before changing anything can check --links names after it.
+  const planFirst = options.dryRun || (guarded && (options.strictGuards || config.minFiles !== undefined));
+  const known = await cached;
+  let members: SpecialFile[] | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const prepared = await prepareSource(config, ctx, { copyLinks: options.copyLinks, force: options.force, now: ctx.now(), known, members, walkLinks: options.force || !planFirst });
+    const watch = new SpecialsWatch();
+    let accepted: SpecialFile[] | undefined;
+    // The --links name check walks SOURCE while rclone's dry run lists it (rclone waits on the
+    // network meanwhile); its verdict is awaited before any guard is judged or anything changes.
+    const names = local && !options.copyLinks && !prepared.linksChecked ? checkLinkNames(config, ctx, options.force).then(() => undefined, (error: unknown) => error) : undefined;
+    const after = async (exitCode: number): Promise<void> => {
+      const refused = await names;
+      if (refused !== undefined) throw refused;
+      // A failed listing may have stopped early: it says nothing about what is missing.
+      if (exitCode !== 0 || !prepared.members) return;
+      const missing: string[] = [];
+      const named = await watch.specials(config.source, (path) => missing.push(path));
+      if (!sameSpecialPaths(named, prepared.members)) {
+        if (attempt === 1 && !options.dryRun) throw new SpecialsChanged(named);
+        // -n does not list again (its output is shown), but the real run's refusals still apply.
+        if (options.dryRun) await (await prepareSource(config, ctx, { copyLinks: options.copyLinks, force: options.force, now: ctx.now(), members: named, walkLinks: false })).cleanup();
+        // rclone names more through the union than without it (name rules do not hide special
+        // files there): the next run starts from this set, without a walk.
+        else if (options.specialsCache) await writeSpecialsCache(options.specialsCache, { source: config.source, copyLinks: options.copyLinks, members: named, archive: '' });
+        ctx.logger.notice(`the special files changed while this ${options.dryRun ? 'dry run was being prepared; a real run archives' : 'run went on; the next run archives'} the ${named.length} that rclone names`);
+        return;
+      }
+      for (const path of missing) ctx.logger.warn(`${path}: rclone names it as a special file, but it is not in SOURCE under that name (rclone shows some characters encoded); not archived`);
+      accepted = prepared.members;
+    };
+    try {
+      const summary = await syncPrepared(config, ctx, options, started, prepared, local ? { watch, after } : undefined);
+      if (accepted && !options.dryRun && options.specialsCache) await rememberSpecials(options.specialsCache, config, options.copyLinks, prepared, known);
+      return summary;
+    } catch (error) {
+      if (!(error instanceof SpecialsChanged)) throw error;
+      ctx.logger.info(`the special files changed since the last run: archiving the ${error.members.length} that rclone names`);
+      members = error.members;
+    } finally {
+      await prepared.cleanup();
+    }
   }
+}
+
+const sameSpecialPaths = (a: readonly SpecialFile[], b: readonly SpecialFile[]): boolean => a.length === b.length && a.every((m, i) => m.path === b[i]?.path);
+
+/** Writes the cache for the next run when what was archived differs from what it held. */
+async function rememberSpecials(file: string, config: BackupConfig, copyLinks: boolean, prepared: PreparedSource, known: SpecialsCache | undefined): Promise<void> {
+  const members = prepared.members ?? [];
+  const archive = prepared.specials === 'archived' && prepared.specialsDir ? (await readFile(join(prepared.specialsDir, SPECIALS_ARCHIVE))).toString('base64') : '';
+  if (known && known.archive === archive && JSON.stringify(known.members) === JSON.stringify(members)) return;
+  await writeSpecialsCache(file, { source: config.source, copyLinks, members, archive });
 }
 
 interface Synced {
@@ -217,21 +297,26 @@ interface Synced {
   plannedDeletes?: number;
 }
 
+/** rclone must log at notice level (not -q) for the watch to hear of special files; what is shown is filtered by our verbosity anyway. */
+const listingVerbosity = (ctx: BackupContext, check: ListingCheck | undefined): number => (check ? Math.max(ctx.verbosity, 0) : ctx.verbosity);
+
 /** A sync with no guard: one plain rclone run. */
-async function syncPlain(ctx: BackupContext, args: readonly string[], noise: RegExp): Promise<Synced> {
-  const run = collector();
-  await runRcloneJson(ctx, [...args, '--stats-log-level', 'ERROR'], { onRecord: run.onRecord, hideMessages: noise });
+async function syncPlain(ctx: BackupContext, args: readonly string[], noise: RegExp, check?: ListingCheck): Promise<Synced> {
+  const run = collector(undefined, check?.watch);
+  const result = await runRcloneJson(ctx, [...args, '--stats-log-level', 'ERROR'], { onRecord: run.onRecord, hideMessages: noise });
+  await check?.after(result.exitCode);
   return { stats: run.stats() };
 }
 
 /** The user's --dry-run: rclone's own dry run, shown, judged by max_delete. */
-async function syncDryRun(config: BackupConfig, ctx: BackupContext, options: SyncOptions, specialsDir: string | undefined, noise: RegExp): Promise<Synced> {
-  const run = collector();
+async function syncDryRun(config: BackupConfig, ctx: BackupContext, options: SyncOptions, { specialsDir, specials }: PreparedSource, noise: RegExp, check?: ListingCheck): Promise<Synced> {
+  const run = collector(undefined, check?.watch);
   // rclone's -q would hide the dry run's "Skipped delete" lines, the plan itself
   const dryArgs = syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: Math.max(ctx.verbosity, 0), specialsDir });
-  await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: run.onRecord, verbosity: Math.max(ctx.verbosity, 0), hideMessages: noise });
+  const result = await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: run.onRecord, verbosity: Math.max(ctx.verbosity, 0), hideMessages: noise });
+  await check?.after(result.exitCode);
   run.deletes.destinationFiles = run.stats().checks;
-  if (config.minFiles !== undefined && !options.force) await checkMinFiles(config, ctx, options.copyLinks, run, false, Boolean(specialsDir), config.minFiles);
+  if (config.minFiles !== undefined && !options.force) await checkMinFiles(config, ctx, options.copyLinks, run, false, specials === 'archived', config.minFiles);
   const broken = !options.force && config.maxDelete.length > 0 ? deleteLimitBroken(config.maxDelete, run.deletes) : undefined;
   if (broken) throw refuse(config, run.deletes, broken);
   return { stats: run.stats(), plannedDeletes: run.deletes.files };
@@ -248,13 +333,15 @@ async function transferThenDelete(config: BackupConfig, ctx: BackupContext, opti
 }
 
 /** Plans with one dry run, judges the guards on it, and changes the destination only if the plan has changes. */
-async function syncFromPlan(config: BackupConfig, ctx: BackupContext, options: SyncOptions, specialsDir: string | undefined, noise: RegExp): Promise<Synced> {
+async function syncFromPlan(config: BackupConfig, ctx: BackupContext, options: SyncOptions, { specialsDir, specials }: PreparedSource, noise: RegExp, check?: ListingCheck): Promise<Synced> {
   const args = syncArgs(config, { copyLinks: options.copyLinks, dryRun: false, verbosity: ctx.verbosity, specialsDir });
   const dir = await mkdtemp(join(tmpdir(), 'rclone-backup-plan-'));
   try {
     const listFile = join(dir, 'deletions.txt');
-    const plan = await planSync(ctx, syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: 0, specialsDir }), listFile);
-    if (config.minFiles !== undefined) await checkMinFiles(config, ctx, options.copyLinks, plan.run, plan.result.exitCode !== 0, Boolean(specialsDir), config.minFiles);
+    const plan = await planSync(ctx, syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: 0, specialsDir }), listFile, check?.watch);
+    // Before any guard or change: a changed set of special files starts the run over.
+    await check?.after(plan.result.exitCode);
+    if (config.minFiles !== undefined) await checkMinFiles(config, ctx, options.copyLinks, plan.run, plan.result.exitCode !== 0, specials === 'archived', config.minFiles);
     const limited = config.maxDelete.length > 0;
     const broken = limited ? deleteLimitBroken(config.maxDelete, plan.run.deletes) : undefined;
     if (broken) {
@@ -276,9 +363,10 @@ async function syncFromPlan(config: BackupConfig, ctx: BackupContext, options: S
 }
 
 /** --no-strict-guards with max_delete only: one --max-delete 0 pass; a dry run plans the deletions only if rclone withheld some. */
-async function syncOnePass(config: BackupConfig, ctx: BackupContext, options: SyncOptions, specialsDir: string | undefined, noise: RegExp): Promise<Synced> {
-  const args = syncArgs(config, { copyLinks: options.copyLinks, dryRun: false, verbosity: ctx.verbosity, specialsDir });
-  const { run: first, result } = await syncWithoutDeleting(ctx, args, noise);
+async function syncOnePass(config: BackupConfig, ctx: BackupContext, options: SyncOptions, { specialsDir }: PreparedSource, noise: RegExp, check?: ListingCheck): Promise<Synced> {
+  const args = syncArgs(config, { copyLinks: options.copyLinks, dryRun: false, verbosity: listingVerbosity(ctx, check), specialsDir });
+  const { run: first, result } = await syncWithoutDeleting(ctx, args, noise, check?.watch);
+  await check?.after(result.exitCode);
   if (!first.thresholdHit()) {
     if (result.exitCode !== 0) throw syncFailed(result);
     return { stats: { ...first.stats(), deletes: 0 } };
@@ -297,15 +385,15 @@ async function syncOnePass(config: BackupConfig, ctx: BackupContext, options: Sy
   }
 }
 
-async function syncPrepared(config: BackupConfig, ctx: BackupContext, options: SyncOptions, started: number, prepared: PreparedSource): Promise<SyncSummary> {
+async function syncPrepared(config: BackupConfig, ctx: BackupContext, options: SyncOptions, started: number, prepared: PreparedSource, check?: ListingCheck): Promise<SyncSummary> {
   const { specials, specialsDir } = prepared;
   const noise = config.archiveSpecials ? SPECIAL_NOISE : NO_NOISE;
   const guarded = !options.force && (config.maxDelete.length > 0 || config.minFiles !== undefined);
   let synced: Synced;
-  if (options.dryRun) synced = await syncDryRun(config, ctx, options, specialsDir, noise);
-  else if (!guarded) synced = await syncPlain(ctx, syncArgs(config, { copyLinks: options.copyLinks, dryRun: false, verbosity: ctx.verbosity, specialsDir }), noise);
-  else if (options.strictGuards || config.minFiles !== undefined) synced = await syncFromPlan(config, ctx, options, specialsDir, noise);
-  else synced = await syncOnePass(config, ctx, options, specialsDir, noise);
+  if (options.dryRun) synced = await syncDryRun(config, ctx, options, prepared, noise, check);
+  else if (!guarded) synced = await syncPlain(ctx, syncArgs(config, { copyLinks: options.copyLinks, dryRun: false, verbosity: listingVerbosity(ctx, check), specialsDir }), noise, check);
+  else if (options.strictGuards || config.minFiles !== undefined) synced = await syncFromPlan(config, ctx, options, prepared, noise, check);
+  else synced = await syncOnePass(config, ctx, options, prepared, noise, check);
   const { stats, plannedDeletes } = synced;
   return {
     command: 'sync',

@@ -55,6 +55,24 @@ describe('rclone-backup counts the B2 calls its rclone runs make', () => {
     expect(r.err).not.toMatch(/HTTP REQUEST|b2api/);
   });
 
+  it('without --json or -v nothing reads the count, so rclone runs without --dump (which forces -vv: a debug record per file)', async () => {
+    // A recording wrapper around the real rclone: what matters is the arguments it got.
+    const log = join(dir, 'rclone-args.log');
+    const wrapper = join(dir, 'rclone-recorder.sh');
+    writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec rclone "$@"\n`, { mode: 0o755 });
+    writeFileSync(log, '');
+    const quiet = await run([conf, '--rclone-config', rc.configPath, ...lock], { RCLONE: wrapper });
+    expect(quiet.code).toBe(0);
+    const plainRuns = readFileSync(log, 'utf8').trim().split('\n');
+    expect(plainRuns.length).toBeGreaterThanOrEqual(1);
+    expect(plainRuns.filter((line) => line.includes('--dump'))).toEqual([]);
+    writeFileSync(log, '');
+    const json = await run([conf, '--json', '--rclone-config', rc.configPath, ...lock], { RCLONE: wrapper });
+    expect(json.code).toBe(0);
+    expect(readFileSync(log, 'utf8')).toMatch(/--dump headers/);
+    expect((JSON.parse(json.out) as { b2: B2Usage }).b2.transactions.C).toBeGreaterThanOrEqual(1);
+  });
+
   it('verify by download: class B downloads and bytes down equal the emulator count and the stored bytes', async () => {
     const before = new Map(emulator.stats);
     const r = await run([conf, '--json', '-q', '--verify', 'all', '--rclone-config', rc.configPath, ...lock]);

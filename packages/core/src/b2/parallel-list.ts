@@ -5,16 +5,25 @@
 // and up to `concurrency` ranges are listed at once. A range is cut only once its first page
 // came back full (it is dense) and a slot is free, so a small listing makes exactly the calls a
 // single cursor makes, and each cut costs at most one extra, partly filled page.
-// The versions come out in B2's order (ranges in key order, pages in order), and memory is
-// bounded: each range holds at most AHEAD pages the consumer has not taken yet.
+// How far the listing runs ahead of the consumer is a window of pages (fetched and not yet
+// taken, plus calls out), nearest ranges first. It starts at 2 pages and doubles each time
+// the consumer had to wait for a page for more than SLOW_WAIT_MS, up to WINDOW_PER_RANGE ×
+// concurrency: on a fast source (no latency, or a consumer slower than the listing) it stays
+// small — few pages held, few ranges cut, no extra calls — and on a slow link it opens until
+// the latency is hidden.
+// The versions come out in B2's order (ranges in key order, pages in order).
 import type { B2Api, B2FileVersion, B2VersionPage, ListVersionsOptions } from './types.js';
 import { compareB2Names } from '../versions/list.js';
 import { splitPoints } from './range-split.js';
 
-/** Pages a range may fetch ahead of the consumer. */
-const AHEAD = 4;
+/** Pages fetched ahead of the consumer, at most, per range allowed at once. */
+const WINDOW_PER_RANGE = 6;
+/** The window before the consumer ever waited. */
+const FIRST_WINDOW = 2;
+/** A wait shorter than this is the source's own work (an in-process or local listing), not latency to hide. */
+const SLOW_WAIT_MS = 2;
 /** Pages a range carved off is meant to hold: each range ends with one partly filled page (a call more). */
-const SPAN = 8;
+const SPAN = 12;
 
 export interface ParallelListOptions {
   /** Only names starting with this. */
@@ -27,6 +36,8 @@ export interface ParallelListOptions {
   pageSize?: number;
   /** Ranges listed at once (default 16; 1 = one cursor, as B2's own paging). */
   concurrency?: number;
+  /** Milliseconds clock for the consumer's waits (default performance.now). */
+  now?: () => number;
   signal?: AbortSignal;
 }
 
@@ -72,6 +83,19 @@ export async function* listVersionsParallel(
   options: ParallelListOptions = {},
   stats: ParallelListStats = { calls: 0, splits: 0, widest: 0 },
 ): AsyncGenerator<B2FileVersion> {
+  for await (const page of listVersionPagesParallel(client, bucketId, options, stats)) yield* page;
+}
+
+/**
+ * listVersionsParallel a page at a time (each page non-empty, in order): a consumer of
+ * millions of versions then pays one asynchronous step per page, not one per version.
+ */
+export async function* listVersionPagesParallel(
+  client: Pick<B2Api, 'listFileVersions' | 'listFileVersionsPage'>,
+  bucketId: string,
+  options: ParallelListOptions = {},
+  stats: ParallelListStats = { calls: 0, splits: 0, widest: 0 },
+): AsyncGenerator<readonly B2FileVersion[]> {
   const prefix = options.prefix ?? '';
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 16));
   const pageSize = options.pageSize ?? 1000;
@@ -80,10 +104,15 @@ export async function* listVersionsParallel(
   const readPage: PageReader | undefined = client.listFileVersionsPage?.bind(client, bucketId);
   if (readPage === undefined) {
     const base: ListVersionsOptions = { pageSize, ...(prefix ? { prefix } : {}), ...(start ? { startFileName: start } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+    let page: B2FileVersion[] = [];
     for await (const version of client.listFileVersions(bucketId, base)) {
-      if (stop !== undefined && compareB2Names(version.fileName, stop) >= 0) return;
-      yield version;
+      if (stop !== undefined && compareB2Names(version.fileName, stop) >= 0) break;
+      page.push(version);
+      if (page.length < pageSize) continue;
+      yield page;
+      page = [];
     }
+    if (page.length > 0) yield page;
     return;
   }
   if (stop !== undefined && compareB2Names(start, stop) >= 0) return;
@@ -92,6 +121,9 @@ export async function* listVersionsParallel(
   const abort = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
   const ranges: Range[] = [{ from: start, to: stop, pages: [], fetching: false, done: false }];
+  const widest = WINDOW_PER_RANGE * concurrency;
+  const now = options.now ?? (() => performance.now());
+  let window = Math.min(FIRST_WINDOW, widest);
   let failure: { error: unknown } | undefined;
   let wake: (() => void) | undefined;
   const changed = (): void => {
@@ -99,12 +131,14 @@ export async function* listVersionsParallel(
     wake = undefined;
   };
 
-  // Carves pieces of about AHEAD pages off the start of a dense range (the nearest to the
+  // Carves pieces of about SPAN pages off the start of a dense range (the nearest to the
   // consumer first), so the pages the consumer needs next are fetched side by side; the rest
   // stays one range, to be carved in its turn when a slot frees.
   const cut = (): void => {
+    // About FIRST_WINDOW pages of window per range: before the consumer ever waited long, one range.
+    const allowed = Math.min(concurrency, Math.floor(window / FIRST_WINDOW));
     for (const range of ranges) {
-      const free = concurrency - ranges.length;
+      const free = allowed - ranges.length;
       if (free <= 0) return;
       // Not while a call is out: its page would run past the new end and be fetched twice.
       if (range.done || range.fetching || range.hint === undefined) continue;
@@ -146,11 +180,18 @@ export async function* listVersionsParallel(
     }
   };
 
+  // Calls for the nearest ranges first, while the window has room; the first range always
+  // gets its next page (it is what the consumer waits for).
   const pump = (): void => {
     if (failure) return;
     cut();
+    let used = 0;
+    for (const range of ranges) used += range.pages.length + (range.fetching ? 1 : 0);
     for (const range of ranges) {
-      if (!range.done && !range.fetching && range.pages.length < AHEAD) void fetch(range);
+      if (range.done || range.fetching) continue;
+      if (used >= window && !(range === ranges[0] && range.pages.length === 0)) break;
+      void fetch(range);
+      used += 1;
     }
   };
 
@@ -162,16 +203,19 @@ export async function* listVersionsParallel(
       if (head === undefined) return;
       const page = head.pages.shift();
       if (page !== undefined) {
-        yield* page;
+        yield page;
         continue;
       }
       if (head.done && !head.fetching) {
         ranges.shift();
         continue;
       }
+      // The consumer waits: if long, the listing did not run far enough ahead.
+      const waited = now();
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
+      if (now() - waited > SLOW_WAIT_MS) window = Math.min(widest, window * 2);
     }
   } finally {
     abort.abort();

@@ -9,6 +9,8 @@ export interface NameCipher {
   decryptPath(encryptedPath: string): string;
   /** Like encryptPath, for a directory (in `off` mode directories get no `.bin`). */
   encryptDirPath(plainPath: string): string;
+  /** decryptPath for a batch, without exceptions (optional: several times faster where the cipher batches). */
+  tryDecryptPaths?(encryptedPaths: readonly string[]): ({ ok: true; path: string } | { ok: false; error: Error })[];
 }
 
 /** Streams of rclone's crypt file format (header, nonce, 64 KiB secretbox blocks). */

@@ -21,9 +21,11 @@ export function toB2Name(name: string): string {
 
 /** `names` for paths as they are stored in a B2 bucket (B2's encoding undone and applied). */
 export function namesStoredOnB2(names: NameCipher): NameCipher {
+  const batch = names.tryDecryptPaths?.bind(names);
   return {
     encryptPath: (plainPath) => toB2Name(names.encryptPath(plainPath)),
     encryptDirPath: (plainPath) => toB2Name(names.encryptDirPath(plainPath)),
     decryptPath: (encryptedPath) => names.decryptPath(fromB2Name(encryptedPath)),
+    ...(batch ? { tryDecryptPaths: (encryptedPaths: readonly string[]) => batch(encryptedPaths.map(fromB2Name)) } : {}),
   };
 }

@@ -1,0 +1,74 @@
+// rclone's old-version names (`dir/a-v2024-05-01-120000-123.txt`) written as bytes, for
+// listings of millions of versions: versionedPath makes a Date and seven strings per version,
+// this writes the 23 suffix bytes from the timestamp with integer arithmetic (days to civil
+// date as in H. Hinnant's chrono algorithms). Years outside 1000-9999 are left to
+// versionedPath (false), whose text for them this does not reproduce.
+
+const DAY = 86_400_000;
+const SUFFIX_LENGTH = 23;
+const SLASH = 0x2f;
+const DOT = 0x2e;
+
+function digits(out: Uint8Array, at: number, value: number, width: number): void {
+  for (let i = width - 1; i >= 0; i -= 1) {
+    out[at + i] = 0x30 + (value % 10);
+    value = Math.floor(value / 10);
+  }
+}
+
+/** Writes `-vYYYY-MM-DD-HHMMSS-mmm` (UTC) at `out[at]`; false (nothing written) outside years 1000-9999. */
+export function writeVersionSuffix(out: Uint8Array, at: number, ms: number): boolean {
+  if (!Number.isFinite(ms)) return false;
+  const days = Math.floor(ms / DAY);
+  let rest = ms - days * DAY;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 1000 || year > 9999) return false;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const second = rest % 60;
+  rest = (rest - second) / 60;
+  const minute = rest % 60;
+  const hour = (rest - minute) / 60;
+  out[at] = 0x2d; // -v
+  out[at + 1] = 0x76;
+  digits(out, at + 2, year, 4);
+  out[at + 6] = 0x2d;
+  digits(out, at + 7, month, 2);
+  out[at + 9] = 0x2d;
+  digits(out, at + 10, day, 2);
+  out[at + 12] = 0x2d;
+  digits(out, at + 13, hour, 2);
+  digits(out, at + 15, minute, 2);
+  digits(out, at + 17, second, 2);
+  out[at + 19] = 0x2d;
+  digits(out, at + 20, milli, 3);
+  return true;
+}
+
+/**
+ * versionedPath for a path given as bytes `src[start, end)`: writes the old version's name
+ * to `out` (which must hold end - start + 23 bytes) and returns its length, or -1 where
+ * writeVersionSuffix declines. The suffix goes before the last segment's extension; a
+ * segment's leading dot is not one (`.bashrc-v…`), as in versionedPath.
+ */
+export function writeVersionedPath(src: Uint8Array, start: number, end: number, ms: number, out: Uint8Array): number {
+  let leaf = end;
+  while (leaf > start && src[leaf - 1] !== SLASH) leaf -= 1;
+  let dot = end - 1;
+  while (dot > leaf && src[dot] !== DOT) dot -= 1;
+  const split = dot > leaf ? dot : end;
+  const head = split - start;
+  if (!writeVersionSuffix(out, head, ms)) return -1;
+  // byte loops: names are short, and subarray() would make two Buffer objects per version
+  for (let i = start; i < split; i += 1) out[i - start] = src[i]!;
+  for (let i = split, o = head + SUFFIX_LENGTH; i < end; i += 1, o += 1) out[o] = src[i]!;
+  return end - start + SUFFIX_LENGTH;
+}

@@ -1,0 +1,122 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SPECIALS_ARCHIVE } from '../src/rclone-args.js';
+import { findSpecialFiles, readArchiveMembers, writeSpecialsArchive } from '../src/specials.js';
+import { cleanup, run, tempDir, writeConfig, writeTree } from './helpers.js';
+
+const isRoot = process.getuid?.() === 0;
+const dirs: string[] = [];
+afterAll(() => cleanup(...dirs));
+beforeAll(async () => {
+  expect((await run(['--version'])).code).toBe(0);
+});
+
+const OLD = Date.parse('2022-03-01T08:00:00Z') / 1000;
+const fifo = (path: string): void => {
+  execFileSync('mkfifo', [path]);
+  utimesSync(path, OLD, OLD);
+};
+describe('archive_specials from the sync\'s own listing', () => {
+  it.each([
+    ['default mode (a dry run plans first)', ''],
+    ['max_delete = off with -q (one plain rclone sync)', 'max_delete = off\n'],
+  ])('%s: the archive holds exactly what rclone names, as the walk orders it, byte for byte', async (_mode, extra) => {
+    const dir = tempDir('rb-specials-log-');
+    dirs.push(dir);
+    const src = join(dir, 'src');
+    const dst = join(dir, 'dst');
+    writeTree(src, { 'a.txt': 'alpha', 'keep/b.txt': 'bravo', 'keep/sub/c.txt': 'charlie', 'scratch/d.txt': 'delta', 'z/e.txt': 'echo' });
+    for (const path of ['root-pipe', 'keep/p1', 'keep/sub/p2', 'z/p3', 'scratch/p4', 'keep/p5.tmp']) fifo(join(src, path));
+    // A socket (not a special file here), links (stored as links, never followed).
+    execFileSync('python3', ['-c', 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', join(src, 'keep/sock')]);
+    symlinkSync('keep', join(src, 'link-to-dir'));
+    symlinkSync('nowhere', join(src, 'dangling'));
+    if (isRoot) {
+      mkdirSync(join(src, 'dev'));
+      execFileSync('mknod', [join(src, 'dev/null-c'), 'c', '1', '3']);
+      execFileSync('mknod', [join(src, 'dev/loop-b'), 'b', '7', '0']);
+      for (const d of ['dev/null-c', 'dev/loop-b']) utimesSync(join(src, d), OLD, OLD);
+    }
+    const conf = writeConfig(dir, 'specials', `[default]\nsource = ${src}\ndestination = ${dst}\n${extra}[filters]\n- /scratch/**\n- *.tmp\n`);
+    const args = [conf, '--json', '--lock-dir', dir, ...(extra ? ['-q'] : [])];
+    const archive = join(dst, SPECIALS_ARCHIVE);
+    const members = async (): Promise<string[] | undefined> => (await readArchiveMembers(archive))?.map((m) => m.path);
+    // What the walk finds, less what is in excluded directories: what rclone 1.60.1 names
+    // (through the union its name rules, such as - *.tmp, do not hide special files), in the walk's order.
+    const walked = await findSpecialFiles(src);
+    const expected = walked.filter((m) => !m.path.startsWith('scratch/'));
+    expect(expected.map((m) => m.path)).toEqual([
+      'root-pipe',
+      ...(isRoot ? ['dev/loop-b', 'dev/null-c'] : []),
+      'keep/p1',
+      'keep/p5.tmp',
+      'keep/sub/p2',
+      'z/p3',
+    ]);
+
+    const first = await run(args);
+    expect(first.code).toBe(0);
+    expect(await members()).toEqual(expected.map((m) => m.path));
+    // Byte for byte the archive a walk of the same set makes.
+    const reference = mkdtempSync(join(dir, 'reference-'));
+    await writeSpecialsArchive(reference, expected, Date.now());
+    expect(readFileSync(archive)).toEqual(readFileSync(join(reference, SPECIALS_ARCHIVE)));
+    expect(Math.floor(statSync(archive).mtimeMs / 1000)).toBe(OLD);
+
+    // Unchanged (the set now comes from the cache and rclone's log): not uploaded again.
+    const bytes = readFileSync(archive);
+    const again = await run(args);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out)).toMatchObject({ specials: 'archived', files: { transferred: 0 } });
+    expect(readFileSync(archive)).toEqual(bytes);
+
+    // A new special file where rclone looks is archived, one gone leaves, one in an excluded directory is not taken.
+    fifo(join(src, 'z/new-pipe'));
+    fifo(join(src, 'scratch/p6'));
+    rmSync(join(src, 'z/p3'));
+    const third = await run(args);
+    expect(third.code).toBe(0);
+    expect(JSON.parse(third.out)).toMatchObject({ specials: 'archived', files: { transferred: 1 } });
+    expect(await members()).toEqual([...expected.map((m) => m.path).filter((p) => p !== 'z/p3'), 'z/new-pipe']);
+
+    // A FIFO renamed to a name of the same length: same size, same newest mtime, yet a different archive, uploaded.
+    execFileSync('mv', [join(src, 'keep/p1'), join(src, 'keep/q1')]);
+    const renamed = await run(args);
+    expect(JSON.parse(renamed.out)).toMatchObject({ specials: 'archived', files: { transferred: 1 } });
+    expect(await members()).toContain('keep/q1');
+
+    // No special file left: the archive leaves the destination.
+    for (const m of [...expected.filter((e) => e.path !== 'z/p3' && e.path !== 'keep/p1'), { path: 'z/new-pipe' }, { path: 'keep/q1' }]) rmSync(join(src, m.path));
+    const last = await run([conf, '--json', '--lock-dir', dir, '--force']);
+    expect(JSON.parse(last.out)).toMatchObject({ specials: 'none' });
+    expect(readdirSync(dst)).not.toContain(SPECIALS_ARCHIVE);
+  });
+
+  it('a --links name conflict that appears after a clean run is still refused before anything changes (exit 3)', async () => {
+    const dir = tempDir('rb-specials-links-');
+    dirs.push(dir);
+    const src = join(dir, 'src');
+    const dst = join(dir, 'dst');
+    writeTree(src, { 'a.txt': 'alpha', 'd/b.txt': 'bravo' });
+    fifo(join(src, 'pipe'));
+    const conf = writeConfig(dir, 'links', `[default]\nsource = ${src}\ndestination = ${dst}\n`);
+    const args = [conf, '--lock-dir', dir];
+    expect((await run(args)).code).toBe(0);
+    // A symlink X and a directory X.rclonelink beside it, both new.
+    symlinkSync('d', join(src, 'y'));
+    writeTree(src, { 'y.rclonelink/inner.txt': 'inner' });
+    const refused = await run(args);
+    expect(refused.code).toBe(3);
+    expect(refused.err).toMatch(/cannot back up[\s\S]*y\.rclonelink/);
+    expect(readdirSync(dst).sort()).toEqual([SPECIALS_ARCHIVE, 'a.txt', 'd']);
+    rmSync(join(src, 'y.rclonelink'), { recursive: true });
+    // A lone file named *.rclonelink.
+    writeTree(src, { 'notes.rclonelink': 'not a link' });
+    const again = await run(args);
+    expect(again.code).toBe(3);
+    expect(again.err).toMatch(/notes\.rclonelink/);
+    expect(readdirSync(dst).sort()).toEqual([SPECIALS_ARCHIVE, 'a.txt', 'd']);
+  });
+});
