@@ -6,20 +6,11 @@
 // of about net_buffer_length, one row per line). Seeded: the same arguments give the same bytes.
 // An edit ('change' a row longer, 'insert' one row) lands in the middle of the biggest table.
 import { closeSync, existsSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { seededRandom } from '../packages/core/dist/random/seeded-random.js';
 
 const MB = 1024 * 1024;
 export const TABLES = 300;
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = [
   'alpha',
@@ -111,7 +102,7 @@ export function generate(file, sizeMB, style, mode = 'none') {
   for (let t = 0; t < TABLES; t += 1) {
     const name = `t${String(t).padStart(3, '0')}`;
     const shape = SHAPES[(t * 3 + 1) % SHAPES.length];
-    const r = rng(t + 1);
+    const r = seededRandom(t + 1);
     const bodies = Array.from({ length: BODIES }, (_, k) => shape(k, r));
     const tableBytes = (budget * (weights[t] ?? 0)) / sum;
     // the edit: the middle row of the biggest table (t000)

@@ -26,6 +26,7 @@ import { once } from 'node:events';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../packages/core/dist/random/seeded-random.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const coreModule = join(here, '../packages/core/dist/index.js');
@@ -38,14 +39,6 @@ const DAY = 86_400_000;
 const TARGET_RATE = 500_000;
 const TARGET_RSS_MIB = 1024;
 
-function mulberry(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------- restore: the lazy source
 /**
@@ -246,7 +239,7 @@ process.stdout.write(buf);
 function recordTemplates(work) {
   const src = join(work, 'src');
   const dst = join(work, 'dst');
-  const random = mulberry(7);
+  const random = seededRandom(7);
   for (let i = 0; i < 1000; i++) {
     const dir = join(src, `album-${i % 20}`);
     mkdirSync(dir, { recursive: true });
@@ -272,7 +265,7 @@ function recordTemplates(work) {
 
 /** A ledger as a previous run left it: 90% of the files verified within the last 60 days. */
 function writeLedger(file, templates, reps) {
-  const random = mulberry(99);
+  const random = seededRandom(99);
   const items = templates.lsjson.map((line) => JSON.parse(line));
   const fd = openSync(file, 'w');
   for (let r = 0; r < reps; r++) {
