@@ -104,9 +104,9 @@ export class SortedRows implements ReportRows {
       lo[k] = ~(size >>> 0) >>> 0;
     }
     // Only the ids travel through the sort; where each printed row's bytes are is looked up
-    // afterwards, for the rows that are printed (--top: a few).
+    // afterwards, a window at a time, for the rows that are printed (--top: a few).
     const sorted = radixSortDescending(hi, lo, [pathOrder], n);
-    const ids = (this.ids = sorted.carried[0] as Uint32Array);
+    this.ids = sorted.carried[0] as Uint32Array;
     this.hi = sorted.hi;
     this.lo = sorted.lo;
     const length = (this.length = Math.min(n, options.top ?? Infinity));
