@@ -76,7 +76,7 @@ export { acquirePidLock, type ReleaseLock } from './lock/pid-lock.js';
 // File names as bytes, escaping, rclone encoding
 export { escapeName, unescapeName } from './names/escape-name.js';
 export { fsPath, hasNameEscapes, nameFromBytes, nameToBytes } from './names/name-bytes.js';
-export { localPathOf } from './names/rclone-encoding.js';
+export { decodeName, localPathOf, STANDARD_ENCODING } from './names/rclone-encoding.js';
 
 // Deterministic randomness
 export { seededRandom } from './random/seeded-random.js';

@@ -94,6 +94,32 @@ describe('archive_specials from the sync\'s own listing', () => {
     expect(readdirSync(dst)).not.toContain(SPECIALS_ARCHIVE);
   });
 
+  it('special files whose names rclone shows encoded (control characters, the ‛ quote, a lookalike ␁) are archived under their own names', async () => {
+    const dir = tempDir('rb-specials-encoded-');
+    dirs.push(dir);
+    const src = join(dir, 'src');
+    const dst = join(dir, 'dst');
+    writeTree(src, { 'a.txt': 'alpha', 'd/b.txt': 'bravo' });
+    const odd = ['ctl\u0001pipe', 'tab\tpipe', 'd/quote\u201bpipe', 'd/lookalike\u2401pipe', 'plain-pipe'];
+    for (const name of odd) fifo(join(src, name));
+    const conf = writeConfig(dir, 'encoded', `[default]\nsource = ${src}\ndestination = ${dst}\n`);
+    const args = [conf, '--json', '--lock-dir', dir];
+    const expected = (await findSpecialFiles(src)).map((m) => m.path);
+    expect([...expected].sort()).toEqual([...odd].sort());
+    for (const attempt of ['walk (no cache)', "rclone's log (cached)"]) {
+      const result = await run(args);
+      expect(result.code, attempt).toBe(0);
+      expect(result.err, attempt).not.toMatch(/not archived|rclone names it/);
+      expect((await readArchiveMembers(join(dst, SPECIALS_ARCHIVE)))?.map((m) => m.path), attempt).toEqual(expected);
+    }
+    // A new one appears: found through the log, by its name on disk.
+    fifo(join(src, 'd/new\u0002pipe'));
+    const third = await run(args);
+    expect(third.code).toBe(0);
+    expect(third.err).not.toMatch(/not archived/);
+    expect((await readArchiveMembers(join(dst, SPECIALS_ARCHIVE)))?.map((m) => m.path)).toContain('d/new\u0002pipe');
+  });
+
   it('a --links name conflict that appears after a clean run is still refused before anything changes (exit 3)', async () => {
     const dir = tempDir('rb-specials-links-');
     dirs.push(dir);
