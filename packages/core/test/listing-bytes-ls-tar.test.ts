@@ -196,6 +196,16 @@ describe('long lines the byte path leaves to the string parser', () => {
     const line = Buffer.from('-rw-r--r-- 1 root root 12 Jan  1  2024 plain');
     expect(ls.parse(line, 0, line.length)).toBe(true);
     expect(tar.parse(line, 0, line.length)).toBe(true);
+    const header = Buffer.from('some dir:');
+    expect(ls.parse(header, 0, header.length)).toBe(true);
+    const link = Buffer.from('lrwxrwxrwx 1 root root 4 Jan  1 12:00 a b -> c d');
+    expect(ls.parse(link, 0, link.length)).toBe(true);
+    expect(tar.parse(link, 0, link.length)).toBe(true);
+    expect([ls.stringLines, tar.stringLines]).toEqual([0, 0]);
+    const escaped = Buffer.from('-rw-r--r-- 1 root root 12 Jan  1  2024 back\\slash');
+    expect(ls.parse(escaped, 0, escaped.length)).toBe(true);
+    expect(tar.parse(escaped, 0, escaped.length)).toBe(true);
+    expect([ls.stringLines, tar.stringLines]).toEqual([1, 1]);
     const junk = Buffer.from('not a listing line');
     expect(ls.parse(junk, 0, junk.length)).toBe(false);
     expect(tar.parse(junk, 0, junk.length)).toBe(false);

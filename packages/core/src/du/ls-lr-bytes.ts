@@ -17,6 +17,8 @@ export class LsLrBytes extends ByteLineParser {
   private path: Buffer = Buffer.allocUnsafe(4096);
   /** Where the name goes in `path` (0: no directory header yet). */
   private base = 0;
+  /** How many lines went to the string rules (for tests: plain lines must not). */
+  stringLines = 0;
 
   constructor(private readonly tree: DuTree) {
     super();
@@ -45,6 +47,7 @@ export class LsLrBytes extends ByteLineParser {
 
   /** LsParser.parseLine for a line the bytes could not take (its total and blank lines are handled already). */
   private parseString(line: string): boolean {
+    this.stringLines += 1;
     const entry = parseLongLine(line);
     if (entry) {
       if (entry.name === '.' || entry.name === '..') return true;

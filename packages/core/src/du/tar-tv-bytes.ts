@@ -11,6 +11,8 @@ import type { DuTree } from './tree.js';
 export class TarTvBytes extends ByteLineParser {
   private readonly entry: LongBytes = { type: 0, size: 0, nameStart: 0, nameEnd: 0 };
   private readonly slow = new TarParser();
+  /** How many lines went to the string parser (for tests: plain lines must not). */
+  stringLines = 0;
 
   constructor(private readonly tree: DuTree) {
     super();
@@ -26,6 +28,7 @@ export class TarTvBytes extends ByteLineParser {
       return true;
     }
     if (kind !== LONG && kind !== FALLBACK) return false;
+    this.stringLines += 1;
     return this.slow.parseLine(buf.toString('utf8', start, end), this.tree);
   }
 }
