@@ -186,18 +186,26 @@ const MONTHS = new Set(
   ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map((m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2)),
 );
 
+export const NAME_PLAIN = 0;
+export const NAME_WITH_SLASH = 1;
+export const NAME_NEEDS_STRING = -1;
+
 /**
- * Whether the name `buf[start, end)` must take the string path: a backslash (an escape to
- * undo) or bytes that are not valid UTF-8 (the string path decodes them as U+FFFD).
+ * What the name `buf[start, end)` holds: NAME_NEEDS_STRING for a backslash (an escape to
+ * undo) or bytes that are not valid UTF-8 (the string path decodes them as U+FFFD), else
+ * NAME_WITH_SLASH or NAME_PLAIN.
  */
-export function nameNeedsString(buf: Uint8Array, start: number, end: number): boolean {
+export function scanName(buf: Uint8Array, start: number, end: number): number {
   let high = false;
+  let slash = false;
   for (let i = start; i < end; i += 1) {
     const c = buf[i] as number;
-    if (c === 92) return true;
+    if (c === 92) return NAME_NEEDS_STRING;
     if (c >= 0x80) high = true;
+    else if (c === 47) slash = true;
   }
-  return high && !isUtf8(buf.subarray(start, end));
+  if (high && !isUtf8(buf.subarray(start, end))) return NAME_NEEDS_STRING;
+  return slash ? NAME_WITH_SLASH : NAME_PLAIN;
 }
 
 /** A byte-level line parser readListing drives: one line, or every complete line of a chunk. */

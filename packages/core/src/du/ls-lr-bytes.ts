@@ -1,6 +1,6 @@
 import { parseLongLine, unescapeTarName } from './formats/long-listing.js';
 import { nameToBytes } from '../names/name-bytes.js';
-import { ByteLineParser, FALLBACK, LONG, nameNeedsString, parseLongBytes, type LongBytes } from './long-line-bytes.js';
+import { ByteLineParser, FALLBACK, LONG, NAME_NEEDS_STRING, NAME_PLAIN, parseLongBytes, scanName, type LongBytes } from './long-line-bytes.js';
 import type { DuTree } from './tree.js';
 
 /**
@@ -17,6 +17,8 @@ export class LsLrBytes extends ByteLineParser {
   private path: Buffer = Buffer.allocUnsafe(4096);
   /** Where the name goes in `path` (0: no directory header yet). */
   private base = 0;
+  /** The id of the header's directory: where addPathBytes would put `path` + a name without `/` (0: the root). */
+  private dir = 0;
   /** How many lines went to the string rules (for tests: plain lines must not). */
   stringLines = 0;
 
@@ -30,15 +32,18 @@ export class LsLrBytes extends ByteLineParser {
     const kind = parseLongBytes(buf, start, end, entry);
     if (kind === LONG) {
       const { nameStart, nameEnd } = entry;
-      if (nameNeedsString(buf, nameStart, nameEnd)) return this.parseString(buf.toString('utf8', start, end));
+      const name = scanName(buf, nameStart, nameEnd);
+      if (name === NAME_NEEDS_STRING) return this.parseString(buf.toString('utf8', start, end));
       if (buf[nameStart] === 46 && (nameEnd - nameStart === 1 || (nameEnd - nameStart === 2 && buf[nameStart + 1] === 46))) return true; // . ..
-      this.addEntry(entry.type, buf, nameStart, nameEnd, entry.size);
+      // A file named without `/` goes straight into the header's directory: no copy, no lookup.
+      if (name === NAME_PLAIN && entry.type !== 100) this.tree.addFileBytes(this.dir, buf, nameStart, nameEnd, entry.size);
+      else this.addEntry(entry.type, buf, nameStart, nameEnd, entry.size);
       return true;
     }
     if (kind === FALLBACK) return this.parseString(buf.toString('utf8', start, end));
     if (end - start > 1 && buf[end - 1] === 58) {
       // `DIR:`
-      if (nameNeedsString(buf, start, end - 1)) return this.parseString(buf.toString('utf8', start, end));
+      if (scanName(buf, start, end - 1) === NAME_NEEDS_STRING) return this.parseString(buf.toString('utf8', start, end));
       this.setDirectory(buf, start, end - 1);
       return true;
     }
@@ -80,6 +85,8 @@ export class LsLrBytes extends ByteLineParser {
     this.base = length === 0 || this.path[length - 1] === 47 ? length : length + 1;
     this.path[length] = 47; // `/` (past `base` when the directory already ends with one)
     this.tree.addDirectoryBytes(this.path, 0, length);
+    // addPathBytes' split at the last `/`: the directory before it (`/` itself for `/name`).
+    this.dir = this.base === 0 ? 0 : this.tree.dirId(this.path, 0, this.base === 1 ? 1 : this.base - 1);
   }
 }
 

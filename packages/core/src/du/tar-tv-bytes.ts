@@ -1,5 +1,5 @@
 import { TarParser } from './formats/ls.js';
-import { ByteLineParser, FALLBACK, LONG, nameNeedsString, parseLongBytes, type LongBytes } from './long-line-bytes.js';
+import { ByteLineParser, FALLBACK, LONG, NAME_NEEDS_STRING, parseLongBytes, scanName, type LongBytes } from './long-line-bytes.js';
 import type { DuTree } from './tree.js';
 
 /**
@@ -22,7 +22,7 @@ export class TarTvBytes extends ByteLineParser {
     if (start === end) return true;
     const entry = this.entry;
     const kind = parseLongBytes(buf, start, end, entry);
-    if (kind === LONG && !nameNeedsString(buf, entry.nameStart, entry.nameEnd)) {
+    if (kind === LONG && scanName(buf, entry.nameStart, entry.nameEnd) !== NAME_NEEDS_STRING) {
       if (entry.type === 100) this.tree.addDirectoryBytes(buf, entry.nameStart, entry.nameEnd); // d
       else this.tree.addPathBytes(buf, entry.nameStart, entry.nameEnd, entry.size);
       return true;
