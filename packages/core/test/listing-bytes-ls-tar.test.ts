@@ -3,7 +3,6 @@ import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLineParser, DuTree, readListing, writeDuReport, type ListingFormat } from '../src/du/index.js';
 import { LsLrBytes } from '../src/du/ls-lr-bytes.js';
