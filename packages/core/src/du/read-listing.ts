@@ -144,7 +144,7 @@ export async function readListing(input: Readable | AsyncIterable<Buffer>, tree:
 }
 
 /** The byte-level parser of `rclone ls`, `rclone lsl`, `ls -l(R)` and `tar tv` lines. */
-function byteParser(format: ListingFormat | undefined, tree: DuTree): Pick<ByteLineParser, 'parse' | 'parseLines'> | undefined {
+function byteParser(format: ListingFormat | undefined, tree: DuTree): ByteLineParser | undefined {
   if (format === 'rclone-ls') return new RcloneLsBytes(tree);
   if (format === 'rclone-lsl') return new RcloneLsBytes(tree, true);
   if (format === 'ls') return new LsLrBytes(tree);
