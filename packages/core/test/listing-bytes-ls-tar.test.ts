@@ -134,6 +134,14 @@ describe('tar tv from bytes', () => {
     expect(expected).toContain('hard link with spaces');
   }, 30_000);
 
+  it.each(['tar', 'bsdtar'])('gives the same result when the format is detected: %s', async (tar) => {
+    const listing = run(tar, ['-tvf', tarFile], { LC_ALL: 'C' });
+    const tree = new DuTree();
+    const result = await readListing(Readable.from([listing]), tree);
+    expect(result.format).toBe('tar');
+    expect(await report(tree)).toBe(await report(viaStrings(listing, 'tar').tree));
+  });
+
   it('gives the same result with GNU tar full-iso times and numeric owners', async () => {
     await expectSame(run('tar', ['-tvf', tarFile, '--full-time', '--numeric-owner'], { LC_ALL: 'C' }), 'tar');
   });
