@@ -8,7 +8,7 @@
 // the tool's own parser (no rclone process: listing 1M real files would measure rclone
 // and the disk), and no rclone check runs (the chosen files are recorded as verified).
 // rclone's own check reports are streamed line by line by the tool and are not held.
-//   new: the shipped code (dist/): LedgerJoin (hash partitions on disk) + SampleSelector (bounded heap);
+//   new: the shipped code (dist/): LedgerJoin (the file list in columns, FileTable) + SampleSelector (bounded heap);
 //   old: the code path before it, reproduced below: the ledger in a Map, `candidates` and
 //        `everything` arrays, a full sort for the sample, a Set of every path.
 // Each variant runs as its own process under GNU time -v (peak RSS, wall).
@@ -20,6 +20,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../packages/core/dist/random/seeded-random.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FILES = Number(process.env.RB_VERIFY_FILES ?? 1_000_000);
@@ -29,14 +30,6 @@ const DAY = 86_400_000;
 const work = join(here, '.work');
 const ledgerFile = join(work, `verify-ledger-${FILES}.jsonl`);
 
-function mulberry(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** File i of the generated backup: deterministic path, size and mtime (1% changed within the last day). */
 function fileAt(i, random) {
@@ -48,7 +41,7 @@ function fileAt(i, random) {
 
 /** `rclone lsjson -R` lines for the generated backup. */
 function* lsjsonLines() {
-  const random = mulberry(7);
+  const random = seededRandom(7);
   yield '[';
   for (let i = 0; i < FILES; i++) {
     const f = fileAt(i, random);
@@ -72,8 +65,8 @@ async function generateLedger() {
   mkdirSync(work, { recursive: true });
   if (existsSync(ledgerFile) && statSync(ledgerFile).size > 0) return;
   const out = createWriteStream(ledgerFile);
-  const random = mulberry(7);
-  const picks = mulberry(99);
+  const random = seededRandom(7);
+  const picks = seededRandom(99);
   let text = '';
   for (let i = 0; i < FILES; i++) {
     const f = fileAt(i, random);
@@ -94,20 +87,20 @@ async function childNew(ledger) {
   const { SampleSelector } = await import('../packages/rclone-backup/dist/sample.js');
   const { parseLsjsonLine } = await import('../packages/rclone-backup/dist/listing.js');
   const { parseVerifyConditions } = await import('../packages/rclone-backup/dist/verify-conditions.js');
-  const { seededRandom } = await import('../packages/core/dist/index.js');
   const conditions = parseVerifyConditions(['data=<1G', 'age=1d']);
   const spoolDir = mkdtempSync(join(tmpdir(), 'rb-verify-bench-'));
   try {
-    const join_ = await LedgerJoin.open(ledger, spoolDir);
+    const join_ = await LedgerJoin.open(ledger);
     const total = { files: 0, bytes: 0 };
-    for (const file of listedFiles(parseLsjsonLine, total)) await join_.addSource(file);
+    for (const file of listedFiles(parseLsjsonLine, total)) join_.addSource(file);
+    await join_.load();
     const selector = new SampleSelector(conditions, total, seededRandom(1));
-    for await (const { file, verifiedMs } of join_.joined()) {
+    for (const { file, verifiedMs } of join_.joined()) {
       const young = file.mtimeMs >= NOW - conditions.age.ms;
       selector.offer({ ...file, tier: young ? 0 : 1, ...(verifiedMs !== undefined ? { verifiedMs } : {}) });
     }
     const sample = selector.result();
-    for (const c of sample) await join_.addVerified(c.path);
+    for (const c of sample) join_.addVerified(c.path);
     const coverage = await join_.write(NOW, 30 * DAY);
     return { files: total.files, selected: sample.length, selectedBytes: sample.reduce((s, c) => s + c.size, 0), coverage };
   } finally {
@@ -118,7 +111,7 @@ async function childNew(ledger) {
 async function childOld(ledger) {
   const { parseLsjsonLine } = await import('../packages/rclone-backup/dist/listing.js');
   const { parseVerifyConditions } = await import('../packages/rclone-backup/dist/verify-conditions.js');
-  const { seededRandom, readLines, writeFileAtomically } = await import('../packages/core/dist/index.js');
+  const { readLines, writeFileAtomically } = await import('../packages/core/dist/index.js');
   const conditions = parseVerifyConditions(['data=<1G', 'age=1d']);
   // readLedger as it was: every entry in one Map.
   const map = new Map();

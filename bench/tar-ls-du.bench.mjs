@@ -18,6 +18,7 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import { seededRandom } from '../packages/core/dist/random/seeded-random.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const LINES = Number(process.env.TAR_LS_DU_LINES ?? 2_000_000);
@@ -26,15 +27,6 @@ const work = join(here, '.work');
 const bin = join(here, '../packages/tar-ls-du/bin/tar-ls-du.js');
 const perl = join(here, 'baseline/tar-ls-du.pl');
 
-function mulberry32(seed) {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = [
   'Photos',
@@ -68,7 +60,7 @@ const STEMS = ['IMG_', 'DSC', 'report ', 'Scan-', 'index', 'track ', 'notes-', '
  * number so every path is distinct; lengths are like real ones (6-40 bytes a name).
  */
 function* listingLines(files, dirs, seed) {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const pick = (list) => list[Math.floor(random() * list.length)];
   const paths = ['']; // 0: the root
   const depth = [0];
@@ -126,7 +118,7 @@ async function writeLines(file, lines) {
 }
 
 function shuffled(lines, seed) {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const all = [...lines];
   for (let i = all.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1));

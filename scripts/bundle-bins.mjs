@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 // Bundles a package's bins (run by its build, after tsc, in the package directory): each
-// bin/NAME.js imports ../bundle/ENTRY.mjs, built here from dist/ENTRY.js with core and the
-// pure-JS dependencies inside, so a start resolves and links a handful of files instead of
-// hundreds (start-up time: `pnpm bench start-up`). Modules a tool imports with import()
-// stay in chunks loaded only on that path. mongodb and mysql2 stay external (loaded from
-// node_modules, lazily, by the tools that declare them). The bundle sits one level below
-// the package root, as dist/ does, so core's '../package.json' (the toolset's version, the
-// same in every package) and nightly's '../bin/…' resolve alike.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+// bin/NAME.js is `require('../bundle/start.cjs')('ENTRY')`, and ENTRY.cjs is built here from
+// dist/ENTRY.js as one CommonJS file with core and the pure-JS dependencies inside, so a start
+// reads one file and never initialises Node's ES module loader (start-up time: `pnpm bench
+// start-up`). Modules a tool imports with import() stay inside, initialised only on that path.
+// start.cjs (scripts/bundle-start.cjs) runs it with a V8 code cache written here by one
+// `--help` run. mongodb and mysql2 stay external (required from node_modules, lazily, by the
+// tools that declare them). The bundle sits one level below the package root, as dist/ does,
+// so core's '../package.json' lookups and nightly's '../bin/…' resolve alike.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const EXTERNAL = ['mongodb', 'mysql2'];
@@ -23,9 +27,12 @@ const EXTERNAL = ['mongodb', 'mysql2'];
 const FAST_STRING_WIDTH = `
 import stripAnsi from 'strip-ansi';
 import { eastAsianWidth } from 'get-east-asian-width';
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const zeroWidth = (cp) => cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || cp === 0xfeff || (cp >= 0xfe00 && cp <= 0xfe0f);
 export default function stringWidth(string, options = {}) {
   if (typeof string !== 'string' || string.length === 0) return 0;
+  // Printable ASCII (nearly every help line) is one column a character.
+  if (PRINTABLE_ASCII.test(string)) return string.length;
   const text = options.countAnsiEscapeCodes ? string : stripAnsi(string);
   let width = 0;
   for (const ch of text) {
@@ -48,39 +55,89 @@ const fastStringWidth = {
     b.onLoad({ filter: /.*/, namespace: 'fast-string-width' }, (args) => ({ contents: FAST_STRING_WIDTH, resolveDir: dirname(args.path), loader: 'js' }));
   },
 };
+/**
+ * yargs' y18n reads its locale file from a path relative to yargs' own module, which is not
+ * there in a bundle: it has always found nothing (ENOENT after two stats and a failed read at
+ * every start) and used yargs' built-in English strings. Without a readFileSync in its platform
+ * shim y18n takes those strings at once (its documented bundler case), touching no file.
+ */
+const y18nNoFiles = {
+  name: 'y18n-no-files',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]y18n[\\/]build[\\/]lib[\\/]platform-shims[\\/]node\.js$/ }, () => ({
+      contents: "import { format } from 'util'; import { resolve } from 'path'; export default { fs: {}, format, resolve, exists: () => false };",
+      loader: 'js',
+    }));
+  },
+};
+
 const pkgDir = process.cwd();
 const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
 const binDir = join(pkgDir, 'bin');
 const entries = new Set();
-for (const file of readdirSync(binDir)) {
-  const match = /\.\.\/bundle\/([\w-]+)\.mjs/.exec(readFileSync(join(binDir, file), 'utf8'));
-  if (!match) throw new Error(`bin/${file} does not import ../bundle/ENTRY.mjs`);
+for (const file of readdirSync(binDir).filter((f) => f.endsWith('.js'))) {
+  const match = /require\('\.\.\/bundle\/start\.cjs'\)\('([\w-]+)'\)/.exec(readFileSync(join(binDir, file), 'utf8'));
+  if (!match) throw new Error(`bin/${file} does not call require('../bundle/start.cjs')('ENTRY')`);
   entries.add(match[1]);
 }
-const entryPoints = Object.fromEntries([...entries].map((name) => [name, join(pkgDir, 'dist', `${name}.js`)]));
-// The crypt block pool's workers import the cipher module by URL (see core's block-pool.ts).
-const core = createRequire(join(pkgDir, 'package.json'));
-const usesCore = Boolean(pkg.dependencies?.['@rclone-b2/core']);
-if (usesCore) entryPoints['noble-salsa'] = createRequire(core.resolve('@rclone-b2/core')).resolve('@noble/ciphers/salsa.js');
-
 const outdir = join(pkgDir, 'bundle');
 rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints,
-  outdir,
+mkdirSync(outdir);
+/** @type {import('esbuild').BuildOptions} */
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  outExtension: { '.js': '.mjs' },
-  external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
-  // CommonJS dependencies (tar-stream, split2…) call require() for Node's own modules.
-  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  write: false,
   legalComments: 'none',
+  charset: 'ascii',
   // Less to read and compile at every start; names are kept, so --debug stack traces stay readable.
   minifyWhitespace: true,
   minifySyntax: true,
-  plugins: [fastStringWidth],
   logLevel: 'warning',
-});
+};
+for (const name of entries) {
+  const result = await build({
+    ...common,
+    entryPoints: { [name]: join(pkgDir, 'dist', `${name}.js`) },
+    outdir,
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    external: EXTERNAL.flatMap((external) => [external, `${external}/*`]),
+    // import() of mongodb and mysql2 becomes require() (both are CommonJS): a script run by
+    // start.cjs has no ES module loader of its own to import with.
+    supported: { 'dynamic-import': false },
+    // The sources are ES modules (strict, import.meta.url); the bundle keeps both.
+    define: { 'import.meta.url': '__bundleUrl' },
+    banner: { js: "'use strict';var __bundleUrl=require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [fastStringWidth, y18nNoFiles],
+  });
+  const [output] = result.outputFiles;
+  // start.cjs reads the bundle as latin1, which is only the same text for ASCII.
+  if (!output.contents.every((byte) => byte < 0x80)) throw new Error(`${output.path}: not pure ASCII`);
+  // The first line names this build's content: start.cjs takes only a code cache headed by it.
+  const stamp = `// bundle ${createHash('sha256').update(output.contents).digest('hex').slice(0, 32)}\n`;
+  writeFileSync(output.path, stamp + output.text);
+}
+// The crypt block pool's workers import the cipher module by URL, beside the bundle (see core's block-pool.ts).
+if (pkg.dependencies?.['@rclone-b2/core']) {
+  const core = createRequire(join(pkgDir, 'package.json'));
+  const salsa = createRequire(core.resolve('@rclone-b2/core')).resolve('@noble/ciphers/salsa.js');
+  await build({ ...common, write: true, entryPoints: { 'noble-salsa': salsa }, outdir, format: 'esm', outExtension: { '.js': '.mjs' } });
+}
+copyFileSync(fileURLToPath(new URL('bundle-start.cjs', import.meta.url)), join(outdir, 'start.cjs'));
+
+// The code caches: one `--help` run of each entry (the functions every start compiles), in a
+// plain node (no NODE_OPTIONS: V8 takes a cache only under the flags it was made with), then
+// checked the way a bin will load it.
+const env = { ...process.env };
+delete env.NODE_OPTIONS;
+const startFile = join(outdir, 'start.cjs');
+for (const name of entries) {
+  const write = `process.argv = [process.argv[0], ${JSON.stringify(join(binDir, name))}, '--help']; require(${JSON.stringify(startFile)}).writeCache(${JSON.stringify(name)});`;
+  const made = spawnSync(process.execPath, ['-e', write], { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`${name}: writing the code cache failed: ${made.stderr}`);
+  const check = `process.stdout.write(String(require(${JSON.stringify(startFile)}).cacheAccepted(${JSON.stringify(name)})))`;
+  const taken = spawnSync(process.execPath, ['-e', check], { env, encoding: 'utf8' });
+  if (taken.stdout !== 'true') throw new Error(`${name}: V8 rejects the code cache just written (${taken.stdout}${taken.stderr})`);
+}

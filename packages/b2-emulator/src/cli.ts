@@ -5,4 +5,4 @@ const stop = new Promise((resolve) => {
   process.once('SIGINT', resolve);
   process.once('SIGTERM', resolve);
 });
-await runTool('b2-emulator', (argv, io) => main(argv, io, stop), { ownSignals: true });
+void runTool('b2-emulator', (argv, io) => main(argv, io, stop), { ownSignals: true });

@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../bundle/cli.mjs';
+require('../bundle/start.cjs')('cli');

@@ -120,6 +120,7 @@ export { RcloneError, runRclone, type RcloneResult } from './rclone/run-rclone.j
 export { formatDuration, parseDuration } from './text/durations.js';
 export { formatIecSize } from './text/iec-size.js';
 export { BufferedWriter, readLines, writeWithBackpressure } from './text/lines.js';
+export { EncodedLines } from './text/encoded-lines.js';
 export { quoteForMessage } from './text/quote-for-message.js';
 export { formatSize, parseSize } from './text/sizes.js';
 export { parseTime } from './text/times.js';

@@ -18,7 +18,7 @@ describe('TOOLSET_VERSION', () => {
     // A copy of the built module in a package named like core, with another version, reports that version.
     const pkgDir = join(scratch, 'node_modules', '@rclone-b2', 'core');
     mkdirSync(join(pkgDir, 'dist'), { recursive: true });
-    for (const file of ['version.js', 'version.js.map']) cpSync(new URL(`../dist/${file}`, import.meta.url), join(pkgDir, 'dist', file));
+    for (const file of ['version.js', 'version.js.map', 'package-file.js']) cpSync(new URL(`../dist/${file}`, import.meta.url), join(pkgDir, 'dist', file));
     writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({ name: '@rclone-b2/core', version: '9.8.7-copy', type: 'module', exports: { './package.json': './package.json' } }));
     const copy: unknown = await import(pathToFileURL(join(pkgDir, 'dist', 'version.js')).href);
     expect(copy).toMatchObject({ TOOLSET_VERSION: '9.8.7-copy' });

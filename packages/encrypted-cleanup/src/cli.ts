@@ -1,4 +1,4 @@
 import { changesUnless, runTool } from '@rclone-b2/core';
 import { main } from './main.js';
 
-await runTool('encrypted-cleanup', main, { changes: changesUnless('-n', '--dry-run', '--dryrun') });
+void runTool('encrypted-cleanup', main, { changes: changesUnless('-n', '--dry-run', '--dryrun') });

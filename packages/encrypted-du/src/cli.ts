@@ -1,4 +1,4 @@
 import { runTool } from '@rclone-b2/core';
 import { main } from './main.js';
 
-await runTool('encrypted-du', main);
+void runTool('encrypted-du', main);

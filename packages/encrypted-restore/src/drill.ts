@@ -27,7 +27,7 @@ import { selectVersions } from './select.js';
 import type { RestoreReport } from './report.js';
 
 /** A drill never plans (it is never a dry run): its report is silent. */
-const SILENT: RestoreReport = { plan: async () => undefined, finish: async () => undefined };
+const SILENT: RestoreReport = { plan: async () => undefined, flush: async () => undefined, finish: async () => undefined };
 
 export interface DrillOptions {
   bucket: CryptBucket;

@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
-import { escapeName, formatIecSize, jsonPlanWriter, writeWithBackpressure, type B2Usage } from '@rclone-b2/core';
+import { EncodedLines, escapeName, formatIecSize, jsonPlanWriter, type B2Usage } from '@rclone-b2/core';
+
+const DONE = Promise.resolve();
 
 /** One entry of a dry run's plan. */
 export interface PlannedRestore {
@@ -29,18 +31,31 @@ export interface RestoreSummary {
 /** Where the plan and the summary go: text lines, or one JSON document (--json). */
 export interface RestoreReport {
   plan(entry: PlannedRestore): Promise<void>;
+  /** Writes out what plan() may still hold back (called when the plan ends, also on failure). */
+  flush(): Promise<void>;
   finish(summary: RestoreSummary): Promise<void>;
 }
 
-/** `would restore PATH (SIZE) to LOCAL`, both `ls -b` escaped; the summary is the stderr notice. */
+/**
+ * `would restore PATH (SIZE) to LOCAL`, both `ls -b` escaped; the summary is the stderr notice.
+ * Lines go out in ~64 KiB chunks: a plan of --all over millions of versions spent more time
+ * in one write per line than in making the lines.
+ */
 export function textReport(out: Writable): RestoreReport {
+  const writer = new EncodedLines(out);
+  // --all plans every version of a file in a row: its escaped path is made once.
+  let lastPath: string | undefined;
+  let shown = '';
   return {
-    plan: ({ path, kind, size, to }) =>
-      writeWithBackpressure(
-        out,
-        `would restore ${escapeName(path)} (${kind === 'file' ? formatIecSize(size ?? 0) : 'deletion → /dev/null'}) to ${escapeName(to)}\n`,
-      ),
-    async finish() {},
+    plan: ({ path, kind, size, to }) => {
+      if (path !== lastPath) {
+        lastPath = path;
+        shown = escapeName(path);
+      }
+      return writer.write(`would restore ${shown} (${kind === 'file' ? formatIecSize(size ?? 0) : 'deletion → /dev/null'}) to ${escapeName(to)}\n`) ?? DONE;
+    },
+    flush: () => writer.flush(),
+    finish: () => writer.flush(),
   };
 }
 
@@ -49,6 +64,7 @@ export function jsonReport(out: Writable, dryRun: boolean): RestoreReport {
   const writer = jsonPlanWriter(out, dryRun);
   return {
     plan: (entry) => writer.item(entry),
+    flush: () => Promise.resolve(),
     finish: (summary) => writer.finish(summary),
   };
 }

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { normalize } from 'node:path';
 import { escapeName, localPathOf, TaskPool, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import type { RestoreCounts, RestoreProgress } from './progress.js';
 import { markDeletion, restoreFile } from './restore-file.js';
@@ -39,7 +39,20 @@ export interface RestoreStats extends RestoreCounts {
 export async function restore(histories: AsyncIterable<CryptFileHistory>, options: RestoreOptions): Promise<RestoreStats> {
   const stats: RestoreStats = { restored: 0, skipped: 0, failed: 0, bytes: 0, files: 0, deletions: 0 };
   const pool = new TaskPool(options.transfers);
+  try {
+    await planAndRestore(histories, options, stats, pool);
+  } finally {
+    // The plan so far reaches stdout even when the listing fails part-way.
+    await options.report.flush();
+  }
+  await pool.drain();
+  if (!options.dryRun) options.progress?.done(stats);
+  return stats;
+}
+
+async function planAndRestore(histories: AsyncIterable<CryptFileHistory>, options: RestoreOptions, stats: RestoreStats, pool: TaskPool): Promise<void> {
   const { logger } = options;
+  const target = normalize(options.target);
   for await (const history of histories) {
     const shown = escapeName(history.path);
     for (const item of selectVersions(history.relative, history.versions, options.mode)) {
@@ -52,7 +65,8 @@ export async function restore(histories: AsyncIterable<CryptFileHistory>, option
         stats.failed += 1;
         continue;
       }
-      const path = join(options.target, local);
+      // join(target, local) normalises; with target normalised once, a safe relative name has nothing left to normalise.
+      const path = target.endsWith('/') ? target + local : `${target}/${local}`;
       if (item.kind === 'deletion') stats.deletions += 1;
       else stats.files += 1;
       if (options.dryRun) {
@@ -88,7 +102,4 @@ export async function restore(histories: AsyncIterable<CryptFileHistory>, option
       });
     }
   }
-  await pool.drain();
-  if (!options.dryRun) options.progress?.done(stats);
-  return stats;
 }

@@ -30,5 +30,14 @@ export function selectVersions(relative: string, versions: readonly B2FileVersio
 
 /** Refuses names that would escape TARGET (a hostile or corrupt bucket could hold `..`). */
 export function isSafeRelative(relative: string): boolean {
-  return relative.length > 0 && relative.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+  // A scan rather than split('/'): it runs for each of millions of versions in an --all plan.
+  if (relative.length === 0) return false;
+  for (let start = 0; ; ) {
+    const slash = relative.indexOf('/', start);
+    const end = slash < 0 ? relative.length : slash;
+    const dots = relative.startsWith('..', start) ? 2 : relative.startsWith('.', start) ? 1 : 0;
+    if (end === start || end - start === dots) return false;
+    if (slash < 0) return true;
+    start = slash + 1;
+  }
 }

@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../bundle/cli-import.mjs';
+require('../bundle/start.cjs')('cli-import');

@@ -1,4 +1,4 @@
 import { changesUnless, runTool } from '@rclone-b2/core';
 import { EXPORT_TOOL, mainExport } from './main-export.js';
 
-await runTool(EXPORT_TOOL, (argv, io) => mainExport(argv, io), { changes: changesUnless('-n', '--dry-run', '--dryrun') });
+void runTool(EXPORT_TOOL, (argv, io) => mainExport(argv, io), { changes: changesUnless('-n', '--dry-run', '--dryrun') });

@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../bundle/join-cli.mjs';
+require('../bundle/start.cjs')('join-cli');

@@ -1,4 +1,4 @@
 import { changesUnless, runTool } from '@rclone-b2/core';
 import { main, TOOL } from './main.js';
 
-await runTool(TOOL, main, { changes: changesUnless('-n', '--dry-run', '--dryrun') });
+void runTool(TOOL, main, { changes: changesUnless('-n', '--dry-run', '--dryrun') });

@@ -1,4 +1,4 @@
 import { runTool } from '@rclone-b2/core';
 import { joinMain, JOIN_TOOL } from './join-main.js';
 
-await runTool(JOIN_TOOL, joinMain);
+void runTool(JOIN_TOOL, joinMain);

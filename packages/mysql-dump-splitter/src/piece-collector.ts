@@ -7,8 +7,12 @@ import { TEMP_PREFIX } from './piece-name.js';
 import type { PieceSink } from './piece-sink.js';
 import type { PieceRecord } from './state.js';
 
-// Receives the pieces as they stream past. A piece is copied into one reused buffer and
-// hashed; at its end, a piece whose label and SHA-256 match an intact piece of the previous
+// Receives the pieces as they stream past. A piece is first compared, as it streams, with
+// the previous run's piece expected at this place (the next unused one of the same label):
+// an unchanged piece is then known to have that piece's SHA-256 without being hashed or
+// copied, which makes an unchanged run cost little more than reading the input. Once a piece
+// differs, the bytes compared so far are replayed from the old file and the piece takes the
+// general path: it is copied into one reused buffer and hashed; at its end, a piece whose label and SHA-256 match an intact piece of the previous
 // run is dropped (nothing written), any other piece is written to a temporary file (fsync'ed
 // by commit()). A piece bigger than `spillBytes` is compared with the previous run's piece
 // of the same label as it streams (see file-follower.ts) and goes to a temporary file only
@@ -30,12 +34,27 @@ type Overflow = { kind: 'temp'; fd: number; path: string } | { kind: 'follow'; f
 
 type TempOverflow = Extract<Overflow, { kind: 'temp' }>;
 
+/** The previous run's piece the open piece is compared with. */
+interface Guess {
+  record: PieceRecord;
+  follower: FileFollower;
+}
+
+const NOTHING = Buffer.alloc(0);
+
 const FIRST_LOOK = 4096;
 
 export class PieceCollector implements PieceSink {
   readonly pieces: CollectedPiece[] = [];
   private readonly temps = new Set<string>();
+  /** Intact pieces of the previous run by label, in dump order. */
   private readonly byLabel = new Map<string, PieceRecord[]>();
+  /** Per label, the index in byLabel of the next previous piece to guess. */
+  private readonly cursor = new Map<string, number>();
+  private readonly indexOf = new Map<PieceRecord, number>();
+  private guess: Guess | undefined;
+  private guessed: PieceRecord | undefined;
+  private readonly guessScratch = Buffer.allocUnsafe(1 << 20);
   private label: string | undefined;
   private hash: Hash | undefined;
   private size = 0;
@@ -53,21 +72,38 @@ export class PieceCollector implements PieceSink {
     private readonly prepareDir: () => void,
     private readonly spillBytes = 32 * 1024 * 1024,
   ) {
-    for (const records of previous.values()) {
-      for (const record of records) this.byLabel.set(record.label, [...(this.byLabel.get(record.label) ?? []), record]);
+    const records = [...previous.values()].flat().sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+    for (const record of records) {
+      const list = this.byLabel.get(record.label) ?? [];
+      this.indexOf.set(record, list.length);
+      list.push(record);
+      this.byLabel.set(record.label, list);
     }
   }
 
   start(label: string): void {
     this.label = label;
-    this.hash = createHash('sha256');
+    this.hash = undefined;
     this.size = 0;
     this.len = 0;
     this.overflow = undefined;
+    const record = this.byLabel.get(label)?.[this.cursor.get(label) ?? 0];
+    const follower = record && FileFollower.start(join(this.dir, record.name), record.size, NOTHING, this.guessScratch);
+    this.guessed = record;
+    this.guess = record && follower ? { record, follower } : undefined;
   }
 
-  /** Copies the bytes (the caller may reuse its buffer); beyond spillBytes they overflow (see above). */
+  /** Compares with the guessed previous piece, else takes the bytes (the caller may reuse its buffer). */
   write(chunk: Buffer): void {
+    if (this.guess) {
+      if (this.guess.follower.follow(chunk)) return;
+      this.dropGuess();
+    }
+    this.take(chunk);
+  }
+
+  /** Copies the bytes into the piece buffer; beyond spillBytes they overflow (see above). */
+  private take(chunk: Buffer): void {
     this.size += chunk.length;
     if (!this.overflow && this.len + chunk.length > this.buf.length) {
       if (this.len + chunk.length > this.spillBytes) {
@@ -83,18 +119,32 @@ export class PieceCollector implements PieceSink {
       this.len += chunk.length;
       return;
     }
-    (this.hash as Hash).update(chunk);
+    this.hasher().update(chunk);
     const overflow = this.overflow;
     if (overflow.kind === 'temp') writeAllSync(overflow.fd, chunk);
     else if (overflow.kind === 'follow' && !overflow.follower.follow(chunk)) writeAllSync(this.diverge(overflow.follower).fd, chunk);
   }
 
   end(): void {
-    if (this.label === undefined || !this.hash) return;
+    const label = this.label;
+    if (label === undefined) return;
+    if (this.guess?.follower.complete && this.guess.follower.matched > 0) {
+      // the same bytes as the previous piece, whose SHA-256 the state file holds
+      const { record, follower } = this.guess;
+      follower.close();
+      this.guess = undefined;
+      this.pieces.push({ label, sha256: record.sha256, size: record.size, matches: this.previous.get(`${label} ${record.sha256}`) ?? [] });
+      this.cursor.set(label, (this.indexOf.get(record) as number) + 1);
+      this.label = undefined;
+      return;
+    }
+    if (this.guess) this.dropGuess();
     const content = this.buf.subarray(0, this.len);
-    if (!this.overflow) this.hash.update(content);
-    const sha256 = this.hash.digest('hex');
-    const piece: CollectedPiece = { label: this.label, sha256, size: this.size, matches: this.previous.get(`${this.label} ${sha256}`) ?? [] };
+    const hash = this.hasher();
+    if (!this.overflow) hash.update(content);
+    const sha256 = hash.digest('hex');
+    const piece: CollectedPiece = { label, sha256, size: this.size, matches: this.previous.get(`${label} ${sha256}`) ?? [] };
+    if (this.size > 0) this.advanceCursor(label, piece.matches);
     let overflow = this.overflow;
     if (this.size > 0 && piece.matches.length === 0 && !this.dryRun) {
       // a followed piece that ends early (or whose old record no longer matches) differs after all
@@ -119,8 +169,35 @@ export class PieceCollector implements PieceSink {
     this.len = 0;
   }
 
+  /** The piece differs from the guess: the bytes that matched go the general way, from the old file. */
+  private dropGuess(): void {
+    const follower = (this.guess as Guess).follower;
+    this.guess = undefined;
+    follower.replayMatched((bytes) => this.take(bytes));
+    follower.close();
+  }
+
+  /**
+   * The next guess for this label follows the previous piece this one equals, else the one
+   * it was compared with; so after an inserted or removed cut, one piece is hashed, and the
+   * guesses are back in step with the previous run.
+   */
+  private advanceCursor(label: string, matches: readonly PieceRecord[]): void {
+    const from = this.cursor.get(label) ?? 0;
+    const matched = matches.map((r) => this.indexOf.get(r) as number).filter((i) => i >= from);
+    const next = matched.length > 0 ? Math.min(...matched) : this.guessed ? (this.indexOf.get(this.guessed) as number) : undefined;
+    if (next !== undefined) this.cursor.set(label, next + 1);
+  }
+
+  private hasher(): Hash {
+    this.hash ??= createHash('sha256');
+    return this.hash;
+  }
+
   /** Deletes every temporary file this run created and has not handed over. */
   abort(): void {
+    this.guess?.follower.close();
+    this.guess = undefined;
     if (this.overflow?.kind === 'temp') closeSync(this.overflow.fd);
     if (this.overflow?.kind === 'follow') this.overflow.follower.close();
     this.overflow = undefined;
@@ -134,7 +211,7 @@ export class PieceCollector implements PieceSink {
 
   private spill(): void {
     const head = this.buf.subarray(0, this.len);
-    (this.hash as Hash).update(head);
+    this.hasher().update(head);
     const follower = this.dryRun ? undefined : this.follow(head);
     if (this.dryRun) this.overflow = { kind: 'discard' };
     else if (follower) this.overflow = { kind: 'follow', follower };

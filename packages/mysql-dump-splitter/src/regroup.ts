@@ -160,6 +160,31 @@ export class Regrouper {
   get midStatement(): boolean {
     return this.inStatement;
   }
+
+  /** Inside a statement and an open group, a ',' owed after the last row: rows may come through rowsScanned(). */
+  get openGroup(): boolean {
+    return this.inStatement && this.inGroup && this.need === 0x2c;
+  }
+
+  get bytesInGroup(): number {
+    return this.groupBytes;
+  }
+
+  /**
+   * Row lines `(...),` of buf[start, end) that the compiled scanner found not to end the group
+   * (row-scanner.ts): what row() would emit for each, at once; the last row's `,\n` is owed.
+   */
+  rowsScanned(buf: Buffer, start: number, end: number, groupBytes: number): void {
+    this.resolve();
+    this.target.emit(buf, start, end - 2);
+    const pending = this.pending;
+    pending.buf = buf;
+    pending.start = end - 2;
+    pending.end = end;
+    pending.kind = 0x2c;
+    this.need = 0x2c;
+    this.groupBytes = groupBytes;
+  }
 }
 
 function parseError(lineNo: number, what: string): ToolError {

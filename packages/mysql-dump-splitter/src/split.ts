@@ -18,6 +18,8 @@ export interface SplitOptions {
   maxLine?: number;
   /** Bytes of one piece held in memory before it overflows (default 32 MiB; tests use less). */
   spillBytes?: number;
+  /** false: rows go through the JavaScript path only (the compiled scanner makes the same cuts; tests compare). */
+  compiled?: boolean;
   /** Stops the run (SIGINT/SIGTERM): nothing is committed. Default: the tool's interrupt signal. */
   signal?: AbortSignal;
 }
@@ -91,7 +93,7 @@ async function splitLocked(input: AsyncIterable<Buffer> | Readable, options: Spl
   if (!options.dryRun) out.removeStaleTemps();
   const old = readState(outDir);
   const collector = new PieceCollector(outDir, previousIndex(outDir, old.pieces), options.dryRun, () => out.prepare(), options.spillBytes);
-  const splitter = new Splitter(collector, { pieceSize: options.pieceSize, regroup: options.regroup }, options.maxLine);
+  const splitter = new Splitter(collector, { pieceSize: options.pieceSize, regroup: options.regroup, compiled: options.compiled }, options.maxLine);
   // An interruption ends a read waiting on stdin too; the catch below removes the new pieces.
   const signal = options.signal ?? interruptSignal();
   const stopReading = (): void => void (input instanceof Readable && input.destroy(signal?.reason as Error));

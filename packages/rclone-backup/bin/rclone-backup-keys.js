@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../bundle/keys-cli.mjs';
+require('../bundle/start.cjs')('keys-cli');

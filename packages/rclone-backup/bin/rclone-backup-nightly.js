@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../bundle/nightly-cli.mjs';
+require('../bundle/start.cjs')('nightly-cli');

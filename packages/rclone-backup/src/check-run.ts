@@ -28,12 +28,12 @@ export async function runCheck(ctx: BackupContext, args: readonly string[], onLi
   const { exitCode, stderrTail } = await runRcloneJson(ctx, [...args, '--combined', '-'], {
     // 1 means differences; others (e.g. a failed download or listing) are reported below.
     okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-    onStdoutLine: async (line) => {
+    onStdoutLine: (line) => {
       const symbol = line[0];
       if (line[1] !== ' ' || (symbol !== '=' && symbol !== '*' && symbol !== '+' && symbol !== '-' && symbol !== '!')) return;
       reported += 1;
       if (symbol !== '=') failures += 1;
-      await onLine(symbol, line.slice(2));
+      return onLine(symbol, line.slice(2));
     },
     onRecord: (r) => ctx.verbosity >= 1 || !(SUMMARY.test(r.msg) || (r.object !== undefined && PER_FILE.test(r.msg)) || expected?.test(r.msg)),
     hideText: /Failed to (check|cryptcheck)/,

@@ -2,4 +2,4 @@ import { runTool } from '@rclone-b2/core';
 import { keysMain } from './keys-main.js';
 
 // only --apply changes anything (it creates keys)
-await runTool('rclone-backup-keys', keysMain, { changes: (argv) => argv.includes('--apply') });
+void runTool('rclone-backup-keys', keysMain, { changes: (argv) => argv.includes('--apply') });

@@ -10,8 +10,24 @@ export interface ListedFile {
   mtimeMs: number;
 }
 
+/**
+ * The record rclone writes for a local file with --no-mimetype, field for field. A listing
+ * of a million files spent most of its parsing in JSON.parse building objects only to read
+ * three fields; other shapes (more fields, other order, a raw control character, which JSON
+ * does not allow in a string) take the JSON.parse path.
+ */
+// eslint-disable-next-line no-control-regex
+const PLAIN_RECORD = /^\{"Path":("(?:[^"\\\u0000-\u001f]|\\.)*"),"Name":"(?:[^"\\\u0000-\u001f]|\\.)*","Size":(-?(?:0|[1-9]\d{0,14})),"ModTime":"([0-9T:.+Z-]+)","IsDir":(true|false)\},?$/;
+
 /** Parses one line of `rclone lsjson` output (`{...},`); undefined for `[`, `]` and directories. */
 export function parseLsjsonLine(line: string): ListedFile | undefined {
+  const plain = PLAIN_RECORD.exec(line);
+  if (plain) {
+    if (plain[4] === 'true') return undefined;
+    const literal = plain[1] as string;
+    const path = literal.includes('\\') ? (JSON.parse(literal) as string) : literal.slice(1, -1);
+    return { path, size: Number(plain[2]), mtimeMs: Date.parse(plain[3] as string) };
+  }
   const text = line.endsWith(',') ? line.slice(0, -1) : line;
   if (!text.startsWith('{')) return undefined;
   const item = JSON.parse(text) as { Path: string; Size: number; ModTime: string; IsDir: boolean };
@@ -33,9 +49,10 @@ export interface ListOptions {
 export async function listSource(config: BackupConfig, ctx: BackupContext, options: ListOptions, onFile: (file: ListedFile) => void | Promise<void>): Promise<void> {
   const args = sourceListingArgs(config, ['lsjson', '-R', '--files-only', '--no-mimetype'], options);
   await runRcloneJson(ctx, args, {
-    onStdoutLine: async (line) => {
+    onStdoutLine: (line) => {
       const file = parseLsjsonLine(line);
-      if (file) await onFile(file);
+      // No await for a callback that did not return a promise (a million microtasks saved).
+      return file ? onFile(file) : undefined;
     },
   });
 }

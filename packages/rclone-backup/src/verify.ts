@@ -8,7 +8,6 @@ import { runCheck, type CheckSymbol } from './check-run.js';
 import { LedgerJoin, type Coverage } from './ledger.js';
 import { verifyProgress } from './verify-progress.js';
 import { listSource } from './listing.js';
-import { PartitionSpool } from './partition-spool.js';
 import { excludeFromArgs, filterArgs, filterNamesOf, filterRules, linkArgs, SPECIALS_ARCHIVE } from './rclone-args.js';
 import { remoteType } from './remote-type.js';
 import { SampleSelector, type Candidate } from './sample.js';
@@ -92,11 +91,8 @@ async function* inBatches(files: AsyncIterable<Sampled> | Iterable<Sampled>, siz
   if (batch.length) yield batch;
 }
 
-async function* spooled(spool: PartitionSpool): AsyncGenerator<Sampled> {
-  for await (const line of spool.lines(0)) {
-    const [path, size] = JSON.parse(line) as [string, number];
-    yield { path, size };
-  }
+function* rowsOf(ledger: LedgerJoin, rows: readonly number[]): Generator<Sampled> {
+  for (const row of rows) yield ledger.fileAt(row);
 }
 
 /**
@@ -109,10 +105,10 @@ async function* spooled(spool: PartitionSpool): AsyncGenerator<Sampled> {
  * one listing of each side, no download) and the sample's contents are checked in
  * batches, each a filter file of exact `+ /path` rules ending in `- *`.
  *
- * Memory is bounded by the sample and the failures, never by the tree: rclone's reports
- * are streamed, the listing is spooled to disk and joined with the ledger partition by
- * partition (LedgerJoin), and the sample is chosen by a bounded heap (SampleSelector)
- * or, when every file is wanted, streamed from a spool file.
+ * rclone's reports are streamed; the listing is held in columns (LedgerJoin's FileTable:
+ * a byte arena and typed arrays, ~40 bytes per file plus its path) and the ledger streamed
+ * through it; the sample is chosen by a bounded heap (SampleSelector) or, when every file
+ * is wanted, kept as row numbers of that table.
  */
 export async function runVerify(config: BackupConfig, ctx: BackupContext, options: VerifyOptions): Promise<VerifySummary> {
   const started = ctx.now();
@@ -133,37 +129,37 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
   let matched = 0;
   let coverage: Coverage | undefined;
   try {
-    const ledger = await LedgerJoin.open(options.ledger, dir);
+    const ledger = await LedgerJoin.open(options.ledger);
     const problem = (outcome: { problem?: string }): void => {
       if (outcome.problem) failures.problems.push(outcome.problem);
     };
     if (conditions.all) {
       ctx.logger.info(`verifying every file of ${config.name}, both ways`);
       problem(
-        await runCheck(ctx, [...contentCommand, ...both, ...backupFilters], async (symbol, path) => {
+        await runCheck(ctx, [...contentCommand, ...both, ...backupFilters], (symbol, path) => {
           if (symbol === '=' || symbol === '*') present += 1;
           if (symbol === '=') {
             matched += 1;
-            await ledger.addVerified(path);
+            ledger.addVerified(path);
           }
           failures.note(symbol, path);
         }),
       );
       // Sizes are not in rclone's report: take them from the listing, minus what was not compared.
-      await listSource(config, ctx, { copyLinks: options.copyLinks }, async (file) => {
+      await listSource(config, ctx, { copyLinks: options.copyLinks }, (file) => {
         total.files += 1;
         total.bytes += file.size;
         if (!failures.missing.has(file.path) && !failures.errors.has(file.path)) checked.bytes += file.size;
-        await ledger.addSource(file);
+        ledger.addSource(file);
       });
       checked.files = present;
       selected.files = total.files;
       selected.bytes = total.bytes;
     } else {
-      await listSource(config, ctx, { copyLinks: options.copyLinks }, async (file) => {
+      await listSource(config, ctx, { copyLinks: options.copyLinks }, (file) => {
         total.files += 1;
         total.bytes += file.size;
-        await ledger.addSource(file);
+        ledger.addSource(file);
       });
       // Both listings compared once, so files missing or extra anywhere are found, not only in the sample.
       problem(
@@ -180,19 +176,22 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       );
       const everyFile = !conditions.data && !conditions.files;
       const selector = everyFile ? undefined : new SampleSelector(conditions, total, seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32)));
-      const spool = everyFile ? await PartitionSpool.create(dir, 'sample', 1) : undefined;
-      for await (const { file, verifiedMs } of ledger.joined()) {
+      // Every file wanted: their rows in the ledger's file table (one number each).
+      const everyRow: number[] = [];
+      await ledger.load();
+      for (const { row, file, verifiedMs } of ledger.joined()) {
         const young = !conditions.age || file.mtimeMs >= now - conditions.age.ms;
         if (!young && !(options.rotate && options.ledger)) continue;
-        const candidate: Candidate = { ...file, tier: young ? 0 : 1, ...(verifiedMs !== undefined ? { verifiedMs } : {}) };
-        if (selector) selector.offer(candidate);
-        else {
-          await spool?.add(file.path, JSON.stringify([file.path, file.size]));
+        if (selector) {
+          const candidate: Candidate = { path: file.path, size: file.size, mtimeMs: file.mtimeMs, tier: young ? 0 : 1 };
+          if (verifiedMs !== undefined) candidate.verifiedMs = verifiedMs;
+          selector.offer(candidate);
+        } else {
+          everyRow.push(row);
           selected.files += 1;
           selected.bytes += file.size;
         }
       }
-      await spool?.flush();
       const sample = selector ? selector.result() : undefined;
       for (const c of sample ?? []) {
         selected.files += 1;
@@ -201,12 +200,12 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       ctx.logger.info(`verifying the contents of ${selected.files} of ${total.files} files (${formatIecSize(selected.bytes)} of ${formatIecSize(total.bytes)})`);
       const progress = verifyProgress(ctx, selected);
       let n = 0;
-      for await (const batch of inBatches(sample ?? (spool ? spooled(spool) : []), options.batchSize)) {
+      for await (const batch of inBatches(sample ?? rowsOf(ledger, everyRow), options.batchSize)) {
         const filterFile = join(dir, `batch-${n++}.filter`);
         await writeFile(filterFile, `${batch.flatMap((c) => filterNamesOf(c.path, options.copyLinks).map(exactRule)).join('\n')}\n- *\n`);
         const sizes = new Map(batch.map((c) => [c.path, c.size] as const));
         problem(
-          await runCheck(ctx, [...contentCommand, ...both, '--filter-from', filterFile, ...linkArgs(options.copyLinks)], async (symbol, path) => {
+          await runCheck(ctx, [...contentCommand, ...both, '--filter-from', filterFile, ...linkArgs(options.copyLinks)], (symbol, path) => {
             if (symbol === '=' || symbol === '*') {
               checked.files += 1;
               checked.bytes += sizes.get(path) ?? 0;
@@ -214,7 +213,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
             }
             if (symbol === '=') {
               matched += 1;
-              await ledger.addVerified(path);
+              ledger.addVerified(path);
             }
             failures.note(symbol, path);
           }),

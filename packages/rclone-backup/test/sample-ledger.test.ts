@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '@rclone-b2/core';
-import { LedgerJoin } from '../src/ledger.js';
+import { LedgerJoin, ledgerLine } from '../src/ledger.js';
 import { SampleSelector, selectSample, type Candidate } from '../src/sample.js';
 import { parseVerifyConditions } from '../src/verify-conditions.js';
 import { cleanup, tempDir } from './helpers.js';
@@ -79,20 +79,19 @@ describe('LedgerJoin', () => {
       JSON.stringify({ path: 'old', size: 30, verified: now - 40 * DAY }), // outside the window
     ];
     writeFileSync(ledgerFile, `${lines.join('\n')}\n`);
-    const work = tempDir('rb-ledger-work-');
-    dirs.push(work);
-    const join_ = await LedgerJoin.open(ledgerFile, work);
+    const join_ = await LedgerJoin.open(ledgerFile);
     const files = [
       { path: 'a', size: 10, mtimeMs: now - 2 * DAY },
       { path: 'b', size: 20, mtimeMs: now - 2 * DAY },
       { path: 'c', size: 40, mtimeMs: now - 2 * DAY },
       { path: 'old', size: 30, mtimeMs: now - 50 * DAY },
     ];
-    for (const f of files) await join_.addSource(f);
+    for (const f of files) join_.addSource(f);
     const seen = new Map<string, number | undefined>();
-    for await (const { file, verifiedMs } of join_.joined()) seen.set(file.path, verifiedMs);
+    await join_.load();
+    for (const { file, verifiedMs } of join_.joined()) seen.set(file.path, verifiedMs);
     expect(Object.fromEntries(seen)).toEqual({ a: now - DAY, b: undefined, c: undefined, old: now - 40 * DAY });
-    await join_.addVerified('c');
+    join_.addVerified('c');
     const coverage = await join_.write(now, 30 * DAY);
     // a (10) and c (40) of 100 bytes; 2 of 4 files.
     expect(coverage).toEqual({ windowMs: 30 * DAY, filesPercent: 50, bytesPercent: 50 });
@@ -103,5 +102,31 @@ describe('LedgerJoin', () => {
       { path: 'c', size: 40, verified: now },
       { path: 'old', size: 30, verified: now - 40 * DAY },
     ]);
+  });
+  it('files verified before the listing came (--verify all) are matched when the ledger is written; unknown ones ignored', async () => {
+    const dir = tempDir('rb-ledger-all-');
+    dirs.push(dir);
+    const now = Date.UTC(2026, 0, 10);
+    const ledgerFile = join(dir, 'ledger.jsonl');
+    const join_ = await LedgerJoin.open(ledgerFile);
+    for (const path of ['ünï/😀', 'b', 'not listed']) join_.addVerified(path);
+    for (const [path, size] of [['a', 1], ['b', 2], ['ünï/😀', 3]] as const) join_.addSource({ path, size, mtimeMs: now - DAY });
+    const coverage = await join_.write(now, 30 * DAY);
+    expect(coverage).toEqual({ windowMs: 30 * DAY, filesPercent: 66.6, bytesPercent: 83.3 });
+    expect(readFileSync(ledgerFile, 'utf8')).toBe(`${ledgerLine('b', { size: 2, verified: now })}\n${ledgerLine('ünï/😀', { size: 3, verified: now })}\n`);
+  });
+  it('reads a ledger of many chunks: names split across chunk ends, CRLF and a last line without a newline', async () => {
+    const dir = tempDir('rb-ledger-big-');
+    dirs.push(dir);
+    const now = Date.UTC(2026, 0, 10);
+    const ledgerFile = join(dir, 'ledger.jsonl');
+    const paths = Array.from({ length: 6000 }, (_, i) => `ünï/😀 長い名前-${i}`);
+    const text = paths.map((path, i) => ledgerLine(path, { size: i, verified: now - i })).join(paths.length % 2 ? '\n' : '\r\n');
+    writeFileSync(ledgerFile, text);
+    const join_ = await LedgerJoin.open(ledgerFile);
+    paths.forEach((path, i) => join_.addSource({ path, size: i, mtimeMs: now - 10 * DAY }));
+    await join_.load();
+    const verified = [...join_.joined()].map((j) => j.verifiedMs);
+    expect(verified).toEqual(paths.map((_, i) => now - i));
   });
 });

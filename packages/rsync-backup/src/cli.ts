@@ -1,4 +1,4 @@
 import { changesUnless, runTool } from '@rclone-b2/core';
 import { main } from './main.js';
 
-await runTool('rsync-backup', main, { changes: changesUnless('-n', '--dry-run', '--dryrun', '--print-units') });
+void runTool('rsync-backup', main, { changes: changesUnless('-n', '--dry-run', '--dryrun', '--print-units') });

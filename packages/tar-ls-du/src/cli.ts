@@ -1,4 +1,4 @@
 import { runTool } from '@rclone-b2/core';
 import { main } from './main.js';
 
-await runTool('tar-ls-du', main);
+void runTool('tar-ls-du', main);

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { ConfigError } from '../cli/errors.js';
+import { packageFile } from '../package-file.js';
 import { reasonOf } from '../cli/system-errors.js';
 import { parsePriceModel, type PriceModel } from './price-model.js';
 
 /**
- * The price file shipped with core, found through the package's exports: from src/, dist/
+ * The price file shipped with core, found through the package (package-file.ts): from src/, dist/
  * and a tool's esbuild bundle alike (a path relative to this module breaks in a bundle).
  */
-export const DEFAULT_PRICES_FILE = createRequire(import.meta.url).resolve('@rclone-b2/core/data/b2-prices.json');
+export const DEFAULT_PRICES_FILE = packageFile(import.meta.url, '@rclone-b2/core', 'data/b2-prices.json');
 
 /**
  * Reads a price model: `file` (`--prices FILE`) or the shipped one. A missing, unreadable

@@ -117,12 +117,18 @@ export class SampleSelector {
   offer(c: Candidate): void {
     const u = Math.max(this.random(), Number.MIN_VALUE);
     if (this.hard && c.size > this.budget) return;
-    this.heap.push({ c, key: this.byData ? Math.log(u) / Math.max(c.size, 1) ** 2 : u });
+    const item = { c, key: this.byData ? Math.log(u) / Math.max(c.size, 1) ** 2 : u };
     const keep = this.hard ? 2 * this.budget : this.budget;
+    const limit = this.hard ? Math.max(this.maxFiles, 0) * 2 : this.maxFiles;
+    // The heap already holds all it may (the loop below left it so): a candidate worse than
+    // its worst would be pushed only to be popped again. Most of a big tree ends here.
+    const top = this.heap.peek();
+    if (top && compare(item, top) > 0 && (this.heap.size + 1 > limit || this.heap.bytes >= keep)) return;
+    this.heap.push(item);
     for (;;) {
       const worst = this.heap.peek();
       if (!worst) break;
-      if (this.heap.size > (this.hard ? Math.max(this.maxFiles, 0) * 2 : this.maxFiles) || this.heap.bytes - worst.c.size >= keep) this.heap.pop();
+      if (this.heap.size > limit || this.heap.bytes - worst.c.size >= keep) this.heap.pop();
       else break;
     }
   }
