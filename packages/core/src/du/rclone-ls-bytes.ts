@@ -1,5 +1,6 @@
 import { unescapeName } from '../names/escape-name.js';
 import { nameFromBytes } from '../names/name-bytes.js';
+import { ByteLineParser } from './long-line-bytes.js';
 import type { DuTree } from './tree.js';
 
 /**
@@ -10,7 +11,7 @@ import type { DuTree } from './tree.js';
  * modification time between size and path (`2006-01-02 15:04:05.000000000`) is checked
  * byte by byte, as the string parser's pattern does, and skipped.
  */
-export class RcloneLsBytes {
+export class RcloneLsBytes extends ByteLineParser {
   /** The buffer searched for a backslash last, and where its next one is (its length: none). */
   private scanned: Buffer | undefined;
   private backslash = 0;
@@ -18,24 +19,8 @@ export class RcloneLsBytes {
   constructor(
     private readonly tree: DuTree,
     private readonly withTime = false,
-  ) {}
-
-  /**
-   * Parses every complete newline-terminated line of `buf` from `from` in one tight loop
-   * (CRLF tolerated); `bad(start, end, index)` is called for lines that do not parse.
-   * Returns [where the unfinished last line starts, how many lines were parsed].
-   */
-  parseLines(buf: Buffer, from: number, bad: (start: number, end: number, index: number) => void): [number, number] {
-    let start = from;
-    let count = 0;
-    for (;;) {
-      const newline = buf.indexOf(10, start);
-      if (newline < 0) return [start, count];
-      const end = newline > start && buf[newline - 1] === 13 ? newline - 1 : newline;
-      if (!this.parse(buf, start, end)) bad(start, end, count);
-      count += 1;
-      start = newline + 1;
-    }
+  ) {
+    super();
   }
 
   /** Adds the entry of line `buf[start, end)`; false if it is not an `rclone ls` line. */

@@ -2,7 +2,10 @@ import type { Readable } from 'node:stream';
 import { createLineParser, detectListingFormat } from './formats/detect.js';
 import type { LineParser, ListingFormat } from './formats/types.js';
 import { parseLsjsonBytes } from './lsjson-bytes.js';
+import type { ByteLineParser } from './long-line-bytes.js';
+import { LsLrBytes } from './ls-lr-bytes.js';
 import { RcloneLsBytes } from './rclone-ls-bytes.js';
+import { TarTvBytes } from './tar-tv-bytes.js';
 import { quoteForMessage } from '../text/quote-for-message.js';
 import type { DuTree } from './tree.js';
 
@@ -30,8 +33,8 @@ export interface ReadListingResult {
 
 /**
  * Reads a listing into a DuTree. Works on the raw Buffer chunks (no per-line promise):
- * lines are cut with indexOf, decoded one by one as UTF-8, and `rclone ls` lines take a
- * byte-level fast path, and so do `rclone lsjson` lines of rclone's own shape. Reading stops early when the format cannot be detected.
+ * lines are cut with indexOf, decoded one by one as UTF-8, and `rclone ls`, `rclone lsl`,
+ * `ls -lR` and `tar tv` lines take a byte-level fast path, and so do `rclone lsjson` lines of rclone's own shape. Reading stops early when the format cannot be detected.
  */
 export async function readListing(input: Readable | AsyncIterable<Buffer>, tree: DuTree, options: ReadListingOptions = {}): Promise<ReadListingResult> {
   const separator = options.nul ? 0 : 10;
@@ -72,6 +75,11 @@ export async function readListing(input: Readable | AsyncIterable<Buffer>, tree:
       result.format = format;
       parser = createLineParser(format);
       fast = byteParser(format, tree);
+      // The byte parser takes the first line too (ls -lR keeps its `DIR:` header as state).
+      if (fast) {
+        if (!fast.parse(buf, start, end)) cannotParse(line);
+        return;
+      }
     }
     if (!parser.parseLine(line, tree)) cannotParse(line);
   };
@@ -135,10 +143,12 @@ export async function readListing(input: Readable | AsyncIterable<Buffer>, tree:
   return result;
 }
 
-/** The byte-level parser of `rclone ls` and `rclone lsl` lines. */
-function byteParser(format: ListingFormat | undefined, tree: DuTree): RcloneLsBytes | undefined {
+/** The byte-level parser of `rclone ls`, `rclone lsl`, `ls -l(R)` and `tar tv` lines. */
+function byteParser(format: ListingFormat | undefined, tree: DuTree): ByteLineParser | undefined {
   if (format === 'rclone-ls') return new RcloneLsBytes(tree);
   if (format === 'rclone-lsl') return new RcloneLsBytes(tree, true);
+  if (format === 'ls') return new LsLrBytes(tree);
+  if (format === 'tar') return new TarTvBytes(tree);
   return undefined;
 }
 

@@ -1,0 +1,102 @@
+import { parseLongLine, unescapeTarName } from './formats/long-listing.js';
+import { nameToBytes } from '../names/name-bytes.js';
+import { ByteLineParser, FALLBACK, LONG, NAME_NEEDS_STRING, NAME_PLAIN, parseLongBytes, scanName, type LongBytes } from './long-line-bytes.js';
+import type { DuTree } from './tree.js';
+
+/**
+ * The hot path for `ls -l` / `ls -lR` lines (formats/ls.ts' LsParser from bytes): `total N`
+ * skipped, `DIR:` headers kept as the prefix of the entries that follow (as bytes, joined
+ * with `/` in a reused buffer), entries parsed from the input bytes with no string made.
+ * A line the bytes alone cannot answer exactly (escapes, bytes that are not UTF-8, huge
+ * sizes) is parsed as a string with LsParser's rules here, against the same prefix, so
+ * both paths give the same result for every line.
+ */
+export class LsLrBytes extends ByteLineParser {
+  private readonly entry: LongBytes = { type: 0, size: 0, nameStart: 0, nameEnd: 0 };
+  /** The current directory's path and the joining `/`, then room for a name. */
+  private path: Buffer = Buffer.allocUnsafe(4096);
+  /** Where the name goes in `path` (0: no directory header yet). */
+  private base = 0;
+  /** The id of the header's directory: where addPathBytes would put `path` + a name without `/` (0: the root). */
+  private dir = 0;
+  /** How many lines went to the string rules (for tests: plain lines must not). */
+  stringLines = 0;
+
+  constructor(private readonly tree: DuTree) {
+    super();
+  }
+
+  parse(buf: Buffer, start: number, end: number): boolean {
+    if (start === end || isTotal(buf, start, end)) return true;
+    const entry = this.entry;
+    const kind = parseLongBytes(buf, start, end, entry);
+    if (kind === LONG) {
+      const { nameStart, nameEnd } = entry;
+      const name = scanName(buf, nameStart, nameEnd);
+      if (name === NAME_NEEDS_STRING) return this.parseString(buf.toString('utf8', start, end));
+      if (buf[nameStart] === 46 && (nameEnd - nameStart === 1 || (nameEnd - nameStart === 2 && buf[nameStart + 1] === 46))) return true; // . ..
+      // A file named without `/` goes straight into the header's directory: no copy, no lookup.
+      if (name === NAME_PLAIN && entry.type !== 100) this.tree.addFileBytes(this.dir, buf, nameStart, nameEnd, entry.size);
+      else this.addEntry(entry.type, buf, nameStart, nameEnd, entry.size);
+      return true;
+    }
+    if (kind === FALLBACK) return this.parseString(buf.toString('utf8', start, end));
+    if (end - start > 1 && buf[end - 1] === 58) {
+      // `DIR:`
+      if (scanName(buf, start, end - 1) === NAME_NEEDS_STRING) return this.parseString(buf.toString('utf8', start, end));
+      this.setDirectory(buf, start, end - 1);
+      return true;
+    }
+    return false;
+  }
+
+  /** LsParser.parseLine for a line the bytes could not take (its total and blank lines are handled already). */
+  private parseString(line: string): boolean {
+    this.stringLines += 1;
+    const entry = parseLongLine(line);
+    if (entry) {
+      if (entry.name === '.' || entry.name === '..') return true;
+      const name = nameToBytes(unescapeTarName(entry.name));
+      this.addEntry(entry.type.charCodeAt(0), name, 0, name.length, entry.size);
+      return true;
+    }
+    if (line.length > 1 && line.endsWith(':')) {
+      const dir = nameToBytes(unescapeTarName(line.slice(0, -1)));
+      this.setDirectory(dir, 0, dir.length);
+      return true;
+    }
+    return false;
+  }
+
+  /** LsParser's `prefix === '' ? name : joinDir(prefix, name)`, added as a directory or a file. */
+  private addEntry(type: number, src: Uint8Array, start: number, end: number, size: number): void {
+    const length = this.base + (end - start);
+    if (this.path.length < length) this.path = grow(this.path, length, this.base);
+    const path = this.path;
+    for (let i = start, j = this.base; i < end; i += 1, j += 1) path[j] = src[i] as number;
+    if (type === 100) this.tree.addDirectoryBytes(path, 0, length); // d
+    else this.tree.addPathBytes(path, 0, length, size);
+  }
+
+  private setDirectory(src: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    if (this.path.length < length + 1) this.path = Buffer.allocUnsafe((length + 1) * 2);
+    this.path.set(src.subarray(start, end), 0);
+    this.base = length === 0 || this.path[length - 1] === 47 ? length : length + 1;
+    this.path[length] = 47; // `/` (past `base` when the directory already ends with one)
+    this.tree.addDirectoryBytes(this.path, 0, length);
+    // addPathBytes' split at the last `/`: the directory before it (`/` itself for `/name`).
+    this.dir = this.base === 0 ? 0 : this.tree.dirId(this.path, 0, this.base === 1 ? 1 : this.base - 1);
+  }
+}
+
+/** `total N`: /^total \d/. */
+function isTotal(buf: Uint8Array, start: number, end: number): boolean {
+  return end - start >= 7 && buf[start] === 116 && buf[start + 1] === 111 && buf[start + 2] === 116 && buf[start + 3] === 97 && buf[start + 4] === 108 && buf[start + 5] === 32 && (buf[start + 6] as number) >= 48 && (buf[start + 6] as number) <= 57;
+}
+
+function grow(old: Buffer, size: number, keep: number): Buffer {
+  const bigger = Buffer.allocUnsafe(size * 2);
+  old.copy(bigger, 0, 0, keep);
+  return bigger;
+}
