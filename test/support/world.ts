@@ -39,8 +39,9 @@ export interface World {
 export async function startWorld(options: { faults?: FaultRule[]; seed?: number; name?: string } = {}): Promise<World> {
   const dir = await mkdtemp(join(tmpdir(), `${options.name ?? 'world'}-`));
   const emulator = await startEmulator({ faults: { seed: options.seed ?? 1, rules: options.faults ?? [] } });
-  emulator.clock.set(T0);
+  // Frozen first, then set: setting a ticking clock and freezing it after could land on T0 + 1 ms.
   emulator.clock.freeze();
+  emulator.clock.set(T0);
   // the bucket is created before the faults matter: set-up is not under test
   const faults = options.faults;
   emulator.setFaults();

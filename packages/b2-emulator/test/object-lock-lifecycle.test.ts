@@ -39,8 +39,8 @@ const names = (): string[] => em.store.view(bucketId).sorted.flatMap((n) => em.s
 
 beforeEach(async () => {
   em = await startEmulator();
-  em.clock.set(T0);
   em.clock.freeze();
+  em.clock.set(T0);
   token = await authorize(em.keyId, em.key);
   bucketId = String((await call('b2_create_bucket', { accountId: em.accountId, bucketName: 'locked-bucket', bucketType: 'allPrivate', fileLockEnabled: true })).json.bucketId);
 });

@@ -85,8 +85,8 @@ describe('--print-lifecycle', () => {
     const rule = lifecycleRuleFor(policy, 'backup/')!;
     const em = await startEmulator();
     try {
-      em.clock.set(NOW - 60 * DAY);
       em.clock.freeze();
+      em.clock.set(NOW - 60 * DAY);
       const bucket = em.store.createBucket('rule-check', 'allPrivate', {}, []);
       const add = (action: 'upload' | 'hide', at: number) =>
         em.store.addVersion({ bucketId: bucket.bucketId, fileName: 'backup/f', action, contentLength: 1, contentSha1: null, contentType: 'text/plain', fileInfo: {}, uploadTimestamp: at }, Buffer.from('x'));
