@@ -14,7 +14,7 @@
 // same union (SOURCE + the archive, fetched back with its mtime), filters, --links and --fast-list.
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -59,6 +59,10 @@ async function b2Section(work) {
     tree(src, B2_FILES, 100, (file, i) => writeFileSync(file, `file ${i}\n`));
     writeFileSync(join(src, 'SENTINEL'), 'here\n');
     spawnSync('mkfifo', [join(src, 'd0', 'pipe')]);
+    // An old FIFO, as on a real system: one made this second gives the archive the run's own
+    // time (never a future one), and the plain baseline would then sync back the first run's
+    // archive against ours on every pair.
+    utimesSync(join(src, 'd0', 'pipe'), new Date(Date.now() - 86_400_000), new Date(Date.now() - 86_400_000));
     const modes = [
       ['default (max_delete 50 %, strict guards)', 'default', ''],
       ['strictest (min_files, max_delete count/%/size, sentinel)', 'strictest', `min_files = ${Math.floor(B2_FILES * 0.9)}\nmax_delete = 100, 10%, 1G\nsentinel = SENTINEL\n`],

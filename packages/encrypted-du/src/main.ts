@@ -19,7 +19,7 @@ import {
   verbosityOf,
   type ToolIO,
 } from '@rclone-b2/core';
-import { encryptedDu, type DuBucketOpener, type DuCommand } from './command.js';
+import type { DuBucketOpener, DuCommand } from './command.js';
 
 const VERSION = TOOLSET_VERSION;
 
@@ -115,5 +115,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     total: o.total,
     listRanges: o.listRanges,
   };
+  // Loaded only here: --help, --version and usage errors never evaluate the listing, report and cipher code.
+  const { encryptedDu } = await import('./command.js');
   return encryptedDu(command, io, logger, deps.openBucket);
 }
