@@ -152,15 +152,18 @@ export async function readArchiveMembers(file: string): Promise<SpecialFile[] | 
 }
 
 /**
- * The archive's mtime: the newest member's second (never in the future) plus 1-999 ms taken
- * from a hash of its bytes. rclone compares size and mtime only, and two different sets can
- * give archives of the same size with the same newest member (a FIFO renamed to a name of
- * the same length): without the hash the changed archive would never be uploaded.
+ * The archive's mtime: the second before the newest member's (a member dated in the future
+ * counts as now) plus 1-999 ms taken from a hash of its bytes. rclone compares size and mtime
+ * only, and two different sets can give archives of the same size with the same newest member
+ * (a FIFO renamed to a name of the same length): without the hash the changed archive would
+ * never be uploaded. The second before keeps it out of the future without clamping it to the
+ * run's time: a member made this second would otherwise give an archive dated by the run, and
+ * the next run would upload it again.
  */
 export function archiveMtimeMs(members: readonly SpecialFile[], bytes: Buffer, now: number): number {
-  const second = Math.floor(Math.max(...members.map((m) => m.mtimeMs)) / 1000) * 1000;
+  const secondBefore = Math.floor(Math.min(Math.max(...members.map((m) => m.mtimeMs)), now) / 1000) * 1000 - 1000;
   const fraction = 1 + (createHash('sha256').update(bytes).digest().readUInt32BE(0) % 999);
-  return Math.min(second + fraction, now);
+  return secondBefore + fraction;
 }
 
 /**

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, sy
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPECIALS_ARCHIVE } from '../src/rclone-args.js';
-import { findSpecialFiles, readArchiveMembers, writeSpecialsArchive } from '../src/specials.js';
+import { archiveMtimeMs, findSpecialFiles, readArchiveMembers, writeSpecialsArchive } from '../src/specials.js';
 import { cleanup, run, tempDir, writeConfig, writeTree } from './helpers.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -63,7 +63,7 @@ describe('archive_specials from the sync\'s own listing', () => {
     const reference = mkdtempSync(join(dir, 'reference-'));
     await writeSpecialsArchive(reference, expected, Date.now());
     expect(readFileSync(archive)).toEqual(readFileSync(join(reference, SPECIALS_ARCHIVE)));
-    expect(Math.floor(statSync(archive).mtimeMs / 1000)).toBe(OLD);
+    expect(Math.floor(statSync(archive).mtimeMs / 1000)).toBe(OLD - 1);
 
     // Unchanged (the set now comes from the cache and rclone's log): not uploaded again.
     const bytes = readFileSync(archive);
@@ -118,6 +118,20 @@ describe('archive_specials from the sync\'s own listing', () => {
     expect(third.code).toBe(0);
     expect(third.err).not.toMatch(/not archived/);
     expect((await readArchiveMembers(join(dst, SPECIALS_ARCHIVE)))?.map((m) => m.path)).toContain('d/new\u0002pipe');
+  });
+
+  it('an archive of a special file made this second gets the same mtime on every later run (not the run\'s time)', () => {
+    // The FIFO made at the start of a second, the run 1 ms later.
+    const made = Date.UTC(2026, 0, 1, 12, 0, 0);
+    const now = made + 1;
+    const members = [{ path: 'p', type: 'fifo' as const, mode: 0o644, uid: 0, gid: 0, mtimeMs: made, devmajor: 0, devminor: 0 }];
+    const bytes = Buffer.from('archive bytes');
+    const first = archiveMtimeMs(members, bytes, now);
+    expect(Math.floor(first / 1000)).toBe(made / 1000 - 1);
+    expect(first).toBeLessThan(made);
+    for (const later of [now + 1, now + 999, now + 5_000, now + 86_400_000]) expect(archiveMtimeMs(members, bytes, later)).toBe(first);
+    // A member dated in the future counts as now.
+    expect(archiveMtimeMs([{ ...members[0]!, mtimeMs: now + 3_600_000 }], bytes, now)).toBeLessThan(now);
   });
 
   it('a --links name conflict that appears after a clean run is still refused before anything changes (exit 3)', async () => {
