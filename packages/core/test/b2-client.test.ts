@@ -212,6 +212,28 @@ describe('B2Client against the emulator', () => {
     expect(clock.sleeps).toHaveLength(0);
   });
 
+  it('renews an expired token without spending a retry (a 503 then an expiry still succeed with one retry)', async () => {
+    const c = await connect({ retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    emulator.setFaults([
+      { kind: '503', every: 1, limit: 1, calls: ['b2_list_buckets'] },
+      { kind: 'expired', every: 1, limit: 1, calls: ['b2_list_buckets'] },
+    ]);
+    const bucket = await c.getBucket(BUCKET);
+    expect(bucket.bucketId).toBe(bucketId);
+    expect(emulator.faultsFired().get('503')).toBe(1);
+    expect(emulator.faultsFired().get('expired')).toBe(1);
+    expect(c.calls.b2_authorize_account).toBe(2);
+  });
+
+  it('still fails when B2 refuses every renewed token', async () => {
+    const c = await connect({ retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    emulator.setFaults([{ kind: 'expired', calls: ['b2_list_buckets'] }]);
+    const error = await c.getBucket(BUCKET).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 401, code: 'expired_auth_token' });
+    // two free renewals, then the one retry the client was given
+    expect(c.calls.b2_authorize_account).toBe(4);
+  });
+
   it('re-authorizes when the clock passes the 24-hour token lifetime', async () => {
     const c = await connect();
     emulator.clock.advance(25 * 3600 * 1000);

@@ -14,6 +14,9 @@ import { Semaphore } from '../concurrency/index.js';
 import { billedTransactions, emptyTransactionCounts, transactionClass } from './transactions.js';
 import type { B2Api, B2Bucket, B2LifecycleRule, B2Download, B2FileVersion, B2Part, B2VersionPage, ListVersionsOptions, TransactionCounts } from './types.js';
 
+/** Token renewals per call that do not count against its retries. */
+const FREE_TOKEN_RENEWALS_PER_CALL = 2;
+
 export const DEFAULT_B2_ENDPOINT = 'https://api.backblazeb2.com';
 
 export interface B2ClientOptions {
@@ -182,6 +185,7 @@ export class B2Client implements B2Api {
     const signal = this.signalFor(spec.signal);
     const isAuthorize = spec.call === 'b2_authorize_account';
     let outcomeUnknown = false;
+    let freeRenewals = FREE_TOKEN_RENEWALS_PER_CALL;
     for (let attempt = 0; ; attempt++) {
       const auth = this.auth;
       const { url, init } = spec.build(auth);
@@ -237,10 +241,16 @@ export class B2Client implements B2Api {
       }
       if (outcomeUnknown && spec.doneIfRetriedWith !== undefined && failure.code === spec.doneIfRetriedWith) return { response: new Response('{}'), text: '{}' };
       if (failure.status === 0 || failure.status >= 500) outcomeUnknown = true;
-      if (attempt >= this.retry.retries) throw failure;
-      if (failure.status === 401 && (failure.code === 'expired_auth_token' || failure.code === 'bad_auth_token') && !isAuthorize) {
+      const tokenRefused = failure.status === 401 && (failure.code === 'expired_auth_token' || failure.code === 'bad_auth_token') && !isAuthorize;
+      // A token that expired says nothing about the server's health: renewing it does not
+      // spend a retry (a few times per call, so a key B2 keeps refusing still runs out).
+      const freeRenewal = tokenRefused && freeRenewals > 0;
+      if (freeRenewal) freeRenewals--;
+      else if (attempt >= this.retry.retries) throw failure;
+      if (tokenRefused) {
         this.notifyRetry(spec.call, attempt, failure, 0, true);
         await this.reauthorize(auth.authorizationToken, signal);
+        if (freeRenewal) attempt--;
         continue;
       }
       if (failure.status !== 0 && !isRetryableStatus(failure.status)) throw failure;
