@@ -124,6 +124,9 @@ if (pkg.dependencies?.['@rclone-b2/core']) {
   const core = createRequire(join(pkgDir, 'package.json'));
   const salsa = createRequire(core.resolve('@rclone-b2/core')).resolve('@noble/ciphers/salsa.js');
   await build({ ...common, write: true, entryPoints: { 'noble-salsa': salsa }, outdir, format: 'esm', outExtension: { '.js': '.mjs' } });
+  // Core's compiled loops (see core's du/rclone-ls-scanner.ts) are loaded from beside the bundle.
+  const coreDu = join(dirname(core.resolve('@rclone-b2/core')), 'du');
+  for (const wasm of readdirSync(coreDu).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(coreDu, wasm), join(outdir, wasm));
 }
 copyFileSync(fileURLToPath(new URL('bundle-start.cjs', import.meta.url)), join(outdir, 'start.cjs'));
 

@@ -60,6 +60,29 @@ export class FileTable {
     return id;
   }
 
+  /**
+   * Appends a new file to `dir` whose name the caller has already put in the arena, ending
+   * at `nameEnd` (right after the previous file's name), as `add` would for a name that
+   * sorts after `lastIn(dir)`'s in a directory still `inOrder`: the caller checked both.
+   */
+  appendPlaced(dir: number, nameEnd: number, size: number): void {
+    if (dir >= this.lastInDir.length) this.growDirs(dir + 1);
+    const id = this.count;
+    if (id + 1 === this.dir.length) this.growColumns(id + 2);
+    this.count += 1;
+    this.live += 1;
+    this.dir[id] = dir;
+    this.size[id] = size;
+    this.nameAt[id + 1] = nameEnd;
+    this.prevInDir[id] = this.lastInDir[dir] as number;
+    this.lastInDir[dir] = id;
+  }
+
+  /** The file added to `dir` last (-1: none). */
+  lastIn(dir: number): number {
+    return dir < this.lastInDir.length ? (this.lastInDir[dir] as number) : -1;
+  }
+
   /** The live file named `src[start, end)` in `dir`, or -1. */
   lookup(dir: number, src: Uint8Array, start: number, end: number): number {
     if (dir >= this.lastInDir.length || this.lastInDir[dir] === -1) return -1;
