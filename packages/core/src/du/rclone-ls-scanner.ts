@@ -1,65 +1,23 @@
-import { readFileSync } from 'node:fs';
+import { ensureMemory, instantiate, isFunction, wasmAvailable, type WasmMemory } from './wasm-module.js';
 import type { ScannedLines } from './tree.js';
 
-// The `rclone ls` line loop compiled to WebAssembly (rclone-ls-scan.wat, built into
-// dist/du/ by core's build and copied beside each tool's bundle). In JavaScript each line
+// The `rclone ls` line loop compiled to WebAssembly (rclone-ls-scan.wat, see wasm-module.ts). In JavaScript each line
 // costs a byte loop over its directory's path (~130 bytes on real listings) to see that it
 // is the previous line's directory, and a copy of its name byte by byte; compiled, the
 // comparison runs 16 bytes at a time and a whole run of one directory's names reaches the
 // tree in a few native copies. Where the module is missing, WebAssembly is not available or
 // RCLONE_B2_DU_WASM=0, the JavaScript parser takes every line (the tests compare both).
 
-// The project's TypeScript libs (ES2023, node) do not declare WebAssembly: the little used here.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
 type ScanFunction = (p: number, end: number, dir: number, dirLength: number, last: number, lastLength: number, names: number, sizes: number, ends: number, marks: number) => number;
 
-function isMemory(value: unknown): value is WasmMemory {
-  return typeof value === 'object' && value !== null && 'buffer' in value && value.buffer instanceof ArrayBuffer && 'grow' in value && typeof value.grow === 'function';
-}
-
-function isFunction<T>(value: unknown): value is T {
-  return typeof value === 'function';
-}
-
-const PAGE = 65536;
 /** The vector loads read up to 15 bytes past the data. */
 const SLACK = 16;
 /** The shortest line the scanner takes, `0 x\n`: a chunk of n bytes holds at most n/4 of them. */
 const SHORTEST_LINE = 4;
 
-let compiled: object | null | undefined;
-
-/** The compiled module, or null (not built, no WebAssembly, or switched off). */
-function compiledModule(): object | null {
-  if (compiled === undefined) {
-    compiled = null;
-    if (WASM && process.env.RCLONE_B2_DU_WASM !== '0') {
-      // Beside a tool's bundle (bundle/), else in core's dist/du (from dist/du or src/du).
-      for (const place of ['./rclone-ls-scan.wasm', '../../dist/du/rclone-ls-scan.wasm']) {
-        try {
-          compiled = new WASM.Module(readFileSync(new URL(place, import.meta.url)));
-          break;
-        } catch {
-          // not there: the next place, else the JavaScript parser
-        }
-      }
-    }
-  }
-  return compiled;
-}
-
 /** Whether the compiled scanner can be used here (tests check that it is, so both paths are tested). */
 export function rcloneLsScannerAvailable(): boolean {
-  return compiledModule() !== null;
+  return wasmAvailable('rclone-ls-scan');
 }
 
 /**
@@ -101,11 +59,11 @@ export class RcloneLsScanner implements ScannedLines {
 
   /** A scanner, or undefined where the compiled module cannot be used. */
   static create(): RcloneLsScanner | undefined {
-    const module = compiledModule();
-    if (!module || !WASM) return undefined;
-    const { memory, scan, count } = new WASM.Instance(module, {}).exports;
-    if (!isMemory(memory) || !isFunction<ScanFunction>(scan) || !isFunction<() => number>(count)) return undefined;
-    return new RcloneLsScanner(memory, scan, count);
+    const instance = instantiate('rclone-ls-scan');
+    if (!instance) return undefined;
+    const { scan, count } = instance.exports;
+    if (!isFunction<ScanFunction>(scan) || !isFunction<() => number>(count)) return undefined;
+    return new RcloneLsScanner(instance.memory, scan, count);
   }
 
   /** Copies `chunk` to the scanner's memory (positions in scan() are the chunk's). */
@@ -144,8 +102,7 @@ export class RcloneLsScanner implements ScannedLines {
   }
 
   private ensure(bytes: number): void {
-    if (this.view.length >= bytes) return;
-    this.memory.grow(Math.ceil((bytes - this.view.length) / PAGE));
+    if (!ensureMemory(this.memory, bytes)) return;
     this.view = this.names = new Uint8Array(this.memory.buffer);
     this.ends = new Uint32Array(this.memory.buffer);
     this.sizes = new Float64Array(this.memory.buffer);
