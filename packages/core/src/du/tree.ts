@@ -144,7 +144,7 @@ export class DuTree implements ListingSink {
    */
   addScannedLines(dir: number, run: ScannedLines, src: Uint8Array): void {
     const { files } = this;
-    const { count, ends, endsStart, sizes, sizesStart, marks, marksStart } = run;
+    const { count, ends, endsStart, marks, marksStart } = run;
     if (count === 0) return;
     const arena = files.names;
     const base = arena.length;
@@ -153,27 +153,28 @@ export class DuTree implements ListingSink {
     arena.bytes.set(run.names.subarray(run.namesStart, run.namesStart + bytes), base);
     arena.length = base + bytes;
     this.dirty = true;
-    let d = dir;
-    for (let i = 0; i < count; i += 1) {
+    const firstFile = files.count;
+    const enter = (i: number): number => {
       const start = marks[marksStart + 2 * i] as number;
-      if (start >= 0) {
-        const slash = marks[marksStart + 2 * i + 1] as number;
-        d = slash < 0 ? 0 : this.dirId(src, start, slash === start ? start + 1 : slash);
-        const nameStart = base + (i === 0 ? 0 : (ends[endsStart + i - 1] as number));
-        if (!this.takesNext(d, nameStart, base + (ends[endsStart + i] as number))) {
-          arena.length = nameStart;
-          this.addScannedSlowly(d, run, src, i);
-          return;
-        }
-      }
-      const size = sizes[sizesStart + i] as number;
-      files.appendPlaced(d, base + (ends[endsStart + i] as number), size);
-      if (d >= this.fileSum.length) this.ensureColumns();
-      this.fileSum[d]! += size;
+      const slash = marks[marksStart + 2 * i + 1] as number;
+      const d = slash < 0 ? 0 : this.dirId(src, start, slash === start ? start + 1 : slash);
+      return this.takesNext(d, base + (i === 0 ? 0 : (ends[endsStart + i - 1] as number)), base + (ends[endsStart + i] as number)) ? d : -1;
+    };
+    const taken = files.appendScanned(dir, run, 0, base, enter);
+    this.ensureColumns();
+    const { fileSum } = this;
+    const fileDir = files.dir;
+    const size = files.size;
+    // One add per file in listing order, as addFileBytes does: the same sums to the last bit.
+    for (let f = firstFile; f < firstFile + taken; f += 1) fileSum[fileDir[f] as number]! += size[f] as number;
+    if (taken < count) {
+      // Line `taken` starts a directory holding names it does not sort after: it and the rest the general way.
+      arena.length = base + (taken === 0 ? 0 : (ends[endsStart + taken - 1] as number));
+      this.addScannedSlowly(dir, run, src, taken);
     }
   }
 
-  /** Whether the arena name [start, end) can be appended to `dir` as a new file (see FileTable.appendPlaced). */
+  /** Whether the arena name [start, end) can be appended to `dir` as a new file (see FileTable.appendScanned). */
   private takesNext(dir: number, start: number, end: number): boolean {
     const { files } = this;
     if (!files.inOrder(dir)) return false;
