@@ -40,7 +40,9 @@ export class RcloneLsBytes extends ByteLineParser {
    */
   override parseLines(buf: Buffer, from: number, bad: (start: number, end: number, index: number) => void): [number, number] {
     const scanner = this.scanner;
-    if (scanner === undefined) return super.parseLines(buf, from, bad);
+    // (The scanner's memory is ~7 times the chunk: a huge chunk, from a caller holding the
+    // whole listing in one Buffer, is parsed in JavaScript rather than copied there.)
+    if (scanner === undefined || buf.length > MAX_SCANNED_CHUNK) return super.parseLines(buf, from, bad);
     const { tree } = this;
     const { files, dirs } = tree;
     scanner.load(buf);
@@ -139,3 +141,6 @@ function afterTime(buf: Buffer, from: number, end: number): number {
 }
 
 const TIME_SHAPE = 'dddd-dd-dd dd:dd:dd';
+
+/** Chunks up to this size go through the compiled scanner (readListing's files come in 1 MiB). */
+const MAX_SCANNED_CHUNK = 16 << 20;
