@@ -1,7 +1,11 @@
 // The compiled `rclone ls` scanner (du/rclone-ls-scan.wat) must give exactly the JavaScript
 // parser's tree on any input: the same report bytes, line count and bad-line warnings,
 // whatever the order of the lines, the chunk boundaries, and the odd lines between them.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { execa } from 'execa';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DuTree, readListing, writeDuReport } from '../src/index.js';
@@ -69,6 +73,26 @@ describe('compiled rclone ls scanner', () => {
     };
     await expectSame(Buffer.from('1 d/n\n2 d/o\n3 d/a\n4 e/b\n5 e/a\n'), 1 << 20, before);
     await expectSame(Buffer.from('1 d/a\n2 d/z\n'), 1 << 20, before);
+  });
+
+  it('gives the JavaScript parser’s report on real rclone ls output (odd names, many directories)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rclone-ls-scan-'));
+    try {
+      const names = ['plain.txt', 'a b c.txt', ' leading space', 'ünïcödé ✓.jpg', 'tab\there', 'new\nline', 'back\\slash', 'ctl\u0001x', '日本語', 'Z', 'a'];
+      for (let d = 0; d < 30; d += 1) {
+        const sub = join(dir, `d ${d % 7}`, `e ${d}`, d % 3 === 0 ? 'deep/er' : '');
+        mkdirSync(sub, { recursive: true });
+        for (const [i, name] of names.entries()) if ((i + d) % 3 !== 0) writeFileSync(join(sub, name), 'x'.repeat(i * d + 1));
+      }
+      writeFileSync(join(dir, 'top level'), 'top');
+      writeFileSync(Buffer.concat([Buffer.from(join(dir, 'd 1/')), Buffer.from([0x61, 0xff, 0x62])]), 'zz');
+      const { stdout } = await execa('rclone', ['ls', dir], { encoding: 'buffer' });
+      const listing = Buffer.from(stdout);
+      expect(listing.length).toBeGreaterThan(2000);
+      for (const chunk of [100, 1 << 20]) await expectSame(listing, chunk);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('matches the JavaScript parser on random listings (property)', async () => {
