@@ -300,6 +300,15 @@ describe('random odd names against the real rclone, through the local backend wi
       return rclone?.length === 1 && rclone[0] === ours ? [] : [{ name, rclone, ours }];
     });
     expect(wrong).toEqual([]);
+    if (mask !== LOCAL_ENCODING) return;
+    // Each name rclone lists leads back to the file on disk (unstorable ones included).
+    const lost: { name: string; found: string[] | undefined }[] = [];
+    for (const [i, name] of names.entries()) {
+      const listedAs = listed.get(String(i))![0]!;
+      const found = (await findLocalPaths(root, [`${i}/${listedAs}`])).get(`${i}/${listedAs}`);
+      if (found?.length !== 1 || found[0] !== `${i}/${name}`) lost.push({ name, found });
+    }
+    expect(lost).toEqual([]);
   });
 
   it('rclone copy into a local directory with the b2 encoding writes fromStandardName(b2) of each name (what it stores in a bucket)', async () => {
