@@ -71,6 +71,101 @@ const y18nNoFiles = {
   },
 };
 
+/**
+ * The workspace packages' entries (core's and report's dist/index.js) are barrels: only
+ * `export { … } from './module.js'` lines. A bundled barrel brings every module it names, and
+ * evaluates them all at start (core: the B2 client, crypt, du, execa… for a `--help`). Here an
+ * `import { a, b } from '@rclone-b2/core'` in the workspace's compiled files becomes one import
+ * from each module the barrel names for them, so a bundle holds, and a start evaluates, only
+ * the modules its entry uses (and those of an import() only when that runs). The same code,
+ * imported the way the barrel would have imported it; a name the barrel lacks fails the build.
+ */
+const BARREL_IMPORT = /^(import|export) \{([^}]*)\} from '(@rclone-b2\/[\w-]+)';$/gm;
+const BARREL_LINE = /^export \{([^}]*)\} from '(\.[^']+)';$/;
+const BARREL_STAR = /^export \* from '(\.[^']+)';$/;
+/** @type {Map<string, Map<string, { file: string, name: string }>>} */
+const barrels = new Map();
+/** The barrel's exported names → the module and name each comes from; undefined if it is not a pure barrel. */
+function readBarrel(file) {
+  if (barrels.has(file)) return barrels.get(file);
+  const names = new Map();
+  barrels.set(file, undefined); // while reading: a cycle is not a pure barrel
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '' || line.startsWith('//')) continue;
+    const match = BARREL_LINE.exec(line);
+    // `export * from './prices/index.js'`: a barrel inside the barrel.
+    const inner = BARREL_STAR.exec(line);
+    const innerNames = inner && readBarrel(join(dirname(file), inner[1]));
+    if (innerNames) {
+      for (const [as, target] of innerNames) names.set(as, target);
+    } else if (match) {
+      for (const spec of specifiers(match[1])) names.set(spec.as, { file: join(dirname(file), match[2]), name: spec.name });
+    } else {
+      barrels.set(file, undefined);
+      return undefined;
+    }
+  }
+  barrels.set(file, names);
+  return names;
+}
+/** `a, b as c,` → [{ name: 'a', as: 'a' }, { name: 'b', as: 'c' }]. */
+function specifiers(list) {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const [name, as = name] = s.split(/\s+as\s+/);
+      return { name, as };
+    });
+}
+const directImports = {
+  name: 'direct-imports',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]packages[\\/][\w-]+[\\/]dist[\\/].*\.js$/ }, async (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes("from '@rclone-b2/")) return undefined;
+      const resolveDir = dirname(args.path);
+      const found = [];
+      for (const match of text.matchAll(BARREL_IMPORT)) found.push(match);
+      const replacements = new Map();
+      for (const [statement, keyword, list, spec] of found) {
+        const resolved = await b.resolve(spec, { kind: 'import-statement', resolveDir });
+        if (resolved.errors.length) return { errors: resolved.errors };
+        const barrel = readBarrel(resolved.path);
+        if (!barrel) continue;
+        const byFile = new Map();
+        for (const { name, as } of specifiers(list)) {
+          const target = barrel.get(name);
+          if (!target) return { errors: [{ text: `${spec} exports no ${name} (imported by ${args.path})` }] };
+          byFile.set(target.file, [...(byFile.get(target.file) ?? []), target.name === as ? as : `${target.name} as ${as}`]);
+        }
+        // One line for one line: the bundle's line numbers stay those of the compiled file.
+        replacements.set(statement, [...byFile].map(([file, names]) => `${keyword} { ${names.join(', ')} } from ${JSON.stringify(file)};`).join(' '));
+      }
+      return { contents: text.replace(BARREL_IMPORT, (statement) => replacements.get(statement) ?? statement), resolveDir, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * wrap-ansi (cliui's wrapper for every help cell) ends by copying its result one code point at
+ * a time, looking each up for ANSI escapes to carry across line breaks, ~10% of a `--help`.
+ * Without an escape character in the text that loop rebuilds the same string, so here it is
+ * skipped then: the same result. A wrap-ansi without that line fails the build.
+ */
+const WRAP_ANSI_END = "const preString = rows.join('\\n');";
+const wrapAnsiShortcut = {
+  name: 'wrap-ansi-shortcut',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]wrap-ansi[\\/]index\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(WRAP_ANSI_END)) return { errors: [{ text: `${args.path}: no \`${WRAP_ANSI_END}\` to shortcut after` }] };
+      return { contents: text.replace(WRAP_ANSI_END, `${WRAP_ANSI_END} if (!preString.includes('\\u001B') && !preString.includes('\\u009B')) return preString;`), loader: 'js' };
+    });
+  },
+};
+
 const pkgDir = process.cwd();
 const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
 const binDir = join(pkgDir, 'bin');
@@ -110,7 +205,7 @@ for (const name of entries) {
     // The sources are ES modules (strict, import.meta.url); the bundle keeps both.
     define: { 'import.meta.url': '__bundleUrl' },
     banner: { js: "'use strict';var __bundleUrl=require('node:url').pathToFileURL(__filename).href;" },
-    plugins: [fastStringWidth, y18nNoFiles],
+    plugins: [directImports, fastStringWidth, wrapAnsiShortcut, y18nNoFiles],
   });
   const [output] = result.outputFiles;
   // start.cjs reads the bundle as latin1, which is only the same text for ASCII.

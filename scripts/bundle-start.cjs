@@ -37,9 +37,10 @@ function compile(entry, fresh = false) {
 
 /**
  * Node modules the bundles import at the top but most runs never call: each is loaded on the
- * first use of one of its exports (crypto alone is ~7% of `node -e 0`; --help uses none of them).
+ * first use of one of its exports (crypto alone is ~7% of `node -e 0`, assert, which yargs imports
+ * for its own checks, ~5%; --help uses none of them).
  */
-const LAZY_BUILTINS = new Set(['child_process', 'crypto', 'dns', 'fs/promises', 'http', 'https', 'net', 'os', 'readline', 'tls', 'worker_threads', 'zlib']);
+const LAZY_BUILTINS = new Set(['assert', 'child_process', 'crypto', 'dns', 'fs/promises', 'http', 'https', 'net', 'os', 'readline', 'tls', 'worker_threads', 'zlib']);
 
 /** A module object that loads the real one when first looked into. */
 function lazyModule(load) {
