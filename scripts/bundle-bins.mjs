@@ -149,20 +149,56 @@ const directImports = {
 };
 
 /**
- * wrap-ansi (cliui's wrapper for every help cell) ends by copying its result one code point at
- * a time, looking each up for ANSI escapes to carry across line breaks, ~10% of a `--help`.
- * Without an escape character in the text that loop rebuilds the same string, so here it is
- * skipped then: the same result. A wrap-ansi without that line fails the build.
+ * Same-result edits to dependencies on the help path, each [file pattern, text, replacement,
+ * why]. A file without its text fails the build (a new version needs a fresh look).
  */
-const WRAP_ANSI_END = "const preString = rows.join('\\n');";
-const wrapAnsiShortcut = {
-  name: 'wrap-ansi-shortcut',
+const PATCHES = [
+  [
+    /[\\/]wrap-ansi[\\/]index\.js$/,
+    "const preString = rows.join('\\n');",
+    "const preString = rows.join('\\n'); if (!preString.includes('\\u001B') && !preString.includes('\\u009B')) return preString;",
+    // cliui wraps every help cell with it; its last loop copies the result one code point at a
+    // time, looking for ANSI escapes to carry across line breaks (~10% of a --help). Without
+    // an escape character in the text it rebuilds the same string.
+  ],
+  [
+    /[\\/]wrap-ansi[\\/]index\.js$/,
+    "import ansiStyles from 'ansi-styles';",
+    "let ansiStylesOnce; const loadAnsiStyles = () => (ansiStylesOnce ??= require('ansi-styles').default);",
+    // ansi-styles builds its colour tables when loaded (~2% of a --help); wrap-ansi needs them
+    // only for text with escapes, so they are built on that first use (require() of an ES module
+    // in a bundle: esbuild initialises it then).
+  ],
+  [/[\\/]wrap-ansi[\\/]index\.js$/, 'ansiStyles.codes.get(', 'loadAnsiStyles().codes.get('],
+  [
+    /[\\/]yargs[\\/]build[\\/]lib[\\/]argsert\.js$/,
+    'parseCommand(`cmd ${arg1}`)',
+    'parsedSignature(arg1)',
+    // Every yargs call checks its arguments against a signature string, parsed anew each time
+    // (~3% of a --help); the few signatures are parsed once. argsert only reads the result.
+  ],
+  [
+    /[\\/]yargs[\\/]build[\\/]lib[\\/]argsert\.js$/,
+    'export function argsert(',
+    'const signatures = new Map(); function parsedSignature(signature) { let parsed = signatures.get(signature); if (!parsed) signatures.set(signature, (parsed = parseCommand(`cmd ${signature}`))); return parsed; } export function argsert(',
+  ],
+];
+const exactPatches = {
+  name: 'exact-patches',
   setup(b) {
-    b.onLoad({ filter: /[\\/]wrap-ansi[\\/]index\.js$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      if (!text.includes(WRAP_ANSI_END)) return { errors: [{ text: `${args.path}: no \`${WRAP_ANSI_END}\` to shortcut after` }] };
-      return { contents: text.replace(WRAP_ANSI_END, `${WRAP_ANSI_END} if (!preString.includes('\\u001B') && !preString.includes('\\u009B')) return preString;`), loader: 'js' };
-    });
+    // One onLoad a file (esbuild takes the first that matches), applying every patch for it.
+    const byFile = new Map();
+    for (const patch of PATCHES) byFile.set(patch[0].source, [...(byFile.get(patch[0].source) ?? []), patch]);
+    for (const patches of byFile.values()) {
+      b.onLoad({ filter: patches[0][0] }, (args) => {
+        let text = readFileSync(args.path, 'utf8');
+        for (const [, find, replace] of patches) {
+          if (!text.includes(find)) return { errors: [{ text: `${args.path}: no \`${find}\` to patch (see PATCHES in scripts/bundle-bins.mjs)` }] };
+          text = text.replace(find, () => replace);
+        }
+        return { contents: text, loader: 'js' };
+      });
+    }
   },
 };
 
@@ -205,7 +241,7 @@ for (const name of entries) {
     // The sources are ES modules (strict, import.meta.url); the bundle keeps both.
     define: { 'import.meta.url': '__bundleUrl' },
     banner: { js: "'use strict';var __bundleUrl=require('node:url').pathToFileURL(__filename).href;" },
-    plugins: [directImports, fastStringWidth, wrapAnsiShortcut, y18nNoFiles],
+    plugins: [directImports, fastStringWidth, exactPatches, y18nNoFiles],
   });
   const [output] = result.outputFiles;
   // start.cjs reads the bundle as latin1, which is only the same text for ASCII.
