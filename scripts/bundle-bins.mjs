@@ -171,6 +171,14 @@ const PATCHES = [
   ],
   [/[\\/]wrap-ansi[\\/]index\.js$/, 'ansiStyles.codes.get(', 'loadAnsiStyles().codes.get('],
   [
+    /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/,
+    '  assert: {\n    notStrictEqual,\n    strictEqual\n  },',
+    '  assert: {\n    notStrictEqual: (actual, expected, message) => { if (Object.is(actual, expected)) notStrictEqual(actual, expected, message); },\n    strictEqual: (actual, expected, message) => { if (!Object.is(actual, expected)) strictEqual(actual, expected, message); }\n  },',
+    // yargs checks its own calls with node:assert at every start, which loads assert (~5% of
+    // `node -e 0`). Both asserts compare with Object.is: node:assert is called (and loaded)
+    // only when it is to throw, so it throws the same AssertionError.
+  ],
+  [
     /[\\/]yargs[\\/]build[\\/]lib[\\/]argsert\.js$/,
     'parseCommand(`cmd ${arg1}`)',
     'parsedSignature(arg1)',
