@@ -2,9 +2,10 @@
 // The bins' loader, copied by scripts/bundle-bins.mjs into each package's bundle/ as start.cjs.
 // A bin is `require('../bundle/start.cjs')('ENTRY')`: plain CommonJS all the way, since Node 20's
 // ES module loader alone costs ~10% of `node -e 0` before any code runs. It compiles
-// bundle/ENTRY.cjs with the V8 code cache the build wrote beside it (ENTRY.cjs.cache, made by
-// running `--help`), so a start deserializes the functions it needs instead of parsing and
-// compiling them (start-up time: `pnpm bench start-up`). The cache is used only when its first
+// bundle/ENTRY.cjs, and the chunks (`chunk-….cjs`) it and they require, each with the V8 code
+// cache the build wrote beside it (FILE.cache, made by running `--help`), so a start
+// deserializes the functions it needs instead of parsing and compiling them, and reads no
+// chunk it does not run (start-up time: `pnpm bench start-up`). The cache is used only when its first
 // line is the bundle's first line (`// bundle <content hash>`: a cache from another build is
 // ignored) and V8 accepts it (same Node version and V8 flags); otherwise the bundle compiles as
 // any script does, only a little slower.
