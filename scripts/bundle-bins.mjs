@@ -151,6 +151,7 @@ const directImports = {
 /**
  * Same-result edits to dependencies on the help path, each [file pattern, text, replacement,
  * why]. A file without its text fails the build (a new version needs a fresh look).
+ * @type {Array<[RegExp, string, string]>}
  */
 const PATCHES = [
   [

@@ -104,7 +104,8 @@ describe('bin start-up', () => {
   it.each(bins.map((b) => [b.name, b] as const))('%s prints the same as its unbundled dist/ program (help, version, a usage error)', async (_name, bin) => {
     const unbundled = join(bin.bundle, '..', 'dist', `${bin.entry}.js`);
     for (const argv of [['--help'], ['--version'], ['--no-such-flag']]) {
-      const [bundled, plain] = await Promise.all([bin.script, unbundled].map((script) => execa(process.execPath, [script, ...argv], { reject: false, env: { LANG: 'C' } })));
+      const run = (script: string) => execa(process.execPath, [script, ...argv], { reject: false, env: { LANG: 'C' } });
+      const [bundled, plain] = await Promise.all([run(bin.script), run(unbundled)]);
       expect({ argv, code: bundled.exitCode, out: bundled.stdout, err: bundled.stderr }).toEqual({ argv, code: plain.exitCode, out: plain.stdout, err: plain.stderr });
     }
   });
