@@ -13,6 +13,9 @@ export class DeletionList {
   private dir: string | undefined;
   private chunk = '';
 
+  /** `parent`: where the list's own temporary directory is made. */
+  constructor(private readonly parent: string = tmpdir()) {}
+
   add(path: string): void {
     this.chunk += `${path}\n`;
     if (this.chunk.length >= 64 * 1024) this.flush();
@@ -30,7 +33,7 @@ export class DeletionList {
   }
 
   private directory(): string {
-    this.dir ??= mkdtempSync(join(tmpdir(), 'rclone-backup-plan-'));
+    this.dir ??= mkdtempSync(join(this.parent, 'rclone-backup-plan-'));
     return this.dir;
   }
 

@@ -1,4 +1,6 @@
 import type { Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { RCLONE_LINK_SUFFIX } from '@rclone-b2/core';
 
 /**
@@ -20,4 +22,46 @@ export function collectLinkConflicts(into: string[], relative: string, entries: 
     }
     into.push(relative ? `${relative}/${entry.name}` : entry.name);
   }
+}
+
+/**
+ * Hands every directory below `root` (relative path, '' for root) and its entries to
+ * `onDirectory`, in no particular order; rejects with the first failed read. The --links
+ * name check needs names and types only: no sorting, no lstat, and each directory's
+ * subdirectories are read as soon as it is, up to `limit` reads in flight (it runs beside
+ * rclone's dry run on every run, so its CPU is what it costs).
+ */
+export function forEachDirectory(root: string, onDirectory: (relative: string, entries: readonly Dirent[]) => void, limit = 32): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const queue = [''];
+    let active = 0;
+    let failed = false;
+    const next = (): void => {
+      while (!failed && active < limit && queue.length > 0) {
+        const relative = queue.pop() as string;
+        active += 1;
+        readdir(relative ? join(root, relative) : root, { withFileTypes: true }).then(
+          (entries) => {
+            active -= 1;
+            if (failed) return;
+            try {
+              onDirectory(relative, entries);
+            } catch (error) {
+              failed = true;
+              reject(error);
+              return;
+            }
+            for (const entry of entries) if (entry.isDirectory()) queue.push(relative ? `${relative}/${entry.name}` : entry.name);
+            if (active === 0 && queue.length === 0) resolve();
+            else next();
+          },
+          (error: unknown) => {
+            failed = true;
+            reject(error);
+          },
+        );
+      }
+    };
+    next();
+  });
 }

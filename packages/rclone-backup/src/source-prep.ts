@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GuardError } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
-import { collectLinkConflicts } from './link-names.js';
+import { collectLinkConflicts, forEachDirectory } from './link-names.js';
 import { isLocalPath, SPECIALS_ARCHIVE } from './rclone-args.js';
 import type { SpecialsCache } from './specials-cache.js';
 import { findSpecialFiles, statSpecials, writeSpecialsArchive, type SpecialFile } from './specials.js';
@@ -47,7 +47,7 @@ function refuseLinkConflicts(config: BackupConfig, ctx: BackupContext, conflicts
 /** Walks SOURCE for names that rclone's --links encoding cannot store; refuses (or with --force warns). */
 export async function checkLinkNames(config: BackupConfig, ctx: BackupContext, force: boolean): Promise<void> {
   const conflicts: string[] = [];
-  await findSpecialFiles(config.source, (relative, entries) => collectLinkConflicts(conflicts, relative, entries));
+  await forEachDirectory(config.source, (relative, entries) => collectLinkConflicts(conflicts, relative, entries));
   refuseLinkConflicts(config, ctx, conflicts.sort(), force);
 }
 
