@@ -25,43 +25,48 @@ export function collectLinkConflicts(into: string[], relative: string, entries: 
 }
 
 /**
- * Hands every directory below `root` (relative path, '' for root) and its entries to
- * `onDirectory`, in no particular order; rejects with the first failed read. The --links
- * name check needs names and types only: no sorting, no lstat, and each directory's
- * subdirectories are read as soon as it is, up to `limit` reads in flight (it runs beside
- * rclone's dry run on every run, so its CPU is what it costs).
+ * Visits every directory below a root ('' is the root itself) once: `visit` reads one and
+ * returns its subdirectories, each visited as soon as its parent is, up to `limit` visits in
+ * flight. Rejects with the first failure.
  */
-export function forEachDirectory(root: string, onDirectory: (relative: string, entries: readonly Dirent[]) => void, limit = 32): Promise<void> {
+export function walkDirectories(visit: (relative: string) => Promise<readonly string[]>, limit = 32): Promise<void> {
   return new Promise((resolve, reject) => {
     const queue = [''];
     let active = 0;
     let failed = false;
+    const fail = (error: unknown): void => {
+      failed = true;
+      reject(error);
+    };
     const next = (): void => {
       while (!failed && active < limit && queue.length > 0) {
-        const relative = queue.pop() as string;
         active += 1;
-        readdir(relative ? join(root, relative) : root, { withFileTypes: true }).then(
-          (entries) => {
-            active -= 1;
-            if (failed) return;
-            try {
-              onDirectory(relative, entries);
-            } catch (error) {
-              failed = true;
-              reject(error);
-              return;
-            }
-            for (const entry of entries) if (entry.isDirectory()) queue.push(relative ? `${relative}/${entry.name}` : entry.name);
-            if (active === 0 && queue.length === 0) resolve();
-            else next();
-          },
-          (error: unknown) => {
-            failed = true;
-            reject(error);
-          },
-        );
+        visit(queue.pop() as string).then((subdirs) => {
+          active -= 1;
+          if (failed) return;
+          queue.push(...subdirs);
+          if (active === 0 && queue.length === 0) resolve();
+          else next();
+        }, fail);
       }
     };
     next();
   });
+}
+
+/** The subdirectories among a directory's entries, as paths relative to the walk's root. */
+export const subdirectories = (relative: string, entries: readonly Dirent[]): string[] => entries.filter((e) => e.isDirectory()).map((e) => (relative ? `${relative}/${e.name}` : e.name));
+
+/**
+ * Hands every directory below `root` (relative path, '' for root) and its entries to
+ * `onDirectory`, in no particular order; rejects with the first failed read. The --links
+ * name check needs names and types only: no sorting, no lstat (it runs beside rclone's dry
+ * run on every run, so its CPU is what it costs).
+ */
+export function forEachDirectory(root: string, onDirectory: (relative: string, entries: readonly Dirent[]) => void, limit = 32): Promise<void> {
+  return walkDirectories(async (relative) => {
+    const entries = await readdir(relative ? join(root, relative) : root, { withFileTypes: true });
+    onDirectory(relative, entries);
+    return subdirectories(relative, entries);
+  }, limit);
 }

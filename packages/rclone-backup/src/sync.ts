@@ -9,6 +9,7 @@ import { checkSource, countSourceFiles, deleteLimitBroken, type PlannedDeletes }
 import { runPreCommand } from './pre-command.js';
 import { isLocalPath, linkArgs, SPECIALS_ARCHIVE, syncArgs, verbosityArgs } from './rclone-args.js';
 import { emptyStats, type RcloneLogRecord, type RcloneStats } from './rclone-log.js';
+import { linkNamesCacheFor } from './link-names-cache.js';
 import { checkLinkNames, prepareSource, type PreparedSource } from './source-prep.js';
 import { readSpecialsCache, writeSpecialsCache, type SpecialsCache } from './specials-cache.js';
 import { SpecialsWatch } from './specials-watch.js';
@@ -22,7 +23,10 @@ export interface SyncOptions {
   strictGuards?: boolean;
   /** Called after the max_delete plan is accepted, before anything is deleted (tests change SOURCE here to race the plan). */
   onPlanned?: (plan: PlannedDeletes) => Promise<void>;
-  /** Where to remember the special files between runs (specials-cache.ts); without it SOURCE is walked every run. */
+  /**
+   * Where to remember the special files between runs (specials-cache.ts), and beside it the
+   * --links check's directory stamps (link-names-cache.ts); without it SOURCE is walked every run.
+   */
   specialsCache?: string;
 }
 
@@ -240,7 +244,7 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
     let accepted: SpecialFile[] | undefined;
     // The --links name check walks SOURCE while rclone's dry run lists it (rclone waits on the
     // network meanwhile); its verdict is awaited before any guard is judged or anything changes.
-    const names = local && !options.copyLinks && !prepared.linksChecked ? checkLinkNames(config, ctx, options.force).then(() => undefined, (error: unknown) => error) : undefined;
+    const names = local && !options.copyLinks && !prepared.linksChecked ? checkLinkNames(config, ctx, options.force, options.specialsCache ? linkNamesCacheFor(options.specialsCache) : undefined, !options.dryRun).then(() => undefined, (error: unknown) => error) : undefined;
     const after = async (exitCode: number): Promise<void> => {
       const refused = await names;
       ctx.trace?.('link names checked');

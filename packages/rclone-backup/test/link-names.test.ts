@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectLinkConflicts, forEachDirectory } from '../src/link-names.js';
+import { findLinkConflicts, type LinkNamesCache } from '../src/link-names-cache.js';
 import { cleanup, tempDir } from './helpers.js';
 
 const dirs: string[] = [];
@@ -57,3 +58,77 @@ describe('forEachDirectory (the --links name walk)', () => {
     ).rejects.toThrow('stop here');
   });
 });
+
+describe('findLinkConflicts (the --links name check, reading only changed directories)', () => {
+  // Directories made by the test are seconds old only for a clock that runs ahead.
+  const later = () => Date.now() + 60_000;
+
+  function tree() {
+    const root = tempDir('link-cache-');
+    dirs.push(root);
+    for (let i = 0; i < 20; i++) {
+      mkdirSync(join(root, `d${i}`, 'deep', 'er'), { recursive: true });
+      writeFileSync(join(root, `d${i}`, 'deep', 'er', `f${i}`), '');
+    }
+    symlinkSync('d1', join(root, 'd1-link'));
+    writeFileSync(join(root, 'd3', 'old.rclonelink'), 'a conflict from the start');
+    return root;
+  }
+
+  it('finds what the full walk finds, then reads nothing of an unchanged tree', async () => {
+    const root = tree();
+    const first = await findLinkConflicts(root, undefined, later);
+    expect(first.conflicts.sort()).toEqual(['d3/old.rclonelink']);
+    expect(first.changed).toBe(true);
+    expect(Object.keys(first.cache.dirs)).toHaveLength(1 + 20 * 3);
+    const again = await findLinkConflicts(root, first.cache, later);
+    expect(again).toEqual({ conflicts: ['d3/old.rclonelink'], cache: first.cache, changed: false });
+  });
+
+  it.each([
+    ['a file named *.rclonelink deep down', (root: string) => writeFileSync(join(root, 'd7/deep/er/new.rclonelink'), 'x'), ['d3/old.rclonelink', 'd7/deep/er/new.rclonelink']],
+    ['a directory X.rclonelink next to a symlink X', (root: string) => mkdirSync(join(root, 'd1-link.rclonelink')), ['d1-link.rclonelink', 'd3/old.rclonelink']],
+    ['the conflict removed', (root: string) => renameAway(root), []],
+    ['a new subdirectory holding one', (root: string) => writeTree2(root, 'd9/new/sub/x.rclonelink'), ['d3/old.rclonelink', 'd9/new/sub/x.rclonelink']],
+  ])('sees a change in a directory whose record it trusts: %s', async (_what, change, expected) => {
+    const root = tree();
+    const first = await findLinkConflicts(root, undefined, later);
+    change(root);
+    const again = await findLinkConflicts(root, first.cache, later);
+    expect(again.conflicts.sort()).toEqual(expected);
+    expect(again.changed).toBe(true);
+  });
+
+  it('a directory whose mtime is put back is still read again (its ctime changed)', async () => {
+    const root = tree();
+    const first = await findLinkConflicts(root, undefined, later);
+    const dir = join(root, 'd5/deep');
+    const { atime, mtime } = statSync(dir);
+    writeFileSync(join(dir, 'sneaky.rclonelink'), 'x');
+    utimesSync(dir, atime, mtime);
+    expect((await findLinkConflicts(root, first.cache, later)).conflicts.sort()).toEqual(['d3/old.rclonelink', 'd5/deep/sneaky.rclonelink']);
+  });
+
+  it('keeps no stamp for a directory changed within two seconds of its reading, and trusts no damaged record', async () => {
+    const root = tree();
+    const racy = await findLinkConflicts(root, undefined);
+    expect(Object.values(racy.cache.dirs).every((d) => d.stamp === undefined)).toBe(true);
+    expect((await findLinkConflicts(root, racy.cache)).changed).toBe(true);
+    const first = await findLinkConflicts(root, undefined, later);
+    // A record that would lead the walk out of SOURCE, or hide a conflict under another name.
+    const damaged: LinkNamesCache = { ...first.cache, dirs: { ...first.cache.dirs, '': { ...first.cache.dirs['']!, subdirs: ['..', 'd1'], conflicts: [] } } };
+    const again = await findLinkConflicts(root, damaged, later);
+    expect(again.conflicts.sort()).toEqual(['d3/old.rclonelink']);
+    expect(Object.keys(again.cache.dirs)).toHaveLength(1 + 20 * 3);
+  });
+});
+
+function renameAway(root: string): void {
+  writeFileSync(join(root, 'd3/renamed.txt'), '');
+  rmSync(join(root, 'd3/old.rclonelink'));
+}
+
+function writeTree2(root: string, path: string): void {
+  mkdirSync(join(root, path, '..'), { recursive: true });
+  writeFileSync(join(root, path), 'x');
+}
