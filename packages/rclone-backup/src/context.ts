@@ -1,5 +1,6 @@
 import { createLogger, type Logger, ProblemError, RcloneDumpMeter, RcloneError, runRclone, type RcloneResult, type ToolIO } from '@rclone-b2/core';
 import { levelVerbosity, parseLogLine, renderRecord, renderTail, type RcloneLogRecord } from './rclone-log.js';
+import { createTrace, type Trace } from './trace.js';
 
 /** What every command needs to run rclone: streams, logger, secrets, the rclone.conf. */
 export interface BackupContext {
@@ -13,11 +14,13 @@ export interface BackupContext {
   now: () => number;
   /** Counts the B2 calls of every rclone run (see meteredArgs). */
   meter?: RcloneDumpMeter;
+  /** Phase timestamps for RCLONE_BACKUP_TRACE (trace.ts). */
+  trace?: Trace;
 }
 
 export function createContext(io: ToolIO, verbosity: number, rcloneConfig: string | undefined, secrets: string[], now: () => number = Date.now, meter = true): BackupContext {
   const logger = createLogger({ tool: 'rclone-backup', stream: io.stderr, verbosity, secrets });
-  return { io, logger, verbosity, rcloneConfig, secrets, now, ...(meter ? { meter: new RcloneDumpMeter() } : {}) };
+  return { io, logger, verbosity, rcloneConfig, secrets, now, trace: createTrace(io.env, io.stderr), ...(meter ? { meter: new RcloneDumpMeter() } : {}) };
 }
 
 /**
@@ -98,6 +101,7 @@ export async function runRcloneJson(ctx: BackupContext, args: readonly string[],
   // The stderr tail, leaving out what was shown already (and the stats record, which
   // was not shown below -v for a reason): a failure repeats only what is new.
   const unshown = (tail: readonly string[]): string[] => renderTail(tail.filter((line, i) => !recent.wasShown(i - tail.length) && !parseLogLine(line)?.stats));
+  let first = true;
   const result = await runRclone(['--use-json-log', ...meteredArgs(ctx, args)], {
     configFile: ctx.rcloneConfig,
     env: { ...ctx.io.env },
@@ -105,8 +109,13 @@ export async function runRcloneJson(ctx: BackupContext, args: readonly string[],
     okExitCodes: options.okExitCodes,
     keepInTail: (line) => !meteredNoise(ctx, line),
     onStdoutLine: options.onStdoutLine,
-    echo: (command) => ctx.logger.info(`running ${command}`),
+    echo: (command) => {
+      ctx.trace?.(`spawn rclone ${args[0] ?? ''}`);
+      ctx.logger.info(`running ${command}`);
+    },
     onStderrLine: (line) => {
+      if (first) ctx.trace?.(`rclone ${args[0] ?? ''}: first log line`);
+      first = false;
       const shown = showStderrLine(line);
       // Only lines the tail keeps are counted, so an offset from the tail's end finds its own line.
       if (!meteredNoise(ctx, line)) recent.add(shown);
@@ -119,5 +128,6 @@ export async function runRcloneJson(ctx: BackupContext, args: readonly string[],
     const what = args[0] === 'config' ? 'config' : (args.find((a) => !a.startsWith('-')) ?? 'rclone');
     throw new ProblemError(`rclone ${what} failed (exit status ${error.rcloneExitCode})${tail.length ? `:\n  ${tail.join('\n  ')}` : ''}`, { cause: error });
   });
+  ctx.trace?.(`rclone ${args[0] ?? ''} exited ${result.exitCode}`);
   return { ...result, unshownTail: unshown(result.stderrTail) };
 }

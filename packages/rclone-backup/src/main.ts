@@ -25,6 +25,7 @@ import { runRcloneJson } from './context.js';
 import { acquireLock, defaultLockDir, lockFor } from './lock.js';
 import { openBackup } from './open-backup.js';
 import { sourceListingArgs } from './rclone-args.js';
+import { createTrace } from './trace.js';
 import { reportUsage, withUsage } from './usage-report.js';
 import { parseVerifyConditions } from './verify-conditions.js';
 // Each command's modules are loaded when it runs, not at every start (start-up time).
@@ -128,6 +129,7 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
   syncModules?.catch(() => undefined);
   // The B2 call count is shown at -v and in --json only; without them metering is pure cost.
   const { config, ctx, copyLinks } = await openBackup(options.config, { ...options, meter: options.json || options.verbosity >= 1 }, io, now);
+  ctx.trace?.('config and secrets read');
   switch (options.command) {
     case 'filters':
       for (const rule of config.filters) await writeWithBackpressure(io.stdout, `${rule}\n`);
@@ -147,6 +149,7 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
   }
   const lock = await lockFor(config, options.lockDir);
   const release = await acquireLock(lock, `backup ${config.name}`);
+  ctx.trace?.('lock acquired');
   try {
     if (options.command === 'verify') {
       const conditions = parseVerifyConditions(options.verify);
@@ -166,6 +169,7 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
       return reportVerify(summary, ctx.logger);
     }
     const [{ runSync }, { specialsCacheFor }] = await (syncModules ?? Promise.all([import('./sync.js'), import('./specials-cache.js'), import('execa')]));
+    ctx.trace?.('sync modules loaded');
     const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards, specialsCache: specialsCacheFor(lock) }).catch(async (error: unknown) => {
       // A machine reading --json learns of a refusal too (the message also goes to stderr).
       if (options.json && error instanceof GuardError) {
@@ -173,16 +177,21 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
       }
       throw error;
     });
+    ctx.trace?.('sync done');
     reportUsage(ctx);
     if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(withUsage(summary, ctx))}\n`);
     return summary.errors > 0 ? ExitCode.Problem : ExitCode.Ok;
   } finally {
     await release();
+    ctx.trace?.('lock released');
   }
 }
 
 export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
+  const trace = createTrace(io.env, io.stderr);
+  trace('main');
   const options = await parseBackupArgs(argv, io);
+  trace('arguments parsed');
   if (typeof options === 'number') return options;
   return runBackup(options, io);
 }

@@ -25,8 +25,11 @@ export interface OpenedBackup {
 
 /** Reads one backup's config and the secrets to redact: what every command starts with. */
 export async function openBackup(file: string, options: OpenBackupOptions, io: ToolIO, now: () => number = Date.now): Promise<OpenedBackup> {
+  // Both files are read at once; a broken config is still the error reported first.
+  const pending = rcloneSecrets(options.rcloneConfig, io.env);
+  pending.catch(() => undefined);
   const config = await readConfig(file);
-  const secrets = await rcloneSecrets(options.rcloneConfig, io.env);
+  const secrets = await pending;
   const ctx = createContext(io, options.verbosity, options.rcloneConfig, secrets, now, options.meter ?? true);
   for (const warning of config.warnings) ctx.logger.notice(warning);
   return { config, ctx, copyLinks: options.copyLinks ?? config.copyLinks ?? false };

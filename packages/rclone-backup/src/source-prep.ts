@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { GuardError } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
-import { collectLinkConflicts } from './link-names.js';
+import { collectLinkConflicts, forEachDirectory } from './link-names.js';
+import { findLinkConflicts, readLinkNamesCache, writeLinkNamesCache } from './link-names-cache.js';
 import { isLocalPath, SPECIALS_ARCHIVE } from './rclone-args.js';
 import type { SpecialsCache } from './specials-cache.js';
 import { findSpecialFiles, statSpecials, writeSpecialsArchive, type SpecialFile } from './specials.js';
@@ -44,10 +45,20 @@ function refuseLinkConflicts(config: BackupConfig, ctx: BackupContext, conflicts
   ctx.logger.warn(`--force: not backed up: ${what}${sample(conflicts)}`);
 }
 
-/** Walks SOURCE for names that rclone's --links encoding cannot store; refuses (or with --force warns). */
-export async function checkLinkNames(config: BackupConfig, ctx: BackupContext, force: boolean): Promise<void> {
-  const conflicts: string[] = [];
-  await findSpecialFiles(config.source, (relative, entries) => collectLinkConflicts(conflicts, relative, entries));
+/**
+ * Walks SOURCE for names that rclone's --links encoding cannot store; refuses (or with --force
+ * warns). With `cacheFile`, only the directories changed since the last run are read
+ * (link-names-cache.ts); `remember` false (a dry run) leaves the file as it was.
+ */
+export async function checkLinkNames(config: BackupConfig, ctx: BackupContext, force: boolean, cacheFile?: string, remember = true): Promise<void> {
+  let conflicts: string[] = [];
+  if (cacheFile === undefined) {
+    await forEachDirectory(config.source, (relative, entries) => collectLinkConflicts(conflicts, relative, entries));
+  } else {
+    const found = await findLinkConflicts(config.source, await readLinkNamesCache(cacheFile, config.source));
+    conflicts = found.conflicts;
+    if (found.changed && remember) await writeLinkNamesCache(cacheFile, found.cache);
+  }
   refuseLinkConflicts(config, ctx, conflicts.sort(), force);
 }
 

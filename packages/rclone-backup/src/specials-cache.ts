@@ -24,30 +24,40 @@ export function specialsCacheFor(lockFile: string): string {
 const safePath = (path: unknown): path is string => typeof path === 'string' && path !== '' && !path.startsWith('/') && !path.split('/').includes('..');
 
 /**
- * The cache for this SOURCE and link mode, or undefined. The lock directory may be shared
- * (/run/lock is world-writable): a file that is not ours, or that others may write, is not
- * trusted, since its archive bytes would go into the backup.
+ * A JSON file of ours from the lock directory, parsed, or undefined. The lock directory may be
+ * shared (/run/lock is world-writable): a file that is not ours, or that others may write, is
+ * not trusted, since what it says decides what goes into the backup.
  */
-export async function readSpecialsCache(file: string, source: string, copyLinks: boolean): Promise<SpecialsCache | undefined> {
+export async function readPrivateJson(file: string): Promise<unknown> {
   try {
     const info = await lstat(file);
     if (!info.isFile() || info.uid !== process.getuid?.() || (info.mode & 0o022) !== 0) return undefined;
-    const cache = JSON.parse(await readFile(file, 'utf8')) as Partial<SpecialsCache>;
-    if (cache.source !== source || cache.copyLinks !== copyLinks || typeof cache.archive !== 'string' || !Array.isArray(cache.members)) return undefined;
-    if (!cache.members.every((m) => safePath(m.path))) return undefined;
-    return cache as SpecialsCache;
+    return JSON.parse(await readFile(file, 'utf8')) as unknown;
   } catch {
     return undefined;
   }
 }
 
-/** Writes the cache (a new file renamed over the old one, mode 0600); a failure only costs the next run a walk. */
-export async function writeSpecialsCache(file: string, cache: SpecialsCache): Promise<void> {
+/** Writes a JSON file of ours (a new file renamed over the old one, mode 0600); a failure only costs the next run a walk. */
+export async function writePrivateJson(file: string, value: unknown): Promise<void> {
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    await writeFile(temporary, JSON.stringify(cache), { flag: 'wx', mode: 0o600 });
+    await writeFile(temporary, JSON.stringify(value), { flag: 'wx', mode: 0o600 });
     await rename(temporary, file);
   } catch {
     await rm(temporary, { force: true }).catch(() => {});
   }
+}
+
+/** The cache for this SOURCE and link mode, or undefined (see readPrivateJson). */
+export async function readSpecialsCache(file: string, source: string, copyLinks: boolean): Promise<SpecialsCache | undefined> {
+  const cache = (await readPrivateJson(file)) as Partial<SpecialsCache> | undefined;
+  if (typeof cache !== 'object' || cache === null) return undefined;
+  if (cache.source !== source || cache.copyLinks !== copyLinks || typeof cache.archive !== 'string' || !Array.isArray(cache.members)) return undefined;
+  if (!cache.members.every((m) => typeof m === 'object' && m !== null && safePath(m.path))) return undefined;
+  return cache as SpecialsCache;
+}
+
+export function writeSpecialsCache(file: string, cache: SpecialsCache): Promise<void> {
+  return writePrivateJson(file, cache);
 }

@@ -1,15 +1,15 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GuardError, ProblemError } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
+import { DeletionList } from './deletion-list.js';
 import { NO_NOISE, runRcloneJson, SPECIAL_NOISE, type JsonRunResult } from './context.js';
 import { checkSource, countSourceFiles, deleteLimitBroken, type PlannedDeletes } from './guards.js';
 import { runPreCommand } from './pre-command.js';
 import { isLocalPath, linkArgs, SPECIALS_ARCHIVE, syncArgs, verbosityArgs } from './rclone-args.js';
 import { emptyStats, type RcloneLogRecord, type RcloneStats } from './rclone-log.js';
+import { linkNamesCacheFor } from './link-names-cache.js';
 import { checkLinkNames, prepareSource, type PreparedSource } from './source-prep.js';
 import { readSpecialsCache, writeSpecialsCache, type SpecialsCache } from './specials-cache.js';
 import { SpecialsWatch } from './specials-watch.js';
@@ -23,7 +23,10 @@ export interface SyncOptions {
   strictGuards?: boolean;
   /** Called after the max_delete plan is accepted, before anything is deleted (tests change SOURCE here to race the plan). */
   onPlanned?: (plan: PlannedDeletes) => Promise<void>;
-  /** Where to remember the special files between runs (specials-cache.ts); without it SOURCE is walked every run. */
+  /**
+   * Where to remember the special files between runs (specials-cache.ts), and beside it the
+   * --links check's directory stamps (link-names-cache.ts); without it SOURCE is walked every run.
+   */
   specialsCache?: string;
 }
 
@@ -97,28 +100,20 @@ interface SyncPlan {
 
 /**
  * Asks rclone (`dryArgs`: the sync with --dry-run) what the sync would do — one listing of
- * each side — keeping the deletions' full list in `listFile` (one path a line, for
+ * each side — keeping the deletions' full list in `list` (one path a line, for
  * --files-from-raw) and the totals in memory.
  */
-async function planSync(ctx: BackupContext, dryArgs: readonly string[], listFile: string, watch?: SpecialsWatch): Promise<SyncPlan> {
-  // rclone's records arrive in a synchronous callback: append in chunks, synchronously, so memory stays bounded.
-  let chunk = '';
-  writeFileSync(listFile, '');
+async function planSync(ctx: BackupContext, dryArgs: readonly string[], list: DeletionList, watch?: SpecialsWatch): Promise<SyncPlan> {
   const run = collector((path) => {
     // One path a line: a name with a newline would read as other names, so it is left in place.
     if (path.includes('\n')) {
       ctx.logger.warn(`not deleting ${JSON.stringify(path)}: a file name with a newline cannot be listed for rclone delete`);
       return;
     }
-    chunk += `${path}\n`;
-    if (chunk.length >= 64 * 1024) {
-      appendFileSync(listFile, chunk);
-      chunk = '';
-    }
+    list.add(path);
   }, watch);
   // The plan's records are not the user's business (the real run shows its own); a failure is judged by the caller.
   const result = await runRcloneJson(ctx, [...dryArgs, '--stats-log-level', 'ERROR'], { onRecord: (r) => (run.onRecord(r), false), okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
-  appendFileSync(listFile, chunk);
   run.deletes.destinationFiles = run.stats().checks;
   return { run, result };
 }
@@ -170,14 +165,14 @@ async function syncWithoutDeleting(ctx: BackupContext, args: readonly string[], 
  * appeared since are withheld until the next run, which plans them anew. (rclone 1.60
  * has no --max-delete-size, so capping a second `rclone sync` could not bound the size.)
  */
-async function deletePlanned(config: BackupConfig, ctx: BackupContext, copyLinks: boolean, listFile: string, plan: PlannedDeletes): Promise<{ deletes: number; errors: number }> {
+async function deletePlanned(config: BackupConfig, ctx: BackupContext, copyLinks: boolean, list: DeletionList, plan: PlannedDeletes): Promise<{ deletes: number; errors: number }> {
   if (plan.files === 0) return { deletes: 0, errors: 0 };
   // rclone delete logs no final stats: count its per-file records (info level, hence at least -v).
   let deletes = 0;
   let errors = 0;
   const result = await runRcloneJson(
     ctx,
-    ['delete', config.destination, '--files-from-raw', listFile, '--max-delete', String(plan.files), ...linkArgs(copyLinks), ...verbosityArgs(Math.max(ctx.verbosity, 1))],
+    ['delete', config.destination, '--files-from-raw', list.file(), '--max-delete', String(plan.files), ...linkArgs(copyLinks), ...verbosityArgs(Math.max(ctx.verbosity, 1))],
     {
       onRecord: (record) => {
         if (record.object && record.msg === 'Deleted') deletes += 1;
@@ -236,6 +231,7 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
   const local = isLocalPath(config.source);
   const cached = local && options.specialsCache ? readSpecialsCache(options.specialsCache, config.source, options.copyLinks) : undefined;
   if (!options.force) await checkSource(config, ctx);
+  ctx.trace?.('source checked');
   const guarded = !options.force && (config.maxDelete.length > 0 || config.minFiles !== undefined);
   // Modes that list with a dry run before changing anything can check --links names after it.
   const planFirst = options.dryRun || (guarded && (options.strictGuards || config.minFiles !== undefined));
@@ -243,13 +239,15 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
   let members: SpecialFile[] | undefined;
   for (let attempt = 1; ; attempt++) {
     const prepared = await prepareSource(config, ctx, { copyLinks: options.copyLinks, force: options.force, now: ctx.now(), known, members, walkLinks: options.force || !planFirst });
+    ctx.trace?.('source prepared');
     const watch = new SpecialsWatch();
     let accepted: SpecialFile[] | undefined;
     // The --links name check walks SOURCE while rclone's dry run lists it (rclone waits on the
     // network meanwhile); its verdict is awaited before any guard is judged or anything changes.
-    const names = local && !options.copyLinks && !prepared.linksChecked ? checkLinkNames(config, ctx, options.force).then(() => undefined, (error: unknown) => error) : undefined;
+    const names = local && !options.copyLinks && !prepared.linksChecked ? checkLinkNames(config, ctx, options.force, options.specialsCache ? linkNamesCacheFor(options.specialsCache) : undefined, !options.dryRun).then(() => undefined, (error: unknown) => error) : undefined;
     const after = async (exitCode: number): Promise<void> => {
       const refused = await names;
+      ctx.trace?.('link names checked');
       if (refused !== undefined) throw refused;
       // A failed listing may have stopped early: it says nothing about what is missing.
       if (exitCode !== 0 || !prepared.members) return;
@@ -265,6 +263,7 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
         ctx.logger.notice(`the special files changed while this ${options.dryRun ? 'dry run was being prepared; a real run archives' : 'run went on; the next run archives'} the ${named.length} that rclone names`);
         return;
       }
+      ctx.trace?.('special files compared');
       for (const path of missing) ctx.logger.warn(`${path}: rclone names it as a special file, but it is not in SOURCE under that name (rclone shows some characters encoded); not archived`);
       accepted = prepared.members;
     };
@@ -287,8 +286,12 @@ const sameSpecialPaths = (a: readonly SpecialFile[], b: readonly SpecialFile[]):
 /** Writes the cache for the next run when what was archived differs from what it held. */
 async function rememberSpecials(file: string, config: BackupConfig, copyLinks: boolean, prepared: PreparedSource, known: SpecialsCache | undefined): Promise<void> {
   const members = prepared.members ?? [];
-  const archive = prepared.specials === 'archived' && prepared.specialsDir ? (await readFile(join(prepared.specialsDir, SPECIALS_ARCHIVE))).toString('base64') : '';
-  if (known && known.archive === archive && JSON.stringify(known.members) === JSON.stringify(members)) return;
+  const archived = prepared.specials === 'archived' && prepared.specialsDir !== undefined;
+  const same = known !== undefined && JSON.stringify(known.members) === JSON.stringify(members);
+  // The same members give the same archive (its bytes depend on them only): nothing to read.
+  if (same && (known.archive !== '') === archived) return;
+  const archive = archived && prepared.specialsDir ? (await readFile(join(prepared.specialsDir, SPECIALS_ARCHIVE))).toString('base64') : '';
+  if (same && known.archive === archive) return;
   await writeSpecialsCache(file, { source: config.source, copyLinks, members, archive });
 }
 
@@ -323,22 +326,21 @@ async function syncDryRun(config: BackupConfig, ctx: BackupContext, options: Syn
 }
 
 /** Transfers with --max-delete 0, then deletes exactly the plan's files: the run deletes no more than planned. */
-async function transferThenDelete(config: BackupConfig, ctx: BackupContext, options: SyncOptions, args: readonly string[], noise: RegExp, listFile: string, plan: PlannedDeletes): Promise<RcloneStats> {
+async function transferThenDelete(config: BackupConfig, ctx: BackupContext, options: SyncOptions, args: readonly string[], noise: RegExp, list: DeletionList, plan: PlannedDeletes): Promise<RcloneStats> {
   const { run, result } = await syncWithoutDeleting(ctx, args, noise);
   if (!run.thresholdHit() && result.exitCode !== 0) throw syncFailed(result);
   // With --max-delete 0 rclone deletes no file (its "Deleted" count still counts the withheld ones).
   const stats = { ...run.stats(), deletes: 0, errors: run.thresholdHit() ? run.fileErrors() : run.stats().errors };
-  const deleted = await deletePlanned(config, ctx, options.copyLinks, listFile, plan);
+  const deleted = await deletePlanned(config, ctx, options.copyLinks, list, plan);
   return { ...stats, deletes: deleted.deletes, errors: stats.errors + deleted.errors };
 }
 
 /** Plans with one dry run, judges the guards on it, and changes the destination only if the plan has changes. */
 async function syncFromPlan(config: BackupConfig, ctx: BackupContext, options: SyncOptions, { specialsDir, specials }: PreparedSource, noise: RegExp, check?: ListingCheck): Promise<Synced> {
   const args = syncArgs(config, { copyLinks: options.copyLinks, dryRun: false, verbosity: ctx.verbosity, specialsDir });
-  const dir = await mkdtemp(join(tmpdir(), 'rclone-backup-plan-'));
+  const list = new DeletionList();
   try {
-    const listFile = join(dir, 'deletions.txt');
-    const plan = await planSync(ctx, syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: 0, specialsDir }), listFile, check?.watch);
+    const plan = await planSync(ctx, syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: 0, specialsDir }), list, check?.watch);
     // Before any guard or change: a changed set of special files starts the run over.
     await check?.after(plan.result.exitCode);
     if (config.minFiles !== undefined) await checkMinFiles(config, ctx, options.copyLinks, plan.run, plan.result.exitCode !== 0, specials === 'archived', config.minFiles);
@@ -356,9 +358,9 @@ async function syncFromPlan(config: BackupConfig, ctx: BackupContext, options: S
     if (plan.result.exitCode === 0 && plan.run.actions() === 0) return { stats: { ...plan.run.stats(), transfers: 0, deletes: 0, bytes: 0 }, plannedDeletes: 0 };
     if (!limited) return syncPlain(ctx, args, noise);
     await options.onPlanned?.(plan.run.deletes);
-    return { stats: await transferThenDelete(config, ctx, options, args, noise, listFile, plan.run.deletes), plannedDeletes: plan.run.deletes.files };
+    return { stats: await transferThenDelete(config, ctx, options, args, noise, list, plan.run.deletes), plannedDeletes: plan.run.deletes.files };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await list.remove();
   }
 }
 
@@ -371,17 +373,16 @@ async function syncOnePass(config: BackupConfig, ctx: BackupContext, options: Sy
     if (result.exitCode !== 0) throw syncFailed(result);
     return { stats: { ...first.stats(), deletes: 0 } };
   }
-  const dir = await mkdtemp(join(tmpdir(), 'rclone-backup-plan-'));
+  const list = new DeletionList();
   try {
-    const listFile = join(dir, 'deletions.txt');
-    const plan = await planSync(ctx, syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: 0, specialsDir }), listFile);
+    const plan = await planSync(ctx, syncArgs(config, { copyLinks: options.copyLinks, dryRun: true, verbosity: 0, specialsDir }), list);
     const broken = deleteLimitBroken(config.maxDelete, plan.run.deletes);
     if (broken) throw refuse(config, plan.run.deletes, broken);
     await options.onPlanned?.(plan.run.deletes);
-    const deleted = await deletePlanned(config, ctx, options.copyLinks, listFile, plan.run.deletes);
+    const deleted = await deletePlanned(config, ctx, options.copyLinks, list, plan.run.deletes);
     return { stats: { ...first.stats(), deletes: deleted.deletes, errors: first.fileErrors() + deleted.errors }, plannedDeletes: plan.run.deletes.files };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await list.remove();
   }
 }
 
