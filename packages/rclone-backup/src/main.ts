@@ -4,8 +4,6 @@ import {
   countFlag,
   DRY_RUN_FLAG,
   durationFlag,
-  ExitCode,
-  GuardError,
   HUMAN_READABLE_FLAG,
   integerFlag,
   JSON_FLAG,
@@ -17,18 +15,11 @@ import {
   TOOLSET_VERSION,
   UsageError,
   verbosityOf,
-  writeWithBackpressure,
   type ToolIO,
 } from '@rclone-b2/core';
 import { BACKUP_DEFAULTS } from './backup-defaults.js';
-import { runRcloneJson } from './context.js';
-import { acquireLock, defaultLockDir, lockFor } from './lock.js';
-import { openBackup } from './open-backup.js';
-import { sourceListingArgs } from './rclone-args.js';
+import { defaultLockDir } from './lock.js';
 import { createTrace } from './trace.js';
-import { reportUsage, withUsage } from './usage-report.js';
-import { parseVerifyConditions } from './verify-conditions.js';
-// Each command's modules are loaded when it runs, not at every start (start-up time).
 
 export const VERSION = TOOLSET_VERSION;
 
@@ -121,77 +112,13 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
   };
 }
 
-/** Runs one command of one backup with already-parsed options; returns the exit status. */
-export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () => number = Date.now): Promise<number> {
-  if (options.verify.length) parseVerifyConditions(options.verify);
-  // A sync's modules (execa's ~100 among them) load while the config, secrets and lock are read.
-  const syncModules = options.command === 'sync' ? Promise.all([import('./sync.js'), import('./specials-cache.js'), import('execa')]) : undefined;
-  syncModules?.catch(() => undefined);
-  // The B2 call count is shown at -v and in --json only; without them metering is pure cost.
-  const { config, ctx, copyLinks } = await openBackup(options.config, { ...options, meter: options.json || options.verbosity >= 1 }, io, now);
-  ctx.trace?.('config and secrets read');
-  switch (options.command) {
-    case 'filters':
-      for (const rule of config.filters) await writeWithBackpressure(io.stdout, `${rule}\n`);
-      return ExitCode.Ok;
-    case 'ls':
-      await runRcloneJson(ctx, sourceListingArgs(config, ['ls'], { copyLinks }), {
-        onStdoutLine: (line) => writeWithBackpressure(io.stdout, `${line}\n`),
-      });
-      return ExitCode.Ok;
-    case 'newest':
-      return (await (await import('./newest.js')).printNewest(config, ctx, copyLinks)) ? ExitCode.Ok : ExitCode.Problem;
-    case 'audit':
-      await (await import('./audit.js')).runAudit(config, ctx, { copyLinks, maxAge: options.maxAge, json: options.json, human: options.human });
-      return ExitCode.Ok;
-    default:
-      break;
-  }
-  const lock = await lockFor(config, options.lockDir);
-  const release = await acquireLock(lock, `backup ${config.name}`);
-  ctx.trace?.('lock acquired');
-  try {
-    if (options.command === 'verify') {
-      const conditions = parseVerifyConditions(options.verify);
-      const [{ runVerify }, { reportVerify }] = await Promise.all([import('./verify.js'), import('./verify-report.js')]);
-      const summary = await runVerify(config, ctx, {
-        conditions,
-        mode: options.verifyMode,
-        copyLinks,
-        ledger: options.ledger,
-        rotate: options.rotate,
-        coverageWindowMs: options.coverageWindowMs,
-        seed: options.seed,
-        batchSize: options.batchSize,
-      });
-      reportUsage(ctx);
-      if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(withUsage(summary, ctx))}\n`);
-      return reportVerify(summary, ctx.logger);
-    }
-    const [{ runSync }, { specialsCacheFor }] = await (syncModules ?? Promise.all([import('./sync.js'), import('./specials-cache.js'), import('execa')]));
-    ctx.trace?.('sync modules loaded');
-    const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards, specialsCache: specialsCacheFor(lock) }).catch(async (error: unknown) => {
-      // A machine reading --json learns of a refusal too (the message also goes to stderr).
-      if (options.json && error instanceof GuardError) {
-        await writeWithBackpressure(io.stdout, `${JSON.stringify({ command: 'sync', config: config.name, dryRun: options.dryRun, refused: error.message })}\n`);
-      }
-      throw error;
-    });
-    ctx.trace?.('sync done');
-    reportUsage(ctx);
-    if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(withUsage(summary, ctx))}\n`);
-    return summary.errors > 0 ? ExitCode.Problem : ExitCode.Ok;
-  } finally {
-    await release();
-    ctx.trace?.('lock released');
-  }
-}
-
 export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const trace = createTrace(io.env, io.stderr);
   trace('main');
   const options = await parseBackupArgs(argv, io);
   trace('arguments parsed');
   if (typeof options === 'number') return options;
+  // The commands' code loads only to run one: --help and usage errors never evaluate it.
+  const { runBackup } = await import('./run-backup.js');
   return runBackup(options, io);
 }

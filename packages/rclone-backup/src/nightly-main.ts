@@ -24,10 +24,7 @@ import { reasonOf } from '@rclone-b2/core';
 import { checkPingUrl, DEFAULT_PING_TIMEOUT, type HealthCheck } from './healthcheck.js';
 import { defaultLockDir } from './lock.js';
 import { VERSION } from './main.js';
-import { failBeforeRun, runNightly, type NightlyOptions } from './nightly.js';
-import { runStatus } from './nightly-status-report.js';
-import { statusPageData } from './nightly-status-page.js';
-import { checkHtmlTarget, writeHtmlReport } from '@rclone-b2/report';
+import type { NightlyOptions } from './nightly.js';
 import { DEFAULT_BIN, defaultUnitDir, UNIT_KINDS, unitFiles, writeUnits } from './units.js';
 
 /** The runner's defaults, once: the flags show them, and units leave out flags equal to them. */
@@ -93,14 +90,17 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
   const judging = { maxAgeMs: a.maxAge ?? parseDuration(NIGHTLY_DEFAULTS.maxAge), intervalMs: a.interval ?? parseDuration(NIGHTLY_DEFAULTS.interval) };
   const page = async (code: number): Promise<number> => {
     if (a.html === undefined) return code;
+    const [{ statusPageData }, { writeHtmlReport }] = await Promise.all([import('./nightly-status-page.js'), import('@rclone-b2/report')]);
     const data = await statusPageData({ configDir: resolve(io.cwd, a.configDir), stateDir: resolve(io.cwd, a.stateDir), now: Date.now(), ...judging });
     await writeHtmlReport(a.html, io.cwd, io.stdout, data);
     return code;
   };
   if (a.html === '-') throw new UsageError('--html needs a FILE (stdout carries the run log or the status lines)');
   if (a.html !== undefined && (a.printUnits ?? a.installUnits)) throw new UsageError('--html goes with a run or --status, not with --print-units/--install-units');
-  if (a.html !== undefined) await checkHtmlTarget(a.html, io.cwd);
+  // Each path's code loads only to run it: --help and usage errors never evaluate it.
+  if (a.html !== undefined) await (await import('@rclone-b2/report')).checkHtmlTarget(a.html, io.cwd);
   if (a.status) {
+    const { runStatus } = await import('./nightly-status-report.js');
     return page(await runStatus(
       {
         configDir: resolve(io.cwd, a.configDir),
@@ -122,6 +122,7 @@ export async function nightlyMain(argv: readonly string[], io: ToolIO, installed
     const install = a.installUnits ? { dir: a.unitsDir ? resolve(io.cwd, a.unitsDir) : defaultUnitDir(kind, io.env), dryRun: a.dryRun } : undefined;
     return writeUnits(kind, units, install, io);
   }
+  const { failBeforeRun, runNightly } = await import('./nightly.js');
   // From here on a failure is reported by the fail ping too, once a URL is known.
   const check: HealthCheck = { timeoutMs: parseDuration(DEFAULT_PING_TIMEOUT) };
   // Checked properly below; until then a usable --healthcheck-url hears of failures.
