@@ -8,6 +8,10 @@ import type { InventorySink } from './ls-sink.js';
  * or a Date per version.
  */
 export function treeAdder(tree: DuTree): Pick<InventorySink, 'add' | 'addFile'> {
+  // Crypt listings come in encrypted-name order, so nearly every directory's plain names
+  // arrive out of order: let the tree merge the rare repeated name after sorting instead of
+  // hashing every version's name into a lookup table (a fifth of the time, ~130 MB at 10M).
+  tree.files.deferDuplicates = true;
   let scratch = Buffer.allocUnsafe(1024);
   let named = Buffer.allocUnsafe(1024);
   return {

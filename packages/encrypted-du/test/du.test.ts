@@ -131,6 +131,31 @@ describe('summarySink', () => {
   });
 });
 
+describe('summarySink with repeated names (listed in encrypted, not plain, order)', () => {
+  const upload = (fileName: string, v: number, size: number, at: number) => ({
+    fileId: `${fileName}_${v}`,
+    fileName,
+    action: 'upload' as const,
+    contentLength: size,
+    contentSha1: null,
+    contentType: null,
+    uploadTimestamp: at,
+    fileInfo: {},
+  });
+
+  it('adds up two old versions uploaded in the same millisecond, and an old name equal to another file\'s name', async () => {
+    // zz.txt first, then a.txt: out of name order, so the tree merges repeats after sorting.
+    const histories = [
+      { path: 'd/zz.txt', fileName: 'e1', versions: [upload('e1', 0, 1, T0 + DAY)] },
+      { path: 'd/a.txt', fileName: 'e2', versions: [upload('e2', 0, 1000, T0 + DAY), upload('e2', 1, 200, T0), upload('e2', 2, 30, T0)] },
+      { path: 'd/a-v2024-05-01-120000-123.txt', fileName: 'e3', versions: [upload('e3', 0, 4, T0)] },
+    ];
+    const out = capture();
+    await runDu((async function* () { yield* histories; })(), (n) => n, { all: summarySink(out.stream, { format: 'text', human: false }) });
+    expect(out.text()).toBe('1235\td\n1000\td/a.txt\n234\td/a-v2024-05-01-120000-123.txt\n1\td/zz.txt\n');
+  });
+});
+
 describe('listCryptFiles with the wrong password', () => {
   it.each([3, 25])('fails with a configuration error when none of %d names decrypt', async (count) => {
     const b2 = new FakeB2();

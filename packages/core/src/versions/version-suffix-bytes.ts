@@ -16,11 +16,12 @@ function digits(out: Uint8Array, at: number, value: number, width: number): void
   }
 }
 
-/** Writes `-vYYYY-MM-DD-HHMMSS-mmm` (UTC) at `out[at]`; false (nothing written) outside years 1000-9999. */
-export function writeVersionSuffix(out: Uint8Array, at: number, ms: number): boolean {
-  if (!Number.isFinite(ms)) return false;
-  const days = Math.floor(ms / DAY);
-  let rest = ms - days * DAY;
+/** The last day written (listings give a file's versions, and often whole runs, from the same days) and its `YYYY-MM-DD`. */
+let cachedDay = NaN;
+const cachedDate = new Uint8Array(10);
+
+/** Writes `YYYY-MM-DD` of day `days` (since 1970-01-01) to `cachedDate`; false outside years 1000-9999. */
+function cacheDate(days: number): boolean {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -31,6 +32,21 @@ export function writeVersionSuffix(out: Uint8Array, at: number, ms: number): boo
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
   if (year < 1000 || year > 9999) return false;
+  digits(cachedDate, 0, year, 4);
+  cachedDate[4] = 0x2d;
+  digits(cachedDate, 5, month, 2);
+  cachedDate[7] = 0x2d;
+  digits(cachedDate, 8, day, 2);
+  cachedDay = days;
+  return true;
+}
+
+/** Writes `-vYYYY-MM-DD-HHMMSS-mmm` (UTC) at `out[at]`; false (nothing written) outside years 1000-9999. */
+export function writeVersionSuffix(out: Uint8Array, at: number, ms: number): boolean {
+  if (!Number.isFinite(ms)) return false;
+  const days = Math.floor(ms / DAY);
+  if (days !== cachedDay && !cacheDate(days)) return false;
+  let rest = ms - days * DAY;
   const milli = rest % 1000;
   rest = (rest - milli) / 1000;
   const second = rest % 60;
@@ -39,11 +55,7 @@ export function writeVersionSuffix(out: Uint8Array, at: number, ms: number): boo
   const hour = (rest - minute) / 60;
   out[at] = 0x2d; // -v
   out[at + 1] = 0x76;
-  digits(out, at + 2, year, 4);
-  out[at + 6] = 0x2d;
-  digits(out, at + 7, month, 2);
-  out[at + 9] = 0x2d;
-  digits(out, at + 10, day, 2);
+  for (let i = 0; i < 10; i += 1) out[at + 2 + i] = cachedDate[i] as number;
   out[at + 12] = 0x2d;
   digits(out, at + 13, hour, 2);
   digits(out, at + 15, minute, 2);
