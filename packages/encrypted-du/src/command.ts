@@ -1,4 +1,4 @@
-import { writeWithBackpressure, openEncryptedBucket, compareB2Names, escapeName, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles, type CryptFileHistory, type CryptBucket, type PriceModel, loadPrices } from '@rclone-b2/core';
+import { writeWithBackpressure, openEncryptedBucket, compareB2Names, escapeName, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFileBatches, type CryptFileHistory, type CryptBucket, type PriceModel, loadPrices } from '@rclone-b2/core';
 import { checkHtmlTarget } from '@rclone-b2/report';
 import { runDu, type Inventories } from './du.js';
 import { DirUsage, storedTotal } from './dir-usage.js';
@@ -42,10 +42,16 @@ export interface DuCommand {
 }
 
 /** Stops at the B2 name `stop.name` (after it when inclusive), in listing order. */
-async function* until(histories: AsyncIterable<CryptFileHistory>, stop: { name: string; inclusive: boolean } | undefined): AsyncGenerator<CryptFileHistory> {
-  for await (const history of histories) {
-    if (stop !== undefined && compareB2Names(history.fileName, stop.name) >= (stop.inclusive ? 1 : 0)) return;
-    yield history;
+async function* until(batches: AsyncIterable<CryptFileHistory[]>, stop: { name: string; inclusive: boolean } | undefined): AsyncGenerator<CryptFileHistory[]> {
+  if (stop === undefined) return yield* batches;
+  for await (const batch of batches) {
+    const end = batch.findIndex((history) => compareB2Names(history.fileName, stop.name) >= (stop.inclusive ? 1 : 0));
+    if (end < 0) {
+      yield batch;
+      continue;
+    }
+    if (end > 0) yield batch.slice(0, end);
+    return;
   }
 }
 
@@ -79,7 +85,7 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
     }
     let undecryptable = 0;
     const listStats = { calls: 0, splits: 0, widest: 0 };
-    const histories = listCryptFiles(bucket, {
+    const histories = listCryptFileBatches(bucket, {
       path: command.path,
       pageSize: command.listChunk,
       listConcurrency: command.listRanges,

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { listCryptFiles } from '@rclone-b2/core';
+import { listCryptFileBatches, listCryptFiles } from '@rclone-b2/core';
 import { runDu } from '../src/du.js';
 import { inventoryEntries } from '../src/inventory.js';
 import { lsSink } from '../src/ls-sink.js';
@@ -65,7 +65,7 @@ describe('runDu', () => {
   it('feeds consistent inventories: all = undeleted + deleted', async () => {
     const b2 = sampleBucket();
     const bad: string[] = [];
-    const histories = listCryptFiles(
+    const histories = listCryptFileBatches(
       { client: b2, bucketId: 'b1', prefix: 'pre', names: hexNames },
       { onUndecryptable: (name) => bad.push(name) },
     );
@@ -122,7 +122,7 @@ describe('summarySink', () => {
 
   it.each(['text', 'json', 'ncdu'] as const)('%s: a file at once gives the report its versions one by one give', async (format) => {
     const [byFile, byEntry] = [capture(), capture()];
-    await runDu((async function* () { yield* histories; })(), (n) => n, { all: summarySink(byFile.stream, { format, human: false }) });
+    await runDu((async function* () { yield histories; })(), (n) => n, { all: summarySink(byFile.stream, { format, human: false }) });
     const oneByOne = summarySink(byEntry.stream, { format, human: false });
     for (const history of histories) for (const entry of inventoryEntries(history, (n) => n)) await oneByOne.add(entry.path, entry.size);
     await oneByOne.finish();
@@ -151,7 +151,7 @@ describe('summarySink with repeated names (listed in encrypted, not plain, order
       { path: 'd/a-v2024-05-01-120000-123.txt', fileName: 'e3', versions: [upload('e3', 0, 4, T0)] },
     ];
     const out = capture();
-    await runDu((async function* () { yield* histories; })(), (n) => n, { all: summarySink(out.stream, { format: 'text', human: false }) });
+    await runDu((async function* () { yield histories; })(), (n) => n, { all: summarySink(out.stream, { format: 'text', human: false }) });
     expect(out.text()).toBe('1235\td\n1000\td/a.txt\n234\td/a-v2024-05-01-120000-123.txt\n1\td/zz.txt\n');
   });
 });
