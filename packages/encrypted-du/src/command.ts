@@ -26,9 +26,10 @@ export interface DuCommand {
   /** Deprecated --stop-after: stop after this path (inclusive). */
   stopAfter?: string | undefined;
   /**
-   * Versions per listing call (B2 allows up to 10,000). Default 1,000, as rclone's
-   * --b2-list-chunk: a 10,000-version page is ~15 MB of JSON objects that V8 promotes and
-   * collects late, which alone raised the peak RSS by ~50 MB per million versions.
+   * Versions per listing call (B2 allows up to 10,000). Default 3,000, as b2-prune: B2 bills
+   * a call per 1,000 names returned, so bigger pages cost no more class C, and a third of
+   * the round trips lists a slow link faster (rclone's 1,000 is one cursor's pace); 10,000
+   * would be ~15 MB of JSON objects a page, which V8 promotes and collects late.
    */
   listChunk?: number | undefined;
   /** Also write the HTML treemap report here (`-`: stdout). */

@@ -104,7 +104,8 @@ describe('summarySink', () => {
   // Names where writing old versions' names as bytes could go wrong: no extension, a leading
   // dot, several dots, a dotted directory, non-ASCII, control characters, invalid UTF-8, a
   // version older than year 1000 (written by versionedPath instead) and a repeated old name.
-  const paths = ['notes', 'home/.bashrc', 'x/y.tar.gz', 'dir.d/file', 'ünï/çødé.txt', 'tab\there/a\nb.c', 'bad\udcfe.bin', 'a/b.'];
+  // Paths no crypt remote gives (a doubled or leading `/`) take the tree's general path handling.
+  const paths = ['notes', 'home/.bashrc', 'x/y.tar.gz', 'dir.d/file', 'ünï/çødé.txt', 'tab\there/a\nb.c', 'bad\udcfe.bin', 'a/b.', 'a//b.txt', '/lead/x.y', 'home/.bashrc.d/z'];
   const histories = paths.map((path, i) => ({
     path,
     fileName: `enc${i}`,
