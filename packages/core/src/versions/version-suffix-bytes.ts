@@ -16,12 +16,20 @@ function digits(out: Uint8Array, at: number, value: number, width: number): void
   }
 }
 
-/** The last day written (listings give a file's versions, and often whole runs, from the same days) and its `YYYY-MM-DD`. */
-let cachedDay = NaN;
-const cachedDate = new Uint8Array(10);
+/**
+ * `YYYY-MM-DD` of recently written days, direct-mapped by day number: a bucket's versions
+ * come from a few hundred days (nightly runs within a retention window), and each file's
+ * versions from several, so the date is computed once per day, not once per version.
+ */
+const DATE_SLOTS = 1024;
+const cachedDay = new Float64Array(DATE_SLOTS).fill(NaN);
+const cachedDate = new Uint8Array(DATE_SLOTS * 10);
 
-/** Writes `YYYY-MM-DD` of day `days` (since 1970-01-01) to `cachedDate`; false outside years 1000-9999. */
-function cacheDate(days: number): boolean {
+/** The offset of day `days`' `YYYY-MM-DD` in `cachedDate` (computed if new); -1 outside years 1000-9999. */
+function dateAt(days: number): number {
+  const slot = days & (DATE_SLOTS - 1);
+  const at = slot * 10;
+  if (cachedDay[slot] === days) return at;
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -31,21 +39,22 @@ function cacheDate(days: number): boolean {
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  if (year < 1000 || year > 9999) return false;
-  digits(cachedDate, 0, year, 4);
-  cachedDate[4] = 0x2d;
-  digits(cachedDate, 5, month, 2);
-  cachedDate[7] = 0x2d;
-  digits(cachedDate, 8, day, 2);
-  cachedDay = days;
-  return true;
+  if (year < 1000 || year > 9999) return -1;
+  digits(cachedDate, at, year, 4);
+  cachedDate[at + 4] = 0x2d;
+  digits(cachedDate, at + 5, month, 2);
+  cachedDate[at + 7] = 0x2d;
+  digits(cachedDate, at + 8, day, 2);
+  cachedDay[slot] = days;
+  return at;
 }
 
 /** Writes `-vYYYY-MM-DD-HHMMSS-mmm` (UTC) at `out[at]`; false (nothing written) outside years 1000-9999. */
 export function writeVersionSuffix(out: Uint8Array, at: number, ms: number): boolean {
   if (!Number.isFinite(ms)) return false;
   const days = Math.floor(ms / DAY);
-  if (days !== cachedDay && !cacheDate(days)) return false;
+  const date = dateAt(days);
+  if (date < 0) return false;
   let rest = ms - days * DAY;
   const milli = rest % 1000;
   rest = (rest - milli) / 1000;
@@ -55,7 +64,7 @@ export function writeVersionSuffix(out: Uint8Array, at: number, ms: number): boo
   const hour = (rest - minute) / 60;
   out[at] = 0x2d; // -v
   out[at + 1] = 0x76;
-  for (let i = 0; i < 10; i += 1) out[at + 2 + i] = cachedDate[i] as number;
+  for (let i = 0; i < 10; i += 1) out[at + 2 + i] = cachedDate[date + i] as number;
   out[at + 12] = 0x2d;
   digits(out, at + 13, hour, 2);
   digits(out, at + 15, minute, 2);
