@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DuTree, writeDuReport, type DuReportOptions } from '../src/index.js';
+import { FileTable } from '../src/du/file-table.js';
+import { sortIdsByName } from '../src/du/sort-names.js';
 
 async function report(tree: DuTree, options: DuReportOptions = {}): Promise<string> {
   const out = new PassThrough();
@@ -79,5 +81,35 @@ describe('DuTree with deferDuplicates (names appended unchecked, repeats merged 
     const id = tree.files.lookup(dir, Buffer.from('b'), 0, 1);
     expect(id).toBe(0);
     expect(tree.files.lookup(dir, Buffer.from('c'), 0, 1)).toBe(-1);
+  });
+});
+
+describe('sortIdsByName (native 64-bit keys, runs of equal keys by whole names)', () => {
+  it('orders ids exactly as a byte comparison of the names does', () => {
+    const random = randomFrom(11);
+    for (const [count, alphabet, prefix] of [
+      [5000, 'ab', 'IMG_'],
+      [3000, 'abc\u0000', ''],
+      [100, 'xyz', 'common-prefix-'],
+      [40, 'pq', 'p'],
+    ] as const) {
+      const files = new FileTable();
+      files.deferDuplicates = true; // repeated names stay: runs of equal names too
+      for (let i = 0; i < count; i += 1) {
+        const length = random(9);
+        const name = Buffer.from(prefix + Array.from({ length }, () => alphabet[random(alphabet.length)]).join(''), 'latin1');
+        files.add(0, name, 0, name.length, 1);
+      }
+      const ids = Uint32Array.from({ length: files.count }, (_, i) => i);
+      for (let i = ids.length - 1; i > 0; i -= 1) {
+        const j = random(i + 1);
+        [ids[i], ids[j]] = [ids[j] as number, ids[i] as number];
+      }
+      sortIdsByName(files, ids);
+      const sortedNames = Array.from(ids, (id) => files.nameBytes(id).toString('latin1'));
+      const expected = [...sortedNames].sort((x, y) => Buffer.compare(Buffer.from(x, 'latin1'), Buffer.from(y, 'latin1')));
+      expect(sortedNames).toEqual(expected);
+      expect(new Set(ids).size).toBe(files.count);
+    }
   });
 });
