@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DuTree, writeDuReport, type DuReportOptions } from '../src/index.js';
+import { DuTree, writeDuReport } from '../src/index.js';
+import type { DuReportOptions } from '../src/du/printers/types.js';
 import { FileTable } from '../src/du/file-table.js';
 import { sortIdsByName } from '../src/du/sort-names.js';
 
