@@ -76,7 +76,8 @@ export { acquirePidLock, type ReleaseLock } from './lock/pid-lock.js';
 // File names as bytes, escaping, rclone encoding
 export { escapeName, unescapeName } from './names/escape-name.js';
 export { fsPath, hasNameEscapes, nameFromBytes, nameToBytes } from './names/name-bytes.js';
-export { decodeName, localPathOf, STANDARD_ENCODING } from './names/rclone-encoding.js';
+export { localPathOf } from './names/rclone-encoding.js';
+export { findLocalPaths } from './names/local-paths.js';
 
 // Deterministic randomness
 export { seededRandom } from './random/seeded-random.js';
