@@ -66,6 +66,7 @@ export { DuTree, type DuDirectory, type ListingSink } from './du/tree.js';
 // Files: atomic writes, lock paths
 export { lockPathFor } from './fs/lock-path.js';
 export { writeFileAtomically } from './fs/write-atomically.js';
+export { setMtimeMs } from './fs/set-mtime.js';
 
 // Source guards shared by the backup tools: mount point, empty source, max_delete
 export { checkLocalSource, deleteLimitBroken, isMountPoint, parseMaxDelete, type DeleteLimit, type LocalSourceGuard, type PlannedDeletes } from './guard/index.js';
