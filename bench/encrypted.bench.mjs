@@ -13,7 +13,8 @@
 //    b2-prune --dry-run (default policy) is timed there too (issue 14, target 4: both ≤ 0.25×
 //    rclone's time), and the results are checked against rclone's listing: the set of
 //    (path, size) lines of `encrypted-du --ls` equals rclone lsjson's files, and b2-prune saw
-//    every version. BENCH_LATENCY=0 skips it; BENCH_ONE_CURSOR=0 skips the one-cursor run.
+//    every version. BENCH_LATENCY=0 skips it; BENCH_ONE_CURSOR=0 skips the one-cursor run;
+//    BENCH_DU_CHUNK_1000=1 adds encrypted-du with the old 1,000-name pages.
 //    The 1M case: BENCH_PARTS=latency BENCH_RUNS=1 pnpm bench encrypted (rclone alone
 //    takes ≥ 1,000 calls × 50 ms; the whole part a few minutes).
 // 2. encrypted-restore of BENCH_RESTORE_MB MiB (default 1024) in BENCH_RESTORE_FILES files
@@ -137,12 +138,16 @@ try {
       const variants = [
         { label: 'encrypted-du (16 key ranges, the default)', target: true, start: () => tool('encrypted-du', ['-v', '--all-output', '/dev/null', 'secret:'], { env: childEnv }) },
         { label: 'b2-prune --dry-run (16 key ranges)', target: true, start: () => tool('b2-prune', ['--dry-run', 'secret:'], { env: childEnv }) },
+        ...(process.env.BENCH_DU_CHUNK_1000 === '1' ? [{ label: 'encrypted-du --list-chunk 1000 (the default before 2026-12-05)', start: () => tool('encrypted-du', ['-v', '--list-chunk', '1000', '--all-output', '/dev/null', 'secret:'], { env: childEnv }) }] : []),
         ...(process.env.BENCH_ONE_CURSOR === '0' ? [] : [{ label: 'encrypted-du --list-ranges 1 (one cursor: the calls rclone makes)', start: () => tool('encrypted-du', ['-v', '--list-ranges', '1', '--all-output', '/dev/null', 'secret:'], { env: childEnv }) }]),
         { label: 'rclone lsjson -R --b2-versions (baseline)', baseline: true, start: () => run('rclone', ['lsjson', '-R', '--b2-versions', 'secret:'], { env: childEnv }) },
       ];
       const times = variants.map(() => []);
       const cpu = variants.map(() => []);
       const calls = variants.map(() => 0);
+      const peaks = variants.map(() => []);
+      // Billed class C: B2 bills a list call per 1,000 names returned (the tools' -v line counts it so); rclone's pages hold 1,000.
+      const classC = variants.map(() => NaN);
       const outputs = variants.map(() => '');
       // The emulator answers in this process: its CPU per run shows when it, not the latency, is the limit.
       const served = variants.map(() => []);
@@ -155,7 +160,10 @@ try {
           served[i].push((spent.user + spent.system) / 1e6);
           times[i].push(result.seconds);
           cpu[i].push(result.cpu);
+          peaks[i].push(result.maxRssMiB);
           calls[i] = listCalls() - before;
+          const billed = /class C (\d+)/.exec(`${result.stderr}\n${result.stdout}`);
+          classC[i] = billed ? Number(billed[1]) : variants[i].baseline ? calls[i] : NaN;
           outputs[i] = result.stdout;
         }
       }
@@ -170,11 +178,11 @@ try {
       report.push(
         `### listing at ${LATENCY} ms latency per call: ${fmt(versions)} versions, ${RUNS} run(s) in turn`,
         '',
-        '| run | seconds (median) | CPU s (median) | emulator CPU s | ratio to rclone | list calls (class C) | target ≤ 0.25× |',
-        '|---|---:|---:|---:|---:|---:|---|',
+        '| run | seconds (median) | CPU s (median) | emulator CPU s | ratio to rclone | list calls | class C billed | peak RSS MiB | target ≤ 0.25× |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---|',
         ...variants.map(({ label, target }, i) => {
           const ratio = median(times[i]) / base;
-          return `| ${label} | ${median(times[i]).toFixed(1)} | ${Number.isNaN(median(cpu[i])) ? '–' : median(cpu[i]).toFixed(1)} | ${median(served[i]).toFixed(1)} | ${ratio.toFixed(2)} | ${fmt(calls[i])} | ${target ? (ratio <= LATENCY_TARGET ? 'met' : 'NOT met') : '–'} |`;
+          return `| ${label} | ${median(times[i]).toFixed(1)} | ${Number.isNaN(median(cpu[i])) ? '–' : median(cpu[i]).toFixed(1)} | ${median(served[i]).toFixed(1)} | ${ratio.toFixed(2)} | ${fmt(calls[i])} | ${Number.isNaN(classC[i]) ? '–' : fmt(classC[i])} | ${peaks[i].some((p) => p > 0) ? fmt(Math.max(...peaks[i])) : '–'} | ${target ? (ratio <= LATENCY_TARGET ? 'met' : 'NOT met') : '–'} |`;
         }),
         '',
         `Same results: encrypted-du --ls and rclone lsjson list ${same ? 'the same' : 'DIFFERENT'} files (${fmt(ourLines.length)} vs ${fmt(theirLines.length)} entries, ${fmt(bytes(ourLines))} vs ${fmt(bytes(theirLines))} bytes); ` +

@@ -8,7 +8,8 @@
 // page, no tool) is measured too: it is part of every tool's figures (its name arena ~40 MB).
 // The sha1 of each tool's stdout lets runs before and after a change be compared.
 // Smaller: SCALE_VERSIONS=1000000 pnpm bench scale; SCALE_TOOLS=du,prune picks runs;
-// SCALE_CPU_PROF=DIR writes each run's CPU profile (node --cpu-prof) there.
+// SCALE_CPU_PROF=DIR writes each run's CPU profile (node --cpu-prof) there; SCALE_DU_ARGS='--list-chunk 1000'
+// adds options to every encrypted-du run.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { tmpdir, loadavg } from 'node:os';
@@ -82,7 +83,7 @@ async function child(tool) {
     status = await main(TOOLS[tool].argv, io, { openBucket: async () => ({ remote: { secrets: [] }, bucket: cryptBucket }), clock: () => NOW });
   } else {
     const { main } = await import(pathToFileURL(join(here, '../packages/encrypted-du/dist/main.js')).href);
-    status = await main(TOOLS[tool].argv, io, { openBucket: async () => ({ bucket: cryptBucket, plainSize: (n) => plainSize(n) }) });
+    status = await main([...(env.SCALE_DU_ARGS ?? '').split(' ').filter(Boolean), ...TOOLS[tool].argv], io, { openBucket: async () => ({ bucket: cryptBucket, plainSize: (n) => plainSize(n) }) });
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);

@@ -128,7 +128,7 @@ export { formatSize, parseSize } from './text/sizes.js';
 export { parseTime } from './text/times.js';
 
 // Version histories of (encrypted) B2 buckets
-export { assertPasswordFits, listCryptFiles, DEFAULT_LIST_CONCURRENCY, type CryptBucket, type CryptFileHistory, type ListCryptFilesOptions } from './versions/crypt-files.js';
+export { assertPasswordFits, listCryptFiles, listCryptFileBatches, DEFAULT_LIST_CONCURRENCY, type CryptBucket, type CryptFileHistory, type ListCryptFilesOptions } from './versions/crypt-files.js';
 export { crashSafeOrder, DeletionExecutor } from './versions/delete.js';
 export { isLive, isVisibleKind, supersededTimes, visibleVersions } from './versions/history.js';
 export { bucketPrefix, compareB2Names, encryptedBucketName } from './versions/list.js';

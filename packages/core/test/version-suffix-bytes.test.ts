@@ -27,6 +27,14 @@ describe('writeVersionedPath', () => {
     expect(written(path, ms)).toEqual(expected(path, ms));
   });
 
+  it('dates from a cache of recent days stay right when days share a slot (day d and d + 1024, alternating)', () => {
+    const d = Math.floor(Date.UTC(2024, 4, 1) / 86_400_000);
+    for (const day of [d, d + 1024, d, d - 1024, d + 1024, d + 1]) {
+      const ms = day * 86_400_000 + 45_296_789;
+      expect(written('dir/x.bin', ms)).toEqual(expected('dir/x.bin', ms));
+    }
+  });
+
   it('agrees with versionedPath on any path and any time of years 1000-9999', () => {
     const segment = fc.stringMatching(/^[a-z.\-é]{1,6}$/);
     fc.assert(

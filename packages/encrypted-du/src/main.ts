@@ -48,7 +48,7 @@ function parser() {
       total: { type: 'boolean', alias: 'c', default: false, description: 'After the summaries, print the total plaintext and stored (billed) bytes (as du -c)' },
       'list-ranges': integerFlag('list-ranges', { min: 1, max: 64, default: 16, description: 'Key ranges of the bucket listed at once (1 = one cursor, as rclone)' }),
       html: stringFlag({ description: 'Also write a self-contained HTML report (treemap, old-version share, monthly cost; largest directories) to FILE; - = stdout' }),
-      'list-chunk': integerFlag('list-chunk', { min: 1, max: 10_000, default: 1000, description: 'Versions per B2 listing call (as rclone --b2-list-chunk)' }),
+      'list-chunk': integerFlag('list-chunk', { min: 1, max: 10_000, default: 1000, description: 'Versions per B2 listing call (as rclone --b2-list-chunk; B2 bills one class C transaction per 1,000 returned)' }),
     },
     epilogue: [
       'INVENTORIES',

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { listCryptFiles } from '@rclone-b2/core';
+import { listCryptFileBatches, listCryptFiles } from '@rclone-b2/core';
 import { runDu } from '../src/du.js';
 import { inventoryEntries } from '../src/inventory.js';
 import { lsSink } from '../src/ls-sink.js';
@@ -65,7 +65,7 @@ describe('runDu', () => {
   it('feeds consistent inventories: all = undeleted + deleted', async () => {
     const b2 = sampleBucket();
     const bad: string[] = [];
-    const histories = listCryptFiles(
+    const histories = listCryptFileBatches(
       { client: b2, bucketId: 'b1', prefix: 'pre', names: hexNames },
       { onUndecryptable: (name) => bad.push(name) },
     );
@@ -104,7 +104,8 @@ describe('summarySink', () => {
   // Names where writing old versions' names as bytes could go wrong: no extension, a leading
   // dot, several dots, a dotted directory, non-ASCII, control characters, invalid UTF-8, a
   // version older than year 1000 (written by versionedPath instead) and a repeated old name.
-  const paths = ['notes', 'home/.bashrc', 'x/y.tar.gz', 'dir.d/file', 'ünï/çødé.txt', 'tab\there/a\nb.c', 'bad\udcfe.bin', 'a/b.'];
+  // Paths no crypt remote gives (a doubled or leading `/`) take the tree's general path handling.
+  const paths = ['notes', 'home/.bashrc', 'x/y.tar.gz', 'dir.d/file', 'ünï/çødé.txt', 'tab\there/a\nb.c', 'bad\udcfe.bin', 'a/b.', 'a//b.txt', '/lead/x.y', 'home/.bashrc.d/z'];
   const histories = paths.map((path, i) => ({
     path,
     fileName: `enc${i}`,
@@ -122,12 +123,37 @@ describe('summarySink', () => {
 
   it.each(['text', 'json', 'ncdu'] as const)('%s: a file at once gives the report its versions one by one give', async (format) => {
     const [byFile, byEntry] = [capture(), capture()];
-    await runDu((async function* () { yield* histories; })(), (n) => n, { all: summarySink(byFile.stream, { format, human: false }) });
+    await runDu((async function* () { yield histories; })(), (n) => n, { all: summarySink(byFile.stream, { format, human: false }) });
     const oneByOne = summarySink(byEntry.stream, { format, human: false });
     for (const history of histories) for (const entry of inventoryEntries(history, (n) => n)) await oneByOne.add(entry.path, entry.size);
     await oneByOne.finish();
     expect(byFile.text()).toContain('b-v2024-05-02-120000-123.');
     expect(byFile.text()).toEqual(byEntry.text());
+  });
+});
+
+describe('summarySink with repeated names (listed in encrypted, not plain, order)', () => {
+  const upload = (fileName: string, v: number, size: number, at: number) => ({
+    fileId: `${fileName}_${v}`,
+    fileName,
+    action: 'upload' as const,
+    contentLength: size,
+    contentSha1: null,
+    contentType: null,
+    uploadTimestamp: at,
+    fileInfo: {},
+  });
+
+  it('adds up two old versions uploaded in the same millisecond, and an old name equal to another file\'s name', async () => {
+    // zz.txt first, then a.txt: out of name order, so the tree merges repeats after sorting.
+    const histories = [
+      { path: 'd/zz.txt', fileName: 'e1', versions: [upload('e1', 0, 1, T0 + DAY)] },
+      { path: 'd/a.txt', fileName: 'e2', versions: [upload('e2', 0, 1000, T0 + DAY), upload('e2', 1, 200, T0), upload('e2', 2, 30, T0)] },
+      { path: 'd/a-v2024-05-01-120000-123.txt', fileName: 'e3', versions: [upload('e3', 0, 4, T0)] },
+    ];
+    const out = capture();
+    await runDu((async function* () { yield histories; })(), (n) => n, { all: summarySink(out.stream, { format: 'text', human: false }) });
+    expect(out.text()).toBe('1235\td\n1000\td/a.txt\n234\td/a-v2024-05-01-120000-123.txt\n1\td/zz.txt\n');
   });
 });
 

@@ -33,6 +33,13 @@ export class FileTable {
   /** Pairs [id + 1, hash]; 0 marks a free slot. */
   private slots: Int32Array = new Int32Array(4096);
   private hashed = 0;
+  /**
+   * Names known to be mostly distinct, in no order (encrypted-du: crypt listings come in
+   * encrypted-name order): a directory whose names stop arriving in order is not hashed;
+   * its names are appended as they come (state 2 in hashedDir) and repeats are merged
+   * after DuTree.finish() sorts them (merge-duplicates.ts): no lookup table, no hash per name.
+   */
+  deferDuplicates = false;
 
   /** Makes room for about `files` files with `nameBytes` bytes of names (avoids regrowing). */
   reserve(files: number, nameBytes: number): void {
@@ -43,9 +50,15 @@ export class FileTable {
   /** Adds `size` to the file named `src[start, end)` in directory `dir`; returns its id. */
   add(dir: number, src: Uint8Array, start: number, end: number, size: number): number {
     if (dir >= this.lastInDir.length) this.growDirs(dir + 1);
-    if (this.hashedDir[dir] === 0) {
+    const state = this.hashedDir[dir] as number;
+    if (state === UNCHECKED) return this.append(dir, src, start, end, size);
+    if (state === 0) {
       const last = this.lastInDir[dir] as number;
       if (last < 0 || compareBytes(this.names.bytes, this.nameAt[last] as number, this.nameLength(last), src, start, end - start) < 0) {
+        return this.append(dir, src, start, end, size);
+      }
+      if (this.deferDuplicates) {
+        this.hashedDir[dir] = UNCHECKED;
         return this.append(dir, src, start, end, size);
       }
       this.hashDir(dir);
@@ -111,6 +124,14 @@ export class FileTable {
   /** The live file named `src[start, end)` in `dir`, or -1. */
   lookup(dir: number, src: Uint8Array, start: number, end: number): number {
     if (dir >= this.lastInDir.length || this.lastInDir[dir] === -1) return -1;
+    if (this.hashedDir[dir] === UNCHECKED) {
+      // Not in the table (and may hold repeats until finish() merges them): the oldest match.
+      let found = -1;
+      for (let id = this.lastInDir[dir] as number; id >= 0; id = this.prevInDir[id] as number) {
+        if (this.dir[id] === dir && this.nameLength(id) === end - start && sameBytes(this.names.bytes, this.nameAt[id] as number, src, start, end - start)) found = id;
+      }
+      return found;
+    }
     if (this.hashedDir[dir] === 0) this.hashDir(dir);
     return this.find(dir, src, start, end, hashBytes(src, start, end, dir));
   }
@@ -118,6 +139,11 @@ export class FileTable {
   /** Whether directory `dir`'s names arrived in strictly increasing byte order (ids order = name order). */
   inOrder(dir: number): boolean {
     return dir >= this.hashedDir.length || this.hashedDir[dir] === 0;
+  }
+
+  /** Whether directory `dir` took names unchecked (deferDuplicates): it may hold a name twice until merged. */
+  mayRepeat(dir: number): boolean {
+    return dir < this.hashedDir.length && this.hashedDir[dir] === UNCHECKED;
   }
 
   /** Takes file `id` out (its size now belongs to a directory of the same path). */
@@ -230,6 +256,9 @@ export class FileTable {
     return this.names.bytes.subarray(at, this.nameAt[id + 1] as number);
   }
 }
+
+/** hashedDir state of a directory whose names are appended unchecked (deferDuplicates). */
+const UNCHECKED = 2;
 
 /** `into` holding `from`'s entries at its start. */
 function copied<T extends Int32Array | Uint32Array | Float64Array>(from: T, into: T): T {

@@ -3,6 +3,8 @@ import { compareBytes } from './bytes.js';
 import { DirTable } from './dir-table.js';
 import { FileTable } from './file-table.js';
 import { groupIds } from './group.js';
+import { mergeDuplicateNames } from './merge-duplicates.js';
+import { sortIdsByName } from './sort-names.js';
 
 /** Where listings put entries: tar-ls-du's parsers, encrypted-du, rclone-backup --audit. */
 export interface ListingSink {
@@ -285,10 +287,12 @@ export class DuTree implements ListingSink {
     for (let d = 0; d < dirs.count; d += 1) {
       const start = first[d] as number;
       const end = first[d + 1] as number;
-      if (end - start > 1 && !files.inOrder(d)) order.subarray(start, end).sort(byName);
+      if (end - start > 1 && files.mayRepeat(d)) sortIdsByName(files, order.subarray(start, end));
+      else if (end - start > 1 && !files.inOrder(d)) order.subarray(start, end).sort(byName);
     }
+    const merged = files.deferDuplicates ? mergeDuplicateNames(files, dirs.count, first, order) : 0;
     this.fileFirst = first;
-    this.fileOrder = order;
+    this.fileOrder = merged > 0 ? order.subarray(0, order.length - merged) : order;
   }
 
   /** The grand total of everything added. */

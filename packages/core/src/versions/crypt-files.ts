@@ -93,6 +93,15 @@ export const DEFAULT_LIST_CONCURRENCY = 16;
  * Throws WrongPasswordError (before yielding anything) when the names prove a wrong password.
  */
 export async function* listCryptFiles(bucket: CryptBucket, options: ListCryptFilesOptions = {}): AsyncGenerator<CryptFileHistory> {
+  for await (const batch of listCryptFileBatches(bucket, options)) yield* batch;
+}
+
+/**
+ * listCryptFiles a batch of files at a time (each batch non-empty, up to a decrypting
+ * batch's worth, in order): a consumer of a million files then pays one asynchronous step
+ * per batch, not one per file.
+ */
+export async function* listCryptFileBatches(bucket: CryptBucket, options: ListCryptFilesOptions = {}): AsyncGenerator<CryptFileHistory[]> {
   const plain = trimPath(options.path ?? '');
   const scope = scopeOf(bucket, plain);
   const head = bucketPrefix(bucket.prefix);
@@ -137,8 +146,9 @@ export async function* listCryptFiles(bucket: CryptBucket, options: ListCryptFil
   };
   let held: CryptFileHistory[] | undefined = [];
   // Judges each decrypted name (the password rule), holds files back until the password is proven.
-  function* settle(batch: readonly FileHistory[]): Generator<CryptFileHistory> {
+  function settle(batch: readonly FileHistory[]): CryptFileHistory[] {
     const results = decryptBatch(batch);
+    const out: CryptFileHistory[] = [];
     for (let i = 0; i < batch.length; i += 1) {
       const history = batch[i]!;
       const result = results[i]!;
@@ -154,16 +164,16 @@ export async function* listCryptFiles(bucket: CryptBucket, options: ListCryptFil
       const relative = history.fileName === scope.fileName ? path.slice(path.lastIndexOf('/') + 1) : plain ? path.slice(plain.length + 1) : path;
       const file: CryptFileHistory = { path, relative, fileName: history.fileName, versions: history.versions };
       if (held === undefined) {
-        yield file;
+        out.push(file);
         continue;
       }
       held.push(file);
       if (check.proven || held.length >= HOLD_AT_MOST) {
-        const release: CryptFileHistory[] = held;
+        out.push(...held);
         held = undefined;
-        yield* release;
       }
     }
+    return out;
   }
   let batch: FileHistory[] = [];
   for await (const histories of inScope()) {
@@ -172,13 +182,15 @@ export async function* listCryptFiles(bucket: CryptBucket, options: ListCryptFil
       if (batch.length < DECRYPT_BATCH) continue;
       const full = batch;
       batch = [];
-      yield* settle(full);
+      const settled = settle(full);
+      if (settled.length > 0) yield settled;
     }
   }
-  yield* settle(batch);
+  const last = settle(batch);
+  if (last.length > 0) yield last;
   const wrong = check.wrongAtEnd();
   if (wrong) throw wrong;
-  if (held) yield* held;
+  if (held !== undefined && held.length > 0) yield held;
 }
 
 /**

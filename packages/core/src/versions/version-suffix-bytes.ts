@@ -16,11 +16,20 @@ function digits(out: Uint8Array, at: number, value: number, width: number): void
   }
 }
 
-/** Writes `-vYYYY-MM-DD-HHMMSS-mmm` (UTC) at `out[at]`; false (nothing written) outside years 1000-9999. */
-export function writeVersionSuffix(out: Uint8Array, at: number, ms: number): boolean {
-  if (!Number.isFinite(ms)) return false;
-  const days = Math.floor(ms / DAY);
-  let rest = ms - days * DAY;
+/**
+ * `YYYY-MM-DD` of recently written days, direct-mapped by day number: a bucket's versions
+ * come from a few hundred days (nightly runs within a retention window), and each file's
+ * versions from several, so the date is computed once per day, not once per version.
+ */
+const DATE_SLOTS = 1024;
+const cachedDay = new Float64Array(DATE_SLOTS).fill(NaN);
+const cachedDate = new Uint8Array(DATE_SLOTS * 10);
+
+/** The offset of day `days`' `YYYY-MM-DD` in `cachedDate` (computed if new); -1 outside years 1000-9999. */
+function dateAt(days: number): number {
+  const slot = days & (DATE_SLOTS - 1);
+  const at = slot * 10;
+  if (cachedDay[slot] === days) return at;
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -30,7 +39,23 @@ export function writeVersionSuffix(out: Uint8Array, at: number, ms: number): boo
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  if (year < 1000 || year > 9999) return false;
+  if (year < 1000 || year > 9999) return -1;
+  digits(cachedDate, at, year, 4);
+  cachedDate[at + 4] = 0x2d;
+  digits(cachedDate, at + 5, month, 2);
+  cachedDate[at + 7] = 0x2d;
+  digits(cachedDate, at + 8, day, 2);
+  cachedDay[slot] = days;
+  return at;
+}
+
+/** Writes `-vYYYY-MM-DD-HHMMSS-mmm` (UTC) at `out[at]`; false (nothing written) outside years 1000-9999. */
+export function writeVersionSuffix(out: Uint8Array, at: number, ms: number): boolean {
+  if (!Number.isFinite(ms)) return false;
+  const days = Math.floor(ms / DAY);
+  const date = dateAt(days);
+  if (date < 0) return false;
+  let rest = ms - days * DAY;
   const milli = rest % 1000;
   rest = (rest - milli) / 1000;
   const second = rest % 60;
@@ -39,11 +64,7 @@ export function writeVersionSuffix(out: Uint8Array, at: number, ms: number): boo
   const hour = (rest - minute) / 60;
   out[at] = 0x2d; // -v
   out[at + 1] = 0x76;
-  digits(out, at + 2, year, 4);
-  out[at + 6] = 0x2d;
-  digits(out, at + 7, month, 2);
-  out[at + 9] = 0x2d;
-  digits(out, at + 10, day, 2);
+  for (let i = 0; i < 10; i += 1) out[at + 2 + i] = cachedDate[date + i] as number;
   out[at + 12] = 0x2d;
   digits(out, at + 13, hour, 2);
   digits(out, at + 15, minute, 2);
