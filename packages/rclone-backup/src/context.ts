@@ -48,6 +48,8 @@ export interface JsonRunOptions {
   /** Sees every JSON record; return false to keep it off the screen. */
   onRecord?: (record: RcloneLogRecord) => boolean | void;
   onStdoutLine?: (line: string) => void | Promise<void>;
+  /** Instead of onStdoutLine: stdout's raw chunks (for listings of millions of lines). */
+  onStdoutChunk?: (chunk: Buffer) => void | Promise<void>;
   /** Hide records whose message matches this below -v (default SPECIAL_NOISE). */
   hideMessages?: RegExp;
   /** Hide plain-text lines matching this (expected noise). */
@@ -105,6 +107,7 @@ export async function runRcloneJson(ctx: BackupContext, args: readonly string[],
     okExitCodes: options.okExitCodes,
     keepInTail: (line) => !meteredNoise(ctx, line),
     onStdoutLine: options.onStdoutLine,
+    onStdoutChunk: options.onStdoutChunk,
     echo: (command) => ctx.logger.info(`running ${command}`),
     onStderrLine: (line) => {
       const shown = showStderrLine(line);
