@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ByteLines, ledgerLine, parseLedgerLine, seededRandom, verifiedSince } from '@rclone-b2/core';
+import { ledgerLine, parseLedgerLine, seededRandom, verifiedSince } from '@rclone-b2/core';
 import { LedgerJoin } from '../src/ledger.js';
 import { parseLsjsonLine, type ListedFile } from '../src/listing.js';
 import { selectSample, type Candidate } from '../src/sample.js';
@@ -117,20 +117,6 @@ describe('ledger lines as bytes', () => {
     const end = writeLedgerBytes(out, 3, src, 0, src.length, size, verified);
     if (end === LEDGER_FALLBACK) expect(/["\\\u0000-\u001f]/.test(path) || !Number.isSafeInteger(size) || size < 0).toBe(true);
     else expect(out.toString('utf8', 3, end)).toBe(`${ledgerLine(path, { size, verified })}\n`);
-  });
-});
-
-describe('ByteLines', () => {
-  it('gives the lines of any chunking: lines across chunks, CRLF, no final newline', () => {
-    const text = 'a\r\nbb\n\nünï😀\nlast';
-    const bytes = Buffer.from(text);
-    for (let size = 1; size <= bytes.length; size++) {
-      const got: string[] = [];
-      const lines = new ByteLines((buf, start, end) => got.push(buf.toString('utf8', start, end)));
-      for (let at = 0; at < bytes.length; at += size) lines.push(bytes.subarray(at, at + size));
-      lines.end();
-      expect(got).toEqual(['a', 'bb', '', 'ünï😀', 'last']);
-    }
   });
 });
 
