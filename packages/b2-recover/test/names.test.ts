@@ -57,3 +57,30 @@ describe('b2-recover --local-directory with odd names', () => {
     for (const name of NAMES) expect(await readFile(fsPath(join(back, name)), 'utf8')).toBe(Buffer.from(name).toString());
   });
 });
+
+// `rclone copy` writes the standard name `x‛b` (stored through a remote path: rclone reads a
+// file `a‛b` as `a‛‛b`) as `x‛‛b`; --local-directory looks each file up under the name
+// rclone copy gives it, control characters and the fullwidth solidus included.
+describe('b2-recover --local-directory with names whose ‛ quotes nothing', () => {
+  it('undeletes every hidden file that the directory rclone copy wrote holds', async () => {
+    const local = join(h.dir, 'quotes-src');
+    await mkdir(local);
+    for (const name of ['c\x01x', 'a／b', '‛／', 'a‛‛b']) await writeFile(join(local, name), name);
+    await h.rclone(['copy', local, 'secret:quotes']);
+    const one = join(h.dir, 'quotes-one');
+    await writeFile(one, 'from a remote path');
+    for (const name of ['x‛b', 'a‛', '‛', 'd‛x/f']) await h.rclone(['copyto', one, `secret:quotes/${name}`]);
+    const restored = join(h.dir, 'quotes-restored');
+    await h.rclone(['copy', 'secret:quotes', restored]);
+    h.emulator.clock.advance(DAY);
+    const empty = join(h.dir, 'quotes-empty');
+    await mkdir(empty);
+    await h.rclone(['sync', empty, 'secret:quotes']); // every file hidden
+    const result = await h.run(main, ['--local-directory', restored, '--backup-directory', 'quotes']);
+    expect(result.code).toBe(0);
+    expect(result.err).toMatch(/undeleted 8, left 0 deleted/);
+    const back = join(h.dir, 'quotes-back');
+    await h.rclone(['copy', 'secret:quotes', back]);
+    for (const name of ['c\x01x', 'a／b', '‛／', 'a‛‛b', 'x‛‛b', 'a‛‛', '‛‛', 'd‛‛x/f']) expect(await readFile(join(back, name), 'utf8'), name).toMatch(/./);
+  });
+});

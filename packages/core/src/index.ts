@@ -66,6 +66,7 @@ export { DuTree, type DuDirectory, type ListingSink } from './du/tree.js';
 // Files: atomic writes, lock paths
 export { lockPathFor } from './fs/lock-path.js';
 export { writeFileAtomically } from './fs/write-atomically.js';
+export { setMtimeMs } from './fs/set-mtime.js';
 
 // Source guards shared by the backup tools: mount point, empty source, max_delete
 export { checkLocalSource, deleteLimitBroken, isMountPoint, parseMaxDelete, type DeleteLimit, type LocalSourceGuard, type PlannedDeletes } from './guard/index.js';
@@ -76,7 +77,8 @@ export { acquirePidLock, type ReleaseLock } from './lock/pid-lock.js';
 // File names as bytes, escaping, rclone encoding
 export { escapeName, unescapeName } from './names/escape-name.js';
 export { fsPath, hasNameEscapes, nameFromBytes, nameToBytes } from './names/name-bytes.js';
-export { decodeName, localPathOf, STANDARD_ENCODING } from './names/rclone-encoding.js';
+export { localPathOf } from './names/rclone-encoding.js';
+export { findLocalPaths } from './names/local-paths.js';
 
 // Deterministic randomness
 export { seededRandom } from './random/seeded-random.js';

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { B2_ENCODING, LOCAL_ENCODING, decodeName, encodeName, standardPathOfLocal } from '../src/names/rclone-encoding.js';
-import { escapeName, fsPath, localPathOf, nameFromBytes, openCryptRemote, unescapeName } from '../src/index.js';
+import { B2_ENCODING, LOCAL_ENCODING, decodeName, encodeName, fromStandardName, standardPathOfLocal, toStandardName } from '../src/names/rclone-encoding.js';
+import { escapeName, findLocalPaths, fsPath, localPathOf, nameFromBytes, openCryptRemote, unescapeName } from '../src/index.js';
 import { nameToBytes } from '../src/names/name-bytes.js';
 import { type OpenedCryptRemote } from '../src/crypt/open-crypt-remote.js';
 import { makeCryptFixture, type CryptFixture } from './helpers/rclone.js';
@@ -16,39 +16,63 @@ const b = (hex: string): string => nameFromBytes(Buffer.from(hex, 'hex'));
 
 /**
  * Local file name (Linux) → the crypt remote's plaintext (rclone's standard name), as
- * `rclone copy LOCAL crypt:` + `rclone lsf crypt:` show them (rclone 1.60.1). Names in
- * UNSTORABLE are ones rclone 1.60.1 lists under that name but then fails to open ("no such
- * file"), because its decoder reads a lone ‛ as a quote: rclone cannot store them at all.
+ * `rclone copy LOCAL crypt:` + `rclone lsf crypt:` show them (rclone 1.60.1). Names marked
+ * "(unstorable)" hold a `‛` that quotes nothing: rclone 1.60.1 reads it as a literal `‛`
+ * and lists the file under the doubled quote, then opens the doubled name ("no such file"),
+ * so it cannot store them; `rclone copy` back would write the doubled name.
  */
-const UNSTORABLE = new Set(['q‛␊x', 'quote‛x', 'qfe‛FEx']);
 const LOCAL_TO_STANDARD: [string, string, string][] = [
   ['newline', 'nl\nx', 'nl␊x'],
   ['tab', 'tab\tx', 'tab␉x'],
   ['carriage return', 'cr\rx', 'cr␍x'],
   ['escape', 'esc\x1bx', 'esc␛x'],
   ['SOH at the end', 'one\x01', 'one␁'],
+  ...Array.from({ length: 31 }, (_, i): [string, string, string] => [`control 0x${(i + 1).toString(16)}`, `c${String.fromCharCode(i + 1)}x`, `c${String.fromCharCode(0x2401 + i)}x`]),
   ['DEL', 'del\x7fx', 'del␡x'],
   ['a literal control picture is quoted', 'pic␊x', 'pic‛␊x'],
+  ['a control picture alone', '␊', '‛␊'],
   ['a literal ␡ is quoted', 'sym␡x', 'sym‛␡x'],
   ['a literal ␀ is read as NUL (in every encoding)', 'nul␀x', 'nul␀x'],
+  ['␀ alone', '␀', '␀'],
+  ['a quoted ␀', '‛␀', '‛␀'],
   ['invalid UTF-8 stays raw', b('626164fe78'), b('626164fe78')],
+  ['an invalid byte alone', b('ff'), b('ff')],
   ['truncated sequence stays raw', b('62616432c378'), b('62616432c378')],
   ['U+FFFD is an ordinary character', 'ffff\ufffdx', 'ffff\ufffdx'],
   ['fullwidth solidus', 'fullslash／x', 'fullslash／x'],
+  ['fullwidth solidus alone', '／', '／'],
+  ['a quoted fullwidth solidus', '‛／x', '‛／x'],
   ['fullwidth dot name', '．', '．'],
   ['fullwidth dot-dot name', '．．', '．．'],
+  ['a quoted fullwidth dot name', '‛．', '‛．'],
+  ['a trailing fullwidth dot', 'a．', 'a．'],
   ['backslash', 'back\\x', 'back\\x'],
+  ['fullwidth backslash', '＼', '＼'],
   ['spaces', ' lead and trail ', ' lead and trail '],
+  ['trailing dot', 'trail.', 'trail.'],
+  ['leading dot', '.lead', '.lead'],
   ['quote before a quote', 'q‛‛x', 'q‛‛x'],
   ['quote before a control picture (unstorable)', 'q‛␊x', 'q‛‛‛␊x'],
+  ['quote before ␡ (unstorable)', '‛␡', '‛‛‛␡'],
   ['lone quote (unstorable)', 'quote‛x', 'quote‛‛x'],
+  ['lone quote, listed like q‛‛x (unstorable)', 'q‛x', 'q‛‛x'],
+  ['quote alone (unstorable)', '‛', '‛‛'],
+  ['trailing quote (unstorable)', 'a‛', 'a‛‛'],
+  ['quote before a fullwidth backslash (unstorable)', '‛＼', '‛‛＼'],
   ['quote before hex digits (unstorable)', 'qfe‛FEx', 'qfe‛‛FEx'],
+  ['lone quote after a quoted quote (unstorable)', 'p‛‛‛x', 'p‛‛‛‛x'],
+  ['lone quote, then a fullwidth solidus (unstorable)', 'q‛x／y', 'q‛‛x／y'],
+  ['lone quote, then ␀ (unstorable)', 'n‛a␀', 'n‛‛a␀'],
+  ['lone quote before an invalid byte (unstorable)', b('61e2809bff62'), b('61e2809be2809bff62')],
 ];
+const UNSTORABLE = new Set(LOCAL_TO_STANDARD.filter(([label]) => label.endsWith('(unstorable)')).map(([, local]) => local));
 
 describe('localPathOf / standardPathOfLocal (known answers from rclone 1.60.1)', () => {
   it.each(LOCAL_TO_STANDARD)('%s', (_label, local, standard) => {
     expect(standardPathOfLocal(local)).toBe(standard);
     if (!UNSTORABLE.has(local)) expect(localPathOf(standard)).toBe(local);
+    // rclone writes an unstorable name's standard name with the quote doubled, listed the same.
+    else expect([localPathOf(standard) !== local, standardPathOfLocal(localPathOf(standard))]).toEqual([true, standard]);
   });
 
   it('maps every segment of a path', () => {
@@ -72,6 +96,12 @@ describe('the b2 encoding (Slash,BackSlash,Del,Ctl,InvalidUtf8,Dot)', () => {
 
   it('decodes ‛XX pairs back into the bytes of one character', () => {
     expect(decodeName(B2_ENCODING, '‛C3‛A9')).toBe('é');
+  });
+
+  it('decodes ‛XX below 0x80 as that ASCII byte, as rclone does (a B2 name `‛41` is `A`, `‛00` NUL)', () => {
+    expect(decodeName(B2_ENCODING, 'a‛41b‛2f')).toBe('aAb/');
+    expect(toStandardName(B2_ENCODING, 'a␠␀‛00')).toBe('a␠␀␀');
+    expect(toStandardName(B2_ENCODING, '‛7F‛C3‛A9')).toBe('␡é');
   });
 
   it('round-trips any name', () => {
@@ -186,10 +216,114 @@ describe('against the real programs', () => {
     expect(await localNames(back)).toEqual(await localNames(src));
   });
 
+  it('rclone lsf and lsjson list every name on disk as standardPathOfLocal says; findLocalPaths finds the files listed', async () => {
+    const listed = join(fixture.dir, 'listed');
+    await mkdir(listed);
+    const all = LOCAL_TO_STANDARD.map(([, local]) => local);
+    for (const name of all) await writeFile(fsPath(join(listed, name)), name);
+    await mkdir(join(listed, 'd\u201bx'));
+    await writeFile(join(listed, 'd\u201bx', 'f'), 'f');
+    const lsf = async (flag: string): Promise<string[]> => {
+      const { stdoutBuffer } = await fixture.rclone(['lsf', flag, listed]);
+      return stdoutBuffer.toString('latin1').split('\n').filter(Boolean).map((l) => nameFromBytes(Buffer.from(l, 'latin1')));
+    };
+    const files = await lsf('--files-only');
+    expect([...files].sort()).toEqual(all.map(standardPathOfLocal).sort());
+    expect(await lsf('--dirs-only')).toEqual(['d\u201b\u201bx/']);
+    // lsjson is JSON: each byte of invalid UTF-8 becomes U+FFFD there.
+    const { stdout } = await fixture.rclone(['lsjson', '--files-only', listed]);
+    const json = (JSON.parse(stdout) as { Path: string }[]).map((e) => e.Path).sort();
+    expect(json).toEqual(all.map((name) => standardPathOfLocal(name).toWellFormed()).sort());
+    // Every listed name leads back to exactly the files rclone listed under it.
+    const found = await findLocalPaths(listed, [...files, 'd\u201b\u201bx/f', 'd\u201b\u201bx/missing', 'no\u201b\u201bsuch']);
+    expect([...new Set(files)].flatMap((name) => found.get(name) ?? []).sort()).toEqual([...all].sort());
+    expect(found.get('q\u201b\u201bx')?.sort()).toEqual(['q\u201bx', 'q\u201b\u201bx']);
+    expect(found.get('d\u201b\u201bx/f')).toEqual(['d\u201bx/f']);
+    expect(found.get('d\u201b\u201bx/missing')).toEqual(['d\u201bx/missing']); // unambiguous: not checked
+    expect(found.get('no\u201b\u201bsuch')).toEqual([]);
+    expect(found.get('nl\u240ax')).toEqual(['nl\nx']);
+  });
+
   it('GNU ls -b escapes as escapeName does (spaces aside)', async () => {
-    const { stdout } = await execa('ls', ['-b', '-1', src], { env: { LC_ALL: 'C.UTF-8' }, encoding: 'buffer' });
+    const { stdout } = await execa('ls', ['-b', '-1', '-A', src], { env: { LC_ALL: 'C.UTF-8' }, encoding: 'buffer' });
     const lines = Buffer.from(stdout).toString('utf8').split('\n').filter(Boolean).map((l) => l.replaceAll('\\ ', ' ')).sort();
     const ours = (await readdir(Buffer.from(src), { encoding: 'buffer' })).map((n) => escapeName(nameFromBytes(n))).sort();
     expect(ours).toEqual(lines);
+  });
+});
+
+/** Short names made of the characters the encodings treat specially (seeded: the same every run). */
+function oddNames(count: number): string[] {
+  const alphabet = ['a', 'F', '0', '9', '‛', '‛', '‛', '／', '．', '.', '␀', '␊', '␁', '␡', '\x7f', '\x01', '\n', '＼', '\\', ' ', b('ff'), b('c3'), 'é', '␠'];
+  const names = fc.sample(fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 6 }), { seed: 14, numRuns: count * 2 }).map((parts) => parts.join(''));
+  // As names read from disk are (bytes that form a valid character read as that character).
+  return [...new Set(names.map((name) => nameFromBytes(nameToBytes(name))))].filter((name) => name !== '.' && name !== '..').slice(0, count);
+}
+
+describe('random odd names against the real rclone, through the local backend with each encoding', () => {
+  let fixture: CryptFixture;
+  const names = oddNames(300);
+  const write = async (root: string, list: string[]): Promise<void> => {
+    for (const [i, name] of list.entries()) {
+      await mkdir(join(root, String(i)), { recursive: true });
+      await writeFile(fsPath(join(root, String(i), name)), name);
+    }
+  };
+  const byIndex = (paths: string[]): Map<string, string[]> => {
+    const out = new Map<string, string[]>();
+    for (const path of paths) {
+      const [i, ...rest] = path.split('/');
+      out.set(i!, [...(out.get(i!) ?? []), rest.join('/')]);
+    }
+    return out;
+  };
+  const local = (mask: string, path: string): string => `:local,encoding='${mask}':${path}`;
+
+  beforeAll(async () => {
+    fixture = await makeCryptFixture();
+  });
+  afterAll(async () => {
+    await fixture?.cleanup();
+  });
+
+  it.each([
+    ['Slash,Dot (local, the default on Linux)', LOCAL_ENCODING],
+    ['Slash,BackSlash,Del,Ctl,InvalidUtf8,Dot (b2)', B2_ENCODING],
+  ])('%s: rclone lists each name as toStandardName says', async (flag, mask) => {
+    const root = join(fixture.dir, `all-${mask}`);
+    await write(root, names);
+    const { stdoutBuffer } = await fixture.rclone(['lsf', '-R', '--files-only', local(flag.split(' ')[0]!, root)]);
+    const listed = byIndex(stdoutBuffer.toString('latin1').split('\n').filter(Boolean).map((l) => nameFromBytes(Buffer.from(l, 'latin1'))));
+    const wrong = names.flatMap((name, i) => {
+      const ours = toStandardName(mask, name);
+      const rclone = listed.get(String(i));
+      return rclone?.length === 1 && rclone[0] === ours ? [] : [{ name, rclone, ours }];
+    });
+    expect(wrong).toEqual([]);
+    if (mask !== LOCAL_ENCODING) return;
+    // Each name rclone lists leads back to the file on disk (unstorable ones included).
+    const lost: { name: string; found: string[] | undefined }[] = [];
+    for (const [i, name] of names.entries()) {
+      const listedAs = listed.get(String(i))![0]!;
+      const found = (await findLocalPaths(root, [`${i}/${listedAs}`])).get(`${i}/${listedAs}`);
+      if (found?.length !== 1 || found[0] !== `${i}/${name}`) lost.push({ name, found });
+    }
+    expect(lost).toEqual([]);
+  });
+
+  it('rclone copy into a local directory with the b2 encoding writes fromStandardName(b2) of each name (what it stores in a bucket)', async () => {
+    const storable = names.filter((name) => localPathOf(standardPathOfLocal(name)) === name);
+    expect(storable.length).toBeGreaterThan(names.length / 2);
+    const src = join(fixture.dir, 'storable');
+    const dst = join(fixture.dir, 'as-b2');
+    await write(src, storable);
+    await fixture.rclone(['copy', src, local('Slash,BackSlash,Del,Ctl,InvalidUtf8,Dot', dst)]);
+    const wrong: { name: string; rclone: string[]; ours: string }[] = [];
+    for (const [i, name] of storable.entries()) {
+      const rclone = (await readdir(Buffer.from(join(dst, String(i))), { encoding: 'buffer' })).map(nameFromBytes);
+      const ours = fromStandardName(B2_ENCODING, standardPathOfLocal(name));
+      if (rclone.length !== 1 || rclone[0] !== ours) wrong.push({ name, rclone, ours });
+    }
+    expect(wrong).toEqual([]);
   });
 });

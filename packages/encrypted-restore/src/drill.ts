@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
+  fsPath,
   ledgerLine,
   listCryptFiles,
   localPathOf,
@@ -83,14 +84,14 @@ async function loadLedger(file: string): Promise<Map<string, LedgerEntry>> {
   return entries;
 }
 
-const sha1Of = (path: string): Promise<string> =>
+const sha1Of = (path: string | Buffer): Promise<string> =>
   new Promise((resolve, reject) => {
     const hash = createHash('sha1');
     createReadStream(path).on('error', reject).on('data', (c) => hash.update(c)).on('end', () => resolve(hash.digest('hex')));
   });
 
 /** Restored file vs source: 'same', 'differs', or 'changed' when the source is no longer what was backed up. */
-async function compareWithSource(restored: string, original: string): Promise<'same' | 'differs' | 'changed'> {
+async function compareWithSource(restored: string | Buffer, original: string | Buffer): Promise<'same' | 'differs' | 'changed'> {
   const [a, b] = await Promise.all([stat(restored), stat(original).catch(() => undefined)]);
   if (!b || b.size !== a.size || Math.floor(b.mtimeMs) !== Math.floor(a.mtimeMs)) return 'changed';
   return (await sha1Of(restored)) === (await sha1Of(original)) ? 'same' : 'differs';
@@ -135,10 +136,11 @@ export async function runDrill(o: DrillOptions): Promise<DrillResult> {
     const good: string[] = [];
     for (const path of chosen.keys()) {
       const local = localPathOf(path);
-      const restored = join(temp, local);
+      // fsPath: a name that is not UTF-8 is only reachable as bytes.
+      const restored = fsPath(join(temp, local));
       if (!(await stat(restored).catch(() => undefined))?.isFile()) continue; // failed (reported by restore) or a symlink
       if (o.source !== undefined) {
-        const verdict = await compareWithSource(restored, join(o.source, local));
+        const verdict = await compareWithSource(restored, fsPath(join(o.source, local)));
         if (verdict === 'differs') {
           result.mismatches.push(path);
           o.logger.error(`${path}: the restored file differs from the source`);

@@ -1,8 +1,8 @@
 import { createWriteStream } from 'node:fs';
-import { lstat, mkdir, readlink, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
+import { lstat, mkdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { expectedSha1, fsPath, type B2Api, type B2FileVersion, type ContentCipher } from '@rclone-b2/core';
+import { expectedSha1, fsPath, setMtimeMs, type B2Api, type B2FileVersion, type ContentCipher } from '@rclone-b2/core';
 import { Sha1Tap } from './sha1-tap.js';
 
 export type FileOutcome = 'restored' | 'skipped';
@@ -57,8 +57,7 @@ export async function restoreFile(input: RestoreFileInput): Promise<FileOutcome>
     if (expected && tap.digest() !== expected) throw new Error('SHA-1 of the downloaded bytes does not match B2\'s');
     const written = await stat(temp);
     if (written.size !== size) throw new Error(`decrypted ${written.size} bytes, expected ${size}`);
-    const seconds = mtimeMs / 1000;
-    await utimes(temp, seconds, seconds);
+    await setMtimeMs(temp, mtimeMs);
     await rename(temp, fsPath(path));
     return 'restored';
   } catch (error) {

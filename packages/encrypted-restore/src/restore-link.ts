@@ -1,6 +1,6 @@
-import { lstat, lutimes, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { lstat, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { linkPathOf, RCLONE_LINK_SUFFIX } from '@rclone-b2/core';
+import { linkPathOf, RCLONE_LINK_SUFFIX, setMtimeMs } from '@rclone-b2/core';
 import { mtimeOf, restoreFile, type FileOutcome, type RestoreFileInput } from './restore-file.js';
 
 /** Linux's PATH_MAX: no longer target can be a symlink. */
@@ -47,7 +47,7 @@ export async function restoreLink(input: RestoreFileInput): Promise<FileOutcome>
     }
     await rm(partial, { force: true });
     await symlink(target, partial);
-    await lutimes(partial, mtimeMs / 1000, mtimeMs / 1000);
+    await setMtimeMs(partial, mtimeMs, { link: true });
     await rename(partial, input.path);
     return 'restored';
   } finally {

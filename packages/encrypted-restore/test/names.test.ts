@@ -121,3 +121,41 @@ describe('with filename_encryption = off (names stored in B2 as B2 encodes them)
     expect(await tree(ours)).toEqual(await tree(source));
   });
 });
+
+// rclone reads a file `a‛b` as `a‛‛b` and cannot store it; a remote path stores the standard
+// name `x‛b` itself, and `rclone copy` writes it as `x‛‛b`. Restores must write what rclone
+// copy writes, and a drill must find and check every file it restored (bytes that are not
+// UTF-8 included).
+describe('names whose ‛ quotes nothing, control characters, the fullwidth solidus', () => {
+  it('--as-of writes the names rclone copy writes, and --drill checks every one of them', async () => {
+    const { writeRcloneTestConfig } = await import('b2-emulator/test-helpers');
+    const config = await writeRcloneTestConfig({ emulator: h.emulator, dir: join(h.dir, 'conf-quotes'), bucket: 'quotebucket', cryptRemoteName: 'quotes' });
+    const rclone = (args: string[]) => execa('rclone', ['--config', config.configPath, ...args], { env: { HOME: h.dir } });
+    const local = join(h.dir, 'quotes-src');
+    await mkdir(local);
+    // Whole seconds: a restore sets sub-millisecond times 1 µs off rclone's (utimes takes a double).
+    for (const name of ['c\x01x', 'a／b', '‛／', 'a‛‛b', bad]) {
+      await writeFile(fsPath(join(local, name)), `from disk ${name}`);
+      await utimes(fsPath(join(local, name)), T0 / 1000, T0 / 1000);
+    }
+    await rclone(['copy', local, 'quotes:']);
+    const one = join(h.dir, 'quotes-one');
+    await writeFile(one, 'from a remote path');
+    await utimes(one, T0 / 1000, T0 / 1000);
+    for (const name of ['x‛b', 'a‛', '‛', 'd‛x/f']) await rclone(['copyto', one, `quotes:${name}`]);
+    const theirs = join(h.dir, 'theirs-quotes');
+    await rclone(['copy', 'quotes:', theirs]);
+    const expected = await tree(theirs);
+    const names = expected.map((r) => nameFromBytes(Buffer.from(r, 'hex')).replace(/ \d+ [fd]$/, '')).sort();
+    expect(names).toEqual(['a‛‛', 'a‛‛b', 'a／b', bad, 'c\x01x', 'd‛‛x', 'd‛‛x/f', 'x‛‛b', '‛‛', '‛／'].sort());
+    const ours = join(h.dir, 'ours-quotes');
+    const result = await h.run(main, ['--rclone-config', config.configPath, '--as-of', '0s', 'quotes:', ours]);
+    expect(result.code).toBe(0);
+    expect(await tree(ours)).toEqual(expected);
+    const temp = join(h.dir, 'drill-temp');
+    await mkdir(temp);
+    const drill = await h.run(main, ['--rclone-config', config.configPath, '--json', '--ledger', join(h.dir, 'drill.ledger'), '--temp-dir', temp, '--drill', '100', '--source', theirs, 'quotes:']);
+    expect(drill.code).toBe(0);
+    expect(JSON.parse(drill.out)).toMatchObject({ drill: { totalFiles: 9, drilled: 9, compared: 9, changedSinceBackup: 0, failed: 0, mismatches: [] } });
+  });
+});

@@ -120,6 +120,28 @@ describe('archive_specials from the sync\'s own listing', () => {
     expect((await readArchiveMembers(join(dst, SPECIALS_ARCHIVE)))?.map((m) => m.path)).toContain('d/new\u0002pipe');
   });
 
+  // rclone reads a `‛` that quotes nothing as itself: it logs a FIFO `p‛‛‛x` as `p‛‛‛‛x`,
+  // `q‛x／y` as `q‛‛x／y`, and both `both‛x` and `both‛‛x` as `both‛‛x` (rclone 1.60.1):
+  // neither the name rclone would write nor the plain decoding is the file on disk.
+  it('special files whose ‛ quotes nothing are found from the names rclone logs and archived under their own names', async () => {
+    const dir = tempDir('rb-specials-quote-');
+    dirs.push(dir);
+    const src = join(dir, 'src');
+    const dst = join(dir, 'dst');
+    writeTree(src, { 'a.txt': 'alpha', 'd/b.txt': 'bravo' });
+    const odd = ['p\u201b\u201b\u201bx', 'q\u201bx\uff0fy', 'n\u201ba\u2400', 'd/a\u201bb', 'd/both\u201bx', 'd/both\u201b\u201bx', 'end\u201b'];
+    for (const name of odd) fifo(join(src, name));
+    const conf = writeConfig(dir, 'quotes', `[default]\nsource = ${src}\ndestination = ${dst}\n`);
+    const expected = (await findSpecialFiles(src)).map((m) => m.path);
+    expect([...expected].sort()).toEqual([...odd].sort());
+    for (const attempt of ['walk (no cache)', "rclone's log (cached)"]) {
+      const result = await run([conf, '--json', '--lock-dir', dir]);
+      expect(result.code, attempt).toBe(0);
+      expect(result.err, attempt).not.toMatch(/not archived|rclone names it|changed/);
+      expect((await readArchiveMembers(join(dst, SPECIALS_ARCHIVE)))?.map((m) => m.path), attempt).toEqual(expected);
+    }
+  });
+
   it('an archive of a special file made this second gets the same mtime on every later run (not the run\'s time)', () => {
     // The FIFO made at the start of a second, the run 1 ms later.
     const made = Date.UTC(2026, 0, 1, 12, 0, 0);

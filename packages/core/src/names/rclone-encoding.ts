@@ -102,7 +102,7 @@ export function decodeName(mask: number, name: string): string {
   }
   let out = '';
   let unquoteNext = false;
-  let bytes = false; // ‛XX produced a raw byte: re-join the bytes at the end
+  let bytes = false; // ‛XX produced a byte ≥ 0x80: re-join the bytes at the end
   for (let i = 0; i < name.length; i += 1) {
     const c = name.charCodeAt(i);
     const unquote = unquoteNext;
@@ -120,8 +120,10 @@ export function decodeName(mask: number, name: string): string {
     if (unquote) {
       const pair = mask & Encode.InvalidUtf8 ? hex2.exec(name.slice(i, i + 2)) : null;
       if (pair) {
-        out += String.fromCharCode(0xdc00 + parseInt(pair[0], 16));
-        bytes = true;
+        // Any byte: `‛41` is `A` and `‛00` NUL to rclone (only bytes ≥ 0x80 are escapes here).
+        const byte = parseInt(pair[0], 16);
+        out += String.fromCharCode(byte < 0x80 ? byte : 0xdc00 + byte);
+        bytes ||= byte >= 0x80;
         i += 1;
         continue;
       }
@@ -130,7 +132,7 @@ export function decodeName(mask: number, name: string): string {
     out += name[i];
   }
   if (unquoteNext) out += QUOTE;
-  // ‛XX may have produced ASCII or the pieces of a valid multi-byte character.
+  // ‛XX bytes may be the pieces of a valid multi-byte character.
   return bytes ? nameFromBytes(nameToBytes(out)) : out;
 }
 
