@@ -115,6 +115,7 @@ describe('ledger lines as bytes', () => {
     const src = Buffer.from(path);
     const out = Buffer.alloc(200);
     const end = writeLedgerBytes(out, 3, src, 0, src.length, size, verified);
+    // eslint-disable-next-line no-control-regex
     if (end === LEDGER_FALLBACK) expect(/["\\\u0000-\u001f]/.test(path) || !Number.isSafeInteger(size) || size < 0).toBe(true);
     else expect(out.toString('utf8', 3, end)).toBe(`${ledgerLine(path, { size, verified })}\n`);
   });
