@@ -11,6 +11,7 @@
 //   - `ls -lR /usr`, GNU `tar tv` of /usr and `rclone lsjson -R /usr` of this machine.
 // Each row prints wall and CPU seconds (medians), the ratios to the Perl taken pair by pair,
 // peak RSS, whether the outputs are identical, and met/NOT met against issue 14's targets.
+// Last, the compiled `rclone ls` loop against the JavaScript parser alone (RCLONE_B2_DU_WASM=0).
 // Smaller smoke run: TAR_LS_DU_LINES=200000 TAR_LS_DU_RUNS=1 pnpm bench tar-ls-du
 import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -165,9 +166,9 @@ function median(values) {
 }
 
 /** Runs a command under GNU time -v, stdout to `out`; returns wall seconds, CPU seconds, peak RSS MiB. */
-function timed(command, args, out) {
+function timed(command, args, out, env = {}) {
   const fd = openSync(out, 'w');
-  const result = spawnSync('/usr/bin/time', ['-v', command, ...args], { stdio: ['ignore', fd, 'pipe'], maxBuffer: 1 << 26 });
+  const result = spawnSync('/usr/bin/time', ['-v', command, ...args], { stdio: ['ignore', fd, 'pipe'], maxBuffer: 1 << 26, env: { ...process.env, ...env } });
   closeSync(fd);
   const err = result.stderr.toString();
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${err.slice(-500)}`);
@@ -218,6 +219,23 @@ const v = verdicts.find((x) => x.unique);
 console.log(
   `\ntargets on the distinct-path shape (${v.name}): ≥ 1,000,000 lines/s: ${v.rate >= 1e6 ? 'met' : 'NOT met'} (${fmt(v.rate)}; ${v.cpu.toFixed(2)} CPU-s, ≤ ~1.8 wanted); ≤ 0.10× Perl wall: ${v.ratio <= 0.1 ? 'met' : 'NOT met'} (${v.ratio.toFixed(3)}×); RSS ≤ Perl: ${v.rss <= v.perlRss ? 'met' : 'NOT met'}; output identical: ${v.same ? 'yes' : 'NO'}`,
 );
+// The compiled rclone ls loop (core's du/rclone-ls-scan.wat) against the JavaScript parser
+// alone (RCLONE_B2_DU_WASM=0), alternating, on the distinct-path shape: what the WebAssembly step gives.
+{
+  const compiledRuns = [];
+  const jsRuns = [];
+  const jsOut = join(work, 'out-js.txt');
+  const oursOut = join(work, 'out-ours.txt');
+  for (let i = 0; i < RUNS; i += 1) {
+    compiledRuns.push(timed(process.execPath, [bin, '--rclone', unique], oursOut));
+    jsRuns.push(timed(process.execPath, [bin, '--rclone', unique], jsOut, { RCLONE_B2_DU_WASM: '0' }));
+  }
+  const same = spawnSync('cmp', ['-s', oursOut, jsOut]).status === 0;
+  const cpuRatio = median(compiledRuns.map((r, i) => r.cpu / jsRuns[i].cpu));
+  console.log(
+    `compiled rclone ls loop vs JavaScript only (RCLONE_B2_DU_WASM=0), same file: CPU ${median(compiledRuns.map((r) => r.cpu)).toFixed(2)} vs ${median(jsRuns.map((r) => r.cpu)).toFixed(2)} s (${cpuRatio.toFixed(3)}×), wall ${median(compiledRuns.map((r) => r.seconds)).toFixed(2)} vs ${median(jsRuns.map((r) => r.seconds)).toFixed(2)} s, output ${same ? 'identical' : 'DIFFERENT'}`,
+  );
+}
 for (const x of verdicts.filter((y) => !y.unique)) {
   console.log(`${x.name}: ≤ 0.10× Perl wall: ${x.ratio <= 0.1 ? 'met' : 'NOT met'} (${x.ratio.toFixed(3)}×); output ${x.same ? 'identical' : 'DIFFERENT'}`);
 }

@@ -14,7 +14,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const EXTERNAL = ['mongodb', 'mysql2'];
 
@@ -71,6 +71,145 @@ const y18nNoFiles = {
   },
 };
 
+/**
+ * The workspace packages' entries (core's and report's dist/index.js) are barrels: only
+ * `export { … } from './module.js'` lines. A bundled barrel brings every module it names, and
+ * evaluates them all at start (core: the B2 client, crypt, du, execa… for a `--help`). Here an
+ * `import { a, b } from '@rclone-b2/core'` in the workspace's compiled files becomes one import
+ * from each module the barrel names for them, so a bundle holds, and a start evaluates, only
+ * the modules its entry uses (and those of an import() only when that runs). The same code,
+ * imported the way the barrel would have imported it; a name the barrel lacks fails the build.
+ */
+const BARREL_IMPORT = /^(import|export) \{([^}]*)\} from '(@rclone-b2\/[\w-]+)';$/gm;
+const BARREL_LINE = /^export \{([^}]*)\} from '(\.[^']+)';$/;
+const BARREL_STAR = /^export \* from '(\.[^']+)';$/;
+/** @type {Map<string, Map<string, { file: string, name: string }>>} */
+const barrels = new Map();
+/** The barrel's exported names → the module and name each comes from; undefined if it is not a pure barrel. */
+function readBarrel(file) {
+  if (barrels.has(file)) return barrels.get(file);
+  const names = new Map();
+  barrels.set(file, undefined); // while reading: a cycle is not a pure barrel
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '' || line.startsWith('//')) continue;
+    const match = BARREL_LINE.exec(line);
+    // `export * from './prices/index.js'`: a barrel inside the barrel.
+    const inner = BARREL_STAR.exec(line);
+    const innerNames = inner && readBarrel(join(dirname(file), inner[1]));
+    if (innerNames) {
+      for (const [as, target] of innerNames) names.set(as, target);
+    } else if (match) {
+      for (const spec of specifiers(match[1])) names.set(spec.as, { file: join(dirname(file), match[2]), name: spec.name });
+    } else {
+      barrels.set(file, undefined);
+      return undefined;
+    }
+  }
+  barrels.set(file, names);
+  return names;
+}
+/** `a, b as c,` → [{ name: 'a', as: 'a' }, { name: 'b', as: 'c' }]. */
+function specifiers(list) {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const [name, as = name] = s.split(/\s+as\s+/);
+      return { name, as };
+    });
+}
+const directImports = {
+  name: 'direct-imports',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]packages[\\/][\w-]+[\\/]dist[\\/].*\.js$/ }, async (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes("from '@rclone-b2/")) return undefined;
+      const resolveDir = dirname(args.path);
+      const found = [];
+      for (const match of text.matchAll(BARREL_IMPORT)) found.push(match);
+      const replacements = new Map();
+      for (const [statement, keyword, list, spec] of found) {
+        const resolved = await b.resolve(spec, { kind: 'import-statement', resolveDir });
+        if (resolved.errors.length) return { errors: resolved.errors };
+        const barrel = readBarrel(resolved.path);
+        if (!barrel) continue;
+        const byFile = new Map();
+        for (const { name, as } of specifiers(list)) {
+          const target = barrel.get(name);
+          if (!target) return { errors: [{ text: `${spec} exports no ${name} (imported by ${args.path})` }] };
+          byFile.set(target.file, [...(byFile.get(target.file) ?? []), target.name === as ? as : `${target.name} as ${as}`]);
+        }
+        // One line for one line: the bundle's line numbers stay those of the compiled file.
+        replacements.set(statement, [...byFile].map(([file, names]) => `${keyword} { ${names.join(', ')} } from ${JSON.stringify(file)};`).join(' '));
+      }
+      return { contents: text.replace(BARREL_IMPORT, (statement) => replacements.get(statement) ?? statement), resolveDir, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * Same-result edits to dependencies on the help path, each [file pattern, text, replacement,
+ * why]. A file without its text fails the build (a new version needs a fresh look).
+ */
+const PATCHES = [
+  [
+    /[\\/]wrap-ansi[\\/]index\.js$/,
+    "const preString = rows.join('\\n');",
+    "const preString = rows.join('\\n'); if (!preString.includes('\\u001B') && !preString.includes('\\u009B')) return preString;",
+    // cliui wraps every help cell with it; its last loop copies the result one code point at a
+    // time, looking for ANSI escapes to carry across line breaks (~10% of a --help). Without
+    // an escape character in the text it rebuilds the same string.
+  ],
+  [
+    /[\\/]wrap-ansi[\\/]index\.js$/,
+    "import ansiStyles from 'ansi-styles';",
+    "let ansiStylesOnce; const loadAnsiStyles = () => (ansiStylesOnce ??= require('ansi-styles').default);",
+    // ansi-styles builds its colour tables when loaded (~2% of a --help); wrap-ansi needs them
+    // only for text with escapes, so they are built on that first use (require() of an ES module
+    // in a bundle: esbuild initialises it then).
+  ],
+  [/[\\/]wrap-ansi[\\/]index\.js$/, 'ansiStyles.codes.get(', 'loadAnsiStyles().codes.get('],
+  [
+    /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/,
+    '  assert: {\n    notStrictEqual,\n    strictEqual\n  },',
+    '  assert: {\n    notStrictEqual: (actual, expected, message) => { if (Object.is(actual, expected)) notStrictEqual(actual, expected, message); },\n    strictEqual: (actual, expected, message) => { if (!Object.is(actual, expected)) strictEqual(actual, expected, message); }\n  },',
+    // yargs checks its own calls with node:assert at every start, which loads assert (~5% of
+    // `node -e 0`). Both asserts compare with Object.is: node:assert is called (and loaded)
+    // only when it is to throw, so it throws the same AssertionError.
+  ],
+  [
+    /[\\/]yargs[\\/]build[\\/]lib[\\/]argsert\.js$/,
+    'parseCommand(`cmd ${arg1}`)',
+    'parsedSignature(arg1)',
+    // Every yargs call checks its arguments against a signature string, parsed anew each time
+    // (~3% of a --help); the few signatures are parsed once. argsert only reads the result.
+  ],
+  [
+    /[\\/]yargs[\\/]build[\\/]lib[\\/]argsert\.js$/,
+    'export function argsert(',
+    'const signatures = new Map(); function parsedSignature(signature) { let parsed = signatures.get(signature); if (!parsed) signatures.set(signature, (parsed = parseCommand(`cmd ${signature}`))); return parsed; } export function argsert(',
+  ],
+];
+const exactPatches = {
+  name: 'exact-patches',
+  setup(b) {
+    // One onLoad a file (esbuild takes the first that matches), applying every patch for it.
+    const byFile = new Map();
+    for (const patch of PATCHES) byFile.set(patch[0].source, [...(byFile.get(patch[0].source) ?? []), patch]);
+    for (const patches of byFile.values()) {
+      b.onLoad({ filter: patches[0][0] }, (args) => {
+        let text = readFileSync(args.path, 'utf8');
+        for (const [, find, replace] of patches) {
+          if (!text.includes(find)) return { errors: [{ text: `${args.path}: no \`${find}\` to patch (see PATCHES in scripts/bundle-bins.mjs)` }] };
+          text = text.replace(find, () => replace);
+        }
+        return { contents: text, loader: 'js' };
+      });
+    }
+  },
+};
+
 const pkgDir = process.cwd();
 const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
 const binDir = join(pkgDir, 'bin');
@@ -96,34 +235,53 @@ const common = {
   minifySyntax: true,
   logLevel: 'warning',
 };
-for (const name of entries) {
-  const result = await build({
-    ...common,
-    entryPoints: { [name]: join(pkgDir, 'dist', `${name}.js`) },
-    outdir,
+// One ES module build of every entry, split into chunks: each entry's file holds what its start
+// runs, a module reached only through import() (a command's code) sits in a chunk of its own,
+// and modules two of them need sit once in a shared chunk (one copy of each module: one
+// interrupt signal, one ToolError class). Each file is then turned into CommonJS, the chunks'
+// imports into require('./chunk-….cjs') (start.cjs loads those with their code caches), so a
+// start reads and deserializes only its entry's code, not every function of the tool.
+const result = await build({
+  ...common,
+  entryPoints: Object.fromEntries([...entries].map((name) => [name, join(pkgDir, 'dist', `${name}.js`)])),
+  outdir,
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+  outExtension: { '.js': '.cjs' },
+  external: EXTERNAL.flatMap((external) => [external, `${external}/*`]),
+  // The sources are ES modules (strict, import.meta.url); the bundle keeps both.
+  define: { 'import.meta.url': '__bundleUrl' },
+  plugins: [directImports, fastStringWidth, exactPatches, y18nNoFiles],
+});
+for (const output of result.outputFiles) {
+  const commonjs = await transform(output.text, {
     format: 'cjs',
-    outExtension: { '.js': '.cjs' },
-    external: EXTERNAL.flatMap((external) => [external, `${external}/*`]),
-    // import() of mongodb and mysql2 becomes require() (both are CommonJS): a script run by
-    // start.cjs has no ES module loader of its own to import with.
+    target: common.target,
+    charset: common.charset,
+    legalComments: common.legalComments,
+    minifyWhitespace: common.minifyWhitespace,
+    minifySyntax: common.minifySyntax,
+    // import() of a chunk, mongodb or mysql2 becomes require(): a script run by start.cjs has no
+    // ES module loader of its own to import with (and Node's costs ~10% of a start).
     supported: { 'dynamic-import': false },
-    // The sources are ES modules (strict, import.meta.url); the bundle keeps both.
-    define: { 'import.meta.url': '__bundleUrl' },
-    banner: { js: "'use strict';var __bundleUrl=require('node:url').pathToFileURL(__filename).href;" },
-    plugins: [fastStringWidth, y18nNoFiles],
+    banner: "'use strict';var __bundleUrl=require('node:url').pathToFileURL(__filename).href;",
   });
-  const [output] = result.outputFiles;
+  const contents = Buffer.from(commonjs.code);
   // start.cjs reads the bundle as latin1, which is only the same text for ASCII.
-  if (!output.contents.every((byte) => byte < 0x80)) throw new Error(`${output.path}: not pure ASCII`);
+  if (!contents.every((byte) => byte < 0x80)) throw new Error(`${output.path}: not pure ASCII`);
   // The first line names this build's content: start.cjs takes only a code cache headed by it.
-  const stamp = `// bundle ${createHash('sha256').update(output.contents).digest('hex').slice(0, 32)}\n`;
-  writeFileSync(output.path, stamp + output.text);
+  const stamp = `// bundle ${createHash('sha256').update(contents).digest('hex').slice(0, 32)}\n`;
+  writeFileSync(output.path, stamp + commonjs.code);
 }
 // The crypt block pool's workers import the cipher module by URL, beside the bundle (see core's block-pool.ts).
 if (pkg.dependencies?.['@rclone-b2/core']) {
   const core = createRequire(join(pkgDir, 'package.json'));
   const salsa = createRequire(core.resolve('@rclone-b2/core')).resolve('@noble/ciphers/salsa.js');
   await build({ ...common, write: true, entryPoints: { 'noble-salsa': salsa }, outdir, format: 'esm', outExtension: { '.js': '.mjs' } });
+  // Core's compiled loops (see core's du/rclone-ls-scanner.ts) are loaded from beside the bundle.
+  const coreDu = join(dirname(core.resolve('@rclone-b2/core')), 'du');
+  for (const wasm of readdirSync(coreDu).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(coreDu, wasm), join(outdir, wasm));
 }
 copyFileSync(fileURLToPath(new URL('bundle-start.cjs', import.meta.url)), join(outdir, 'start.cjs'));
 

@@ -32,6 +32,10 @@ afterAll(() => {
 
 /** Node's CommonJS wrapper as start.cjs writes it (V8 compares the wrapped source's length). */
 const wrap = (source: string) => `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
+/** Copies a bundle directory's files (those `keep` accepts) into `copy`. */
+function copyBundle(bundle: string, copy: string, keep: (file: string) => boolean = () => true): void {
+  for (const file of readdirSync(bundle).filter(keep)) copyFileSync(join(bundle, file), join(copy, file));
+}
 const cacheAccepted = (bundle: string, entry: string, nodeFlags: string[] = []) =>
   execa(process.execPath, [...nodeFlags, '-e', `process.stdout.write(String(require(${JSON.stringify(join(bundle, 'start.cjs'))}).cacheAccepted(${JSON.stringify(entry)})))`]);
 
@@ -41,7 +45,7 @@ describe('bin start-up', () => {
     expect((await cacheAccepted(bin.bundle, bin.entry)).stdout).toBe('true');
   });
 
-  it.each(bins.map((b) => [b.name, b] as const))('%s --help loads none of crypto, zlib, worker_threads, fs/promises, readline, and no ES module', async (_name, bin) => {
+  it.each(bins.map((b) => [b.name, b] as const))('%s --help loads none of assert, crypto, zlib, worker_threads, fs/promises, readline, and no ES module', async (_name, bin) => {
     const list = join(scratch, `${bin.name}.modules`);
     const hook = join(scratch, 'hook.cjs');
     writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));\n`);
@@ -49,7 +53,7 @@ describe('bin start-up', () => {
     expect(result.stdout).toContain('--help');
     const loaded = readFileSync(list, 'utf8').split('\n');
     // (child_process and http are not on the list: execa's and the emulator's modules use them as they load.)
-    const heavy = ['crypto', 'zlib', 'worker_threads', 'fs/promises', 'readline', 'internal/modules/esm/module_job'];
+    const heavy = ['assert', 'crypto', 'zlib', 'worker_threads', 'fs/promises', 'readline', 'internal/modules/esm/module_job'];
     expect(loaded.filter((m) => heavy.some((h) => m === `NativeModule ${h}`))).toEqual([]);
   });
 
@@ -68,9 +72,8 @@ describe('bin start-up', () => {
     const v8Alone = new Script(wrap(rebuilt), { filename: join(copy, 'cli.cjs'), cachedData: cache.subarray(stampEnd) });
     expect(v8Alone.cachedDataRejected).toBe(false);
 
+    copyBundle(tarLsDu.bundle, copy);
     writeFileSync(join(copy, 'cli.cjs'), rebuilt);
-    copyFileSync(join(tarLsDu.bundle, 'cli.cjs.cache'), join(copy, 'cli.cjs.cache'));
-    copyFileSync(join(tarLsDu.bundle, 'start.cjs'), join(copy, 'start.cjs'));
     writeFileSync(join(copy, 'bin.cjs'), "require('./start.cjs')('cli');\n");
     expect((await cacheAccepted(copy, 'cli')).stdout).toBe('false');
     const help = await execa(process.execPath, [join(copy, 'bin.cjs'), '--help']);
@@ -87,11 +90,33 @@ describe('bin start-up', () => {
 
     const copy = mkdtempSync(join(tarLsDu.bundle, '..', '.start-test-'));
     copies.push(copy);
-    for (const file of ['cli.cjs', 'start.cjs']) copyFileSync(join(tarLsDu.bundle, file), join(copy, file));
+    // Every file of the bundle (its chunks too), no code cache.
+    copyBundle(tarLsDu.bundle, copy, (file) => !file.endsWith('.cache'));
     writeFileSync(join(copy, 'bin.cjs'), "require('./start.cjs')('cli');\n");
     const uncached = await execa(process.execPath, [join(copy, 'bin.cjs'), '--rclone', '-h'], { input });
     expect(uncached.stdout).toBe(plain.stdout);
     const helps = await Promise.all([execa(process.execPath, [join(copy, 'bin.cjs'), '--help']), execa(process.execPath, [tarLsDu.script, '--help'])]);
     expect(helps[0].stdout).toBe(helps[1].stdout);
+  });
+  // The bundles are built with same-result edits (core's barrel imported module by module,
+  // string-width, wrap-ansi, yargs' argument checks, y18n without files: scripts/bundle-bins.mjs)
+  // and split into chunks: what the bin prints must be what the unbundled program prints.
+  it.each(bins.map((b) => [b.name, b] as const))('%s prints the same as its unbundled dist/ program (help, version, a usage error)', async (_name, bin) => {
+    const unbundled = join(bin.bundle, '..', 'dist', `${bin.entry}.js`);
+    for (const argv of [['--help'], ['--version'], ['--no-such-flag']]) {
+      const [bundled, plain] = await Promise.all([bin.script, unbundled].map((script) => execa(process.execPath, [script, ...argv], { reject: false, env: { LANG: 'C' } })));
+      expect({ argv, code: bundled.exitCode, out: bundled.stdout, err: bundled.stderr }).toEqual({ argv, code: plain.exitCode, out: plain.stdout, err: plain.stderr });
+    }
+  });
+
+  it('a start reads its entry and the chunks it runs, not the code of a command it does not run', () => {
+    const sizes = (files: string[]) => files.reduce((sum, file) => sum + readFileSync(join(tarLsDu.bundle, file)).length, 0);
+    const files = readdirSync(tarLsDu.bundle).filter((file) => file.endsWith('.cjs') && file !== 'start.cjs');
+    // The entry is small; the listing parser (core's du code) sits in a chunk of its own.
+    expect(readFileSync(join(tarLsDu.bundle, 'cli.cjs'), 'latin1')).not.toContain('parseRcloneLsLine');
+    const parser = files.filter((file) => readFileSync(join(tarLsDu.bundle, file), 'latin1').includes('parseRcloneLsLine'));
+    expect(parser).toHaveLength(1);
+    expect(parser[0]).toMatch(/^chunk-\w+\.cjs$/);
+    expect(sizes(['cli.cjs'])).toBeLessThan(sizes(files) / 4);
   });
 });

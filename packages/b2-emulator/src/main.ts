@@ -1,5 +1,5 @@
 import { choiceFlag, countFlag, integerFlag, parseArgv, stringFlag, toolParser, TOOLSET_VERSION, UsageError, type ToolIO } from '@rclone-b2/core';
-import { startEmulator, type Emulator, type EmulatorOptions } from './emulator.js';
+import type { Emulator, EmulatorOptions } from './emulator.js';
 import { FAULT_KINDS, parseFaultSpec, type FaultRule } from './faults.js';
 import { TEST_MODES } from './test-mode.js';
 
@@ -7,6 +7,8 @@ export const VERSION = TOOLSET_VERSION;
 
 /** Starts the server, prints URL/key id/key, and runs until `stop` resolves (SIGINT/SIGTERM in the CLI). */
 export async function runEmulator(options: EmulatorOptions, io: ToolIO, stop: Promise<unknown>, started?: (e: Emulator) => void): Promise<number> {
+  // Loaded only to run: --help, --version and usage errors never evaluate the server's code (start-up).
+  const { startEmulator } = await import('./emulator.js');
   const emulator = await startEmulator(options);
   io.stdout.write(`url: ${emulator.url}\nkeyId: ${emulator.keyId}\nkey: ${emulator.key}\n`);
   if (options.dataDir) io.stdout.write(`dataDir: ${options.dataDir}\n`);

@@ -9,7 +9,6 @@ import {
   integerFlag,
   JSON_FLAG,
   loadPrices,
-  openEncryptedBucket,
   parseArgv,
   parseRemoteArg,
   parseTime,
@@ -26,15 +25,6 @@ import {
   type EncryptedBucketOpener,
   type ToolIO,
 } from '@rclone-b2/core';
-import { checkHtmlTarget, writeHtmlReport } from '@rclone-b2/report';
-import { explain } from './explain.js';
-import { PrunePlan } from './html-plan.js';
-import { printLifecycle } from './print-lifecycle.js';
-import { loadPolicyConfig } from './policy/config.js';
-import { prune } from './prune.js';
-import { formatSummaryText } from './report.js';
-import { savingOf } from './cost.js';
-import { createProgress } from './progress.js';
 
 export const VERSION = TOOLSET_VERSION;
 
@@ -159,6 +149,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
   if (options.purge && !options.force && !options.dryRun && options.explain === undefined) {
     throw new GuardError('--purge deletes every old version and every deleted file; add --force to do it (or -n to see what it would delete)');
   }
+  const { checkHtmlTarget, createProgress, explain, formatSummaryText, loadPolicyConfig, openEncryptedBucket, printLifecycle, prune, PrunePlan, savingOf, writeHtmlReport } = await import('./run-modules.js');
   if (options.html !== undefined) await checkHtmlTarget(options.html, io.cwd);
   const config = await loadPolicyConfig(options.policyFile, io.env);
   const prices = await loadPrices(options.prices);

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { createLogger, DRY_RUN_FLAG, JSON_FLAG, parseArgv, parseRemoteArg, RCLONE_CONFIG_FLAG, stringFlag, timeFlag, toolParser, TOOLSET_VERSION, transfersFlag, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
-import { b2Recover } from './command.js';
 
 export const VERSION = TOOLSET_VERSION;
 
@@ -47,6 +46,8 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   if (o.localDirectory === undefined && o.hiddenAfter === undefined) throw new UsageError('give --local-directory DIR --backup-directory PATH, or --hidden-after TIME');
   if (o.localDirectory !== undefined && backupDirectory === undefined) throw new UsageError('--local-directory needs --backup-directory PATH or CRYPT-REMOTE:PATH (where DIR is in the bucket)');
   const logger = createLogger({ tool: 'b2-recover', stream: io.stderr, verbosity: verbosityOf(o) });
+  // Loaded only to run: --help, --version and usage errors never evaluate the command's code (start-up).
+  const { b2Recover } = await import('./command.js');
   return b2Recover(
     {
       remoteName: remote.remoteName,

@@ -1,5 +1,4 @@
 import { createLogger, DRY_RUN_FLAG, JSON_FLAG, parseArgv, parseRemoteArg, RCLONE_CONFIG_FLAG, toolParser, TOOLSET_VERSION, transfersFlag, UsageError, verbosityOf, type ToolIO } from '@rclone-b2/core';
-import { encryptedCleanup } from './command.js';
 
 export const VERSION = TOOLSET_VERSION;
 
@@ -42,6 +41,8 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   const paths = rest.length ? rest.map(join) : path ? [path] : [];
   if (remoteName === undefined || paths.length === 0) throw new UsageError('expected CRYPT-REMOTE and at least one PATH (or CRYPT-REMOTE:PATH)');
   const logger = createLogger({ tool: 'encrypted-cleanup', stream: io.stderr, verbosity: verbosityOf(o) });
+  // Loaded only to run: --help, --version and usage errors never evaluate the command's code (start-up).
+  const { encryptedCleanup } = await import('./command.js');
   return encryptedCleanup(
     { remoteName, paths, configPath: o.rcloneConfig, purge: o.purge, dryRun: o.dryRun, transfers: o.transfers, json: o.json },
     io,

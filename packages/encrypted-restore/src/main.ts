@@ -19,8 +19,6 @@ import {
   verbosityOf,
   type ToolIO,
 } from '@rclone-b2/core';
-import { encryptedRestore } from './command.js';
-import { encryptedRestoreDrill } from './drill-command.js';
 import type { RestoreMode } from './select.js';
 
 export const VERSION = TOOLSET_VERSION;
@@ -96,6 +94,8 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   if (o.drill !== undefined || o.drillSize !== undefined) {
     const { remoteName, path } = drillTarget(o, positional);
     const at = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(io.cwd, p));
+    // Loaded only to run: --help, --version and usage errors never evaluate the command's code (start-up).
+    const { encryptedRestoreDrill } = await import('./drill-command.js');
     return encryptedRestoreDrill(
       {
         remoteName,
@@ -124,6 +124,8 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   const mode: RestoreMode | undefined = o.all ? (o.asOf === undefined ? { kind: 'all' } : undefined) : o.asOf === undefined ? undefined : { kind: 'as-of', at: o.asOf };
   if (mode === undefined) throw new UsageError('give exactly one of --all and --as-of TIME');
   const logger = createLogger({ tool: 'encrypted-restore', stream: io.stderr, verbosity: verbosityOf(o) });
+  // Loaded only to run: --help, --version and usage errors never evaluate the command's code (start-up).
+  const { encryptedRestore } = await import('./command.js');
   return encryptedRestore(
     {
       remoteName,

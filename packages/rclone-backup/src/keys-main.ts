@@ -1,5 +1,4 @@
 import { JSON_FLAG, parseArgv, RCLONE_CONFIG_FLAG, stringFlag, toolParser, TOOLSET_VERSION, UsageError, type ToolIO } from '@rclone-b2/core';
-import { runKeys } from './keys.js';
 
 function parser() {
   return toolParser({
@@ -41,5 +40,7 @@ export async function keysMain(argv: readonly string[], io: ToolIO): Promise<num
   const name = o.name ?? bucket;
   // B2 key names: 1-100 letters, digits and '-', and '-backup' is appended
   if (!/^[A-Za-z0-9-]{1,93}$/.test(name)) throw new UsageError(`invalid value ${JSON.stringify(name)} for --name: letters, digits and '-' only, at most 93`);
+  // Loaded only to run: --help, --version and usage errors never evaluate the command's code (start-up).
+  const { runKeys } = await import('./keys.js');
   return runKeys({ target, name, configPath: o.rcloneConfig, apply: o.apply, output: o.output, json: o.json }, io);
 }

@@ -18,11 +18,6 @@ import {
   type Policy,
   type ToolIO,
 } from '@rclone-b2/core';
-import { runBackup } from './backup.js';
-import { readConfig } from './config.js';
-import { receiveSnapshot } from './target-receive.js';
-import { targetSetup } from './target-setup.js';
-import { thinAreas } from './target-thin.js';
 import { DEFAULT_BIN, defaultUnitDir, emitUnits, UNIT_KINDS, unitFiles } from './units.js';
 
 const NOW_FLAG = { now: timeFlag('now', { hidden: true, description: 'Act as if it were this time (tests)' }) };
@@ -72,6 +67,8 @@ async function backupMain(argv: readonly string[], io: ToolIO): Promise<number> 
   const positional = a._.map(String);
   if (positional.length !== 1) throw new UsageError(positional.length ? `expected one config file, got ${positional.length}` : 'missing config file');
   const configFile = resolve(io.cwd, positional[0]!);
+  // The commands' code is loaded only to run: --help, --version and usage errors never evaluate it (start-up).
+  const { readConfig } = await import('./config.js');
   const config = await readConfig(configFile);
   const kind = a.printUnits ?? a.installUnits;
   if (kind) {
@@ -79,6 +76,7 @@ async function backupMain(argv: readonly string[], io: ToolIO): Promise<number> 
     return emitUnits(files, a.installUnits ? resolve(io.cwd, a.unitsDir ?? defaultUnitDir(kind)) : undefined, io);
   }
   const logger = createLogger({ tool: 'rsync-backup', stream: io.stderr, verbosity: verbosityOf(a) });
+  const { runBackup } = await import('./backup.js');
   await runBackup(
     {
       config,
@@ -138,6 +136,7 @@ the same rules as b2-prune (newest kept; per window the newest and oldest). Run 
     });
     areas = hosts.filter((h) => h.isDirectory()).map((h) => resolve(base, h.name, 'snapshots'));
   }
+  const { thinAreas } = await import('./target-thin.js');
   await thinAreas({ areas, policy, now: a.now ?? Date.now(), dryRun: a.dryRun, json: a.json }, io);
   return 0;
 }
@@ -160,6 +159,7 @@ async function setupMain(argv: readonly string[], io: ToolIO): Promise<number> {
   const a = parsed.options;
   const positional = a._.map(String);
   if (positional.length !== 1) throw new UsageError('expected one HOST (the source host\'s name)');
+  const { targetSetup } = await import('./target-setup.js');
   return targetSetup(
     { host: positional[0]!, keyFile: resolve(io.cwd, a.key), base: resolve(io.cwd, a.base), bin: a.bin ?? DEFAULT_BIN, apply: a.apply, isRoot: process.getuid?.() === 0 },
     io,
@@ -180,5 +180,6 @@ async function receiveMain(argv: readonly string[], io: ToolIO): Promise<number>
   const parsed = await parseArgv(parser, argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
   const a = parsed.options;
+  const { receiveSnapshot } = await import('./target-receive.js');
   return receiveSnapshot({ area: resolve(io.cwd, a.area), command: io.env.SSH_ORIGINAL_COMMAND, rsync: a.rsync, fakeSuper: process.getuid?.() !== 0 }, io);
 }

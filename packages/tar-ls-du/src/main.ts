@@ -1,5 +1,5 @@
 import { countFlag, stringFlag, HUMAN_READABLE_FLAG, JSON_FLAG, parseArgv, sizeFlag, toolParser, TOOLSET_VERSION, UsageError, verbosityOf, type ListingFormat, type ParsedArgs, type ToolIO } from '@rclone-b2/core';
-import { tarLsDu, type OutputFormat, type TarLsDuOptions } from './tar-ls-du.js';
+import type { OutputFormat, TarLsDuOptions } from './tar-ls-du.js';
 
 export const VERSION = TOOLSET_VERSION;
 
@@ -78,5 +78,8 @@ export function toOptions(args: ParsedArgs<ReturnType<typeof buildParser>>): Tar
 export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const parsed = await parseArgv(buildParser(), argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
-  return tarLsDu(toOptions(parsed.options), io);
+  const options = toOptions(parsed.options);
+  // Loaded only to run: --help, --version and usage errors never evaluate the command's code (start-up).
+  const { tarLsDu } = await import('./tar-ls-du.js');
+  return tarLsDu(options, io);
 }

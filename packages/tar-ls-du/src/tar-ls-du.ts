@@ -47,8 +47,8 @@ export async function tarLsDu(options: TarLsDuOptions, io: ToolIO): Promise<numb
     for (const file of inputs) {
       const name = file === '-' ? '(stdin)' : file;
       const handle = handles.get(file);
-      // A named file is read in large synchronous chunks (faster than a stream for one file).
-      const stream: Readable | AsyncIterable<Buffer> = handle ? readFileChunks(handle.fd) : io.stdin;
+      // A named file is read in large synchronous chunks into one buffer (faster than a stream for one file).
+      const stream: Readable | AsyncIterable<Buffer> = handle ? readFileChunks(handle.fd, undefined, true) : io.stdin;
       const badLines = cappedWarnings((m) => log.warn(m), SHOWN_BAD_LINES, (hidden) => `${name}: ${hidden} more lines cannot be parsed (not shown)`);
       try {
         const result = await readListing(stream, tree, { format: options.format, nul: options.nul, name, onWarning: badLines.warn });

@@ -14,7 +14,7 @@ import {
 } from '@rclone-b2/core';
 import { DATABASES } from './package-db.js';
 import { SYNTAXES } from './patterns.js';
-import { unchangedPackageFiles, type Summary, type UnchangedOptions } from './unchanged.js';
+import type { Summary, UnchangedOptions } from './unchanged.js';
 
 const EPILOGUE = `Prints one exclude rule per file that an installed dpkg or rpm package holds unchanged
 (its content matches the package's recorded digest), anchored at the root: /usr/bin/ls. Changed
@@ -76,6 +76,8 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
   const parsed = await parseArgv(buildParser(), argv, io);
   if (parsed.kind === 'exit') return parsed.exitCode;
   const options = toOptions(parsed.options, io.cwd);
+  // Loaded only to run: --help, --version and usage errors never evaluate the package databases' code (start-up).
+  const { unchangedPackageFiles } = await import('./unchanged.js');
   const summary = await unchangedPackageFiles(options, io);
   if (options.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
   else if (options.verbosity >= 1) io.stderr.write(summaryLine(summary));

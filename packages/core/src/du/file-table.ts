@@ -1,5 +1,6 @@
 import { NameArena } from './arena.js';
 import { compareBytes, grown, hashBytes, placeSlot, rehashSlots, sameBytes } from './bytes.js';
+import type { ScannedLines } from './tree.js';
 
 /**
  * Files as columns: directory id, size, and the name's place in one byte arena (no
@@ -58,6 +59,53 @@ export class FileTable {
     const id = this.append(dir, src, start, end, size);
     this.put(id, h);
     return id;
+  }
+
+  /**
+   * Appends the compiled scanner's lines `from`.. as new files (their names already put in
+   * the arena by the caller, line i's ending at `base + ends[endsStart + i]`), the first in
+   * `dir`, as `add` would for names that sort after `lastIn(dir)`'s in directories still
+   * `inOrder`. At a line that starts another directory `enter(i)` gives that directory, or
+   * -1 when line i cannot be appended so (then the lines from i are left); returns how many
+   * lines were appended.
+   */
+  appendScanned(dir: number, run: ScannedLines, from: number, base: number, enter: (line: number) => number): number {
+    const { count, ends, endsStart, sizes, sizesStart, marks, marksStart } = run;
+    const first = this.count;
+    if (first + count - from + 1 > this.dir.length) this.growColumns(first + count - from + 1);
+    if (dir >= this.lastInDir.length) this.growDirs(dir + 1);
+    const { dir: dirs, size, nameAt, prevInDir } = this;
+    let lastInDir = this.lastInDir;
+    let d = dir;
+    let last = lastInDir[d] as number;
+    let id = first;
+    let i = from;
+    for (; i < count; i += 1) {
+      if ((marks[marksStart + 2 * i] as number) >= 0) {
+        lastInDir[d] = last;
+        this.count = id;
+        d = enter(i);
+        if (d < 0) break;
+        if (d >= lastInDir.length) this.growDirs(d + 1);
+        lastInDir = this.lastInDir;
+        last = lastInDir[d] as number;
+      }
+      dirs[id] = d;
+      size[id] = sizes[sizesStart + i] as number;
+      nameAt[id + 1] = base + (ends[endsStart + i] as number);
+      prevInDir[id] = last;
+      last = id;
+      id += 1;
+    }
+    if (d >= 0) lastInDir[d] = last;
+    this.count = id;
+    this.live += id - first;
+    return i - from;
+  }
+
+  /** The file added to `dir` last (-1: none). */
+  lastIn(dir: number): number {
+    return dir < this.lastInDir.length ? (this.lastInDir[dir] as number) : -1;
   }
 
   /** The live file named `src[start, end)` in `dir`, or -1. */

@@ -20,6 +20,8 @@ export interface ReadListingOptions {
   onWarning?: ((message: string) => void) | undefined;
   /** Longer lines are skipped with a warning, without being held in memory. Default 64 MiB. */
   maxLineLength?: number | undefined;
+  /** false: never the compiled `rclone ls` scanner (rclone-ls-scanner.ts), JavaScript only. */
+  compiled?: boolean | undefined;
 }
 
 export interface ReadListingResult {
@@ -32,7 +34,8 @@ export interface ReadListingResult {
 }
 
 /**
- * Reads a listing into a DuTree. Works on the raw Buffer chunks (no per-line promise):
+ * Reads a listing into a DuTree. Keeps nothing of a chunk once the next is asked for (an
+ * input may reuse its buffer). Works on the raw Buffer chunks (no per-line promise):
  * lines are cut with indexOf, decoded one by one as UTF-8, and `rclone ls`, `rclone lsl`,
  * `ls -lR` and `tar tv` lines take a byte-level fast path, and so do `rclone lsjson` lines of rclone's own shape. Reading stops early when the format cannot be detected.
  */
@@ -42,7 +45,8 @@ export async function readListing(input: Readable | AsyncIterable<Buffer>, tree:
   const name = options.name ?? '(stdin)';
   const result: ReadListingResult = { format: options.format, lines: 0, skipped: 0 };
   let parser: LineParser | undefined = options.format ? createLineParser(options.format) : undefined;
-  let fast = byteParser(options.format, tree);
+  const compiled = options.compiled !== false;
+  let fast = byteParser(options.format, tree, compiled);
   let unknown = false;
 
   const warn = (message: string): void => {
@@ -74,7 +78,7 @@ export async function readListing(input: Readable | AsyncIterable<Buffer>, tree:
       }
       result.format = format;
       parser = createLineParser(format);
-      fast = byteParser(format, tree);
+      fast = byteParser(format, tree, compiled);
       // The byte parser takes the first line too (ls -lR keeps its `DIR:` header as state).
       if (fast) {
         if (!fast.parse(buf, start, end)) cannotParse(line);
@@ -121,7 +125,8 @@ export async function readListing(input: Readable | AsyncIterable<Buffer>, tree:
     }
     if (unknown) break;
     if (start < chunk.length && !tooLong) {
-      pending.push(chunk.subarray(start));
+      // A copy: the reader may reuse the chunk's memory for the next one (readFileChunks).
+      pending.push(Buffer.from(chunk.subarray(start)));
       pendingLength += chunk.length - start;
       if (pendingLength > maxLength) {
         tooLong = true;
@@ -144,8 +149,8 @@ export async function readListing(input: Readable | AsyncIterable<Buffer>, tree:
 }
 
 /** The byte-level parser of `rclone ls`, `rclone lsl`, `ls -l(R)` and `tar tv` lines. */
-function byteParser(format: ListingFormat | undefined, tree: DuTree): ByteLineParser | undefined {
-  if (format === 'rclone-ls') return new RcloneLsBytes(tree);
+function byteParser(format: ListingFormat | undefined, tree: DuTree, compiled: boolean): ByteLineParser | undefined {
+  if (format === 'rclone-ls') return new RcloneLsBytes(tree, false, compiled);
   if (format === 'rclone-lsl') return new RcloneLsBytes(tree, true);
   if (format === 'ls') return new LsLrBytes(tree);
   if (format === 'tar') return new TarTvBytes(tree);

@@ -14,6 +14,25 @@ export interface ListingSink {
   addTotal(path: string, total: number): void;
 }
 
+/**
+ * Lines the compiled `rclone ls` scanner took (rclone-ls-scan.wat): line i's name is
+ * `names[namesStart + ends[endsStart + i - 1], namesStart + ends[endsStart + i])` (from
+ * `namesStart` for the first), its size `sizes[sizesStart + i]`; `marks[marksStart + 2i]` is
+ * -1 when its directory is the previous line's, else where its path starts in the chunk,
+ * and `marks[marksStart + 2i + 1]` where its last `/` is there (-1: none, a name in the root).
+ */
+export interface ScannedLines {
+  names: Uint8Array;
+  namesStart: number;
+  ends: Uint32Array;
+  endsStart: number;
+  sizes: Float64Array;
+  sizesStart: number;
+  marks: Int32Array;
+  marksStart: number;
+  count: number;
+}
+
 /** One directory of a finished tree, as `DuTree.directories()` yields it. */
 export interface DuDirectory {
   /** Its id: 0 is the listing root, and a parent's id is below its children's. */
@@ -114,6 +133,69 @@ export class DuTree implements ListingSink {
     if (dir >= this.fileSum.length) this.ensureColumns();
     this.fileSum[dir]! += size;
     this.dirty = true;
+  }
+
+  /**
+   * The compiled `rclone ls` scanner's lines (see rclone-ls-scan.wat), the first in
+   * directory `dir`: their names are put in the arena in one copy and each file appended
+   * without a lookup. A line starting another directory interns it from `src` (the chunk);
+   * if that directory already holds names this one does not sort after, that line and the
+   * rest go through the general path (FileTable.add: lookups, repeated paths added up).
+   */
+  addScannedLines(dir: number, run: ScannedLines, src: Uint8Array): void {
+    const { files } = this;
+    const { count, ends, endsStart, marks, marksStart } = run;
+    if (count === 0) return;
+    const arena = files.names;
+    const base = arena.length;
+    const bytes = ends[endsStart + count - 1] as number;
+    arena.reserve(bytes);
+    arena.bytes.set(run.names.subarray(run.namesStart, run.namesStart + bytes), base);
+    arena.length = base + bytes;
+    this.dirty = true;
+    const firstFile = files.count;
+    const enter = (i: number): number => {
+      const start = marks[marksStart + 2 * i] as number;
+      const slash = marks[marksStart + 2 * i + 1] as number;
+      const d = slash < 0 ? 0 : this.dirId(src, start, slash === start ? start + 1 : slash);
+      return this.takesNext(d, base + (i === 0 ? 0 : (ends[endsStart + i - 1] as number)), base + (ends[endsStart + i] as number)) ? d : -1;
+    };
+    const taken = files.appendScanned(dir, run, 0, base, enter);
+    this.ensureColumns();
+    const { fileSum } = this;
+    const fileDir = files.dir;
+    const size = files.size;
+    // One add per file in listing order, as addFileBytes does: the same sums to the last bit.
+    for (let f = firstFile; f < firstFile + taken; f += 1) fileSum[fileDir[f] as number]! += size[f] as number;
+    if (taken < count) {
+      // Line `taken` starts a directory holding names it does not sort after: it and the rest the general way.
+      arena.length = base + (taken === 0 ? 0 : (ends[endsStart + taken - 1] as number));
+      this.addScannedSlowly(dir, run, src, taken);
+    }
+  }
+
+  /** Whether the arena name [start, end) can be appended to `dir` as a new file (see FileTable.appendScanned). */
+  private takesNext(dir: number, start: number, end: number): boolean {
+    const { files } = this;
+    if (!files.inOrder(dir)) return false;
+    const last = files.lastIn(dir);
+    const names = files.names.bytes;
+    return last < 0 || compareBytes(names, files.nameAt[last] as number, files.nameLength(last), names, start, end - start) < 0;
+  }
+
+  /** addScannedLines from line `from` on, each through FileTable.add. */
+  private addScannedSlowly(dir: number, run: ScannedLines, src: Uint8Array, from: number): void {
+    const { ends, endsStart, sizes, sizesStart, marks, marksStart, names, namesStart } = run;
+    let d = dir;
+    for (let i = from; i < run.count; i += 1) {
+      const start = marks[marksStart + 2 * i] as number;
+      if (start >= 0) {
+        const slash = marks[marksStart + 2 * i + 1] as number;
+        d = slash < 0 ? 0 : this.dirId(src, start, slash === start ? start + 1 : slash);
+      }
+      const nameStart = namesStart + (i === 0 ? 0 : (ends[endsStart + i - 1] as number));
+      this.addFileBytes(d, names, nameStart, namesStart + (ends[endsStart + i] as number), sizes[sizesStart + i] as number);
+    }
   }
 
   /** The id of the directory `src[start, end)` (created with its ancestors if new). */
