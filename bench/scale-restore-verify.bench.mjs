@@ -19,6 +19,7 @@
 // Each measurement runs in its own process: peak RSS is that process's maxRSS.
 // Sizes: SCALE_VERSIONS (default 10,000,000; restore files = versions / 10; verify files =
 //   versions / 10 too), SCALE_RUNS (default 1). Smoke: SCALE_VERSIONS=100000 pnpm bench scale-restore-verify
+//   SCALE_ONLY=verify runs only the verify part (its line of the table).
 // One child alone: node bench/scale-restore-verify.bench.mjs --child restore|source|verify VERSIONS
 import { spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, createWriteStream, openSync, writeSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -31,7 +32,8 @@ import { seededRandom } from '../packages/core/dist/random/seeded-random.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const coreModule = join(here, '../packages/core/dist/index.js');
 const restoreDist = join(here, '../packages/encrypted-restore/dist');
-const backupDist = join(here, '../packages/rclone-backup/dist');
+// VERIFY_DIST: another build of rclone-backup (e.g. the previous commit's) for a before/after run.
+const backupDist = process.env.VERIFY_DIST ?? join(here, '../packages/rclone-backup/dist');
 const PER_FILE = 10;
 const PER_DIR = 1000;
 const NOW = Date.UTC(2026, 0, 1, 12);
@@ -263,15 +265,24 @@ function recordTemplates(work) {
   return { lsjson, check };
 }
 
-/** A ledger as a previous run left it: 90% of the files verified within the last 60 days. */
+/**
+ * A ledger as a previous run left it: 90% of the files verified within the last 60 days,
+ * in that run's listing order — rclone lists directories concurrently, so the order of
+ * directories differs from this run's (here: reversed), a directory's files stay together.
+ */
 function writeLedger(file, templates, reps) {
   const random = seededRandom(99);
   const items = templates.lsjson.map((line) => JSON.parse(line));
+  const dirOf = (path) => path.slice(0, path.lastIndexOf('/') + 1);
+  const dirs = [...new Set(items.map((item) => dirOf(item.Path)))].reverse();
   const fd = openSync(file, 'w');
-  for (let r = 0; r < reps; r++) {
+  for (let r = reps - 1; r >= 0; r--) {
     let text = '';
-    for (const item of items) {
-      if (random() < 0.9) text += `${JSON.stringify({ path: `rep-${r}/${item.Path}`, size: item.Size, verified: NOW - Math.floor(random() * 60 * DAY) })}\n`;
+    for (const dir of dirs) {
+      for (const item of items) {
+        if (dirOf(item.Path) !== dir) continue;
+        if (random() < 0.9) text += `${JSON.stringify({ path: `rep-${r}/${item.Path}`, size: item.Size, verified: NOW - Math.floor(random() * 60 * DAY) })}\n`;
+      }
     }
     writeSync(fd, text);
   }
@@ -336,9 +347,11 @@ if (process.argv[2] === '--child') {
     runs.sort((a, b) => a.wall - b.wall);
     return { ...runs[Math.floor(runs.length / 2)], rssMiB: Math.max(...runs.map((r) => r.rssMiB)) };
   };
-  const source = child('source');
-  const restore = child('restore');
-  const verify = child('verify');
+  const only = process.env.SCALE_ONLY;
+  const none = { versions: 1, files: 1, lines: 0, wall: 1e-9, cpu: 1e-9, rssMiB: 0, coverage: {} };
+  const source = only && only !== 'restore' ? none : child('source');
+  const restore = only && only !== 'restore' ? none : child('restore');
+  const verify = only && only !== 'verify' ? none : child('verify');
   const f = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const verdict = (rate, rss) => (rate >= TARGET_RATE && rss <= TARGET_RSS_MIB ? 'met' : 'NOT met');
   // "Excluding network": restore's own CPU is the run's minus the source's (the lazy pages and
@@ -349,9 +362,9 @@ if (process.argv[2] === '--child') {
   console.log(`Load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores); median of ${RUNS} run(s) per line.\n`);
   console.log('| measurement | items | wall s | CPU s | items/s by wall | items/s by own CPU | peak RSS | target ≥ 500,000/s, ≤ 1 GiB |');
   console.log('|---|---|---|---|---|---|---|---|');
-  console.log(`| baseline: the source alone (lazy B2 pages through core's parallel lister) | ${f(source.versions)} versions | ${f(source.wall, 1)} | ${f(source.cpu, 1)} | ${f(source.versions / source.wall)} | ${f(source.versions / source.cpu)} | ${f(source.rssMiB)} MiB | reference |`);
-  console.log(`| encrypted-restore --all --dry-run plan, ${f(restore.files)} files (source included) | ${f(restore.versions)} versions | ${f(restore.wall, 1)} | ${f(restore.cpu, 1)} | **${f(restore.versions / restore.wall)}** | ${f(restore.versions / restore.cpu)} | **${f(restore.rssMiB)} MiB** | wall with the source: ${verdict(restore.versions / restore.wall, restore.rssMiB)} |`);
-  console.log(`| encrypted-restore plan, its own work (CPU minus the source's) | ${f(restore.versions)} versions | | ${f(restoreOwnCpu, 1)} | | **${f(restoreRate)}** | | ${verdict(restoreRate, restore.rssMiB)} |`);
-  console.log(`| rclone-backup --verify data=1% age=1d --rotate, ledger (replayed rclone output) | ${f(verify.files)} files | ${f(verify.wall, 1)} | ${f(verify.cpu, 1)} | ${f(verify.files / verify.wall)} | **${f(verifyRate)}** | **${f(verify.rssMiB)} MiB** | ${verdict(verifyRate, verify.rssMiB)} (files/s; ${f(PER_FILE * verifyRate)} versions/s at ${PER_FILE} per file) |`);
-  console.log(`\nverify sampled ${f(verify.selected)} files; coverage ${verify.coverage.filesPercent}% of files, ${verify.coverage.bytesPercent}% of bytes. Wall times include waiting for the other process (replayed rclone) and this machine's load.`);
+  if (restore !== none) console.log(`| baseline: the source alone (lazy B2 pages through core's parallel lister) | ${f(source.versions)} versions | ${f(source.wall, 1)} | ${f(source.cpu, 1)} | ${f(source.versions / source.wall)} | ${f(source.versions / source.cpu)} | ${f(source.rssMiB)} MiB | reference |`);
+  if (restore !== none) console.log(`| encrypted-restore --all --dry-run plan, ${f(restore.files)} files (source included) | ${f(restore.versions)} versions | ${f(restore.wall, 1)} | ${f(restore.cpu, 1)} | **${f(restore.versions / restore.wall)}** | ${f(restore.versions / restore.cpu)} | **${f(restore.rssMiB)} MiB** | wall with the source: ${verdict(restore.versions / restore.wall, restore.rssMiB)} |`);
+  if (restore !== none) console.log(`| encrypted-restore plan, its own work (CPU minus the source's) | ${f(restore.versions)} versions | | ${f(restoreOwnCpu, 1)} | | **${f(restoreRate)}** | | ${verdict(restoreRate, restore.rssMiB)} |`);
+  if (verify !== none) console.log(`| rclone-backup --verify data=1% age=1d --rotate, ledger (replayed rclone output) | ${f(verify.files)} files | ${f(verify.wall, 1)} | ${f(verify.cpu, 1)} | ${f(verify.files / verify.wall)} | **${f(verifyRate)}** | **${f(verify.rssMiB)} MiB** | ${verdict(verifyRate, verify.rssMiB)} (files/s; ${f(PER_FILE * verifyRate)} versions/s at ${PER_FILE} per file) |`);
+  if (verify !== none) console.log(`\nverify sampled ${f(verify.selected)} files; coverage ${verify.coverage.filesPercent}% of files, ${verify.coverage.bytesPercent}% of bytes. Wall times include waiting for the other process (replayed rclone) and this machine's load.`);
 }

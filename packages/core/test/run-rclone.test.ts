@@ -40,6 +40,22 @@ describe('runRclone', () => {
     expect(lines.filter((l) => /^f\d\d$/.test(l))).toHaveLength(50);
     expect(echoed).toContain('--config');
   });
+  it('hands stdout over as raw chunks with onStdoutChunk, every byte in order', async () => {
+    for (let i = 0; i < 50; i++) writeFileSync(join(dir, `g${String(i).padStart(2, '0')}`), 'x'.repeat(i));
+    const chunks: Buffer[] = [];
+    const lines: string[] = [];
+    await runRclone(['lsf', '--files-only', `here:${dir}`], {
+      configFile: conf,
+      onStdoutChunk: async (chunk) => {
+        await new Promise((r) => setImmediate(r));
+        chunks.push(chunk);
+      },
+      onStdoutLine: (line) => void lines.push(line),
+    });
+    expect(lines).toEqual([]);
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(text.split('\n').filter((l) => /^g\d\d$/.test(l))).toEqual(Array.from({ length: 50 }, (_, i) => `g${String(i).padStart(2, '0')}`));
+  });
   it('keeps the tail of stderr in the error, redacted', async () => {
     const error = await runRclone(['lsf', `here:${dir}/does-not-exist-secretword`], { configFile: conf, secrets: ['secretword'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RcloneError);

@@ -1,3 +1,4 @@
+import { ByteLines } from '@rclone-b2/core';
 import type { BackupContext } from './context.js';
 import { runRcloneJson } from './context.js';
 import { renderTail } from './rclone-log.js';
@@ -14,30 +15,44 @@ export interface CheckOutcome {
 
 /** rclone's own per-file lines for what the report names anyway (our stderr names each file once). */
 const PER_FILE = /file not in |sizes differ|contents differ|hash(es)? differ|differ$/;
+/** The report's first byte: `=`, `*`, `+`, `-`, `!`. */
+const SYMBOLS: Partial<Record<number, CheckSymbol>> = { 61: '=', 42: '*', 43: '+', 45: '-', 33: '!' };
 const SUMMARY = /differences found|matching files|errors while checking|files missing|hashes could not be checked|^Using .* for hash/;
 
 /**
  * Runs `rclone check`/`cryptcheck` over SOURCE and DESTINATION in both directions (never
  * --one-way) with `--combined -`, and hands each report line to `onLine` as rclone
  * writes it — nothing of the report is kept here, so a tree of any size streams through.
+ * With `onEqual`, `=` lines go there instead, as their path's bytes buf[start, end): a
+ * check of a whole tree is mostly `=` lines, and most callers only count them.
+ * The report is read as bytes (ByteLines), with no async step per line.
  * Records matching `expected` are known noise of this particular check, shown only with -v.
  */
-export async function runCheck(ctx: BackupContext, args: readonly string[], onLine: (symbol: CheckSymbol, path: string) => void | Promise<void>, expected?: RegExp): Promise<CheckOutcome> {
+export async function runCheck(
+  ctx: BackupContext,
+  args: readonly string[],
+  onLine: (symbol: CheckSymbol, path: string) => void,
+  expected?: RegExp,
+  onEqual?: (buf: Buffer, start: number, end: number) => void,
+): Promise<CheckOutcome> {
   let reported = 0;
   let failures = 0;
+  const lines = new ByteLines((buf, start, end) => {
+    const symbol = SYMBOLS[buf[start] as number];
+    if (symbol === undefined || end - start < 2 || buf[start + 1] !== 32) return;
+    reported += 1;
+    if (symbol !== '=') failures += 1;
+    if (symbol === '=' && onEqual) onEqual(buf, start + 2, end);
+    else onLine(symbol, buf.toString('utf8', start + 2, end));
+  });
   const { exitCode, stderrTail } = await runRcloneJson(ctx, [...args, '--combined', '-'], {
     // 1 means differences; others (e.g. a failed download or listing) are reported below.
     okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-    onStdoutLine: (line) => {
-      const symbol = line[0];
-      if (line[1] !== ' ' || (symbol !== '=' && symbol !== '*' && symbol !== '+' && symbol !== '-' && symbol !== '!')) return;
-      reported += 1;
-      if (symbol !== '=') failures += 1;
-      return onLine(symbol, line.slice(2));
-    },
+    onStdoutChunk: (chunk) => lines.push(chunk),
     onRecord: (r) => ctx.verbosity >= 1 || !(SUMMARY.test(r.msg) || (r.object !== undefined && PER_FILE.test(r.msg)) || expected?.test(r.msg)),
     hideText: /Failed to (check|cryptcheck)/,
   });
+  lines.end();
   // Exit 1 with nothing wrong in the report means rclone failed before comparing (e.g. an unknown remote).
   if (exitCode === 0 || (exitCode === 1 && failures > 0)) return { reported };
   // rclone's last words are plain text with a date in front; the date says nothing here.

@@ -51,6 +51,8 @@ export interface JsonRunOptions {
   /** Sees every JSON record; return false to keep it off the screen. */
   onRecord?: (record: RcloneLogRecord) => boolean | void;
   onStdoutLine?: (line: string) => void | Promise<void>;
+  /** Instead of onStdoutLine: stdout's raw chunks (for listings of millions of lines). */
+  onStdoutChunk?: (chunk: Buffer) => void | Promise<void>;
   /** Hide records whose message matches this below -v (default SPECIAL_NOISE). */
   hideMessages?: RegExp;
   /** Hide plain-text lines matching this (expected noise). */
@@ -109,6 +111,7 @@ export async function runRcloneJson(ctx: BackupContext, args: readonly string[],
     okExitCodes: options.okExitCodes,
     keepInTail: (line) => !meteredNoise(ctx, line),
     onStdoutLine: options.onStdoutLine,
+    onStdoutChunk: options.onStdoutChunk,
     echo: (command) => {
       ctx.trace?.(`spawn rclone ${args[0] ?? ''}`);
       ctx.logger.info(`running ${command}`);

@@ -1,10 +1,10 @@
-import { access, mkdir } from 'node:fs/promises';
-import { constants, createReadStream } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
+import { access, mkdir, open } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { dirname } from 'node:path';
-import { ledgerLine, parseLedgerLine, verifiedSince, writeFileAtomically, type LedgerEntry } from '@rclone-b2/core';
+import { ByteLines, ledgerLine, parseLedgerLine, writeFileAtomically, type LedgerEntry } from '@rclone-b2/core';
 import type { ListedFile } from './listing.js';
 import { FileTable } from './verify-file-table.js';
+import { FALLBACK, ledgerBytesRoom, parseLedgerBytes, writeLedgerBytes, type LedgerBytes } from './verify-ledger-bytes.js';
 
 export { ledgerLine, parseLedgerLine, verifiedSince, type LedgerEntry } from '@rclone-b2/core';
 
@@ -46,16 +46,32 @@ export class LedgerJoin {
     this.files.add(file.path, file.size, file.mtimeMs);
   }
 
+  /** addSource for a path given as UTF-8 bytes buf[start, end). */
+  addBytes(buf: Buffer, start: number, end: number, size: number, mtimeMs: number): void {
+    this.files.addBytes(buf, start, end, size, mtimeMs);
+  }
+
   /** A file found equal just now. */
   addVerified(path: string): void {
-    const need = this.verifiedUsed + 3 * path.length + 1;
+    this.reserveVerified(3 * path.length + 1);
+    this.verifiedUsed += this.verified.write(path, this.verifiedUsed);
+    this.verified[this.verifiedUsed++] = 0;
+  }
+
+  /** addVerified for a path given as UTF-8 bytes buf[start, end). */
+  addVerifiedBytes(buf: Buffer, start: number, end: number): void {
+    this.reserveVerified(end - start + 1);
+    this.verifiedUsed += buf.copy(this.verified, this.verifiedUsed, start, end);
+    this.verified[this.verifiedUsed++] = 0;
+  }
+
+  private reserveVerified(bytes: number): void {
+    const need = this.verifiedUsed + bytes;
     if (need > this.verified.length) {
       const grown = Buffer.allocUnsafe(Math.max(2 * this.verified.length, need));
       this.verified.copy(grown, 0, 0, this.verifiedUsed);
       this.verified = grown;
     }
-    this.verifiedUsed += this.verified.write(path, this.verifiedUsed);
-    this.verified[this.verifiedUsed++] = 0;
   }
 
   /** Reads the old ledger into the table's a (size) and b (verified) columns, once: call it after the listing. */
@@ -63,30 +79,43 @@ export class LedgerJoin {
     if (this.loaded) return;
     this.loaded = true;
     if (this.file === undefined) return;
-    const stream = createReadStream(this.file);
-    const ok = await new Promise<boolean>((resolve, reject) => {
-      stream.once('open', () => resolve(true));
-      stream.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? resolve(false) : reject(error)));
+    const handle = await open(this.file, 'r').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
     });
-    if (!ok) return;
-    // Lines cut out of each chunk here, not one async step per line (a ledger has a line per file).
-    const decoder = new StringDecoder('utf8');
-    let rest = '';
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const text = rest + decoder.write(chunk);
-      let start = 0;
-      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-        this.joinLedgerLine(text.slice(start, end));
-        start = end + 1;
+    if (!handle) return;
+    // Read as bytes: a line per file, each found in the table by its path's bytes. The last
+    // run wrote the ledger in its listing order, and listings come in much the same order
+    // (a directory's files together), so the row after the last one found is tried first.
+    const { files } = this;
+    files.index();
+    const found: LedgerBytes = { pathStart: 0, pathEnd: 0, size: 0, verified: 0 };
+    let next = 0;
+    const lines = new ByteLines((buf, start, end) => {
+      if (parseLedgerBytes(buf, start, end, found) === FALLBACK) {
+        this.joinLedgerLine(buf.toString('utf8', start, end));
+        return;
       }
-      rest = text.slice(start);
+      const row = files.isRowOf(next, buf, found.pathStart, found.pathEnd) ? next : files.findBytes(buf, found.pathStart, found.pathEnd);
+      if (row < 0) return;
+      files.setAB(row, found.size, found.verified);
+      next = row + 1;
+    });
+    try {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      for (;;) {
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length);
+        if (bytesRead === 0) break;
+        lines.push(chunk.subarray(0, bytesRead));
+      }
+      lines.end();
+    } finally {
+      await handle.close();
     }
-    rest += decoder.end();
-    if (rest) this.joinLedgerLine(rest);
   }
 
   private joinLedgerLine(line: string): void {
-    const parsed = parseLedgerLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    const parsed = parseLedgerLine(line);
     if (!parsed) return;
     const row = this.files.find(parsed.path);
     if (row >= 0) this.files.setAB(row, parsed.entry.size, parsed.entry.verified);
@@ -97,6 +126,29 @@ export class LedgerJoin {
     return Number.isNaN(verified) ? undefined : { size: this.files.a(row), verified };
   }
 
+  /** Rows of the listing (numbered from 0 in listing order). */
+  get rows(): number {
+    return this.files.length;
+  }
+
+  path(row: number): string {
+    return this.files.path(row);
+  }
+
+  size(row: number): number {
+    return this.files.size(row);
+  }
+
+  mtimeMs(row: number): number {
+    return this.files.mtimeMs(row);
+  }
+
+  /** When the row's file was last verified, if unchanged (size, mtime) since (verifiedSince, from the columns); load() first. */
+  verifiedMs(row: number): number | undefined {
+    const verified = this.files.b(row);
+    return verified >= this.files.mtimeMs(row) && this.files.a(row) === this.files.size(row) ? verified : undefined;
+  }
+
   /** The listed file in `row` (rows count from 0 in listing order). */
   fileAt(row: number): ListedFile {
     return { path: this.files.path(row), size: this.files.size(row), mtimeMs: this.files.mtimeMs(row) };
@@ -105,10 +157,7 @@ export class LedgerJoin {
   /** Every source file with its row and when it was last verified (unchanged since), in listing order; load() first. */
   *joined(): Generator<{ row: number; file: ListedFile; verifiedMs: number | undefined }> {
     if (!this.loaded) throw new Error('LedgerJoin.joined before load()');
-    for (let row = 0; row < this.files.length; row++) {
-      const file = this.fileAt(row);
-      yield { row, file, verifiedMs: verifiedSince(this.entryOf(row), file) };
-    }
+    for (let row = 0; row < this.files.length; row++) yield { row, file: this.fileAt(row), verifiedMs: this.verifiedMs(row) };
   }
 
   /** Writes the new ledger (old entries of files still in the backup, updated by addVerified) and returns the coverage. */
@@ -124,33 +173,56 @@ export class LedgerJoin {
       start = end + 1;
     }
     const tally = { files: 0, bytes: 0, coveredFiles: 0, coveredBytes: 0 };
-    const self = this;
-    // Lines in ~64 KiB pieces: writeFileAtomically takes an async step per piece.
-    function* lines(): Generator<string> {
-      let piece = '';
+    // The lines as bytes in ~1 MiB pieces, one buffer reused: writeFileAtomically writes a
+    // piece before it asks for the next (fresh memory costs more than writing it).
+    function* pieces(): Generator<Buffer> {
+      const arena = files.pathBytes;
+      const reused = Buffer.allocUnsafe(PIECE);
+      let out = reused;
+      let used = 0;
       for (let row = 0; row < files.length; row++) {
-        if (piece.length >= 65_536) {
-          yield piece;
-          piece = '';
-        }
         const size = files.size(row);
-        const entry = files.flag(row) ? { size, verified: now } : self.entryOf(row);
+        const mtimeMs = files.mtimeMs(row);
+        const flagged = files.flag(row);
+        const entrySize = flagged ? size : files.a(row);
+        const verified = flagged ? now : files.b(row);
         tally.files += 1;
         tally.bytes += size;
-        const since = verifiedSince(entry, { size, mtimeMs: files.mtimeMs(row) });
-        if (since !== undefined && since >= now - windowMs) {
+        // verifiedSince: unchanged since it was verified (NaN, no entry, compares false).
+        if (verified >= mtimeMs && entrySize === size && verified >= now - windowMs) {
           tally.coveredFiles += 1;
           tally.coveredBytes += size;
         }
-        if (entry) piece += `${ledgerLine(files.path(row), entry)}\n`;
+        if (Number.isNaN(verified)) continue;
+        const from = files.pathStart(row);
+        const to = files.pathEnd(row);
+        if (used + ledgerBytesRoom(to - from) > out.length) {
+          yield out.subarray(0, used);
+          out = ledgerBytesRoom(to - from) > PIECE ? Buffer.allocUnsafe(ledgerBytesRoom(to - from)) : reused;
+          used = 0;
+        }
+        const end = writeLedgerBytes(out, used, arena, from, to, entrySize, verified);
+        if (end !== FALLBACK) {
+          used = end;
+          continue;
+        }
+        const line = `${ledgerLine(files.path(row), { size: entrySize, verified })}\n`;
+        if (used + 3 * line.length > out.length) {
+          yield out.subarray(0, used);
+          out = 3 * line.length > PIECE ? Buffer.allocUnsafe(3 * line.length) : reused;
+          used = 0;
+        }
+        used += out.write(line, used);
       }
-      if (piece) yield piece;
+      if (used > 0) yield out.subarray(0, used);
     }
     await mkdir(dirname(file), { recursive: true });
-    await writeFileAtomically(file, lines(), { tempPath: `${file}.tmp-${process.pid}` });
+    await writeFileAtomically(file, pieces(), { tempPath: `${file}.tmp-${process.pid}` });
     return coverageOf(tally, windowMs);
   }
 }
+
+const PIECE = 1 << 20;
 
 function coverageOf(tally: { files: number; bytes: number; coveredFiles: number; coveredBytes: number }, windowMs: number): Coverage {
   const pct = (a: number, b: number): number => (b === 0 ? 100 : Math.floor((1000 * a) / b) / 10);

@@ -1,97 +1,182 @@
+import { hashBytes, rehashSlots, sameBytes } from '@rclone-b2/core';
+
 // The backup's file list as verify needs it whole (to join the ledger, pick the sample and
 // write the new ledger), in columns rather than one object per file: paths as UTF-8 in one
-// byte arena, numbers in typed arrays, an open-addressing hash of row numbers to find a
-// path. About 40 bytes per file plus its path, against several hundred for objects in a Map.
+// byte arena, a row's numbers side by side in one Float64Array (one allocation and one copy
+// when it grows, and a row's fields in one cache line for the passes over every row), and
+// an open-addressing table of [row, hash] pairs to find a path. About 80 bytes per file
+// plus its path, against several hundred for objects in a Map.
+//
+// The table is built on the first lookup, for every row then listed, in one tight pass
+// sized for them: built while the listing streams in, each insert was a cache miss between
+// two lines' parsing, and the table was rehashed at every doubling.
 
-const NONE = 0;
+/** Fields of a row, in order. */
+const START = 0;
+const LENGTH = 1;
+const SIZE = 2;
+const MTIME = 3;
+const A = 4;
+const B = 5;
+const FLAG = 6;
+/** Set in FLAG by index() for a row whose path an earlier row has (lookups find that one). */
+const REPEATED = 2;
+const STRIDE = 7;
 
-/** FNV-1a over bytes: cheap and spreads paths well. */
-function hashBytes(buf: Buffer, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
-  return h & 0x7fffffff;
-}
-
-function grownFloat64(old: Float64Array<ArrayBuffer>, size: number, fill?: number): Float64Array<ArrayBuffer> {
-  const grown = new Float64Array(size);
-  grown.set(old);
-  if (fill !== undefined) grown.fill(fill, old.length);
-  return grown;
-}
+const SEED = 0;
 
 export class FileTable {
   /** Rows so far. */
   length = 0;
   private arena = Buffer.allocUnsafe(1 << 20);
   private used = 0;
-  /** Row i's path is arena[starts[i], starts[i + 1]). */
-  private starts = new Float64Array(1 << 12);
-  private sizes = new Float64Array(1 << 12);
-  private mtimes = new Float64Array(1 << 12);
-  /** Per-row numbers the join sets (NaN = none). */
-  private extraA = new Float64Array(1 << 12).fill(NaN);
-  private extraB = new Float64Array(1 << 12).fill(NaN);
-  private flags = new Uint8Array(1 << 12);
-  /** Each row's path hash, so growing the slots hashes no path again. */
-  private hashes = new Int32Array(1 << 12);
-  /** row + 1, 0 = empty slot. */
-  private slots = new Int32Array(1 << 13);
+  private rows = new Float64Array(STRIDE << 12);
+  /** [row + 1, hash] pairs; 0 = free. */
+  private slots = new Int32Array(0);
+  /** Rows [0, indexed) are in the slots. */
+  private indexed = 0;
   private scratch = Buffer.allocUnsafe(4096);
 
   /** Adds a row; a path already present keeps its first row for lookups. */
   add(path: string, size: number, mtimeMs: number): void {
-    const i = this.length;
-    if (i + 2 > this.starts.length) this.growRows();
-    const need = this.used + 3 * path.length;
+    this.reserve(3 * path.length);
+    const start = this.used;
+    this.used += this.arena.write(path, start);
+    this.added(start, size, mtimeMs);
+  }
+
+  /** add() for a path given as UTF-8 bytes buf[start, end) (a listing read as bytes). */
+  addBytes(buf: Buffer, start: number, end: number, size: number, mtimeMs: number): void {
+    this.reserve(end - start);
+    const at = this.used;
+    const arena = this.arena;
+    // A short path: a loop beats a native copy call.
+    if (end - start < 48) for (let i = start, j = at; i < end; i++, j++) arena[j] = buf[i] as number;
+    else buf.copy(arena, at, start, end);
+    this.used += end - start;
+    this.added(at, size, mtimeMs);
+  }
+
+  /** Room for one more row and `bytes` more path bytes. */
+  private reserve(bytes: number): void {
+    if ((this.length + 1) * STRIDE > this.rows.length) {
+      const rows = new Float64Array(this.rows.length * 2);
+      rows.set(this.rows);
+      this.rows = rows;
+    }
+    const need = this.used + bytes;
     if (need > this.arena.length) {
       const grown = Buffer.allocUnsafe(Math.max(2 * this.arena.length, need));
       this.arena.copy(grown, 0, 0, this.used);
       this.arena = grown;
     }
-    const start = this.used;
-    this.used += this.arena.write(path, start);
-    this.starts[i] = start;
-    this.starts[i + 1] = this.used;
-    this.sizes[i] = size;
-    this.mtimes[i] = mtimeMs;
-    this.hashes[i] = hashBytes(this.arena, start, this.used);
+  }
+
+  /** Files the row whose path was just written to arena[start, used). */
+  private added(start: number, size: number, mtimeMs: number): void {
+    const i = this.length;
+    const at = i * STRIDE;
+    const rows = this.rows;
+    rows[at + START] = start;
+    rows[at + LENGTH] = this.used - start;
+    rows[at + SIZE] = size;
+    rows[at + MTIME] = mtimeMs;
+    rows[at + A] = NaN;
+    rows[at + B] = NaN;
+    rows[at + FLAG] = 0;
     this.length = i + 1;
-    if (2 * this.length > this.slots.length) this.rehash();
-    else this.insert(i);
+  }
+
+  /** Puts rows [indexed, length) into the slots, which stay at most half full (short probes); lookups do it first. */
+  index(): void {
+    if (this.indexed === this.length) return;
+    let size = Math.max(this.slots.length, 1 << 14);
+    while (size < 4 * this.length) size *= 2;
+    if (size > this.slots.length) this.slots = rehashSlots(this.slots, size);
+    const { slots, rows, arena } = this;
+    const mask = (slots.length >>> 1) - 1;
+    for (let i = this.indexed; i < this.length; i++) {
+      const start = rows[i * STRIDE + START] as number;
+      const length = rows[i * STRIDE + LENGTH] as number;
+      const h = hashBytes(arena, start, start + length, SEED);
+      // One probe finds an equal path (the first row keeps it) or the free slot for this one.
+      let s = h & mask;
+      let row = (slots[2 * s] as number) - 1;
+      while (row >= 0 && !(slots[2 * s + 1] === h && this.samePath(row, arena, start, length))) {
+        s = (s + 1) & mask;
+        row = (slots[2 * s] as number) - 1;
+      }
+      if (row >= 0) {
+        rows[i * STRIDE + FLAG] = (rows[i * STRIDE + FLAG] as number) | REPEATED;
+        continue;
+      }
+      slots[2 * s] = i + 1;
+      slots[2 * s + 1] = h;
+    }
+    this.indexed = this.length;
+  }
+
+  /**
+   * Whether `row` is the row a lookup of buf[start, end) finds, checked without the hash
+   * table: its path is those bytes and no earlier row has it. For callers that can guess
+   * the row (a file read in listing order); index() first.
+   */
+  isRowOf(row: number, buf: Uint8Array, start: number, end: number): boolean {
+    return row < this.indexed && ((this.rows[row * STRIDE + FLAG] as number) & REPEATED) === 0 && this.samePath(row, buf, start, end - start);
+  }
+
+  private samePath(row: number, buf: Uint8Array, start: number, length: number): boolean {
+    const at = row * STRIDE;
+    return this.rows[at + LENGTH] === length && sameBytes(this.arena, this.rows[at + START] as number, buf, start, length);
   }
 
   path(i: number): string {
-    return this.arena.toString('utf8', this.starts[i], this.starts[i + 1]);
+    const at = i * STRIDE;
+    const start = this.rows[at + START] as number;
+    return this.arena.toString('utf8', start, start + (this.rows[at + LENGTH] as number));
+  }
+
+  /** The arena holding every path's UTF-8 bytes: row i's are [pathStart(i), pathEnd(i)). */
+  get pathBytes(): Buffer {
+    return this.arena;
+  }
+
+  pathStart(i: number): number {
+    return this.rows[i * STRIDE + START] as number;
+  }
+
+  pathEnd(i: number): number {
+    return (this.rows[i * STRIDE + START] as number) + (this.rows[i * STRIDE + LENGTH] as number);
   }
 
   size(i: number): number {
-    return this.sizes[i] as number;
+    return this.rows[i * STRIDE + SIZE] as number;
   }
 
   mtimeMs(i: number): number {
-    return this.mtimes[i] as number;
+    return this.rows[i * STRIDE + MTIME] as number;
   }
 
   /** Two free numbers per row (NaN until set), e.g. a ledger entry's size and time. */
   a(i: number): number {
-    return this.extraA[i] as number;
+    return this.rows[i * STRIDE + A] as number;
   }
 
   b(i: number): number {
-    return this.extraB[i] as number;
+    return this.rows[i * STRIDE + B] as number;
   }
 
   setAB(i: number, a: number, b: number): void {
-    this.extraA[i] = a;
-    this.extraB[i] = b;
+    this.rows[i * STRIDE + A] = a;
+    this.rows[i * STRIDE + B] = b;
   }
 
   flag(i: number): boolean {
-    return this.flags[i] === 1;
+    return ((this.rows[i * STRIDE + FLAG] as number) & 1) === 1;
   }
 
   setFlag(i: number): void {
-    this.flags[i] = 1;
+    this.rows[i * STRIDE + FLAG] = (this.rows[i * STRIDE + FLAG] as number) | 1;
   }
 
   /** The row of `path`, or -1. */
@@ -101,56 +186,15 @@ export class FileTable {
   }
 
   /** The row whose path is buf[start, end) as UTF-8, or -1. */
-  findBytes(buf: Buffer, start: number, end: number): number {
-    const mask = this.slots.length - 1;
-    const length = end - start;
-    for (let s = hashBytes(buf, start, end) & mask; ; s = (s + 1) & mask) {
-      const row = (this.slots[s] as number) - 1;
+  findBytes(buf: Uint8Array, start: number, end: number): number {
+    this.index();
+    const h = hashBytes(buf, start, end, SEED);
+    const slots = this.slots;
+    const mask = (slots.length >>> 1) - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const row = (slots[2 * s] as number) - 1;
       if (row < 0) return -1;
-      const from = this.starts[row] as number;
-      if ((this.starts[row + 1] as number) - from === length && buf.compare(this.arena, from, from + length, start, end) === 0) return row;
+      if (slots[2 * s + 1] === h && this.samePath(row, buf, start, end - start)) return row;
     }
-  }
-
-  private insert(i: number): void {
-    const from = this.starts[i] as number;
-    const to = this.starts[i + 1] as number;
-    const mask = this.slots.length - 1;
-    for (let s = (this.hashes[i] as number) & mask; ; s = (s + 1) & mask) {
-      const row = (this.slots[s] as number) - 1;
-      if (row < 0) {
-        this.slots[s] = i + 1;
-        return;
-      }
-      const start = this.starts[row] as number;
-      if ((this.starts[row + 1] as number) - start === to - from && this.arena.compare(this.arena, start, start + to - from, from, to) === 0) return;
-    }
-  }
-
-  /** Four times the slots; rows already in are distinct, so each only needs a free slot. */
-  private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 4);
-    const mask = this.slots.length - 1;
-    for (let i = 0; i < this.length - 1; i++) {
-      let s = (this.hashes[i] as number) & mask;
-      while (this.slots[s] !== NONE) s = (s + 1) & mask;
-      this.slots[s] = i + 1;
-    }
-    this.insert(this.length - 1);
-  }
-
-  private growRows(): void {
-    const size = this.starts.length * 2;
-    this.starts = grownFloat64(this.starts, size);
-    this.sizes = grownFloat64(this.sizes, size);
-    this.mtimes = grownFloat64(this.mtimes, size);
-    this.extraA = grownFloat64(this.extraA, size, NaN);
-    this.extraB = grownFloat64(this.extraB, size, NaN);
-    const flags = new Uint8Array(size);
-    flags.set(this.flags);
-    this.flags = flags;
-    const hashes = new Int32Array(size);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
   }
 }

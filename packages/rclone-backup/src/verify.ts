@@ -1,16 +1,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatDuration, formatIecSize, seededRandom } from '@rclone-b2/core';
+import { formatDuration, formatIecSize } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
 import { runCheck, type CheckSymbol } from './check-run.js';
 import { LedgerJoin, type Coverage } from './ledger.js';
 import { verifyProgress } from './verify-progress.js';
-import { listSource } from './listing.js';
+import { listSourceInto, type ListingSink } from './verify-listing.js';
 import { excludeFromArgs, filterArgs, filterNamesOf, filterRules, linkArgs, SPECIALS_ARCHIVE } from './rclone-args.js';
 import { remoteType } from './remote-type.js';
-import { SampleSelector, type Candidate } from './sample.js';
+import { chooseSample, type Sampled } from './verify-sample.js';
 import type { VerifyConditions } from './verify-conditions.js';
 
 export interface VerifyOptions {
@@ -77,8 +77,6 @@ class Failures {
   }
 }
 
-type Sampled = Pick<Candidate, 'path' | 'size'>;
-
 async function* inBatches(files: AsyncIterable<Sampled> | Iterable<Sampled>, size: number): AsyncGenerator<Sampled[]> {
   let batch: Sampled[] = [];
   for await (const file of files) {
@@ -91,10 +89,6 @@ async function* inBatches(files: AsyncIterable<Sampled> | Iterable<Sampled>, siz
   if (batch.length) yield batch;
 }
 
-function* rowsOf(ledger: LedgerJoin, rows: readonly number[]): Generator<Sampled> {
-  for (const row of rows) yield ledger.fileAt(row);
-}
-
 /**
  * `--verify`: compares SOURCE and DESTINATION in both directions — a file missing at the
  * destination, a destination file the filters include but SOURCE lacks, and a content
@@ -105,10 +99,11 @@ function* rowsOf(ledger: LedgerJoin, rows: readonly number[]): Generator<Sampled
  * one listing of each side, no download) and the sample's contents are checked in
  * batches, each a filter file of exact `+ /path` rules ending in `- *`.
  *
- * rclone's reports are streamed; the listing is held in columns (LedgerJoin's FileTable:
- * a byte arena and typed arrays, ~40 bytes per file plus its path) and the ledger streamed
- * through it; the sample is chosen by a bounded heap (SampleSelector) or, when every file
- * is wanted, kept as row numbers of that table.
+ * rclone's reports are streamed as bytes; the listing is held in columns (LedgerJoin's
+ * FileTable: a byte arena and typed arrays, ~40 bytes per file plus its path) and the
+ * ledger streamed through it; the sample is chosen by a bounded heap (SampleSelector) or,
+ * when every file is wanted, kept as row numbers of that table. No string or object is
+ * made per file of the backup except the rows offered to the sample.
  */
 export async function runVerify(config: BackupConfig, ctx: BackupContext, options: VerifyOptions): Promise<VerifySummary> {
   const started = ctx.now();
@@ -136,71 +131,71 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
     if (conditions.all) {
       ctx.logger.info(`verifying every file of ${config.name}, both ways`);
       problem(
-        await runCheck(ctx, [...contentCommand, ...both, ...backupFilters], (symbol, path) => {
-          if (symbol === '=' || symbol === '*') present += 1;
-          if (symbol === '=') {
+        await runCheck(
+          ctx,
+          [...contentCommand, ...both, ...backupFilters],
+          (symbol, path) => {
+            if (symbol === '*') present += 1;
+            failures.note(symbol, path);
+          },
+          undefined,
+          (buf, start, end) => {
+            present += 1;
             matched += 1;
-            ledger.addVerified(path);
-          }
-          failures.note(symbol, path);
-        }),
+            ledger.addVerifiedBytes(buf, start, end);
+          },
+        ),
       );
       // Sizes are not in rclone's report: take them from the listing, minus what was not compared.
-      await listSource(config, ctx, { copyLinks: options.copyLinks }, (file) => {
-        total.files += 1;
-        total.bytes += file.size;
-        if (!failures.missing.has(file.path) && !failures.errors.has(file.path)) checked.bytes += file.size;
-        ledger.addSource(file);
+      const uncompared = (buf: Buffer, start: number, end: number): boolean => {
+        if (failures.missing.size === 0 && failures.errors.size === 0) return false;
+        const path = buf.toString('utf8', start, end);
+        return failures.missing.has(path) || failures.errors.has(path);
+      };
+      await listSourceInto(config, ctx, { copyLinks: options.copyLinks }, {
+        addBytes(buf, start, end, size, mtimeMs) {
+          total.files += 1;
+          total.bytes += size;
+          if (!uncompared(buf, start, end)) checked.bytes += size;
+          ledger.addBytes(buf, start, end, size, mtimeMs);
+        },
       });
       checked.files = present;
       selected.files = total.files;
       selected.bytes = total.bytes;
     } else {
-      await listSource(config, ctx, { copyLinks: options.copyLinks }, (file) => {
-        total.files += 1;
-        total.bytes += file.size;
-        ledger.addSource(file);
-      });
+      const counted: ListingSink = {
+        addBytes(buf, start, end, size, mtimeMs) {
+          total.files += 1;
+          total.bytes += size;
+          ledger.addBytes(buf, start, end, size, mtimeMs);
+        },
+      };
+      await listSourceInto(config, ctx, { copyLinks: options.copyLinks }, counted);
       // Both listings compared once, so files missing or extra anywhere are found, not only in the sample.
       problem(
         await runCheck(
           ctx,
           ['check', '--size-only', '--fast-list', ...both, ...backupFilters],
           (symbol, path) => {
-            if (symbol === '=' || symbol === '*') present += 1;
+            if (symbol === '*') present += 1;
             failures.note(symbol, path);
           },
           // Sizes are all this pass compares; that the sides share no hash is beside the point.
           /^No common hash found/,
+          () => {
+            present += 1;
+          },
         ),
       );
-      const everyFile = !conditions.data && !conditions.files;
-      const selector = everyFile ? undefined : new SampleSelector(conditions, total, seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32)));
-      // Every file wanted: their rows in the ledger's file table (one number each).
-      const everyRow: number[] = [];
       await ledger.load();
-      for (const { row, file, verifiedMs } of ledger.joined()) {
-        const young = !conditions.age || file.mtimeMs >= now - conditions.age.ms;
-        if (!young && !(options.rotate && options.ledger)) continue;
-        if (selector) {
-          const candidate: Candidate = { path: file.path, size: file.size, mtimeMs: file.mtimeMs, tier: young ? 0 : 1 };
-          if (verifiedMs !== undefined) candidate.verifiedMs = verifiedMs;
-          selector.offer(candidate);
-        } else {
-          everyRow.push(row);
-          selected.files += 1;
-          selected.bytes += file.size;
-        }
-      }
-      const sample = selector ? selector.result() : undefined;
-      for (const c of sample ?? []) {
-        selected.files += 1;
-        selected.bytes += c.size;
-      }
+      const sample = chooseSample(ledger, conditions, { rotating: Boolean(options.rotate && options.ledger), seed: options.seed }, total, now);
+      selected.files = sample.selected.files;
+      selected.bytes = sample.selected.bytes;
       ctx.logger.info(`verifying the contents of ${selected.files} of ${total.files} files (${formatIecSize(selected.bytes)} of ${formatIecSize(total.bytes)})`);
       const progress = verifyProgress(ctx, selected);
       let n = 0;
-      for await (const batch of inBatches(sample ?? rowsOf(ledger, everyRow), options.batchSize)) {
+      for await (const batch of inBatches(sample.files, options.batchSize)) {
         const filterFile = join(dir, `batch-${n++}.filter`);
         await writeFile(filterFile, `${batch.flatMap((c) => filterNamesOf(c.path, options.copyLinks).map(exactRule)).join('\n')}\n- *\n`);
         const sizes = new Map(batch.map((c) => [c.path, c.size] as const));

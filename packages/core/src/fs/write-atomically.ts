@@ -11,12 +11,14 @@ const CHUNK = 1 << 20;
 /**
  * Replaces `path` so that after a crash it holds either its old or its new complete
  * content: write a temporary file in the same directory, fsync it, rename it over `path`,
- * fsync the directory. `content` may be a string or a (possibly async) stream of pieces,
+ * fsync the directory. `content` may be a string or a (possibly async) stream of pieces
+ * (strings, or bytes a caller encoded itself: each is written before the next is asked
+ * for, so the caller may reuse its buffer),
  * written in chunks of about 1 MiB so a large file never sits in memory whole.
  */
 export async function writeFileAtomically(
   path: string,
-  content: string | Iterable<string> | AsyncIterable<string>,
+  content: string | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
   options: WriteAtomicallyOptions = {},
 ): Promise<void> {
   const temp = options.tempPath ?? join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
@@ -27,6 +29,13 @@ export async function writeFileAtomically(
     } else {
       let chunk = '';
       for await (const piece of content) {
+        if (typeof piece !== 'string') {
+          // Bytes (already in large pieces) go out as they are, after the text before them.
+          if (chunk) await handle.write(chunk);
+          chunk = '';
+          for (let at = 0; at < piece.length; ) at += (await handle.write(piece, at)).bytesWritten;
+          continue;
+        }
         chunk += piece;
         if (chunk.length >= CHUNK) {
           await handle.write(chunk);

@@ -16,6 +16,8 @@ export interface RunRcloneOptions {
   secrets?: readonly string[];
   /** Called for every stdout line, in order; its promise is awaited (back-pressure). */
   onStdoutLine?: (line: string) => void | Promise<void>;
+  /** Instead of onStdoutLine: every stdout chunk as rclone wrote it (see ByteLines), awaited likewise. */
+  onStdoutChunk?: (chunk: Buffer) => void | Promise<void>;
   /** Called for every stderr line (already redacted). */
   onStderrLine?: (line: string) => void;
   /** Receives the redacted, shell-quoted command line before rclone starts (for -v echoes). */
@@ -99,6 +101,14 @@ export async function runRclone(args: readonly string[], options: RunRcloneOptio
   });
   const readStdout = (async () => {
     if (!child.stdout) return;
+    const onChunk = options.onStdoutChunk;
+    if (onChunk) {
+      for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+        const waiting = onChunk(chunk);
+        if (waiting) await waiting;
+      }
+      return;
+    }
     if (!options.onStdoutLine) {
       child.stdout.resume();
       return;

@@ -1,0 +1,133 @@
+import { isUtf8 } from 'node:buffer';
+import { after, ascii, FALLBACK, wholeNumber, type SizedPath } from './verify-json-bytes.js';
+
+// The byte-level twin of parseLsjsonLine (listing.ts) for verify's listing of the whole
+// backup: the record rclone writes for a local file with --no-mimetype, read from the bytes
+// with no string or object made per line. It accepts only what parseLsjsonLine's fast path
+// (PLAIN_RECORD) accepts and reads it the same way; anything it is unsure of (an escape, a
+// negative size, bytes that are not UTF-8, a time Date.parse might read differently)
+// answers FALLBACK, and the caller hands that line to parseLsjsonLine.
+
+export const NOT_FILE = 0;
+export const FILE = 1;
+export { FALLBACK };
+
+/** What parseLsjsonBytes found in a FILE line. */
+export interface LsjsonRecord extends SizedPath {
+  mtimeMs: number;
+}
+
+const OPEN = ascii('{"Path":"');
+const NAME = ascii('","Name":"');
+const SIZE = ascii('","Size":');
+const MODTIME = ascii(',"ModTime":"');
+const ISDIR = ascii('","IsDir":');
+const TRUE = ascii('true}');
+const FALSE = ascii('false}');
+
+/** The closing quote of a string whose contents start at p; -1 for an escape, a control byte or no end. */
+function plainStringEnd(buf: Buffer, p: number, end: number): number {
+  for (; p < end; p++) {
+    const c = buf[p] as number;
+    if (c === 34) return p;
+    if (c === 92 || c < 0x20) return -1;
+  }
+  return -1;
+}
+
+const scratch = { value: 0 };
+
+/** Reads the line buf[start, end) into `out`: FILE, NOT_FILE (a directory, `[`, `]`) or FALLBACK. */
+export function parseLsjsonBytes(buf: Buffer, start: number, end: number, out: LsjsonRecord): number {
+  if (start === end || buf[start] !== 123) return NOT_FILE; // not `{`: parseLsjsonLine says undefined
+  let p = after(buf, start, end, OPEN);
+  if (p < 0) return FALLBACK;
+  const pathStart = p;
+  p = plainStringEnd(buf, p, end);
+  if (p < 0) return FALLBACK;
+  const pathEnd = p;
+  p = after(buf, p, end, NAME);
+  if (p < 0) return FALLBACK;
+  p = plainStringEnd(buf, p, end);
+  if (p < 0) return FALLBACK;
+  p = after(buf, p, end, SIZE);
+  if (p < 0) return FALLBACK;
+  p = wholeNumber(buf, p, end, scratch);
+  if (p < 0) return FALLBACK;
+  const size = scratch.value;
+  p = after(buf, p, end, MODTIME);
+  if (p < 0) return FALLBACK;
+  const timeStart = p;
+  while (p < end && buf[p] !== 34) p++;
+  const mtimeMs = parseRfc3339Bytes(buf, timeStart, p);
+  if (Number.isNaN(mtimeMs)) return FALLBACK;
+  p = after(buf, p, end, ISDIR);
+  if (p < 0) return FALLBACK;
+  const file = after(buf, p, end, FALSE);
+  const dir = file < 0 ? after(buf, p, end, TRUE) : -1;
+  p = file >= 0 ? file : dir;
+  if (p < 0) return FALLBACK;
+  if (p < end && buf[p] === 44) p++;
+  if (p !== end) return FALLBACK;
+  if (dir >= 0) return NOT_FILE;
+  // The string path decodes bytes that are not UTF-8 as U+FFFD: leave such a path to it.
+  for (let i = pathStart; i < pathEnd; i++) {
+    if ((buf[i] as number) >= 0x80) {
+      if (!isUtf8(buf.subarray(pathStart, pathEnd))) return FALLBACK;
+      break;
+    }
+  }
+  out.pathStart = pathStart;
+  out.pathEnd = pathEnd;
+  out.size = size;
+  out.mtimeMs = mtimeMs;
+  return FILE;
+}
+
+/** The two-digit number at p, or -1. */
+function two(buf: Buffer, p: number): number {
+  const a = (buf[p] as number) - 48;
+  const b = (buf[p + 1] as number) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` as rclone writes times (RFC 3339, up to
+ * nanoseconds), in ms since the epoch exactly as Date.parse gives it (the fraction cut,
+ * not rounded, to ms); NaN for any other form or a value outside the plain ranges
+ * (year 1000-9999, hour 0-23...), which the caller leaves to Date.parse.
+ */
+export function parseRfc3339Bytes(buf: Buffer, start: number, end: number): number {
+  if (end - start < 20 || buf[start + 4] !== 45 || buf[start + 7] !== 45 || buf[start + 10] !== 84 || buf[start + 13] !== 58 || buf[start + 16] !== 58) return NaN;
+  const century = two(buf, start);
+  const year = century * 100 + two(buf, start + 2);
+  const month = two(buf, start + 5);
+  const day = two(buf, start + 8);
+  const hour = two(buf, start + 11);
+  const minute = two(buf, start + 14);
+  const second = two(buf, start + 17);
+  if (century < 10 || year < 1000 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NaN;
+  let p = start + 19;
+  let ms = 0;
+  if (buf[p] === 46) {
+    p++;
+    const digits = p;
+    // The first three digits are the ms; Date.parse drops the rest.
+    for (let c = buf[p] as number; p < end && c >= 48 && c <= 57; c = buf[++p] as number) if (p - digits < 3) ms = ms * 10 + c - 48;
+    const count = p - digits;
+    if (count === 0 || count > 9) return NaN;
+    if (count < 3) ms *= count === 1 ? 100 : 10;
+  }
+  let offset = 0;
+  if (buf[p] === 90 && p + 1 === end) {
+    offset = 0;
+  } else if ((buf[p] === 43 || buf[p] === 45) && p + 6 === end && buf[p + 3] === 58) {
+    const h = two(buf, p + 1);
+    const m = two(buf, p + 4);
+    if (h < 0 || h > 23 || m < 0 || m > 59) return NaN;
+    offset = (buf[p] === 43 ? 1 : -1) * (h * 60 + m) * 60_000;
+  } else {
+    return NaN;
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
+}
