@@ -106,44 +106,69 @@
     (call $fmix
       (call $mix (local.get $h) (call $max (local.get $headEnd) (i32.sub (local.get $end) (i32.const 16))) (local.get $end))))
 
-  ;; rowHash of two rows at once: each hash is a chain of dependent multiplies, so two chains
-  ;; side by side take little longer than one. Results in $hashA and $hashB.
-  (global $hashA (mut i32) (i32.const 0))
-  (global $hashB (mut i32) (i32.const 0))
-  (func $rowHash2 (param $s1 i32) (param $e1 i32) (param $s2 i32) (param $e2 i32)
-    (local $o1 i32) (local $o2 i32) (local $x1 i32) (local $x2 i32) (local $h1 i32) (local $h2 i32) (local $k i32) (local $n i32)
+  ;; rowHash of four rows at once: each hash is a chain of dependent multiplies (latency-bound),
+  ;; so four chains side by side take little longer than one. Results in $hash0..$hash3.
+  (global $hash0 (mut i32) (i32.const 0))
+  (global $hash1 (mut i32) (i32.const 0))
+  (global $hash2 (mut i32) (i32.const 0))
+  (global $hash3 (mut i32) (i32.const 0))
+  (func $rowHash4 (param $s0 i32) (param $e0 i32) (param $s1 i32) (param $e1 i32)
+    (param $s2 i32) (param $e2 i32) (param $s3 i32) (param $e3 i32)
+    (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
+    (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32)
+    (local $h0 i32) (local $h1 i32) (local $h2 i32) (local $h3 i32) (local $k i32) (local $n i32)
+    (local.set $o0 (call $open (local.get $s0) (local.get $e0)))
     (local.set $o1 (call $open (local.get $s1) (local.get $e1)))
     (local.set $o2 (call $open (local.get $s2) (local.get $e2)))
+    (local.set $o3 (call $open (local.get $s3) (local.get $e3)))
+    (local.set $x0 (call $min (local.get $e0) (i32.add (local.get $o0) (i32.const 32))))
     (local.set $x1 (call $min (local.get $e1) (i32.add (local.get $o1) (i32.const 32))))
     (local.set $x2 (call $min (local.get $e2) (i32.add (local.get $o2) (i32.const 32))))
+    (local.set $x3 (call $min (local.get $e3) (i32.add (local.get $o3) (i32.const 32))))
+    (local.set $h0 (i32.xor (i32.const 0x811c9dc5) (i32.sub (local.get $e0) (local.get $s0))))
     (local.set $h1 (i32.xor (i32.const 0x811c9dc5) (i32.sub (local.get $e1) (local.get $s1))))
     (local.set $h2 (i32.xor (i32.const 0x811c9dc5) (i32.sub (local.get $e2) (local.get $s2))))
+    (local.set $h3 (i32.xor (i32.const 0x811c9dc5) (i32.sub (local.get $e3) (local.get $s3))))
     ;; heads: [o, x)
-    (local.set $n (call $min (i32.sub (local.get $x1) (local.get $o1)) (i32.sub (local.get $x2) (local.get $o2))))
+    (local.set $n (call $min
+      (call $min (i32.sub (local.get $x0) (local.get $o0)) (i32.sub (local.get $x1) (local.get $o1)))
+      (call $min (i32.sub (local.get $x2) (local.get $o2)) (i32.sub (local.get $x3) (local.get $o3)))))
     (local.set $k (i32.const 0))
     (block $done
       (loop $next
         (br_if $done (i32.ge_s (local.get $k) (local.get $n)))
+        (local.set $h0 (i32.mul (i32.xor (local.get $h0) (i32.load8_u (i32.add (local.get $o0) (local.get $k)))) (i32.const 0x01000193)))
         (local.set $h1 (i32.mul (i32.xor (local.get $h1) (i32.load8_u (i32.add (local.get $o1) (local.get $k)))) (i32.const 0x01000193)))
         (local.set $h2 (i32.mul (i32.xor (local.get $h2) (i32.load8_u (i32.add (local.get $o2) (local.get $k)))) (i32.const 0x01000193)))
+        (local.set $h3 (i32.mul (i32.xor (local.get $h3) (i32.load8_u (i32.add (local.get $o3) (local.get $k)))) (i32.const 0x01000193)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $next)))
+    (local.set $h0 (call $mix (local.get $h0) (i32.add (local.get $o0) (local.get $n)) (local.get $x0)))
     (local.set $h1 (call $mix (local.get $h1) (i32.add (local.get $o1) (local.get $n)) (local.get $x1)))
     (local.set $h2 (call $mix (local.get $h2) (i32.add (local.get $o2) (local.get $n)) (local.get $x2)))
+    (local.set $h3 (call $mix (local.get $h3) (i32.add (local.get $o3) (local.get $n)) (local.get $x3)))
     ;; tails: from max(x, e - 16) to e
+    (local.set $o0 (call $max (local.get $x0) (i32.sub (local.get $e0) (i32.const 16))))
     (local.set $o1 (call $max (local.get $x1) (i32.sub (local.get $e1) (i32.const 16))))
     (local.set $o2 (call $max (local.get $x2) (i32.sub (local.get $e2) (i32.const 16))))
-    (local.set $n (call $min (i32.sub (local.get $e1) (local.get $o1)) (i32.sub (local.get $e2) (local.get $o2))))
+    (local.set $o3 (call $max (local.get $x3) (i32.sub (local.get $e3) (i32.const 16))))
+    (local.set $n (call $min
+      (call $min (i32.sub (local.get $e0) (local.get $o0)) (i32.sub (local.get $e1) (local.get $o1)))
+      (call $min (i32.sub (local.get $e2) (local.get $o2)) (i32.sub (local.get $e3) (local.get $o3)))))
     (local.set $k (i32.const 0))
     (block $done
       (loop $next
         (br_if $done (i32.ge_s (local.get $k) (local.get $n)))
+        (local.set $h0 (i32.mul (i32.xor (local.get $h0) (i32.load8_u (i32.add (local.get $o0) (local.get $k)))) (i32.const 0x01000193)))
         (local.set $h1 (i32.mul (i32.xor (local.get $h1) (i32.load8_u (i32.add (local.get $o1) (local.get $k)))) (i32.const 0x01000193)))
         (local.set $h2 (i32.mul (i32.xor (local.get $h2) (i32.load8_u (i32.add (local.get $o2) (local.get $k)))) (i32.const 0x01000193)))
+        (local.set $h3 (i32.mul (i32.xor (local.get $h3) (i32.load8_u (i32.add (local.get $o3) (local.get $k)))) (i32.const 0x01000193)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $next)))
-    (global.set $hashA (call $fmix (call $mix (local.get $h1) (i32.add (local.get $o1) (local.get $n)) (local.get $e1))))
-    (global.set $hashB (call $fmix (call $mix (local.get $h2) (i32.add (local.get $o2) (local.get $n)) (local.get $e2)))))
+    (global.set $hash0 (call $fmix (call $mix (local.get $h0) (i32.add (local.get $o0) (local.get $n)) (local.get $e0))))
+    (global.set $hash1 (call $fmix (call $mix (local.get $h1) (i32.add (local.get $o1) (local.get $n)) (local.get $e1))))
+    (global.set $hash2 (call $fmix (call $mix (local.get $h2) (i32.add (local.get $o2) (local.get $n)) (local.get $e2))))
+    (global.set $hash3 (call $fmix (call $mix (local.get $h3) (i32.add (local.get $o3) (local.get $n)) (local.get $e3)))))
 
   ;; row-hash.ts isCutPoint: hash < (length / target) * 2^32
   (func $cut (param $hash i32) (param $length i32) (param $target f64) (result i32)
@@ -185,12 +210,15 @@
     (local.set $c (i32.load8_u (local.get $nl)))
     (i32.or (i32.eq (local.get $c) (i32.const 0x3b)) (i32.eq (local.get $c) (i32.const 0x2c))))
 
-  ;; A row that may be a cut waits for the next one, and the two are hashed side by side.
+  ;; Rows that may be cuts wait, up to four, and are hashed side by side; the first cut among
+  ;; them ends the scan after it (the lines after it are scanned again by the next call).
   (func (export "scan") (param $pos i32) (param $end i32) (param $target f64) (result i32)
-    (local $nl i32) (local $lineEnd i32) (local $n i32)
-    ;; the row waiting to be hashed (start -1: none), and the line count up to it
-    (local $ws i32) (local $we i32) (local $wn i32)
-    (local.set $ws (i32.const -1))
+    (local $nl i32) (local $lineEnd i32) (local $n i32) (local $q i32)
+    ;; the waiting rows [s, e) and the line count up to each; $q of them
+    (local $s0 i32) (local $e0 i32) (local $n0 i32)
+    (local $s1 i32) (local $e1 i32) (local $n1 i32)
+    (local $s2 i32) (local $e2 i32) (local $n2 i32)
+    (local $s3 i32) (local $e3 i32) (local $n3 i32)
     (block $out
       (loop $line
         (local.set $nl (call $newline (local.get $pos) (local.get $end)))
@@ -201,36 +229,41 @@
         (local.set $lineEnd (i32.add (local.get $nl) (i32.const 1)))
         (if (call $endsRow (local.get $pos) (local.get $nl))
           (then
-            (if (i32.lt_s (local.get $ws) (i32.const 0))
+            (if (i32.eqz (local.get $q))
+              (then (local.set $s0 (local.get $pos)) (local.set $e0 (local.get $lineEnd)) (local.set $n0 (local.get $n)))
+              (else (if (i32.eq (local.get $q) (i32.const 1))
+                (then (local.set $s1 (local.get $pos)) (local.set $e1 (local.get $lineEnd)) (local.set $n1 (local.get $n)))
+                (else (if (i32.eq (local.get $q) (i32.const 2))
+                  (then (local.set $s2 (local.get $pos)) (local.set $e2 (local.get $lineEnd)) (local.set $n2 (local.get $n)))
+                  (else (local.set $s3 (local.get $pos)) (local.set $e3 (local.get $lineEnd)) (local.set $n3 (local.get $n))))))))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (if (i32.eq (local.get $q) (i32.const 4))
               (then
-                (local.set $ws (local.get $pos))
-                (local.set $we (local.get $lineEnd))
-                (local.set $wn (local.get $n)))
-              (else
-                (call $rowHash2 (local.get $ws) (local.get $we) (local.get $pos) (local.get $lineEnd))
-                (if (call $cut (global.get $hashA) (i32.sub (local.get $we) (local.get $ws)) (local.get $target))
-                  (then
-                    (local.set $pos (local.get $we))
-                    (local.set $n (local.get $wn))
-                    (local.set $ws (i32.const -1))
-                    (global.set $stop (i32.const 2))
-                    (br $out)))
-                (local.set $ws (i32.const -1))
-                (if (call $cut (global.get $hashB) (i32.sub (local.get $lineEnd) (local.get $pos)) (local.get $target))
-                  (then
-                    (local.set $pos (local.get $lineEnd))
-                    (global.set $stop (i32.const 2))
-                    (br $out)))))))
+                (local.set $q (i32.const 0))
+                (call $rowHash4 (local.get $s0) (local.get $e0) (local.get $s1) (local.get $e1)
+                  (local.get $s2) (local.get $e2) (local.get $s3) (local.get $e3))
+                (global.set $stop (i32.const 2))
+                (if (call $cut (global.get $hash0) (i32.sub (local.get $e0) (local.get $s0)) (local.get $target))
+                  (then (local.set $pos (local.get $e0)) (local.set $n (local.get $n0)) (br $out)))
+                (if (call $cut (global.get $hash1) (i32.sub (local.get $e1) (local.get $s1)) (local.get $target))
+                  (then (local.set $pos (local.get $e1)) (local.set $n (local.get $n1)) (br $out)))
+                (if (call $cut (global.get $hash2) (i32.sub (local.get $e2) (local.get $s2)) (local.get $target))
+                  (then (local.set $pos (local.get $e2)) (local.set $n (local.get $n2)) (br $out)))
+                (if (call $cut (global.get $hash3) (i32.sub (local.get $e3) (local.get $s3)) (local.get $target))
+                  (then (local.set $pos (local.get $e3)) (local.set $n (local.get $n3)) (br $out)))))))
         (local.set $pos (local.get $lineEnd))
         (br $line)))
-    ;; a row still waiting: if it is a cut, the scan ends after it
-    (if (i32.ge_s (local.get $ws) (i32.const 0))
-      (then
-        (if (call $cut (call $rowHash (local.get $ws) (local.get $we)) (i32.sub (local.get $we) (local.get $ws)) (local.get $target))
-          (then
-            (local.set $pos (local.get $we))
-            (local.set $n (local.get $wn))
-            (global.set $stop (i32.const 2))))))
+    ;; rows still waiting, in order: the first that is a cut ends the scan after it
+    (block $resolved
+      (br_if $resolved (i32.eqz (local.get $q)))
+      (if (call $cut (call $rowHash (local.get $s0) (local.get $e0)) (i32.sub (local.get $e0) (local.get $s0)) (local.get $target))
+        (then (local.set $pos (local.get $e0)) (local.set $n (local.get $n0)) (global.set $stop (i32.const 2)) (br $resolved)))
+      (br_if $resolved (i32.eq (local.get $q) (i32.const 1)))
+      (if (call $cut (call $rowHash (local.get $s1) (local.get $e1)) (i32.sub (local.get $e1) (local.get $s1)) (local.get $target))
+        (then (local.set $pos (local.get $e1)) (local.set $n (local.get $n1)) (global.set $stop (i32.const 2)) (br $resolved)))
+      (br_if $resolved (i32.eq (local.get $q) (i32.const 2)))
+      (if (call $cut (call $rowHash (local.get $s2) (local.get $e2)) (i32.sub (local.get $e2) (local.get $s2)) (local.get $target))
+        (then (local.set $pos (local.get $e2)) (local.set $n (local.get $n2)) (global.set $stop (i32.const 2)))))
     (global.set $lines (local.get $n))
     (local.get $pos))
 )
