@@ -231,6 +231,10 @@
     (local $s1 i32) (local $e1 i32) (local $n1 i32)
     (local $s2 i32) (local $e2 i32) (local $n2 i32)
     (local $s3 i32) (local $e3 i32) (local $n3 i32)
+    ;; $cut divides; most rows are far from a cut, so a multiply by a bound a little above
+    ;; 2^32 / target (rounding errors are ~1e-16, the margin 1e-6) rules them out first
+    (local $bound f64)
+    (local.set $bound (f64.mul (f64.div (f64.const 4294967296) (local.get $target)) (f64.const 1.000001)))
     (block $out
       (loop $line
         ;; $newline and the common cases of $rowLine and $endsRow, written out (no calls per row)
@@ -269,14 +273,18 @@
                 (call $rowHash4 (local.get $s0) (local.get $e0) (local.get $s1) (local.get $e1)
                   (local.get $s2) (local.get $e2) (local.get $s3) (local.get $e3))
                 (global.set $stop (i32.const 2))
-                (if (call $cut (global.get $hash0) (i32.sub (local.get $e0) (local.get $s0)) (local.get $target))
-                  (then (local.set $pos (local.get $e0)) (local.set $n (local.get $n0)) (br $out)))
-                (if (call $cut (global.get $hash1) (i32.sub (local.get $e1) (local.get $s1)) (local.get $target))
-                  (then (local.set $pos (local.get $e1)) (local.set $n (local.get $n1)) (br $out)))
-                (if (call $cut (global.get $hash2) (i32.sub (local.get $e2) (local.get $s2)) (local.get $target))
-                  (then (local.set $pos (local.get $e2)) (local.set $n (local.get $n2)) (br $out)))
-                (if (call $cut (global.get $hash3) (i32.sub (local.get $e3) (local.get $s3)) (local.get $target))
-                  (then (local.set $pos (local.get $e3)) (local.set $n (local.get $n3)) (br $out)))))))
+                (if (f64.lt (f64.convert_i32_u (global.get $hash0)) (f64.mul (f64.convert_i32_u (i32.sub (local.get $e0) (local.get $s0))) (local.get $bound)))
+                  (then (if (call $cut (global.get $hash0) (i32.sub (local.get $e0) (local.get $s0)) (local.get $target))
+                    (then (local.set $pos (local.get $e0)) (local.set $n (local.get $n0)) (br $out)))))
+                (if (f64.lt (f64.convert_i32_u (global.get $hash1)) (f64.mul (f64.convert_i32_u (i32.sub (local.get $e1) (local.get $s1))) (local.get $bound)))
+                  (then (if (call $cut (global.get $hash1) (i32.sub (local.get $e1) (local.get $s1)) (local.get $target))
+                    (then (local.set $pos (local.get $e1)) (local.set $n (local.get $n1)) (br $out)))))
+                (if (f64.lt (f64.convert_i32_u (global.get $hash2)) (f64.mul (f64.convert_i32_u (i32.sub (local.get $e2) (local.get $s2))) (local.get $bound)))
+                  (then (if (call $cut (global.get $hash2) (i32.sub (local.get $e2) (local.get $s2)) (local.get $target))
+                    (then (local.set $pos (local.get $e2)) (local.set $n (local.get $n2)) (br $out)))))
+                (if (f64.lt (f64.convert_i32_u (global.get $hash3)) (f64.mul (f64.convert_i32_u (i32.sub (local.get $e3) (local.get $s3))) (local.get $bound)))
+                  (then (if (call $cut (global.get $hash3) (i32.sub (local.get $e3) (local.get $s3)) (local.get $target))
+                    (then (local.set $pos (local.get $e3)) (local.set $n (local.get $n3)) (br $out)))))))))
         (local.set $pos (local.get $lineEnd))
         (br $line)))
     ;; rows still waiting, in order: the first that is a cut ends the scan after it
