@@ -36,7 +36,8 @@
   ;; group target, or the group reaching $max bytes); stops before any other line (stop 1,
   ;; the JavaScript path takes it) or where no complete line is left (stop 0).
   (func (export "group") (param $pos i32) (param $end i32) (param $target f64) (param $max i32) (param $bytes i32) (result i32)
-    (local $nl i32) (local $len i32) (local $n i32) (local $after i32)
+    (local $nl i32) (local $len i32) (local $n i32) (local $after i32) (local $h i32) (local $bound f64)
+    (local.set $bound (f64.mul (f64.div (f64.const 4294967296) (local.get $target)) (f64.const 1.000001)))
     (block $out
       (loop $line
         (local.set $nl (call $newline (local.get $pos) (local.get $end)))
@@ -49,7 +50,10 @@
         (local.set $len (i32.sub (i32.sub (local.get $nl) (i32.const 1)) (local.get $pos)))
         (local.set $after (i32.add (local.get $bytes) (i32.add (local.get $len) (i32.const 2))))
         (br_if $out (i32.ge_s (local.get $after) (local.get $max)))
-        (br_if $out (call $cut (call $rowHash (local.get $pos) (i32.add (local.get $pos) (local.get $len))) (local.get $len) (local.get $target)))
+        (local.set $h (call $rowHash (local.get $pos) (i32.add (local.get $pos) (local.get $len))))
+        ;; most rows are far from a cut: a multiply rules them out before $cut's division (see scan)
+        (if (f64.lt (f64.convert_i32_u (local.get $h)) (f64.mul (f64.convert_i32_u (local.get $len)) (local.get $bound)))
+          (then (br_if $out (call $cut (local.get $h) (local.get $len) (local.get $target)))))
         (local.set $bytes (local.get $after))
         (local.set $n (i32.add (local.get $n) (i32.const 1)))
         (local.set $pos (i32.add (local.get $nl) (i32.const 1)))
