@@ -67,6 +67,7 @@ export { DuTree, type DuDirectory, type ListingSink } from './du/tree.js';
 export { lockPathFor } from './fs/lock-path.js';
 export { writeFileAtomically } from './fs/write-atomically.js';
 export { setMtimeMs } from './fs/set-mtime.js';
+export { isWasmMemory, WASM, WASM_PAGE, type WasmMemory } from './wasm/wasm-api.js';
 
 // Source guards shared by the backup tools: mount point, empty source, max_delete
 export { checkLocalSource, deleteLimitBroken, isMountPoint, parseMaxDelete, type DeleteLimit, type LocalSourceGuard, type PlannedDeletes } from './guard/index.js';

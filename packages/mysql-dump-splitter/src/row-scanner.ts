@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isWasmMemory, WASM, WASM_PAGE, type WasmMemory } from '@rclone-b2/core';
 
 // The splitter's row loop compiled to WebAssembly (row-scan.wat, built into dist/ by the
 // package's build). In JavaScript, finding each newline (a native call per ~130-byte row) and
@@ -6,28 +7,6 @@ import { readFileSync } from 'node:fs';
 // newlines found 16 bytes at a time, the same decisions take a fraction of that. Where the
 // module is missing (or WebAssembly is not available), the splitter runs its JavaScript path,
 // which makes the same cuts (the tests compare both).
-
-// The project's TypeScript libs (ES2023, node) do not declare WebAssembly: the little used here.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
-function isMemory(value: unknown): value is WasmMemory {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'buffer' in value &&
-    value.buffer instanceof ArrayBuffer &&
-    'grow' in value &&
-    typeof value.grow === 'function'
-  );
-}
 
 interface ScanExports {
   memory: WasmMemory;
@@ -48,7 +27,6 @@ export const ScanStop = {
   Cut: 2,
 } as const;
 
-const PAGE = 65536;
 /** The vector loads read up to 15 bytes past the data. */
 const SLACK = 16;
 
@@ -81,7 +59,7 @@ export class RowScanner {
     const module = compiledModule();
     if (!module || !WASM) return undefined;
     const { memory, lines, stop, groupBytes, scan, group } = new WASM.Instance(module, {}).exports;
-    if (!isMemory(memory) || [lines, stop, groupBytes, scan, group].some((f) => typeof f !== 'function')) return undefined;
+    if (!isWasmMemory(memory) || [lines, stop, groupBytes, scan, group].some((f) => typeof f !== 'function')) return undefined;
     return new RowScanner({
       memory,
       lines: lines as ScanExports['lines'],
@@ -96,7 +74,7 @@ export class RowScanner {
   load(chunk: Uint8Array): void {
     const need = chunk.length + SLACK;
     if (this.view.length < need) {
-      this.wasm.memory.grow(Math.ceil((need - this.view.length) / PAGE));
+      this.wasm.memory.grow(Math.ceil((need - this.view.length) / WASM_PAGE));
       this.view = new Uint8Array(this.wasm.memory.buffer);
     }
     this.view.set(chunk);

@@ -1,21 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { isWasmMemory, WASM, WASM_PAGE, type WasmMemory } from '../wasm/wasm-api.js';
+
+export type { WasmMemory } from '../wasm/wasm-api.js';
 
 // Core's compiled loops (*.wat, built into dist/du/ by core's build and copied beside each
 // tool's bundle): loading them, with the JavaScript paths as the fallback wherever a module
 // is missing, WebAssembly is not available or RCLONE_B2_DU_WASM=0 (the tests compare both).
-
-// The project's TypeScript libs (ES2023, node) do not declare WebAssembly: the little used here.
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
-export const WASM_PAGE = 65536;
 
 const modules = new Map<string, object | null>();
 
@@ -50,12 +40,8 @@ export function instantiate(name: string): { memory: WasmMemory; exports: Record
   if (!module || !WASM) return undefined;
   const { exports } = new WASM.Instance(module, {});
   const { memory } = exports;
-  if (!isMemory(memory)) return undefined;
+  if (!isWasmMemory(memory)) return undefined;
   return { memory, exports };
-}
-
-function isMemory(value: unknown): value is WasmMemory {
-  return typeof value === 'object' && value !== null && 'buffer' in value && value.buffer instanceof ArrayBuffer && 'grow' in value && typeof value.grow === 'function';
 }
 
 /** An exported function, checked. */
