@@ -4,6 +4,7 @@ import { DuTree, writeDuReport } from '../src/index.js';
 import type { DuReportOptions } from '../src/du/printers/types.js';
 import { FileTable } from '../src/du/file-table.js';
 import { sortIdsByName } from '../src/du/sort-names.js';
+import { seededRandom } from '../src/random/seeded-random.js';
 
 async function report(tree: DuTree, options: DuReportOptions = {}): Promise<string> {
   const out = new PassThrough();
@@ -13,13 +14,10 @@ async function report(tree: DuTree, options: DuReportOptions = {}): Promise<stri
   return Buffer.concat(chunks).toString('latin1');
 }
 
-/** Deterministic pseudo-random numbers. */
+/** Deterministic integers below n, from core's seeded generator. */
 function randomFrom(seed: number): (n: number) => number {
-  let s = seed;
-  return (n) => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s % n;
-  };
+  const random = seededRandom(seed);
+  return (n) => Math.floor(random() * n);
 }
 
 /** Paths with many repeats, files named like directories, in shuffled order. */
