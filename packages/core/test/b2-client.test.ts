@@ -234,6 +234,22 @@ describe('B2Client against the emulator', () => {
     expect(c.calls.b2_authorize_account).toBe(4);
   });
 
+  it('calls out together survive tokens expiring under them: a refusal of a token already renewed spends nothing', async () => {
+    const c = await connect({ retry: { retries: 0 }, concurrency: 16 });
+    // Three expiries, each of the token every call out holds (as a real expiry does), caused
+    // by three different calls: old code spent a renewal of every call out on each, and a
+    // call out through all three failed.
+    emulator.setFaults([
+      { kind: 'latency', ms: 30 },
+      { kind: 'expired', every: 1, limit: 1, calls: ['b2_list_buckets'] },
+      { kind: 'expired', every: 18, limit: 1, calls: ['b2_list_buckets'] },
+      { kind: 'expired', every: 35, limit: 1, calls: ['b2_list_buckets'] },
+    ]);
+    const buckets = await Promise.all(Array.from({ length: 16 }, () => c.getBucket(BUCKET)));
+    expect(buckets.every((b) => b.bucketId === bucketId)).toBe(true);
+    expect(emulator.faultsFired().get('expired')).toBe(3);
+  });
+
   it('re-authorizes when the clock passes the 24-hour token lifetime', async () => {
     const c = await connect();
     emulator.clock.advance(25 * 3600 * 1000);

@@ -242,6 +242,13 @@ export class B2Client implements B2Api {
       if (outcomeUnknown && spec.doneIfRetriedWith !== undefined && failure.code === spec.doneIfRetriedWith) return { response: new Response('{}'), text: '{}' };
       if (failure.status === 0 || failure.status >= 500) outcomeUnknown = true;
       const tokenRefused = failure.status === 401 && (failure.code === 'expired_auth_token' || failure.code === 'bad_auth_token') && !isAuthorize;
+      // A token another call already renews (or renewed) was refused for that call, which
+      // counts it: with many calls out at once, one expiry must not use up all their renewals.
+      if (tokenRefused && (this.auth.authorizationToken !== auth.authorizationToken || this.reauthorizing !== undefined)) {
+        await this.reauthorize(auth.authorizationToken, signal);
+        attempt--;
+        continue;
+      }
       // A token that expired says nothing about the server's health: renewing it does not
       // spend a retry (a few times per call, so a key B2 keeps refusing still runs out).
       const freeRenewal = tokenRefused && freeRenewals > 0;

@@ -137,8 +137,11 @@ export async function* listVersionPagesParallel(
   const cut = (): void => {
     // About FIRST_WINDOW pages of window per range: before the consumer ever waited long, one range.
     const allowed = Math.min(concurrency, Math.floor(window / FIRST_WINDOW));
+    // Ranges listed to their end only wait to be consumed: they hold pages, not a cursor.
+    let active = 0;
+    for (const range of ranges) if (!range.done) active += 1;
     for (const range of ranges) {
-      const free = allowed - ranges.length;
+      const free = allowed - active;
       if (free <= 0) return;
       // Not while a call is out: its page would run past the new end and be fetched twice.
       if (range.done || range.fetching || range.hint === undefined) continue;
@@ -150,8 +153,9 @@ export async function* listVersionPagesParallel(
       const added: Range[] = points.map((from, i) => ({ from, to: points[i + 1] ?? range.to, pages: [], fetching: false, done: false }));
       range.to = points[0];
       ranges.splice(ranges.indexOf(range) + 1, 0, ...added);
+      active += added.length;
       stats.splits += 1;
-      stats.widest = Math.max(stats.widest, ranges.length);
+      stats.widest = Math.max(stats.widest, active);
     }
   };
 
@@ -185,9 +189,11 @@ export async function* listVersionPagesParallel(
   const pump = (): void => {
     if (failure) return;
     cut();
+    // The window counts pages from the consumer's side: pages held by farther ranges (fetched
+    // before a nearer range was cut off) never hold back the pages the consumer needs first.
     let used = 0;
-    for (const range of ranges) used += range.pages.length + (range.fetching ? 1 : 0);
     for (const range of ranges) {
+      used += range.pages.length + (range.fetching ? 1 : 0);
       if (range.done || range.fetching) continue;
       if (used >= window && !(range === ranges[0] && range.pages.length === 0)) break;
       void fetch(range);
