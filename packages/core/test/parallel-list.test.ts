@@ -137,6 +137,63 @@ describe('listVersionsParallel against the emulator', () => {
     expect(stats.calls).toBe(one.calls);
   });
 
+  /**
+   * A source whose every call takes one round trip: calls made during a round are answered
+   * together at its end, after the consumer has taken what it can. Returns the round trips the
+   * whole listing took, and checks it lists what `versions` holds.
+   */
+  const roundTrips = async (versions: B2FileVersion[], pageSize: number, concurrency: number): Promise<{ rounds: number; calls: number }> => {
+    const source = instant(versions);
+    let waiting: (() => void)[] = [];
+    let rounds = 0;
+    const slow: Pick<B2Client, 'listFileVersions' | 'listFileVersionsPage'> = {
+      listFileVersions: source.listFileVersions,
+      listFileVersionsPage: async (id, o) => {
+        await new Promise<void>((resolve) => waiting.push(resolve));
+        return source.listFileVersionsPage(id, o);
+      },
+    };
+    let done = false;
+    const clock = (): number => rounds * 50;
+    const stats: ParallelListStats = { calls: 0, splits: 0, widest: 0 };
+    const listing = collect(listVersionsParallel(slow, bucketId, { prefix: 'crypt/', pageSize, concurrency, now: clock }, stats)).finally(() => {
+      done = true;
+    });
+    while (!done) {
+      // Lets the consumer run until it waits for a page, then answers the round's calls.
+      await new Promise((resolve) => setImmediate(resolve));
+      const answer = waiting;
+      waiting = [];
+      rounds += 1;
+      for (const resolve of answer) resolve();
+    }
+    expect(ids(await listing)).toEqual(ids(versions));
+    return { rounds, calls: stats.calls };
+  };
+
+  it('hides round trips on a slow source: the consumer never waits for one cursor while others sit idle', async () => {
+    // An rclone-crypt-like bucket: 20 directories of 100 encrypted names, 5 versions each.
+    const random = seededRandom(11);
+    const word = (n: number): string => Array.from({ length: n }, () => B32[Math.floor(random() * 32)]).join('');
+    const names: string[] = [];
+    for (let d = 0; d < 20; d += 1) {
+      const dir = word(16);
+      for (let f = 0; f < 100; f += 1) names.push(`crypt/${dir}/${word(26)}`);
+    }
+    names.sort(compareB2Names);
+    const versions: B2FileVersion[] = names.flatMap((fileName) =>
+      Array.from({ length: 5 }, (_, v) => ({ fileName, fileId: `${fileName}#${v}`, action: 'upload' as const, contentLength: v, contentSha1: null, contentType: null, fileInfo: {}, uploadTimestamp: 5 - v })),
+    );
+    const one = await roundTrips(versions, 50, 1);
+    const parallel = await roundTrips(versions, 50, 16);
+    expect(one.rounds).toBeGreaterThanOrEqual(200);
+    // 200 pages over 16 cursors: ~30 round trips (12.5 at best, plus the window's opening);
+    // 55 when finished ranges held the cursors' slots and the head range went on alone.
+    expect(parallel.rounds).toBeLessThan(one.rounds / 5);
+    // Each range ends with a partly filled page: directories of 10 small pages make that many.
+    expect(parallel.calls).toBeLessThan(one.calls * 1.6);
+  });
+
   it('makes no more calls than one cursor when the listing fits in one page', async () => {
     const stats: ParallelListStats = { calls: 0, splits: 0, widest: 0 };
     const got = await collect(listVersionsParallel(client, bucketId, { prefix: 'crypt/d', pageSize: 10_000, concurrency: 16 }, stats));
