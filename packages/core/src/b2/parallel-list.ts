@@ -6,11 +6,13 @@
 // came back full (it is dense) and a slot is free, so a small listing makes exactly the calls a
 // single cursor makes, and each cut costs at most one extra, partly filled page.
 // How far the listing runs ahead of the consumer is a window of pages (fetched and not yet
-// taken, plus calls out), nearest ranges first. It starts at 2 pages and doubles each time
-// the consumer had to wait for a page for more than SLOW_WAIT_MS, up to WINDOW_PER_RANGE ×
-// concurrency: on a fast source (no latency, or a consumer slower than the listing) it stays
-// small — few pages held, few ranges cut, no extra calls — and on a slow link it opens until
-// the latency is hidden.
+// taken, plus calls out), counted from the consumer's side, nearest ranges first. It starts
+// at 2 pages and doubles each time the consumer had to wait for a page for more than
+// SLOW_WAIT_MS, up to WINDOW_PER_RANGE × concurrency pages and WINDOW_NAMES versions: on a
+// fast source (no latency, or a consumer slower than the listing) it stays small — few pages
+// held, few ranges cut, no extra calls — and on a slow link it opens until the latency is
+// hidden. Pages a farther range fetched before a nearer one was cut off stay held (at most
+// about one more window) but never hold back the nearer pages.
 // The versions come out in B2's order (ranges in key order, pages in order).
 import type { B2Api, B2FileVersion, B2VersionPage, ListVersionsOptions } from './types.js';
 import { compareB2Names } from '../versions/list.js';
@@ -18,6 +20,8 @@ import { splitPoints } from './range-split.js';
 
 /** Pages fetched ahead of the consumer, at most, per range allowed at once. */
 const WINDOW_PER_RANGE = 6;
+/** Versions fetched ahead, at most (in whole pages): bigger pages make a window of fewer pages. */
+const WINDOW_NAMES = 96_000;
 /** The window before the consumer ever waited. */
 const FIRST_WINDOW = 2;
 /** A wait shorter than this is the source's own work (an in-process or local listing), not latency to hide. */
@@ -58,6 +62,8 @@ interface Range {
   pages: B2FileVersion[][];
   fetching: boolean;
   done: boolean;
+  /** A call was made for it (until then, a range that reaches it may take it over). */
+  started?: boolean;
   /** The first name of the last full page: where the range's density is known from (unset once cut). */
   hint?: string;
 }
@@ -121,9 +127,11 @@ export async function* listVersionPagesParallel(
   const abort = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
   const ranges: Range[] = [{ from: start, to: stop, pages: [], fetching: false, done: false }];
-  const widest = WINDOW_PER_RANGE * concurrency;
+  const widest = Math.max(2 * FIRST_WINDOW, Math.min(WINDOW_PER_RANGE * concurrency, Math.floor(WINDOW_NAMES / pageSize)));
   const now = options.now ?? (() => performance.now());
   let window = Math.min(FIRST_WINDOW, widest);
+  /** The consumer just waited long for a page: more cursors near it would help (a cut pays off). */
+  let starved = false;
   let failure: { error: unknown } | undefined;
   let wake: (() => void) | undefined;
   const changed = (): void => {
@@ -133,16 +141,26 @@ export async function* listVersionPagesParallel(
 
   // Carves pieces of about SPAN pages off the start of a dense range (the nearest to the
   // consumer first), so the pages the consumer needs next are fetched side by side; the rest
-  // stays one range, to be carved in its turn when a slot frees.
+  // stays one range, to be carved in its turn. Only cursors inside the window count: a range
+  // listed to its end holds pages, not a cursor, and one beyond the window waits its turn, so
+  // neither keeps the range the consumer waits on from being cut (it was then listed alone).
+  // Called only after the consumer waited long: when it keeps up, cutting adds calls, not speed.
   const cut = (): void => {
     // About FIRST_WINDOW pages of window per range: before the consumer ever waited long, one range.
-    const allowed = Math.min(concurrency, Math.floor(window / FIRST_WINDOW));
-    // Ranges listed to their end only wait to be consumed: they hold pages, not a cursor.
-    let active = 0;
-    for (const range of ranges) if (!range.done) active += 1;
+    const allowed = Math.min(concurrency, Math.floor(window / FIRST_WINDOW), Math.floor(widest / WINDOW_PER_RANGE));
+    let cursors = 0;
+    let used = 0;
+    let reach = 0;
     for (const range of ranges) {
-      const free = allowed - active;
+      if (used >= window) break;
+      used += range.pages.length + (range.done ? 0 : 1);
+      if (!range.done) cursors += 1;
+      reach += 1;
+    }
+    for (let i = 0; i < reach; i += 1) {
+      const free = allowed - cursors;
       if (free <= 0) return;
+      const range = ranges[i]!;
       // Not while a call is out: its page would run past the new end and be fetched twice.
       if (range.done || range.fetching || range.hint === undefined) continue;
       const points = splitPoints(prefix, range.from, range.to, range.hint, free + 1, SPAN).filter(
@@ -150,21 +168,32 @@ export async function* listVersionPagesParallel(
       );
       range.hint = undefined;
       if (points.length === 0) continue;
-      const added: Range[] = points.map((from, i) => ({ from, to: points[i + 1] ?? range.to, pages: [], fetching: false, done: false }));
+      const added: Range[] = points.map((from, k) => ({ from, to: points[k + 1] ?? range.to, pages: [], fetching: false, done: false }));
       range.to = points[0];
-      ranges.splice(ranges.indexOf(range) + 1, 0, ...added);
-      active += added.length;
+      ranges.splice(i + 1, 0, ...added);
+      // The new ranges are inside the window (each takes a page of it); farther ones leave it.
+      i += added.length;
+      reach += added.length;
+      cursors += added.length;
       stats.splits += 1;
-      stats.widest = Math.max(stats.widest, active);
+      stats.widest = Math.max(stats.widest, cursors);
     }
   };
 
   const fetch = async (range: Range): Promise<void> => {
     range.fetching = true;
+    range.started = true;
     try {
       const page = await readPage({ prefix, pageSize, startFileName: range.from, ...(range.fromId !== undefined ? { startFileId: range.fromId } : {}), signal });
       stats.calls += 1;
-      const { files, reached } = before(page.files, range.to);
+      let { files, reached } = before(page.files, range.to);
+      // A page that ran past the range's end into ranges not listed yet keeps those names: the
+      // range takes them over (B2 returned and bills them; dropping them wasted a page a cut).
+      for (let at = ranges.indexOf(range) + 1; reached && at < ranges.length && ranges[at]!.started !== true; ) {
+        range.to = ranges[at]!.to;
+        ranges.splice(at, 1);
+        ({ files, reached } = before(page.files, range.to));
+      }
       if (files.length > 0) range.pages.push(files);
       const next = page.nextFileName;
       if (reached || next === undefined || (range.to !== undefined && compareB2Names(next, range.to) >= 0)) {
@@ -188,7 +217,8 @@ export async function* listVersionPagesParallel(
   // gets its next page (it is what the consumer waits for).
   const pump = (): void => {
     if (failure) return;
-    cut();
+    if (starved) cut();
+    starved = false;
     // The window counts pages from the consumer's side: pages held by farther ranges (fetched
     // before a nearer range was cut off) never hold back the pages the consumer needs first.
     let used = 0;
@@ -221,7 +251,10 @@ export async function* listVersionPagesParallel(
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
-      if (now() - waited > SLOW_WAIT_MS) window = Math.min(widest, window * 2);
+      if (now() - waited > SLOW_WAIT_MS) {
+        window = Math.min(widest, window * 2);
+        starved = true;
+      }
     }
   } finally {
     abort.abort();
