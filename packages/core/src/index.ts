@@ -137,7 +137,7 @@ export { isLive, isVisibleKind, supersededTimes, visibleVersions } from './versi
 export { bucketPrefix, compareB2Names, encryptedBucketName } from './versions/list.js';
 export { openEncryptedBucket, type EncryptedBucketOpener } from './versions/open-encrypted-bucket.js';
 export { WrongPasswordError } from './versions/password-check.js';
-export { writeVersionedPath, writeVersionSuffix } from './versions/version-suffix-bytes.js';
+export { frameVersionedPath, VERSION_SUFFIX_LENGTH, writeVersionedPath, writeVersionSuffix } from './versions/version-suffix-bytes.js';
 
 // Prices: the dated price model, its loader and cost functions
 export * from './prices/index.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nameToBytes, versionedPath, writeVersionedPath, writeVersionSuffix } from '../src/index.js';
+import { frameVersionedPath, nameToBytes, VERSION_SUFFIX_LENGTH, versionedPath, writeVersionedPath, writeVersionSuffix } from '../src/index.js';
 
 /** What writeVersionedPath must equal: versionedPath's text, as the du tree encodes it. */
 const expected = (path: string, ms: number): Buffer => nameToBytes(versionedPath(path, ms));
@@ -56,5 +56,28 @@ describe('writeVersionedPath', () => {
     expect(writeVersionSuffix(out, 0, Number.NaN)).toBe(false);
     expect(writeVersionSuffix(out, 0, Date.UTC(1000, 0, 1))).toBe(true);
     expect(out.toString('latin1', 0, 23)).toBe('-v1000-01-01-000000-000');
+    // Not a B2 time: the two-digit table would misread it (as the old digit loop did).
+    expect(writeVersionSuffix(out, 0, Date.UTC(2024, 0, 1) + 123.5)).toBe(false);
+  });
+
+  it('a frame made once names every version of the file: only the suffix is written per version', () => {
+    const segment = fc.stringMatching(/^[a-z.\-é]{1,6}$/);
+    fc.assert(
+      fc.property(
+        fc.array(segment, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }), { minLength: 1, maxLength: 6 }),
+        (segs, times) => {
+          const path = segs.join('/');
+          const src = nameToBytes(path);
+          const out = Buffer.alloc(src.length + VERSION_SUFFIX_LENGTH);
+          const gap = frameVersionedPath(src, 0, src.length, out);
+          for (const ms of times) {
+            expect(writeVersionSuffix(out, gap, ms)).toBe(true);
+            expect(out).toEqual(expected(path, ms));
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

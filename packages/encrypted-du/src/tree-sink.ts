@@ -1,4 +1,4 @@
-import { hasNameEscapes, nameToBytes, versionedPath, writeVersionedPath, type DuTree } from '@rclone-b2/core';
+import { frameVersionedPath, hasNameEscapes, nameToBytes, VERSION_SUFFIX_LENGTH, versionedPath, writeVersionSuffix, type DuTree } from '@rclone-b2/core';
 import type { InventorySink } from './ls-sink.js';
 
 const SLASH = 0x2f;
@@ -21,9 +21,10 @@ function leafStart(bytes: Uint8Array, length: number): number {
 
 /**
  * Feeds a du tree (the summaries, the HTML page). A file's path is encoded to bytes once and
- * its directory looked up once; each old version's name is written as bytes from the leaf
- * (writeVersionedPath), so the tree gets exactly the entries `tree.add(versionedPath(...))`
- * would give it without a string or a Date per version, nor a directory lookup per version.
+ * its directory looked up once; its old versions' names are framed once (frameVersionedPath:
+ * the leaf with a gap for the suffix) and each version writes only its 23 suffix bytes, so the
+ * tree gets exactly the entries `tree.add(versionedPath(...))` would give it without a string
+ * or a Date per version, nor a directory lookup or a copy of the name per version.
  */
 export function treeAdder(tree: DuTree): Pick<InventorySink, 'add' | 'addFile'> {
   // Crypt listings come in encrypted-name order, so nearly every directory's plain names
@@ -39,6 +40,9 @@ export function treeAdder(tree: DuTree): Pick<InventorySink, 'add' | 'addFile'> 
       let length = 0;
       let leaf = -1;
       let dir = 0;
+      // Where the suffix goes in `named` (-1: not framed yet), and the old name's length.
+      let gap = -1;
+      let oldLength = 0;
       for (let k = 0; k < entries.count; k += 1) {
         if (!entries.picked(k, pick)) continue;
         if (bytes === undefined) {
@@ -54,25 +58,22 @@ export function treeAdder(tree: DuTree): Pick<InventorySink, 'add' | 'addFile'> 
           if (leaf > 0) dir = tree.dirId(bytes, 0, leaf - 1);
         }
         const size = entries.size[k] as number;
-        const current = entries.current[k] === 1;
-        if (leaf < 0) {
+        if (entries.current[k] === 1) {
           // Not a plain path: the tree's general handling, from the whole path.
-          if (current) tree.addPathBytes(bytes, 0, length, size);
-          else {
-            const n = writeVersionedPath(bytes, 0, length, entries.time[k] as number, named);
-            if (n < 0) tree.add(versionedPath(entries.path, entries.time[k] as number), size);
-            else tree.addPathBytes(named, 0, n, size);
-          }
+          if (leaf < 0) tree.addPathBytes(bytes, 0, length, size);
+          else tree.addFileBytes(dir, bytes, leaf, length, size);
           continue;
         }
-        if (current) {
-          tree.addFileBytes(dir, bytes, leaf, length, size);
-          continue;
+        if (gap < 0) {
+          // A plain path's versions go into its directory by leaf; any other by whole path.
+          const from = leaf < 0 ? 0 : leaf;
+          gap = frameVersionedPath(bytes, from, length, named);
+          oldLength = length - from + VERSION_SUFFIX_LENGTH;
         }
         const time = entries.time[k] as number;
-        const n = writeVersionedPath(bytes, leaf, length, time, named);
-        if (n < 0) tree.add(versionedPath(entries.path, time), size);
-        else tree.addFileBytes(dir, named, 0, n, size);
+        if (!writeVersionSuffix(named, gap, time)) tree.add(versionedPath(entries.path, time), size);
+        else if (leaf < 0) tree.addPathBytes(named, 0, oldLength, size);
+        else tree.addFileBytes(dir, named, 0, oldLength, size);
       }
     },
   };

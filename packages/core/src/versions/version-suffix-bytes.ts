@@ -5,7 +5,9 @@
 // versionedPath (false), whose text for them this does not reproduce.
 
 const DAY = 86_400_000;
-const SUFFIX_LENGTH = 23;
+/** `-vYYYY-MM-DD-HHMMSS-mmm`: what an old version adds to its name. */
+export const VERSION_SUFFIX_LENGTH = 23;
+const SUFFIX_LENGTH = VERSION_SUFFIX_LENGTH;
 const SLASH = 0x2f;
 const DOT = 0x2e;
 
@@ -14,6 +16,18 @@ function digits(out: Uint8Array, at: number, value: number, width: number): void
     out[at + i] = 0x30 + (value % 10);
     value = Math.floor(value / 10);
   }
+}
+
+/** `00`..`99` as bytes: a time's six two-digit fields without a division each. */
+const PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i += 1) {
+  PAIRS[2 * i] = 0x30 + Math.floor(i / 10);
+  PAIRS[2 * i + 1] = 0x30 + (i % 10);
+}
+
+function pair(out: Uint8Array, at: number, value: number): void {
+  out[at] = PAIRS[2 * value]!;
+  out[at + 1] = PAIRS[2 * value + 1]!;
 }
 
 /**
@@ -49,9 +63,10 @@ function dateAt(days: number): number {
   return at;
 }
 
-/** Writes `-vYYYY-MM-DD-HHMMSS-mmm` (UTC) at `out[at]`; false (nothing written) outside years 1000-9999. */
+/** Writes `-vYYYY-MM-DD-HHMMSS-mmm` (UTC) at `out[at]`; false (nothing written) outside years 1000-9999 or for a fractional time. */
 export function writeVersionSuffix(out: Uint8Array, at: number, ms: number): boolean {
-  if (!Number.isFinite(ms)) return false;
+  // A fractional time (never from B2) goes to versionedPath, whose text for it this does not reproduce.
+  if (!Number.isInteger(ms)) return false;
   const days = Math.floor(ms / DAY);
   const date = dateAt(days);
   if (date < 0) return false;
@@ -66,30 +81,41 @@ export function writeVersionSuffix(out: Uint8Array, at: number, ms: number): boo
   out[at + 1] = 0x76;
   for (let i = 0; i < 10; i += 1) out[at + 2 + i] = cachedDate[date + i] as number;
   out[at + 12] = 0x2d;
-  digits(out, at + 13, hour, 2);
-  digits(out, at + 15, minute, 2);
-  digits(out, at + 17, second, 2);
+  pair(out, at + 13, hour);
+  pair(out, at + 15, minute);
+  pair(out, at + 17, second);
   out[at + 19] = 0x2d;
-  digits(out, at + 20, milli, 3);
+  out[at + 20] = 0x30 + Math.floor(milli / 100);
+  pair(out, at + 21, milli % 100);
   return true;
 }
 
 /**
- * versionedPath for a path given as bytes `src[start, end)`: writes the old version's name
- * to `out` (which must hold end - start + 23 bytes) and returns its length, or -1 where
- * writeVersionSuffix declines. The suffix goes before the last segment's extension; a
- * segment's leading dot is not one (`.bashrc-v…`), as in versionedPath.
+ * The part of an old version's name that does not depend on its time: copies `src[start,
+ * end)` to `out` (which must hold end - start + 23 bytes) with a 23-byte gap where the
+ * suffix goes — before the last segment's extension; a segment's leading dot is not one
+ * (`.bashrc-v…`), as in versionedPath — and returns the gap's offset. Every version of one
+ * file then needs only writeVersionSuffix(out, gap, ms): the name is end - start + 23 bytes.
  */
-export function writeVersionedPath(src: Uint8Array, start: number, end: number, ms: number, out: Uint8Array): number {
+export function frameVersionedPath(src: Uint8Array, start: number, end: number, out: Uint8Array): number {
   let leaf = end;
   while (leaf > start && src[leaf - 1] !== SLASH) leaf -= 1;
   let dot = end - 1;
   while (dot > leaf && src[dot] !== DOT) dot -= 1;
   const split = dot > leaf ? dot : end;
   const head = split - start;
-  if (!writeVersionSuffix(out, head, ms)) return -1;
-  // byte loops: names are short, and subarray() would make two Buffer objects per version
+  // byte loops: names are short, and subarray() would make two Buffer objects per name
   for (let i = start; i < split; i += 1) out[i - start] = src[i]!;
   for (let i = split, o = head + SUFFIX_LENGTH; i < end; i += 1, o += 1) out[o] = src[i]!;
-  return end - start + SUFFIX_LENGTH;
+  return head;
+}
+
+/**
+ * versionedPath for a path given as bytes `src[start, end)`: writes the old version's name
+ * to `out` (which must hold end - start + 23 bytes) and returns its length, or -1 where
+ * writeVersionSuffix declines (`out` then holds the name without its suffix).
+ */
+export function writeVersionedPath(src: Uint8Array, start: number, end: number, ms: number, out: Uint8Array): number {
+  const head = frameVersionedPath(src, start, end, out);
+  return writeVersionSuffix(out, head, ms) ? end - start + SUFFIX_LENGTH : -1;
 }
