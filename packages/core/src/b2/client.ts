@@ -11,6 +11,7 @@ import { redact } from '../cli/logger.js';
 import { decodeHeaderName, encodeFileName, expectedSha1, infoFromHeaders, toFileVersion } from './files.js';
 import { backoffMs, isRetryableStatus, resolveRetry, retryAfterMs, systemClock, type B2Clock, type ResolvedRetry, type RetryOptions } from './retry.js';
 import { Semaphore } from '../concurrency/index.js';
+import { parseListingBody } from './listing-json.js';
 import { billedTransactions, emptyTransactionCounts, transactionClass } from './transactions.js';
 import type { B2Api, B2Bucket, B2LifecycleRule, B2Download, B2FileVersion, B2Part, B2VersionPage, ListVersionsOptions, TransactionCounts } from './types.js';
 
@@ -64,6 +65,8 @@ interface RequestSpec {
   signal?: AbortSignal;
   /** Keep the response body unread (downloads); the slot is released once headers arrive. */
   stream?: boolean;
+  /** Read the body as bytes, not text (listing pages: see listing-json.ts). */
+  bytes?: boolean;
   /**
    * An error code that means success when seen on a retry after a failure whose outcome is
    * unknown (network error or 5xx): e.g. `file_not_present` for a delete that did happen.
@@ -181,7 +184,7 @@ export class B2Client implements B2Api {
   }
 
   /** One call with the concurrency limit, retries, back-off, Retry-After and re-authorization. */
-  private async request(spec: RequestSpec): Promise<{ response: Response; text: string }> {
+  private async request(spec: RequestSpec): Promise<{ response: Response; text: string; body?: Buffer }> {
     const signal = this.signalFor(spec.signal);
     const isAuthorize = spec.call === 'b2_authorize_account';
     let outcomeUnknown = false;
@@ -211,6 +214,7 @@ export class B2Client implements B2Api {
         if (response.ok) {
           if (spec.stream) return { response, text: '' };
           try {
+            if (spec.bytes) return { response, text: '', body: Buffer.from(await response.arrayBuffer()) };
             return { response, text: await response.text() };
           } catch (error) {
             // An answer cut off mid-body (e.g. a listing page) is a network failure: retry it.
@@ -268,16 +272,18 @@ export class B2Client implements B2Api {
   }
 
   private async callJson(call: string, body: Json, signal?: AbortSignal, entries?: (r: Json) => number, doneIfRetriedWith?: string): Promise<Json> {
-    const { text } = await this.request({
+    const listing = call === 'b2_list_file_versions' || call === 'b2_list_file_names';
+    const answer = await this.request({
       call,
       signal,
       doneIfRetriedWith,
+      bytes: listing,
       build: (auth) => ({
         url: `${auth.apiUrl}/b2api/${this.version}/${call}`,
         init: { method: 'POST', headers: { Authorization: auth.authorizationToken, 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
       }),
     });
-    const json = JSON.parse(text) as Json;
+    const json = answer.body !== undefined ? parseListingBody(answer.body) : (JSON.parse(answer.text) as Json);
     this.count(call, entries?.(json));
     return json;
   }
