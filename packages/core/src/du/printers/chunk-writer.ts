@@ -32,8 +32,8 @@ export class ChunkWriter {
     return free !== undefined && free.length >= size ? free : Buffer.allocUnsafe(size);
   }
 
-  /** Writes `buf[0, length)` of a buffer from `chunk()`; it is recycled once written. */
-  writeChunk(buf: Buffer, length: number): Promise<void> | undefined {
+  /** Writes `buf[0, length)` of a buffer from `chunk()`; it is recycled once written (or handed to `release`). */
+  writeChunk(buf: Buffer, length: number, release?: (buf: Buffer) => void): Promise<void> | undefined {
     let ok = true;
     if (this.pending !== '') {
       ok = this.output.write(this.pending);
@@ -42,7 +42,8 @@ export class ChunkWriter {
     this.outstanding += 1;
     const recycle = (error?: Error | null): void => {
       this.outstanding -= 1;
-      if (!error && this.free.length < MAX_CHUNKS) this.free.push(buf);
+      if (release) release(buf);
+      else if (!error && this.free.length < MAX_CHUNKS) this.free.push(buf);
       const waiting = this.waiting;
       this.waiting = undefined;
       waiting?.();

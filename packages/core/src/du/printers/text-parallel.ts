@@ -1,0 +1,173 @@
+import { existsSync } from 'node:fs';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { SortedRows } from '../select.js';
+import type { ChunkWriter } from './chunk-writer.js';
+import { rowWindow, type RowColumns } from './row-columns.js';
+import { formatRows } from './text-fill.js';
+import { inSharedMemory, sharedInt32, sharedUint32, sharedUint8 } from '../shared-arrays.js';
+import { isPrintReply, PRINT_CHUNK, transferable, type PrintJob } from './text-print-job.js';
+
+// A long text report is formatted by two threads: this one and a worker thread
+// (text-print-worker.ts) take blocks of rows in turn from a shared counter, as each
+// finishes its last, and this thread writes every block in order, its own and the
+// worker's (handed over without a copy). Copying names into the output is most of a
+// report's time (cache misses over the arenas): two cores do it in half the wall time.
+// Where the worker cannot start or stops, this thread formats the blocks it misses, so
+// the bytes are the same either way.
+
+/** Rows a thread formats at a time (~600 KB of text). */
+export const BLOCK_ROWS = 4096;
+/** Below this many rows one thread prints (a worker costs ~30 ms of start and copying). */
+const PARALLEL_MIN_ROWS = 300_000;
+
+let foundWorker: URL | null | undefined;
+
+/** The worker's module: beside a tool's bundle, else in core's dist (from dist or src). */
+function workerUrl(): URL | undefined {
+  if (foundWorker === undefined) {
+    foundWorker = null;
+    for (const place of ['./du-text-print-worker.mjs', './text-print-worker.js', '../../../dist/du/printers/text-print-worker.js']) {
+      const url = new URL(place, import.meta.url);
+      if (existsSync(url)) {
+        foundWorker = url;
+        break;
+      }
+    }
+  }
+  return foundWorker ?? undefined;
+}
+
+/** Whether a report of `rows` rows is printed by two threads (RCLONE_B2_DU_THREADS=0: never). */
+export function printThreadWanted(rows: number): boolean {
+  return rows >= PARALLEL_MIN_ROWS && process.env.RCLONE_B2_DU_THREADS !== '0' && workerUrl() !== undefined;
+}
+
+/** Prints `rows` with a worker thread formatting some of the blocks (see above); `blockRows` is for tests. */
+export async function printRowsInParallel(rows: SortedRows, out: ChunkWriter, human: boolean, blockRows = BLOCK_ROWS): Promise<void> {
+  const url = workerUrl();
+  const columns = rows.columns();
+  const length = rows.length;
+  const blocks = Math.ceil(length / blockRows);
+  // [0]: the next block to take; [1]: blocks written (the worker stays a few ahead of it).
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  const received = new Map<number, Uint8Array[]>();
+  let stopped = url === undefined;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  let worker: Worker | undefined;
+  // Written buffers go back to the worker for its next blocks (fresh memory costs page faults).
+  const returns = new MessageChannel();
+  returns.port1.unref();
+  if (url !== undefined) {
+    worker = new Worker(url, { workerData: sharedJob(rows, columns, human, blocks, blockRows, control, returns.port2), transferList: [returns.port2] });
+    worker.on('message', (reply: unknown) => {
+      if (isPrintReply(reply)) received.set(reply.block, reply.chunks);
+      notify();
+    });
+    worker.on('error', () => {
+      stopped = true;
+      notify();
+    });
+    worker.on('exit', () => {
+      stopped = true;
+      notify();
+    });
+  }
+  /** The worker's block b, or undefined when it stopped without it (this thread formats it then). */
+  const fromWorker = async (b: number): Promise<Uint8Array[] | undefined> => {
+    for (;;) {
+      const chunks = received.get(b);
+      if (chunks !== undefined) {
+        received.delete(b);
+        return chunks;
+      }
+      if (stopped) return undefined;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+  const giveBack = (buf: Buffer): void => {
+    if (!stopped && buf.buffer instanceof ArrayBuffer) returns.port1.postMessage(buf.buffer, [buf.buffer]);
+  };
+  const window = rowWindow(blockRows);
+  const mine: Array<[Buffer, number]> = [];
+  const format = (b: number): void => {
+    const from = b * blockRows;
+    formatRows(columns, window, human, from, Math.min(length, from + blockRows), (size) => out.chunk(Math.max(PRINT_CHUNK, size)), (buf, n) => mine.push([buf, n]));
+  };
+  const writeMine = async (): Promise<void> => {
+    for (const [buf, n] of mine) {
+      const wait = out.writeChunk(buf, n);
+      if (wait) await wait;
+    }
+    mine.length = 0;
+  };
+  let next = 0;
+  const written = (): void => {
+    next += 1;
+    Atomics.store(control, 1, next);
+    Atomics.notify(control, 1);
+  };
+  try {
+    while (next < blocks) {
+      const b = Atomics.add(control, 0, 1);
+      const own = b < blocks;
+      if (own) format(b);
+      // Blocks before b were taken by the worker: written first.
+      for (const last = own ? b : blocks; next < last; written()) {
+        const chunks = await fromWorker(next);
+        if (chunks === undefined) {
+          const held = mine.splice(0);
+          format(next);
+          await writeMine();
+          mine.push(...held);
+          continue;
+        }
+        for (const chunk of chunks) {
+          const wait = out.writeChunk(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length), chunk.length, giveBack);
+          if (wait) await wait;
+        }
+      }
+      if (own) {
+        await writeMine();
+        written();
+      }
+    }
+  } finally {
+    // Done (or failed writing): a worker still waiting to run ahead stops at once.
+    Atomics.store(control, 0, blocks);
+    Atomics.store(control, 1, blocks);
+    Atomics.notify(control, 1);
+    returns.port1.close();
+    if (worker !== undefined && !stopped) await worker.terminate();
+  }
+}
+
+/** The worker's job: views of the same memory (shared-arrays.ts; copies only of arrays that are not shared). */
+function sharedJob(rows: SortedRows, c: RowColumns, human: boolean, blocks: number, blockRows: number, control: Int32Array, returned: MessagePort): PrintJob {
+  const { dirs, files } = rows.tree;
+  const n = rows.length;
+  const d = dirs.count;
+  return {
+    ids: inSharedMemory(c.ids, n, sharedUint32),
+    hi: inSharedMemory(c.hi, n, sharedUint32),
+    lo: inSharedMemory(c.lo, n, sharedUint32),
+    fileRows: c.fileRows,
+    fileDir: inSharedMemory(c.fileDir, files.count, sharedInt32),
+    fileNameAt: inSharedMemory(c.fileNameAt, files.count + 1, sharedUint32),
+    dirPathAt: inSharedMemory(c.dirPathAt, d, sharedUint32),
+    dirPathLength: inSharedMemory(c.dirPathLength, d, sharedUint32),
+    dirPrefixLength: inSharedMemory(c.dirPrefixLength, d, sharedUint32),
+    dirOdd: inSharedMemory(c.dirOdd, d, sharedUint8),
+    names: inSharedMemory(c.names, files.names.length, sharedUint8),
+    paths: inSharedMemory(c.paths, dirs.paths.length, sharedUint8),
+    human,
+    blocks,
+    blockRows,
+    control,
+    returned,
+  };
+}
