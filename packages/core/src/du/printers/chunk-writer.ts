@@ -10,10 +10,18 @@ const MAX_CHUNKS = 4;
  */
 export class ChunkWriter {
   private pending = '';
+  /**
+   * Whether the output writes to a file descriptor (a file, pipe or terminal): the bytes of
+   * a written chunk have then left it when its write calls back. An in-process consumer
+   * (a PassThrough's reader) may keep the very Buffer it was given.
+   */
+  readonly toDescriptor: boolean;
   constructor(
     private readonly output: Writable,
     private readonly flushAt = 64 * 1024,
-  ) {}
+  ) {
+    this.toDescriptor = 'fd' in output && typeof output.fd === 'number';
+  }
 
   /** Returns a promise only when the caller has to wait (await it then). */
   write(data: string | Buffer): Promise<void> | undefined {
@@ -43,7 +51,8 @@ export class ChunkWriter {
     const recycle = (error?: Error | null): void => {
       this.outstanding -= 1;
       if (release) release(buf);
-      else if (!error && this.free.length < MAX_CHUNKS) this.free.push(buf);
+      // Only a descriptor's writes are done with the bytes: a reader in this process may keep the Buffer.
+      else if (!error && this.toDescriptor && this.free.length < MAX_CHUNKS) this.free.push(buf);
       const waiting = this.waiting;
       this.waiting = undefined;
       waiting?.();

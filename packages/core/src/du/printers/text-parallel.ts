@@ -42,8 +42,15 @@ export function printThreadWanted(rows: number): boolean {
   return rows >= PARALLEL_MIN_ROWS && process.env.RCLONE_B2_DU_THREADS !== '0' && workerUrl() !== undefined;
 }
 
-/** Prints `rows` with a worker thread formatting some of the blocks (see above); `blockRows` is for tests. */
-export async function printRowsInParallel(rows: SortedRows, out: ChunkWriter, human: boolean, blockRows = BLOCK_ROWS): Promise<void> {
+/** For tests: smaller blocks, and the first block taken only once the worker has started. */
+export interface ParallelTuning {
+  blockRows?: number;
+  waitForWorker?: boolean;
+}
+
+/** Prints `rows` with a worker thread formatting some of the blocks (see above); returns how many it formatted. */
+export async function printRowsInParallel(rows: SortedRows, out: ChunkWriter, human: boolean, tuning: ParallelTuning = {}): Promise<number> {
+  const blockRows = tuning.blockRows ?? BLOCK_ROWS;
   const url = workerUrl();
   const columns = rows.columns();
   const length = rows.length;
@@ -52,6 +59,8 @@ export async function printRowsInParallel(rows: SortedRows, out: ChunkWriter, hu
   const control = new Int32Array(new SharedArrayBuffer(8));
   const received = new Map<number, Uint8Array[]>();
   let stopped = url === undefined;
+  let ready = false;
+  let workerBlocks = 0;
   let wake: (() => void) | undefined;
   const notify = (): void => {
     const w = wake;
@@ -66,6 +75,7 @@ export async function printRowsInParallel(rows: SortedRows, out: ChunkWriter, hu
     worker = new Worker(url, { workerData: sharedJob(rows, columns, human, blocks, blockRows, control, returns.port2), transferList: [returns.port2] });
     worker.on('message', (reply: unknown) => {
       if (isPrintReply(reply)) received.set(reply.block, reply.chunks);
+      else ready = true;
       notify();
     });
     worker.on('error', () => {
@@ -89,9 +99,12 @@ export async function printRowsInParallel(rows: SortedRows, out: ChunkWriter, hu
       await new Promise<void>((resolve) => (wake = resolve));
     }
   };
-  const giveBack = (buf: Buffer): void => {
-    if (!stopped && buf.buffer instanceof ArrayBuffer) returns.port1.postMessage(buf.buffer, [buf.buffer]);
-  };
+  // Only where the bytes have surely left the buffer (moving it away detaches the reader's view).
+  const giveBack = out.toDescriptor
+    ? (buf: Buffer): void => {
+        if (!stopped && buf.buffer instanceof ArrayBuffer) returns.port1.postMessage(buf.buffer, [buf.buffer]);
+      }
+    : (): void => undefined;
   const window = rowWindow(blockRows);
   const mine: Array<[Buffer, number]> = [];
   const format = (b: number): void => {
@@ -112,6 +125,7 @@ export async function printRowsInParallel(rows: SortedRows, out: ChunkWriter, hu
     Atomics.notify(control, 1);
   };
   try {
+    while (tuning.waitForWorker && !ready && !stopped) await new Promise<void>((resolve) => (wake = resolve));
     while (next < blocks) {
       const b = Atomics.add(control, 0, 1);
       const own = b < blocks;
@@ -126,6 +140,7 @@ export async function printRowsInParallel(rows: SortedRows, out: ChunkWriter, hu
           mine.push(...held);
           continue;
         }
+        workerBlocks += 1;
         for (const chunk of chunks) {
           const wait = out.writeChunk(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length), chunk.length, giveBack);
           if (wait) await wait;
@@ -144,6 +159,7 @@ export async function printRowsInParallel(rows: SortedRows, out: ChunkWriter, hu
     returns.port1.close();
     if (worker !== undefined && !stopped) await worker.terminate();
   }
+  return workerBlocks;
 }
 
 /** The worker's job: views of the same memory (shared-arrays.ts; copies only of arrays that are not shared). */

@@ -16,6 +16,7 @@ if (parentPort !== null && isPrintJob(job)) {
   const columns = { ...job, names: Buffer.from(job.names.buffer, job.names.byteOffset, job.names.length), paths: Buffer.from(job.paths.buffer, job.paths.byteOffset, job.paths.length) };
   const length = job.ids.length;
   const window = rowWindow(blockRows);
+  port.postMessage('ready');
   for (;;) {
     const b = Atomics.add(control, 0, 1);
     if (b >= blocks) break;
