@@ -15,13 +15,14 @@ export class ChunkWriter {
    * a written chunk have then left it when its write calls back. An in-process consumer
    * (a PassThrough's reader) may keep the very Buffer it was given.
    */
-  readonly toDescriptor: boolean;
+  get toDescriptor(): boolean {
+    // Asked when needed: a file stream has its descriptor only once opened.
+    return 'fd' in this.output && typeof this.output.fd === 'number';
+  }
   constructor(
     private readonly output: Writable,
     private readonly flushAt = 64 * 1024,
-  ) {
-    this.toDescriptor = 'fd' in output && typeof output.fd === 'number';
-  }
+  ) {}
 
   /** Returns a promise only when the caller has to wait (await it then). */
   write(data: string | Buffer): Promise<void> | undefined {
