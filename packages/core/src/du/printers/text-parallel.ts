@@ -37,9 +37,59 @@ function workerUrl(): URL | undefined {
   return foundWorker ?? undefined;
 }
 
-/** Whether a report of `rows` rows is printed by two threads (RCLONE_B2_DU_THREADS=0: never). */
-export function printThreadWanted(rows: number): boolean {
-  return rows >= PARALLEL_MIN_ROWS && process.env.RCLONE_B2_DU_THREADS !== '0' && workerUrl() !== undefined;
+/** Whether a report of `rows` rows is worth a second thread. */
+export function longReport(rows: number): boolean {
+  return rows >= PARALLEL_MIN_ROWS;
+}
+
+/**
+ * The printing thread, started before the rows are sorted (its start-up overlaps the
+ * sort); its job follows by message. Its formatted blocks wait here until written.
+ */
+export class PrintThread {
+  readonly received = new Map<number, Uint8Array[]>();
+  stopped = false;
+  ready = false;
+  private wake: (() => void) | undefined;
+
+  private constructor(readonly worker: Worker) {
+    worker.on('message', (reply: unknown) => {
+      if (isPrintReply(reply)) this.received.set(reply.block, reply.chunks);
+      else this.ready = true;
+      this.notify();
+    });
+    // An error or a stop: the main thread formats what the worker did not.
+    worker.on('error', () => this.end());
+    worker.on('exit', () => this.end());
+  }
+
+  /** A printing thread, or undefined where it cannot start (RCLONE_B2_DU_THREADS=0, no worker module). */
+  static start(): PrintThread | undefined {
+    const url = workerUrl();
+    if (url === undefined || process.env.RCLONE_B2_DU_THREADS === '0') return undefined;
+    return new PrintThread(new Worker(url));
+  }
+
+  /** Resolves at the worker's next message or its end. */
+  next(): Promise<void> {
+    return new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.stopped) await this.worker.terminate();
+    this.end();
+  }
+
+  private end(): void {
+    this.stopped = true;
+    this.notify();
+  }
+
+  private notify(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
 }
 
 /** For tests: smaller blocks, and the first block taken only once the worker has started. */
@@ -48,61 +98,39 @@ export interface ParallelTuning {
   waitForWorker?: boolean;
 }
 
-/** Prints `rows` with a worker thread formatting some of the blocks (see above); returns how many it formatted. */
-export async function printRowsInParallel(rows: SortedRows, out: ChunkWriter, human: boolean, tuning: ParallelTuning = {}): Promise<number> {
+/**
+ * Prints `rows`, the printing thread `thread` formatting some of the blocks (see above;
+ * started here when not given, stopped here either way); returns how many it formatted.
+ */
+export async function printRowsInParallel(rows: SortedRows, out: ChunkWriter, human: boolean, tuning: ParallelTuning = {}, given?: PrintThread): Promise<number> {
+  const thread = given ?? PrintThread.start();
   const blockRows = tuning.blockRows ?? BLOCK_ROWS;
-  const url = workerUrl();
   const columns = rows.columns();
   const length = rows.length;
   const blocks = Math.ceil(length / blockRows);
   // [0]: the next block to take; [1]: blocks written (the worker stays a few ahead of it).
   const control = new Int32Array(new SharedArrayBuffer(8));
-  const received = new Map<number, Uint8Array[]>();
-  let stopped = url === undefined;
-  let ready = false;
   let workerBlocks = 0;
-  let wake: (() => void) | undefined;
-  const notify = (): void => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  let worker: Worker | undefined;
   // Written buffers go back to the worker for its next blocks (fresh memory costs page faults).
   const returns = new MessageChannel();
   returns.port1.unref();
-  if (url !== undefined) {
-    worker = new Worker(url, { workerData: sharedJob(rows, columns, human, blocks, blockRows, control, returns.port2), transferList: [returns.port2] });
-    worker.on('message', (reply: unknown) => {
-      if (isPrintReply(reply)) received.set(reply.block, reply.chunks);
-      else ready = true;
-      notify();
-    });
-    worker.on('error', () => {
-      stopped = true;
-      notify();
-    });
-    worker.on('exit', () => {
-      stopped = true;
-      notify();
-    });
-  }
+  thread?.worker.postMessage(sharedJob(rows, columns, human, blocks, blockRows, control, returns.port2), [returns.port2]);
   /** The worker's block b, or undefined when it stopped without it (this thread formats it then). */
   const fromWorker = async (b: number): Promise<Uint8Array[] | undefined> => {
     for (;;) {
-      const chunks = received.get(b);
+      const chunks = thread?.received.get(b);
       if (chunks !== undefined) {
-        received.delete(b);
+        thread?.received.delete(b);
         return chunks;
       }
-      if (stopped) return undefined;
-      await new Promise<void>((resolve) => (wake = resolve));
+      if (thread === undefined || thread.stopped) return undefined;
+      await thread.next();
     }
   };
   // Only where the bytes have surely left the buffer (moving it away detaches the reader's view).
   const giveBack = out.toDescriptor
     ? (buf: Buffer): void => {
-        if (!stopped && buf.buffer instanceof ArrayBuffer) returns.port1.postMessage(buf.buffer, [buf.buffer]);
+        if (thread !== undefined && !thread.stopped && buf.buffer instanceof ArrayBuffer) returns.port1.postMessage(buf.buffer, [buf.buffer]);
       }
     : (): void => undefined;
   const window = rowWindow(blockRows);
@@ -125,7 +153,7 @@ export async function printRowsInParallel(rows: SortedRows, out: ChunkWriter, hu
     Atomics.notify(control, 1);
   };
   try {
-    while (tuning.waitForWorker && !ready && !stopped) await new Promise<void>((resolve) => (wake = resolve));
+    while (tuning.waitForWorker && thread !== undefined && !thread.ready && !thread.stopped) await thread.next();
     while (next < blocks) {
       const b = Atomics.add(control, 0, 1);
       const own = b < blocks;
@@ -157,7 +185,7 @@ export async function printRowsInParallel(rows: SortedRows, out: ChunkWriter, hu
     Atomics.store(control, 1, blocks);
     Atomics.notify(control, 1);
     returns.port1.close();
-    if (worker !== undefined && !stopped) await worker.terminate();
+    await thread?.stop();
   }
   return workerBlocks;
 }

@@ -1,7 +1,7 @@
-import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { rowWindow } from './row-columns.js';
 import { formatRows } from './text-fill.js';
-import { isPrintJob, PRINT_CHUNK, transferable } from './text-print-job.js';
+import { isPrintJob, PRINT_CHUNK, transferable, type PrintJob } from './text-print-job.js';
 
 // The printing thread of text-parallel.ts: takes blocks of rows from the shared counter,
 // formats each and hands its bytes to the main thread, which writes them in order.
@@ -9,14 +9,20 @@ import { isPrintJob, PRINT_CHUNK, transferable } from './text-print-job.js';
 /** Blocks this thread may be ahead of what the main thread has written (bounds the memory held). */
 const AHEAD = 16;
 
-const job: unknown = workerData;
-if (parentPort !== null && isPrintJob(job)) {
+if (parentPort !== null) {
   const port = parentPort;
+  port.postMessage('ready');
+  // One job; then nothing listens and the thread ends.
+  port.once('message', (job: unknown) => {
+    if (isPrintJob(job)) run(port, job);
+  });
+}
+
+function run(port: MessagePort, job: PrintJob): void {
   const { control, blocks, blockRows, human } = job;
   const columns = { ...job, names: Buffer.from(job.names.buffer, job.names.byteOffset, job.names.length), paths: Buffer.from(job.paths.buffer, job.paths.byteOffset, job.paths.length) };
   const length = job.ids.length;
   const window = rowWindow(blockRows);
-  port.postMessage('ready');
   for (;;) {
     const b = Atomics.add(control, 0, 1);
     if (b >= blocks) break;

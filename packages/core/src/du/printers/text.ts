@@ -1,7 +1,7 @@
 import { sortedRows, type SortedRows } from '../select.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import { fillChunk, rowFiller, rowRoom } from './text-fill.js';
-import { printRowsInParallel, printThreadWanted } from './text-parallel.js';
+import { longReport, printRowsInParallel, PrintThread } from './text-parallel.js';
 import type { DuPrinter, DuReportOptions } from './types.js';
 
 const CHUNK = 256 * 1024;
@@ -15,9 +15,15 @@ const CHUNK = 256 * 1024;
  */
 export const textPrinter: DuPrinter = {
   async print(tree, out, options) {
-    const rows = sortedRows(tree, options);
-    if (printThreadWanted(rows.length)) await printRowsInParallel(rows, out, options.human ?? false);
-    else await printBytes(rows, out, options);
+    // Started before the sort when the report may be long: its start-up overlaps the sort.
+    const thread = longReport(Math.min(options.top ?? Infinity, tree.files.count + tree.dirs.count)) ? PrintThread.start() : undefined;
+    try {
+      const rows = sortedRows(tree, options);
+      if (thread !== undefined && longReport(rows.length)) await printRowsInParallel(rows, out, options.human ?? false, {}, thread);
+      else await printBytes(rows, out, options);
+    } finally {
+      await thread?.stop();
+    }
   },
 };
 
