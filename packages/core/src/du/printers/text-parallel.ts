@@ -5,7 +5,7 @@ import type { ChunkWriter } from './chunk-writer.js';
 import { rowWindow, type RowColumns } from './row-columns.js';
 import { formatRows } from './text-fill.js';
 import { inSharedMemory, sharedInt32, sharedUint32, sharedUint8 } from '../shared-arrays.js';
-import { isPrintReply, PRINT_CHUNK, transferable, type PrintJob } from './text-print-job.js';
+import { isPrintReply, PRINT_CHUNK, type PrintJob } from './text-print-job.js';
 
 // A long text report is formatted by two threads: this one and a worker thread
 // (text-print-worker.ts) take blocks of rows in turn from a shared counter, as each
