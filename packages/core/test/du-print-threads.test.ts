@@ -1,8 +1,9 @@
 import { PassThrough, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { DuTree, nameFromBytes, writeDuReport } from '../src/index.js';
 import { ChunkWriter } from '../src/du/printers/chunk-writer.js';
-import { printRowsInParallel } from '../src/du/printers/text-parallel.js';
+import { printRowsInParallel, PrintThread } from '../src/du/printers/text-parallel.js';
 import { sortedRows, type DuSelectOptions } from '../src/du/select.js';
 import { seededRandom } from '../src/random/seeded-random.js';
 
@@ -42,6 +43,7 @@ function sink(slow: boolean): { stream: Writable; text: () => string } {
 async function oneThread(tree: DuTree, options: DuSelectOptions & { human: boolean }): Promise<string> {
   const out = sink(false);
   await writeDuReport(tree, out.stream, options);
+  await finished(out.stream.end());
   return out.text();
 }
 
@@ -50,11 +52,12 @@ async function twoThreads(tree: DuTree, options: DuSelectOptions & { human: bool
   const writer = new ChunkWriter(out.stream);
   const workerBlocks = await printRowsInParallel(sortedRows(tree, options), writer, options.human, { blockRows: 16, waitForWorker: true });
   await writer.flush();
+  await finished(out.stream.end());
   return { text: out.text(), workerBlocks };
 }
 
 describe('text report by two threads', () => {
-  const tree = sampleTree(30_000, 14);
+  const tree = sampleTree(15_000, 14);
 
   it.each([
     ['bytes', { human: false }, false],
@@ -70,6 +73,31 @@ describe('text report by two threads', () => {
     expect(expected).toContain('\\\\');
     expect(expected).toContain('\\377');
     expect(expected).toMatch(options.human ? /^4\.7G\t/m : /^5\d{9}\t/m);
+  });
+
+  it('a printing thread that stops half-way (or never starts work): this thread formats the blocks it missed, the same bytes', async () => {
+    const options = { human: false };
+    const expected = await oneThread(tree, options);
+    for (const stopAfter of [0, 40]) {
+      const thread = PrintThread.start();
+      expect(thread).toBeDefined();
+      if (thread === undefined) return;
+      if (stopAfter === 0) await thread.stop();
+      const chunks: Buffer[] = [];
+      const stream = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          chunks.push(Buffer.from(chunk));
+          if (chunks.length === stopAfter) void thread.worker.terminate();
+          setImmediate(done);
+        },
+      });
+      const writer = new ChunkWriter(stream);
+      await printRowsInParallel(sortedRows(tree, options), writer, false, { blockRows: 16, waitForWorker: true }, thread);
+      await writer.flush();
+      await finished(stream.end());
+      expect(Buffer.concat(chunks).toString('latin1') === expected).toBe(true);
+      expect(thread.stopped).toBe(true);
+    }
   });
 });
 
