@@ -92,7 +92,7 @@ describe('text report by two threads', () => {
         },
       });
       const writer = new ChunkWriter(stream);
-      await printRowsInParallel(sortedRows(tree, options), writer, false, { blockRows: 16, waitForWorker: true }, thread);
+      await printRowsInParallel(sortedRows(tree, {}), writer, false, { blockRows: 16, waitForWorker: true }, thread);
       await writer.flush();
       await finished(stream.end());
       expect(Buffer.concat(chunks).toString('latin1') === expected).toBe(true);
