@@ -3,7 +3,8 @@ import { finished } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { DuTree, nameFromBytes, writeDuReport } from '../src/index.js';
 import { ChunkWriter } from '../src/du/printers/chunk-writer.js';
-import { printRowsInParallel, PrintThread } from '../src/du/printers/text-parallel.js';
+import { printRowsInParallel } from '../src/du/printers/text-parallel.js';
+import { PrintThread } from '../src/du/printers/text-print-thread.js';
 import { sortedRows, type DuSelectOptions } from '../src/du/select.js';
 import { seededRandom } from '../src/random/seeded-random.js';
 

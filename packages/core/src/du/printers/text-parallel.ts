@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { SortedRows } from '../select.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import { rowWindow, type RowColumns } from './row-columns.js';
 import { formatRows } from './text-fill.js';
 import { inSharedMemory, sharedInt32, sharedUint32, sharedUint8 } from '../shared-arrays.js';
-import { isPrintReply, PRINT_CHUNK, type PrintJob } from './text-print-job.js';
+import { PRINT_CHUNK, type PrintJob } from './text-print-job.js';
+import { PrintThread } from './text-print-thread.js';
 
 // A long text report is formatted by two threads: this one and a worker thread
 // (text-print-worker.ts) take blocks of rows in turn from a shared counter, as each
@@ -17,79 +17,12 @@ import { isPrintReply, PRINT_CHUNK, type PrintJob } from './text-print-job.js';
 
 /** Rows a thread formats at a time (~600 KB of text). */
 export const BLOCK_ROWS = 4096;
-/** Below this many rows one thread prints (a worker costs ~30 ms of start and copying). */
+/** Below this many rows one thread prints (a worker costs ~30 ms of start-up). */
 const PARALLEL_MIN_ROWS = 300_000;
-
-let foundWorker: URL | null | undefined;
-
-/** The worker's module: beside a tool's bundle, else in core's dist (from dist or src). */
-function workerUrl(): URL | undefined {
-  if (foundWorker === undefined) {
-    foundWorker = null;
-    for (const place of ['./du-text-print-worker.mjs', './text-print-worker.js', '../../../dist/du/printers/text-print-worker.js']) {
-      const url = new URL(place, import.meta.url);
-      if (existsSync(url)) {
-        foundWorker = url;
-        break;
-      }
-    }
-  }
-  return foundWorker ?? undefined;
-}
 
 /** Whether a report of `rows` rows is worth a second thread. */
 export function longReport(rows: number): boolean {
   return rows >= PARALLEL_MIN_ROWS;
-}
-
-/**
- * The printing thread, started before the rows are sorted (its start-up overlaps the
- * sort); its job follows by message. Its formatted blocks wait here until written.
- */
-export class PrintThread {
-  readonly received = new Map<number, Uint8Array[]>();
-  stopped = false;
-  ready = false;
-  private wake: (() => void) | undefined;
-
-  private constructor(readonly worker: Worker) {
-    worker.on('message', (reply: unknown) => {
-      if (isPrintReply(reply)) this.received.set(reply.block, reply.chunks);
-      else this.ready = true;
-      this.notify();
-    });
-    // An error or a stop: the main thread formats what the worker did not.
-    worker.on('error', () => this.end());
-    worker.on('exit', () => this.end());
-  }
-
-  /** A printing thread, or undefined where it cannot start (RCLONE_B2_DU_THREADS=0, no worker module). */
-  static start(): PrintThread | undefined {
-    const url = workerUrl();
-    if (url === undefined || process.env.RCLONE_B2_DU_THREADS === '0') return undefined;
-    return new PrintThread(new Worker(url));
-  }
-
-  /** Resolves at the worker's next message or its end. */
-  next(): Promise<void> {
-    return new Promise<void>((resolve) => (this.wake = resolve));
-  }
-
-  async stop(): Promise<void> {
-    if (!this.stopped) await this.worker.terminate();
-    this.end();
-  }
-
-  private end(): void {
-    this.stopped = true;
-    this.notify();
-  }
-
-  private notify(): void {
-    const w = this.wake;
-    this.wake = undefined;
-    w?.();
-  }
 }
 
 /** For tests: smaller blocks, and the first block taken only once the worker has started. */

@@ -1,7 +1,8 @@
 import { sortedRows, type SortedRows } from '../select.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import { fillChunk, rowFiller, rowRoom } from './text-fill.js';
-import { longReport, printRowsInParallel, PrintThread } from './text-parallel.js';
+import { longReport, printRowsInParallel } from './text-parallel.js';
+import { PrintThread } from './text-print-thread.js';
 import type { DuPrinter, DuReportOptions } from './types.js';
 
 const CHUNK = 256 * 1024;
