@@ -100,6 +100,17 @@ describe('text report by two threads', () => {
       expect(thread.stopped).toBe(true);
     }
   });
+
+  it('blocks the worker is late with are formatted by this thread (its copies dropped), the same bytes', async () => {
+    const options = { human: false };
+    const expected = await oneThread(tree, options);
+    const out = sink(true);
+    const writer = new ChunkWriter(out.stream);
+    await printRowsInParallel(sortedRows(tree, {}), writer, false, { blockRows: 16, waitForWorker: true, stealMs: 0 });
+    await writer.flush();
+    await finished(out.stream.end());
+    expect(out.text() === expected).toBe(true);
+  });
 });
 
 describe('ChunkWriter', () => {

@@ -20,15 +20,23 @@ export const BLOCK_ROWS = 4096;
 /** Below this many rows one thread prints (a worker costs ~30 ms of start-up). */
 const PARALLEL_MIN_ROWS = 300_000;
 
+/**
+ * How long this thread waits for a block the worker took before formatting it itself (a
+ * block takes ~2 ms): on a busy machine the worker may not run for a while, and this
+ * thread must not wait on it (the worker's copy is then dropped).
+ */
+const STEAL_MS = 20;
+
 /** Whether a report of `rows` rows is worth a second thread. */
 export function longReport(rows: number): boolean {
   return rows >= PARALLEL_MIN_ROWS;
 }
 
-/** For tests: smaller blocks, and the first block taken only once the worker has started. */
+/** For tests: smaller blocks, the first block taken only once the worker has started, another wait for a late block. */
 export interface ParallelTuning {
   blockRows?: number;
   waitForWorker?: boolean;
+  stealMs?: number;
 }
 
 /**
@@ -48,8 +56,9 @@ export async function printRowsInParallel(rows: SortedRows, out: ChunkWriter, hu
   const returns = new MessageChannel();
   returns.port1.unref();
   thread?.worker.postMessage(sharedJob(rows, columns, human, blocks, blockRows, control, returns.port2), [returns.port2]);
-  /** The worker's block b, or undefined when it stopped without it (this thread formats it then). */
+  /** The worker's block b, or undefined when it stopped or is late with it (this thread formats it then). */
   const fromWorker = async (b: number): Promise<Uint8Array[] | undefined> => {
+    const deadline = performance.now() + (tuning.stealMs ?? STEAL_MS);
     for (;;) {
       const chunks = thread?.received.get(b);
       if (chunks !== undefined) {
@@ -57,7 +66,12 @@ export async function printRowsInParallel(rows: SortedRows, out: ChunkWriter, hu
         return chunks;
       }
       if (thread === undefined || thread.stopped) return undefined;
-      await thread.next();
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        thread.skip(b);
+        return undefined;
+      }
+      await thread.next(left);
     }
   };
   // Only where the bytes have surely left the buffer (moving it away detaches the reader's view).

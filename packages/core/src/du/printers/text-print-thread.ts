@@ -31,11 +31,13 @@ export class PrintThread {
   stopped = false;
   ready = false;
   private wake: (() => void) | undefined;
+  /** Blocks the main thread formatted itself: the worker's copy is dropped when it comes. */
+  private readonly skipped = new Set<number>();
 
   private constructor(readonly worker: Worker) {
     worker.on('message', (reply: unknown) => {
-      if (isPrintReply(reply)) this.received.set(reply.block, reply.chunks);
-      else this.ready = true;
+      if (!isPrintReply(reply)) this.ready = true;
+      else if (!this.skipped.delete(reply.block)) this.received.set(reply.block, reply.chunks);
       this.notify();
     });
     // An error or a stop: the main thread formats what the worker did not.
@@ -50,9 +52,20 @@ export class PrintThread {
     return new PrintThread(new Worker(url));
   }
 
-  /** Resolves at the worker's next message or its end. */
-  next(): Promise<void> {
-    return new Promise<void>((resolve) => (this.wake = resolve));
+  /** Resolves at the worker's next message or its end, or after `ms` milliseconds. */
+  next(ms?: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(() => this.notify(), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Block b is formatted by the main thread after all (the worker's copy, if it comes, is dropped). */
+  skip(b: number): void {
+    if (!this.received.delete(b)) this.skipped.add(b);
   }
 
   async stop(): Promise<void> {
