@@ -11,8 +11,8 @@ import { parseVerifyConditions } from './verify-conditions.js';
 /** Runs one command of one backup with already-parsed options; returns the exit status. */
 export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () => number = Date.now): Promise<number> {
   if (options.verify.length) parseVerifyConditions(options.verify);
-  // A sync's modules load while the config, secrets and lock are read.
-  const syncModules = options.command === 'sync' ? Promise.all([import('./sync.js'), import('./specials-cache.js')]) : undefined;
+  // A sync's modules (execa's ~100 among them) load while the config, secrets and lock are read.
+  const syncModules = options.command === 'sync' ? Promise.all([import('./sync.js'), import('./specials-cache.js'), import('execa')]) : undefined;
   syncModules?.catch(() => undefined);
   // The B2 call count is shown at -v and in --json only; without them metering is pure cost.
   const { config, ctx, copyLinks } = await openBackup(options.config, { ...options, meter: options.json || options.verbosity >= 1 }, io, now);
@@ -54,7 +54,7 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
       if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(withUsage(summary, ctx))}\n`);
       return reportVerify(summary, ctx.logger);
     }
-    const [{ runSync }, { specialsCacheFor }] = await (syncModules ?? Promise.all([import('./sync.js'), import('./specials-cache.js')]));
+    const [{ runSync }, { specialsCacheFor }] = await (syncModules ?? Promise.all([import('./sync.js'), import('./specials-cache.js'), import('execa')]));
     ctx.trace?.('sync modules loaded');
     const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards, specialsCache: specialsCacheFor(lock) }).catch(async (error: unknown) => {
       // A machine reading --json learns of a refusal too (the message also goes to stderr).

@@ -42,8 +42,8 @@ const isBrokenPipe = (error: unknown): boolean => isSystemError(error) && error.
  * - a failed standard output (EPIPE from `tool | head`, ENOSPC from `> /dev/full`, EIO);
  * - SIGINT and SIGTERM (a second one, or the grace period running out, ends at once);
  * - uncaught errors, reported as one line without a stack (unless --debug).
- * Child processes (rclone) are killed when the process ends: runRclone stops rclone on the
- * interrupt signal, and kills any rclone still running when this process exits.
+ * Child processes started with execa (rclone) are killed when the process ends: runRclone
+ * passes the interrupt signal as execa's cancelSignal, and execa's cleanup kills the rest.
  */
 export async function runTool(tool: string, main: ToolMain, toolOptions: RunToolOptions = {}): Promise<void> {
   const argv = process.argv.slice(2);

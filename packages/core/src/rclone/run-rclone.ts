@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { ToolError } from '../cli/errors.js';
 import { ExitCode } from '../cli/exit-codes.js';
 import { redact } from '../cli/logger.js';
@@ -85,12 +84,21 @@ export async function runRclone(args: readonly string[], options: RunRcloneOptio
   options.echo?.(command);
   const tailSize = options.stderrTailLines ?? 20;
   const tail: string[] = [];
+  // Loaded on first use: execa and its ~100 modules cost ~70 ms of every tool's start-up.
+  const { execa } = await import('execa');
   const signal = options.signal ?? interruptSignal();
   signal?.throwIfAborted();
-  // node:child_process itself, not execa: execa's ~100 modules cost ~35 ms of CPU before
-  // rclone could start (issue 14), and this needs only a spawn, a kill and the exit status.
-  const child = spawn(program, fullArgs, { env: (options.env ?? process.env) as NodeJS.ProcessEnv, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = childExit(child, signal);
+  const child = execa(program, fullArgs, {
+    ...(signal ? { cancelSignal: signal } : {}),
+    forceKillAfterDelay: 5_000,
+    env: options.env as NodeJS.ProcessEnv | undefined,
+    extendEnv: options.env === undefined,
+    cwd: options.cwd,
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+    stripFinalNewline: false,
+  });
   const readStdout = (async () => {
     if (!child.stdout) return;
     const onChunk = options.onStdoutChunk;
@@ -116,65 +124,16 @@ export async function runRclone(args: readonly string[], options: RunRcloneOptio
       options.onStderrLine?.(line);
     }
   })();
-  const [result] = await Promise.all([exited, readStdout, readStderr]);
-  if (result.canceled) {
+  const [result] = await Promise.all([child, readStdout, readStderr]);
+  if (result.isCanceled) {
     const reason: unknown = signal?.reason;
     throw reason instanceof Error ? reason : new InterruptedError('interrupted');
   }
-  if (result.exitCode === undefined) {
-    const reason = result.error?.code === 'ENOENT' ? `${program}: not found (is rclone installed?)` : result.error ? `${program}: ${result.error.message}` : `rclone was killed by ${result.signal ?? 'a signal'}`;
+  const exitCode = result.exitCode ?? (result.failed ? -1 : 0);
+  if (result.failed && result.exitCode === undefined) {
+    const reason = result.code === 'ENOENT' ? `${program}: not found (is rclone installed?)` : String(result.shortMessage ?? result.code ?? 'failed to start');
     throw new RcloneError(command, -1, [...tail, reason]);
   }
-  const exitCode = result.exitCode;
   if (!(options.okExitCodes ?? [0]).includes(exitCode)) throw new RcloneError(command, exitCode, tail);
   return { exitCode, stderrTail: tail };
-}
-
-/** The rclone processes running now, killed if this process exits first (one 'exit' listener for all). */
-const running = new Set<ChildProcess>();
-function killRunning(): void {
-  for (const child of running) child.kill('SIGKILL');
-}
-
-interface ChildEnd {
-  /** The exit status; undefined when rclone did not start or was killed by a signal. */
-  exitCode?: number;
-  signal?: NodeJS.Signals;
-  /** Why it did not start (ENOENT: no such program). */
-  error?: NodeJS.ErrnoException;
-  /** Stopped by `stop` (SIGTERM, then SIGKILL after 5 s). */
-  canceled: boolean;
-}
-
-/**
- * How the child ended, once its output streams are closed. `stop` ends it (SIGTERM, SIGKILL
- * 5 s later); so does this process's exit, as execa's cleanup did, so that no rclone outlives
- * a tool ended by a second signal or a fatal error.
- */
-function childExit(child: ChildProcess, stop: AbortSignal | undefined): Promise<ChildEnd> {
-  let canceled = false;
-  let force: NodeJS.Timeout | undefined;
-  const onAbort = (): void => {
-    canceled = true;
-    child.kill('SIGTERM');
-    force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    force.unref();
-  };
-  stop?.addEventListener('abort', onAbort, { once: true });
-  if (running.size === 0) process.once('exit', killRunning);
-  running.add(child);
-  return new Promise<ChildEnd>((resolve) => {
-    const done = (end: Omit<ChildEnd, 'canceled'>): void => {
-      stop?.removeEventListener('abort', onAbort);
-      running.delete(child);
-      if (running.size === 0) process.removeListener('exit', killRunning);
-      if (force) clearTimeout(force);
-      resolve({ ...end, canceled });
-    };
-    // A failed spawn emits 'error' and may not emit 'close'; a running child's errors (a failed kill) change nothing here.
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      if (child.pid === undefined) done({ error });
-    });
-    child.once('close', (code, signal) => done(code === null ? { signal: signal ?? undefined } : { exitCode: code }));
-  });
 }
