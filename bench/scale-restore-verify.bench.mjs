@@ -22,7 +22,7 @@
 //   SCALE_ONLY=verify runs only the verify part (its line of the table).
 // One child alone: node bench/scale-restore-verify.bench.mjs --child restore|source|verify VERSIONS
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, createWriteStream, openSync, writeSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, createWriteStream, existsSync, openSync, writeSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -292,16 +292,23 @@ function writeLedger(file, templates, reps) {
 async function verifyChild(versions) {
   const files = Math.ceil(versions / PER_FILE);
   const reps = Math.max(1, Math.round(files / 1000));
-  const work = mkdtempSync(join(tmpdir(), 'scale-verify-'));
+  // SCALE_VERIFY_WORK: a directory kept between runs (made once per size), for profiling.
+  const kept = process.env.SCALE_VERIFY_WORK ? join(process.env.SCALE_VERIFY_WORK, String(files)) : undefined;
+  const work = kept ?? mkdtempSync(join(tmpdir(), 'scale-verify-'));
   try {
-    const templates = recordTemplates(work);
     const templateFile = join(work, 'templates.json');
-    writeFileSync(templateFile, JSON.stringify(templates));
     const replay = join(work, 'rclone-replay.mjs');
+    const ledger = join(work, 'verify.ledger');
+    const pristine = join(work, 'verify.ledger.first');
+    if (!kept || !existsSync(pristine)) {
+      mkdirSync(work, { recursive: true });
+      const templates = recordTemplates(work);
+      writeFileSync(templateFile, JSON.stringify(templates));
+      writeLedger(pristine, templates, reps);
+    }
     writeFileSync(replay, REPLAY);
     chmodSync(replay, 0o755);
-    const ledger = join(work, 'verify.ledger');
-    writeLedger(ledger, templates, reps);
+    copyFileSync(pristine, ledger);
     const { runVerify } = await import(join(backupDist, 'verify.js'));
     const { createContext } = await import(join(backupDist, 'context.js'));
     const { parseVerifyConditions } = await import(join(backupDist, 'verify-conditions.js'));
@@ -322,9 +329,11 @@ async function verifyChild(versions) {
     const usage = process.resourceUsage();
     if (summary.total.files !== reps * 1000 || summary.failed !== 0 || summary.checked.files !== summary.selected.files) throw new Error(`unexpected verify summary ${JSON.stringify(summary).slice(0, 500)}`);
     const cpu = (usage.userCPUTime + usage.systemCPUTime - before.userCPUTime - before.systemCPUTime) / 1e6;
-    return { versions: summary.total.files, files: summary.total.files, selected: summary.selected.files, coverage: summary.coverage, wall, cpu, rssMiB: usage.maxRSS / 1024 };
+    const user = (usage.userCPUTime - before.userCPUTime) / 1e6;
+    const faults = usage.minorPageFault - before.minorPageFault;
+    return { versions: summary.total.files, files: summary.total.files, selected: summary.selected.files, coverage: summary.coverage, wall, cpu, user, faults, rssMiB: usage.maxRSS / 1024 };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (!kept) rmSync(work, { recursive: true, force: true });
   }
 }
 
