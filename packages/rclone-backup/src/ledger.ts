@@ -176,7 +176,6 @@ export class LedgerJoin {
     // The lines as bytes in ~1 MiB pieces, one buffer reused: writeFileAtomically writes a
     // piece before it asks for the next (fresh memory costs more than writing it).
     function* pieces(): Generator<Buffer> {
-      const arena = files.pathBytes;
       const reused = Buffer.allocUnsafe(PIECE);
       let out = reused;
       let used = 0;
@@ -201,7 +200,7 @@ export class LedgerJoin {
           out = ledgerBytesRoom(to - from) > PIECE ? Buffer.allocUnsafe(ledgerBytesRoom(to - from)) : reused;
           used = 0;
         }
-        const end = writeLedgerBytes(out, used, arena, from, to, entrySize, verified);
+        const end = writeLedgerBytes(out, used, files.pathArena(row), from, to, entrySize, verified);
         if (end !== FALLBACK) {
           used = end;
           continue;

@@ -1,11 +1,15 @@
 import { hashBytes, rehashSlots, sameBytes } from '@rclone-b2/core';
 
 // The backup's file list as verify needs it whole (to join the ledger, pick the sample and
-// write the new ledger), in columns rather than one object per file: paths as UTF-8 in one
-// byte arena, a row's numbers side by side in one Float64Array (one allocation and one copy
-// when it grows, and a row's fields in one cache line for the passes over every row), and
-// an open-addressing table of [row, hash] pairs to find a path. About 80 bytes per file
-// plus its path, against several hundred for objects in a Map.
+// write the new ledger), in columns rather than one object per file: paths as UTF-8 in byte
+// arena blocks, a row's numbers side by side in Float64Array blocks (a row's fields in one
+// cache line for the passes over every row), and an open-addressing table of [row, hash]
+// pairs to find a path. About 80 bytes per file plus its path, against several hundred for
+// objects in a Map.
+//
+// Fixed-size blocks, not one array doubled as it fills: each doubling copied everything and
+// touched fresh memory twice the size, and a page fault costs more than the copy (a million
+// files spent a third of their listing's time there).
 //
 // The table is built on the first lookup, for every row then listed, in one tight pass
 // sized for them: built while the listing streams in, each insert was a cache miss between
@@ -25,12 +29,21 @@ const STRIDE = 7;
 
 const SEED = 0;
 
+/** Rows per block: 2^15 rows of 56 bytes. */
+const ROW_BITS = 15;
+const ROW_MASK = (1 << ROW_BITS) - 1;
+/** Bytes per arena block; a row's START is block × ARENA_SPAN + offset (a longer path gets a block of its own). */
+const ARENA_BLOCK = 1 << 22;
+const ARENA_SPAN = 2 ** 32;
+
 export class FileTable {
   /** Rows so far. */
   length = 0;
-  private arena = Buffer.allocUnsafe(1 << 20);
+  private readonly arenas: Buffer[] = [];
+  /** The arena block being filled, and how much of it is used. */
+  private arena = Buffer.alloc(0);
   private used = 0;
-  private rows = new Float64Array(STRIDE << 12);
+  private readonly blocks: Float64Array[] = [];
   /** [row + 1, hash] pairs; 0 = free. */
   private slots = new Int32Array(0);
   /** Rows [0, indexed) are in the slots. */
@@ -39,52 +52,44 @@ export class FileTable {
 
   /** Adds a row; a path already present keeps its first row for lookups. */
   add(path: string, size: number, mtimeMs: number): void {
-    this.reserve(3 * path.length);
-    const start = this.used;
-    this.used += this.arena.write(path, start);
-    this.added(start, size, mtimeMs);
+    const bytes = Buffer.from(path);
+    this.addBytes(bytes, 0, bytes.length, size, mtimeMs);
   }
 
   /** add() for a path given as UTF-8 bytes buf[start, end) (a listing read as bytes). */
   addBytes(buf: Buffer, start: number, end: number, size: number, mtimeMs: number): void {
-    this.reserve(end - start);
+    const length = end - start;
+    if (this.used + length > this.arena.length || this.arenas.length === 0) this.nextArena(length);
     const at = this.used;
     const arena = this.arena;
     // A short path: a loop beats a native copy call.
-    if (end - start < 48) for (let i = start, j = at; i < end; i++, j++) arena[j] = buf[i] as number;
+    if (length < 48) for (let i = start, j = at; i < end; i++, j++) arena[j] = buf[i] as number;
     else buf.copy(arena, at, start, end);
-    this.used += end - start;
-    this.added(at, size, mtimeMs);
-  }
-
-  /** Room for one more row and `bytes` more path bytes. */
-  private reserve(bytes: number): void {
-    if ((this.length + 1) * STRIDE > this.rows.length) {
-      const rows = new Float64Array(this.rows.length * 2);
-      rows.set(this.rows);
-      this.rows = rows;
-    }
-    const need = this.used + bytes;
-    if (need > this.arena.length) {
-      const grown = Buffer.allocUnsafe(Math.max(2 * this.arena.length, need));
-      this.arena.copy(grown, 0, 0, this.used);
-      this.arena = grown;
-    }
-  }
-
-  /** Files the row whose path was just written to arena[start, used). */
-  private added(start: number, size: number, mtimeMs: number): void {
+    this.used = at + length;
     const i = this.length;
-    const at = i * STRIDE;
-    const rows = this.rows;
-    rows[at + START] = start;
-    rows[at + LENGTH] = this.used - start;
-    rows[at + SIZE] = size;
-    rows[at + MTIME] = mtimeMs;
-    rows[at + A] = NaN;
-    rows[at + B] = NaN;
-    rows[at + FLAG] = 0;
+    if ((i & ROW_MASK) === 0) this.blocks.push(new Float64Array(STRIDE << ROW_BITS));
+    const rows = this.blocks[i >>> ROW_BITS] as Float64Array;
+    const r = (i & ROW_MASK) * STRIDE;
+    rows[r + START] = (this.arenas.length - 1) * ARENA_SPAN + at;
+    rows[r + LENGTH] = length;
+    rows[r + SIZE] = size;
+    rows[r + MTIME] = mtimeMs;
+    rows[r + A] = NaN;
+    rows[r + B] = NaN;
+    rows[r + FLAG] = 0;
     this.length = i + 1;
+  }
+
+  /** A fresh arena block with room for `bytes`. */
+  private nextArena(bytes: number): void {
+    this.arena = Buffer.allocUnsafe(Math.max(ARENA_BLOCK, bytes));
+    this.arenas.push(this.arena);
+    this.used = 0;
+  }
+
+  /** The block holding row i (its fields start at (i & ROW_MASK) × STRIDE). */
+  private rowsOf(i: number): Float64Array {
+    return this.blocks[i >>> ROW_BITS] as Float64Array;
   }
 
   /** Puts rows [indexed, length) into the slots, which stay at most half full (short probes); lookups do it first. */
@@ -93,11 +98,15 @@ export class FileTable {
     let size = Math.max(this.slots.length, 1 << 14);
     while (size < 4 * this.length) size *= 2;
     if (size > this.slots.length) this.slots = rehashSlots(this.slots, size);
-    const { slots, rows, arena } = this;
+    const { slots, arenas } = this;
     const mask = (slots.length >>> 1) - 1;
     for (let i = this.indexed; i < this.length; i++) {
-      const start = rows[i * STRIDE + START] as number;
-      const length = rows[i * STRIDE + LENGTH] as number;
+      const rows = this.rowsOf(i);
+      const r = (i & ROW_MASK) * STRIDE;
+      const where = rows[r + START] as number;
+      const arena = arenas[Math.floor(where / ARENA_SPAN)] as Buffer;
+      const start = where % ARENA_SPAN;
+      const length = rows[r + LENGTH] as number;
       const h = hashBytes(arena, start, start + length, SEED);
       // One probe finds an equal path (the first row keeps it) or the free slot for this one.
       let s = h & mask;
@@ -107,7 +116,7 @@ export class FileTable {
         row = (slots[2 * s] as number) - 1;
       }
       if (row >= 0) {
-        rows[i * STRIDE + FLAG] = (rows[i * STRIDE + FLAG] as number) | REPEATED;
+        rows[r + FLAG] = (rows[r + FLAG] as number) | REPEATED;
         continue;
       }
       slots[2 * s] = i + 1;
@@ -122,61 +131,69 @@ export class FileTable {
    * the row (a file read in listing order); index() first.
    */
   isRowOf(row: number, buf: Uint8Array, start: number, end: number): boolean {
-    return row < this.indexed && ((this.rows[row * STRIDE + FLAG] as number) & REPEATED) === 0 && this.samePath(row, buf, start, end - start);
+    return row < this.indexed && ((this.field(row, FLAG) & REPEATED) === 0) && this.samePath(row, buf, start, end - start);
   }
 
   private samePath(row: number, buf: Uint8Array, start: number, length: number): boolean {
-    const at = row * STRIDE;
-    return this.rows[at + LENGTH] === length && sameBytes(this.arena, this.rows[at + START] as number, buf, start, length);
+    return this.field(row, LENGTH) === length && sameBytes(this.pathArena(row), this.pathStart(row), buf, start, length);
+  }
+
+  private field(i: number, f: number): number {
+    return this.rowsOf(i)[(i & ROW_MASK) * STRIDE + f] as number;
+  }
+
+  private setField(i: number, f: number, value: number): void {
+    this.rowsOf(i)[(i & ROW_MASK) * STRIDE + f] = value;
   }
 
   path(i: number): string {
-    const at = i * STRIDE;
-    const start = this.rows[at + START] as number;
-    return this.arena.toString('utf8', start, start + (this.rows[at + LENGTH] as number));
+    const start = this.pathStart(i);
+    return this.pathArena(i).toString('utf8', start, start + this.field(i, LENGTH));
   }
 
-  /** The arena holding every path's UTF-8 bytes: row i's are [pathStart(i), pathEnd(i)). */
-  get pathBytes(): Buffer {
-    return this.arena;
+  /** The arena block holding row i's path: its UTF-8 bytes are [pathStart(i), pathEnd(i)) there. */
+  pathArena(i: number): Buffer {
+    return this.arenas[Math.floor(this.field(i, START) / ARENA_SPAN)] as Buffer;
   }
 
   pathStart(i: number): number {
-    return this.rows[i * STRIDE + START] as number;
+    return this.field(i, START) % ARENA_SPAN;
   }
 
   pathEnd(i: number): number {
-    return (this.rows[i * STRIDE + START] as number) + (this.rows[i * STRIDE + LENGTH] as number);
+    return this.pathStart(i) + this.field(i, LENGTH);
   }
 
   size(i: number): number {
-    return this.rows[i * STRIDE + SIZE] as number;
+    return this.field(i, SIZE);
   }
 
   mtimeMs(i: number): number {
-    return this.rows[i * STRIDE + MTIME] as number;
+    return this.field(i, MTIME);
   }
 
   /** Two free numbers per row (NaN until set), e.g. a ledger entry's size and time. */
   a(i: number): number {
-    return this.rows[i * STRIDE + A] as number;
+    return this.field(i, A);
   }
 
   b(i: number): number {
-    return this.rows[i * STRIDE + B] as number;
+    return this.field(i, B);
   }
 
   setAB(i: number, a: number, b: number): void {
-    this.rows[i * STRIDE + A] = a;
-    this.rows[i * STRIDE + B] = b;
+    const rows = this.rowsOf(i);
+    const r = (i & ROW_MASK) * STRIDE;
+    rows[r + A] = a;
+    rows[r + B] = b;
   }
 
   flag(i: number): boolean {
-    return ((this.rows[i * STRIDE + FLAG] as number) & 1) === 1;
+    return (this.field(i, FLAG) & 1) === 1;
   }
 
   setFlag(i: number): void {
-    this.rows[i * STRIDE + FLAG] = (this.rows[i * STRIDE + FLAG] as number) | 1;
+    this.setField(i, FLAG, this.field(i, FLAG) | 1);
   }
 
   /** The row of `path`, or -1. */
