@@ -142,10 +142,6 @@ export class FileTable {
     return this.rowsOf(i)[(i & ROW_MASK) * STRIDE + f] as number;
   }
 
-  private setField(i: number, f: number, value: number): void {
-    this.rowsOf(i)[(i & ROW_MASK) * STRIDE + f] = value;
-  }
-
   path(i: number): string {
     const start = this.pathStart(i);
     return this.pathArena(i).toString('utf8', start, start + this.field(i, LENGTH));
@@ -186,14 +182,6 @@ export class FileTable {
     const r = (i & ROW_MASK) * STRIDE;
     rows[r + A] = a;
     rows[r + B] = b;
-  }
-
-  flag(i: number): boolean {
-    return (this.field(i, FLAG) & 1) === 1;
-  }
-
-  setFlag(i: number): void {
-    this.setField(i, FLAG, this.field(i, FLAG) | 1);
   }
 
   /** The row of `path`, or -1. */

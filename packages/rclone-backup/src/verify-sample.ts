@@ -51,7 +51,10 @@ export function chooseSample(ledger: LedgerJoin, conditions: VerifyConditions, o
     if (!young && !options.rotating) continue;
     const size = ledger.size(row);
     if (selector) {
-      selector.offer(new RowCandidate(ledger, row, size, mtimeMs, ledger.verifiedMs(row), young ? 0 : 1));
+      const verifiedMs = ledger.verifiedMs(row);
+      const tier = young ? 0 : 1;
+      // A candidate object only for a row the selector may keep: most rows are turned away.
+      selector.offerLazily(size, tier, verifiedMs, () => new RowCandidate(ledger, row, size, mtimeMs, verifiedMs, tier));
     } else {
       everyRow.push(row);
       selected.files += 1;

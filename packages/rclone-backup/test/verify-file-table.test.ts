@@ -100,8 +100,7 @@ describe('FileTable', () => {
     expect(table.find('')).toBe(-1);
     expect(Number.isNaN(table.a(5))).toBe(true);
     table.setAB(5, 7, 8);
-    table.setFlag(6);
-    expect([table.a(5), table.b(5), table.flag(5), table.flag(6)]).toEqual([7, 8, false, true]);
+    expect([table.a(5), table.b(5), table.a(6)]).toEqual([7, 8, NaN]);
   });
   it('rows and paths across many blocks (rows, 4 MiB arenas, a path longer than a block, an empty path) read back exactly', () => {
     const table = new FileTable();
