@@ -70,7 +70,7 @@ describe('SampleSelector (streaming) chooses what sorting everything would', () 
       let made = 0;
       for (const c of tied) {
         eager.offer(c);
-        lazy.offerLazily(c.size, c.tier, c.verifiedMs, () => {
+        lazy.offerLazily(c.size, c.tier, c.verifiedMs, made, () => {
           made += 1;
           return c;
         });

@@ -152,9 +152,10 @@ export class SampleSelector {
    * offer() for a candidate made only when it may be kept: the same draw and the same
    * choice, but `make` is not called for a file the full heap would turn away at once
    * (decided from its tier, last verification and key; a tie on all three needs the path,
-   * so it is made then). For callers that hold millions of files in columns.
+   * so it is made then) — `make(id)`, one function for every file, so that nothing is
+   * allocated per file turned away. For callers that hold millions of files in columns.
    */
-  offerLazily(size: number, tier: 0 | 1, verifiedMs: number | undefined, make: () => Candidate): void {
+  offerLazily(size: number, tier: 0 | 1, verifiedMs: number | undefined, id: number, make: (id: number) => Candidate): void {
     const u = Math.max(this.random(), Number.MIN_VALUE);
     if (this.hard && size > this.budget) return;
     const key = this.byData ? Math.log(u) / Math.max(size, 1) ** 2 : u;
@@ -163,7 +164,7 @@ export class SampleSelector {
       const worse = tier - top.c.tier || (verifiedMs ?? -Infinity) - (top.c.verifiedMs ?? -Infinity) || top.key - key;
       if (worse > 0) return;
     }
-    this.admit({ c: make(), key });
+    this.admit({ c: make(id), key });
   }
 
   /** Candidates held so far (what the memory is bounded by). */
