@@ -4,7 +4,7 @@ import { hashBytes, rehashSlots, sameBytes } from '@rclone-b2/core';
 // write the new ledger), in columns rather than one object per file: paths as UTF-8 in byte
 // arena blocks, a row's numbers side by side in Float64Array blocks (a row's fields in one
 // cache line for the passes over every row), and an open-addressing table of [row, hash]
-// pairs to find a path. About 80 bytes per file plus its path, against several hundred for
+// pairs to find a path. About 60 bytes per file plus its path, against several hundred for
 // objects in a Map.
 //
 // Fixed-size blocks, not one array doubled as it fills: each doubling copied everything and
@@ -15,17 +15,18 @@ import { hashBytes, rehashSlots, sameBytes } from '@rclone-b2/core';
 // sized for them: built while the listing streams in, each insert was a cache miss between
 // two lines' parsing, and the table was rehashed at every doubling.
 
-/** Fields of a row, in order. */
+/** Fields of a row, in order: 40 bytes (each byte of a row costs a page fault per 4 KiB). */
 const START = 0;
+/** The path's length × 4 + the bits below. */
 const LENGTH = 1;
 const SIZE = 2;
 const MTIME = 3;
-const A = 4;
-const B = 5;
-const FLAG = 6;
-/** Set in FLAG by index() for a row whose path an earlier row has (lookups find that one). */
-const REPEATED = 2;
-const STRIDE = 7;
+const B = 4;
+const STRIDE = 5;
+/** Set by index() for a row whose path an earlier row has (lookups find that one). */
+const REPEATED = 1;
+/** The row's a() is not its size: it is in `otherA` (a() is nearly always the size: a ledger entry's). */
+const OWN_A = 2;
 
 const SEED = 0;
 
@@ -49,6 +50,7 @@ export class FileTable {
   /** Rows [0, indexed) are in the slots. */
   private indexed = 0;
   private scratch = Buffer.allocUnsafe(4096);
+  private readonly otherA = new Map<number, number>();
 
   /** Adds a row; a path already present keeps its first row for lookups. */
   add(path: string, size: number, mtimeMs: number): void {
@@ -71,12 +73,10 @@ export class FileTable {
     const rows = this.blocks[i >>> ROW_BITS] as Float64Array;
     const r = (i & ROW_MASK) * STRIDE;
     rows[r + START] = (this.arenas.length - 1) * ARENA_SPAN + at;
-    rows[r + LENGTH] = length;
+    rows[r + LENGTH] = length * 4;
     rows[r + SIZE] = size;
     rows[r + MTIME] = mtimeMs;
-    rows[r + A] = NaN;
     rows[r + B] = NaN;
-    rows[r + FLAG] = 0;
     this.length = i + 1;
   }
 
@@ -106,7 +106,7 @@ export class FileTable {
       const where = rows[r + START] as number;
       const arena = arenas[Math.floor(where / ARENA_SPAN)] as Buffer;
       const start = where % ARENA_SPAN;
-      const length = rows[r + LENGTH] as number;
+      const length = (rows[r + LENGTH] as number) >>> 2;
       const h = hashBytes(arena, start, start + length, SEED);
       // One probe finds an equal path (the first row keeps it) or the free slot for this one.
       let s = h & mask;
@@ -116,7 +116,7 @@ export class FileTable {
         row = (slots[2 * s] as number) - 1;
       }
       if (row >= 0) {
-        rows[r + FLAG] = (rows[r + FLAG] as number) | REPEATED;
+        rows[r + LENGTH] = (rows[r + LENGTH] as number) | REPEATED;
         continue;
       }
       slots[2 * s] = i + 1;
@@ -131,11 +131,11 @@ export class FileTable {
    * the row (a file read in listing order); index() first.
    */
   isRowOf(row: number, buf: Uint8Array, start: number, end: number): boolean {
-    return row < this.indexed && ((this.field(row, FLAG) & REPEATED) === 0) && this.samePath(row, buf, start, end - start);
+    return row < this.indexed && (this.field(row, LENGTH) & REPEATED) === 0 && this.samePath(row, buf, start, end - start);
   }
 
   private samePath(row: number, buf: Uint8Array, start: number, length: number): boolean {
-    return this.field(row, LENGTH) === length && sameBytes(this.pathArena(row), this.pathStart(row), buf, start, length);
+    return this.field(row, LENGTH) >>> 2 === length && sameBytes(this.pathArena(row), this.pathStart(row), buf, start, length);
   }
 
   private field(i: number, f: number): number {
@@ -144,7 +144,7 @@ export class FileTable {
 
   path(i: number): string {
     const start = this.pathStart(i);
-    return this.pathArena(i).toString('utf8', start, start + this.field(i, LENGTH));
+    return this.pathArena(i).toString('utf8', start, start + (this.field(i, LENGTH) >>> 2));
   }
 
   /** The arena block holding row i's path: its UTF-8 bytes are [pathStart(i), pathEnd(i)) there. */
@@ -157,7 +157,7 @@ export class FileTable {
   }
 
   pathEnd(i: number): number {
-    return this.pathStart(i) + this.field(i, LENGTH);
+    return this.pathStart(i) + (this.field(i, LENGTH) >>> 2);
   }
 
   size(i: number): number {
@@ -170,7 +170,8 @@ export class FileTable {
 
   /** Two free numbers per row (NaN until set), e.g. a ledger entry's size and time. */
   a(i: number): number {
-    return this.field(i, A);
+    if (this.field(i, LENGTH) & OWN_A) return this.otherA.get(i) as number;
+    return Number.isNaN(this.field(i, B)) ? NaN : this.field(i, SIZE);
   }
 
   b(i: number): number {
@@ -180,7 +181,16 @@ export class FileTable {
   setAB(i: number, a: number, b: number): void {
     const rows = this.rowsOf(i);
     const r = (i & ROW_MASK) * STRIDE;
-    rows[r + A] = a;
+    const flags = rows[r + LENGTH] as number;
+    if (a === rows[r + SIZE] || (Number.isNaN(a) && Number.isNaN(b))) {
+      if (flags & OWN_A) {
+        rows[r + LENGTH] = flags - OWN_A;
+        this.otherA.delete(i);
+      }
+    } else {
+      rows[r + LENGTH] = flags | OWN_A;
+      this.otherA.set(i, a);
+    }
     rows[r + B] = b;
   }
 

@@ -100,7 +100,12 @@ describe('FileTable', () => {
     expect(table.find('')).toBe(-1);
     expect(Number.isNaN(table.a(5))).toBe(true);
     table.setAB(5, 7, 8);
-    expect([table.a(5), table.b(5), table.a(6)]).toEqual([7, 8, NaN]);
+    // a() is kept apart when it is not the row's size, and back in the row when it is again.
+    table.setAB(6, 6 * 3, 9);
+    expect([table.a(5), table.b(5), table.a(6), table.b(6), table.a(7)]).toEqual([7, 8, 18, 9, NaN]);
+    table.setAB(5, 15, 10);
+    table.setAB(6, 4, 11);
+    expect([table.a(5), table.b(5), table.a(6), table.b(6)]).toEqual([15, 10, 4, 11]);
   });
   it('rows and paths across many blocks (rows, 4 MiB arenas, a path longer than a block, an empty path) read back exactly', () => {
     const table = new FileTable();
