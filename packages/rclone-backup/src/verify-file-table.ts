@@ -104,8 +104,9 @@ export class FileTable {
       const rows = this.rowsOf(i);
       const r = (i & ROW_MASK) * STRIDE;
       const where = rows[r + START] as number;
-      const arena = arenas[Math.floor(where / ARENA_SPAN)] as Buffer;
-      const start = where % ARENA_SPAN;
+      const block = Math.floor(where / ARENA_SPAN);
+      const arena = arenas[block] as Buffer;
+      const start = where - block * ARENA_SPAN;
       const length = (rows[r + LENGTH] as number) >>> 2;
       const h = hashBytes(arena, start, start + length, SEED);
       // One probe finds an equal path (the first row keeps it) or the free slot for this one.
@@ -153,7 +154,9 @@ export class FileTable {
   }
 
   pathStart(i: number): number {
-    return this.field(i, START) % ARENA_SPAN;
+    // Not `%`: on a double beyond 2^31 it is a call to fmod.
+    const where = this.field(i, START);
+    return where - Math.floor(where / ARENA_SPAN) * ARENA_SPAN;
   }
 
   pathEnd(i: number): number {
