@@ -100,28 +100,39 @@ export class FileTable {
     if (size > this.slots.length) this.slots = rehashSlots(this.slots, size);
     const { slots, arenas } = this;
     const mask = (slots.length >>> 1) - 1;
-    for (let i = this.indexed; i < this.length; i++) {
-      const rows = this.rowsOf(i);
-      const r = (i & ROW_MASK) * STRIDE;
-      const where = rows[r + START] as number;
-      const block = Math.floor(where / ARENA_SPAN);
-      const arena = arenas[block] as Buffer;
-      const start = where - block * ARENA_SPAN;
-      const length = (rows[r + LENGTH] as number) >>> 2;
-      const h = hashBytes(arena, start, start + length, SEED);
-      // One probe finds an equal path (the first row keeps it) or the free slot for this one.
-      let s = h & mask;
-      let row = (slots[2 * s] as number) - 1;
-      while (row >= 0 && !(slots[2 * s + 1] === h && this.samePath(row, arena, start, length))) {
-        s = (s + 1) & mask;
-        row = (slots[2 * s] as number) - 1;
+    // In two passes per 256 rows, the hashes then the probes: the probes are cache misses
+    // in a table of many megabytes, and with no hashing between them they overlap.
+    const hashes = new Int32Array(256);
+    for (let base = this.indexed; base < this.length; base += 256) {
+      const n = Math.min(256, this.length - base);
+      for (let k = 0; k < n; k++) {
+        const i = base + k;
+        const rows = this.rowsOf(i);
+        const r = (i & ROW_MASK) * STRIDE;
+        const where = rows[r + START] as number;
+        const block = Math.floor(where / ARENA_SPAN);
+        const start = where - block * ARENA_SPAN;
+        hashes[k] = hashBytes(arenas[block] as Buffer, start, start + ((rows[r + LENGTH] as number) >>> 2), SEED);
       }
-      if (row >= 0) {
-        rows[r + LENGTH] = (rows[r + LENGTH] as number) | REPEATED;
-        continue;
+      for (let k = 0; k < n; k++) {
+        const i = base + k;
+        const h = hashes[k] as number;
+        // One probe finds an equal path (the first row keeps it) or the free slot for this one.
+        let s = h & mask;
+        let row = (slots[2 * s] as number) - 1;
+        while (row >= 0 && !(slots[2 * s + 1] === h && this.samePath(row, this.pathArena(i), this.pathStart(i), this.field(i, LENGTH) >>> 2))) {
+          s = (s + 1) & mask;
+          row = (slots[2 * s] as number) - 1;
+        }
+        if (row >= 0) {
+          const rows = this.rowsOf(i);
+          const r = (i & ROW_MASK) * STRIDE + LENGTH;
+          rows[r] = (rows[r] as number) | REPEATED;
+          continue;
+        }
+        slots[2 * s] = i + 1;
+        slots[2 * s + 1] = h;
       }
-      slots[2 * s] = i + 1;
-      slots[2 * s + 1] = h;
     }
     this.indexed = this.length;
   }
