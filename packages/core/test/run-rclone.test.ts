@@ -81,6 +81,34 @@ describe('runRclone', () => {
     expect(seenWhileRunning).toBe(0);
     expect(readdirSync(spool)).toEqual([]);
   });
+  it('with stdoutSpoolDir: a failing callback stops rclone and the call rejects with its error', async () => {
+    const big = join(dir, 'big-stopped.txt');
+    writeFileSync(big, 'x'.repeat(3_000_000));
+    const spool = mkdtempSync(join(dir, 'spool-'));
+    // rclone is slowed to 100 KB/s, so without being stopped it would run for half a minute.
+    const error = await runRclone(['cat', '--bwlimit', '100K', `here:${big}`], {
+      configFile: conf,
+      stdoutSpoolDir: spool,
+      onStdoutChunk: () => {
+        throw new Error('callback failed');
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe('callback failed');
+    const running = (): boolean =>
+      readdirSync('/proc')
+        .filter((p) => /^\d+$/.test(p))
+        .some((p) => {
+          try {
+            return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(big);
+          } catch {
+            return false;
+          }
+        });
+    for (let i = 0; i < 100 && running(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(running()).toBe(false);
+    expect(readdirSync(spool)).toEqual([]);
+  });
   it('with stdoutSpoolDir: rclone\'s failure is reported as with a pipe, and nothing is left in the directory', async () => {
     const spool = mkdtempSync(join(dir, 'spool-'));
     const error = await runRclone(['lsf', `here:${dir}/does-not-exist`], { configFile: conf, stdoutSpoolDir: spool, onStdoutChunk: () => undefined }).catch((e: unknown) => e);

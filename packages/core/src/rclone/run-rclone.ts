@@ -113,6 +113,10 @@ export async function runRclone(args: readonly string[], options: RunRcloneOptio
     if (spool && options.onStdoutChunk) {
       try {
         await spool.drain(child, options.onStdoutChunk);
+      } catch (error) {
+        // A pipe would have stopped rclone at its next write (EPIPE); a file does not.
+        child.kill();
+        throw error;
       } finally {
         await spool.close();
       }
