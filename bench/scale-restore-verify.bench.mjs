@@ -19,10 +19,13 @@
 // Each measurement runs in its own process: peak RSS is that process's maxRSS.
 // Sizes: SCALE_VERSIONS (default 10,000,000; restore files = versions / 10; verify files =
 //   versions / 10 too), SCALE_RUNS (default 1). Smoke: SCALE_VERSIONS=100000 pnpm bench scale-restore-verify
-//   SCALE_ONLY=verify runs only the verify part (its line of the table).
+//   SCALE_ONLY=verify runs only the verify part (its line of the table);
+//   SCALE_VERIFY_BASELINE=DIST runs another rclone-backup build's verify interleaved with this
+//   one (CPU ratio, identical ledger and sample); SCALE_VERIFY_WORK=DIR keeps the prepared tree.
 // One child alone: node bench/scale-restore-verify.bench.mjs --child restore|source|verify VERSIONS
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, createWriteStream, openSync, writeSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, closeSync, copyFileSync, createWriteStream, existsSync, openSync, writeSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -292,16 +295,23 @@ function writeLedger(file, templates, reps) {
 async function verifyChild(versions) {
   const files = Math.ceil(versions / PER_FILE);
   const reps = Math.max(1, Math.round(files / 1000));
-  const work = mkdtempSync(join(tmpdir(), 'scale-verify-'));
+  // SCALE_VERIFY_WORK: a directory kept between runs (made once per size), for profiling.
+  const kept = process.env.SCALE_VERIFY_WORK ? join(process.env.SCALE_VERIFY_WORK, String(files)) : undefined;
+  const work = kept ?? mkdtempSync(join(tmpdir(), 'scale-verify-'));
   try {
-    const templates = recordTemplates(work);
     const templateFile = join(work, 'templates.json');
-    writeFileSync(templateFile, JSON.stringify(templates));
     const replay = join(work, 'rclone-replay.mjs');
+    const ledger = join(work, 'verify.ledger');
+    const pristine = join(work, 'verify.ledger.first');
+    if (!kept || !existsSync(pristine)) {
+      mkdirSync(work, { recursive: true });
+      const templates = recordTemplates(work);
+      writeFileSync(templateFile, JSON.stringify(templates));
+      writeLedger(pristine, templates, reps);
+    }
     writeFileSync(replay, REPLAY);
     chmodSync(replay, 0o755);
-    const ledger = join(work, 'verify.ledger');
-    writeLedger(ledger, templates, reps);
+    copyFileSync(pristine, ledger);
     const { runVerify } = await import(join(backupDist, 'verify.js'));
     const { createContext } = await import(join(backupDist, 'context.js'));
     const { parseVerifyConditions } = await import(join(backupDist, 'verify-conditions.js'));
@@ -322,9 +332,12 @@ async function verifyChild(versions) {
     const usage = process.resourceUsage();
     if (summary.total.files !== reps * 1000 || summary.failed !== 0 || summary.checked.files !== summary.selected.files) throw new Error(`unexpected verify summary ${JSON.stringify(summary).slice(0, 500)}`);
     const cpu = (usage.userCPUTime + usage.systemCPUTime - before.userCPUTime - before.systemCPUTime) / 1e6;
-    return { versions: summary.total.files, files: summary.total.files, selected: summary.selected.files, coverage: summary.coverage, wall, cpu, rssMiB: usage.maxRSS / 1024 };
+    const user = (usage.userCPUTime - before.userCPUTime) / 1e6;
+    const faults = usage.minorPageFault - before.minorPageFault;
+    const ledgerSha = createHash('sha256').update(readFileSync(ledger)).digest('hex');
+    return { versions: summary.total.files, files: summary.total.files, selected: summary.selected.files, coverage: summary.coverage, wall, cpu, user, faults, rssMiB: usage.maxRSS / 1024, ledgerSha };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (!kept) rmSync(work, { recursive: true, force: true });
   }
 }
 
@@ -337,21 +350,44 @@ if (process.argv[2] === '--child') {
   const VERSIONS = Number(process.env.SCALE_VERSIONS ?? 10_000_000);
   const RUNS = Number(process.env.SCALE_RUNS ?? 1);
   const self = fileURLToPath(import.meta.url);
-  const child = (kind) => {
-    const runs = [];
-    for (let r = 0; r < RUNS; r++) {
-      const p = spawnSync(process.execPath, [self, '--child', kind, String(VERSIONS)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
-      if (p.status !== 0) throw new Error(`${kind} child exited ${p.status}`);
-      runs.push(JSON.parse(p.stdout.trim().split('\n').pop()));
-    }
-    runs.sort((a, b) => a.wall - b.wall);
+  const once = (kind, env = process.env) => {
+    const p = spawnSync(process.execPath, [self, '--child', kind, String(VERSIONS)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24, env });
+    if (p.status !== 0) throw new Error(`${kind} child exited ${p.status}`);
+    return JSON.parse(p.stdout.trim().split('\n').pop());
+  };
+  // The median run (by CPU for verify, whose figure is per CPU-second; by wall otherwise), with the highest peak.
+  const median = (kind, runs) => {
+    runs.sort((a, b) => (kind === 'verify' ? a.cpu - b.cpu : a.wall - b.wall));
     return { ...runs[Math.floor(runs.length / 2)], rssMiB: Math.max(...runs.map((r) => r.rssMiB)) };
+  };
+  const child = (kind) => median(kind, Array.from({ length: RUNS }, () => once(kind)));
+  // SCALE_VERIFY_BASELINE=DIST: another build of rclone-backup (e.g. main's packages/rclone-backup/dist)
+  // run interleaved with this one on the same tree: CPU ratio, and whether the ledgers written are identical.
+  const verifyBaseline = process.env.SCALE_VERIFY_BASELINE;
+  const verifyPairs = () => {
+    const mine = [];
+    const theirs = [];
+    // One tree for both builds: rclone lists directories concurrently, so each recorded tree
+    // has its own listing order, and the sample is drawn in listing order.
+    const shared = process.env.SCALE_VERIFY_WORK ?? mkdtempSync(join(tmpdir(), 'scale-verify-pairs-'));
+    const env = { ...process.env, SCALE_VERIFY_WORK: shared };
+    try {
+      for (let r = 0; r < RUNS; r++) {
+        theirs.push(once('verify', { ...env, VERIFY_DIST: verifyBaseline }));
+        mine.push(once('verify', env));
+      }
+    } finally {
+      if (!process.env.SCALE_VERIFY_WORK) rmSync(shared, { recursive: true, force: true });
+    }
+    const same = mine.every((m) => theirs.every((t) => t.ledgerSha === m.ledgerSha && t.selected === m.selected));
+    return { verify: median('verify', mine), baseline: median('verify', theirs), same };
   };
   const only = process.env.SCALE_ONLY;
   const none = { versions: 1, files: 1, lines: 0, wall: 1e-9, cpu: 1e-9, rssMiB: 0, coverage: {} };
   const source = only && only !== 'restore' ? none : child('source');
   const restore = only && only !== 'restore' ? none : child('restore');
-  const verify = only && only !== 'verify' ? none : child('verify');
+  const pairs = verifyBaseline && !(only && only !== 'verify') ? verifyPairs() : undefined;
+  const verify = pairs ? pairs.verify : only && only !== 'verify' ? none : child('verify');
   const f = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const verdict = (rate, rss) => (rate >= TARGET_RATE && rss <= TARGET_RSS_MIB ? 'met' : 'NOT met');
   // "Excluding network": restore's own CPU is the run's minus the source's (the lazy pages and
@@ -366,5 +402,6 @@ if (process.argv[2] === '--child') {
   if (restore !== none) console.log(`| encrypted-restore --all --dry-run plan, ${f(restore.files)} files (source included) | ${f(restore.versions)} versions | ${f(restore.wall, 1)} | ${f(restore.cpu, 1)} | **${f(restore.versions / restore.wall)}** | ${f(restore.versions / restore.cpu)} | **${f(restore.rssMiB)} MiB** | wall with the source: ${verdict(restore.versions / restore.wall, restore.rssMiB)} |`);
   if (restore !== none) console.log(`| encrypted-restore plan, its own work (CPU minus the source's) | ${f(restore.versions)} versions | | ${f(restoreOwnCpu, 1)} | | **${f(restoreRate)}** | | ${verdict(restoreRate, restore.rssMiB)} |`);
   if (verify !== none) console.log(`| rclone-backup --verify data=1% age=1d --rotate, ledger (replayed rclone output) | ${f(verify.files)} files | ${f(verify.wall, 1)} | ${f(verify.cpu, 1)} | ${f(verify.files / verify.wall)} | **${f(verifyRate)}** | **${f(verify.rssMiB)} MiB** | ${verdict(verifyRate, verify.rssMiB)} (files/s; ${f(PER_FILE * verifyRate)} versions/s at ${PER_FILE} per file) |`);
+  if (pairs) console.log(`| baseline (${verifyBaseline}), same tree, interleaved | ${f(pairs.baseline.files)} files | ${f(pairs.baseline.wall, 1)} | ${f(pairs.baseline.cpu, 1)} | ${f(pairs.baseline.files / pairs.baseline.wall)} | ${f(pairs.baseline.files / pairs.baseline.cpu)} | ${f(pairs.baseline.rssMiB)} MiB | CPU ratio this/baseline **${(verify.cpu / pairs.baseline.cpu).toFixed(3)}**; page faults ${f(verify.faults)} vs ${f(pairs.baseline.faults)}; ledger and sample ${pairs.same ? 'identical' : '**DIFFERENT**'} |`);
   if (verify !== none) console.log(`\nverify sampled ${f(verify.selected)} files; coverage ${verify.coverage.filesPercent}% of files, ${verify.coverage.bytesPercent}% of bytes. Wall times include waiting for the other process (replayed rclone) and this machine's load.`);
 }

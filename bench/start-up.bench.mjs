@@ -2,7 +2,7 @@
 // Start-up of every bin (issue 14, target 3): `BIN --help`, and a tiny input where a tool
 // takes one without a server, each next to `node -e 0` in the same run — farm-bench runs
 // them in turn (A B A B …) and reports the median of the pair-by-pair ratios, wall and CPU.
-// Target: ≤ 1.5× `node -e 0`. Runs: SU_BENCH_RUNS (default 15).
+// Target: ≤ 1.5× `node -e 0`. Runs: SU_BENCH_RUNS (default 15); SU_BENCH_ONLY=NAME,… measures only those bins.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const RUNS = Number(process.env.SU_BENCH_RUNS ?? 15);
+const ONLY = process.env.SU_BENCH_ONLY ? new Set(process.env.SU_BENCH_ONLY.split(',')) : undefined;
 const packages = fileURLToPath(new URL('../packages/', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'su-bench-'));
 const listing = join(work, 'listing.txt');
@@ -41,6 +42,7 @@ try {
     for (const file of bins) {
       const bin = join(packages, pkg, 'bin', file);
       const name = file.replace(/\.js$/, '');
+      if (ONLY && !ONLY.has(name)) continue;
       const cases = [['--help', ['--help']], ...(tiny[name] ? [[tiny[name].join(' ').replace(work, '…'), tiny[name]]] : [])];
       for (const [label, args] of cases) {
         const probe = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });

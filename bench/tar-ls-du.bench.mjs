@@ -11,7 +11,8 @@
 //   - `ls -lR /usr`, GNU `tar tv` of /usr and `rclone lsjson -R /usr` of this machine.
 // Each row prints wall and CPU seconds (medians), the ratios to the Perl taken pair by pair,
 // peak RSS, whether the outputs are identical, and met/NOT met against issue 14's targets.
-// Last, the compiled `rclone ls` loop against the JavaScript parser alone (RCLONE_B2_DU_WASM=0).
+// Last, the compiled `rclone ls` loop against the JavaScript parser alone (RCLONE_B2_DU_WASM=0),
+// and the report printed by two threads against one (RCLONE_B2_DU_THREADS=0).
 // Smaller smoke run: TAR_LS_DU_LINES=200000 TAR_LS_DU_RUNS=1 pnpm bench tar-ls-du
 import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -234,6 +235,24 @@ console.log(
   const cpuRatio = median(compiledRuns.map((r, i) => r.cpu / jsRuns[i].cpu));
   console.log(
     `compiled rclone ls loop vs JavaScript only (RCLONE_B2_DU_WASM=0), same file: CPU ${median(compiledRuns.map((r) => r.cpu)).toFixed(2)} vs ${median(jsRuns.map((r) => r.cpu)).toFixed(2)} s (${cpuRatio.toFixed(3)}×), wall ${median(compiledRuns.map((r) => r.seconds)).toFixed(2)} vs ${median(jsRuns.map((r) => r.seconds)).toFixed(2)} s, output ${same ? 'identical' : 'DIFFERENT'}`,
+  );
+}
+// The report printed by two threads (core's du/printers/text-parallel.ts) against one
+// (RCLONE_B2_DU_THREADS=0), alternating, on the distinct-path shape: what the second core gives.
+{
+  const twoRuns = [];
+  const oneRuns = [];
+  const oneOut = join(work, 'out-one-thread.txt');
+  const twoOut = join(work, 'out-ours.txt');
+  for (let i = 0; i < RUNS; i += 1) {
+    twoRuns.push(timed(process.execPath, [bin, '--rclone', unique], twoOut));
+    oneRuns.push(timed(process.execPath, [bin, '--rclone', unique], oneOut, { RCLONE_B2_DU_THREADS: '0' }));
+  }
+  const same = spawnSync('cmp', ['-s', twoOut, oneOut]).status === 0;
+  const wallRatio = median(twoRuns.map((r, i) => r.seconds / oneRuns[i].seconds));
+  const twoWall = median(twoRuns.map((r) => r.seconds));
+  console.log(
+    `report by two threads vs one (RCLONE_B2_DU_THREADS=0), same file: wall ${twoWall.toFixed(2)} vs ${median(oneRuns.map((r) => r.seconds)).toFixed(2)} s (${wallRatio.toFixed(3)}×; ${fmt(v.lines / twoWall)} vs ${fmt(v.lines / median(oneRuns.map((r) => r.seconds)))} lines/s), CPU ${median(twoRuns.map((r) => r.cpu)).toFixed(2)} vs ${median(oneRuns.map((r) => r.cpu)).toFixed(2)} s, peak ${median(twoRuns.map((r) => r.rssMiB)).toFixed(0)} vs ${median(oneRuns.map((r) => r.rssMiB)).toFixed(0)} MiB, output ${same ? 'identical' : 'DIFFERENT'}`,
   );
 }
 for (const x of verdicts.filter((y) => !y.unique)) {

@@ -31,6 +31,7 @@ export {
   HUMAN_READABLE_FLAG,
   JSON_FLAG,
   parseArgv,
+  preloadYargs,
   PROGRESS_FLAG,
   RCLONE_CONFIG_FLAG,
   toolParser,

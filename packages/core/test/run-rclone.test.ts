@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,65 @@ describe('runRclone', () => {
     expect(lines).toEqual([]);
     const text = Buffer.concat(chunks).toString('utf8');
     expect(text.split('\n').filter((l) => /^g\d\d$/.test(l))).toEqual(Array.from({ length: 50 }, (_, i) => `g${String(i).padStart(2, '0')}`));
+  });
+  it('with stdoutSpoolDir: every byte in order through a file read in reused blocks, the file gone at once', async () => {
+    // 3.5 MB of text: more than a few read blocks, so rclone is still writing while it is read.
+    const big = join(dir, 'big.txt');
+    writeFileSync(big, Array.from({ length: 100_000 }, (_, i) => `line ${i} ${'x'.repeat(i % 50)}\n`).join(''));
+    const spool = mkdtempSync(join(dir, 'spool-'));
+    const parts: Buffer[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    let seenWhileRunning = 0;
+    const result = await runRclone(['cat', `here:${big}`], {
+      configFile: conf,
+      stdoutSpoolDir: spool,
+      onStdoutChunk: async (chunk) => {
+        parts.push(Buffer.from(chunk));
+        buffers.add(chunk.buffer);
+        seenWhileRunning = Math.max(seenWhileRunning, readdirSync(spool).length);
+        await new Promise((r) => setImmediate(r));
+      },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(Buffer.concat(parts).equals(readFileSync(big))).toBe(true);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(buffers.size).toBe(1);
+    expect(seenWhileRunning).toBe(0);
+    expect(readdirSync(spool)).toEqual([]);
+  });
+  it('with stdoutSpoolDir: a failing callback stops rclone and the call rejects with its error', async () => {
+    const big = join(dir, 'big-stopped.txt');
+    writeFileSync(big, 'x'.repeat(3_000_000));
+    const spool = mkdtempSync(join(dir, 'spool-'));
+    // rclone is slowed to 100 KB/s, so without being stopped it would run for half a minute.
+    const error = await runRclone(['cat', '--bwlimit', '100K', `here:${big}`], {
+      configFile: conf,
+      stdoutSpoolDir: spool,
+      onStdoutChunk: () => {
+        throw new Error('callback failed');
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe('callback failed');
+    const running = (): boolean =>
+      readdirSync('/proc')
+        .filter((p) => /^\d+$/.test(p))
+        .some((p) => {
+          try {
+            return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(big);
+          } catch {
+            return false;
+          }
+        });
+    for (let i = 0; i < 100 && running(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(running()).toBe(false);
+    expect(readdirSync(spool)).toEqual([]);
+  });
+  it('with stdoutSpoolDir: rclone\'s failure is reported as with a pipe, and nothing is left in the directory', async () => {
+    const spool = mkdtempSync(join(dir, 'spool-'));
+    const error = await runRclone(['lsf', `here:${dir}/does-not-exist`], { configFile: conf, stdoutSpoolDir: spool, onStdoutChunk: () => undefined }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RcloneError);
+    expect(readdirSync(spool)).toEqual([]);
   });
   it('keeps the tail of stderr in the error, redacted', async () => {
     const error = await runRclone(['lsf', `here:${dir}/does-not-exist-secretword`], { configFile: conf, secrets: ['secretword'] }).catch((e: unknown) => e);

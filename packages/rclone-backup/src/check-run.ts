@@ -34,6 +34,8 @@ export async function runCheck(
   onLine: (symbol: CheckSymbol, path: string) => void,
   expected?: RegExp,
   onEqual?: (buf: Buffer, start: number, end: number) => void,
+  /** Where rclone's report is spooled instead of a pipe (runRcloneJson's stdoutSpoolDir). */
+  spoolDir?: string,
 ): Promise<CheckOutcome> {
   let reported = 0;
   let failures = 0;
@@ -49,6 +51,7 @@ export async function runCheck(
     // 1 means differences; others (e.g. a failed download or listing) are reported below.
     okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     onStdoutChunk: (chunk) => lines.push(chunk),
+    stdoutSpoolDir: spoolDir,
     onRecord: (r) => ctx.verbosity >= 1 || !(SUMMARY.test(r.msg) || (r.object !== undefined && PER_FILE.test(r.msg)) || expected?.test(r.msg)),
     hideText: /Failed to (check|cryptcheck)/,
   });

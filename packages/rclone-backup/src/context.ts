@@ -53,6 +53,8 @@ export interface JsonRunOptions {
   onStdoutLine?: (line: string) => void | Promise<void>;
   /** Instead of onStdoutLine: stdout's raw chunks (for listings of millions of lines). */
   onStdoutChunk?: (chunk: Buffer) => void | Promise<void>;
+  /** With onStdoutChunk: stdout through a temporary file in this directory, not a pipe (core's runRclone). */
+  stdoutSpoolDir?: string;
   /** Hide records whose message matches this below -v (default SPECIAL_NOISE). */
   hideMessages?: RegExp;
   /** Hide plain-text lines matching this (expected noise). */
@@ -112,6 +114,7 @@ export async function runRcloneJson(ctx: BackupContext, args: readonly string[],
     keepInTail: (line) => !meteredNoise(ctx, line),
     onStdoutLine: options.onStdoutLine,
     onStdoutChunk: options.onStdoutChunk,
+    stdoutSpoolDir: options.stdoutSpoolDir,
     echo: (command) => {
       ctx.trace?.(`spawn rclone ${args[0] ?? ''}`);
       ctx.logger.info(`running ${command}`);

@@ -16,7 +16,7 @@ export interface Coverage {
 
 /**
  * The verification ledger joined with the backup's file list. The list is held in columns
- * (FileTable: a byte arena and typed arrays, ~40 bytes per file plus its path) in listing
+ * (FileTable: byte arenas and typed arrays, ~60 bytes per file plus its path) in listing
  * order; the old ledger is then streamed through it once, keeping an entry only for a file
  * still in the backup. Files found equal in this run are noted as their path bytes (they may
  * come before the listing, in `--verify all`) and matched when the ledger is written.
@@ -166,24 +166,30 @@ export class LedgerJoin {
     if (file === undefined) throw new Error('LedgerJoin.write without a ledger file');
     await this.load();
     const { files } = this;
+    // The rows verified now, in order, kept aside rather than marked in the table: rclone has
+    // been started since the table was written, which left its pages copy-on-write, and a
+    // mark in each of the sample's scattered rows cost a page fault each.
+    const found: number[] = [];
     for (let start = 0; start < this.verifiedUsed; ) {
       const end = this.verified.indexOf(0, start);
       const row = files.findBytes(this.verified, start, end);
-      if (row >= 0) files.setFlag(row);
+      if (row >= 0) found.push(row);
       start = end + 1;
     }
+    const verifiedRows = Int32Array.from(found).sort();
     const tally = { files: 0, bytes: 0, coveredFiles: 0, coveredBytes: 0 };
     // The lines as bytes in ~1 MiB pieces, one buffer reused: writeFileAtomically writes a
     // piece before it asks for the next (fresh memory costs more than writing it).
     function* pieces(): Generator<Buffer> {
-      const arena = files.pathBytes;
       const reused = Buffer.allocUnsafe(PIECE);
       let out = reused;
       let used = 0;
+      let next = 0;
       for (let row = 0; row < files.length; row++) {
         const size = files.size(row);
         const mtimeMs = files.mtimeMs(row);
-        const flagged = files.flag(row);
+        while (next < verifiedRows.length && (verifiedRows[next] as number) < row) next++;
+        const flagged = next < verifiedRows.length && verifiedRows[next] === row;
         const entrySize = flagged ? size : files.a(row);
         const verified = flagged ? now : files.b(row);
         tally.files += 1;
@@ -201,7 +207,7 @@ export class LedgerJoin {
           out = ledgerBytesRoom(to - from) > PIECE ? Buffer.allocUnsafe(ledgerBytesRoom(to - from)) : reused;
           used = 0;
         }
-        const end = writeLedgerBytes(out, used, arena, from, to, entrySize, verified);
+        const end = writeLedgerBytes(out, used, files.pathArena(row), from, to, entrySize, verified);
         if (end !== FALLBACK) {
           used = end;
           continue;

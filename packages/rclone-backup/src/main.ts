@@ -9,6 +9,7 @@ import {
   JSON_FLAG,
   parseArgv,
   parseDuration,
+  preloadYargs,
   RCLONE_CONFIG_FLAG,
   stringFlag,
   toolParser,
@@ -19,6 +20,7 @@ import {
 } from '@rclone-b2/core';
 import { BACKUP_DEFAULTS } from './backup-defaults.js';
 import { defaultLockDir } from './lock.js';
+import { quickBackupArgs } from './quick-args.js';
 import { createTrace } from './trace.js';
 
 export const VERSION = TOOLSET_VERSION;
@@ -115,9 +117,15 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
 export async function main(argv: readonly string[], io: ToolIO): Promise<number> {
   const trace = createTrace(io.env, io.stderr);
   trace('main');
-  const options = await parseBackupArgs(argv, io);
+  // The common invocations skip yargs (loaded only here, see cli.ts); the rest, --help and every mistake go through it.
+  const options = quickBackupArgs(argv, io) ?? (await preloadYargs(), await parseBackupArgs(argv, io));
   trace('arguments parsed');
   if (typeof options === 'number') return options;
+  // --filters needs the backup config alone (not rclone.conf, nor the commands' code).
+  if (options.command === 'filters') {
+    const printed = await (await import('./print-filters.js')).printFilters(options.config, io);
+    if (printed !== undefined) return printed;
+  }
   // The commands' code loads only to run one: --help and usage errors never evaluate it.
   const { runBackup } = await import('./run-backup.js');
   return runBackup(options, io);

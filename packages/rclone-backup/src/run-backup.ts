@@ -3,6 +3,7 @@ import { runRcloneJson } from './context.js';
 import { acquireLock, lockFor } from './lock.js';
 import type { BackupCliOptions } from './main.js';
 import { openBackup } from './open-backup.js';
+import { writeFilters } from './print-filters.js';
 import { sourceListingArgs } from './rclone-args.js';
 import { reportUsage, withUsage } from './usage-report.js';
 import { parseVerifyConditions } from './verify-conditions.js';
@@ -18,8 +19,7 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
   ctx.trace?.('config and secrets read');
   switch (options.command) {
     case 'filters':
-      for (const rule of config.filters) await writeWithBackpressure(io.stdout, `${rule}\n`);
-      return ExitCode.Ok;
+      return writeFilters(config, io);
     case 'ls':
       await runRcloneJson(ctx, sourceListingArgs(config, ['ls'], { copyLinks }), {
         onStdoutLine: (line) => writeWithBackpressure(io.stdout, `${line}\n`),

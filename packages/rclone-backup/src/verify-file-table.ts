@@ -1,90 +1,95 @@
 import { hashBytes, rehashSlots, sameBytes } from '@rclone-b2/core';
 
 // The backup's file list as verify needs it whole (to join the ledger, pick the sample and
-// write the new ledger), in columns rather than one object per file: paths as UTF-8 in one
-// byte arena, a row's numbers side by side in one Float64Array (one allocation and one copy
-// when it grows, and a row's fields in one cache line for the passes over every row), and
-// an open-addressing table of [row, hash] pairs to find a path. About 80 bytes per file
-// plus its path, against several hundred for objects in a Map.
+// write the new ledger), in columns rather than one object per file: paths as UTF-8 in byte
+// arena blocks, a row's numbers side by side in Float64Array blocks (a row's fields in one
+// cache line for the passes over every row), and an open-addressing table of [row, hash]
+// pairs to find a path. About 60 bytes per file plus its path, against several hundred for
+// objects in a Map.
+//
+// Fixed-size blocks, not one array doubled as it fills: each doubling copied everything and
+// touched fresh memory twice the size, and a page fault costs more than the copy (a million
+// files spent a third of their listing's time there).
 //
 // The table is built on the first lookup, for every row then listed, in one tight pass
 // sized for them: built while the listing streams in, each insert was a cache miss between
 // two lines' parsing, and the table was rehashed at every doubling.
 
-/** Fields of a row, in order. */
+/** Fields of a row, in order: 40 bytes (each byte of a row costs a page fault per 4 KiB). */
 const START = 0;
+/** The path's length × 4 + the bits below. */
 const LENGTH = 1;
 const SIZE = 2;
 const MTIME = 3;
-const A = 4;
-const B = 5;
-const FLAG = 6;
-/** Set in FLAG by index() for a row whose path an earlier row has (lookups find that one). */
-const REPEATED = 2;
-const STRIDE = 7;
+const B = 4;
+const STRIDE = 5;
+/** Set by index() for a row whose path an earlier row has (lookups find that one). */
+const REPEATED = 1;
+/** The row's a() is not its size: it is in `otherA` (a() is nearly always the size: a ledger entry's). */
+const OWN_A = 2;
 
 const SEED = 0;
+
+/** Rows per block: 2^15 rows of 56 bytes. */
+const ROW_BITS = 15;
+const ROW_MASK = (1 << ROW_BITS) - 1;
+/** Bytes per arena block; a row's START is block × ARENA_SPAN + offset (a longer path gets a block of its own). */
+const ARENA_BLOCK = 1 << 22;
+const ARENA_SPAN = 2 ** 32;
 
 export class FileTable {
   /** Rows so far. */
   length = 0;
-  private arena = Buffer.allocUnsafe(1 << 20);
+  private readonly arenas: Buffer[] = [];
+  /** The arena block being filled, and how much of it is used. */
+  private arena = Buffer.alloc(0);
   private used = 0;
-  private rows = new Float64Array(STRIDE << 12);
+  private readonly blocks: Float64Array[] = [];
   /** [row + 1, hash] pairs; 0 = free. */
   private slots = new Int32Array(0);
   /** Rows [0, indexed) are in the slots. */
   private indexed = 0;
   private scratch = Buffer.allocUnsafe(4096);
+  private readonly otherA = new Map<number, number>();
 
   /** Adds a row; a path already present keeps its first row for lookups. */
   add(path: string, size: number, mtimeMs: number): void {
-    this.reserve(3 * path.length);
-    const start = this.used;
-    this.used += this.arena.write(path, start);
-    this.added(start, size, mtimeMs);
+    const bytes = Buffer.from(path);
+    this.addBytes(bytes, 0, bytes.length, size, mtimeMs);
   }
 
   /** add() for a path given as UTF-8 bytes buf[start, end) (a listing read as bytes). */
   addBytes(buf: Buffer, start: number, end: number, size: number, mtimeMs: number): void {
-    this.reserve(end - start);
+    const length = end - start;
+    if (this.used + length > this.arena.length || this.arenas.length === 0) this.nextArena(length);
     const at = this.used;
     const arena = this.arena;
     // A short path: a loop beats a native copy call.
-    if (end - start < 48) for (let i = start, j = at; i < end; i++, j++) arena[j] = buf[i] as number;
+    if (length < 48) for (let i = start, j = at; i < end; i++, j++) arena[j] = buf[i] as number;
     else buf.copy(arena, at, start, end);
-    this.used += end - start;
-    this.added(at, size, mtimeMs);
-  }
-
-  /** Room for one more row and `bytes` more path bytes. */
-  private reserve(bytes: number): void {
-    if ((this.length + 1) * STRIDE > this.rows.length) {
-      const rows = new Float64Array(this.rows.length * 2);
-      rows.set(this.rows);
-      this.rows = rows;
-    }
-    const need = this.used + bytes;
-    if (need > this.arena.length) {
-      const grown = Buffer.allocUnsafe(Math.max(2 * this.arena.length, need));
-      this.arena.copy(grown, 0, 0, this.used);
-      this.arena = grown;
-    }
-  }
-
-  /** Files the row whose path was just written to arena[start, used). */
-  private added(start: number, size: number, mtimeMs: number): void {
+    this.used = at + length;
     const i = this.length;
-    const at = i * STRIDE;
-    const rows = this.rows;
-    rows[at + START] = start;
-    rows[at + LENGTH] = this.used - start;
-    rows[at + SIZE] = size;
-    rows[at + MTIME] = mtimeMs;
-    rows[at + A] = NaN;
-    rows[at + B] = NaN;
-    rows[at + FLAG] = 0;
+    if ((i & ROW_MASK) === 0) this.blocks.push(new Float64Array(STRIDE << ROW_BITS));
+    const rows = this.blocks[i >>> ROW_BITS] as Float64Array;
+    const r = (i & ROW_MASK) * STRIDE;
+    rows[r + START] = (this.arenas.length - 1) * ARENA_SPAN + at;
+    rows[r + LENGTH] = length * 4;
+    rows[r + SIZE] = size;
+    rows[r + MTIME] = mtimeMs;
+    rows[r + B] = NaN;
     this.length = i + 1;
+  }
+
+  /** A fresh arena block with room for `bytes`. */
+  private nextArena(bytes: number): void {
+    this.arena = Buffer.allocUnsafe(Math.max(ARENA_BLOCK, bytes));
+    this.arenas.push(this.arena);
+    this.used = 0;
+  }
+
+  /** The block holding row i (its fields start at (i & ROW_MASK) × STRIDE). */
+  private rowsOf(i: number): Float64Array {
+    return this.blocks[i >>> ROW_BITS] as Float64Array;
   }
 
   /** Puts rows [indexed, length) into the slots, which stay at most half full (short probes); lookups do it first. */
@@ -93,25 +98,41 @@ export class FileTable {
     let size = Math.max(this.slots.length, 1 << 14);
     while (size < 4 * this.length) size *= 2;
     if (size > this.slots.length) this.slots = rehashSlots(this.slots, size);
-    const { slots, rows, arena } = this;
+    const { slots, arenas } = this;
     const mask = (slots.length >>> 1) - 1;
-    for (let i = this.indexed; i < this.length; i++) {
-      const start = rows[i * STRIDE + START] as number;
-      const length = rows[i * STRIDE + LENGTH] as number;
-      const h = hashBytes(arena, start, start + length, SEED);
-      // One probe finds an equal path (the first row keeps it) or the free slot for this one.
-      let s = h & mask;
-      let row = (slots[2 * s] as number) - 1;
-      while (row >= 0 && !(slots[2 * s + 1] === h && this.samePath(row, arena, start, length))) {
-        s = (s + 1) & mask;
-        row = (slots[2 * s] as number) - 1;
+    // In two passes per 256 rows, the hashes then the probes: the probes are cache misses
+    // in a table of many megabytes, and with no hashing between them they overlap.
+    const hashes = new Int32Array(256);
+    for (let base = this.indexed; base < this.length; base += 256) {
+      const n = Math.min(256, this.length - base);
+      for (let k = 0; k < n; k++) {
+        const i = base + k;
+        const rows = this.rowsOf(i);
+        const r = (i & ROW_MASK) * STRIDE;
+        const where = rows[r + START] as number;
+        const block = Math.floor(where / ARENA_SPAN);
+        const start = where - block * ARENA_SPAN;
+        hashes[k] = hashBytes(arenas[block] as Buffer, start, start + ((rows[r + LENGTH] as number) >>> 2), SEED);
       }
-      if (row >= 0) {
-        rows[i * STRIDE + FLAG] = (rows[i * STRIDE + FLAG] as number) | REPEATED;
-        continue;
+      for (let k = 0; k < n; k++) {
+        const i = base + k;
+        const h = hashes[k] as number;
+        // One probe finds an equal path (the first row keeps it) or the free slot for this one.
+        let s = h & mask;
+        let row = (slots[2 * s] as number) - 1;
+        while (row >= 0 && !(slots[2 * s + 1] === h && this.samePath(row, this.pathArena(i), this.pathStart(i), this.field(i, LENGTH) >>> 2))) {
+          s = (s + 1) & mask;
+          row = (slots[2 * s] as number) - 1;
+        }
+        if (row >= 0) {
+          const rows = this.rowsOf(i);
+          const r = (i & ROW_MASK) * STRIDE + LENGTH;
+          rows[r] = (rows[r] as number) | REPEATED;
+          continue;
+        }
+        slots[2 * s] = i + 1;
+        slots[2 * s + 1] = h;
       }
-      slots[2 * s] = i + 1;
-      slots[2 * s + 1] = h;
     }
     this.indexed = this.length;
   }
@@ -122,61 +143,69 @@ export class FileTable {
    * the row (a file read in listing order); index() first.
    */
   isRowOf(row: number, buf: Uint8Array, start: number, end: number): boolean {
-    return row < this.indexed && ((this.rows[row * STRIDE + FLAG] as number) & REPEATED) === 0 && this.samePath(row, buf, start, end - start);
+    return row < this.indexed && (this.field(row, LENGTH) & REPEATED) === 0 && this.samePath(row, buf, start, end - start);
   }
 
   private samePath(row: number, buf: Uint8Array, start: number, length: number): boolean {
-    const at = row * STRIDE;
-    return this.rows[at + LENGTH] === length && sameBytes(this.arena, this.rows[at + START] as number, buf, start, length);
+    return this.field(row, LENGTH) >>> 2 === length && sameBytes(this.pathArena(row), this.pathStart(row), buf, start, length);
+  }
+
+  private field(i: number, f: number): number {
+    return this.rowsOf(i)[(i & ROW_MASK) * STRIDE + f] as number;
   }
 
   path(i: number): string {
-    const at = i * STRIDE;
-    const start = this.rows[at + START] as number;
-    return this.arena.toString('utf8', start, start + (this.rows[at + LENGTH] as number));
+    const start = this.pathStart(i);
+    return this.pathArena(i).toString('utf8', start, start + (this.field(i, LENGTH) >>> 2));
   }
 
-  /** The arena holding every path's UTF-8 bytes: row i's are [pathStart(i), pathEnd(i)). */
-  get pathBytes(): Buffer {
-    return this.arena;
+  /** The arena block holding row i's path: its UTF-8 bytes are [pathStart(i), pathEnd(i)) there. */
+  pathArena(i: number): Buffer {
+    return this.arenas[Math.floor(this.field(i, START) / ARENA_SPAN)] as Buffer;
   }
 
   pathStart(i: number): number {
-    return this.rows[i * STRIDE + START] as number;
+    // Not `%`: on a double beyond 2^31 it is a call to fmod.
+    const where = this.field(i, START);
+    return where - Math.floor(where / ARENA_SPAN) * ARENA_SPAN;
   }
 
   pathEnd(i: number): number {
-    return (this.rows[i * STRIDE + START] as number) + (this.rows[i * STRIDE + LENGTH] as number);
+    return this.pathStart(i) + (this.field(i, LENGTH) >>> 2);
   }
 
   size(i: number): number {
-    return this.rows[i * STRIDE + SIZE] as number;
+    return this.field(i, SIZE);
   }
 
   mtimeMs(i: number): number {
-    return this.rows[i * STRIDE + MTIME] as number;
+    return this.field(i, MTIME);
   }
 
   /** Two free numbers per row (NaN until set), e.g. a ledger entry's size and time. */
   a(i: number): number {
-    return this.rows[i * STRIDE + A] as number;
+    if (this.field(i, LENGTH) & OWN_A) return this.otherA.get(i) as number;
+    return Number.isNaN(this.field(i, B)) ? NaN : this.field(i, SIZE);
   }
 
   b(i: number): number {
-    return this.rows[i * STRIDE + B] as number;
+    return this.field(i, B);
   }
 
   setAB(i: number, a: number, b: number): void {
-    this.rows[i * STRIDE + A] = a;
-    this.rows[i * STRIDE + B] = b;
-  }
-
-  flag(i: number): boolean {
-    return ((this.rows[i * STRIDE + FLAG] as number) & 1) === 1;
-  }
-
-  setFlag(i: number): void {
-    this.rows[i * STRIDE + FLAG] = (this.rows[i * STRIDE + FLAG] as number) | 1;
+    const rows = this.rowsOf(i);
+    const r = (i & ROW_MASK) * STRIDE;
+    const flags = rows[r + LENGTH] as number;
+    if (a === rows[r + SIZE] || (Number.isNaN(a) && Number.isNaN(b))) {
+      if (flags & OWN_A) {
+        rows[r + LENGTH] = flags - OWN_A;
+        this.otherA.delete(i);
+      }
+    } else {
+      rows[r + LENGTH] = flags | OWN_A;
+      this.otherA.set(i, a);
+    }
+    rows[r + B] = b;
   }
 
   /** The row of `path`, or -1. */

@@ -15,9 +15,10 @@ export interface ListingSink {
  * listSource for verify, which needs the whole backup's list: the same rclone command, its
  * output read as bytes chunk by chunk and each file's path copied straight into `sink`
  * (no string, object or async step per file). Lines the byte reader is unsure of go
- * through parseLsjsonLine, so every line reads as listSource would read it.
+ * through parseLsjsonLine, so every line reads as listSource would read it. With
+ * `spoolDir`, rclone writes the listing into a temporary file there rather than a pipe.
  */
-export async function listSourceInto(config: BackupConfig, ctx: BackupContext, options: ListOptions, sink: ListingSink): Promise<void> {
+export async function listSourceInto(config: BackupConfig, ctx: BackupContext, options: ListOptions, sink: ListingSink, spoolDir?: string): Promise<void> {
   const args = sourceListingArgs(config, ['lsjson', '-R', '--files-only', '--no-mimetype'], options);
   const record: LsjsonRecord = { pathStart: 0, pathEnd: 0, size: 0, mtimeMs: 0 };
   const lines = new ByteLines((buf, start, end) => {
@@ -31,6 +32,6 @@ export async function listSourceInto(config: BackupConfig, ctx: BackupContext, o
       }
     }
   });
-  await runRcloneJson(ctx, args, { onStdoutChunk: (chunk) => lines.push(chunk) });
+  await runRcloneJson(ctx, args, { onStdoutChunk: (chunk) => lines.push(chunk), stdoutSpoolDir: spoolDir });
   lines.end();
 }

@@ -45,13 +45,21 @@ export function chooseSample(ledger: LedgerJoin, conditions: VerifyConditions, o
   const everyRow: number[] = [];
   const selected = { files: 0, bytes: 0 };
   const age = conditions.age;
+  const isYoung = (mtimeMs: number): boolean => !age || mtimeMs >= now - age.ms;
+  const candidate = (row: number): RowCandidate => {
+    const mtimeMs = ledger.mtimeMs(row);
+    return new RowCandidate(ledger, row, ledger.size(row), mtimeMs, ledger.verifiedMs(row), isYoung(mtimeMs) ? 0 : 1);
+  };
   for (let row = 0; row < ledger.rows; row++) {
     const mtimeMs = ledger.mtimeMs(row);
-    const young = !age || mtimeMs >= now - age.ms;
+    const young = isYoung(mtimeMs);
     if (!young && !options.rotating) continue;
     const size = ledger.size(row);
     if (selector) {
-      selector.offer(new RowCandidate(ledger, row, size, mtimeMs, ledger.verifiedMs(row), young ? 0 : 1));
+      const verifiedMs = ledger.verifiedMs(row);
+      const tier = young ? 0 : 1;
+      // A candidate object only for a row the selector may keep: most rows are turned away.
+      selector.offerLazily(size, tier, verifiedMs, row, candidate);
     } else {
       everyRow.push(row);
       selected.files += 1;

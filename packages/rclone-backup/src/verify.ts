@@ -144,6 +144,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
             matched += 1;
             ledger.addVerifiedBytes(buf, start, end);
           },
+          dir,
         ),
       );
       // Sizes are not in rclone's report: take them from the listing, minus what was not compared.
@@ -159,7 +160,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
           if (!uncompared(buf, start, end)) checked.bytes += size;
           ledger.addBytes(buf, start, end, size, mtimeMs);
         },
-      });
+      }, dir);
       checked.files = present;
       selected.files = total.files;
       selected.bytes = total.bytes;
@@ -171,7 +172,12 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
           ledger.addBytes(buf, start, end, size, mtimeMs);
         },
       };
-      await listSourceInto(config, ctx, { copyLinks: options.copyLinks }, counted);
+      await listSourceInto(config, ctx, { copyLinks: options.copyLinks }, counted, dir);
+      ctx.trace?.(`verify: listed ${total.files} files`);
+      // Before the next rclone starts: starting a process marks every page of this one
+      // copy-on-write, and the join writes into every row of the listing (a fault per page).
+      await ledger.load();
+      ctx.trace?.('verify: ledger joined');
       // Both listings compared once, so files missing or extra anywhere are found, not only in the sample.
       problem(
         await runCheck(
@@ -186,12 +192,14 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
           () => {
             present += 1;
           },
+          dir,
         ),
       );
-      await ledger.load();
+      ctx.trace?.('verify: sizes compared');
       const sample = chooseSample(ledger, conditions, { rotating: Boolean(options.rotate && options.ledger), seed: options.seed }, total, now);
       selected.files = sample.selected.files;
       selected.bytes = sample.selected.bytes;
+      ctx.trace?.('verify: sample chosen');
       ctx.logger.info(`verifying the contents of ${selected.files} of ${total.files} files (${formatIecSize(selected.bytes)} of ${formatIecSize(total.bytes)})`);
       const progress = verifyProgress(ctx, selected);
       let n = 0;
@@ -215,9 +223,11 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
         );
       }
       progress?.done(checked);
+      ctx.trace?.(`verify: ${n} batches checked`);
     }
     if (options.ledger) {
       coverage = await ledger.write(now, options.coverageWindowMs);
+      ctx.trace?.('verify: ledger written');
       ctx.logger.notice(`${config.name}: ${coverage.bytesPercent}% of bytes and ${coverage.filesPercent}% of files verified within ${formatDuration(options.coverageWindowMs)}`);
     }
   } finally {

@@ -100,8 +100,32 @@ describe('FileTable', () => {
     expect(table.find('')).toBe(-1);
     expect(Number.isNaN(table.a(5))).toBe(true);
     table.setAB(5, 7, 8);
-    table.setFlag(6);
-    expect([table.a(5), table.b(5), table.flag(5), table.flag(6)]).toEqual([7, 8, false, true]);
+    // a() is kept apart when it is not the row's size, and back in the row when it is again.
+    table.setAB(6, 6 * 3, 9);
+    expect([table.a(5), table.b(5), table.a(6), table.b(6), table.a(7)]).toEqual([7, 8, 18, 9, NaN]);
+    table.setAB(5, 15, 10);
+    table.setAB(6, 4, 11);
+    expect([table.a(5), table.b(5), table.a(6), table.b(6)]).toEqual([15, 10, 4, 11]);
+  });
+  it('rows and paths across many blocks (rows, 4 MiB arenas, a path longer than a block, an empty path) read back exactly', () => {
+    const table = new FileTable();
+    const n = 120_000;
+    const long = `${'x'.repeat(5 << 20)}/end`;
+    // ~60 bytes a path: the 4 MiB arena blocks fill up and rows span several row blocks.
+    const pathOf = (i: number): string => (i === 777 ? long : i === 778 ? '' : `album-${i % 300}/${'p'.repeat(i % 40)}/IMG_${String(i).padStart(7, '0')}.jpg`);
+    for (let i = 0; i < n; i++) {
+      const bytes = Buffer.from(`<${pathOf(i)}>`);
+      table.addBytes(bytes, 1, bytes.length - 1, i * 5, 2000 + i);
+    }
+    expect(table.length).toBe(n);
+    for (let i = 0; i < n; i++) {
+      const path = pathOf(i);
+      if (table.path(i) !== path || table.size(i) !== i * 5 || table.mtimeMs(i) !== 2000 + i) throw new Error(`row ${i} read back wrong`);
+      if (table.pathArena(i).toString('utf8', table.pathStart(i), table.pathEnd(i)) !== path) throw new Error(`row ${i}: arena bytes wrong`);
+      if (i % 13 === 0 && table.find(path) !== i) throw new Error(`row ${i} not found`);
+    }
+    expect(table.find(long)).toBe(777);
+    expect(table.find('')).toBe(778);
   });
   it('a path listed twice: both rows kept, lookups find the first', () => {
     const table = new FileTable();

@@ -1,5 +1,5 @@
 // The documented pipelines, in a real shell with the built bin on PATH.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +66,20 @@ describe('pipelines', () => {
     const slow = await sh('tar-ls-du --rclone big.txt | (sleep 0.5; wc -l)');
     expect(slow.stderr).toBe('');
     expect(slow.stdout.trim()).toBe(String(300_000 + 997));
+  });
+
+  it('a long report printed by two threads (the bundled worker) is byte-identical to one thread, to a file and to a pipe', async () => {
+    expect(existsSync(join(dirname(bin), '../bundle/du-text-print-worker.mjs'))).toBe(true);
+    let listing = '';
+    for (let i = 0; i < 320_000; i += 1) listing += `${String((i * 7919) % 100_003).padStart(9)} d${i % 61}/e${i % 7}/tab\tname\\${i}\n`;
+    writeFileSync(join(parent, 'long.txt'), listing);
+    const one = await sh('RCLONE_B2_DU_THREADS=0 tar-ls-du --rclone long.txt > one.txt && tar-ls-du --rclone long.txt > two.txt && tar-ls-du --rclone -h long.txt | cat > two-h.txt && RCLONE_B2_DU_THREADS=0 tar-ls-du --rclone -h long.txt > one-h.txt');
+    expect(one).toMatchObject({ exitCode: 0, stderr: '' });
+    const [a, b, ah, bh] = ['one.txt', 'two.txt', 'one-h.txt', 'two-h.txt'].map((f) => readFileSync(join(parent, f)));
+    expect((a as Buffer).length).toBeGreaterThan(5_000_000);
+    expect((b as Buffer).equals(a as Buffer)).toBe(true);
+    expect((bh as Buffer).equals(ah as Buffer)).toBe(true);
+    expect((a as Buffer).toString('latin1')).toContain('\\t');
   });
 
   it('--version prints the version through a real process', async () => {

@@ -21,6 +21,8 @@ export interface RunToolOptions {
   graceMs?: number;
   /** The tool handles SIGINT/SIGTERM itself (a server that shuts down cleanly and exits 0). */
   ownSignals?: boolean;
+  /** main calls preloadYargs() itself, only when it parses with yargs (a fast path that reads argv alone skips its ~20 ms). */
+  lazyYargs?: boolean;
 }
 
 /** Maps any error to `tool: message` on stderr and an exit code; stacks only with --debug. */
@@ -95,7 +97,7 @@ export async function runTool(tool: string, main: ToolMain, toolOptions: RunTool
 
   let code: number;
   try {
-    await preloadYargs();
+    if (!options.lazyYargs) await preloadYargs();
     code = await main(argv, io);
   } catch (error) {
     if (controller.signal.aborted && (error === controller.signal.reason || isAbortError(error))) {

@@ -1,9 +1,11 @@
+import { sharedBytes } from './shared-arrays.js';
+
 /**
  * File names as UTF-8 bytes in one growing Buffer: a name costs its bytes plus two
  * numbers, not a heap string object each (millions of strings dominate memory and GC).
  */
 export class NameArena {
-  bytes: Buffer = Buffer.allocUnsafe(1 << 16);
+  bytes: Buffer = sharedBytes(1 << 16);
   length = 0;
 
   /** Makes room for `extra` more bytes. */
@@ -12,7 +14,7 @@ export class NameArena {
     // ×1.5, not ×2: less unused room at the end (millions of names are tens of MB).
     let size = Math.ceil(this.bytes.length * 1.5);
     while (size < this.length + extra) size = Math.ceil(size * 1.5);
-    const grown = Buffer.allocUnsafe(size);
+    const grown = sharedBytes(size);
     this.bytes.copy(grown, 0, 0, this.length);
     this.bytes = grown;
   }

@@ -1,5 +1,6 @@
 import { NameArena } from './arena.js';
 import { grown, hashBytes, placeSlot, rehashSlots, sameBytes } from './bytes.js';
+import { sharedUint32, sharedUint8 } from './shared-arrays.js';
 
 /**
  * Directories interned by their full path's bytes in one open-addressing table.
@@ -16,9 +17,9 @@ export class DirTable {
   readonly paths = new NameArena();
   parent = new Int32Array(1024).fill(-1, 0, 1);
   /** Where the path starts in `paths.bytes`, its byte length, and with its `/` (0 for the root, 1 for `/`). */
-  pathAt = new Uint32Array(1024);
-  pathLength = new Uint32Array(1024);
-  prefixLength = new Uint32Array(1024);
+  pathAt = sharedUint32(1024);
+  pathLength = sharedUint32(1024);
+  prefixLength = sharedUint32(1024);
   /** Where the last component (the directory's name; `/` for `/`) starts in `paths.bytes`. */
   nameAt = new Uint32Array(1024);
   /** Components in the path: 1 for a top-level directory (and `/`), 0 for the root. */
@@ -28,7 +29,7 @@ export class DirTable {
    * character, DEL, a backslash, or any byte ≥ 0x80): the printer copies the others
    * without looking at each byte. Inherited from the parent, so only the name is scanned.
    */
-  odd = new Uint8Array(1024);
+  odd = sharedUint8(1024);
   /** Pairs [id + 1, hash]; 0 marks a free slot. */
   private slots = new Int32Array(4096);
   /** The directory interned last. */
@@ -105,12 +106,12 @@ export class DirTable {
 
   private growColumns(size: number): void {
     this.parent = grown(this.parent, size, (n) => new Int32Array(n));
-    this.pathAt = grown(this.pathAt, size, (n) => new Uint32Array(n));
-    this.pathLength = grown(this.pathLength, size, (n) => new Uint32Array(n));
-    this.prefixLength = grown(this.prefixLength, size, (n) => new Uint32Array(n));
+    this.pathAt = grown(this.pathAt, size, sharedUint32);
+    this.pathLength = grown(this.pathLength, size, sharedUint32);
+    this.prefixLength = grown(this.prefixLength, size, sharedUint32);
     this.nameAt = grown(this.nameAt, size, (n) => new Uint32Array(n));
     this.depth = grown(this.depth, size, (n) => new Uint32Array(n));
-    this.odd = grown(this.odd, size, (n) => new Uint8Array(n));
+    this.odd = grown(this.odd, size, sharedUint8);
   }
 
   /** Directory `id`'s path as bytes (a view into the arena: copy it to keep it). */

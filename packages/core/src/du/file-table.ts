@@ -1,5 +1,6 @@
 import { NameArena } from './arena.js';
 import { compareBytes, grown, hashBytes, placeSlot, rehashSlots, sameBytes } from './bytes.js';
+import { sharedInt32, sharedUint32 } from './shared-arrays.js';
 import type { ScannedLines } from './tree.js';
 
 /**
@@ -17,14 +18,14 @@ export class FileTable {
   /** Files not merged away. */
   live = 0;
   readonly names = new NameArena();
-  dir = new Int32Array(1024);
+  dir = sharedInt32(1024);
   size = new Float64Array(1024);
   /**
    * File id's name is `names.bytes[nameAt[id], nameAt[id + 1])`: names are appended in id
    * order, so a length column would only repeat the offsets (4 bytes a file), and
    * `nameAt[count]` is the arena's end.
    */
-  nameAt = new Uint32Array(1024);
+  nameAt = sharedUint32(1024);
   /** The file added to the same directory before this one (-1: none). */
   private prevInDir = new Int32Array(1024);
   /** Per directory: its last file (-1: none), and whether its files are in the table. */
@@ -232,9 +233,9 @@ export class FileTable {
     // files a doubling leaves hundreds of MB unused (and holds old and new at once while copying).
     let n = this.dir.length;
     while (n < size) n = Math.ceil(n * 1.5);
-    this.dir = copied(this.dir, new Int32Array(n));
+    this.dir = copied(this.dir, sharedInt32(n));
     this.size = copied(this.size, new Float64Array(n));
-    this.nameAt = copied(this.nameAt, new Uint32Array(n));
+    this.nameAt = copied(this.nameAt, sharedUint32(n));
     this.prevInDir = copied(this.prevInDir, new Int32Array(n));
   }
 

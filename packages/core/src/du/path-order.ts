@@ -1,3 +1,4 @@
+import { sharedUint32 } from './shared-arrays.js';
 import { groupIds } from './group.js';
 import type { DuTree } from './tree.js';
 
@@ -62,7 +63,7 @@ export function pathOrderedRows(tree: DuTree, filter: RowFilter, rows: number): 
     return length < kFull;
   };
 
-  const out = new Uint32Array(rows);
+  const out = sharedUint32(rows);
   let k = 0;
   let keys = new Uint32Array(1024);
   let top = 0;

@@ -1,3 +1,5 @@
+import { sharedUint32 } from './shared-arrays.js';
+
 export interface RadixSorted {
   /** The carried columns, in sorted order. */
   carried: Uint32Array[];
@@ -18,13 +20,14 @@ export function radixSortDescending(hiKeys: Uint32Array, loKeys: Uint32Array, co
   let lo: Uint32Array = loKeys;
   let hi: Uint32Array = hiKeys;
   let carried: Uint32Array[] = columns;
-  let lo2: Uint32Array = new Uint32Array(n);
+  // The sorted arrays are these or the given ones: shared memory, read by a printing thread (printers/text-parallel.ts).
+  let lo2: Uint32Array = sharedUint32(n);
   let hi2: Uint32Array = new Uint32Array(0);
-  let carried2: Uint32Array[] = columns.map(() => new Uint32Array(n));
+  let carried2: Uint32Array[] = columns.map(() => sharedUint32(n));
   // Sizes below 4 GiB all have the same high half: then it is neither sorted nor moved.
   let sameHigh = true;
   for (let i = 1; i < n && sameHigh; i += 1) sameHigh = hi[i] === hi[0];
-  hi2 = sameHigh ? hi : new Uint32Array(n);
+  hi2 = sameHigh ? hi : sharedUint32(n);
   const count = new Uint32Array(2048);
   // One carried column (the usual case) moves in the same loop as the keys.
   const single = columns.length === 1 && sameHigh;

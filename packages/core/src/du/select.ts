@@ -1,4 +1,6 @@
+import { sharedUint32 } from './shared-arrays.js';
 import { nameFromBytes } from '../names/name-bytes.js';
+import { gatherRows, type RowColumns } from './printers/row-columns.js';
 import { pathOrderedRows } from './path-order.js';
 import { radixSortDescending } from './radix-sort.js';
 import type { DuTree } from './tree.js';
@@ -95,8 +97,9 @@ export class SortedRows implements ReportRows {
       if (d >= 0 && open[d] === 1 && (fileSize[f] as number) >= minSize) n += 1;
     }
     const pathOrder = pathOrderedRows(tree, { shown, open, minSize }, n);
-    const hi = new Uint32Array(n);
-    const lo = new Uint32Array(n);
+    // In shared memory, as the sort's output (radix-sort.ts): a printing thread reads them.
+    const hi = sharedUint32(n);
+    const lo = sharedUint32(n);
     for (let k = 0; k < n; k += 1) {
       const id = pathOrder[k] as number;
       const size = id >= fileRows ? (totals[id - fileRows] as number) : (fileSize[id] as number);
@@ -123,30 +126,28 @@ export class SortedRows implements ReportRows {
    * GATHER_WINDOW rows on): window index `k - from` is row k.
    */
   gather(from: number): number {
-    const { dirs, files } = this.tree;
-    const { ids, fileRows, prefixAt, prefixLength, nameAt, nameLength, prefixOdd } = this;
-    const fileDir = files.dir;
     const end = Math.min(this.length, from + GATHER_WINDOW);
-    for (let k = from; k < end; k += 1) {
-      const id = ids[k] as number;
-      const w = k - from;
-      if (id >= fileRows) {
-        const d = id - fileRows;
-        prefixAt[w] = dirs.pathAt[d] as number;
-        prefixLength[w] = dirs.pathLength[d] as number;
-        prefixOdd[w] = dirs.odd[d] as number;
-        nameAt[w] = 0;
-        nameLength[w] = 0;
-      } else {
-        const d = fileDir[id] as number;
-        prefixAt[w] = dirs.pathAt[d] as number;
-        prefixLength[w] = dirs.prefixLength[d] as number;
-        prefixOdd[w] = dirs.odd[d] as number;
-        nameAt[w] = files.nameAt[id] as number;
-        nameLength[w] = files.nameLength(id);
-      }
-    }
+    gatherRows(this.columns(), this, from, end);
     return end;
+  }
+
+  /** The arrays printing reads (the tree's own, not copies). */
+  columns(): RowColumns {
+    const { dirs, files } = this.tree;
+    return {
+      ids: this.ids,
+      hi: this.hi,
+      lo: this.lo,
+      fileRows: this.fileRows,
+      fileDir: files.dir,
+      fileNameAt: files.nameAt,
+      dirPathAt: dirs.pathAt,
+      dirPathLength: dirs.pathLength,
+      dirPrefixLength: dirs.prefixLength,
+      dirOdd: dirs.odd,
+      names: files.names.bytes,
+      paths: dirs.paths.bytes,
+    };
   }
 
   size(k: number): number {

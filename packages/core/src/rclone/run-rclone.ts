@@ -3,6 +3,7 @@ import { ExitCode } from '../cli/exit-codes.js';
 import { redact } from '../cli/logger.js';
 import { interruptSignal, InterruptedError } from '../cli/interrupt.js';
 import { readLines } from '../text/lines.js';
+import { StdoutSpool } from './stdout-spool.js';
 
 export interface RunRcloneOptions {
   /** The rclone binary (default: env RCLONE, else `rclone` on PATH). */
@@ -18,6 +19,13 @@ export interface RunRcloneOptions {
   onStdoutLine?: (line: string) => void | Promise<void>;
   /** Instead of onStdoutLine: every stdout chunk as rclone wrote it (see ByteLines), awaited likewise. */
   onStdoutChunk?: (chunk: Buffer) => void | Promise<void>;
+  /**
+   * With onStdoutChunk: rclone's stdout goes to a temporary file in this directory (unlinked
+   * at once) instead of a pipe, and is read back in large blocks into one reused buffer
+   * while rclone writes it (see stdout-spool.ts). A chunk's bytes are then valid only until
+   * its callback returns. For outputs of many megabytes (listings, check reports).
+   */
+  stdoutSpoolDir?: string;
   /** Called for every stderr line (already redacted). */
   onStderrLine?: (line: string) => void;
   /** Receives the redacted, shell-quoted command line before rclone starts (for -v echoes). */
@@ -88,6 +96,7 @@ export async function runRclone(args: readonly string[], options: RunRcloneOptio
   const { execa } = await import('execa');
   const signal = options.signal ?? interruptSignal();
   signal?.throwIfAborted();
+  const spool = options.onStdoutChunk && options.stdoutSpoolDir !== undefined ? await StdoutSpool.create(options.stdoutSpoolDir) : undefined;
   const child = execa(program, fullArgs, {
     ...(signal ? { cancelSignal: signal } : {}),
     forceKillAfterDelay: 5_000,
@@ -95,11 +104,24 @@ export async function runRclone(args: readonly string[], options: RunRcloneOptio
     extendEnv: options.env === undefined,
     cwd: options.cwd,
     stdin: 'ignore',
+    stdout: spool ? spool.stdout() : 'pipe',
     buffer: false,
     reject: false,
     stripFinalNewline: false,
   });
   const readStdout = (async () => {
+    if (spool && options.onStdoutChunk) {
+      try {
+        await spool.drain(child, options.onStdoutChunk);
+      } catch (error) {
+        // A pipe would have stopped rclone at its next write (EPIPE); a file does not.
+        child.kill();
+        throw error;
+      } finally {
+        await spool.close();
+      }
+      return;
+    }
     if (!child.stdout) return;
     const onChunk = options.onStdoutChunk;
     if (onChunk) {

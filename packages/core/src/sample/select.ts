@@ -117,13 +117,28 @@ export class SampleSelector {
   offer(c: Candidate): void {
     const u = Math.max(this.random(), Number.MIN_VALUE);
     if (this.hard && c.size > this.budget) return;
-    const item = { c, key: this.byData ? Math.log(u) / Math.max(c.size, 1) ** 2 : u };
-    const keep = this.hard ? 2 * this.budget : this.budget;
-    const limit = this.hard ? Math.max(this.maxFiles, 0) * 2 : this.maxFiles;
-    // The heap already holds all it may (the loop below left it so): a candidate worse than
-    // its worst would be pushed only to be popped again. Most of a big tree ends here.
+    this.admit({ c, key: this.byData ? Math.log(u) / Math.max(c.size, 1) ** 2 : u });
+  }
+
+  /** Bytes and files the heap may hold. */
+  private get keep(): number {
+    return this.hard ? 2 * this.budget : this.budget;
+  }
+
+  private get limit(): number {
+    return this.hard ? Math.max(this.maxFiles, 0) * 2 : this.maxFiles;
+  }
+
+  /** The heap already holds all it may (admit left it so): a candidate worse than its worst would be pushed only to be popped again. */
+  private full(): boolean {
+    return this.heap.size + 1 > this.limit || this.heap.bytes >= this.keep;
+  }
+
+  private admit(item: Keyed): void {
+    // Most of a big tree ends here.
     const top = this.heap.peek();
-    if (top && compare(item, top) > 0 && (this.heap.size + 1 > limit || this.heap.bytes >= keep)) return;
+    if (top && compare(item, top) > 0 && this.full()) return;
+    const { keep, limit } = this;
     this.heap.push(item);
     for (;;) {
       const worst = this.heap.peek();
@@ -131,6 +146,25 @@ export class SampleSelector {
       if (this.heap.size > limit || this.heap.bytes - worst.c.size >= keep) this.heap.pop();
       else break;
     }
+  }
+
+  /**
+   * offer() for a candidate made only when it may be kept: the same draw and the same
+   * choice, but `make` is not called for a file the full heap would turn away at once
+   * (decided from its tier, last verification and key; a tie on all three needs the path,
+   * so it is made then) — `make(id)`, one function for every file, so that nothing is
+   * allocated per file turned away. For callers that hold millions of files in columns.
+   */
+  offerLazily(size: number, tier: 0 | 1, verifiedMs: number | undefined, id: number, make: (id: number) => Candidate): void {
+    const u = Math.max(this.random(), Number.MIN_VALUE);
+    if (this.hard && size > this.budget) return;
+    const key = this.byData ? Math.log(u) / Math.max(size, 1) ** 2 : u;
+    const top = this.heap.peek();
+    if (top && this.full()) {
+      const worse = tier - top.c.tier || (verifiedMs ?? -Infinity) - (top.c.verifiedMs ?? -Infinity) || top.key - key;
+      if (worse > 0) return;
+    }
+    this.admit({ c: make(id), key });
   }
 
   /** Candidates held so far (what the memory is bounded by). */

@@ -10,6 +10,15 @@ const MAX_CHUNKS = 4;
  */
 export class ChunkWriter {
   private pending = '';
+  /**
+   * Whether the output writes to a file descriptor (a file, pipe or terminal): the bytes of
+   * a written chunk have then left it when its write calls back. An in-process consumer
+   * (a PassThrough's reader) may keep the very Buffer it was given.
+   */
+  get toDescriptor(): boolean {
+    // Asked when needed: a file stream has its descriptor only once opened.
+    return 'fd' in this.output && typeof this.output.fd === 'number';
+  }
   constructor(
     private readonly output: Writable,
     private readonly flushAt = 64 * 1024,
@@ -32,8 +41,8 @@ export class ChunkWriter {
     return free !== undefined && free.length >= size ? free : Buffer.allocUnsafe(size);
   }
 
-  /** Writes `buf[0, length)` of a buffer from `chunk()`; it is recycled once written. */
-  writeChunk(buf: Buffer, length: number): Promise<void> | undefined {
+  /** Writes `buf[0, length)` of a buffer from `chunk()`; it is recycled once written (or handed to `release`). */
+  writeChunk(buf: Buffer, length: number, release?: (buf: Buffer) => void): Promise<void> | undefined {
     let ok = true;
     if (this.pending !== '') {
       ok = this.output.write(this.pending);
@@ -42,7 +51,9 @@ export class ChunkWriter {
     this.outstanding += 1;
     const recycle = (error?: Error | null): void => {
       this.outstanding -= 1;
-      if (!error && this.free.length < MAX_CHUNKS) this.free.push(buf);
+      if (release) release(buf);
+      // Only a descriptor's writes are done with the bytes: a reader in this process may keep the Buffer.
+      else if (!error && this.toDescriptor && this.free.length < MAX_CHUNKS) this.free.push(buf);
       const waiting = this.waiting;
       this.waiting = undefined;
       waiting?.();

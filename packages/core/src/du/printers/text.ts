@@ -1,55 +1,43 @@
-import { isUtf8 } from 'node:buffer';
-import { escapeName } from '../../names/escape-name.js';
-import { nameFromBytes } from '../../names/name-bytes.js';
-import { formatSize } from '../../text/sizes.js';
 import { sortedRows, type SortedRows } from '../select.js';
 import type { ChunkWriter } from './chunk-writer.js';
+import { fillChunk, rowFiller, rowRoom } from './text-fill.js';
+import { longReport, printRowsInParallel } from './text-parallel.js';
+import { PrintThread } from './text-print-thread.js';
 import type { DuPrinter, DuReportOptions } from './types.js';
 
 const CHUNK = 256 * 1024;
-/** Rows whose names are brought into cache ahead of copying them (see fillChunk). */
-const TOUCH_AHEAD = 1024;
-/** From this length on a native copy beats a loop of byte copies (its call costs ~30 bytes' worth). */
-const NATIVE_COPY = 40;
-/** Keeps the touching reads from being optimised away. */
-let _touchSink = 0;
 
 /**
  * `SIZE<TAB>PATH`, as du prints it (`sort -n` and `sort -h` friendly); paths `ls -b` escaped
  * where they hold control characters, backslashes or invalid UTF-8. The full report is
  * assembled as bytes: digits by hand, each directory's prefix encoded once, names copied
- * from the tree's arena. No string per row.
+ * from the tree's arena. No string per row. A long report is formatted by two threads
+ * (text-parallel.ts), with the same bytes.
  */
 export const textPrinter: DuPrinter = {
   async print(tree, out, options) {
-    await printBytes(sortedRows(tree, options), out, options);
+    // Started before the sort when the report may be long: its start-up overlaps the sort.
+    const thread = longReport(Math.min(options.top ?? Infinity, tree.files.count + tree.dirs.count)) ? PrintThread.start() : undefined;
+    try {
+      const rows = sortedRows(tree, options);
+      if (thread !== undefined && longReport(rows.length)) await printRowsInParallel(rows, out, options.human ?? false, {}, thread);
+      else await printBytes(rows, out, options);
+    } finally {
+      await thread?.stop();
+    }
   },
 };
 
 async function printBytes(rows: SortedRows, out: ChunkWriter, options: DuReportOptions): Promise<void> {
-  const { dirs, files } = rows.tree;
-  const fill: RowFiller = {
-    human: options.human ?? false,
-    names: files.names.bytes,
-    paths: dirs.paths.bytes,
-    prefixAt: rows.prefixAt,
-    prefixLength: rows.prefixLength,
-    nameAt: rows.nameAt,
-    nameLength: rows.nameLength,
-    prefixOdd: rows.prefixOdd,
-    hi: rows.hi,
-    lo: rows.lo,
-    rows: 0,
-  };
+  const columns = rows.columns();
+  const human = options.human ?? false;
   // A window of rows at a time (SortedRows.gather): fillChunk indexes from the window's start.
   for (let from = 0; from < rows.length; ) {
     const end = rows.gather(from);
-    fill.hi = rows.hi.subarray(from, end);
-    fill.lo = rows.lo.subarray(from, end);
-    fill.rows = end - from;
+    const fill = rowFiller(columns, rows, human, from, end);
     let k = 0;
     while (k < fill.rows) {
-      const buf = out.chunk(Math.max(CHUNK, 64 + 4 * ((rows.prefixLength[k] as number) + (rows.nameLength[k] as number)))); // 4×: room for escapes
+      const buf = out.chunk(Math.max(CHUNK, rowRoom(rows, k)));
       const filled = fillChunk(fill, buf, k);
       k = filled.next;
       const wait = out.writeChunk(buf, filled.at);
@@ -57,145 +45,4 @@ async function printBytes(rows: SortedRows, out: ChunkWriter, options: DuReportO
     }
     from = end;
   }
-}
-
-/** The sorted rows' columns and the arenas printBytes copies from. */
-interface RowFiller {
-  human: boolean;
-  names: Buffer;
-  paths: Buffer;
-  prefixAt: Uint32Array;
-  prefixLength: Uint32Array;
-  nameAt: Uint32Array;
-  nameLength: Uint32Array;
-  prefixOdd: Uint8Array;
-  hi: Uint32Array;
-  lo: Uint32Array;
-  rows: number;
-}
-
-/**
- * Writes rows from `k` on into `buf` until the next one might not fit (a synchronous loop,
- * so it is optimised as one; the caller awaits back-pressure between chunks). A row is
- * two copies: its directory's prefix from the path arena, then its name from the name
- * arena (a directory's row is its stored path alone). A prefix known to need no escape is
- * copied natively without looking at its bytes; names are short and looked at.
- */
-function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number; at: number } {
-  const { human, names, paths, prefixAt, prefixLength, nameAt, nameLength, prefixOdd, hi, lo, rows } = f;
-  const limit = buf.length;
-  let at = 0;
-  let touchedTo = k;
-  for (; k < rows; k += 1) {
-    if (k === touchedTo) {
-      // Rows are in size order, so their bytes are scattered over the arenas: read one byte
-      // at each end of the next rows' names and prefixes first. That tight loop lets the CPU
-      // fetch many cache lines at once; the copy below then finds them in cache (~2x faster).
-      touchedTo = Math.min(rows, k + TOUCH_AHEAD);
-      let x = 0;
-      for (let j = k; j < touchedTo; j += 1) {
-        // Both ends of each part (a directory row has no name; a root file no prefix).
-        const n = nameAt[j] as number;
-        const nLength = nameLength[j] as number;
-        const p = prefixAt[j] as number;
-        const pLength = prefixLength[j] as number;
-        if (nLength > 0) x ^= (names[n] as number) ^ (names[n + nLength - 1] as number);
-        if (pLength > 0) x ^= (paths[p] as number) ^ (paths[p + pLength - 1] as number);
-      }
-      _touchSink ^= x;
-    }
-    const pAt = prefixAt[k] as number;
-    const pLength = prefixLength[k] as number;
-    const nAt = nameAt[k] as number;
-    const nLength = nameLength[k] as number;
-    if (at + 40 + pLength + nLength > limit) break;
-    const rowStart = at;
-    // Sizes were sorted as complemented 32-bit halves; undo that.
-    const high = ~(hi[k] as number) >>> 0;
-    const low = ~(lo[k] as number) >>> 0;
-    if (human) at = writeAscii(buf, at, formatSize(high * 4294967296 + low));
-    else if (high === 0) at = writeDigits32(buf, at, low);
-    else at = writeDigits(buf, at, high * 4294967296 + low);
-    buf[at++] = 9;
-    const pathStart = at;
-    let odd = 0;
-    if (prefixOdd[k] === 1) for (let i = 0; i < pLength; i += 1) odd |= ODD[(buf[at++] = paths[pAt + i] as number)] as number;
-    else if (pLength >= NATIVE_COPY) at += paths.copy(buf, at, pAt, pAt + pLength);
-    else for (let i = 0; i < pLength; i += 1) buf[at++] = paths[pAt + i] as number;
-    for (let i = 0; i < nLength; i += 1) odd |= ODD[(buf[at++] = names[nAt + i] as number)] as number;
-    if (odd !== 0) {
-      const escaped = escapedPath(buf.subarray(pathStart, at), odd);
-      if (escaped !== undefined) {
-        if (pathStart + escaped.length + 1 > limit) {
-          at = rowStart;
-          break;
-        }
-        at = pathStart + escaped.copy(buf, pathStart);
-      }
-    }
-    buf[at++] = 10;
-  }
-  return { next: k, at };
-}
-
-/**
- * Bytes that may need an `ls -b` escape (so no name can break a line): 1 for control
- * characters, DEL and backslash, 2 for bytes ≥ 0x80 (only invalid UTF-8 and C1 controls need one).
- */
-const ODD = new Uint8Array(256);
-for (let c = 0; c < 256; c += 1) ODD[c] = c < 0x20 || c === 0x5c || c === 0x7f ? 1 : c >= 0x80 ? 2 : 0;
-
-/** The escaped form of a path's bytes, or undefined when it needs none. */
-function escapedPath(bytes: Buffer, odd: number): Buffer | undefined {
-  if (odd === 2 && isUtf8(bytes) && !/\u00c2[\u0080-\u009f]/.test(bytes.toString('latin1'))) return undefined;
-  return Buffer.from(escapeName(nameFromBytes(bytes)), 'utf8');
-}
-
-function writeAscii(buf: Buffer, at: number, text: string): number {
-  for (let i = 0; i < text.length; i += 1) buf[at + i] = text.charCodeAt(i);
-  return at + text.length;
-}
-
-/** "00" "01" ... "99" as ASCII byte pairs. */
-const PAIRS = new Uint8Array(200);
-for (let n = 0; n < 100; n += 1) {
-  PAIRS[n * 2] = 48 + Math.floor(n / 10);
-  PAIRS[n * 2 + 1] = 48 + (n % 10);
-}
-
-/** A value below 2^32 in decimal, two digits per division. */
-function writeDigits32(buf: Buffer, at: number, value: number): number {
-  let digits = 1;
-  for (let v = value; v >= 10; v = (v / 10) >>> 0) digits += 1;
-  let i = at + digits;
-  let v = value;
-  while (v >= 100) {
-    const q = (v / 100) >>> 0;
-    const r = (v - q * 100) * 2;
-    buf[--i] = PAIRS[r + 1] as number;
-    buf[--i] = PAIRS[r] as number;
-    v = q;
-  }
-  if (v >= 10) {
-    buf[--i] = PAIRS[v * 2 + 1] as number;
-    buf[--i] = PAIRS[v * 2] as number;
-  } else {
-    buf[--i] = 48 + v;
-  }
-  return at + digits;
-}
-
-function writeDigits(buf: Buffer, at: number, value: number): number {
-  if (value < 10) {
-    buf[at] = 48 + value;
-    return at + 1;
-  }
-  let digits = 1;
-  for (let v = value; v >= 10; v = Math.floor(v / 10)) digits += 1;
-  let v = value;
-  for (let i = at + digits - 1; i >= at; i -= 1) {
-    buf[i] = 48 + (v % 10);
-    v = Math.floor(v / 10);
-  }
-  return at + digits;
 }
