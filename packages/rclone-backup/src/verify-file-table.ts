@@ -30,7 +30,7 @@ const OWN_A = 2;
 
 const SEED = 0;
 
-/** Rows per block: 2^15 rows of 56 bytes. */
+/** Rows per block: 2^15 rows of 40 bytes. */
 const ROW_BITS = 15;
 const ROW_MASK = (1 << ROW_BITS) - 1;
 /** Bytes per arena block; a row's START is block × ARENA_SPAN + offset (a longer path gets a block of its own). */
