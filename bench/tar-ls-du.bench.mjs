@@ -220,39 +220,38 @@ const v = verdicts.find((x) => x.unique);
 console.log(
   `\ntargets on the distinct-path shape (${v.name}): ≥ 1,000,000 lines/s: ${v.rate >= 1e6 ? 'met' : 'NOT met'} (${fmt(v.rate)}; ${v.cpu.toFixed(2)} CPU-s, ≤ ~1.8 wanted); ≤ 0.10× Perl wall: ${v.ratio <= 0.1 ? 'met' : 'NOT met'} (${v.ratio.toFixed(3)}×); RSS ≤ Perl: ${v.rss <= v.perlRss ? 'met' : 'NOT met'}; output identical: ${v.same ? 'yes' : 'NO'}`,
 );
-// The compiled rclone ls loop (core's du/rclone-ls-scan.wat) against the JavaScript parser
-// alone (RCLONE_B2_DU_WASM=0), alternating, on the distinct-path shape: what the WebAssembly step gives.
-{
-  const compiledRuns = [];
-  const jsRuns = [];
-  const jsOut = join(work, 'out-js.txt');
+/** Our build as is against the same build with `env`, alternating runs on the distinct-path shape. */
+function alternated(env, otherOut) {
+  const ours = [];
+  const other = [];
   const oursOut = join(work, 'out-ours.txt');
   for (let i = 0; i < RUNS; i += 1) {
-    compiledRuns.push(timed(process.execPath, [bin, '--rclone', unique], oursOut));
-    jsRuns.push(timed(process.execPath, [bin, '--rclone', unique], jsOut, { RCLONE_B2_DU_WASM: '0' }));
+    ours.push(timed(process.execPath, [bin, '--rclone', unique], oursOut));
+    other.push(timed(process.execPath, [bin, '--rclone', unique], join(work, otherOut), env));
   }
-  const same = spawnSync('cmp', ['-s', oursOut, jsOut]).status === 0;
-  const cpuRatio = median(compiledRuns.map((r, i) => r.cpu / jsRuns[i].cpu));
+  const med = (runs, key) => median(runs.map((r) => r[key]));
+  return {
+    ours: { cpu: med(ours, 'cpu'), seconds: med(ours, 'seconds'), rssMiB: med(ours, 'rssMiB') },
+    other: { cpu: med(other, 'cpu'), seconds: med(other, 'seconds'), rssMiB: med(other, 'rssMiB') },
+    cpuRatio: median(ours.map((r, i) => r.cpu / other[i].cpu)),
+    wallRatio: median(ours.map((r, i) => r.seconds / other[i].seconds)),
+    same: spawnSync('cmp', ['-s', oursOut, join(work, otherOut)]).status === 0,
+  };
+}
+// The compiled rclone ls loop (core's du/rclone-ls-scan.wat) against the JavaScript parser
+// alone (RCLONE_B2_DU_WASM=0): what the WebAssembly step gives.
+{
+  const { ours, other, cpuRatio, same } = alternated({ RCLONE_B2_DU_WASM: '0' }, 'out-js.txt');
   console.log(
-    `compiled rclone ls loop vs JavaScript only (RCLONE_B2_DU_WASM=0), same file: CPU ${median(compiledRuns.map((r) => r.cpu)).toFixed(2)} vs ${median(jsRuns.map((r) => r.cpu)).toFixed(2)} s (${cpuRatio.toFixed(3)}×), wall ${median(compiledRuns.map((r) => r.seconds)).toFixed(2)} vs ${median(jsRuns.map((r) => r.seconds)).toFixed(2)} s, output ${same ? 'identical' : 'DIFFERENT'}`,
+    `compiled rclone ls loop vs JavaScript only (RCLONE_B2_DU_WASM=0), same file: CPU ${ours.cpu.toFixed(2)} vs ${other.cpu.toFixed(2)} s (${cpuRatio.toFixed(3)}×), wall ${ours.seconds.toFixed(2)} vs ${other.seconds.toFixed(2)} s, output ${same ? 'identical' : 'DIFFERENT'}`,
   );
 }
 // The report printed by two threads (core's du/printers/text-parallel.ts) against one
-// (RCLONE_B2_DU_THREADS=0), alternating, on the distinct-path shape: what the second core gives.
+// (RCLONE_B2_DU_THREADS=0): what the second core gives.
 {
-  const twoRuns = [];
-  const oneRuns = [];
-  const oneOut = join(work, 'out-one-thread.txt');
-  const twoOut = join(work, 'out-ours.txt');
-  for (let i = 0; i < RUNS; i += 1) {
-    twoRuns.push(timed(process.execPath, [bin, '--rclone', unique], twoOut));
-    oneRuns.push(timed(process.execPath, [bin, '--rclone', unique], oneOut, { RCLONE_B2_DU_THREADS: '0' }));
-  }
-  const same = spawnSync('cmp', ['-s', twoOut, oneOut]).status === 0;
-  const wallRatio = median(twoRuns.map((r, i) => r.seconds / oneRuns[i].seconds));
-  const twoWall = median(twoRuns.map((r) => r.seconds));
+  const { ours, other, wallRatio, same } = alternated({ RCLONE_B2_DU_THREADS: '0' }, 'out-one-thread.txt');
   console.log(
-    `report by two threads vs one (RCLONE_B2_DU_THREADS=0), same file: wall ${twoWall.toFixed(2)} vs ${median(oneRuns.map((r) => r.seconds)).toFixed(2)} s (${wallRatio.toFixed(3)}×; ${fmt(v.lines / twoWall)} vs ${fmt(v.lines / median(oneRuns.map((r) => r.seconds)))} lines/s), CPU ${median(twoRuns.map((r) => r.cpu)).toFixed(2)} vs ${median(oneRuns.map((r) => r.cpu)).toFixed(2)} s, peak ${median(twoRuns.map((r) => r.rssMiB)).toFixed(0)} vs ${median(oneRuns.map((r) => r.rssMiB)).toFixed(0)} MiB, output ${same ? 'identical' : 'DIFFERENT'}`,
+    `report by two threads vs one (RCLONE_B2_DU_THREADS=0), same file: wall ${ours.seconds.toFixed(2)} vs ${other.seconds.toFixed(2)} s (${wallRatio.toFixed(3)}×; ${fmt(v.lines / ours.seconds)} vs ${fmt(v.lines / other.seconds)} lines/s), CPU ${ours.cpu.toFixed(2)} vs ${other.cpu.toFixed(2)} s, peak ${ours.rssMiB.toFixed(0)} vs ${other.rssMiB.toFixed(0)} MiB, output ${same ? 'identical' : 'DIFFERENT'}`,
   );
 }
 for (const x of verdicts.filter((y) => !y.unique)) {
