@@ -88,7 +88,6 @@ export class LedgerJoin {
     // run wrote the ledger in its listing order, and listings come in much the same order
     // (a directory's files together), so the row after the last one found is tried first.
     const { files } = this;
-    files.index();
     const found: LedgerBytes = { pathStart: 0, pathEnd: 0, size: 0, verified: 0 };
     let next = 0;
     const lines = new ByteLines((buf, start, end) => {
