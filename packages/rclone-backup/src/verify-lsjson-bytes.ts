@@ -129,5 +129,19 @@ export function parseRfc3339Bytes(buf: Buffer, start: number, end: number): numb
   } else {
     return NaN;
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
+  return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms - offset;
+}
+
+/**
+ * Days from 1970-01-01 to year-month-day (proleptic Gregorian; a day past the month's end
+ * runs on into the next, as Date.UTC's does): Date.UTC per line was a third of the time
+ * parse. Year ≥ 1, month 1-12.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = (y / 400) | 0;
+  const yearOfEra = y - era * 400;
+  const dayOfYear = (((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) | 0) + day - 1;
+  const dayOfEra = yearOfEra * 365 + ((yearOfEra / 4) | 0) - ((yearOfEra / 100) | 0) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
