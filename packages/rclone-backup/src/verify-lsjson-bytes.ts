@@ -43,8 +43,15 @@ export function parseLsjsonBytes(buf: Buffer, start: number, end: number, out: L
   let p = after(buf, start, end, OPEN);
   if (p < 0) return FALLBACK;
   const pathStart = p;
-  p = plainStringEnd(buf, p, end);
-  if (p < 0) return FALLBACK;
+  // plainStringEnd, noting on the way whether any byte is not ASCII (rather than a second pass).
+  let high = 0;
+  for (; p < end; p++) {
+    const c = buf[p] as number;
+    if (c === 34) break;
+    if (c === 92 || c < 0x20) return FALLBACK;
+    high |= c;
+  }
+  if (p === end) return FALLBACK;
   const pathEnd = p;
   p = after(buf, p, end, NAME);
   if (p < 0) return FALLBACK;
@@ -71,12 +78,7 @@ export function parseLsjsonBytes(buf: Buffer, start: number, end: number, out: L
   if (p !== end) return FALLBACK;
   if (dir >= 0) return NOT_FILE;
   // The string path decodes bytes that are not UTF-8 as U+FFFD: leave such a path to it.
-  for (let i = pathStart; i < pathEnd; i++) {
-    if ((buf[i] as number) >= 0x80) {
-      if (!isUtf8(buf.subarray(pathStart, pathEnd))) return FALLBACK;
-      break;
-    }
-  }
+  if (high >= 0x80 && !isUtf8(buf.subarray(pathStart, pathEnd))) return FALLBACK;
   out.pathStart = pathStart;
   out.pathEnd = pathEnd;
   out.size = size;
