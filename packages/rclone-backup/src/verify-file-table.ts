@@ -3,9 +3,8 @@ import { hashBytes, placeSlot, rehashSlots, sameBytes } from '@rclone-b2/core';
 // The backup's file list as verify needs it whole (to join the ledger, pick the sample and
 // write the new ledger), in columns rather than one object per file: paths as UTF-8 in byte
 // arena blocks, a row's numbers side by side in Float64Array blocks (a row's fields in one
-// cache line for the passes over every row), and an open-addressing table of [row, hash]
-// pairs to find a path. About 60 bytes per file plus its path, against several hundred for
-// objects in a Map.
+// cache line for the passes over every row), and directory runs to find a path (below).
+// About 40 bytes per file plus its path, against several hundred for objects in a Map.
 //
 // Fixed-size blocks, not one array doubled as it fills: each doubling copied everything and
 // touched fresh memory twice the size, and a page fault costs more than the copy (a million
