@@ -54,11 +54,16 @@ export class RowSampleSelector {
     const u = Math.max(this.random(), Number.MIN_VALUE);
     if (this.hard && size > this.budget) return;
     const key = this.byData ? Math.log(u) / Math.max(size, 1) ** 2 : u;
-    // Most of a big tree ends here.
+    // Most of a big tree ends here, in code small enough to be inlined into the caller's
+    // loop (a call per row would box its times as heap numbers: ~30 MB of garbage a million rows).
     if (this.count > 0 && this.full()) {
       const worse = tier - (this.tiers[0] as number) || verifiedMs - (this.verified[0] as number) || (this.keys[0] as number) - key;
       if (worse > 0) return;
     }
+    this.admit(row, size, tier, verifiedMs, key);
+  }
+
+  private admit(row: number, size: number, tier: 0 | 1, verifiedMs: number, key: number): void {
     if (this.count + 1 >= this.rows.length) this.grow();
     const s = this.rows.length - 1;
     this.rows[s] = row;
