@@ -66,7 +66,7 @@ function row(label, report, plainCalls, ourCalls) {
 async function floorWrappers(work) {
   const { build } = await import('esbuild');
   const execaBundle = join(work, 'execa-rclone.cjs');
-  await build({ entryPoints: [fileURLToPath(new URL('floor/execa-rclone.mjs', import.meta.url))], bundle: true, platform: 'node', format: 'cjs', outfile: execaBundle, nodePaths: [fileURLToPath(new URL('../packages/core/node_modules', import.meta.url))], logLevel: 'warning' });
+  await build({ entryPoints: [fileURLToPath(new URL('floor/execa-rclone.mjs', import.meta.url))], bundle: true, platform: 'node', format: 'cjs', outfile: execaBundle, logLevel: 'warning' });
   return [
     ['floor: a Node process that only spawns the plain sync (`node:child_process`)', fileURLToPath(new URL('floor/spawn-rclone.mjs', import.meta.url))],
     ['floor: the same through execa (the house rule), bundled', execaBundle],

@@ -3,6 +3,7 @@
 import { execa } from 'execa';
 
 const [command, ...args] = process.argv.slice(2);
-execa(command, args, { stdio: 'inherit', reject: false }).then((result) => {
+// reject: false, so a failed sync is an exit code, never a rejection.
+void execa(command, args, { stdio: 'inherit', reject: false }).then((result) => {
   process.exitCode = result.exitCode;
 });

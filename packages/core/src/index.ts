@@ -148,5 +148,5 @@ export { cronWord, shellWord, systemdArgument, systemdExecutable } from './units
 
 // Toolset version
 export { TOOLSET_VERSION } from './version.js';
-export { SampleSelector, selectSample, type Candidate, type SampleConditions, type Totals } from './sample/select.js';
+export { RowSampleSelector, SampleSelector, selectSample, type Candidate, type RowPaths, type SampleConditions, type Totals } from './sample/select.js';
 export { ledgerLine, parseLedgerLine, verifiedSince, type LedgerEntry } from './sample/ledger-line.js';

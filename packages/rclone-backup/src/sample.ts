@@ -1,2 +1,2 @@
 // The selection itself lives in core (shared with encrypted-restore --drill).
-export { SampleSelector, selectSample, type Candidate, type SampleConditions, type Totals } from '@rclone-b2/core';
+export { RowSampleSelector, SampleSelector, selectSample, type Candidate, type SampleConditions, type Totals } from '@rclone-b2/core';

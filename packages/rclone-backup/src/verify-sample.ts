@@ -1,7 +1,6 @@
 import { seededRandom } from '@rclone-b2/core';
 import type { LedgerJoin } from './ledger.js';
-import type { Candidate, Totals } from './sample.js';
-import { RowSampleSelector } from './verify-sample-rows.js';
+import { RowSampleSelector, type Candidate, type Totals } from './sample.js';
 import type { VerifyConditions } from './verify-conditions.js';
 
 /** A file chosen for a content check. */

@@ -55,30 +55,6 @@ describe('SampleSelector (streaming) chooses what sorting everything would', () 
     expect(byCount.held).toBe(25);
     expect(byData.held).toBe(byData.result().length);
   });
-  it.each([[['files=37']], [['data=2%', 'files=400']], [['data=<3M']], [['data=20M']]])('offerLazily chooses what offer does, making only the candidates it keeps (%j, ties included)', (conds) => {
-    // Whole ties (tier, last verification and a uniform key from a draw that repeats) make it compare paths.
-    const tied = population.map((c, i) => ({ ...c, size: i % 3 === 0 ? 1000 : c.size }));
-    // Seed 0: every draw the same, so the path decides among equals.
-    for (let seed = 0; seed <= 3; seed++) {
-      const repeating = (): (() => number) => {
-        const r = seededRandom(seed);
-        let last = 0;
-        return seed === 0 ? () => 0.5 : () => (last = r() < 0.2 ? last : r());
-      };
-      const eager = new SampleSelector(parseVerifyConditions(conds), totals, repeating());
-      const lazy = new SampleSelector(parseVerifyConditions(conds), totals, repeating());
-      let made = 0;
-      for (const c of tied) {
-        eager.offer(c);
-        lazy.offerLazily(c.size, c.tier, c.verifiedMs, made, () => {
-          made += 1;
-          return c;
-        });
-      }
-      expect(lazy.result().map((c) => c.path)).toEqual(eager.result().map((c) => c.path));
-      expect(made).toBeLessThan(tied.length / 2);
-    }
-  });
   it('a hard budget is never exceeded and skips files larger than it', () => {
     for (let seed = 1; seed <= 5; seed++) {
       const chosen = selectSample(population, parseVerifyConditions(['data=<3M']), totals, seededRandom(seed));
