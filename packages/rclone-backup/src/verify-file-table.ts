@@ -4,7 +4,7 @@ import { hashBytes, placeSlot, rehashSlots, sameBytes } from '@rclone-b2/core';
 // write the new ledger), in columns rather than one object per file: paths as UTF-8 in byte
 // arena blocks, a row's numbers side by side in Float64Array blocks (a row's fields in one
 // cache line for the passes over every row), and directory runs to find a path (below).
-// About 40 bytes per file plus its path, against several hundred for objects in a Map.
+// About 32 bytes per file plus its path, against several hundred for objects in a Map.
 //
 // Fixed-size blocks, not one array doubled as it fills: each doubling copied everything and
 // touched fresh memory twice the size, and a page fault costs more than the copy (a million
@@ -19,14 +19,19 @@ import { hashBytes, placeSlot, rehashSlots, sameBytes } from '@rclone-b2/core';
 // marked UNSURE and is looked up in the full-path table instead, which is built, for every
 // row, on the first such lookup.
 
-/** Fields of a row, in order: 40 bytes (each byte of a row costs a page fault per 4 KiB). */
-const START = 0;
-/** The path's length × 8 + the bits below. */
-const LENGTH = 1;
-const SIZE = 2;
-const MTIME = 3;
-const B = 4;
-const STRIDE = 5;
+/**
+ * A row is 32 bytes (each byte of a row costs a page fault per 4 KiB): three doubles,
+ * then two 32-bit words in the fourth (the same block seen as Uint32Array).
+ */
+const SIZE = 0;
+const MTIME = 1;
+const B = 2;
+const STRIDE = 4;
+/** Word of a row (in 32-bit words): where its path is, arena block << OFFSET_BITS | offset. */
+const START = 6;
+/** Word of a row: the path's length × 8 + the bits below. */
+const LENGTH = 7;
+const WORDS = 2 * STRIDE;
 /** Set by index() for a row whose path an earlier row has (lookups find that one). */
 const REPEATED = 1;
 /** The row's a() is not its size: it is in `otherA` (a() is nearly always the size: a ledger entry's). */
@@ -38,12 +43,17 @@ const SHIFT = 3;
 
 const SEED = 0;
 
-/** Rows per block: 2^15 rows of 40 bytes. */
+/** Rows per block: 2^15 rows of 32 bytes. */
 const ROW_BITS = 15;
 const ROW_MASK = (1 << ROW_BITS) - 1;
-/** Bytes per arena block; a row's START is block × ARENA_SPAN + offset (a longer path gets a block of its own). */
-const ARENA_BLOCK = 1 << 22;
-const ARENA_SPAN = 2 ** 32;
+/** Bytes per arena block (a longer path gets a block of its own, its offset 0). */
+const OFFSET_BITS = 22;
+const ARENA_BLOCK = 1 << OFFSET_BITS;
+const OFFSET_MASK = ARENA_BLOCK - 1;
+/** START has 32 - OFFSET_BITS bits for the block: at least 4 GiB of paths. */
+const MAX_ARENAS = 2 ** (32 - OFFSET_BITS);
+/** LENGTH keeps 32 - SHIFT bits of length. */
+const MAX_LENGTH = 2 ** (32 - 3) - 1;
 
 export class FileTable {
   /** Rows so far. */
@@ -53,6 +63,8 @@ export class FileTable {
   private arena = Buffer.alloc(0);
   private used = 0;
   private readonly blocks: Float64Array[] = [];
+  /** The same blocks as 32-bit words (START, LENGTH). */
+  private readonly words: Uint32Array[] = [];
   /** [row + 1, hash] pairs; 0 = free. */
   private slots = new Int32Array(0);
   /** Rows [0, indexed) are in the slots. */
@@ -86,6 +98,7 @@ export class FileTable {
   /** add() for a path given as UTF-8 bytes buf[start, end) (a listing read as bytes). */
   addBytes(buf: Buffer, start: number, end: number, size: number, mtimeMs: number): void {
     const length = end - start;
+    if (length > MAX_LENGTH) throw new Error(`a path of ${length} bytes`);
     if (this.used + length > this.arena.length || this.arenas.length === 0) this.nextArena(length);
     const at = this.used;
     const arena = this.arena;
@@ -94,11 +107,17 @@ export class FileTable {
     else buf.copy(arena, at, start, end);
     this.used = at + length;
     const i = this.length;
-    if ((i & ROW_MASK) === 0) this.blocks.push(new Float64Array(STRIDE << ROW_BITS));
+    if ((i & ROW_MASK) === 0) {
+      const block = new Float64Array(STRIDE << ROW_BITS);
+      this.blocks.push(block);
+      this.words.push(new Uint32Array(block.buffer));
+    }
     const rows = this.blocks[i >>> ROW_BITS] as Float64Array;
+    const words = this.words[i >>> ROW_BITS] as Uint32Array;
     const r = (i & ROW_MASK) * STRIDE;
-    rows[r + START] = (this.arenas.length - 1) * ARENA_SPAN + at;
-    rows[r + LENGTH] = length * (1 << SHIFT);
+    const w = (i & ROW_MASK) * WORDS;
+    words[w + START] = (this.arenas.length - 1) * ARENA_BLOCK + at;
+    words[w + LENGTH] = length * (1 << SHIFT);
     rows[r + SIZE] = size;
     rows[r + MTIME] = mtimeMs;
     rows[r + B] = NaN;
@@ -169,13 +188,18 @@ export class FileTable {
   }
 
   private markRow(i: number): void {
-    const rows = this.rowsOf(i);
-    const r = (i & ROW_MASK) * STRIDE + LENGTH;
-    rows[r] = (rows[r] as number) | UNSURE;
+    this.flag(i, UNSURE);
+  }
+
+  private flag(i: number, bit: number): void {
+    const words = this.wordsOf(i);
+    const w = (i & ROW_MASK) * WORDS + LENGTH;
+    words[w] = (words[w] as number) | bit;
   }
 
   /** A fresh arena block with room for `bytes`. */
   private nextArena(bytes: number): void {
+    if (this.arenas.length === MAX_ARENAS) throw new Error('more paths than the file table holds');
     this.arena = Buffer.allocUnsafe(Math.max(ARENA_BLOCK, bytes));
     this.arenas.push(this.arena);
     this.used = 0;
@@ -184,6 +208,15 @@ export class FileTable {
   /** The block holding row i (its fields start at (i & ROW_MASK) × STRIDE). */
   private rowsOf(i: number): Float64Array {
     return this.blocks[i >>> ROW_BITS] as Float64Array;
+  }
+
+  /** Row i's 32-bit word w (START or LENGTH). */
+  private word(i: number, w: number): number {
+    return (this.words[i >>> ROW_BITS] as Uint32Array)[(i & ROW_MASK) * WORDS + w] as number;
+  }
+
+  private wordsOf(i: number): Uint32Array {
+    return this.words[i >>> ROW_BITS] as Uint32Array;
   }
 
   /** Puts rows [indexed, length) into the full-path slots, which stay at most half full (short probes); lookups that need it do it first. */
@@ -201,12 +234,9 @@ export class FileTable {
       const n = Math.min(256, this.length - base);
       for (let k = 0; k < n; k++) {
         const i = base + k;
-        const rows = this.rowsOf(i);
-        const r = (i & ROW_MASK) * STRIDE;
-        const where = rows[r + START] as number;
-        const block = Math.floor(where / ARENA_SPAN);
-        const start = where - block * ARENA_SPAN;
-        hashes[k] = hashBytes(arenas[block] as Buffer, start, start + ((rows[r + LENGTH] as number) >>> SHIFT), SEED);
+        const where = this.word(i, START);
+        const start = where & OFFSET_MASK;
+        hashes[k] = hashBytes(arenas[where >>> OFFSET_BITS] as Buffer, start, start + (this.word(i, LENGTH) >>> SHIFT), SEED);
       }
       for (let k = 0; k < n; k++) {
         const i = base + k;
@@ -214,14 +244,12 @@ export class FileTable {
         // One probe finds an equal path (the first row keeps it) or the free slot for this one.
         let s = h & mask;
         let row = (slots[2 * s] as number) - 1;
-        while (row >= 0 && !(slots[2 * s + 1] === h && this.samePath(row, this.pathArena(i), this.pathStart(i), this.field(i, LENGTH) >>> SHIFT))) {
+        while (row >= 0 && !(slots[2 * s + 1] === h && this.samePath(row, this.pathArena(i), this.pathStart(i), this.word(i, LENGTH) >>> SHIFT))) {
           s = (s + 1) & mask;
           row = (slots[2 * s] as number) - 1;
         }
         if (row >= 0) {
-          const rows = this.rowsOf(i);
-          const r = (i & ROW_MASK) * STRIDE + LENGTH;
-          rows[r] = (rows[r] as number) | REPEATED;
+          this.flag(i, REPEATED);
           continue;
         }
         slots[2 * s] = i + 1;
@@ -239,13 +267,13 @@ export class FileTable {
   isRowOf(row: number, buf: Uint8Array, start: number, end: number): boolean {
     if (row >= this.length || !this.samePath(row, buf, start, end - start)) return false;
     // A row of a sorted directory listed once has no twin; any other needs the full index's word.
-    if ((this.field(row, LENGTH) & UNSURE) === 0) return true;
+    if ((this.word(row, LENGTH) & UNSURE) === 0) return true;
     this.index();
-    return (this.field(row, LENGTH) & REPEATED) === 0;
+    return (this.word(row, LENGTH) & REPEATED) === 0;
   }
 
   private samePath(row: number, buf: Uint8Array, start: number, length: number): boolean {
-    return this.field(row, LENGTH) >>> SHIFT === length && sameBytes(this.pathArena(row), this.pathStart(row), buf, start, length);
+    return this.word(row, LENGTH) >>> SHIFT === length && sameBytes(this.pathArena(row), this.pathStart(row), buf, start, length);
   }
 
   private field(i: number, f: number): number {
@@ -254,22 +282,20 @@ export class FileTable {
 
   path(i: number): string {
     const start = this.pathStart(i);
-    return this.pathArena(i).toString('utf8', start, start + (this.field(i, LENGTH) >>> SHIFT));
+    return this.pathArena(i).toString('utf8', start, start + (this.word(i, LENGTH) >>> SHIFT));
   }
 
   /** The arena block holding row i's path: its UTF-8 bytes are [pathStart(i), pathEnd(i)) there. */
   pathArena(i: number): Buffer {
-    return this.arenas[Math.floor(this.field(i, START) / ARENA_SPAN)] as Buffer;
+    return this.arenas[this.word(i, START) >>> OFFSET_BITS] as Buffer;
   }
 
   pathStart(i: number): number {
-    // Not `%`: on a double beyond 2^31 it is a call to fmod.
-    const where = this.field(i, START);
-    return where - Math.floor(where / ARENA_SPAN) * ARENA_SPAN;
+    return this.word(i, START) & OFFSET_MASK;
   }
 
   pathEnd(i: number): number {
-    return this.pathStart(i) + (this.field(i, LENGTH) >>> SHIFT);
+    return this.pathStart(i) + (this.word(i, LENGTH) >>> SHIFT);
   }
 
   size(i: number): number {
@@ -282,7 +308,7 @@ export class FileTable {
 
   /** Two free numbers per row (NaN until set), e.g. a ledger entry's size and time. */
   a(i: number): number {
-    if (this.field(i, LENGTH) & OWN_A) return this.otherA.get(i) as number;
+    if (this.word(i, LENGTH) & OWN_A) return this.otherA.get(i) as number;
     return Number.isNaN(this.field(i, B)) ? NaN : this.field(i, SIZE);
   }
 
@@ -293,14 +319,16 @@ export class FileTable {
   setAB(i: number, a: number, b: number): void {
     const rows = this.rowsOf(i);
     const r = (i & ROW_MASK) * STRIDE;
-    const flags = rows[r + LENGTH] as number;
+    const words = this.wordsOf(i);
+    const w = (i & ROW_MASK) * WORDS + LENGTH;
+    const flags = words[w] as number;
     if (a === rows[r + SIZE] || (Number.isNaN(a) && Number.isNaN(b))) {
       if (flags & OWN_A) {
-        rows[r + LENGTH] = flags - OWN_A;
+        words[w] = flags - OWN_A;
         this.otherA.delete(i);
       }
     } else {
-      rows[r + LENGTH] = flags | OWN_A;
+      words[w] = flags | OWN_A;
       this.otherA.set(i, a);
     }
     rows[r + B] = b;
@@ -328,7 +356,7 @@ export class FileTable {
     while (low < high) {
       const mid = (low + high) >>> 1;
       const at = this.pathStart(mid) + dirLength;
-      const order = compareBytes(buf, nameStart, nameLength, this.pathArena(mid), at, this.pathStart(mid) + (this.field(mid, LENGTH) >>> SHIFT) - at);
+      const order = compareBytes(buf, nameStart, nameLength, this.pathArena(mid), at, this.pathStart(mid) + (this.word(mid, LENGTH) >>> SHIFT) - at);
       if (order === 0) return mid;
       if (order < 0) high = mid;
       else low = mid + 1;
