@@ -119,6 +119,22 @@ describe('ledger lines as bytes', () => {
     if (end === LEDGER_FALLBACK) expect(/["\\\u0000-\u001f]/.test(path) || !Number.isSafeInteger(size) || size < 0).toBe(true);
     else expect(out.toString('utf8', 3, end)).toBe(`${ledgerLine(path, { size, verified })}\n`);
   });
+  it('writes every width of number as ledgerLine does: the 13-digit times of the fast path, their edges and zeros inside', () => {
+    const numbers = [0, 9, 10, 99, 100, 1e9 - 1, 1e9, 1e9 + 1, 1e12 - 1, 1e12, 1e12 + 1, 1_700_000_000_005, 1_000_000_000_100, 1_764_000_000_000, 9_999_999_999_999, 1e13, 1e13 + 1, 2 ** 53 - 1];
+    let seed = 7;
+    for (let k = 0; k < 2000; k++) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      numbers.push(1e12 + (seed % 9_000_000) * 1_000_003, seed % 100_000, seed * 1009);
+    }
+    const out = Buffer.alloc(200);
+    const src = Buffer.from('dir/name');
+    for (const n of numbers) {
+      for (const [size, verified] of [[n, n], [7, n], [n, 1_764_000_000_000]] as const) {
+        const end = writeLedgerBytes(out, 1, src, 0, src.length, size, verified);
+        expect(out.toString('utf8', 1, end)).toBe(`${ledgerLine('dir/name', { size, verified })}\n`);
+      }
+    }
+  });
 });
 
 describe('the sample and the new ledger are what the object-per-file code gave', () => {
