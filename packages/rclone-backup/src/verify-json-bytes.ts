@@ -13,13 +13,6 @@ export interface SizedPath {
 /** An ASCII literal as bytes. */
 export const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
-/** Where `literal` ends if buf holds it at p (before `end`), else -1. */
-export function after(buf: Uint8Array, p: number, end: number, literal: Uint8Array): number {
-  if (p + literal.length > end) return -1;
-  for (let i = 0; i < literal.length; i++) if (buf[p + i] !== literal[i]) return -1;
-  return p + literal.length;
-}
-
 /**
  * Where the JSON integer `0|[1-9]\d{0,14}` at p ends (its value, exact as a double, put in
  * `into.value`), or -1: the numbers the string readers' regular expressions accept.

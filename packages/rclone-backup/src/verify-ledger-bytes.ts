@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { after, ascii, FALLBACK, wholeNumber, type SizedPath } from './verify-json-bytes.js';
+import { ascii, FALLBACK, wholeNumber, type SizedPath } from './verify-json-bytes.js';
 
 // The byte-level twins of core's parseLedgerLine and ledgerLine for verify's ledger, which
 // has a line per file of the backup: read and written with no string or object per line.
@@ -14,15 +14,26 @@ export interface LedgerBytes extends SizedPath {
   verified: number;
 }
 
-const OPEN = ascii('{"path":"');
-const SIZE = ascii('","size":');
-const VERIFIED = ascii(',"verified":');
+// The literals compared byte by byte in straight code: one loop over any literal's bytes
+// was a quarter of reading a line.
+/** Where `{"path":"` ends if buf holds it at p (before `end`), else -1. */
+function afterOpen(buf: Buffer, p: number, end: number): number {
+  return p + 9 <= end && buf[p] === 123 && buf[p + 1] === 34 && buf[p + 2] === 112 && buf[p + 3] === 97 && buf[p + 4] === 116 && buf[p + 5] === 104 && buf[p + 6] === 34 && buf[p + 7] === 58 && buf[p + 8] === 34 ? p + 9 : -1;
+}
+/** Where `","size":` ends if buf holds it at p (before `end`), else -1. */
+function afterSize(buf: Buffer, p: number, end: number): number {
+  return p + 9 <= end && buf[p] === 34 && buf[p + 1] === 44 && buf[p + 2] === 34 && buf[p + 3] === 115 && buf[p + 4] === 105 && buf[p + 5] === 122 && buf[p + 6] === 101 && buf[p + 7] === 34 && buf[p + 8] === 58 ? p + 9 : -1;
+}
+/** Where `,"verified":` ends if buf holds it at p (before `end`), else -1. */
+function afterVerified(buf: Buffer, p: number, end: number): number {
+  return p + 12 <= end && buf[p] === 44 && buf[p + 1] === 34 && buf[p + 2] === 118 && buf[p + 3] === 101 && buf[p + 4] === 114 && buf[p + 5] === 105 && buf[p + 6] === 102 && buf[p + 7] === 105 && buf[p + 8] === 101 && buf[p + 9] === 100 && buf[p + 10] === 34 && buf[p + 11] === 58 ? p + 12 : -1;
+}
 
 const scratch = { value: 0 };
 
 /** Reads `{"path":"…","size":N,"verified":N}` from buf[start, end) into `out`: 1, or FALLBACK. */
 export function parseLedgerBytes(buf: Buffer, start: number, end: number, out: LedgerBytes): number {
-  let p = after(buf, start, end, OPEN);
+  let p = afterOpen(buf, start, end);
   if (p < 0) return FALLBACK;
   const pathStart = p;
   let high = false;
@@ -33,12 +44,12 @@ export function parseLedgerBytes(buf: Buffer, start: number, end: number, out: L
     if (c >= 0x80) high = true;
   }
   const pathEnd = p;
-  p = after(buf, p, end, SIZE);
+  p = afterSize(buf, p, end);
   if (p < 0) return FALLBACK;
   p = wholeNumber(buf, p, end, scratch);
   if (p < 0) return FALLBACK;
   const size = scratch.value;
-  p = after(buf, p, end, VERIFIED);
+  p = afterVerified(buf, p, end);
   if (p < 0) return FALLBACK;
   p = wholeNumber(buf, p, end, scratch);
   if (p < 0 || p + 1 !== end || buf[p] !== 125) return FALLBACK;

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { after, ascii, FALLBACK, wholeNumber, type SizedPath } from './verify-json-bytes.js';
+import { FALLBACK, wholeNumber, type SizedPath } from './verify-json-bytes.js';
 
 // The byte-level twin of parseLsjsonLine (listing.ts) for verify's listing of the whole
 // backup: the record rclone writes for a local file with --no-mimetype, read from the bytes
@@ -17,13 +17,36 @@ export interface LsjsonRecord extends SizedPath {
   mtimeMs: number;
 }
 
-const OPEN = ascii('{"Path":"');
-const NAME = ascii('","Name":"');
-const SIZE = ascii('","Size":');
-const MODTIME = ascii(',"ModTime":"');
-const ISDIR = ascii('","IsDir":');
-const TRUE = ascii('true}');
-const FALSE = ascii('false}');
+// The literals compared byte by byte in straight code: one loop over any literal's bytes
+// cost more than reading the rest of the line.
+/** Where `{"Path":"` ends if buf holds it at p (before `end`), else -1. */
+function afterOpen(buf: Buffer, p: number, end: number): number {
+  return p + 9 <= end && buf[p] === 123 && buf[p + 1] === 34 && buf[p + 2] === 80 && buf[p + 3] === 97 && buf[p + 4] === 116 && buf[p + 5] === 104 && buf[p + 6] === 34 && buf[p + 7] === 58 && buf[p + 8] === 34 ? p + 9 : -1;
+}
+/** Where `","Name":"` ends if buf holds it at p (before `end`), else -1. */
+function afterName(buf: Buffer, p: number, end: number): number {
+  return p + 10 <= end && buf[p] === 34 && buf[p + 1] === 44 && buf[p + 2] === 34 && buf[p + 3] === 78 && buf[p + 4] === 97 && buf[p + 5] === 109 && buf[p + 6] === 101 && buf[p + 7] === 34 && buf[p + 8] === 58 && buf[p + 9] === 34 ? p + 10 : -1;
+}
+/** Where `","Size":` ends if buf holds it at p (before `end`), else -1. */
+function afterSize(buf: Buffer, p: number, end: number): number {
+  return p + 9 <= end && buf[p] === 34 && buf[p + 1] === 44 && buf[p + 2] === 34 && buf[p + 3] === 83 && buf[p + 4] === 105 && buf[p + 5] === 122 && buf[p + 6] === 101 && buf[p + 7] === 34 && buf[p + 8] === 58 ? p + 9 : -1;
+}
+/** Where `,"ModTime":"` ends if buf holds it at p (before `end`), else -1. */
+function afterModTime(buf: Buffer, p: number, end: number): number {
+  return p + 12 <= end && buf[p] === 44 && buf[p + 1] === 34 && buf[p + 2] === 77 && buf[p + 3] === 111 && buf[p + 4] === 100 && buf[p + 5] === 84 && buf[p + 6] === 105 && buf[p + 7] === 109 && buf[p + 8] === 101 && buf[p + 9] === 34 && buf[p + 10] === 58 && buf[p + 11] === 34 ? p + 12 : -1;
+}
+/** Where `","IsDir":` ends if buf holds it at p (before `end`), else -1. */
+function afterIsDir(buf: Buffer, p: number, end: number): number {
+  return p + 10 <= end && buf[p] === 34 && buf[p + 1] === 44 && buf[p + 2] === 34 && buf[p + 3] === 73 && buf[p + 4] === 115 && buf[p + 5] === 68 && buf[p + 6] === 105 && buf[p + 7] === 114 && buf[p + 8] === 34 && buf[p + 9] === 58 ? p + 10 : -1;
+}
+/** Where `true}` ends if buf holds it at p (before `end`), else -1. */
+function afterTrue(buf: Buffer, p: number, end: number): number {
+  return p + 5 <= end && buf[p] === 116 && buf[p + 1] === 114 && buf[p + 2] === 117 && buf[p + 3] === 101 && buf[p + 4] === 125 ? p + 5 : -1;
+}
+/** Where `false}` ends if buf holds it at p (before `end`), else -1. */
+function afterFalse(buf: Buffer, p: number, end: number): number {
+  return p + 6 <= end && buf[p] === 102 && buf[p + 1] === 97 && buf[p + 2] === 108 && buf[p + 3] === 115 && buf[p + 4] === 101 && buf[p + 5] === 125 ? p + 6 : -1;
+}
 
 /** The closing quote of a string whose contents start at p; -1 for an escape, a control byte or no end. */
 function plainStringEnd(buf: Buffer, p: number, end: number): number {
@@ -40,7 +63,7 @@ const scratch = { value: 0 };
 /** Reads the line buf[start, end) into `out`: FILE, NOT_FILE (a directory, `[`, `]`) or FALLBACK. */
 export function parseLsjsonBytes(buf: Buffer, start: number, end: number, out: LsjsonRecord): number {
   if (start === end || buf[start] !== 123) return NOT_FILE; // not `{`: parseLsjsonLine says undefined
-  let p = after(buf, start, end, OPEN);
+  let p = afterOpen(buf, start, end);
   if (p < 0) return FALLBACK;
   const pathStart = p;
   // plainStringEnd, noting on the way whether any byte is not ASCII (rather than a second pass).
@@ -53,25 +76,25 @@ export function parseLsjsonBytes(buf: Buffer, start: number, end: number, out: L
   }
   if (p === end) return FALLBACK;
   const pathEnd = p;
-  p = after(buf, p, end, NAME);
+  p = afterName(buf, p, end);
   if (p < 0) return FALLBACK;
   p = plainStringEnd(buf, p, end);
   if (p < 0) return FALLBACK;
-  p = after(buf, p, end, SIZE);
+  p = afterSize(buf, p, end);
   if (p < 0) return FALLBACK;
   p = wholeNumber(buf, p, end, scratch);
   if (p < 0) return FALLBACK;
   const size = scratch.value;
-  p = after(buf, p, end, MODTIME);
+  p = afterModTime(buf, p, end);
   if (p < 0) return FALLBACK;
   const timeStart = p;
   while (p < end && buf[p] !== 34) p++;
   const mtimeMs = parseRfc3339Bytes(buf, timeStart, p);
   if (Number.isNaN(mtimeMs)) return FALLBACK;
-  p = after(buf, p, end, ISDIR);
+  p = afterIsDir(buf, p, end);
   if (p < 0) return FALLBACK;
-  const file = after(buf, p, end, FALSE);
-  const dir = file < 0 ? after(buf, p, end, TRUE) : -1;
+  const file = afterFalse(buf, p, end);
+  const dir = file < 0 ? afterTrue(buf, p, end) : -1;
   p = file >= 0 ? file : dir;
   if (p < 0) return FALLBACK;
   if (p < end && buf[p] === 44) p++;
@@ -102,7 +125,9 @@ function two(buf: Buffer, p: number): number {
 export function parseRfc3339Bytes(buf: Buffer, start: number, end: number): number {
   if (end - start < 20 || buf[start + 4] !== 45 || buf[start + 7] !== 45 || buf[start + 10] !== 84 || buf[start + 13] !== 58 || buf[start + 16] !== 58) return NaN;
   const century = two(buf, start);
-  const year = century * 100 + two(buf, start + 2);
+  const yy = two(buf, start + 2);
+  // Each half checked: -1 (not two digits) in the low half would still make a year ≥ 1000.
+  const year = yy < 0 ? -1 : century * 100 + yy;
   const month = two(buf, start + 5);
   const day = two(buf, start + 8);
   const hour = two(buf, start + 11);

@@ -68,6 +68,44 @@ describe('parseLsjsonBytes', () => {
   });
 });
 
+describe('the byte readers accept only the plain shape, byte for byte', () => {
+  // Every byte of a plain line changed, one at a time: the reader may read the line only
+  // if it still has the plain shape (and then as the string reader does); a literal
+  // compared wrongly (too much or too little) fails here.
+  const mutations = (line: string): string[] => Array.from(line, (_, k) => [`${line.slice(0, k)}X${line.slice(k + 1)}`, `${line.slice(0, k)}${line.slice(k + 1)}`]).flat();
+  it('parseLsjsonBytes', () => {
+    // eslint-disable-next-line no-control-regex
+    const plainShape = /^\{"Path":"[^"\\\u0000-\u001f]*","Name":"[^"\\\u0000-\u001f]*","Size":(0|[1-9]\d{0,14}),"ModTime":"[^"]*","IsDir":false\},?$/;
+    const line = '{"Path":"d/ab.c","Name":"ab.c","Size":12,"ModTime":"2024-01-02T03:04:05.5Z","IsDir":false},';
+    expect(byBytes(line)).toEqual(parseLsjsonLine(line));
+    let read = 0;
+    for (const changed of mutations(line)) {
+      const bytes = byBytes(changed);
+      if (bytes === 'fallback' || bytes === undefined) continue;
+      read += 1;
+      expect(changed).toMatch(plainShape);
+      expect(bytes).toEqual(parseLsjsonLine(changed));
+    }
+    // Changes inside the path, name, numbers and time only.
+    expect(read).toBeGreaterThan(10);
+  });
+  it('parseLedgerBytes', () => {
+    // eslint-disable-next-line no-control-regex
+    const plainShape = /^\{"path":"[^"\\\u0000-\u001f]*","size":(0|[1-9]\d{0,14}),"verified":(0|[1-9]\d{0,14})\}$/;
+    const line = '{"path":"d/ab.c","size":12,"verified":1764000000000}';
+    const out: LedgerBytes = { pathStart: 0, pathEnd: 0, size: 0, verified: 0 };
+    let read = 0;
+    for (const changed of [line, ...mutations(line)]) {
+      const buf = Buffer.from(changed);
+      if (parseLedgerBytes(buf, 0, buf.length, out) === LEDGER_FALLBACK) continue;
+      read += 1;
+      expect(changed).toMatch(plainShape);
+      expect({ path: buf.toString('utf8', out.pathStart, out.pathEnd), entry: { size: out.size, verified: out.verified } }).toEqual(parseLedgerLine(changed));
+    }
+    expect(read).toBeGreaterThan(10);
+  });
+});
+
 describe('parseRfc3339Bytes', () => {
   it('gives Date.parse for 20,000 random times in every form rclone writes, and NaN (left to Date.parse) otherwise', () => {
     const random = seededRandom(5);
