@@ -283,9 +283,8 @@ if (pkg.dependencies?.['@rclone-b2/core']) {
   // Core's compiled loops (see core's du/rclone-ls-scanner.ts) are loaded from beside the bundle.
   const coreDu = join(dirname(core.resolve('@rclone-b2/core')), 'du');
   for (const wasm of readdirSync(coreDu).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(coreDu, wasm), join(outdir, wasm));
-  // The du text report's printing thread and the listing's reading thread (see core's du/printers/text-parallel.ts and
-  // du/parallel-read.ts), by URL beside the bundle too.
-  await build({ ...common, write: true, entryPoints: { 'du-text-print-worker': join(coreDu, 'printers/text-print-worker.js'), 'du-read-worker': join(coreDu, 'read-worker.js') }, outdir, format: 'esm', outExtension: { '.js': '.mjs' } });
+  // The du text report's printing thread (see core's du/printers/text-parallel.ts), by URL beside the bundle too.
+  await build({ ...common, write: true, entryPoints: { 'du-text-print-worker': join(coreDu, 'printers/text-print-worker.js') }, outdir, format: 'esm', outExtension: { '.js': '.mjs' } });
 }
 copyFileSync(fileURLToPath(new URL('bundle-start.cjs', import.meta.url)), join(outdir, 'start.cjs'));
 

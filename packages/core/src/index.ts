@@ -59,7 +59,6 @@ export { versionedPath } from './crypt/version-suffix.js';
 export { parseRcloneLsLine } from './du/formats/rclone.js';
 export { type ListingFormat } from './du/formats/types.js';
 export { readListing } from './du/read-listing.js';
-export { readListingFile } from './du/parallel-read.js';
 export { readFileChunks } from './du/read-file-chunks.js';
 export { writeDuReport } from './du/report.js';
 export { sortedRowBatches, sortedRows, type DuRow, type DuSelectOptions, type ReportRows } from './du/select.js';

@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { checkHtmlTarget, duReportData, writeHtmlReport } from '@rclone-b2/report';
-import { cappedWarnings, createLogger, DuTree, openNamedInput, readListing, readListingFile, TOOLSET_VERSION, writeDuReport, type ListingFormat, type ToolIO } from '@rclone-b2/core';
+import { cappedWarnings, createLogger, DuTree, openNamedInput, readFileChunks, readListing, TOOLSET_VERSION, writeDuReport, type ListingFormat, type ToolIO } from '@rclone-b2/core';
 
 export type OutputFormat = 'text' | 'csv' | 'json' | 'ncdu';
 
@@ -40,19 +41,17 @@ export async function tarLsDu(options: TarLsDuOptions, io: ToolIO): Promise<numb
   try {
     for (const file of inputs) if (file !== '-' && !handles.has(file)) handles.set(file, await openNamedInput(file, io.cwd));
     // Named files say how much is coming: the tree makes room once instead of regrowing.
-    const sizes = new Map<string, number>();
-    for (const [file, handle] of handles) sizes.set(file, (await handle.stat()).size);
     let bytes = 0;
-    for (const file of inputs) bytes += sizes.get(file) ?? 0;
+    for (const file of inputs) bytes += (await handles.get(file)?.stat())?.size ?? 0;
     tree.expectListingBytes(bytes);
     for (const file of inputs) {
       const name = file === '-' ? '(stdin)' : file;
       const handle = handles.get(file);
+      // A named file is read in large synchronous chunks into one buffer (faster than a stream for one file).
+      const stream: Readable | AsyncIterable<Buffer> = handle ? readFileChunks(handle.fd, undefined, true) : io.stdin;
       const badLines = cappedWarnings((m) => log.warn(m), SHOWN_BAD_LINES, (hidden) => `${name}: ${hidden} more lines cannot be parsed (not shown)`);
       try {
-        const readOptions = { format: options.format, nul: options.nul, name, onWarning: badLines.warn };
-        // A named file is read in large synchronous chunks (faster than a stream), a large one by two threads.
-        const result = handle ? await readListingFile(handle.fd, sizes.get(file) ?? 0, tree, readOptions) : await readListing(io.stdin, tree, readOptions);
+        const result = await readListing(stream, tree, { format: options.format, nul: options.nul, name, onWarning: badLines.warn });
         problems += result.skipped;
         badLines.finish();
         // -q hides the per-line warnings; one line still says why the status is 1

@@ -2,7 +2,6 @@ import { NameArena } from './arena.js';
 import { compareBytes, grown, hashBytes, placeSlot, rehashSlots, sameBytes } from './bytes.js';
 import { sharedInt32, sharedUint32 } from './shared-arrays.js';
 import type { ScannedLines } from './tree.js';
-import type { TreePart } from './tree-part.js';
 
 /**
  * Files as columns: directory id, size, and the name's place in one byte arena (no
@@ -116,39 +115,6 @@ export class FileTable {
     this.count = id;
     this.live += id - first;
     return i - from;
-  }
-
-  /**
-   * Appends files `from`..`to` of another thread's part (tree-part.ts) as new files, file
-   * i in directory `dirMap[part.fileDir[i]]`, names copied in one piece. Only for
-   * directories that hold no file here yet and whose part files are in name order (what
-   * `add` would append without a lookup).
-   */
-  appendPart(part: TreePart, from: number, to: number, dirMap: Int32Array): void {
-    const n = to - from;
-    const first = this.count;
-    if (first + n + 1 > this.dir.length) this.growColumns(first + n + 1);
-    const { nameAt: partNameAt, fileDir, fileSize } = part;
-    const nameStart = partNameAt[from] as number;
-    const bytes = (partNameAt[to] as number) - nameStart;
-    const arena = this.names;
-    arena.reserve(bytes);
-    const base = arena.length;
-    arena.bytes.set(part.names.subarray(nameStart, nameStart + bytes), base);
-    arena.length = base + bytes;
-    const { dir, size, nameAt, prevInDir } = this;
-    const shift = base - nameStart;
-    for (let i = from, id = first; i < to; i += 1, id += 1) {
-      const d = dirMap[fileDir[i] as number] as number;
-      if (d >= this.lastInDir.length) this.growDirs(d + 1);
-      dir[id] = d;
-      size[id] = fileSize[i] as number;
-      nameAt[id + 1] = (partNameAt[i + 1] as number) + shift;
-      prevInDir[id] = this.lastInDir[d] as number;
-      this.lastInDir[d] = id;
-    }
-    this.count = first + n;
-    this.live += n;
   }
 
   /** The file added to `dir` last (-1: none). */

@@ -22,8 +22,6 @@ export * from './select.js';
 export * from './radix-sort.js';
 export * from './report.js';
 export * from './read-listing.js';
-export * from './parallel-read.js';
-export * from './tree-part.js';
 export * from './rclone-ls-bytes.js';
 export * from './lsjson-bytes.js';
 export * from './read-file-chunks.js';

@@ -6,15 +6,14 @@ import { readSync } from 'node:fs';
  * Each chunk is a fresh Buffer, so a reader may keep parts of earlier ones; with `reuse`,
  * every chunk is read into the same Buffer (for a reader that keeps nothing, such as
  * readListing): a fresh MiB per chunk costs page faults on every page (~10% of a run).
- * `from` and `to` read only that byte range (to: up to the end of the file).
  */
-export async function* readFileChunks(fd: number, chunkSize = 1 << 20, reuse = false, from = 0, to = Infinity): AsyncGenerator<Buffer> {
-  let position = from;
+export async function* readFileChunks(fd: number, chunkSize = 1 << 20, reuse = false): AsyncGenerator<Buffer> {
+  let position = 0;
   let kept: Buffer | undefined;
   for (;;) {
     const buf = kept ?? Buffer.allocUnsafeSlow(chunkSize);
     if (reuse) kept = buf;
-    const n = position >= to ? 0 : readSync(fd, buf, 0, Math.min(chunkSize, to - position), position);
+    const n = readSync(fd, buf, 0, chunkSize, position);
     if (n === 0) return;
     position += n;
     yield n === chunkSize ? buf : buf.subarray(0, n);

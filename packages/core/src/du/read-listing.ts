@@ -22,8 +22,6 @@ export interface ReadListingOptions {
   maxLineLength?: number | undefined;
   /** false: never the compiled `rclone ls` scanner (rclone-ls-scanner.ts), JavaScript only. */
   compiled?: boolean | undefined;
-  /** Lines of the same input read before this part (a later part of a file): warnings count on from there, no byte-order mark is looked for. */
-  linesBefore?: number | undefined;
 }
 
 export interface ReadListingResult {
@@ -45,9 +43,7 @@ export async function readListing(input: Readable | AsyncIterable<Buffer>, tree:
   const separator = options.nul ? 0 : 10;
   const maxLength = options.maxLineLength ?? 64 * 1024 * 1024;
   const name = options.name ?? '(stdin)';
-  const linesBefore = options.linesBefore ?? 0;
-  // Counted from the input's first line (warnings name it); this part's own count is returned.
-  const result: ReadListingResult = { format: options.format, lines: linesBefore, skipped: 0 };
+  const result: ReadListingResult = { format: options.format, lines: 0, skipped: 0 };
   let parser: LineParser | undefined = options.format ? createLineParser(options.format) : undefined;
   const compiled = options.compiled !== false;
   let fast = byteParser(options.format, tree, compiled);
@@ -149,7 +145,6 @@ export async function readListing(input: Readable | AsyncIterable<Buffer>, tree:
     }
   }
   if (unknown) result.format = undefined;
-  result.lines -= linesBefore;
   return result;
 }
 

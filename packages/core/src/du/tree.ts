@@ -5,7 +5,6 @@ import { FileTable } from './file-table.js';
 import { groupIds } from './group.js';
 import { mergeDuplicateNames } from './merge-duplicates.js';
 import { sortIdsByName } from './sort-names.js';
-import type { TreePart } from './tree-part.js';
 
 /** Where listings put entries: tar-ls-du's parsers, encrypted-du, rclone-backup --audit. */
 export interface ListingSink {
@@ -198,44 +197,6 @@ export class DuTree implements ListingSink {
       }
       const nameStart = namesStart + (i === 0 ? 0 : (ends[endsStart + i - 1] as number));
       this.addFileBytes(d, names, nameStart, namesStart + (ends[endsStart + i] as number), sizes[sizesStart + i] as number);
-    }
-  }
-
-  /**
-   * Adds a tree another thread built from a later part of the same listing (tree-part.ts,
-   * parallel-read.ts), as if its lines had been read here: directories interned by path,
-   * then files in the part's order. Files of directories new here whose names came in order
-   * are appended in runs without a lookup; the others (a directory split between the parts)
-   * go through addFileBytes, so repeated paths still add up.
-   */
-  absorb(part: TreePart): void {
-    const { dirs, files } = this;
-    const before = dirs.count;
-    const map = new Int32Array(part.dirCount);
-    const fast = new Uint8Array(part.dirCount);
-    for (let d = 1; d < part.dirCount; d += 1) {
-      const at = part.pathAt[d] as number;
-      const id = dirs.intern(part.paths, at, at + (part.pathLength[d] as number));
-      map[d] = id;
-      fast[d] = id >= before && part.inOrder[d] === 1 ? 1 : 0;
-    }
-    this.dirty = true;
-    this.ensureColumns();
-    const { fileDir, fileSize, nameAt, names } = part;
-    const n = part.fileCount;
-    for (let i = 0; i < n; ) {
-      if (fast[fileDir[i] as number] === 1) {
-        let j = i + 1;
-        while (j < n && fast[fileDir[j] as number] === 1) j += 1;
-        const first = files.count;
-        files.appendPart(part, i, j, map);
-        const { fileSum } = this;
-        for (let f = first; f < files.count; f += 1) fileSum[files.dir[f] as number]! += files.size[f] as number;
-        i = j;
-      } else {
-        this.addFileBytes(map[fileDir[i] as number] as number, names, nameAt[i] as number, nameAt[i + 1] as number, fileSize[i] as number);
-        i += 1;
-      }
     }
   }
 
