@@ -120,4 +120,37 @@ describe('reading and printing at memory speed', () => {
     expect(bytes).toBeGreaterThan(4 * 256 * 1024);
     expect(buffers.size).toBeLessThanOrEqual(5);
   });
+
+  it('prints long directory prefixes (copied 4 bytes at a time) of 38-90 bytes at every alignment, byte for byte', async () => {
+    const tree = new DuTree();
+    const expected = new Map<string, number>();
+    let n = 0;
+    // Directory paths of each length from 38 to 90 (at varied arena offsets), files whose sizes have 1-12 digits (varied destination offsets).
+    for (let length = 38; length <= 90; length += 1) {
+      for (let variant = 0; variant < 4; variant += 1) {
+        const top = `top${variant}${'x'.repeat(variant)}`;
+        const dir = `${top}/${'d'.repeat(Math.max(1, length - top.length - 1 - String(n).length))}${n}`;
+        for (let f = 0; f < 3; f += 1) {
+          const size = (10 ** ((n + f) % 12)) + n * 7 + f;
+          const path = `${dir}/f${f}-${'n'.repeat((n + f) % 5)}`;
+          tree.add(path, size);
+          expected.set(path, size);
+        }
+        n += 1;
+      }
+    }
+    // What the report must hold: every file, and every directory with its total.
+    const totals = new Map<string, number>();
+    for (const [path, size] of expected) {
+      const parts = path.split('/');
+      for (let i = 1; i < parts.length; i += 1) {
+        const dir = parts.slice(0, i).join('/');
+        totals.set(dir, (totals.get(dir) ?? 0) + size);
+      }
+    }
+    const rows = [...expected, ...totals].sort((a, b) => b[1] - a[1] || (Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0]))));
+    const total = [...expected.values()].reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(0);
+    expect(await report(tree)).toBe(rows.map(([path, size]) => `${size}\t${path}\n`).join(''));
+  });
 });
