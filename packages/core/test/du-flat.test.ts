@@ -153,4 +153,23 @@ describe('reading and printing at memory speed', () => {
     expect(total).toBeGreaterThan(0);
     expect(await report(tree)).toBe(rows.map(([path, size]) => `${size}\t${path}\n`).join(''));
   });
+
+  it('finds repeated names in a directory whose names stop arriving in order (its chain of files made then), also after a file was merged into a directory', async () => {
+    const tree = new DuTree();
+    tree.add('d/b', 1);
+    tree.add('d/c', 2);
+    tree.add('x/y', 16);
+    tree.add('d/a', 4); // out of order: d's files are put in the lookup table now
+    tree.add('d/b', 8); // found again
+    tree.add('d/c', 32);
+    expect(await report(tree)).toBe('47\td\n34\td/c\n16\tx\n16\tx/y\n9\td/b\n4\td/a\n');
+    const merged = new DuTree();
+    merged.add('d/e', 1);
+    merged.add('d/e/f', 2);
+    expect(merged.total).toBe(3); // finish(): the file d/e becomes directory d/e's own size
+    merged.add('d/a', 5); // out of order after the merged file
+    merged.add('d/a', 1);
+    merged.add('d/e', 4); // d/e is a directory now: its own size again
+    expect(await report(merged)).toBe('13\td\n7\td/e\n6\td/a\n2\td/e/f\n');
+  });
 });
