@@ -4,7 +4,10 @@
 //     (default 10,000) backup into crypt over the b2-emulator, 50 ms of latency on every listing
 //     call, as the CLI in the default and in the strictest safety mode, next to the equivalent
 //     single plain `rclone sync` (farm-bench --vs, pair-by-pair ratio medians), and the
-//     b2_list_file_names calls each makes (target: ≤ 1.10×, the same number of calls);
+//     b2_list_file_names calls each makes (target: ≤ 1.10×, the same number of calls); beside
+//     them the floor any Node program has (bench/floor/: Node that only spawns the plain sync,
+//     through node:child_process and through execa), each against the plain sync alike
+//     (RB_BENCH_NO_FLOOR=1 leaves the floor out);
 //  1. wrapper overhead: an unchanged re-run of 10,000 small files into a local directory,
 //     `rclone-backup CONF` (in-process main(), and as a CLI process) next to the plain
 //     `rclone sync` command line it runs, same run, medians;
@@ -49,6 +52,27 @@ function memoryIO() {
 const B2_FILES = Number(process.env.RB_BENCH_B2_FILES ?? 10_000);
 const run = promisify(execFile);
 
+/** One table row from a farm-bench report of A (ours) against B (plain rclone). */
+function row(label, report, plainCalls, ourCalls) {
+  const median = (name) => Number(new RegExp(`^${name}\\s+\\S+\\s+(\\S+)`, 'm').exec(report)?.[1]);
+  const ratio = median('A/B wall');
+  return `| ${label} | ${(median('B wall s') * 1000).toFixed(0)} ms | ${(median('A wall s') * 1000).toFixed(0)} ms | ${ratio.toFixed(3)} (${ratio <= 1.1 ? 'met' : 'NOT met'}) | ${median('B cpu s').toFixed(2)} s / ${median('A cpu s').toFixed(2)} s (${median('A/B cpu').toFixed(3)}) | ${plainCalls} | ${ourCalls} (${ourCalls === plainCalls ? 'met' : 'NOT met'}) |`;
+}
+
+/**
+ * The two floors of target 2 (bench/floor/): Node spawning rclone through node:child_process, and
+ * through execa (the house rule), bundled into one CommonJS file as the bins are.
+ */
+async function floorWrappers(work) {
+  const { build } = await import('esbuild');
+  const execaBundle = join(work, 'execa-rclone.cjs');
+  await build({ entryPoints: [fileURLToPath(new URL('floor/execa-rclone.mjs', import.meta.url))], bundle: true, platform: 'node', format: 'cjs', outfile: execaBundle, nodePaths: [fileURLToPath(new URL('../packages/core/node_modules', import.meta.url))], logLevel: 'warning' });
+  return [
+    ['floor: a Node process that only spawns the plain sync (`node:child_process`)', fileURLToPath(new URL('floor/spawn-rclone.mjs', import.meta.url))],
+    ['floor: the same through execa (the house rule), bundled', execaBundle],
+  ];
+}
+
 /** 0. Unchanged re-runs through the emulator with listing latency: wall ratio and list calls vs plain rclone sync. */
 async function b2Section(work) {
   // The emulator lives in this process: every child is started asynchronously.
@@ -68,6 +92,7 @@ async function b2Section(work) {
       ['strictest (min_files, max_delete count/%/size, sentinel)', 'strictest', `min_files = ${Math.floor(B2_FILES * 0.9)}\nmax_delete = 100, 10%, 1G\nsentinel = SENTINEL\n`],
     ];
     const rows = [];
+    const floors = await floorWrappers(work);
     for (const [label, name, extra] of modes) {
       const destination = `${rc.cryptPath}${name}`;
       const conf = join(work, `${name}.conf`);
@@ -91,13 +116,21 @@ async function b2Section(work) {
       // farm-bench splits --vs as a shell would: quote the union remote's argument.
       const quoted = plain.map((a) => (/[\s"':,]/.test(a) ? `'${a.replaceAll("'", "'\\''")}'` : a)).join(' ');
       const { stdout } = await run('farm-bench', ['-n', String(RUNS), '--timeout', '1800', '--vs', quoted, '--', ...backup], { maxBuffer: 1 << 26 });
-      const median = (row) => Number(new RegExp(`^${row}\\s+\\S+\\s+(\\S+)`, 'm').exec(stdout)?.[1]);
-      rows.push(`| ${label} | ${(median('B wall s') * 1000).toFixed(0)} ms | ${(median('A wall s') * 1000).toFixed(0)} ms | ${median('A/B wall').toFixed(3)} (${median('A/B wall') <= 1.1 ? 'met' : 'NOT met'}) | ${median('B cpu s').toFixed(2)} s / ${median('A cpu s').toFixed(2)} s (${median('A/B cpu').toFixed(3)}) | ${plainCalls} | ${backupCalls} (${backupCalls === plainCalls ? 'met' : 'NOT met'}) |`);
+      rows.push(row(label, stdout, plainCalls, backupCalls));
+      if (name === 'default' && !process.env.RB_BENCH_NO_FLOOR) {
+        // The floor: what any Node program adds when all it does is start and run this plain sync.
+        for (const [floorLabel, file] of floors) {
+          const wrapper = [process.execPath, file, ...plain];
+          const wrapperCalls = await calls(wrapper);
+          const { stdout: floorOut } = await run('farm-bench', ['-n', String(RUNS), '--timeout', '1800', '--vs', quoted, '--', ...wrapper], { maxBuffer: 1 << 26 });
+          rows.push(row(floorLabel, floorOut, plainCalls, wrapperCalls));
+        }
+      }
     }
     return [
       `### rclone-backup adds nothing to rclone (${new Date().toISOString().slice(0, 10)}, ${B2_FILES} files into crypt over the b2-emulator, 50 ms latency on listing calls, ${RUNS} pairs, farm-bench medians; load average ${load.toFixed(1)} at start, ${(await import('node:os')).loadavg()[0].toFixed(1)} at end)`,
       '',
-      '| mode (CLI, unchanged re-run) | plain `rclone sync` wall (baseline) | `rclone-backup` wall | ratio (target ≤ 1.10) | CPU plain / ours (ratio) | plain list calls | rclone-backup list calls |',
+      '| mode (CLI, unchanged re-run) | plain `rclone sync` wall (baseline) | ours wall | ratio (target ≤ 1.10) | CPU plain / ours (ratio) | plain list calls | our list calls |',
       '|---|---|---|---|---|---|---|',
       ...rows,
       '',
