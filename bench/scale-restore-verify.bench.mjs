@@ -21,7 +21,8 @@
 //   versions / 10 too), SCALE_RUNS (default 1). Smoke: SCALE_VERSIONS=100000 pnpm bench scale-restore-verify
 //   SCALE_ONLY=verify runs only the verify part (its line of the table);
 //   SCALE_VERIFY_BASELINE=DIST runs another rclone-backup build's verify interleaved with this
-//   one (CPU ratio, identical ledger and sample); SCALE_VERIFY_WORK=DIR keeps the prepared tree.
+//   one (CPU ratio, identical ledger and sample); SCALE_VERIFY_WORK=DIR keeps the prepared tree;
+//   SCALE_VERIFY_TRACE=1 prints each verify phase's CPU and page faults to stderr.
 // One child alone: node bench/scale-restore-verify.bench.mjs --child restore|source|verify VERSIONS
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -324,6 +325,15 @@ async function verifyChild(versions) {
       cwd: work,
     };
     const ctx = createContext(io, 0, undefined, [], () => NOW);
+    // SCALE_VERIFY_TRACE=1: each verify phase with this process's CPU and page faults so far (stderr).
+    if (process.env.SCALE_VERIFY_TRACE) {
+      const origin = process.resourceUsage();
+      ctx.trace = (phase) => {
+        const u = process.resourceUsage();
+        const ms = (u.userCPUTime + u.systemCPUTime - origin.userCPUTime - origin.systemCPUTime) / 1000;
+        process.stderr.write(`verify trace: cpu ${ms.toFixed(0).padStart(5)} ms, faults ${String(u.minorPageFault - origin.minorPageFault).padStart(6)}, rss ${(u.maxRSS / 1024).toFixed(0)} MiB: ${phase}\n`);
+      };
+    }
     const config = { file: join(work, 'bench.conf'), name: 'bench', source: join(work, 'src'), destination: join(work, 'dst'), archiveSpecials: false, copyLinks: undefined, preCommand: undefined, requireMount: false, sentinel: undefined, excludeFrom: undefined, minFiles: undefined, maxDelete: [], filters: [], testFilters: [], warnings: [] };
     const before = process.resourceUsage();
     const started = performance.now();

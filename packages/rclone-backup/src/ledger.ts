@@ -16,7 +16,7 @@ export interface Coverage {
 
 /**
  * The verification ledger joined with the backup's file list. The list is held in columns
- * (FileTable: byte arenas and typed arrays, ~60 bytes per file plus its path) in listing
+ * (FileTable: byte arenas and typed arrays, ~40 bytes per file plus its path) in listing
  * order; the old ledger is then streamed through it once, keeping an entry only for a file
  * still in the backup. Files found equal in this run are noted as their path bytes (they may
  * come before the listing, in `--verify all`) and matched when the ledger is written.
@@ -86,9 +86,8 @@ export class LedgerJoin {
     if (!handle) return;
     // Read as bytes: a line per file, each found in the table by its path's bytes. The last
     // run wrote the ledger in its listing order, and listings come in much the same order
-    // (a directory's files together), so the row after the last one found is tried first.
+    // (a directory's files together), so the rows after the last one found are tried first.
     const { files } = this;
-    files.index();
     const found: LedgerBytes = { pathStart: 0, pathEnd: 0, size: 0, verified: 0 };
     let next = 0;
     const lines = new ByteLines((buf, start, end) => {
@@ -96,7 +95,10 @@ export class LedgerJoin {
         this.joinLedgerLine(buf.toString('utf8', start, end));
         return;
       }
-      const row = files.isRowOf(next, buf, found.pathStart, found.pathEnd) ? next : files.findBytes(buf, found.pathStart, found.pathEnd);
+      // A file missing from the old ledger (never verified) leaves a gap: the next few rows are tried too.
+      let row = next;
+      while (row < next + NEAR && !files.isRowOf(row, buf, found.pathStart, found.pathEnd)) row++;
+      if (row === next + NEAR) row = files.findBytes(buf, found.pathStart, found.pathEnd);
       if (row < 0) return;
       files.setAB(row, found.size, found.verified);
       next = row + 1;
@@ -229,6 +231,8 @@ export class LedgerJoin {
 }
 
 const PIECE = 1 << 20;
+/** Rows after the last one found that a ledger line is compared with before it is looked up. */
+const NEAR = 4;
 
 function coverageOf(tally: { files: number; bytes: number; coveredFiles: number; coveredBytes: number }, windowMs: number): Coverage {
   const pct = (a: number, b: number): number => (b === 0 ? 100 : Math.floor((1000 * a) / b) / 10);

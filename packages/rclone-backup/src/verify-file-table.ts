@@ -1,23 +1,27 @@
-import { hashBytes, rehashSlots, sameBytes } from '@rclone-b2/core';
+import { hashBytes, placeSlot, rehashSlots, sameBytes } from '@rclone-b2/core';
 
 // The backup's file list as verify needs it whole (to join the ledger, pick the sample and
 // write the new ledger), in columns rather than one object per file: paths as UTF-8 in byte
 // arena blocks, a row's numbers side by side in Float64Array blocks (a row's fields in one
-// cache line for the passes over every row), and an open-addressing table of [row, hash]
-// pairs to find a path. About 60 bytes per file plus its path, against several hundred for
-// objects in a Map.
+// cache line for the passes over every row), and directory runs to find a path (below).
+// About 40 bytes per file plus its path, against several hundred for objects in a Map.
 //
 // Fixed-size blocks, not one array doubled as it fills: each doubling copied everything and
 // touched fresh memory twice the size, and a page fault costs more than the copy (a million
 // files spent a third of their listing's time there).
 //
-// The table is built on the first lookup, for every row then listed, in one tight pass
-// sized for them: built while the listing streams in, each insert was a cache miss between
-// two lines' parsing, and the table was rehashed at every doubling.
+// Lookups go by directory: rclone lists a directory's files together and sorted by name,
+// so while rows are added they are cut into runs of one directory each, and a small table
+// maps a directory to its run; a path is then found by a binary search of its name in its
+// directory's run. Hashing every path of a million-file listing into a table of 16 MiB
+// cost more than the listing's parse (and a page fault per 4 KiB of it). A directory
+// listed in more than one run, or whose names do not strictly increase, has its rows
+// marked UNSURE and is looked up in the full-path table instead, which is built, for every
+// row, on the first such lookup.
 
 /** Fields of a row, in order: 40 bytes (each byte of a row costs a page fault per 4 KiB). */
 const START = 0;
-/** The path's length × 4 + the bits below. */
+/** The path's length × 8 + the bits below. */
 const LENGTH = 1;
 const SIZE = 2;
 const MTIME = 3;
@@ -27,6 +31,10 @@ const STRIDE = 5;
 const REPEATED = 1;
 /** The row's a() is not its size: it is in `otherA` (a() is nearly always the size: a ledger entry's). */
 const OWN_A = 2;
+/** The row's directory is not one run of rows in strictly increasing name order: its lookups go through the full index. */
+const UNSURE = 4;
+/** LENGTH is the path's length shifted past the flags above. */
+const SHIFT = 3;
 
 const SEED = 0;
 
@@ -51,6 +59,23 @@ export class FileTable {
   private indexed = 0;
   private scratch = Buffer.allocUnsafe(4096);
   private readonly otherA = new Map<number, number>();
+  /** Runs of rows of one directory: the first row, the directory's length in bytes (with its `/`), whether UNSURE. */
+  private runStarts: Int32Array = new Int32Array(1024);
+  private runDirLengths: Int32Array = new Int32Array(1024);
+  private runUnsure = new Uint8Array(1024);
+  private runs = 0;
+  /** [first run of a directory + 1, hash of the directory's bytes] pairs; 0 = free. */
+  private dirSlots = new Int32Array(1 << 12);
+  private dirs = 0;
+  /** Where the last row's path is (to compare the next row's directory and name with). */
+  private lastArena: Buffer = Buffer.alloc(0);
+  private lastAt = 0;
+  private lastLength = 0;
+
+  /** Rows in the full-path table: 0 while every lookup went by directory. */
+  get fullyIndexed(): number {
+    return this.indexed;
+  }
 
   /** Adds a row; a path already present keeps its first row for lookups. */
   add(path: string, size: number, mtimeMs: number): void {
@@ -73,11 +98,80 @@ export class FileTable {
     const rows = this.blocks[i >>> ROW_BITS] as Float64Array;
     const r = (i & ROW_MASK) * STRIDE;
     rows[r + START] = (this.arenas.length - 1) * ARENA_SPAN + at;
-    rows[r + LENGTH] = length * 4;
+    rows[r + LENGTH] = length * (1 << SHIFT);
     rows[r + SIZE] = size;
     rows[r + MTIME] = mtimeMs;
     rows[r + B] = NaN;
     this.length = i + 1;
+    let slash = end - 1;
+    while (slash >= start && buf[slash] !== 47) slash--;
+    this.noteRun(i, arena, at, length, slash + 1 - start);
+  }
+
+  /** Puts row i (path arena[at, at + length), its directory the first dirLength bytes) in its directory's run. */
+  private noteRun(i: number, arena: Buffer, at: number, length: number, dirLength: number): void {
+    const run = this.runs - 1;
+    const { lastArena, lastAt, lastLength } = this;
+    this.lastArena = arena;
+    this.lastAt = at;
+    this.lastLength = length;
+    if (run >= 0 && this.runDirLengths[run] === dirLength && lastLength >= dirLength && sameBytes(lastArena, lastAt, arena, at, dirLength)) {
+      // The same directory as the row before: its name must come after that row's.
+      if (this.runUnsure[run] === 0 && compareBytes(arena, at + dirLength, length - dirLength, lastArena, lastAt + dirLength, lastLength - dirLength) <= 0) this.markUnsure(run);
+      else if (this.runUnsure[run] !== 0) this.markRow(i);
+      return;
+    }
+    this.startRun(i, arena, at, dirLength);
+  }
+
+  private startRun(i: number, arena: Buffer, at: number, dirLength: number): void {
+    const run = this.runs++;
+    if (run === this.runStarts.length) {
+      this.runStarts = grownInt32(this.runStarts, 2 * run);
+      this.runDirLengths = grownInt32(this.runDirLengths, 2 * run);
+      const unsure = new Uint8Array(2 * run);
+      unsure.set(this.runUnsure);
+      this.runUnsure = unsure;
+    }
+    this.runStarts[run] = i;
+    this.runDirLengths[run] = dirLength;
+    if (4 * (this.dirs + 1) > this.dirSlots.length) this.dirSlots = rehashSlots(this.dirSlots, 2 * this.dirSlots.length);
+    const h = hashBytes(arena, at, at + dirLength, SEED);
+    const first = this.findRun(arena, at, dirLength, h);
+    if (first < 0) {
+      placeSlot(this.dirSlots, run + 1, h);
+      this.dirs += 1;
+      return;
+    }
+    // The directory again, after others: both runs (and any between) go by the full index.
+    this.markUnsure(first);
+    this.markUnsure(run);
+  }
+
+  /** The first run of the directory buf[at, at + dirLength) with hash h, or -1. */
+  private findRun(buf: Uint8Array, at: number, dirLength: number, h: number): number {
+    const slots = this.dirSlots;
+    const mask = (slots.length >>> 1) - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const run = (slots[2 * s] as number) - 1;
+      if (run < 0) return -1;
+      if (slots[2 * s + 1] !== h || this.runDirLengths[run] !== dirLength) continue;
+      const row = this.runStarts[run] as number;
+      if (sameBytes(this.pathArena(row), this.pathStart(row), buf, at, dirLength)) return run;
+    }
+  }
+
+  private markUnsure(run: number): void {
+    if (this.runUnsure[run] !== 0) return;
+    this.runUnsure[run] = 1;
+    const end = run + 1 < this.runs ? (this.runStarts[run + 1] as number) : this.length;
+    for (let i = this.runStarts[run] as number; i < end; i++) this.markRow(i);
+  }
+
+  private markRow(i: number): void {
+    const rows = this.rowsOf(i);
+    const r = (i & ROW_MASK) * STRIDE + LENGTH;
+    rows[r] = (rows[r] as number) | UNSURE;
   }
 
   /** A fresh arena block with room for `bytes`. */
@@ -92,7 +186,7 @@ export class FileTable {
     return this.blocks[i >>> ROW_BITS] as Float64Array;
   }
 
-  /** Puts rows [indexed, length) into the slots, which stay at most half full (short probes); lookups do it first. */
+  /** Puts rows [indexed, length) into the full-path slots, which stay at most half full (short probes); lookups that need it do it first. */
   index(): void {
     if (this.indexed === this.length) return;
     let size = Math.max(this.slots.length, 1 << 14);
@@ -112,7 +206,7 @@ export class FileTable {
         const where = rows[r + START] as number;
         const block = Math.floor(where / ARENA_SPAN);
         const start = where - block * ARENA_SPAN;
-        hashes[k] = hashBytes(arenas[block] as Buffer, start, start + ((rows[r + LENGTH] as number) >>> 2), SEED);
+        hashes[k] = hashBytes(arenas[block] as Buffer, start, start + ((rows[r + LENGTH] as number) >>> SHIFT), SEED);
       }
       for (let k = 0; k < n; k++) {
         const i = base + k;
@@ -120,7 +214,7 @@ export class FileTable {
         // One probe finds an equal path (the first row keeps it) or the free slot for this one.
         let s = h & mask;
         let row = (slots[2 * s] as number) - 1;
-        while (row >= 0 && !(slots[2 * s + 1] === h && this.samePath(row, this.pathArena(i), this.pathStart(i), this.field(i, LENGTH) >>> 2))) {
+        while (row >= 0 && !(slots[2 * s + 1] === h && this.samePath(row, this.pathArena(i), this.pathStart(i), this.field(i, LENGTH) >>> SHIFT))) {
           s = (s + 1) & mask;
           row = (slots[2 * s] as number) - 1;
         }
@@ -143,11 +237,15 @@ export class FileTable {
    * the row (a file read in listing order); index() first.
    */
   isRowOf(row: number, buf: Uint8Array, start: number, end: number): boolean {
-    return row < this.indexed && (this.field(row, LENGTH) & REPEATED) === 0 && this.samePath(row, buf, start, end - start);
+    if (row >= this.length || !this.samePath(row, buf, start, end - start)) return false;
+    // A row of a sorted directory listed once has no twin; any other needs the full index's word.
+    if ((this.field(row, LENGTH) & UNSURE) === 0) return true;
+    this.index();
+    return (this.field(row, LENGTH) & REPEATED) === 0;
   }
 
   private samePath(row: number, buf: Uint8Array, start: number, length: number): boolean {
-    return this.field(row, LENGTH) >>> 2 === length && sameBytes(this.pathArena(row), this.pathStart(row), buf, start, length);
+    return this.field(row, LENGTH) >>> SHIFT === length && sameBytes(this.pathArena(row), this.pathStart(row), buf, start, length);
   }
 
   private field(i: number, f: number): number {
@@ -156,7 +254,7 @@ export class FileTable {
 
   path(i: number): string {
     const start = this.pathStart(i);
-    return this.pathArena(i).toString('utf8', start, start + (this.field(i, LENGTH) >>> 2));
+    return this.pathArena(i).toString('utf8', start, start + (this.field(i, LENGTH) >>> SHIFT));
   }
 
   /** The arena block holding row i's path: its UTF-8 bytes are [pathStart(i), pathEnd(i)) there. */
@@ -171,7 +269,7 @@ export class FileTable {
   }
 
   pathEnd(i: number): number {
-    return this.pathStart(i) + (this.field(i, LENGTH) >>> 2);
+    return this.pathStart(i) + (this.field(i, LENGTH) >>> SHIFT);
   }
 
   size(i: number): number {
@@ -216,6 +314,30 @@ export class FileTable {
 
   /** The row whose path is buf[start, end) as UTF-8, or -1. */
   findBytes(buf: Uint8Array, start: number, end: number): number {
+    let slash = end - 1;
+    while (slash >= start && buf[slash] !== 47) slash--;
+    const dirLength = slash + 1 - start;
+    const run = this.findRun(buf, start, dirLength, hashBytes(buf, start, start + dirLength, SEED));
+    if (run < 0) return -1;
+    if (this.runUnsure[run] !== 0) return this.findIndexed(buf, start, end);
+    // The run's names strictly increase: a binary search.
+    const nameStart = start + dirLength;
+    const nameLength = end - nameStart;
+    let low = this.runStarts[run] as number;
+    let high = run + 1 < this.runs ? (this.runStarts[run + 1] as number) : this.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const at = this.pathStart(mid) + dirLength;
+      const order = compareBytes(buf, nameStart, nameLength, this.pathArena(mid), at, this.pathStart(mid) + (this.field(mid, LENGTH) >>> SHIFT) - at);
+      if (order === 0) return mid;
+      if (order < 0) high = mid;
+      else low = mid + 1;
+    }
+    return -1;
+  }
+
+  /** findBytes through the full-path table (built on first use). */
+  private findIndexed(buf: Uint8Array, start: number, end: number): number {
     this.index();
     const h = hashBytes(buf, start, end, SEED);
     const slots = this.slots;
@@ -226,4 +348,21 @@ export class FileTable {
       if (slots[2 * s + 1] === h && this.samePath(row, buf, start, end - start)) return row;
     }
   }
+}
+
+/** Byte-order comparison of a[aAt, aAt + aLength) and b[bAt, bAt + bLength) (Go's string order, which rclone sorts by). */
+function compareBytes(a: Uint8Array, aAt: number, aLength: number, b: Uint8Array, bAt: number, bLength: number): number {
+  const n = aLength < bLength ? aLength : bLength;
+  for (let i = 0; i < n; i++) {
+    const x = a[aAt + i] as number;
+    const y = b[bAt + i] as number;
+    if (x !== y) return x - y;
+  }
+  return aLength - bLength;
+}
+
+function grownInt32(column: Int32Array, size: number): Int32Array {
+  const bigger = new Int32Array(size);
+  bigger.set(column);
+  return bigger;
 }

@@ -43,8 +43,15 @@ export function parseLsjsonBytes(buf: Buffer, start: number, end: number, out: L
   let p = after(buf, start, end, OPEN);
   if (p < 0) return FALLBACK;
   const pathStart = p;
-  p = plainStringEnd(buf, p, end);
-  if (p < 0) return FALLBACK;
+  // plainStringEnd, noting on the way whether any byte is not ASCII (rather than a second pass).
+  let high = 0;
+  for (; p < end; p++) {
+    const c = buf[p] as number;
+    if (c === 34) break;
+    if (c === 92 || c < 0x20) return FALLBACK;
+    high |= c;
+  }
+  if (p === end) return FALLBACK;
   const pathEnd = p;
   p = after(buf, p, end, NAME);
   if (p < 0) return FALLBACK;
@@ -71,12 +78,7 @@ export function parseLsjsonBytes(buf: Buffer, start: number, end: number, out: L
   if (p !== end) return FALLBACK;
   if (dir >= 0) return NOT_FILE;
   // The string path decodes bytes that are not UTF-8 as U+FFFD: leave such a path to it.
-  for (let i = pathStart; i < pathEnd; i++) {
-    if ((buf[i] as number) >= 0x80) {
-      if (!isUtf8(buf.subarray(pathStart, pathEnd))) return FALLBACK;
-      break;
-    }
-  }
+  if (high >= 0x80 && !isUtf8(buf.subarray(pathStart, pathEnd))) return FALLBACK;
   out.pathStart = pathStart;
   out.pathEnd = pathEnd;
   out.size = size;
@@ -129,5 +131,19 @@ export function parseRfc3339Bytes(buf: Buffer, start: number, end: number): numb
   } else {
     return NaN;
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
+  return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms - offset;
+}
+
+/**
+ * Days from 1970-01-01 to year-month-day (proleptic Gregorian; a day past the month's end
+ * runs on into the next, as Date.UTC's does): Date.UTC per line was a third of the time
+ * parse. Year ≥ 1, month 1-12.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = (y / 400) | 0;
+  const yearOfEra = y - era * 400;
+  const dayOfYear = (((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) | 0) + day - 1;
+  const dayOfEra = yearOfEra * 365 + ((yearOfEra / 4) | 0) - ((yearOfEra / 100) | 0) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }

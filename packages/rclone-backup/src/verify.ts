@@ -178,6 +178,11 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       // copy-on-write, and the join writes into every row of the listing (a fault per page).
       await ledger.load();
       ctx.trace?.('verify: ledger joined');
+      // The sample too: its allocations after a fork would each fault a copy-on-write page.
+      const sample = chooseSample(ledger, conditions, { rotating: Boolean(options.rotate && options.ledger), seed: options.seed }, total, now);
+      selected.files = sample.selected.files;
+      selected.bytes = sample.selected.bytes;
+      ctx.trace?.('verify: sample chosen');
       // Both listings compared once, so files missing or extra anywhere are found, not only in the sample.
       problem(
         await runCheck(
@@ -196,10 +201,6 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
         ),
       );
       ctx.trace?.('verify: sizes compared');
-      const sample = chooseSample(ledger, conditions, { rotating: Boolean(options.rotate && options.ledger), seed: options.seed }, total, now);
-      selected.files = sample.selected.files;
-      selected.bytes = sample.selected.bytes;
-      ctx.trace?.('verify: sample chosen');
       ctx.logger.info(`verifying the contents of ${selected.files} of ${total.files} files (${formatIecSize(selected.bytes)} of ${formatIecSize(total.bytes)})`);
       const progress = verifyProgress(ctx, selected);
       let n = 0;

@@ -136,3 +136,78 @@ describe('FileTable', () => {
     expect(table.find('a')).toBe(0);
   });
 });
+
+describe('FileTable lookups by directory', () => {
+  // rclone lists a directory's files together, sorted by name: those are found by a binary
+  // search in their directory's run; anything else goes through the full-path table.
+  it('finds every path of sorted directories, and no path that is not there', () => {
+    const table = new FileTable();
+    const dirs = ['', 'a/', 'a/b/', 'b/', 'z/ü/'];
+    const names = ['0', 'A', 'IMG_1.jpg', 'IMG_10.jpg', 'IMG_2.jpg', 'a', 'é'];
+    const paths = dirs.flatMap((dir) => names.map((name) => `${dir}${name}`));
+    paths.forEach((path, i) => table.add(path, i, i));
+    paths.forEach((path, i) => {
+      expect(table.find(path)).toBe(i);
+      const bytes = Buffer.from(path);
+      expect(table.isRowOf(i, bytes, 0, bytes.length)).toBe(true);
+    });
+    for (const missing of ['1', 'a/IMG_3.jpg', 'a/b', 'a/b/c/0', 'c/0', 'z/0', 'a/ZZ', 'a/', '']) expect(table.find(missing)).toBe(-1);
+    // Before the first and after the last name of a run.
+    expect(table.find('a/.')).toBe(-1);
+    expect(table.find('a/ÿ')).toBe(-1);
+    expect(table.fullyIndexed).toBe(0);
+  });
+  it('a directory listed in two runs, or not in name order, or with a name twice: every path found, the first row of a twin', () => {
+    const table = new FileTable();
+    const paths = ['d/2', 'd/5', 'e/1', 'd/1', 'd/9', 'f/b', 'f/a', 'f/c', 'g/x', 'g/x', 'g/y', 'h/1'];
+    paths.forEach((path, i) => table.add(path, i, i));
+    const first = (path: string): number => paths.indexOf(path);
+    for (const path of paths) expect(table.find(path)).toBe(first(path));
+    for (const missing of ['d/3', 'f/d', 'g/z', 'h/0']) expect(table.find(missing)).toBe(-1);
+    // The second g/x is not the row a lookup finds; the first is.
+    const gx = Buffer.from('g/x');
+    expect(table.isRowOf(9, gx, 0, gx.length)).toBe(false);
+    expect(table.isRowOf(8, gx, 0, gx.length)).toBe(true);
+    const d9 = Buffer.from('d/9');
+    expect(table.isRowOf(4, d9, 0, d9.length)).toBe(true);
+    expect(table.isRowOf(3, d9, 0, d9.length)).toBe(false);
+    expect(table.fullyIndexed).toBe(paths.length);
+  });
+  it('rows added after lookups are found too, in their own directory or a known one', () => {
+    const table = new FileTable();
+    table.add('a/1', 1, 1);
+    table.add('a/3', 3, 3);
+    expect(table.find('a/3')).toBe(1);
+    expect(table.find('a/5')).toBe(-1);
+    table.add('a/5', 5, 5);
+    table.add('b/1', 6, 6);
+    table.add('a/7', 7, 7);
+    expect(table.find('a/5')).toBe(2);
+    expect(table.find('b/1')).toBe(3);
+    expect(table.find('a/7')).toBe(4);
+    expect(table.find('a/1')).toBe(0);
+    table.add('a/1', 8, 8);
+    expect(table.find('a/1')).toBe(0);
+    const a7 = Buffer.from('a/7');
+    expect(table.isRowOf(4, a7, 0, a7.length)).toBe(true);
+  });
+  it('many sorted directories and missing names: the same answers as a Map of the paths', () => {
+    const table = new FileTable();
+    const byPath = new Map<string, number>();
+    let row = 0;
+    for (let d = 0; d < 300; d++) {
+      for (let f = 0; f < 40; f += 1 + (d % 3)) {
+        const path = `rep-${d % 7}/album-${d}/IMG_${String(f).padStart(4, '0')}.jpg`;
+        table.add(path, f, d);
+        byPath.set(path, row++);
+      }
+    }
+    for (let d = 0; d < 300; d++) {
+      for (let f = 0; f < 40; f++) {
+        const path = `rep-${d % 7}/album-${d}/IMG_${String(f).padStart(4, '0')}.jpg`;
+        if (table.find(path) !== (byPath.get(path) ?? -1)) throw new Error(`${path}: ${table.find(path)}`);
+      }
+    }
+    expect(table.fullyIndexed).toBe(0);
+  });
+});
