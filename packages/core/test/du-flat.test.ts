@@ -120,4 +120,56 @@ describe('reading and printing at memory speed', () => {
     expect(bytes).toBeGreaterThan(4 * 256 * 1024);
     expect(buffers.size).toBeLessThanOrEqual(5);
   });
+
+  it('prints long directory prefixes (copied 4 bytes at a time) of 38-90 bytes at every alignment, byte for byte', async () => {
+    const tree = new DuTree();
+    const expected = new Map<string, number>();
+    let n = 0;
+    // Directory paths of each length from 38 to 90 (at varied arena offsets), files whose sizes have 1-12 digits (varied destination offsets).
+    for (let length = 38; length <= 90; length += 1) {
+      for (let variant = 0; variant < 4; variant += 1) {
+        const top = `top${variant}${'x'.repeat(variant)}`;
+        const dir = `${top}/${'d'.repeat(Math.max(1, length - top.length - 1 - String(n).length))}${n}`;
+        for (let f = 0; f < 3; f += 1) {
+          const size = (10 ** ((n + f) % 12)) + n * 7 + f;
+          const path = `${dir}/f${f}-${'n'.repeat((n + f) % 5)}`;
+          tree.add(path, size);
+          expected.set(path, size);
+        }
+        n += 1;
+      }
+    }
+    // What the report must hold: every file, and every directory with its total.
+    const totals = new Map<string, number>();
+    for (const [path, size] of expected) {
+      const parts = path.split('/');
+      for (let i = 1; i < parts.length; i += 1) {
+        const dir = parts.slice(0, i).join('/');
+        totals.set(dir, (totals.get(dir) ?? 0) + size);
+      }
+    }
+    const rows = [...expected, ...totals].sort((a, b) => b[1] - a[1] || (Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0]))));
+    const total = [...expected.values()].reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(0);
+    expect(await report(tree)).toBe(rows.map(([path, size]) => `${size}\t${path}\n`).join(''));
+  });
+
+  it('finds repeated names in a directory whose names stop arriving in order (its chain of files made then), also after a file was merged into a directory', async () => {
+    const tree = new DuTree();
+    tree.add('d/b', 1);
+    tree.add('d/c', 2);
+    tree.add('x/y', 16);
+    tree.add('d/a', 4); // out of order: d's files are put in the lookup table now
+    tree.add('d/b', 8); // found again
+    tree.add('d/c', 32);
+    expect(await report(tree)).toBe('47\td\n34\td/c\n16\tx\n16\tx/y\n9\td/b\n4\td/a\n');
+    const merged = new DuTree();
+    merged.add('d/e', 1);
+    merged.add('d/e/f', 2);
+    expect(merged.total).toBe(3); // finish(): the file d/e becomes directory d/e's own size
+    merged.add('d/a', 5); // out of order after the merged file
+    merged.add('d/a', 1);
+    merged.add('d/e', 4); // d/e is a directory now: its own size again
+    expect(await report(merged)).toBe('13\td\n7\td/e\n6\td/a\n2\td/e/f\n');
+  });
 });

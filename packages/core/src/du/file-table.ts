@@ -26,8 +26,14 @@ export class FileTable {
    * `nameAt[count]` is the arena's end.
    */
   nameAt = sharedUint32(1024);
-  /** The file added to the same directory before this one (-1: none). */
-  private prevInDir = new Int32Array(1024);
+  /**
+   * The file added to the same directory before this one (-1: none). Only walked when a
+   * directory's names stop arriving in order (or for lookups): it is made from the columns
+   * the first time it is needed (chains()) and kept from then on, so a listing in order
+   * never writes it (4 bytes a file of fresh memory, whose page faults cost more than the writes).
+   */
+  private prevInDir = new Int32Array(0);
+  private chained = false;
   /** Per directory: its last file (-1: none), and whether its files are in the table. */
   private lastInDir = new Int32Array(1024).fill(-1);
   private hashedDir = new Uint8Array(1024);
@@ -88,7 +94,7 @@ export class FileTable {
     const first = this.count;
     if (first + count - from + 1 > this.dir.length) this.growColumns(first + count - from + 1);
     if (dir >= this.lastInDir.length) this.growDirs(dir + 1);
-    const { dir: dirs, size, nameAt, prevInDir } = this;
+    const { dir: dirs, size, nameAt, prevInDir, chained } = this;
     let lastInDir = this.lastInDir;
     let d = dir;
     let last = lastInDir[d] as number;
@@ -107,7 +113,7 @@ export class FileTable {
       dirs[id] = d;
       size[id] = sizes[sizesStart + i] as number;
       nameAt[id + 1] = base + (ends[endsStart + i] as number);
-      prevInDir[id] = last;
+      if (chained) prevInDir[id] = last;
       last = id;
       id += 1;
     }
@@ -128,7 +134,8 @@ export class FileTable {
     if (this.hashedDir[dir] === UNCHECKED) {
       // Not in the table (and may hold repeats until finish() merges them): the oldest match.
       let found = -1;
-      for (let id = this.lastInDir[dir] as number; id >= 0; id = this.prevInDir[id] as number) {
+      const prevInDir = this.chains();
+      for (let id = this.lastInDir[dir] as number; id >= 0; id = prevInDir[id] as number) {
         if (this.dir[id] === dir && this.nameLength(id) === end - start && sameBytes(this.names.bytes, this.nameAt[id] as number, src, start, end - start)) found = id;
       }
       return found;
@@ -149,6 +156,7 @@ export class FileTable {
 
   /** Takes file `id` out (its size now belongs to a directory of the same path). */
   remove(id: number): void {
+    this.chains(); // made while every file still has its directory
     this.dir[id] = -1;
     this.live -= 1;
   }
@@ -162,9 +170,28 @@ export class FileTable {
     this.size[id] = size;
     this.names.appendBytes(src, start, end);
     this.nameAt[id + 1] = this.names.length;
-    this.prevInDir[id] = this.lastInDir[dir] as number;
+    if (this.chained) this.prevInDir[id] = this.lastInDir[dir] as number;
     this.lastInDir[dir] = id;
     return id;
+  }
+
+  /** prevInDir, made from the directory column the first time it is needed (see there). */
+  private chains(): Int32Array {
+    if (this.chained) return this.prevInDir;
+    const prev = new Int32Array(this.dir.length);
+    const last = new Int32Array(this.lastInDir.length).fill(-1);
+    for (let id = 0; id < this.count; id += 1) {
+      const d = this.dir[id] as number;
+      if (d < 0) {
+        prev[id] = -1;
+        continue;
+      }
+      prev[id] = last[d] as number;
+      last[d] = id;
+    }
+    this.prevInDir = prev;
+    this.chained = true;
+    return prev;
   }
 
   /** Puts every file of `dir` in the table (its names stopped arriving in order). */
@@ -172,7 +199,8 @@ export class FileTable {
     if (this.slots.length === 0) this.rebuildIndex(); // before `dir` counts as hashed
     this.hashedDir[dir] = 1;
     const names = this.names.bytes;
-    for (let id = this.lastInDir[dir] as number; id >= 0; id = this.prevInDir[id] as number) {
+    const prevInDir = this.chains();
+    for (let id = this.lastInDir[dir] as number; id >= 0; id = prevInDir[id] as number) {
       if (this.dir[id] !== dir) continue; // merged away
       const at = this.nameAt[id] as number;
       this.put(id, hashBytes(names, at, this.nameAt[id + 1] as number, dir));
@@ -236,7 +264,7 @@ export class FileTable {
     this.dir = copied(this.dir, sharedInt32(n));
     this.size = copied(this.size, new Float64Array(n));
     this.nameAt = copied(this.nameAt, sharedUint32(n));
-    this.prevInDir = copied(this.prevInDir, new Int32Array(n));
+    if (this.chained) this.prevInDir = copied(this.prevInDir, new Int32Array(n));
   }
 
   private growDirs(size: number): void {

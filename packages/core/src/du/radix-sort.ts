@@ -17,14 +17,22 @@ export interface RadixSorted {
  * so the caller must use the returned arrays, not its own, afterwards.
  */
 export function radixSortDescending(hiKeys: Uint32Array, loKeys: Uint32Array, columns: Uint32Array[], n: number): RadixSorted {
+  // Sizes below 4 GiB all have the same high half: then it is neither sorted nor moved.
+  let big = 0;
+  for (let i = 0; i < n; i += 1) if (hiKeys[i] !== SMALL) big += 1;
+  if (big > 0 && big * FEW_BIG <= n) return sortFewBig(hiKeys, loKeys, columns, n, big);
+  // The sorted arrays are these or the given ones: shared memory, read by a printing thread (printers/text-parallel.ts).
+  return sortAll(hiKeys, loKeys, columns, n, sharedUint32(n), columns.map(() => sharedUint32(n)));
+}
+
+/** The LSD radix sort, `spareLo` and `spareColumns` the second buffers. */
+function sortAll(hiKeys: Uint32Array, loKeys: Uint32Array, columns: Uint32Array[], n: number, spareLo: Uint32Array, spareColumns: Uint32Array[]): RadixSorted {
   let lo: Uint32Array = loKeys;
   let hi: Uint32Array = hiKeys;
   let carried: Uint32Array[] = columns;
-  // The sorted arrays are these or the given ones: shared memory, read by a printing thread (printers/text-parallel.ts).
-  let lo2: Uint32Array = sharedUint32(n);
+  let lo2: Uint32Array = spareLo;
   let hi2: Uint32Array = new Uint32Array(0);
-  let carried2: Uint32Array[] = columns.map(() => sharedUint32(n));
-  // Sizes below 4 GiB all have the same high half: then it is neither sorted nor moved.
+  let carried2: Uint32Array[] = spareColumns;
   let sameHigh = true;
   for (let i = 1; i < n && sameHigh; i += 1) sameHigh = hi[i] === hi[0];
   hi2 = sameHigh ? hi : sharedUint32(n);
@@ -53,6 +61,62 @@ export function radixSortDescending(hiKeys: Uint32Array, loKeys: Uint32Array, co
     pass(true, 11);
   }
   return { carried, hi, lo };
+}
+
+/** The complemented high half of every size below 4 GiB. */
+const SMALL = 0xffffffff;
+/** At most one row in this many of 4 GiB or more: those are sorted apart (sortFewBig). */
+const FEW_BIG = 16;
+
+/**
+ * The usual report: a few directory totals of 4 GiB or more among millions of smaller
+ * sizes. Sorting all rows on five digits would move every row five times with its high
+ * half; instead the small rows are moved (stably, in place) behind the `big` others, sorted
+ * on the three low digits alone, and the big rows, all larger than any small one, are
+ * sorted by a comparison sort (ties in their given order) into the front.
+ */
+function sortFewBig(hi: Uint32Array, lo: Uint32Array, columns: Uint32Array[], n: number, big: number): RadixSorted {
+  const bigAt = new Uint32Array(big);
+  const bigHi = new Uint32Array(big);
+  const bigLo = new Uint32Array(big);
+  const bigCarried = columns.map(() => new Uint32Array(big));
+  for (let i = 0, b = 0; i < n; i += 1) {
+    if (hi[i] === SMALL) continue;
+    bigAt[b] = b;
+    bigHi[b] = hi[i] as number;
+    bigLo[b] = lo[i] as number;
+    for (let c = 0; c < columns.length; c += 1) (bigCarried[c] as Uint32Array)[b] = (columns[c] as Uint32Array)[i] as number;
+    b += 1;
+  }
+  // Small rows to the end, backwards (a row only moves up, so none is overwritten before it is read): their order kept.
+  for (let i = n - 1, w = n - 1; i >= 0; i -= 1) {
+    if (hi[i] !== SMALL) continue;
+    lo[w] = lo[i] as number;
+    for (let c = 0; c < columns.length; c += 1) (columns[c] as Uint32Array)[w] = (columns[c] as Uint32Array)[i] as number;
+    w -= 1;
+  }
+  hi.fill(SMALL, big, n);
+  const spareLo = sharedUint32(n);
+  const spareColumns = columns.map(() => sharedUint32(n));
+  const sorted = sortAll(
+    hi.subarray(big, n),
+    lo.subarray(big, n),
+    columns.map((c) => c.subarray(big, n)),
+    n - big,
+    spareLo.subarray(big, n),
+    spareColumns.map((c) => c.subarray(big, n)),
+  );
+  // The sorted small rows are at the end of the given arrays or of the spare ones, whichever the last pass wrote.
+  const outLo = sorted.lo.buffer === lo.buffer ? lo : spareLo;
+  const outCarried = columns.map((c, i) => ((sorted.carried[i] as Uint32Array).buffer === c.buffer ? c : (spareColumns[i] as Uint32Array)));
+  bigAt.sort((a, b) => (bigHi[a] as number) - (bigHi[b] as number) || (bigLo[a] as number) - (bigLo[b] as number) || a - b);
+  for (let k = 0; k < big; k += 1) {
+    const b = bigAt[k] as number;
+    hi[k] = bigHi[b] as number;
+    outLo[k] = bigLo[b] as number;
+    for (let c = 0; c < columns.length; c += 1) (outCarried[c] as Uint32Array)[k] = (bigCarried[c] as Uint32Array)[b] as number;
+  }
+  return { carried: outCarried, hi, lo: outLo };
 }
 
 // Each loop is a function of its own: V8 then optimises each once, with its own type

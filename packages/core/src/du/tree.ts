@@ -65,7 +65,11 @@ export interface DuDirectory {
 export class DuTree implements ListingSink {
   readonly dirs = new DirTable();
   readonly files = new FileTable();
-  /** Per directory: bytes of the files directly in it, of files with its own path, a du total (-1: none). */
+  /**
+   * Per directory: bytes of the files directly in it, of files with its own path, a du
+   * total (-1: none). The last two are made only when first needed (most listings need
+   * neither: two columns less to regrow and fault in as directories come).
+   */
   private fileSum: Float64Array = new Float64Array(0);
   private own: Float64Array = new Float64Array(0);
   private reported: Float64Array = new Float64Array(0);
@@ -106,6 +110,7 @@ export class DuTree implements ListingSink {
     const dir = end === 0 ? -1 : canon < 0 ? this.dirs.lookup(bytes, 0, end) : this.dirs.lookup(this.canon, 0, canon);
     if (dir > 0) {
       this.ensureColumns();
+      if (this.reported.length === 0) this.reported = new Float64Array(this.fileSum.length).fill(-1);
       this.reported[dir] = total;
       this.dirty = true;
     } else this.addPathBytes(bytes, 0, length, total);
@@ -249,6 +254,7 @@ export class DuTree implements ListingSink {
       }
       if (f < 0) continue;
       const size = files.size[f] as number;
+      if (this.own.length === 0) this.own = new Float64Array(this.fileSum.length);
       this.own[d]! += size;
       this.fileSum[p]! -= size;
       files.remove(f);
@@ -260,10 +266,11 @@ export class DuTree implements ListingSink {
       if (d >= 0) fileCount[d]! += 1;
     }
     const below = (this.filesBelow = fileCount.slice());
-    for (let d = 0; d < count; d += 1) total[d] = (this.fileSum[d] as number) + (this.own[d] as number);
+    total.set(this.fileSum.subarray(0, count));
+    if (this.own.length > 0) for (let d = 0; d < count; d += 1) total[d]! += this.own[d] as number;
+    const hasReported = this.reported.length > 0;
     for (let d = count - 1; d > 0; d -= 1) {
-      const reported = this.reported[d] as number;
-      if (reported >= 0) total[d] = reported;
+      if (hasReported && (this.reported[d] as number) >= 0) total[d] = this.reported[d] as number;
       const parent = dirs.parent[d] as number;
       total[parent]! += total[d] as number;
       below[parent]! += below[d] as number;
@@ -341,8 +348,8 @@ export class DuTree implements ListingSink {
       return next;
     };
     this.fileSum = widen(this.fileSum, 0);
-    this.own = widen(this.own, 0);
-    this.reported = widen(this.reported, -1);
+    if (this.own.length > 0) this.own = widen(this.own, 0);
+    if (this.reported.length > 0) this.reported = widen(this.reported, -1);
   }
 
   /** A string path as bytes in the scratch buffer (byte-exact for names from nameFromBytes). */
