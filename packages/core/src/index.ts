@@ -125,7 +125,7 @@ export { formatDuration, parseDuration } from './text/durations.js';
 export { formatIecSize } from './text/iec-size.js';
 export { BufferedWriter, readLines, writeWithBackpressure } from './text/lines.js';
 export { ByteLines } from './text/byte-lines.js';
-export { hashBytes, placeSlot, rehashSlots, sameBytes } from './du/bytes.js';
+export { compareBytes, hashBytes, placeSlot, rehashSlots, sameBytes } from './du/bytes.js';
 export { EncodedLines } from './text/encoded-lines.js';
 export { quoteForMessage } from './text/quote-for-message.js';
 export { formatSize, parseSize } from './text/sizes.js';

@@ -1,4 +1,4 @@
-import { hashBytes, placeSlot, rehashSlots, sameBytes } from '@rclone-b2/core';
+import { compareBytes, hashBytes, placeSlot, rehashSlots, sameBytes } from '@rclone-b2/core';
 
 // The backup's file list as verify needs it whole (to join the ledger, pick the sample and
 // write the new ledger), in columns rather than one object per file: paths as UTF-8 in byte
@@ -376,17 +376,6 @@ export class FileTable {
       if (slots[2 * s + 1] === h && this.samePath(row, buf, start, end - start)) return row;
     }
   }
-}
-
-/** Byte-order comparison of a[aAt, aAt + aLength) and b[bAt, bAt + bLength) (Go's string order, which rclone sorts by). */
-function compareBytes(a: Uint8Array, aAt: number, aLength: number, b: Uint8Array, bAt: number, bLength: number): number {
-  const n = aLength < bLength ? aLength : bLength;
-  for (let i = 0; i < n; i++) {
-    const x = a[aAt + i] as number;
-    const y = b[bAt + i] as number;
-    if (x !== y) return x - y;
-  }
-  return aLength - bLength;
 }
 
 function grownInt32(column: Int32Array, size: number): Int32Array {

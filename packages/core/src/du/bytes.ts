@@ -18,7 +18,7 @@ export function sameBytes(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number
   return true;
 }
 
-/** Byte-order comparison of `a[aAt, aAt + aLength)` and `b[bAt, bAt + bLength)`. */
+/** Byte-order comparison of `a[aAt, aAt + aLength)` and `b[bAt, bAt + bLength)` (Go's string order, which rclone sorts by). */
 export function compareBytes(a: Uint8Array, aAt: number, aLength: number, b: Uint8Array, bAt: number, bLength: number): number {
   const n = aLength < bLength ? aLength : bLength;
   for (let i = 0; i < n; i += 1) {
