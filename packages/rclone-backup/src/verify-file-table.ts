@@ -1,4 +1,4 @@
-import { compareBytes, hashBytes, placeSlot, rehashSlots, sameBytes } from '@rclone-b2/core';
+import { compareBytes, hashBytes, placeSlot, ProblemError, rehashSlots, sameBytes } from '@rclone-b2/core';
 
 // The backup's file list as verify needs it whole (to join the ledger, pick the sample and
 // write the new ledger), in columns rather than one object per file: paths as UTF-8 in byte
@@ -98,7 +98,7 @@ export class FileTable {
   /** add() for a path given as UTF-8 bytes buf[start, end) (a listing read as bytes). */
   addBytes(buf: Buffer, start: number, end: number, size: number, mtimeMs: number): void {
     const length = end - start;
-    if (length > MAX_LENGTH) throw new Error(`a path of ${length} bytes`);
+    if (length > MAX_LENGTH) throw new ProblemError(`verify: a path of ${length} bytes is longer than verify can hold (${MAX_LENGTH} bytes)`);
     if (this.used + length > this.arena.length || this.arenas.length === 0) this.nextArena(length);
     const at = this.used;
     const arena = this.arena;
@@ -199,7 +199,7 @@ export class FileTable {
 
   /** A fresh arena block with room for `bytes`. */
   private nextArena(bytes: number): void {
-    if (this.arenas.length === MAX_ARENAS) throw new Error('more paths than the file table holds');
+    if (this.arenas.length === MAX_ARENAS) throw new ProblemError(`verify: the backup's paths take more than ${(MAX_ARENAS * ARENA_BLOCK) / 2 ** 30} GiB, more than verify can hold`);
     this.arena = Buffer.allocUnsafe(Math.max(ARENA_BLOCK, bytes));
     this.arenas.push(this.arena);
     this.used = 0;
