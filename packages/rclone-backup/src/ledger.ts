@@ -16,7 +16,7 @@ export interface Coverage {
 
 /**
  * The verification ledger joined with the backup's file list. The list is held in columns
- * (FileTable: byte arenas and typed arrays, ~32 bytes per file plus its path) in listing
+ * (FileTable: byte arenas and typed arrays, a 32-byte row per file plus its path) in listing
  * order; the old ledger is then streamed through it once, keeping an entry only for a file
  * still in the backup. Files found equal in this run are noted as their path bytes (they may
  * come before the listing, in `--verify all`) and matched when the ledger is written.

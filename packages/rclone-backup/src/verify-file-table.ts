@@ -220,7 +220,7 @@ export class FileTable {
   }
 
   /** Puts rows [indexed, length) into the full-path slots, which stay at most half full (short probes); lookups that need it do it first. */
-  index(): void {
+  private index(): void {
     if (this.indexed === this.length) return;
     let size = Math.max(this.slots.length, 1 << 14);
     while (size < 4 * this.length) size *= 2;
@@ -262,7 +262,7 @@ export class FileTable {
   /**
    * Whether `row` is the row a lookup of buf[start, end) finds, checked without the hash
    * table: its path is those bytes and no earlier row has it. For callers that can guess
-   * the row (a file read in listing order); index() first.
+   * the row (a file read in listing order).
    */
   isRowOf(row: number, buf: Uint8Array, start: number, end: number): boolean {
     if (row >= this.length || !this.samePath(row, buf, start, end - start)) return false;

@@ -19,7 +19,7 @@ export interface SampleChoice {
 /**
  * The files whose contents to check, from the joined listing (load() done) in listing
  * order: those modified within `age` (all without one) and, rotating, every other file as a
- * filler; by core's SampleSelector, in columns (RowSampleSelector), when a data or file budget is set (one random draw per
+ * filler; by core's RowSampleSelector when a data or file budget is set (one random draw per
  * offered file, in listing order, so a seed gives the same sample), else all of them, kept
  * as row numbers of the ledger's table.
  */

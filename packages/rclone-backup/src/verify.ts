@@ -100,10 +100,10 @@ async function* inBatches(files: AsyncIterable<Sampled> | Iterable<Sampled>, siz
  * batches, each a filter file of exact `+ /path` rules ending in `- *`.
  *
  * rclone's reports are streamed as bytes; the listing is held in columns (LedgerJoin's
- * FileTable: a byte arena and typed arrays, ~32 bytes per file plus its path) and the
- * ledger streamed through it; the sample is chosen by a bounded heap (SampleSelector) or,
- * when every file is wanted, kept as row numbers of that table. No string or object is
- * made per file of the backup except the rows offered to the sample.
+ * FileTable: byte arenas and typed arrays, a 32-byte row per file plus its path) and the
+ * ledger streamed through it; the sample is chosen by a bounded heap in columns (core's
+ * RowSampleSelector) or, when every file is wanted, kept as row numbers of that table. No
+ * string or object is made per file of the backup, only per file chosen.
  */
 export async function runVerify(config: BackupConfig, ctx: BackupContext, options: VerifyOptions): Promise<VerifySummary> {
   const started = ctx.now();
