@@ -393,7 +393,9 @@ export class DuTree implements ListingSink {
     const n = this.dirs.parent.length;
     if (this.fileSum.length >= n) return;
     const widen = (old: Float64Array, fill: number): Float64Array<ArrayBuffer> => {
-      const next = new Float64Array(n).fill(fill, old.length);
+      // A fresh array is all 0: filling it with 0 would only write (fault in) every page of the reserved room.
+      const next = new Float64Array(n);
+      if (fill !== 0) next.fill(fill, old.length);
       next.set(old);
       return next;
     };
