@@ -11,10 +11,10 @@ export const TOUCH_AHEAD = 512 << 10;
 export const TOUCH_SLOTS = 24;
 
 /**
- * Places in the shared control array: a stop flag, a counter bumped at every update, each
- * slot's written end, then how far the thread has touched each slot.
+ * Places in the shared control array: a stop flag, a counter bumped at every update, 1 while
+ * the thread waits for one, each slot's written end, then how far the thread has touched each slot.
  */
-export const TOUCH_CONTROL = { stop: 0, generation: 1, filled: 2, touched: 2 + TOUCH_SLOTS, length: 2 + 2 * TOUCH_SLOTS } as const;
+export const TOUCH_CONTROL = { stop: 0, generation: 1, sleeping: 2, filled: 3, touched: 3 + TOUCH_SLOTS, length: 3 + 2 * TOUCH_SLOTS } as const;
 
 /** The thread's first message. */
 export interface ToucherStart {

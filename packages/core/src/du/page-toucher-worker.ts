@@ -38,6 +38,11 @@ function run(control: Int32Array, targets: MessagePort): void {
         Atomics.store(control, TOUCH_CONTROL.touched + slot, p);
       }
     }
-    if (!worked) Atomics.wait(control, TOUCH_CONTROL.generation, generation, 100);
+    if (!worked) {
+      // Said before waiting, so the reader wakes it only then (a wake-up costs a system call).
+      Atomics.store(control, TOUCH_CONTROL.sleeping, 1);
+      Atomics.wait(control, TOUCH_CONTROL.generation, generation, 100);
+      Atomics.store(control, TOUCH_CONTROL.sleeping, 0);
+    }
   }
 }

@@ -63,7 +63,7 @@ export class PageToucher {
   wake(): void {
     if (this.stopped) return;
     Atomics.add(this.control, TOUCH_CONTROL.generation, 1);
-    Atomics.notify(this.control, TOUCH_CONTROL.generation);
+    if (Atomics.load(this.control, TOUCH_CONTROL.sleeping) === 1) Atomics.notify(this.control, TOUCH_CONTROL.generation);
   }
 
   /** Ends the touching; the thread exits at its next step. */
