@@ -40,6 +40,9 @@ export class DirTable {
     const length = end - start;
     if (length === 0) return 0;
     if (this.isLast(src, start, end)) return this.last;
+    // A listing goes depth first: a new directory's parent is most often the last one's parent (a sibling's).
+    const up = this.parent[this.last] as number;
+    if (up > 0 && this.pathLength[up] === length && sameBytes(this.paths.bytes, this.pathAt[up] as number, src, start, length)) return (this.last = up);
     const h = hashBytes(src, start, end, 0);
     const found = this.find(src, start, length, h);
     if (found >= 0) return (this.last = found);
