@@ -86,8 +86,8 @@ export function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number;
   let touchedTo = k;
   for (; k < rows; k += 1) {
     if (k === touchedTo) {
-      // Rows are in size order, so their bytes are scattered over the arenas: read one byte
-      // at each end of the next rows' names and prefixes first. That tight loop lets the CPU
+      // Rows are in size order, so their bytes are scattered over the arenas: read a byte at
+      // each end of the next rows' names and prefixes (and a prefix's middle) first. That tight loop lets the CPU
       // fetch many cache lines at once; the copy below then finds them in cache (~2x faster).
       touchedTo = Math.min(rows, k + TOUCH_AHEAD);
       let x = 0;
@@ -98,7 +98,8 @@ export function fillChunk(f: RowFiller, buf: Buffer, k: number): { next: number;
         const p = prefixAt[j] as number;
         const pLength = prefixLength[j] as number;
         if (nLength > 0) x ^= (names[n] as number) ^ (names[n + nLength - 1] as number);
-        if (pLength > 0) x ^= (paths[p] as number) ^ (paths[p + pLength - 1] as number);
+        // A prefix is ~100-150 bytes: its middle too, or the line between its ends is missed.
+        if (pLength > 0) x ^= (paths[p] as number) ^ (paths[p + (pLength >>> 1)] as number) ^ (paths[p + pLength - 1] as number);
       }
       _touchSink ^= x;
     }
