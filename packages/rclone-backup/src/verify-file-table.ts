@@ -42,6 +42,8 @@ const UNSURE = 4;
 const SHIFT = 3;
 
 const SEED = 0;
+/** Where addBytes and setAB hand their numbers on. */
+const NUMBERS = new Float64Array(2);
 
 /** Rows per block: 2^15 rows of 32 bytes. */
 const ROW_BITS = 15;
@@ -97,6 +99,17 @@ export class FileTable {
 
   /** add() for a path given as UTF-8 bytes buf[start, end) (a listing read as bytes). */
   addBytes(buf: Buffer, start: number, end: number, size: number, mtimeMs: number): void {
+    NUMBERS[0] = size;
+    NUMBERS[1] = mtimeMs;
+    this.addListed(buf, start, end, NUMBERS);
+  }
+
+  /**
+   * addBytes with the size in numbers[0] and the time in numbers[1]. The hot callers pass
+   * numbers this way: this function is too big to be inlined, and a time passed as an
+   * argument to a call that is not inlined is a fresh heap number (garbage per file).
+   */
+  addListed(buf: Buffer, start: number, end: number, numbers: Float64Array): void {
     const length = end - start;
     if (length > MAX_LENGTH) throw new ProblemError(`verify: a path of ${length} bytes is longer than verify can hold (${MAX_LENGTH} bytes)`);
     if (this.used + length > this.arena.length || this.arenas.length === 0) this.nextArena(length);
@@ -118,8 +131,8 @@ export class FileTable {
     const w = (i & ROW_MASK) * WORDS;
     words[w + START] = (this.arenas.length - 1) * ARENA_BLOCK + at;
     words[w + LENGTH] = length * (1 << SHIFT);
-    rows[r + SIZE] = size;
-    rows[r + MTIME] = mtimeMs;
+    rows[r + SIZE] = numbers[0] as number;
+    rows[r + MTIME] = numbers[1] as number;
     rows[r + B] = NaN;
     this.length = i + 1;
     let slash = end - 1;
@@ -317,6 +330,15 @@ export class FileTable {
   }
 
   setAB(i: number, a: number, b: number): void {
+    NUMBERS[0] = a;
+    NUMBERS[1] = b;
+    this.setABFrom(i, NUMBERS);
+  }
+
+  /** setAB with a in numbers[0] and b in numbers[1] (as addListed takes them, for the same reason). */
+  setABFrom(i: number, numbers: Float64Array): void {
+    const a = numbers[0] as number;
+    const b = numbers[1] as number;
     const rows = this.rowsOf(i);
     const r = (i & ROW_MASK) * STRIDE;
     const words = this.wordsOf(i);
@@ -332,6 +354,18 @@ export class FileTable {
       this.otherA.set(i, a);
     }
     rows[r + B] = b;
+  }
+
+  /** Row i's size, mtimeMs, a() and b() into out[0..3] (no number returned from a call: see addListed). */
+  numbersOf(i: number, out: Float64Array): void {
+    const rows = this.rowsOf(i);
+    const r = (i & ROW_MASK) * STRIDE;
+    const size = rows[r + SIZE] as number;
+    const b = rows[r + B] as number;
+    out[0] = size;
+    out[1] = rows[r + MTIME] as number;
+    out[2] = (this.word(i, LENGTH) & OWN_A) !== 0 ? (this.otherA.get(i) as number) : Number.isNaN(b) ? NaN : size;
+    out[3] = b;
   }
 
   /** The row of `path`, or -1. */

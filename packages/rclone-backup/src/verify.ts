@@ -154,11 +154,12 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
         return failures.missing.has(path) || failures.errors.has(path);
       };
       await listSourceInto(config, ctx, { copyLinks: options.copyLinks }, {
-        addBytes(buf, start, end, size, mtimeMs) {
+        add(buf, start, end, numbers) {
+          const size = numbers[0] as number;
           total.files += 1;
           total.bytes += size;
           if (!uncompared(buf, start, end)) checked.bytes += size;
-          ledger.addBytes(buf, start, end, size, mtimeMs);
+          ledger.addListed(buf, start, end, numbers);
         },
       }, dir);
       checked.files = present;
@@ -166,10 +167,10 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       selected.bytes = total.bytes;
     } else {
       const counted: ListingSink = {
-        addBytes(buf, start, end, size, mtimeMs) {
+        add(buf, start, end, numbers) {
           total.files += 1;
-          total.bytes += size;
-          ledger.addBytes(buf, start, end, size, mtimeMs);
+          total.bytes += numbers[0] as number;
+          ledger.addListed(buf, start, end, numbers);
         },
       };
       await listSourceInto(config, ctx, { copyLinks: options.copyLinks }, counted, dir);

@@ -214,6 +214,8 @@ describe('the sample and the new ledger are what the object-per-file code gave',
     [['files=30'], true],
     [['files=5%', 'age=3d'], false],
     [['age=2d'], false],
+    [['age=2d'], true],
+    [['files=100%'], false],
   ])('%j rotate=%s, 4 seeds', async (values, rotate) => {
     const dir = tempDir('rb-bytes-sample-');
     dirs.push(dir);

@@ -106,6 +106,19 @@ describe('FileTable', () => {
     table.setAB(5, 15, 10);
     table.setAB(6, 4, 11);
     expect([table.a(5), table.b(5), table.a(6), table.b(6)]).toEqual([15, 10, 4, 11]);
+    // numbersOf: size, mtime, a, b of a row in one call, the same as the four accessors.
+    table.setAB(8, 8 * 3, 12);
+    const numbers = new Float64Array(4);
+    for (const row of [5, 6, 7, 8, n - 1]) {
+      table.numbersOf(row, numbers);
+      expect([...numbers]).toEqual([table.size(row), table.mtimeMs(row), table.a(row), table.b(row)]);
+    }
+    // setABFrom and addListed: setAB and addBytes with the numbers in a typed array.
+    table.setABFrom(7, Float64Array.of(21, 13));
+    expect([table.a(7), table.b(7)]).toEqual([21, 13]);
+    const bytes = Buffer.from('new/row');
+    table.addListed(bytes, 0, bytes.length, Float64Array.of(1.5e12, 1_767_000_000_123));
+    expect([table.path(n), table.size(n), table.mtimeMs(n), table.find('new/row')]).toEqual(['new/row', 1.5e12, 1_767_000_000_123, n]);
   });
   it('rows and paths across many blocks (rows, 4 MiB arenas, a path longer than a block, an empty path) read back exactly', () => {
     const table = new FileTable();
