@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { ByteLines, ledgerLine, parseLedgerLine, writeFileAtomically, type LedgerEntry } from '@rclone-b2/core';
 import type { ListedFile } from './listing.js';
 import { FileTable } from './verify-file-table.js';
-import { FALLBACK, ledgerBytesRoom, parseLedgerBytes, writeLedgerBytes, type LedgerBytes } from './verify-ledger-bytes.js';
+import { FALLBACK, ledgerBytesRoom, parseLedgerBytes, writeLedgerPathBytes, type LedgerBytes } from './verify-ledger-bytes.js';
 
 export { ledgerLine, parseLedgerLine, verifiedSince, type LedgerEntry } from '@rclone-b2/core';
 
@@ -16,7 +16,7 @@ export interface Coverage {
 
 /**
  * The verification ledger joined with the backup's file list. The list is held in columns
- * (FileTable: byte arenas and typed arrays, a 32-byte row per file plus its path) in listing
+ * (FileTable: byte arenas and typed arrays, a 32-byte row per file plus its name, each directory's path once) in listing
  * order; the old ledger is then streamed through it once, keeping an entry only for a file
  * still in the backup. Files found equal in this run are noted as their path bytes (they may
  * come before the listing, in `--verify all`) and matched when the ledger is written.
@@ -207,6 +207,7 @@ export class LedgerJoin {
       let used = 0;
       let next = 0;
       const numbers = new Float64Array(4);
+      const entry = new Float64Array(2);
       for (let row = 0; row < files.length; row++) {
         files.numbersOf(row, numbers);
         const size = numbers[0] as number;
@@ -223,14 +224,19 @@ export class LedgerJoin {
           tally.coveredBytes += size;
         }
         if (Number.isNaN(verified)) continue;
-        const from = files.pathStart(row);
-        const to = files.pathEnd(row);
-        if (used + ledgerBytesRoom(to - from) > out.length) {
+        const run = files.runOf(row);
+        const dir = files.runDirStart(run);
+        const dirLength = files.runDirLength(run);
+        const name = files.nameStart(row);
+        const room = ledgerBytesRoom(dirLength + files.nameLength(row));
+        if (used + room > out.length) {
           yield out.subarray(0, used);
-          out = ledgerBytesRoom(to - from) > PIECE ? Buffer.allocUnsafe(ledgerBytesRoom(to - from)) : reused;
+          out = room > PIECE ? Buffer.allocUnsafe(room) : reused;
           used = 0;
         }
-        const end = writeLedgerBytes(out, used, files.pathArena(row), from, to, entrySize, verified);
+        entry[0] = entrySize;
+        entry[1] = verified;
+        const end = writeLedgerPathBytes(out, used, files.runArena(run), dir, dir + dirLength, files.nameArena(row), name, name + files.nameLength(row), entry);
         if (end !== FALLBACK) {
           used = end;
           continue;

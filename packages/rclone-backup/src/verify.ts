@@ -100,7 +100,7 @@ async function* inBatches(files: AsyncIterable<Sampled> | Iterable<Sampled>, siz
  * batches, each a filter file of exact `+ /path` rules ending in `- *`.
  *
  * rclone's reports are streamed as bytes; the listing is held in columns (LedgerJoin's
- * FileTable: byte arenas and typed arrays, a 32-byte row per file plus its path) and the
+ * FileTable: byte arenas and typed arrays, a 32-byte row per file plus its name, a directory's path once) and the
  * ledger streamed through it; the sample is chosen by a bounded heap in columns (core's
  * RowSampleSelector) or, when every file is wanted, kept as row numbers of that table. No
  * string or object is made per file of the backup, only per file chosen.

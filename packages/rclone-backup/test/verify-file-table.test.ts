@@ -134,7 +134,11 @@ describe('FileTable', () => {
     for (let i = 0; i < n; i++) {
       const path = pathOf(i);
       if (table.path(i) !== path || table.size(i) !== i * 5 || table.mtimeMs(i) !== 2000 + i) throw new Error(`row ${i} read back wrong`);
-      if (table.pathArena(i).toString('utf8', table.pathStart(i), table.pathEnd(i)) !== path) throw new Error(`row ${i}: arena bytes wrong`);
+      // The directory once per run, the name per row: together the path's bytes.
+      const run = table.runOf(i);
+      const dir = table.runArena(run).subarray(table.runDirStart(run), table.runDirStart(run) + table.runDirLength(run));
+      const name = table.nameArena(i).subarray(table.nameStart(i), table.nameStart(i) + table.nameLength(i));
+      if (Buffer.concat([dir, name]).toString('utf8') !== path || (dir.length > 0 && dir[dir.length - 1] !== 47) || name.includes(47)) throw new Error(`row ${i}: arena bytes wrong`);
       if (i % 13 === 0 && table.find(path) !== i) throw new Error(`row ${i} not found`);
     }
     expect(table.find(long)).toBe(777);
