@@ -77,16 +77,32 @@ class Failures {
   }
 }
 
-async function* inBatches(files: AsyncIterable<Sampled> | Iterable<Sampled>, size: number): AsyncGenerator<Sampled[]> {
+/** One check of the sample's contents: its filter file and the sizes of its files. */
+interface Batch {
+  filterFile: string;
+  sizes: Map<string, number>;
+}
+
+/**
+ * The sample's batches, each with its filter file written: all made before any rclone of the
+ * checks starts, because every allocation after a fork of this (large) process faults a
+ * copy-on-write page, and the strings and maps of a batch were most of that.
+ */
+async function writeBatches(files: Iterable<Sampled>, size: number, dir: string, copyLinks: boolean): Promise<Batch[]> {
+  const batches: Batch[] = [];
   let batch: Sampled[] = [];
-  for await (const file of files) {
+  const flush = async (): Promise<void> => {
+    const filterFile = join(dir, `batch-${batches.length}.filter`);
+    await writeFile(filterFile, `${batch.flatMap((c) => filterNamesOf(c.path, copyLinks).map(exactRule)).join('\n')}\n- *\n`);
+    batches.push({ filterFile, sizes: new Map(batch.map((c) => [c.path, c.size] as const)) });
+    batch = [];
+  };
+  for (const file of files) {
     batch.push(file);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
-    }
+    if (batch.length >= size) await flush();
   }
-  if (batch.length) yield batch;
+  if (batch.length) await flush();
+  return batches;
 }
 
 /**
@@ -183,6 +199,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       const sample = chooseSample(ledger, conditions, { rotating: Boolean(options.rotate && options.ledger), seed: options.seed }, total, now);
       selected.files = sample.selected.files;
       selected.bytes = sample.selected.bytes;
+      const batches = await writeBatches(sample.files, options.batchSize, dir, options.copyLinks);
       ctx.trace?.('verify: sample chosen');
       // Both listings compared once, so files missing or extra anywhere are found, not only in the sample.
       problem(
@@ -204,11 +221,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       ctx.trace?.('verify: sizes compared');
       ctx.logger.info(`verifying the contents of ${selected.files} of ${total.files} files (${formatIecSize(selected.bytes)} of ${formatIecSize(total.bytes)})`);
       const progress = verifyProgress(ctx, selected);
-      let n = 0;
-      for await (const batch of inBatches(sample.files, options.batchSize)) {
-        const filterFile = join(dir, `batch-${n++}.filter`);
-        await writeFile(filterFile, `${batch.flatMap((c) => filterNamesOf(c.path, options.copyLinks).map(exactRule)).join('\n')}\n- *\n`);
-        const sizes = new Map(batch.map((c) => [c.path, c.size] as const));
+      for (const { filterFile, sizes } of batches) {
         problem(
           await runCheck(ctx, [...contentCommand, ...both, '--filter-from', filterFile, ...linkArgs(options.copyLinks)], (symbol, path) => {
             if (symbol === '=' || symbol === '*') {
@@ -225,7 +238,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
         );
       }
       progress?.done(checked);
-      ctx.trace?.(`verify: ${n} batches checked`);
+      ctx.trace?.(`verify: ${batches.length} batches checked`);
     }
     if (options.ledger) {
       coverage = await ledger.write(now, options.coverageWindowMs);
