@@ -27,7 +27,9 @@ export function chooseSample(ledger: LedgerJoin, conditions: VerifyConditions, o
   const age = conditions.age;
   const young: Young = { all: !age, from: age ? now - age.ms : 0 };
   if (!conditions.data && !conditions.files) return everyRowOf(ledger, young, options.rotating);
-  const selector = new RowSampleSelector(conditions, totals, seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32)), ledger);
+  const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+  // The source is the selector's alone, so it may draw ahead (a typed array of draws, no heap number per file).
+  const selector = new RowSampleSelector(conditions, totals, random, ledger, undefined, random.fill);
   offerRows(ledger, selector, young, options.rotating);
   const sample = selector.result();
   return { files: sample.rows.map((row) => ({ path: ledger.path(row), size: ledger.size(row) })), selected: sample.selected };
@@ -46,13 +48,16 @@ interface Young {
  */
 function offerRows(ledger: LedgerJoin, selector: RowSampleSelector, young: Young, rotating: boolean): void {
   const numbers = new Float64Array(4);
+  const offered = new Float64Array(2);
   const rows = ledger.rows;
   const { all, from } = young;
   for (let row = 0; row < rows; row++) {
     ledger.numbersOf(row, numbers);
     const own = all || (numbers[1] as number) >= from;
     if (!own && !rotating) continue;
-    selector.offer(row, numbers[0] as number, own ? 0 : 1, numbers[2] as number);
+    offered[0] = numbers[0] as number;
+    offered[1] = numbers[2] as number;
+    selector.offerFrom(row, own ? 0 : 1, offered);
   }
 }
 

@@ -199,8 +199,9 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       const sample = chooseSample(ledger, conditions, { rotating: Boolean(options.rotate && options.ledger), seed: options.seed }, total, now);
       selected.files = sample.selected.files;
       selected.bytes = sample.selected.bytes;
-      const batches = await writeBatches(sample.files, options.batchSize, dir, options.copyLinks);
       ctx.trace?.('verify: sample chosen');
+      const batches = await writeBatches(sample.files, options.batchSize, dir, options.copyLinks);
+      ctx.trace?.('verify: batch filters written');
       // Both listings compared once, so files missing or extra anywhere are found, not only in the sample.
       problem(
         await runCheck(
