@@ -190,6 +190,34 @@ describe('FileTable lookups by directory', () => {
     expect(table.isRowOf(3, d9, 0, d9.length)).toBe(false);
     expect(table.fullyIndexed).toBe(paths.length);
   });
+  it('directories stored once: names with bytes that are not UTF-8 (in the directory and the name), top-level files, a directory back after others, read back and found by their bytes', () => {
+    const table = new FileTable();
+    const raw = [
+      Buffer.from([0x61, 0xe2, 0x82, 0x2f, 0x6e, 0xff]), // a\xe2\x82/n\xff: an unfinished sequence right before the `/`
+      Buffer.from([0x61, 0xe2, 0x82, 0x2f, 0x6f]),
+      Buffer.from('top'),
+      Buffer.from('x/y/z'),
+      Buffer.from([0x61, 0xe2, 0x82, 0x2f, 0x70]), // the first directory again, after others
+      Buffer.from('zz'),
+      Buffer.from('x/y/'), // an empty name
+    ];
+    raw.forEach((bytes, i) => table.addBytes(Buffer.concat([Buffer.from('<'), bytes, Buffer.from('>')]), 1, bytes.length + 1, i, 1000 + i));
+    raw.forEach((bytes, i) => {
+      // Decoded in two pieces, the same string as the whole path's bytes decoded at once.
+      expect(table.path(i)).toBe(bytes.toString('utf8'));
+      expect(table.findBytes(bytes, 0, bytes.length)).toBe(i);
+      expect(table.isRowOf(i, bytes, 0, bytes.length)).toBe(true);
+      const run = table.runOf(i);
+      const whole = Buffer.concat([table.runArena(run).subarray(table.runDirStart(run), table.runDirStart(run) + table.runDirLength(run)), table.nameArena(i).subarray(table.nameStart(i), table.nameStart(i) + table.nameLength(i))]);
+      expect(whole.equals(bytes)).toBe(true);
+    });
+    // Rows of one run share the directory's bytes; a directory back after others shares its first run's.
+    expect(table.runOf(1)).toBe(table.runOf(0));
+    expect(table.runArena(table.runOf(4)) === table.runArena(table.runOf(0)) && table.runDirStart(table.runOf(4)) === table.runDirStart(table.runOf(0))).toBe(true);
+    for (const missing of [Buffer.from([0x61, 0xe2, 0x82, 0x2f]), Buffer.from('x/y/zz'), Buffer.from('to')]) expect(table.findBytes(missing, 0, missing.length)).toBe(-1);
+    // runOf answers any row, in any order (its cache of the last run is only a shortcut).
+    for (const i of [6, 0, 3, 5, 1, 4, 2]) expect(table.path(i)).toBe((raw[i] as Buffer).toString('utf8'));
+  });
   it('rows added after lookups are found too, in their own directory or a known one', () => {
     const table = new FileTable();
     table.add('a/1', 1, 1);
