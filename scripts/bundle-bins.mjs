@@ -284,7 +284,8 @@ if (pkg.dependencies?.['@rclone-b2/core']) {
   const coreDu = join(dirname(core.resolve('@rclone-b2/core')), 'du');
   for (const wasm of readdirSync(coreDu).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(coreDu, wasm), join(outdir, wasm));
   // The du text report's printing thread (see core's du/printers/text-parallel.ts), by URL beside the bundle too.
-  await build({ ...common, write: true, entryPoints: { 'du-text-print-worker': join(coreDu, 'printers/text-print-worker.js') }, outdir, format: 'esm', outExtension: { '.js': '.mjs' } });
+  // And the thread that maps a large listing's columns ahead of the reader (core's du/page-toucher.ts).
+  await build({ ...common, write: true, entryPoints: { 'du-text-print-worker': join(coreDu, 'printers/text-print-worker.js'), 'du-page-toucher-worker': join(coreDu, 'page-toucher-worker.js') }, outdir, format: 'esm', outExtension: { '.js': '.mjs' } });
 }
 copyFileSync(fileURLToPath(new URL('bundle-start.cjs', import.meta.url)), join(outdir, 'start.cjs'));
 

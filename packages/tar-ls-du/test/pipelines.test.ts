@@ -82,6 +82,23 @@ describe('pipelines', () => {
     expect((a as Buffer).toString('latin1')).toContain('\\t');
   });
 
+  it('a listing of 32 MiB or more (its columns mapped ahead by the bundled toucher thread) gives the report read by one thread', async () => {
+    expect(existsSync(join(dirname(bin), '../bundle/du-page-toucher-worker.mjs'))).toBe(true);
+    const lines: string[] = [];
+    let bytes = 0;
+    for (let i = 0; bytes < 33 << 20; i += 1) {
+      const line = `${String((i * 7919) % 100_003).padStart(9)} Photos/${2000 + (i % 25)}/album ${i % 4001}/sub\\dir ${i % 3}/IMG_${i} (copy).jpg\n`;
+      lines.push(line);
+      bytes += line.length;
+    }
+    writeFileSync(join(parent, 'large.txt'), lines.join(''));
+    const run = await sh('RCLONE_B2_DU_THREADS=0 tar-ls-du --rclone large.txt > large-one.txt && tar-ls-du --rclone large.txt > large-two.txt');
+    expect(run).toMatchObject({ exitCode: 0, stderr: '' });
+    const [one, two] = ['large-one.txt', 'large-two.txt'].map((f) => readFileSync(join(parent, f)));
+    expect((one as Buffer).length).toBeGreaterThan(30 << 20);
+    expect((two as Buffer).equals(one as Buffer)).toBe(true);
+  });
+
   it('--version prints the version through a real process', async () => {
     expect(await sh('tar-ls-du --version')).toMatchObject({ exitCode: 0, stdout: VERSION, stderr: '' });
   });

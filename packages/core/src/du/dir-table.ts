@@ -1,6 +1,6 @@
 import { NameArena } from './arena.js';
 import { grown, hashBytes, placeSlot, rehashSlots, sameBytes } from './bytes.js';
-import { sharedUint32, sharedUint8 } from './shared-arrays.js';
+import { sharedInt32, sharedUint32, sharedUint8 } from './shared-arrays.js';
 
 /**
  * Directories interned by their full path's bytes in one open-addressing table.
@@ -15,15 +15,15 @@ import { sharedUint32, sharedUint8 } from './shared-arrays.js';
 export class DirTable {
   count = 1;
   readonly paths = new NameArena();
-  parent = new Int32Array(1024).fill(-1, 0, 1);
+  parent = sharedInt32(1024).fill(-1, 0, 1);
   /** Where the path starts in `paths.bytes`, its byte length, and with its `/` (0 for the root, 1 for `/`). */
   pathAt = sharedUint32(1024);
   pathLength = sharedUint32(1024);
   prefixLength = sharedUint32(1024);
   /** Where the last component (the directory's name; `/` for `/`) starts in `paths.bytes`. */
-  nameAt = new Uint32Array(1024);
+  nameAt = sharedUint32(1024);
   /** Components in the path: 1 for a top-level directory (and `/`), 0 for the root. */
-  depth = new Uint32Array(1024);
+  depth = sharedUint32(1024);
   /**
    * 1 when the path holds a byte that may need an `ls -b` escape when printed (a control
    * character, DEL, a backslash, or any byte ≥ 0x80): the printer copies the others
@@ -40,6 +40,9 @@ export class DirTable {
     const length = end - start;
     if (length === 0) return 0;
     if (this.isLast(src, start, end)) return this.last;
+    // A listing goes depth first: a new directory's parent is most often the last one's parent (a sibling's).
+    const up = this.parent[this.last] as number;
+    if (up > 0 && this.pathLength[up] === length && sameBytes(this.paths.bytes, this.pathAt[up] as number, src, start, length)) return (this.last = up);
     const h = hashBytes(src, start, end, 0);
     const found = this.find(src, start, length, h);
     if (found >= 0) return (this.last = found);
@@ -104,13 +107,23 @@ export class DirTable {
     return id;
   }
 
+  /** Makes room for about `dirs` directories (avoids regrowing: each regrowth copies every column). */
+  reserve(dirs: number): void {
+    if (dirs > this.parent.length) this.growColumns(dirs);
+  }
+
+  /** The columns, one entry per directory (in shared memory: page-toucher.ts maps them ahead). */
+  columns(): Array<Int32Array | Uint32Array | Uint8Array> {
+    return [this.parent, this.pathAt, this.pathLength, this.prefixLength, this.nameAt, this.depth, this.odd];
+  }
+
   private growColumns(size: number): void {
-    this.parent = grown(this.parent, size, (n) => new Int32Array(n));
+    this.parent = grown(this.parent, size, sharedInt32);
     this.pathAt = grown(this.pathAt, size, sharedUint32);
     this.pathLength = grown(this.pathLength, size, sharedUint32);
     this.prefixLength = grown(this.prefixLength, size, sharedUint32);
-    this.nameAt = grown(this.nameAt, size, (n) => new Uint32Array(n));
-    this.depth = grown(this.depth, size, (n) => new Uint32Array(n));
+    this.nameAt = grown(this.nameAt, size, sharedUint32);
+    this.depth = grown(this.depth, size, sharedUint32);
     this.odd = grown(this.odd, size, sharedUint8);
   }
 

@@ -1,6 +1,6 @@
 import { NameArena } from './arena.js';
 import { compareBytes, grown, hashBytes, placeSlot, rehashSlots, sameBytes } from './bytes.js';
-import { sharedInt32, sharedUint32 } from './shared-arrays.js';
+import { sharedFloat64, sharedInt32, sharedUint32 } from './shared-arrays.js';
 import type { ScannedLines } from './tree.js';
 
 /**
@@ -19,7 +19,7 @@ export class FileTable {
   live = 0;
   readonly names = new NameArena();
   dir = sharedInt32(1024);
-  size = new Float64Array(1024);
+  size = sharedFloat64(1024);
   /**
    * File id's name is `names.bytes[nameAt[id], nameAt[id + 1])`: names are appended in id
    * order, so a length column would only repeat the offsets (4 bytes a file), and
@@ -262,7 +262,7 @@ export class FileTable {
     let n = this.dir.length;
     while (n < size) n = Math.ceil(n * 1.5);
     this.dir = copied(this.dir, sharedInt32(n));
-    this.size = copied(this.size, new Float64Array(n));
+    this.size = copied(this.size, sharedFloat64(n));
     this.nameAt = copied(this.nameAt, sharedUint32(n));
     if (this.chained) this.prevInDir = copied(this.prevInDir, new Int32Array(n));
   }

@@ -1,4 +1,3 @@
-import { sharedUint32 } from './shared-arrays.js';
 import { groupIds } from './group.js';
 import type { DuTree } from './tree.js';
 
@@ -63,7 +62,7 @@ export function pathOrderedRows(tree: DuTree, filter: RowFilter, rows: number): 
     return length < kFull;
   };
 
-  const out = sharedUint32(rows);
+  const out = tree.uint32Column(rows);
   let k = 0;
   let keys = new Uint32Array(1024);
   let top = 0;

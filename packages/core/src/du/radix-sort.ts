@@ -16,17 +16,17 @@ export interface RadixSorted {
  * The given keys and columns are sorted in place (they serve as one of the two buffers),
  * so the caller must use the returned arrays, not its own, afterwards.
  */
-export function radixSortDescending(hiKeys: Uint32Array, loKeys: Uint32Array, columns: Uint32Array[], n: number): RadixSorted {
+export function radixSortDescending(hiKeys: Uint32Array, loKeys: Uint32Array, columns: Uint32Array[], n: number, column: (n: number) => Uint32Array = sharedUint32): RadixSorted {
   // Sizes below 4 GiB all have the same high half: then it is neither sorted nor moved.
   let big = 0;
   for (let i = 0; i < n; i += 1) if (hiKeys[i] !== SMALL) big += 1;
-  if (big > 0 && big * FEW_BIG <= n) return sortFewBig(hiKeys, loKeys, columns, n, big);
-  // The sorted arrays are these or the given ones: shared memory, read by a printing thread (printers/text-parallel.ts).
-  return sortAll(hiKeys, loKeys, columns, n, sharedUint32(n), columns.map(() => sharedUint32(n)));
+  if (big > 0 && big * FEW_BIG <= n) return sortFewBig(hiKeys, loKeys, columns, n, big, column);
+  // The sorted arrays are these or the given ones: shared memory (`column` makes it), read by a printing thread (printers/text-parallel.ts).
+  return sortAll(hiKeys, loKeys, columns, n, column(n), columns.map(() => column(n)), column);
 }
 
 /** The LSD radix sort, `spareLo` and `spareColumns` the second buffers. */
-function sortAll(hiKeys: Uint32Array, loKeys: Uint32Array, columns: Uint32Array[], n: number, spareLo: Uint32Array, spareColumns: Uint32Array[]): RadixSorted {
+function sortAll(hiKeys: Uint32Array, loKeys: Uint32Array, columns: Uint32Array[], n: number, spareLo: Uint32Array, spareColumns: Uint32Array[], column: (n: number) => Uint32Array): RadixSorted {
   let lo: Uint32Array = loKeys;
   let hi: Uint32Array = hiKeys;
   let carried: Uint32Array[] = columns;
@@ -35,7 +35,7 @@ function sortAll(hiKeys: Uint32Array, loKeys: Uint32Array, columns: Uint32Array[
   let carried2: Uint32Array[] = spareColumns;
   let sameHigh = true;
   for (let i = 1; i < n && sameHigh; i += 1) sameHigh = hi[i] === hi[0];
-  hi2 = sameHigh ? hi : sharedUint32(n);
+  hi2 = sameHigh ? hi : column(n);
   const count = new Uint32Array(2048);
   // One carried column (the usual case) moves in the same loop as the keys.
   const single = columns.length === 1 && sameHigh;
@@ -75,7 +75,7 @@ const FEW_BIG = 16;
  * on the three low digits alone, and the big rows, all larger than any small one, are
  * sorted by a comparison sort (ties in their given order) into the front.
  */
-function sortFewBig(hi: Uint32Array, lo: Uint32Array, columns: Uint32Array[], n: number, big: number): RadixSorted {
+function sortFewBig(hi: Uint32Array, lo: Uint32Array, columns: Uint32Array[], n: number, big: number, column: (n: number) => Uint32Array): RadixSorted {
   const bigAt = new Uint32Array(big);
   const bigHi = new Uint32Array(big);
   const bigLo = new Uint32Array(big);
@@ -96,8 +96,8 @@ function sortFewBig(hi: Uint32Array, lo: Uint32Array, columns: Uint32Array[], n:
     w -= 1;
   }
   hi.fill(SMALL, big, n);
-  const spareLo = sharedUint32(n);
-  const spareColumns = columns.map(() => sharedUint32(n));
+  const spareLo = column(n);
+  const spareColumns = columns.map(() => column(n));
   const sorted = sortAll(
     hi.subarray(big, n),
     lo.subarray(big, n),
@@ -105,6 +105,7 @@ function sortFewBig(hi: Uint32Array, lo: Uint32Array, columns: Uint32Array[], n:
     n - big,
     spareLo.subarray(big, n),
     spareColumns.map((c) => c.subarray(big, n)),
+    column,
   );
   // The sorted small rows are at the end of the given arrays or of the spare ones, whichever the last pass wrote.
   const outLo = sorted.lo.buffer === lo.buffer ? lo : spareLo;

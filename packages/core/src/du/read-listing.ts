@@ -124,6 +124,7 @@ export async function readListing(input: Readable | AsyncIterable<Buffer>, tree:
       start = at + 1;
     }
     if (unknown) break;
+    tree.checkpoint();
     if (start < chunk.length && !tooLong) {
       // A copy: the reader may reuse the chunk's memory for the next one (readFileChunks).
       pending.push(Buffer.from(chunk.subarray(start)));

@@ -1,4 +1,3 @@
-import { sharedUint32 } from './shared-arrays.js';
 import { nameFromBytes } from '../names/name-bytes.js';
 import { gatherRows, type RowColumns } from './printers/row-columns.js';
 import { pathOrderedRows } from './path-order.js';
@@ -98,8 +97,8 @@ export class SortedRows implements ReportRows {
     }
     const pathOrder = pathOrderedRows(tree, { shown, open, minSize }, n);
     // In shared memory, as the sort's output (radix-sort.ts): a printing thread reads them.
-    const hi = sharedUint32(n);
-    const lo = sharedUint32(n);
+    const hi = tree.uint32Column(n);
+    const lo = tree.uint32Column(n);
     for (let k = 0; k < n; k += 1) {
       const id = pathOrder[k] as number;
       const size = id >= fileRows ? (totals[id - fileRows] as number) : (fileSize[id] as number);
@@ -108,7 +107,7 @@ export class SortedRows implements ReportRows {
     }
     // Only the ids travel through the sort; where each printed row's bytes are is looked up
     // afterwards, a window at a time, for the rows that are printed (--top: a few).
-    const sorted = radixSortDescending(hi, lo, [pathOrder], n);
+    const sorted = radixSortDescending(hi, lo, [pathOrder], n, (m) => tree.uint32Column(m));
     this.ids = sorted.carried[0] as Uint32Array;
     this.hi = sorted.hi;
     this.lo = sorted.lo;

@@ -10,6 +10,10 @@ export function sharedUint32(n: number): Uint32Array {
   return new Uint32Array(new SharedArrayBuffer(4 * n));
 }
 
+export function sharedFloat64(n: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(8 * n));
+}
+
 export function sharedUint8(n: number): Uint8Array {
   return new Uint8Array(new SharedArrayBuffer(n));
 }

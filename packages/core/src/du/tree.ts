@@ -4,6 +4,9 @@ import { DirTable } from './dir-table.js';
 import { FileTable } from './file-table.js';
 import { groupIds } from './group.js';
 import { mergeDuplicateNames } from './merge-duplicates.js';
+import { ColumnPool } from './column-pool.js';
+import { PageToucher } from './page-toucher.js';
+import { sharedUint32 } from './shared-arrays.js';
 import { sortIdsByName } from './sort-names.js';
 
 /** Where listings put entries: tar-ls-du's parsers, encrypted-du, rclone-backup --audit. */
@@ -53,6 +56,15 @@ export interface DuDirectory {
 }
 
 /**
+ * Named inputs at least this large have their columns' pages mapped ahead by another thread
+ * (page-toucher.ts); below it the thread's start (~30 ms of the other core) is not worth it.
+ */
+const TOUCH_MIN_BYTES = 32 << 20;
+
+/** Columns of the pool (ColumnPool): the grouped file ids, then the sort's rows, two keys and two spares. */
+const POOL_COLUMNS = 6;
+
+/**
  * The du tree: sizes aggregated per path, in flat columns (see dir-table.ts and
  * file-table.ts): no object per path, so tens of millions of lines cost memory in
  * proportion to the distinct paths' bytes and a few numbers each, and little garbage
@@ -79,18 +91,53 @@ export class DuTree implements ListingSink {
   filesBelow = new Uint32Array(0);
   private dirty = true;
   private scratch = Buffer.allocUnsafe(4096);
+  /** While a large input is read: another thread maps the columns' next pages (page-toucher.ts). */
+  private toucher: PageToucher | undefined;
+  /** With the toucher: the columns finish() and the report's sort will need, mapped meanwhile. */
+  private pool: ColumnPool | undefined;
 
   /**
    * A hint: about `bytes` of listing text will follow. Room for the files it probably
    * holds is made at once, instead of regrowing the columns and rehashing the table
    * again and again (each regrowth copies everything so far). A wrong guess costs nothing
-   * but the room.
+   * but the room. From `touchFrom` bytes on, another thread maps the columns' pages ahead
+   * of the reader until finish() (page-toucher.ts; checkpoint() between chunks).
    */
-  expectListingBytes(bytes: number): void {
-    const lines = Math.min(Math.floor(bytes / 80), 1 << 27);
+  expectListingBytes(bytes: number, touchFrom = TOUCH_MIN_BYTES): void {
+    // Short lines are ~40 bytes (`rclone ls` of short paths): an overestimate costs address space only.
+    const lines = Math.min(Math.floor(bytes / 40), 1 << 27);
     this.files.reserve(lines, Math.min(Math.floor(bytes / 3), 1 << 30));
     // Directory paths too (untouched room costs address space, not memory; regrowing copies).
     this.dirs.paths.reserve(Math.min(Math.floor(bytes / 8), 1 << 29));
+    this.dirs.reserve(Math.min(Math.floor(bytes / 256), 1 << 24));
+    if (bytes >= touchFrom && this.toucher === undefined) {
+      this.toucher = PageToucher.start();
+      if (this.toucher !== undefined) this.pool = new ColumnPool(POOL_COLUMNS, Math.ceil(lines * 1.25));
+      this.checkpoint();
+    }
+  }
+
+  /** Between chunks of input: the page toucher, if any, follows where the columns are written. */
+  checkpoint(): void {
+    const toucher = this.toucher;
+    if (toucher === undefined) return;
+    const { files, dirs } = this;
+    toucher.follow(0, files.names.bytes, files.names.length);
+    toucher.follow(1, files.dir, files.count);
+    toucher.follow(2, files.size, files.count);
+    toucher.follow(3, files.nameAt, files.count + 1);
+    toucher.follow(4, dirs.paths.bytes, dirs.paths.length);
+    // The pool's columns get one element per file or directory (a report row each, at most).
+    const rows = files.count + dirs.count;
+    let slot = 5;
+    for (const column of this.pool?.columns ?? []) toucher.follow(slot++, column, rows);
+    for (const column of dirs.columns()) toucher.follow(slot++, column, dirs.count);
+    toucher.wake();
+  }
+
+  /** A zeroed Uint32 column of `n` in shared memory: one mapped while the input was read, where there is one. */
+  uint32Column(n: number): Uint32Array {
+    return this.pool?.take(n) ?? sharedUint32(n);
   }
 
   add(path: string, size: number): void {
@@ -223,6 +270,9 @@ export class DuTree implements ListingSink {
 
   /** Normalises everything and computes totals (cheap when nothing changed). */
   finish(): void {
+    // The input is read: nothing more to touch ahead of.
+    this.toucher?.stop();
+    this.toucher = undefined;
     if (!this.dirty) return;
     this.ensureColumns();
     const { dirs, files } = this;
@@ -286,7 +336,7 @@ export class DuTree implements ListingSink {
   private groupFiles(): void {
     const { dirs, files } = this;
     const fileDir = files.dir;
-    const [first, order] = groupIds(dirs.count, 0, files.count, (f) => fileDir[f] as number);
+    const [first, order] = groupIds(dirs.count, 0, files.count, (f) => fileDir[f] as number, (n) => this.uint32Column(n));
     const names = files.names.bytes;
     const { nameAt } = files;
     const byName = (a: number, b: number): number =>
@@ -343,7 +393,9 @@ export class DuTree implements ListingSink {
     const n = this.dirs.parent.length;
     if (this.fileSum.length >= n) return;
     const widen = (old: Float64Array, fill: number): Float64Array<ArrayBuffer> => {
-      const next = new Float64Array(n).fill(fill, old.length);
+      // A fresh array is all 0: filling it with 0 would only write (fault in) every page of the reserved room.
+      const next = new Float64Array(n);
+      if (fill !== 0) next.fill(fill, old.length);
       next.set(old);
       return next;
     };

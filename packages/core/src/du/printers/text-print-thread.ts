@@ -1,26 +1,8 @@
-import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { duWorkerUrl } from '../worker-url.js';
 import { isPrintReply } from './text-print-job.js';
 
-// The worker thread of the two-thread text report (text-parallel.ts): where its module is,
-// starting it, and what it has sent.
-
-let foundWorker: URL | null | undefined;
-
-/** The worker's module: beside a tool's bundle, else in core's dist (from dist or src). */
-function workerUrl(): URL | undefined {
-  if (foundWorker === undefined) {
-    foundWorker = null;
-    for (const place of ['./du-text-print-worker.mjs', './text-print-worker.js', '../../../dist/du/printers/text-print-worker.js']) {
-      const url = new URL(place, import.meta.url);
-      if (existsSync(url)) {
-        foundWorker = url;
-        break;
-      }
-    }
-  }
-  return foundWorker ?? undefined;
-}
+// The worker thread of the two-thread text report (text-parallel.ts): starting it, and what it has sent.
 
 /**
  * The printing thread, started before the rows are sorted (its start-up overlaps the
@@ -47,7 +29,7 @@ export class PrintThread {
 
   /** A printing thread, or undefined where it cannot start (RCLONE_B2_DU_THREADS=0, no worker module). */
   static start(): PrintThread | undefined {
-    const url = workerUrl();
+    const url = duWorkerUrl('du-text-print-worker', 'printers/text-print-worker.js');
     if (url === undefined || process.env.RCLONE_B2_DU_THREADS === '0') return undefined;
     return new PrintThread(new Worker(url));
   }
