@@ -21,9 +21,10 @@
 //   versions / 10 too), SCALE_RUNS (default 1). Smoke: SCALE_VERSIONS=100000 pnpm bench scale-restore-verify
 //   SCALE_ONLY=verify runs only the verify part (its line of the table);
 //   SCALE_VERIFY_BASELINE=DIST runs another rclone-backup build's verify interleaved with this
-//   one (CPU ratio, identical ledger and sample); SCALE_VERIFY_WORK=DIR keeps the prepared tree;
+//   one (CPU ratio, identical ledger and sample); SCALE_VERIFY_WORK=DIR keeps the prepared tree
+//   (the runs of one bench share a tree either way, prepared by a child that is not measured);
 //   SCALE_VERIFY_TRACE=1 prints each verify phase's CPU and page faults to stderr.
-// One child alone: node bench/scale-restore-verify.bench.mjs --child restore|source|verify VERSIONS
+// One child alone: node bench/scale-restore-verify.bench.mjs --child restore|source|verify|verify-prepare VERSIONS
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, copyFileSync, createWriteStream, existsSync, openSync, writeSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -293,10 +294,13 @@ function writeLedger(file, templates, reps) {
   closeSync(fd);
 }
 
-async function verifyChild(versions) {
+/** With `prepareOnly`: makes the tree, templates and first ledger in SCALE_VERIFY_WORK (once per size) and measures nothing. */
+async function verifyChild(versions, prepareOnly = false) {
   const files = Math.ceil(versions / PER_FILE);
   const reps = Math.max(1, Math.round(files / 1000));
-  // SCALE_VERIFY_WORK: a directory kept between runs (made once per size), for profiling.
+  // SCALE_VERIFY_WORK: a directory kept between runs (made once per size); the parent makes
+  // one per bench run and prepares it in a child of its own, so a measured process has not
+  // first built a million-line ledger (whose garbage and grown heap it would carry).
   const kept = process.env.SCALE_VERIFY_WORK ? join(process.env.SCALE_VERIFY_WORK, String(files)) : undefined;
   const work = kept ?? mkdtempSync(join(tmpdir(), 'scale-verify-'));
   try {
@@ -310,6 +314,7 @@ async function verifyChild(versions) {
       writeFileSync(templateFile, JSON.stringify(templates));
       writeLedger(pristine, templates, reps);
     }
+    if (prepareOnly) return { prepared: work };
     writeFileSync(replay, REPLAY);
     chmodSync(replay, 0o755);
     copyFileSync(pristine, ledger);
@@ -354,7 +359,7 @@ async function verifyChild(versions) {
 // ---------------------------------------------------------------- the parent
 if (process.argv[2] === '--child') {
   const [kind, versions] = [process.argv[3], Number(process.argv[4])];
-  const result = kind === 'verify' ? await verifyChild(versions) : await restoreChild(kind, versions);
+  const result = kind === 'verify' || kind === 'verify-prepare' ? await verifyChild(versions, kind === 'verify-prepare') : await restoreChild(kind, versions);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } else {
   const VERSIONS = Number(process.env.SCALE_VERSIONS ?? 10_000_000);
@@ -371,6 +376,17 @@ if (process.argv[2] === '--child') {
     return { ...runs[Math.floor(runs.length / 2)], rssMiB: Math.max(...runs.map((r) => r.rssMiB)) };
   };
   const child = (kind) => median(kind, Array.from({ length: RUNS }, () => once(kind)));
+  // verify's runs share one tree (SCALE_VERIFY_WORK, or a temporary one), prepared first in a child that is not measured.
+  const withVerifyTree = (run) => {
+    const shared = process.env.SCALE_VERIFY_WORK ?? mkdtempSync(join(tmpdir(), 'scale-verify-runs-'));
+    const env = { ...process.env, SCALE_VERIFY_WORK: shared };
+    try {
+      once('verify-prepare', env);
+      return run(env);
+    } finally {
+      if (!process.env.SCALE_VERIFY_WORK) rmSync(shared, { recursive: true, force: true });
+    }
+  };
   // SCALE_VERIFY_BASELINE=DIST: another build of rclone-backup (e.g. main's packages/rclone-backup/dist)
   // run interleaved with this one on the same tree: CPU ratio, and whether the ledgers written are identical.
   const verifyBaseline = process.env.SCALE_VERIFY_BASELINE;
@@ -379,16 +395,12 @@ if (process.argv[2] === '--child') {
     const theirs = [];
     // One tree for both builds: rclone lists directories concurrently, so each recorded tree
     // has its own listing order, and the sample is drawn in listing order.
-    const shared = process.env.SCALE_VERIFY_WORK ?? mkdtempSync(join(tmpdir(), 'scale-verify-pairs-'));
-    const env = { ...process.env, SCALE_VERIFY_WORK: shared };
-    try {
+    withVerifyTree((env) => {
       for (let r = 0; r < RUNS; r++) {
         theirs.push(once('verify', { ...env, VERIFY_DIST: verifyBaseline }));
         mine.push(once('verify', env));
       }
-    } finally {
-      if (!process.env.SCALE_VERIFY_WORK) rmSync(shared, { recursive: true, force: true });
-    }
+    });
     const same = mine.every((m) => theirs.every((t) => t.ledgerSha === m.ledgerSha && t.selected === m.selected));
     return { verify: median('verify', mine), baseline: median('verify', theirs), same };
   };
@@ -397,7 +409,7 @@ if (process.argv[2] === '--child') {
   const source = only && only !== 'restore' ? none : child('source');
   const restore = only && only !== 'restore' ? none : child('restore');
   const pairs = verifyBaseline && !(only && only !== 'verify') ? verifyPairs() : undefined;
-  const verify = pairs ? pairs.verify : only && only !== 'verify' ? none : child('verify');
+  const verify = pairs ? pairs.verify : only && only !== 'verify' ? none : withVerifyTree((env) => median('verify', Array.from({ length: RUNS }, () => once('verify', env))));
   const f = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const verdict = (rate, rss) => (rate >= TARGET_RATE && rss <= TARGET_RSS_MIB ? 'met' : 'NOT met');
   // "Excluding network": restore's own CPU is the run's minus the source's (the lazy pages and

@@ -83,7 +83,7 @@ export { localPathOf } from './names/rclone-encoding.js';
 export { findLocalPaths } from './names/local-paths.js';
 
 // Deterministic randomness
-export { seededRandom } from './random/seeded-random.js';
+export { seededRandom, type SeededRandom } from './random/seeded-random.js';
 
 // Retention policies (b2-prune's versions, rsync-backup's snapshots)
 export {

@@ -84,6 +84,22 @@ describe('sample selection (RowSampleSelector, and SampleSelector for objects th
     }
   });
 
+  it.each(conditionSets)('%s: draws taken ahead (drawAhead, 1,024 at a time) and numbers given in an array (offerFrom) choose exactly as offer() with a draw per call', (_, conditions) => {
+    for (let seed = 1; seed <= 3; seed++) {
+      const random = seededRandom(seed);
+      const ahead = new RowSampleSelector(conditions, totals, random, { path: (row) => (population[row] as Candidate).path }, undefined, random.fill);
+      const numbers = new Float64Array(2);
+      population.forEach((c, row) => {
+        numbers[0] = c.size;
+        numbers[1] = c.verifiedMs ?? -Infinity;
+        ahead.offerFrom(row, c.tier, numbers);
+      });
+      const got = ahead.result();
+      expect(got.rows.map((row) => (population[row] as Candidate).path)).toEqual(bySorting(conditions, seededRandom(seed)));
+      if (conditions.data?.amount !== 0) expect(got.rows.length).toBeGreaterThan(0);
+    }
+  });
+
   it.each(conditionSets)('%s: Candidate objects choose as rows do, holding as many', (_, conditions) => {
     for (let seed = 0; seed <= 2; seed++) {
       const objects = new SampleSelector(conditions, totals, draws(seed));

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { ByteLines, ledgerLine, parseLedgerLine, writeFileAtomically, type LedgerEntry } from '@rclone-b2/core';
 import type { ListedFile } from './listing.js';
 import { FileTable } from './verify-file-table.js';
-import { FALLBACK, ledgerBytesRoom, parseLedgerBytes, writeLedgerBytes, type LedgerBytes } from './verify-ledger-bytes.js';
+import { FALLBACK, ledgerBytesRoom, parseLedgerBytes, writeLedgerPathBytes, type LedgerBytes } from './verify-ledger-bytes.js';
 
 export { ledgerLine, parseLedgerLine, verifiedSince, type LedgerEntry } from '@rclone-b2/core';
 
@@ -16,7 +16,7 @@ export interface Coverage {
 
 /**
  * The verification ledger joined with the backup's file list. The list is held in columns
- * (FileTable: byte arenas and typed arrays, a 32-byte row per file plus its path) in listing
+ * (FileTable: byte arenas and typed arrays, a 32-byte row per file plus its name, each directory's path once) in listing
  * order; the old ledger is then streamed through it once, keeping an entry only for a file
  * still in the backup. Files found equal in this run are noted as their path bytes (they may
  * come before the listing, in `--verify all`) and matched when the ledger is written.
@@ -49,6 +49,11 @@ export class LedgerJoin {
   /** addSource for a path given as UTF-8 bytes buf[start, end). */
   addBytes(buf: Buffer, start: number, end: number, size: number, mtimeMs: number): void {
     this.files.addBytes(buf, start, end, size, mtimeMs);
+  }
+
+  /** addBytes with the size in numbers[0] and the mtime in numbers[1] (FileTable.addListed). */
+  addListed(buf: Buffer, start: number, end: number, numbers: Float64Array): void {
+    this.files.addListed(buf, start, end, numbers);
   }
 
   /** A file found equal just now. */
@@ -89,6 +94,7 @@ export class LedgerJoin {
     // (a directory's files together), so the rows after the last one found are tried first.
     const { files } = this;
     const found: LedgerBytes = { pathStart: 0, pathEnd: 0, size: 0, verified: 0 };
+    const numbers = new Float64Array(2);
     let next = 0;
     const lines = new ByteLines((buf, start, end) => {
       if (parseLedgerBytes(buf, start, end, found) === FALLBACK) {
@@ -100,7 +106,9 @@ export class LedgerJoin {
       while (row < next + NEAR && !files.isRowOf(row, buf, found.pathStart, found.pathEnd)) row++;
       if (row === next + NEAR) row = files.findBytes(buf, found.pathStart, found.pathEnd);
       if (row < 0) return;
-      files.setAB(row, found.size, found.verified);
+      numbers[0] = found.size;
+      numbers[1] = found.verified;
+      files.setABFrom(row, numbers);
       next = row + 1;
     });
     try {
@@ -151,6 +159,17 @@ export class LedgerJoin {
     return verified >= this.files.mtimeMs(row) && this.files.a(row) === this.files.size(row) ? verified : undefined;
   }
 
+  /**
+   * The row's size, mtimeMs and verifiedMs (-Infinity for none) into out[0..2], for a pass
+   * over every row: numbers returned from calls that are not inlined are heap numbers.
+   */
+  numbersOf(row: number, out: Float64Array): void {
+    this.files.numbersOf(row, out);
+    const size = out[0] as number;
+    const verified = out[3] as number;
+    out[2] = verified >= (out[1] as number) && out[2] === size ? verified : -Infinity;
+  }
+
   /** The listed file in `row` (rows count from 0 in listing order). */
   fileAt(row: number): ListedFile {
     return { path: this.files.path(row), size: this.files.size(row), mtimeMs: this.files.mtimeMs(row) };
@@ -187,13 +206,16 @@ export class LedgerJoin {
       let out = reused;
       let used = 0;
       let next = 0;
+      const numbers = new Float64Array(4);
+      const entry = new Float64Array(2);
       for (let row = 0; row < files.length; row++) {
-        const size = files.size(row);
-        const mtimeMs = files.mtimeMs(row);
+        files.numbersOf(row, numbers);
+        const size = numbers[0] as number;
+        const mtimeMs = numbers[1] as number;
         while (next < verifiedRows.length && (verifiedRows[next] as number) < row) next++;
         const flagged = next < verifiedRows.length && verifiedRows[next] === row;
-        const entrySize = flagged ? size : files.a(row);
-        const verified = flagged ? now : files.b(row);
+        const entrySize = flagged ? size : (numbers[2] as number);
+        const verified = flagged ? now : (numbers[3] as number);
         tally.files += 1;
         tally.bytes += size;
         // verifiedSince: unchanged since it was verified (NaN, no entry, compares false).
@@ -202,14 +224,19 @@ export class LedgerJoin {
           tally.coveredBytes += size;
         }
         if (Number.isNaN(verified)) continue;
-        const from = files.pathStart(row);
-        const to = files.pathEnd(row);
-        if (used + ledgerBytesRoom(to - from) > out.length) {
+        const run = files.runOf(row);
+        const dir = files.runDirStart(run);
+        const dirLength = files.runDirLength(run);
+        const name = files.nameStart(row);
+        const room = ledgerBytesRoom(dirLength + files.nameLength(row));
+        if (used + room > out.length) {
           yield out.subarray(0, used);
-          out = ledgerBytesRoom(to - from) > PIECE ? Buffer.allocUnsafe(ledgerBytesRoom(to - from)) : reused;
+          out = room > PIECE ? Buffer.allocUnsafe(room) : reused;
           used = 0;
         }
-        const end = writeLedgerBytes(out, used, files.pathArena(row), from, to, entrySize, verified);
+        entry[0] = entrySize;
+        entry[1] = verified;
+        const end = writeLedgerPathBytes(out, used, files.runArena(run), dir, dir + dirLength, files.nameArena(row), name, name + files.nameLength(row), entry);
         if (end !== FALLBACK) {
           used = end;
           continue;

@@ -117,12 +117,37 @@ function writeDigits(out: Buffer, at: number, n: number): number {
 /** Room writeLedgerBytes may need for a path of `length` bytes. */
 export const ledgerBytesRoom = (length: number): number => length + 64;
 
+const NUMBERS = new Float64Array(2);
+
 /**
  * ledgerLine(path, { size, verified }) + `\n` for the path's UTF-8 bytes src[from, to),
  * written at out[at] (ledgerBytesRoom bytes free); returns the end, or FALLBACK (nothing
  * written) when the path needs JSON escapes or a number is not a whole one.
  */
 export function writeLedgerBytes(out: Buffer, at: number, src: Uint8Array, from: number, to: number, size: number, verified: number): number {
+  NUMBERS[0] = size;
+  NUMBERS[1] = verified;
+  return writeLedgerPathBytes(out, at, src, from, from, src, from, to, NUMBERS);
+}
+
+/** Copies src[from, to) to out[p...]; returns the end, or FALLBACK for a byte JSON escapes. */
+function plainBytes(out: Buffer, p: number, src: Uint8Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const c = src[i] as number;
+    if (c === 34 || c === 92 || c < 0x20) return FALLBACK;
+    out[p++] = c;
+  }
+  return p;
+}
+
+/**
+ * writeLedgerBytes for a path in two pieces, its directory dir[dirFrom, dirTo) and its name
+ * name[nameFrom, nameTo) (as verify's file table keeps them), with the size in numbers[0]
+ * and the verified time in numbers[1] (a typed array: no heap number per line).
+ */
+export function writeLedgerPathBytes(out: Buffer, at: number, dir: Uint8Array, dirFrom: number, dirTo: number, name: Uint8Array, nameFrom: number, nameTo: number, numbers: Float64Array): number {
+  const size = numbers[0] as number;
+  const verified = numbers[1] as number;
   if (!Number.isSafeInteger(size) || size < 0 || !Number.isSafeInteger(verified) || verified < 0) return FALLBACK;
   // The literals as straight stores: loops over them were a third of a line's cost.
   out[at] = 123; // {"path":"
@@ -134,12 +159,10 @@ export function writeLedgerBytes(out: Buffer, at: number, src: Uint8Array, from:
   out[at + 6] = 34;
   out[at + 7] = 58;
   out[at + 8] = 34;
-  let p = at + 9;
-  for (let i = from; i < to; i++) {
-    const c = src[i] as number;
-    if (c === 34 || c === 92 || c < 0x20) return FALLBACK;
-    out[p++] = c;
-  }
+  let p = plainBytes(out, at + 9, dir, dirFrom, dirTo);
+  if (p === FALLBACK) return FALLBACK;
+  p = plainBytes(out, p, name, nameFrom, nameTo);
+  if (p === FALLBACK) return FALLBACK;
   out[p] = 34; // ","size":
   out[p + 1] = 44;
   out[p + 2] = 34;

@@ -59,6 +59,8 @@ function plainStringEnd(buf: Buffer, p: number, end: number): number {
 }
 
 const scratch = { value: 0 };
+/** Where rfc3339Into puts a time. */
+const TIME = new Float64Array(1);
 
 /** Reads the line buf[start, end) into `out`: FILE, NOT_FILE (a directory, `[`, `]`) or FALLBACK. */
 export function parseLsjsonBytes(buf: Buffer, start: number, end: number, out: LsjsonRecord): number {
@@ -89,8 +91,7 @@ export function parseLsjsonBytes(buf: Buffer, start: number, end: number, out: L
   if (p < 0) return FALLBACK;
   const timeStart = p;
   while (p < end && buf[p] !== 34) p++;
-  const mtimeMs = parseRfc3339Bytes(buf, timeStart, p);
-  if (Number.isNaN(mtimeMs)) return FALLBACK;
+  if (!rfc3339Into(buf, timeStart, p, TIME)) return FALLBACK;
   p = afterIsDir(buf, p, end);
   if (p < 0) return FALLBACK;
   const file = afterFalse(buf, p, end);
@@ -105,7 +106,7 @@ export function parseLsjsonBytes(buf: Buffer, start: number, end: number, out: L
   out.pathStart = pathStart;
   out.pathEnd = pathEnd;
   out.size = size;
-  out.mtimeMs = mtimeMs;
+  out.mtimeMs = TIME[0] as number;
   return FILE;
 }
 
@@ -123,7 +124,16 @@ function two(buf: Buffer, p: number): number {
  * (year 1000-9999, hour 0-23...), which the caller leaves to Date.parse.
  */
 export function parseRfc3339Bytes(buf: Buffer, start: number, end: number): number {
-  if (end - start < 20 || buf[start + 4] !== 45 || buf[start + 7] !== 45 || buf[start + 10] !== 84 || buf[start + 13] !== 58 || buf[start + 16] !== 58) return NaN;
+  return rfc3339Into(buf, start, end, TIME) ? (TIME[0] as number) : NaN;
+}
+
+/**
+ * parseRfc3339Bytes with the time put in into[0] and whether it read one returned: the
+ * function is too big to be inlined, and a time returned from a call is a fresh heap
+ * number (16 bytes of garbage per line of a listing).
+ */
+function rfc3339Into(buf: Buffer, start: number, end: number, into: Float64Array): boolean {
+  if (end - start < 20 || buf[start + 4] !== 45 || buf[start + 7] !== 45 || buf[start + 10] !== 84 || buf[start + 13] !== 58 || buf[start + 16] !== 58) return false;
   const century = two(buf, start);
   const yy = two(buf, start + 2);
   // Each half checked: -1 (not two digits) in the low half would still make a year ≥ 1000.
@@ -133,7 +143,7 @@ export function parseRfc3339Bytes(buf: Buffer, start: number, end: number): numb
   const hour = two(buf, start + 11);
   const minute = two(buf, start + 14);
   const second = two(buf, start + 17);
-  if (century < 10 || year < 1000 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NaN;
+  if (century < 10 || year < 1000 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
   let p = start + 19;
   let ms = 0;
   if (buf[p] === 46) {
@@ -142,7 +152,7 @@ export function parseRfc3339Bytes(buf: Buffer, start: number, end: number): numb
     // The first three digits are the ms; Date.parse drops the rest.
     for (let c = buf[p] as number; p < end && c >= 48 && c <= 57; c = buf[++p] as number) if (p - digits < 3) ms = ms * 10 + c - 48;
     const count = p - digits;
-    if (count === 0 || count > 9) return NaN;
+    if (count === 0 || count > 9) return false;
     if (count < 3) ms *= count === 1 ? 100 : 10;
   }
   let offset = 0;
@@ -151,12 +161,13 @@ export function parseRfc3339Bytes(buf: Buffer, start: number, end: number): numb
   } else if ((buf[p] === 43 || buf[p] === 45) && p + 6 === end && buf[p + 3] === 58) {
     const h = two(buf, p + 1);
     const m = two(buf, p + 4);
-    if (h < 0 || h > 23 || m < 0 || m > 59) return NaN;
+    if (h < 0 || h > 23 || m < 0 || m > 59) return false;
     offset = (buf[p] === 43 ? 1 : -1) * (h * 60 + m) * 60_000;
   } else {
-    return NaN;
+    return false;
   }
-  return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms - offset;
+  into[0] = daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms - offset;
+  return true;
 }
 
 /**

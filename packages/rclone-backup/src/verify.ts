@@ -77,16 +77,32 @@ class Failures {
   }
 }
 
-async function* inBatches(files: AsyncIterable<Sampled> | Iterable<Sampled>, size: number): AsyncGenerator<Sampled[]> {
+/** One check of the sample's contents: its filter file and the sizes of its files. */
+interface Batch {
+  filterFile: string;
+  sizes: Map<string, number>;
+}
+
+/**
+ * The sample's batches, each with its filter file written: all made before any rclone of the
+ * checks starts, because every allocation after a fork of this (large) process faults a
+ * copy-on-write page, and the strings and maps of a batch were most of that.
+ */
+async function writeBatches(files: Iterable<Sampled>, size: number, dir: string, copyLinks: boolean): Promise<Batch[]> {
+  const batches: Batch[] = [];
   let batch: Sampled[] = [];
-  for await (const file of files) {
+  const flush = async (): Promise<void> => {
+    const filterFile = join(dir, `batch-${batches.length}.filter`);
+    await writeFile(filterFile, `${batch.flatMap((c) => filterNamesOf(c.path, copyLinks).map(exactRule)).join('\n')}\n- *\n`);
+    batches.push({ filterFile, sizes: new Map(batch.map((c) => [c.path, c.size] as const)) });
+    batch = [];
+  };
+  for (const file of files) {
     batch.push(file);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
-    }
+    if (batch.length >= size) await flush();
   }
-  if (batch.length) yield batch;
+  if (batch.length) await flush();
+  return batches;
 }
 
 /**
@@ -100,7 +116,7 @@ async function* inBatches(files: AsyncIterable<Sampled> | Iterable<Sampled>, siz
  * batches, each a filter file of exact `+ /path` rules ending in `- *`.
  *
  * rclone's reports are streamed as bytes; the listing is held in columns (LedgerJoin's
- * FileTable: byte arenas and typed arrays, a 32-byte row per file plus its path) and the
+ * FileTable: byte arenas and typed arrays, a 32-byte row per file plus its name, a directory's path once) and the
  * ledger streamed through it; the sample is chosen by a bounded heap in columns (core's
  * RowSampleSelector) or, when every file is wanted, kept as row numbers of that table. No
  * string or object is made per file of the backup, only per file chosen.
@@ -154,11 +170,12 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
         return failures.missing.has(path) || failures.errors.has(path);
       };
       await listSourceInto(config, ctx, { copyLinks: options.copyLinks }, {
-        addBytes(buf, start, end, size, mtimeMs) {
+        add(buf, start, end, numbers) {
+          const size = numbers[0] as number;
           total.files += 1;
           total.bytes += size;
           if (!uncompared(buf, start, end)) checked.bytes += size;
-          ledger.addBytes(buf, start, end, size, mtimeMs);
+          ledger.addListed(buf, start, end, numbers);
         },
       }, dir);
       checked.files = present;
@@ -166,10 +183,10 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       selected.bytes = total.bytes;
     } else {
       const counted: ListingSink = {
-        addBytes(buf, start, end, size, mtimeMs) {
+        add(buf, start, end, numbers) {
           total.files += 1;
-          total.bytes += size;
-          ledger.addBytes(buf, start, end, size, mtimeMs);
+          total.bytes += numbers[0] as number;
+          ledger.addListed(buf, start, end, numbers);
         },
       };
       await listSourceInto(config, ctx, { copyLinks: options.copyLinks }, counted, dir);
@@ -183,6 +200,8 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       selected.files = sample.selected.files;
       selected.bytes = sample.selected.bytes;
       ctx.trace?.('verify: sample chosen');
+      const batches = await writeBatches(sample.files, options.batchSize, dir, options.copyLinks);
+      ctx.trace?.('verify: batch filters written');
       // Both listings compared once, so files missing or extra anywhere are found, not only in the sample.
       problem(
         await runCheck(
@@ -203,11 +222,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       ctx.trace?.('verify: sizes compared');
       ctx.logger.info(`verifying the contents of ${selected.files} of ${total.files} files (${formatIecSize(selected.bytes)} of ${formatIecSize(total.bytes)})`);
       const progress = verifyProgress(ctx, selected);
-      let n = 0;
-      for await (const batch of inBatches(sample.files, options.batchSize)) {
-        const filterFile = join(dir, `batch-${n++}.filter`);
-        await writeFile(filterFile, `${batch.flatMap((c) => filterNamesOf(c.path, options.copyLinks).map(exactRule)).join('\n')}\n- *\n`);
-        const sizes = new Map(batch.map((c) => [c.path, c.size] as const));
+      for (const { filterFile, sizes } of batches) {
         problem(
           await runCheck(ctx, [...contentCommand, ...both, '--filter-from', filterFile, ...linkArgs(options.copyLinks)], (symbol, path) => {
             if (symbol === '=' || symbol === '*') {
@@ -224,7 +239,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
         );
       }
       progress?.done(checked);
-      ctx.trace?.(`verify: ${n} batches checked`);
+      ctx.trace?.(`verify: ${batches.length} batches checked`);
     }
     if (options.ledger) {
       coverage = await ledger.write(now, options.coverageWindowMs);

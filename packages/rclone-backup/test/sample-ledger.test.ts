@@ -91,6 +91,13 @@ describe('LedgerJoin', () => {
     await join_.load();
     for (const { file, verifiedMs } of join_.joined()) seen.set(file.path, verifiedMs);
     expect(Object.fromEntries(seen)).toEqual({ a: now - DAY, b: undefined, c: undefined, old: now - 40 * DAY });
+    // numbersOf (the sample's pass over every row) reads the same: size, mtime, verified or -Infinity.
+    const numbers = new Float64Array(4);
+    const read = files.map((_, row) => {
+      join_.numbersOf(row, numbers);
+      return [...numbers.subarray(0, 3)];
+    });
+    expect(read).toEqual(files.map((f) => [f.size, f.mtimeMs, seen.get(f.path) ?? -Infinity]));
     join_.addVerified('c');
     const coverage = await join_.write(now, 30 * DAY);
     // a (10) and c (40) of 100 bytes; 2 of 4 files.

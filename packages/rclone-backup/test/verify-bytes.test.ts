@@ -7,7 +7,7 @@ import { LedgerJoin } from '../src/ledger.js';
 import { parseLsjsonLine, type ListedFile } from '../src/listing.js';
 import { selectSample, type Candidate } from '../src/sample.js';
 import { parseVerifyConditions } from '../src/verify-conditions.js';
-import { FALLBACK as LEDGER_FALLBACK, parseLedgerBytes, writeLedgerBytes, type LedgerBytes } from '../src/verify-ledger-bytes.js';
+import { FALLBACK as LEDGER_FALLBACK, parseLedgerBytes, writeLedgerBytes, writeLedgerPathBytes, type LedgerBytes } from '../src/verify-ledger-bytes.js';
 import { FALLBACK, FILE, NOT_FILE, parseLsjsonBytes, parseRfc3339Bytes, type LsjsonRecord } from '../src/verify-lsjson-bytes.js';
 import { chooseSample } from '../src/verify-sample.js';
 import { cleanup, tempDir, writeTree } from './helpers.js';
@@ -156,6 +156,15 @@ describe('ledger lines as bytes', () => {
     // eslint-disable-next-line no-control-regex
     if (end === LEDGER_FALLBACK) expect(/["\\\u0000-\u001f]/.test(path) || !Number.isSafeInteger(size) || size < 0).toBe(true);
     else expect(out.toString('utf8', 3, end)).toBe(`${ledgerLine(path, { size, verified })}\n`);
+    // The same path in two pieces (a directory and a name, as the file table keeps them), cut anywhere: the same bytes, or the same FALLBACK.
+    for (let cut = 0; cut <= src.length; cut++) {
+      const pieces = Buffer.alloc(200);
+      const dir = Buffer.from(src.subarray(0, cut));
+      const name = Buffer.concat([Buffer.from('##'), src.subarray(cut)]);
+      const endPieces = writeLedgerPathBytes(pieces, 3, dir, 0, dir.length, name, 2, name.length, Float64Array.of(size, verified));
+      expect(endPieces).toBe(end);
+      if (end !== LEDGER_FALLBACK) expect(pieces.subarray(3, end).equals(out.subarray(3, end))).toBe(true);
+    }
   });
   it('writes every width of number as ledgerLine does: the 13-digit times of the fast path, their edges and zeros inside', () => {
     const numbers = [0, 9, 10, 99, 100, 1e9 - 1, 1e9, 1e9 + 1, 1e12 - 1, 1e12, 1e12 + 1, 1_700_000_000_005, 1_000_000_000_100, 1_764_000_000_000, 9_999_999_999_999, 1e13, 1e13 + 1, 2 ** 53 - 1];
@@ -214,6 +223,8 @@ describe('the sample and the new ledger are what the object-per-file code gave',
     [['files=30'], true],
     [['files=5%', 'age=3d'], false],
     [['age=2d'], false],
+    [['age=2d'], true],
+    [['files=100%'], false],
   ])('%j rotate=%s, 4 seeds', async (values, rotate) => {
     const dir = tempDir('rb-bytes-sample-');
     dirs.push(dir);

@@ -106,6 +106,19 @@ describe('FileTable', () => {
     table.setAB(5, 15, 10);
     table.setAB(6, 4, 11);
     expect([table.a(5), table.b(5), table.a(6), table.b(6)]).toEqual([15, 10, 4, 11]);
+    // numbersOf: size, mtime, a, b of a row in one call, the same as the four accessors.
+    table.setAB(8, 8 * 3, 12);
+    const numbers = new Float64Array(4);
+    for (const row of [5, 6, 7, 8, n - 1]) {
+      table.numbersOf(row, numbers);
+      expect([...numbers]).toEqual([table.size(row), table.mtimeMs(row), table.a(row), table.b(row)]);
+    }
+    // setABFrom and addListed: setAB and addBytes with the numbers in a typed array.
+    table.setABFrom(7, Float64Array.of(21, 13));
+    expect([table.a(7), table.b(7)]).toEqual([21, 13]);
+    const bytes = Buffer.from('new/row');
+    table.addListed(bytes, 0, bytes.length, Float64Array.of(1.5e12, 1_767_000_000_123));
+    expect([table.path(n), table.size(n), table.mtimeMs(n), table.find('new/row')]).toEqual(['new/row', 1.5e12, 1_767_000_000_123, n]);
   });
   it('rows and paths across many blocks (rows, 4 MiB arenas, a path longer than a block, an empty path) read back exactly', () => {
     const table = new FileTable();
@@ -121,7 +134,11 @@ describe('FileTable', () => {
     for (let i = 0; i < n; i++) {
       const path = pathOf(i);
       if (table.path(i) !== path || table.size(i) !== i * 5 || table.mtimeMs(i) !== 2000 + i) throw new Error(`row ${i} read back wrong`);
-      if (table.pathArena(i).toString('utf8', table.pathStart(i), table.pathEnd(i)) !== path) throw new Error(`row ${i}: arena bytes wrong`);
+      // The directory once per run, the name per row: together the path's bytes.
+      const run = table.runOf(i);
+      const dir = table.runArena(run).subarray(table.runDirStart(run), table.runDirStart(run) + table.runDirLength(run));
+      const name = table.nameArena(i).subarray(table.nameStart(i), table.nameStart(i) + table.nameLength(i));
+      if (Buffer.concat([dir, name]).toString('utf8') !== path || (dir.length > 0 && dir[dir.length - 1] !== 47) || name.includes(47)) throw new Error(`row ${i}: arena bytes wrong`);
       if (i % 13 === 0 && table.find(path) !== i) throw new Error(`row ${i} not found`);
     }
     expect(table.find(long)).toBe(777);
@@ -172,6 +189,34 @@ describe('FileTable lookups by directory', () => {
     expect(table.isRowOf(4, d9, 0, d9.length)).toBe(true);
     expect(table.isRowOf(3, d9, 0, d9.length)).toBe(false);
     expect(table.fullyIndexed).toBe(paths.length);
+  });
+  it('directories stored once: names with bytes that are not UTF-8 (in the directory and the name), top-level files, a directory back after others, read back and found by their bytes', () => {
+    const table = new FileTable();
+    const raw = [
+      Buffer.from([0x61, 0xe2, 0x82, 0x2f, 0x6e, 0xff]), // a\xe2\x82/n\xff: an unfinished sequence right before the `/`
+      Buffer.from([0x61, 0xe2, 0x82, 0x2f, 0x6f]),
+      Buffer.from('top'),
+      Buffer.from('x/y/z'),
+      Buffer.from([0x61, 0xe2, 0x82, 0x2f, 0x70]), // the first directory again, after others
+      Buffer.from('zz'),
+      Buffer.from('x/y/'), // an empty name
+    ];
+    raw.forEach((bytes, i) => table.addBytes(Buffer.concat([Buffer.from('<'), bytes, Buffer.from('>')]), 1, bytes.length + 1, i, 1000 + i));
+    raw.forEach((bytes, i) => {
+      // Decoded in two pieces, the same string as the whole path's bytes decoded at once.
+      expect(table.path(i)).toBe(bytes.toString('utf8'));
+      expect(table.findBytes(bytes, 0, bytes.length)).toBe(i);
+      expect(table.isRowOf(i, bytes, 0, bytes.length)).toBe(true);
+      const run = table.runOf(i);
+      const whole = Buffer.concat([table.runArena(run).subarray(table.runDirStart(run), table.runDirStart(run) + table.runDirLength(run)), table.nameArena(i).subarray(table.nameStart(i), table.nameStart(i) + table.nameLength(i))]);
+      expect(whole.equals(bytes)).toBe(true);
+    });
+    // Rows of one run share the directory's bytes; a directory back after others shares its first run's.
+    expect(table.runOf(1)).toBe(table.runOf(0));
+    expect(table.runArena(table.runOf(4)) === table.runArena(table.runOf(0)) && table.runDirStart(table.runOf(4)) === table.runDirStart(table.runOf(0))).toBe(true);
+    for (const missing of [Buffer.from([0x61, 0xe2, 0x82, 0x2f]), Buffer.from('x/y/zz'), Buffer.from('to')]) expect(table.findBytes(missing, 0, missing.length)).toBe(-1);
+    // runOf answers any row, in any order (its cache of the last run is only a shortcut).
+    for (const i of [6, 0, 3, 5, 1, 4, 2]) expect(table.path(i)).toBe((raw[i] as Buffer).toString('utf8'));
   });
   it('rows added after lookups are found too, in their own directory or a known one', () => {
     const table = new FileTable();

@@ -28,6 +28,8 @@ export interface RowPaths {
 }
 
 const START = 1024;
+/** Draws made at a time by a drawAhead source. */
+const AHEAD = 1024;
 
 /**
  * Picks the files to verify from a stream of candidates, in memory bounded by the
@@ -67,6 +69,9 @@ export class RowSampleSelector {
   private verified = new Float64Array(START + 1);
   private sizes = new Float64Array(START + 1);
   private tiers = new Uint8Array(START + 1);
+  /** Draws made ahead by `drawAhead`, and how many of them are used. */
+  private readonly ahead: Float64Array | undefined;
+  private used = AHEAD;
 
   constructor(
     conditions: SampleConditions,
@@ -75,7 +80,14 @@ export class RowSampleSelector {
     private readonly paths: RowPaths,
     /** Told of each row the heap lets go of after taking it. */
     private readonly dropped: (row: number) => void = () => undefined,
+    /**
+     * Fills its argument with the next draws of `random`, in order (SeededRandom's fill),
+     * for a source nothing else draws from: the selector then takes its draws from a typed
+     * array, the same ones in the same order, rather than a number returned per offer().
+     */
+    private readonly drawAhead?: (out: Float64Array) => void,
   ) {
+    this.ahead = drawAhead ? new Float64Array(AHEAD) : undefined;
     this.byData = conditions.data !== undefined;
     this.budget = conditions.data ? (conditions.data.percent ? (totals.bytes * conditions.data.amount) / 100 : conditions.data.amount) : Infinity;
     this.hard = conditions.data?.hard ?? false;
@@ -91,7 +103,7 @@ export class RowSampleSelector {
 
   /** Offers `row` (verifiedMs -Infinity: never verified, or changed since); whether the heap took it. */
   offer(row: number, size: number, tier: 0 | 1, verifiedMs: number): boolean {
-    const u = Math.max(this.random(), Number.MIN_VALUE);
+    const u = Math.max(this.ahead ? this.nextAhead(this.ahead) : this.random(), Number.MIN_VALUE);
     if (this.hard && size > this.budget) return false;
     const key = this.byData ? Math.log(u) / Math.max(size, 1) ** 2 : u;
     // Most of a big tree ends here, in code small enough to be inlined into the caller's
@@ -101,6 +113,23 @@ export class RowSampleSelector {
       if (worse > 0) return false;
     }
     return this.admit(row, size, tier, verifiedMs, key);
+  }
+
+  /**
+   * offer() with the size in numbers[0] and when last verified in numbers[1]: for a caller
+   * in whose loop offer() is not inlined, where a time passed as an argument is a fresh heap
+   * number per row.
+   */
+  offerFrom(row: number, tier: 0 | 1, numbers: Float64Array): boolean {
+    return this.offer(row, numbers[0] as number, tier, numbers[1] as number);
+  }
+
+  private nextAhead(ahead: Float64Array): number {
+    if (this.used === AHEAD) {
+      (this.drawAhead as (out: Float64Array) => void)(ahead);
+      this.used = 0;
+    }
+    return ahead[this.used++] as number;
   }
 
   private admit(row: number, size: number, tier: 0 | 1, verifiedMs: number, key: number): boolean {
@@ -143,7 +172,9 @@ export class RowSampleSelector {
   /** Negative when a is preferred: own files before fillers, never/least recently verified first, the higher random key, the path. */
   private compare(a: number, b: number): number {
     const order = (this.tiers[a] as number) - (this.tiers[b] as number) || (this.verified[a] as number) - (this.verified[b] as number) || (this.keys[b] as number) - (this.keys[a] as number);
-    if (order) return order;
+    // Only the sign: a difference of times or keys returned from a call that is not inlined
+    // is a heap number, and the heap compares ~1.5M times on a million files.
+    if (order) return order > 0 ? 1 : -1;
     const pa = this.paths.path(this.rows[a] as number);
     const pb = this.paths.path(this.rows[b] as number);
     return pa < pb ? -1 : pa > pb ? 1 : 0;
