@@ -78,31 +78,45 @@ class Failures {
 }
 
 /** One check of the sample's contents: its filter file and the sizes of its files. */
-interface Batch {
+export interface Batch {
   filterFile: string;
   sizes: Map<string, number>;
 }
 
+/** Files whose batches are written before the first check starts; past them, one batch at a time. */
+const PREPARED_FILES = 100_000;
+
 /**
- * The sample's batches, each with its filter file written: all made before any rclone of the
- * checks starts, because every allocation after a fork of this (large) process faults a
- * copy-on-write page, and the strings and maps of a batch were most of that.
+ * The sample's batches, each with its filter file written. Those of the first
+ * PREPARED_FILES files are all made before any rclone of the checks starts, because every
+ * allocation after a fork of this (large) process faults a copy-on-write page, and the
+ * strings and maps of a batch were most of that; a larger sample (every file of a big
+ * backup, say) goes on one batch at a time, so its paths are never all in memory at once.
  */
-async function writeBatches(files: Iterable<Sampled>, size: number, dir: string, copyLinks: boolean): Promise<Batch[]> {
-  const batches: Batch[] = [];
+export async function* writeBatches(files: Iterable<Sampled>, size: number, dir: string, copyLinks: boolean, preparedFiles = PREPARED_FILES): AsyncGenerator<Batch> {
+  let written = 0;
   let batch: Sampled[] = [];
-  const flush = async (): Promise<void> => {
-    const filterFile = join(dir, `batch-${batches.length}.filter`);
+  const write = async (): Promise<Batch> => {
+    const filterFile = join(dir, `batch-${written++}.filter`);
     await writeFile(filterFile, `${batch.flatMap((c) => filterNamesOf(c.path, copyLinks).map(exactRule)).join('\n')}\n- *\n`);
-    batches.push({ filterFile, sizes: new Map(batch.map((c) => [c.path, c.size] as const)) });
+    const made = { filterFile, sizes: new Map(batch.map((c) => [c.path, c.size] as const)) };
     batch = [];
+    return made;
   };
+  const prepared: Batch[] = [];
+  let taken = 0;
   for (const file of files) {
     batch.push(file);
-    if (batch.length >= size) await flush();
+    taken += 1;
+    if (batch.length < size) continue;
+    if (taken <= preparedFiles) prepared.push(await write());
+    else {
+      yield* prepared.splice(0);
+      yield await write();
+    }
   }
-  if (batch.length) await flush();
-  return batches;
+  if (batch.length) prepared.push(await write());
+  yield* prepared;
 }
 
 /**
@@ -200,7 +214,9 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       selected.files = sample.selected.files;
       selected.bytes = sample.selected.bytes;
       ctx.trace?.('verify: sample chosen');
-      const batches = await writeBatches(sample.files, options.batchSize, dir, options.copyLinks);
+      const batches = writeBatches(sample.files, options.batchSize, dir, options.copyLinks);
+      // The first batches' filters are written now, before the next rclone starts (see writeBatches).
+      const first = await batches.next();
       ctx.trace?.('verify: batch filters written');
       // Both listings compared once, so files missing or extra anywhere are found, not only in the sample.
       problem(
@@ -222,7 +238,10 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       ctx.trace?.('verify: sizes compared');
       ctx.logger.info(`verifying the contents of ${selected.files} of ${total.files} files (${formatIecSize(selected.bytes)} of ${formatIecSize(total.bytes)})`);
       const progress = verifyProgress(ctx, selected);
-      for (const { filterFile, sizes } of batches) {
+      let checks = 0;
+      for (let next = first; next.done !== true; next = await batches.next()) {
+        const { filterFile, sizes } = next.value;
+        checks += 1;
         problem(
           await runCheck(ctx, [...contentCommand, ...both, '--filter-from', filterFile, ...linkArgs(options.copyLinks)], (symbol, path) => {
             if (symbol === '=' || symbol === '*') {
@@ -239,7 +258,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
         );
       }
       progress?.done(checked);
-      ctx.trace?.(`verify: ${batches.length} batches checked`);
+      ctx.trace?.(`verify: ${checks} batches checked`);
     }
     if (options.ledger) {
       coverage = await ledger.write(now, options.coverageWindowMs);
