@@ -7,12 +7,20 @@ import { sharedUint32 } from './shared-arrays.js';
  * handed out once, zeroed as a fresh one; a request none left can hold gets a fresh one.
  */
 export class ColumnPool {
-  readonly columns: Uint32Array[];
   private readonly taken: boolean[];
 
-  constructor(count: number, capacity: number) {
-    this.columns = Array.from({ length: count }, () => sharedUint32(capacity));
-    this.taken = this.columns.map(() => false);
+  private constructor(readonly columns: Uint32Array[]) {
+    this.taken = columns.map(() => false);
+  }
+
+  /** `count` columns of `capacity`, or undefined where that much memory cannot be had (the sort then makes its own). */
+  static make(count: number, capacity: number): ColumnPool | undefined {
+    try {
+      return new ColumnPool(Array.from({ length: count }, () => sharedUint32(capacity)));
+    } catch (error) {
+      if (error instanceof RangeError) return undefined;
+      throw error;
+    }
   }
 
   /** A column of `n` elements, all 0. */

@@ -118,13 +118,9 @@ export class DirTable {
   }
 
   private growColumns(size: number): void {
-    this.parent = grown(this.parent, size, sharedInt32);
-    this.pathAt = grown(this.pathAt, size, sharedUint32);
-    this.pathLength = grown(this.pathLength, size, sharedUint32);
-    this.prefixLength = grown(this.prefixLength, size, sharedUint32);
-    this.nameAt = grown(this.nameAt, size, sharedUint32);
-    this.depth = grown(this.depth, size, sharedUint32);
-    this.odd = grown(this.odd, size, sharedUint8);
+    // All made before any is replaced: if memory runs out, the columns stay as they were (of one length).
+    const columns = [grown(this.parent, size, sharedInt32), grown(this.pathAt, size, sharedUint32), grown(this.pathLength, size, sharedUint32), grown(this.prefixLength, size, sharedUint32), grown(this.nameAt, size, sharedUint32), grown(this.depth, size, sharedUint32), grown(this.odd, size, sharedUint8)] as const;
+    [this.parent, this.pathAt, this.pathLength, this.prefixLength, this.nameAt, this.depth, this.odd] = columns;
   }
 
   /** Directory `id`'s path as bytes (a view into the arena: copy it to keep it). */

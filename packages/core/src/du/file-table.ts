@@ -261,10 +261,15 @@ export class FileTable {
     // files a doubling leaves hundreds of MB unused (and holds old and new at once while copying).
     let n = this.dir.length;
     while (n < size) n = Math.ceil(n * 1.5);
-    this.dir = copied(this.dir, sharedInt32(n));
-    this.size = copied(this.size, sharedFloat64(n));
-    this.nameAt = copied(this.nameAt, sharedUint32(n));
-    if (this.chained) this.prevInDir = copied(this.prevInDir, new Int32Array(n));
+    // All made before any is replaced: if memory runs out, the columns stay as they were (of one length).
+    const dir = copied(this.dir, sharedInt32(n));
+    const size_ = copied(this.size, sharedFloat64(n));
+    const nameAt = copied(this.nameAt, sharedUint32(n));
+    const prevInDir = this.chained ? copied(this.prevInDir, new Int32Array(n)) : this.prevInDir;
+    this.dir = dir;
+    this.size = size_;
+    this.nameAt = nameAt;
+    this.prevInDir = prevInDir;
   }
 
   private growDirs(size: number): void {

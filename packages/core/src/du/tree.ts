@@ -106,13 +106,19 @@ export class DuTree implements ListingSink {
   expectListingBytes(bytes: number, touchFrom = TOUCH_MIN_BYTES): void {
     // Short lines are ~40 bytes (`rclone ls` of short paths): an overestimate costs address space only.
     const lines = Math.min(Math.floor(bytes / 40), 1 << 27);
-    this.files.reserve(lines, Math.min(Math.floor(bytes / 3), 1 << 30));
-    // Directory paths too (untouched room costs address space, not memory; regrowing copies).
-    this.dirs.paths.reserve(Math.min(Math.floor(bytes / 8), 1 << 29));
-    this.dirs.reserve(Math.min(Math.floor(bytes / 256), 1 << 24));
+    try {
+      this.files.reserve(lines, Math.min(Math.floor(bytes / 3), 1 << 30));
+      // Directory paths too (untouched room costs address space, not memory; regrowing copies).
+      this.dirs.paths.reserve(Math.min(Math.floor(bytes / 8), 1 << 29));
+      this.dirs.reserve(Math.min(Math.floor(bytes / 256), 1 << 24));
+    } catch (error) {
+      // Only a hint: where that much address space cannot be had, the columns grow as they fill.
+      if (!(error instanceof RangeError)) throw error;
+      return;
+    }
     if (bytes >= touchFrom && this.toucher === undefined) {
       this.toucher = PageToucher.start();
-      if (this.toucher !== undefined) this.pool = new ColumnPool(POOL_COLUMNS, Math.ceil(lines * 1.25));
+      if (this.toucher !== undefined) this.pool = ColumnPool.make(POOL_COLUMNS, Math.ceil(lines * 1.25));
       this.checkpoint();
     }
   }
