@@ -46,12 +46,7 @@ export class LedgerJoin {
     this.files.add(file.path, file.size, file.mtimeMs);
   }
 
-  /** addSource for a path given as UTF-8 bytes buf[start, end). */
-  addBytes(buf: Buffer, start: number, end: number, size: number, mtimeMs: number): void {
-    this.files.addBytes(buf, start, end, size, mtimeMs);
-  }
-
-  /** addBytes with the size in numbers[0] and the mtime in numbers[1] (FileTable.addListed). */
+  /** addSource for a path given as UTF-8 bytes buf[start, end), its size in numbers[0] and mtime in numbers[1] (FileTable.addListed). */
   addListed(buf: Buffer, start: number, end: number, numbers: Float64Array): void {
     this.files.addListed(buf, start, end, numbers);
   }

@@ -114,21 +114,8 @@ function writeDigits(out: Buffer, at: number, n: number): number {
   return writeSmall(out, writeSmall(out, at, high, 0), n - high * 1e9, 9);
 }
 
-/** Room writeLedgerBytes may need for a path of `length` bytes. */
+/** Room writeLedgerPathBytes may need for a path of `length` bytes (both pieces). */
 export const ledgerBytesRoom = (length: number): number => length + 64;
-
-const NUMBERS = new Float64Array(2);
-
-/**
- * ledgerLine(path, { size, verified }) + `\n` for the path's UTF-8 bytes src[from, to),
- * written at out[at] (ledgerBytesRoom bytes free); returns the end, or FALLBACK (nothing
- * written) when the path needs JSON escapes or a number is not a whole one.
- */
-export function writeLedgerBytes(out: Buffer, at: number, src: Uint8Array, from: number, to: number, size: number, verified: number): number {
-  NUMBERS[0] = size;
-  NUMBERS[1] = verified;
-  return writeLedgerPathBytes(out, at, src, from, from, src, from, to, NUMBERS);
-}
 
 /** Copies src[from, to) to out[p...]; returns the end, or FALLBACK for a byte JSON escapes. */
 function plainBytes(out: Buffer, p: number, src: Uint8Array, from: number, to: number): number {
@@ -141,9 +128,12 @@ function plainBytes(out: Buffer, p: number, src: Uint8Array, from: number, to: n
 }
 
 /**
- * writeLedgerBytes for a path in two pieces, its directory dir[dirFrom, dirTo) and its name
- * name[nameFrom, nameTo) (as verify's file table keeps them), with the size in numbers[0]
- * and the verified time in numbers[1] (a typed array: no heap number per line).
+ * ledgerLine(path, { size, verified }) + `\n` for a path given as UTF-8 bytes in two pieces,
+ * its directory dir[dirFrom, dirTo) and its name name[nameFrom, nameTo) (as verify's file
+ * table keeps them; an empty directory piece for a whole path), with the size in numbers[0]
+ * and the verified time in numbers[1] (a typed array: no heap number per line), written at
+ * out[at] (ledgerBytesRoom bytes free); returns the end, or FALLBACK (nothing written) when
+ * the path needs JSON escapes or a number is not a whole one.
  */
 export function writeLedgerPathBytes(out: Buffer, at: number, dir: Uint8Array, dirFrom: number, dirTo: number, name: Uint8Array, nameFrom: number, nameTo: number, numbers: Float64Array): number {
   const size = numbers[0] as number;

@@ -7,7 +7,7 @@ import { LedgerJoin } from '../src/ledger.js';
 import { parseLsjsonLine, type ListedFile } from '../src/listing.js';
 import { selectSample, type Candidate } from '../src/sample.js';
 import { parseVerifyConditions } from '../src/verify-conditions.js';
-import { FALLBACK as LEDGER_FALLBACK, parseLedgerBytes, writeLedgerBytes, writeLedgerPathBytes, type LedgerBytes } from '../src/verify-ledger-bytes.js';
+import { FALLBACK as LEDGER_FALLBACK, parseLedgerBytes, writeLedgerPathBytes, type LedgerBytes } from '../src/verify-ledger-bytes.js';
 import { FALLBACK, FILE, NOT_FILE, parseLsjsonBytes, parseRfc3339Bytes, type LsjsonRecord } from '../src/verify-lsjson-bytes.js';
 import { chooseSample } from '../src/verify-sample.js';
 import { cleanup, tempDir, writeTree } from './helpers.js';
@@ -152,7 +152,7 @@ describe('ledger lines as bytes', () => {
   ])('%j: ledgerLine + newline exactly, or left to it', (path, size, verified) => {
     const src = Buffer.from(path);
     const out = Buffer.alloc(200);
-    const end = writeLedgerBytes(out, 3, src, 0, src.length, size, verified);
+    const end = writeLedgerPathBytes(out, 3, src, 0, 0, src, 0, src.length, Float64Array.of(size, verified));
     // eslint-disable-next-line no-control-regex
     if (end === LEDGER_FALLBACK) expect(/["\\\u0000-\u001f]/.test(path) || !Number.isSafeInteger(size) || size < 0).toBe(true);
     else expect(out.toString('utf8', 3, end)).toBe(`${ledgerLine(path, { size, verified })}\n`);
@@ -177,7 +177,7 @@ describe('ledger lines as bytes', () => {
     const src = Buffer.from('dir/name');
     for (const n of numbers) {
       for (const [size, verified] of [[n, n], [7, n], [n, 1_764_000_000_000]] as const) {
-        const end = writeLedgerBytes(out, 1, src, 0, src.length, size, verified);
+        const end = writeLedgerPathBytes(out, 1, src, 0, 0, src, 0, src.length, Float64Array.of(size, verified));
         expect(out.toString('utf8', 1, end)).toBe(`${ledgerLine('dir/name', { size, verified })}\n`);
       }
     }
@@ -248,7 +248,7 @@ describe('the sample and the new ledger are what the object-per-file code gave',
       const join_ = await LedgerJoin.open(ledgerFile);
       for (const f of files) {
         const bytes = Buffer.from(f.path);
-        join_.addBytes(bytes, 0, bytes.length, f.size, f.mtimeMs);
+        join_.addListed(bytes, 0, bytes.length, Float64Array.of(f.size, f.mtimeMs));
       }
       await join_.load();
       const totals = { files: files.length, bytes: files.reduce((s, f) => s + f.size, 0) };
