@@ -13,7 +13,7 @@
 //   ledger, as the nightly runner calls it) with RCLONE pointing at a replay program: the
 //   lsjson listing and the `rclone check --combined -` report were produced once by real
 //   rclone on a 1,000-file tree here and are replayed with unique names (rep-N/…) up to
-//   the wanted file count; sample batches get `=` for every `+ /path` rule of their filter.
+//   the wanted file count; sample batches get `=` for every path of their list.
 //   So the tool's own processing (parsing, spooling, ledger join, sample, ledger write) is
 //   measured; rclone and the disk are not (the replay runs in its own process).
 // Each measurement runs in its own process: peak RSS is that process's maxRSS.
@@ -229,9 +229,13 @@ if (command === 'lsjson') {
   for (let r = 0; r < reps; r++) for (const line of t.lsjson) put(line.replace('{"Path":"', '{"Path":"rep-' + r + '/') + ',\\n');
   put(']\\n');
 } else if (command === 'check') {
-  const at = args.indexOf('--filter-from');
-  if (at >= 0) {
-    for (const rule of readFileSync(args[at + 1], 'utf8').split('\\n')) if (rule.startsWith('+ /')) put('= ' + rule.slice(3).replace(/\\\\(.)/g, '$1') + '\\n');
+  const list = args.indexOf('--files-from-raw');
+  // Builds before 2026-12-06 named a batch's files by filter rules (kept for SCALE_VERIFY_BASELINE runs).
+  const rules = args.indexOf('--filter-from');
+  if (list >= 0) {
+    for (const path of readFileSync(args[list + 1], 'utf8').split('\\n')) if (path !== '') put('= ' + path + '\\n');
+  } else if (rules >= 0) {
+    for (const rule of readFileSync(args[rules + 1], 'utf8').split('\\n')) if (rule.startsWith('+ /')) put('= ' + rule.slice(3).replace(/\\\\(.)/g, '$1') + '\\n');
   } else {
     for (let r = 0; r < reps; r++) for (const line of t.check) put(line.slice(0, 2) + 'rep-' + r + '/' + line.slice(2) + '\\n');
   }
@@ -321,6 +325,8 @@ async function verifyChild(versions, prepareOnly = false) {
     const { runVerify } = await import(join(backupDist, 'verify.js'));
     const { createContext } = await import(join(backupDist, 'context.js'));
     const { parseVerifyConditions } = await import(join(backupDist, 'verify-conditions.js'));
+    // The nightly runner's batch size: each build's own default.
+    const { BACKUP_DEFAULTS } = await import(join(backupDist, 'backup-defaults.js'));
     const io = {
       stdin: process.stdin,
       stdout: process.stdout,
@@ -342,7 +348,7 @@ async function verifyChild(versions, prepareOnly = false) {
     const config = { file: join(work, 'bench.conf'), name: 'bench', source: join(work, 'src'), destination: join(work, 'dst'), archiveSpecials: false, copyLinks: undefined, preCommand: undefined, requireMount: false, sentinel: undefined, excludeFrom: undefined, minFiles: undefined, maxDelete: [], filters: [], testFilters: [], warnings: [] };
     const before = process.resourceUsage();
     const started = performance.now();
-    const summary = await runVerify(config, ctx, { conditions: parseVerifyConditions(['data=1%', 'age=1d']), mode: 'download', copyLinks: false, ledger, rotate: true, coverageWindowMs: 30 * DAY, seed: 1, batchSize: 1000 });
+    const summary = await runVerify(config, ctx, { conditions: parseVerifyConditions(['data=1%', 'age=1d']), mode: 'download', copyLinks: false, ledger, rotate: true, coverageWindowMs: 30 * DAY, seed: 1, batchSize: BACKUP_DEFAULTS.batchSize });
     const wall = (performance.now() - started) / 1000;
     const usage = process.resourceUsage();
     if (summary.total.files !== reps * 1000 || summary.failed !== 0 || summary.checked.files !== summary.selected.files) throw new Error(`unexpected verify summary ${JSON.stringify(summary).slice(0, 500)}`);

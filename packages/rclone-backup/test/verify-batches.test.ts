@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeBatches, type Batch } from '../src/verify.js';
 
-// verify's check batches: the first ones' filter files are written before any check runs
+// verify's check batches: the first ones' list files are written before any check runs
 // (no allocation after a fork of the big process); a larger sample streams a batch at a time.
 
 const dirs: string[] = [];
@@ -17,13 +17,13 @@ function sample(n: number): Array<{ path: string; size: number }> {
 }
 
 describe('verify check batches', () => {
-  it('writes every batch of a small sample before the first is checked, each an exact filter of its files', async () => {
+  it('writes every batch of a small sample before the first is checked, each the exact list of its files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'verify-batches-'));
     dirs.push(dir);
     const batches = writeBatches(sample(7), 3, dir, false);
     const first = await batches.next();
     expect(first.done).toBe(false);
-    expect([0, 1, 2].map((i) => existsSync(join(dir, `batch-${i}.filter`)))).toEqual([true, true, true]);
+    expect([0, 1, 2].map((i) => existsSync(join(dir, `batch-${i}.list`)))).toEqual([true, true, true]);
     const all: Batch[] = [first.value as Batch];
     for await (const batch of batches) all.push(batch);
     expect(all.map((b) => [...b.sizes.keys()])).toEqual([
@@ -32,7 +32,8 @@ describe('verify check batches', () => {
       ['d0/f 6[x].txt'],
     ]);
     expect(all[2]?.sizes.get('d0/f 6[x].txt')).toBe(60);
-    expect(readFileSync(all[2]?.filterFile ?? '', 'utf8')).toBe('+ /d0/f 6\\[x\\].txt\n- *\n');
+    expect(readFileSync(all[0]?.listFile ?? '', 'utf8')).toBe('d0/f 0[x].txt\nd1/f 1[x].txt\nd2/f 2[x].txt\n');
+    expect(readFileSync(all[2]?.listFile ?? '', 'utf8')).toBe('d0/f 6[x].txt\n');
   });
 
   it('a sample past the prepared files goes on a batch at a time, in order, every file once', async () => {
@@ -41,10 +42,10 @@ describe('verify check batches', () => {
     const batches = writeBatches(sample(23), 2, dir, false, 6);
     const first = await batches.next();
     // The batches of the first 6 files were prepared; the 7th file's batch waits for its turn.
-    expect([0, 1, 2, 3].map((i) => existsSync(join(dir, `batch-${i}.filter`)))).toEqual([true, true, true, false]);
+    expect([0, 1, 2, 3].map((i) => existsSync(join(dir, `batch-${i}.list`)))).toEqual([true, true, true, false]);
     const all: Batch[] = [first.value as Batch];
     for await (const batch of batches) all.push(batch);
     expect(all.flatMap((b) => [...b.sizes.keys()])).toEqual(sample(23).map((f) => f.path));
-    expect(all.map((b) => b.filterFile)).toEqual(all.map((_, i) => join(dir, `batch-${i}.filter`)));
+    expect(all.map((b) => b.listFile)).toEqual(all.map((_, i) => join(dir, `batch-${i}.list`)));
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '@rclone-b2/core';
 import { selectSample, type Candidate } from '../src/sample.js';
-import { exactRule } from '../src/verify.js';
+import { listLines } from '../src/verify.js';
 import { parseVerifyConditions } from '../src/verify-conditions.js';
 import { cleanup, run, tempDir, writeConfig, writeTree } from './helpers.js';
 
@@ -57,9 +57,14 @@ describe('selectSample (pure)', () => {
     expect(chosen.slice(10).every((c) => c.verifiedMs === now - 2 * DAY)).toBe(true);
   });
   it.each([
-    ['a/b.txt', '+ /a/b.txt'],
-    ['we*ird?[x]{y}\\z', '+ /we\\*ird\\?\\[x\\]\\{y\\}\\\\z'],
-  ])('exactRule(%j)', (path, rule) => expect(exactRule(path)).toBe(rule));
+    ['a/b.txt', true, ['a/b.txt']],
+    // Raw lines: glob characters, backslashes and edge spaces stay as they are.
+    [' we*ird?[x]{y}\\z #; ', true, [' we*ird?[x]{y}\\z #; ']],
+    // Without --copy-links a link is named by both its names (rclone filters see both).
+    ['d/link.rclonelink', false, ['d/link.rclonelink', 'd/link']],
+    // A line break cannot be named in a list: no line (the check then counts it as not checked).
+    ['d/two\nlines', true, []],
+  ])('listLines(%j, copyLinks %j)', (path, copyLinks, lines) => expect(listLines(path, copyLinks)).toEqual(lines));
 });
 
 describe('verify against a real destination', () => {
@@ -171,7 +176,7 @@ describe('verify against a real destination', () => {
 describe('verify with more than 1,000 files (batches)', () => {
   const dir = tempDir('rb-verify-big-');
   afterAll(() => cleanup(dir));
-  it('checks 1,200 sampled files in batches of filter files', async () => {
+  it('checks 1,200 sampled files in batches of path lists', async () => {
     const src = join(dir, 'src');
     const files: Record<string, string> = {};
     for (let i = 0; i < 1300; i++) files[`dir ${i % 7}/f[${i}]*.txt`] = `content ${i}`;
@@ -184,6 +189,41 @@ describe('verify with more than 1,000 files (batches)', () => {
     const summary = JSON.parse(r.out) as Summary;
     expect(summary.selected.files).toBe(1200);
     expect(summary.matched).toBe(1200);
+  });
+});
+
+describe('verify checks each sampled file by its exact name, and fails for one rclone says nothing about', () => {
+  const dir = tempDir('rb-verify-names-');
+  afterAll(() => cleanup(dir));
+  const src = join(dir, 'src');
+  const dst = join(dir, 'dst');
+  // Names a filter rule loses (rclone trims a rule's edge spaces) or would have to escape.
+  const odd = ['trailing space ', ' leading space', 'glob*?[x]{y}.txt', 'back\\slash', '#hash', ';semi', 'sub dir /end '];
+  const conf = writeConfig(dir, 'names', `[default]\nsource = ${src}\ndestination = ${dst}\narchive_specials = no\n`);
+  beforeAll(async () => {
+    writeTree(src, Object.fromEntries(odd.map((name, i) => [name, `content ${i}`])));
+    expect((await run([conf, '--lock-dir', dir])).code).toBe(0);
+  });
+  it('every file, whatever its name, has its contents checked', async () => {
+    const r = await run([conf, '--json', '--lock-dir', dir, '--verify', `files=${odd.length}`]);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.out) as Summary & { checked: { files: number } };
+    expect(summary.selected.files).toBe(odd.length);
+    expect(summary.checked.files).toBe(odd.length);
+    expect(summary.matched).toBe(odd.length);
+  });
+  it('a sampled file gone from both sides by the time of the check is named and fails the run', async () => {
+    // The real rclone, after the file has gone from both sides just before the content check.
+    const wrapper = join(dir, 'rclone-wrapper.sh');
+    writeFileSync(wrapper, `#!/bin/sh\ncase "$*" in *--files-from-raw*) rm -f "${src}/#hash" "${dst}/#hash";; esac\nexec rclone "$@"\n`, { mode: 0o755 });
+    const r = await run([conf, '--json', '--lock-dir', dir, '--verify', `files=${odd.length}`], { RCLONE: wrapper });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('verify: rclone reported nothing for 1 sampled file(s), so they were not checked');
+    expect(r.err).toContain('could not check: #hash\n');
+    const summary = JSON.parse(r.out) as Summary & { checked: { files: number }; errors: string[]; failed: number };
+    expect(summary.errors).toEqual(['#hash']);
+    expect(summary.failed).toBe(1);
+    expect(summary.matched).toBe(odd.length - 1);
   });
 });
 
