@@ -61,7 +61,7 @@ export function linkArgs(copyLinks: boolean): string[] {
 /**
  * The names a filter must admit for a listed path to be seen again: rclone 1.60.1 filters a
  * symlink stored as `X.rclonelink` under both `X.rclonelink` and its own name `X`, so a
- * `+ /X.rclonelink` … `- *` filter file alone would silently leave the link out.
+ * list of paths (or a filter file) naming `X.rclonelink` alone would silently leave the link out.
  */
 export function filterNamesOf(path: string, copyLinks: boolean): string[] {
   const link = copyLinks ? undefined : linkPathOf(path);
