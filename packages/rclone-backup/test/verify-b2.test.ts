@@ -23,6 +23,9 @@ describe('verify finds a damaged bucket (crypt over the b2-emulator)', () => {
   const lock = ['--lock-dir', dir];
   const files: Record<string, string> = {};
   for (let i = 0; i < 12; i++) files[`dir${i % 3}/file-${i}.bin`] = `payload ${i} `.repeat(2000 + i * 100);
+  // Names a filter rule would lose or have to escape: checked by their exact names through crypt too.
+  const ODD = ['dir2/ends in a space ', 'dir0/ lead #;[*]{?}\\.bin'];
+  for (const name of ODD) files[name] = `odd ${name}`;
   const VICTIM = 'dir1/file-4.bin';
 
   beforeAll(async () => {
@@ -60,6 +63,13 @@ describe('verify finds a damaged bucket (crypt over the b2-emulator)', () => {
       expect(r.code).toBe(0);
       expect(r.summary.failed).toBe(0);
     }
+  });
+
+  it('every sampled file is checked by its exact name, edge spaces and glob characters included', async () => {
+    const r = await verify('--verify', 'files=100%');
+    expect(r.code).toBe(0);
+    expect(r.summary.failed).toBe(0);
+    expect(r.summary.checked.files).toBe(Object.keys(files).length);
   });
 
   it.each([[['--verify', 'all']], [['--verify', 'files=100%']]])('%j: a flipped byte in the stored object → exit 1 naming the file', async (args) => {
