@@ -215,7 +215,32 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
           ledger.addListed(buf, start, end, numbers);
         },
       };
-      await listSourceInto(config, ctx, { copyLinks: options.copyLinks }, counted, dir);
+      // Both listings compared once, so files missing or extra anywhere are found, not only in
+      // the sample. It needs nothing from SOURCE's listing, so it runs alongside it: started
+      // while this process is small, so the fork is cheap and none of the listing's pages is
+      // left copy-on-write (each would cost a page fault when next written).
+      const sizeCheck = runCheck(
+        ctx,
+        ['check', '--size-only', '--fast-list', ...both, ...backupFilters],
+        (symbol, path) => {
+          if (symbol === '*') present += 1;
+          failures.note(symbol, path);
+        },
+        // Sizes are all this pass compares; that the sides share no hash is beside the point.
+        /^No common hash found/,
+        () => {
+          present += 1;
+        },
+        dir,
+      );
+      // Awaited below, after the listing (whose failure must not leave it unheard).
+      sizeCheck.catch(() => undefined);
+      try {
+        await listSourceInto(config, ctx, { copyLinks: options.copyLinks }, counted, dir);
+      } catch (error) {
+        await sizeCheck.catch(() => undefined);
+        throw error;
+      }
       ctx.trace?.(`verify: listed ${total.files} files`);
       // Before the next rclone starts: starting a process marks every page of this one
       // copy-on-write, and the join writes into every row of the listing (a fault per page).
@@ -230,23 +255,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       // The first batches' lists are written now, before the next rclone starts (see writeBatches).
       const first = await batches.next();
       ctx.trace?.('verify: batch lists written');
-      // Both listings compared once, so files missing or extra anywhere are found, not only in the sample.
-      problem(
-        await runCheck(
-          ctx,
-          ['check', '--size-only', '--fast-list', ...both, ...backupFilters],
-          (symbol, path) => {
-            if (symbol === '*') present += 1;
-            failures.note(symbol, path);
-          },
-          // Sizes are all this pass compares; that the sides share no hash is beside the point.
-          /^No common hash found/,
-          () => {
-            present += 1;
-          },
-          dir,
-        ),
-      );
+      problem(await sizeCheck);
       ctx.trace?.('verify: sizes compared');
       ctx.logger.info(`verifying the contents of ${selected.files} of ${total.files} files (${formatIecSize(selected.bytes)} of ${formatIecSize(total.bytes)})`);
       const progress = verifyProgress(ctx, selected);

@@ -327,4 +327,19 @@ describe('verify when rclone cannot compare at all', () => {
     expect(summary.failed).toBeGreaterThanOrEqual(1);
     expect(summary.problems[0]).toMatch(/^rclone check failed \(exit status 1\): Failed to create file system/);
   });
+  it('a source rclone cannot list → exit 1, said, while the size check running alongside the listing is waited for', async () => {
+    const dst = join(dir, 'dst-of-gone');
+    writeTree(dst, { 'a.txt': 'a' });
+    const conf = writeConfig(dir, 'gone', `[default]\nsource = ${join(dir, 'no-such-source')}\ndestination = ${dst}\narchive_specials = no\n`);
+    // The real rclone, recording when each run starts and ends.
+    const log = join(dir, 'runs.log');
+    const wrapper = join(dir, 'rclone-recording.sh');
+    writeFileSync(wrapper, `#!/bin/sh\nfor a in "$@"; do case $a in -*) ;; *) cmd=$a; break;; esac; done\necho "start $cmd" >> ${log}\nrclone "$@"\nstatus=$?\necho "end $cmd" >> ${log}\nexit $status\n`, { mode: 0o755 });
+    const r = await run([conf, '--lock-dir', dir, '--verify', 'files=1'], { RCLONE: wrapper });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/rclone lsjson failed \(exit status 3\)/);
+    expect(r.err).not.toMatch(/; 0 failed/);
+    // Both rclone runs (the listing and the size check) had ended when verify returned.
+    expect(readFileSync(log, 'utf8').split('\n').filter(Boolean).sort()).toEqual(['end check', 'end lsjson', 'start check', 'start lsjson']);
+  });
 });
