@@ -81,6 +81,17 @@ describe('runRclone', () => {
     expect(seenWhileRunning).toBe(0);
     expect(readdirSync(spool)).toEqual([]);
   });
+  it('with stdoutSpoolDir: output written a line at a time is read in a few large chunks, not a read per line', async () => {
+    // A stand-in for rclone that writes 2,000 lines one write each over ~0.2 s, as rclone check writes its report.
+    const slow = join(dir, 'slow-writer.mjs');
+    writeFileSync(slow, `#!/usr/bin/env node\nimport { writeSync } from 'node:fs';\nfor (let i = 0; i < 2000; i++) {\n  writeSync(1, \`= line \${i}\\n\`);\n  if (i % 20 === 19) await new Promise((r) => setTimeout(r, 2));\n}\n`, { mode: 0o755 });
+    const spool = mkdtempSync(join(dir, 'spool-'));
+    const parts: Buffer[] = [];
+    await runRclone(['check'], { rclone: slow, stdoutSpoolDir: spool, onStdoutChunk: (chunk) => void parts.push(Buffer.from(chunk)) });
+    expect(Buffer.concat(parts).toString()).toBe(Array.from({ length: 2000 }, (_, i) => `= line ${i}\n`).join(''));
+    // A read right after each short one gave about one chunk per write burst (~100 here).
+    expect(parts.length).toBeLessThan(50);
+  });
   it('with stdoutSpoolDir: a failing callback stops rclone and the call rejects with its error', async () => {
     const big = join(dir, 'big-stopped.txt');
     writeFileSync(big, 'x'.repeat(3_000_000));

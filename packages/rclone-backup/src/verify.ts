@@ -263,7 +263,9 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       for (let next = first; next.done !== true; next = await batches.next()) {
         const { listFile, sizes } = next.value;
         checks += 1;
-        // rclone names every file of the list that either side has; what is left in `sizes` was not named.
+        // rclone names every file of the list that either side has; what is left in `sizes` was not
+        // named. Its report is spooled too: through a pipe, a line a read, each read a stream event
+        // and a fresh 64 KiB buffer (0.3 CPU-s for 5,000 files).
         const outcome = await runCheck(ctx, [...contentCommand, ...both, '--files-from-raw', listFile, ...linkArgs(options.copyLinks)], (symbol, path) => {
           const size = sizes.get(path) ?? 0;
           sizes.delete(path);
@@ -277,7 +279,7 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
             ledger.addVerified(path);
           }
           failures.note(symbol, path);
-        });
+        }, undefined, undefined, dir);
         problem(outcome);
         // Not a silent pass: a sampled file rclone said nothing about was not checked (a failed run says why itself).
         if (!outcome.problem && sizes.size > 0) {
