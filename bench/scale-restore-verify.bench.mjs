@@ -217,7 +217,7 @@ async function restoreChild(kind, versions) {
 // ---------------------------------------------------------------- verify: replayed rclone
 const REPLAY = `#!/usr/bin/env node
 // Replays real rclone output (templates recorded once) with unique names rep-R/…
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 const t = JSON.parse(readFileSync(process.env.REPLAY_TEMPLATES, 'utf8'));
 const reps = Number(process.env.REPLAY_REPS);
 const args = process.argv.slice(2);
@@ -236,8 +236,19 @@ if (command === 'lsjson') {
     for (const path of readFileSync(args[list + 1], 'utf8').split('\\n')) if (path !== '') put('= ' + path + '\\n');
   } else if (rules >= 0) {
     for (const rule of readFileSync(args[rules + 1], 'utf8').split('\\n')) if (rule.startsWith('+ /')) put('= ' + rule.slice(3).replace(/\\\\(.)/g, '$1') + '\\n');
-  } else {
+  } else if (args.includes('--combined')) {
     for (let r = 0; r < reps; r++) for (const line of t.check) put(line.slice(0, 2) + 'rep-' + r + '/' + line.slice(2) + '\\n');
+  } else {
+    // Each kind of difference into its file (--differ FILE...), equal files only counted in rclone's notice.
+    const kinds = { '*': '--differ', '+': '--missing-on-dst', '-': '--missing-on-src', '!': '--error' };
+    const texts = {};
+    let matching = 0;
+    for (let r = 0; r < reps; r++) for (const line of t.check) {
+      if (line[0] === '=') matching++;
+      else texts[kinds[line[0]]] = (texts[kinds[line[0]]] ?? '') + 'rep-' + r + '/' + line.slice(2) + '\\n';
+    }
+    for (const flag of Object.values(kinds)) if (args.includes(flag)) writeFileSync(args[args.indexOf(flag) + 1], texts[flag] ?? '');
+    process.stderr.write(JSON.stringify({ level: 'warning', msg: matching + ' matching files' }) + '\\n');
   }
 } else {
   process.stderr.write('replay: unexpected rclone ' + args.join(' ') + '\\n');

@@ -1,3 +1,6 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ByteLines } from '@rclone-b2/core';
 import type { BackupContext } from './context.js';
 import { runRcloneJson } from './context.js';
@@ -56,6 +59,66 @@ export async function runCheck(
     hideText: /Failed to (check|cryptcheck)/,
   });
   lines.end();
+  return outcome(args, exitCode, stderrTail, reported, failures);
+}
+
+/** The kinds of difference rclone check writes to a file each (`--differ FILE`...), and their report symbol. */
+const KIND_REPORTS: ReadonlyArray<[flag: string, symbol: CheckSymbol]> = [
+  ['--missing-on-dst', '+'],
+  ['--missing-on-src', '-'],
+  ['--differ', '*'],
+  ['--error', '!'],
+];
+/** rclone check's notice of how many files were equal (none: no notice). */
+const MATCHING = /^(\d+) matching files$/;
+
+/**
+ * runCheck for a check whose equal files only count (a whole tree's size check): rclone
+ * writes its report a line per system call, so a million equal files cost it a million
+ * writes and this process a million lines to read. Here only the differences are written,
+ * each kind to its own file in a new directory under `dir` (read when rclone has exited),
+ * and the equal files are counted by rclone's own notice ("N matching files").
+ */
+export async function runCheckCountingMatches(
+  ctx: BackupContext,
+  args: readonly string[],
+  onLine: (symbol: CheckSymbol, path: string) => void,
+  expected: RegExp | undefined,
+  dir: string,
+): Promise<CheckOutcome & { matches: number }> {
+  const reports = await mkdtemp(join(dir, 'check-'));
+  const files = KIND_REPORTS.map(([flag], i) => [flag, join(reports, `kind-${i}`)] as const);
+  let matches = 0;
+  const { exitCode, stderrTail } = await runRcloneJson(ctx, [...args, ...files.flat()], {
+    okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    onRecord: (r) => {
+      const matching = MATCHING.exec(r.msg);
+      if (matching) matches = Number(matching[1]);
+      return ctx.verbosity >= 1 || !(SUMMARY.test(r.msg) || (r.object !== undefined && PER_FILE.test(r.msg)) || expected?.test(r.msg));
+    },
+    hideText: /Failed to (check|cryptcheck)/,
+  });
+  let failures = 0;
+  for (const [i, [, file]] of files.entries()) {
+    const symbol = (KIND_REPORTS[i] as [string, CheckSymbol])[1];
+    const lines = new ByteLines((buf, start, end) => {
+      failures += 1;
+      onLine(symbol, buf.toString('utf8', start, end));
+    });
+    // A report rclone did not get to write (it failed first) is empty: the exit status says why.
+    const stream = createReadStream(file);
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) lines.push(chunk);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    lines.end();
+  }
+  return { ...outcome(args, exitCode, stderrTail, matches + failures, failures), matches };
+}
+
+/** What a check run's exit status says, with rclone's last words when it failed. */
+function outcome(args: readonly string[], exitCode: number, stderrTail: readonly string[], reported: number, failures: number): CheckOutcome {
   // Exit 1 with nothing wrong in the report means rclone failed before comparing (e.g. an unknown remote).
   if (exitCode === 0 || (exitCode === 1 && failures > 0)) return { reported };
   // rclone's last words are plain text with a date in front; the date says nothing here.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { formatDuration, formatIecSize } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
-import { runCheck, type CheckSymbol } from './check-run.js';
+import { runCheck, runCheckCountingMatches, type CheckSymbol } from './check-run.js';
 import { LedgerJoin, type Coverage } from './ledger.js';
 import { verifyProgress } from './verify-progress.js';
 import { listSourceInto, type ListingSink } from './verify-listing.js';
@@ -219,7 +219,8 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       // the sample. It needs nothing from SOURCE's listing, so it runs alongside it: started
       // while this process is small, so the fork is cheap and none of the listing's pages is
       // left copy-on-write (each would cost a page fault when next written).
-      const sizeCheck = runCheck(
+      // Its equal files are only counted (runCheckCountingMatches: no line written and read for each).
+      const sizeCheck = runCheckCountingMatches(
         ctx,
         ['check', '--size-only', '--fast-list', ...both, ...backupFilters],
         (symbol, path) => {
@@ -228,9 +229,6 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
         },
         // Sizes are all this pass compares; that the sides share no hash is beside the point.
         /^No common hash found/,
-        () => {
-          present += 1;
-        },
         dir,
       );
       // Awaited below, after the listing (whose failure must not leave it unheard).
@@ -255,7 +253,9 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
       // The first batches' lists are written now, before the next rclone starts (see writeBatches).
       const first = await batches.next();
       ctx.trace?.('verify: batch lists written');
-      problem(await sizeCheck);
+      const sizesCompared = await sizeCheck;
+      present += sizesCompared.matches;
+      problem(sizesCompared);
       ctx.trace?.('verify: sizes compared');
       ctx.logger.info(`verifying the contents of ${selected.files} of ${total.files} files (${formatIecSize(selected.bytes)} of ${formatIecSize(total.bytes)})`);
       const progress = verifyProgress(ctx, selected);

@@ -212,6 +212,20 @@ describe('verify checks each sampled file by its exact name, and fails for one r
     expect(summary.checked.files).toBe(odd.length);
     expect(summary.matched).toBe(odd.length);
   });
+  it('the size check has rclone write only the differences (equal files counted from its notice), the content check a line per sampled file', async () => {
+    const log = join(dir, 'args.log');
+    const wrapper = join(dir, 'rclone-args.sh');
+    writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> ${log}\nexec rclone "$@"\n`, { mode: 0o755 });
+    const r = await run([conf, '--json', '--lock-dir', dir, '--verify', 'files=2'], { RCLONE: wrapper });
+    expect(r.code).toBe(0);
+    const runs = readFileSync(log, 'utf8').trim().split('\n');
+    const sizeCheck = runs.find((a) => a.includes('--size-only')) ?? '';
+    expect(sizeCheck).not.toContain('--combined');
+    for (const flag of ['--differ', '--missing-on-dst', '--missing-on-src', '--error']) expect(sizeCheck).toContain(flag);
+    expect(runs.find((a) => a.includes('--files-from-raw'))).toContain('--combined -');
+    // Every file is still counted as present on both sides, from rclone's "N matching files".
+    expect((JSON.parse(r.out) as { present: number }).present).toBe(odd.length);
+  });
   it('a sampled file gone from both sides by the time of the check is named and fails the run', async () => {
     // The real rclone, after the file has gone from both sides just before the content check.
     const wrapper = join(dir, 'rclone-wrapper.sh');
