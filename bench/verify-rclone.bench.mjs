@@ -3,9 +3,9 @@
 // it amounts to, in time and in B2 calls.
 //  1. Local disk: a VR_FILES-file tree (default 50,000 in directories of 100) and its copy;
 //     `rclone-backup CONF --verify files=VR_SAMPLE --seed 1` (default 5,000) next to the plain
-//     rclone runs it amounts to, started the same way: `rclone lsjson -R --files-only
-//     --no-mimetype SRC` alongside `rclone check --size-only --fast-list SRC DST`, then
-//     `rclone check --download SRC DST --files-from-raw LIST` of as many files (farm-bench
+//     rclone runs it amounts to, with the same filters, started the same way: `rclone lsjson
+//     -R --files-only --no-mimetype SRC` alongside `rclone check --size-only --fast-list SRC
+//     DST`, then `rclone check --download SRC DST --files-from-raw LIST` of as many files (farm-bench
 //     --vs, pair-by-pair medians). VR_BASELINE_BIN=PATH also runs another build's
 //     rclone-backup bin (an older checkout's) against this one.
 //  2. B2 calls: the same sampled verify of a VR_B2_FILES-file backup (default 5,000, sample
@@ -73,8 +73,11 @@ try {
   writeFileSync(list, sampleList(paths, SAMPLE, random));
   const conf = join(work, 'photos.conf');
   writeFileSync(conf, `[default]\nsource = ${src}\ndestination = ${dst}\narchive_specials = no\n`);
-  const rc = `rclone --config /dev/null`;
-  const plain = `sh -c '${rc} lsjson -R --files-only --no-mimetype --links ${src} > /dev/null & ${rc} check --size-only --fast-list --links ${src} ${dst} 2> /dev/null; wait; ${rc} check --download --links ${src} ${dst} --files-from-raw ${list} 2> /dev/null'`;
+  // The backup's filters (rclone-backup's built-in ones: editor backups) in the plain listings
+  // too; rclone takes no other filter with --files-from-raw.
+  const rc = `rclone --config /dev/null --links`;
+  const filters = `--filter "- *~" --filter "- .#*"`;
+  const plain = `sh -c '${rc} lsjson -R --files-only --no-mimetype ${filters} ${src} > /dev/null & ${rc} check --size-only --fast-list ${filters} ${src} ${dst} 2> /dev/null; wait; ${rc} check --download ${src} ${dst} --files-from-raw ${list} 2> /dev/null'`;
   const ours = ['node', bin, conf, '--lock-dir', work, '--verify', `files=${SAMPLE}`, '--seed', '1', '-q'];
   const started = load();
   const report = await farmBench(ours, plain);
@@ -110,11 +113,12 @@ try {
     };
     const dest = `${config.cryptPath}photos`;
     const rcB2 = ['--config', config.configPath];
+    const filtersB2 = ['--filter', '- *~', '--filter', '- .#*'];
     // The same rclone runs, plain; `check` exits 0 here (nothing differs).
     const plainCalls = await served(() =>
       Promise.all([
-        run('rclone', [...rcB2, 'lsjson', '-R', '--files-only', '--no-mimetype', '--links', b2src], { maxBuffer: 1 << 28 }),
-        run('rclone', [...rcB2, 'check', '--size-only', '--fast-list', '--links', b2src, dest]),
+        run('rclone', [...rcB2, 'lsjson', '-R', '--files-only', '--no-mimetype', '--links', ...filtersB2, b2src], { maxBuffer: 1 << 28 }),
+        run('rclone', [...rcB2, 'check', '--size-only', '--fast-list', '--links', ...filtersB2, b2src, dest]),
       ]).then(() => run('rclone', [...rcB2, 'check', '--download', '--links', b2src, dest, '--files-from-raw', b2list])),
     );
     const ourCalls = await served(() => run('node', [bin, b2conf, '--rclone-config', config.configPath, '--lock-dir', b2dir, '--verify', `files=${B2_SAMPLE}`, '--seed', '1', '-q']));
