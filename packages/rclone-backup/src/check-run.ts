@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ByteLines } from '@rclone-b2/core';
+import { ByteLines, readLines } from '@rclone-b2/core';
 import type { BackupContext } from './context.js';
 import { runRcloneJson } from './context.js';
 import { renderTail } from './rclone-log.js';
@@ -101,18 +101,15 @@ export async function runCheckCountingMatches(
   let failures = 0;
   for (const [i, [, file]] of files.entries()) {
     const symbol = (KIND_REPORTS[i] as [string, CheckSymbol])[1];
-    const lines = new ByteLines((buf, start, end) => {
-      failures += 1;
-      onLine(symbol, buf.toString('utf8', start, end));
-    });
-    // A report rclone did not get to write (it failed first) is empty: the exit status says why.
-    const stream = createReadStream(file);
     try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) lines.push(chunk);
+      for await (const path of readLines(createReadStream(file))) {
+        failures += 1;
+        onLine(symbol, path);
+      }
     } catch (error) {
+      // A report rclone did not get to write (it failed first) is empty: the exit status says why.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    lines.end();
   }
   return { ...outcome(args, exitCode, stderrTail, matches + failures, failures), matches };
 }
