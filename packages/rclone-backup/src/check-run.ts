@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ByteLines, readLines } from '@rclone-b2/core';
 import type { BackupContext } from './context.js';
-import { runRcloneJson } from './context.js';
+import { runRcloneJson, type JsonRunOptions } from './context.js';
 import { renderTail } from './rclone-log.js';
 
 /** rclone's --combined report: `=` equal, `*` differ, `+` only in SOURCE (missing at the destination), `-` only in the destination, `!` error. */
@@ -51,15 +51,28 @@ export async function runCheck(
     else onLine(symbol, buf.toString('utf8', start + 2, end));
   });
   const { exitCode, stderrTail } = await runRcloneJson(ctx, [...args, '--combined', '-'], {
-    // 1 means differences; others (e.g. a failed download or listing) are reported below.
-    okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    ...checkRunOptions(ctx, expected),
     onStdoutChunk: (chunk) => lines.push(chunk),
     stdoutSpoolDir: spoolDir,
-    onRecord: (r) => ctx.verbosity >= 1 || !(SUMMARY.test(r.msg) || (r.object !== undefined && PER_FILE.test(r.msg)) || expected?.test(r.msg)),
-    hideText: /Failed to (check|cryptcheck)/,
   });
   lines.end();
   return outcome(args, exitCode, stderrTail, reported, failures);
+}
+
+/**
+ * How every check run is started: exit 1 means differences, others (e.g. a failed download
+ * or listing) are reported by `outcome`; rclone's summary, its per-file lines (the report
+ * names each file) and `expected` noise are shown only with -v. `onRecord` sees each record first.
+ */
+function checkRunOptions(ctx: BackupContext, expected: RegExp | undefined, onRecord?: (msg: string) => void): JsonRunOptions {
+  return {
+    okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    onRecord: (r) => {
+      onRecord?.(r.msg);
+      return ctx.verbosity >= 1 || !(SUMMARY.test(r.msg) || (r.object !== undefined && PER_FILE.test(r.msg)) || expected?.test(r.msg));
+    },
+    hideText: /Failed to (check|cryptcheck)/,
+  };
 }
 
 /** The kinds of difference rclone check writes to a file each (`--differ FILE`...), and their report symbol. */
@@ -86,21 +99,19 @@ export async function runCheckCountingMatches(
   expected: RegExp | undefined,
   dir: string,
 ): Promise<CheckOutcome & { matches: number }> {
-  const reports = await mkdtemp(join(dir, 'check-'));
-  const files = KIND_REPORTS.map(([flag], i) => [flag, join(reports, `kind-${i}`)] as const);
+  const folder = await mkdtemp(join(dir, 'check-'));
+  const reports = KIND_REPORTS.map(([flag, symbol], i) => ({ flag, symbol, file: join(folder, `kind-${i}`) }));
   let matches = 0;
-  const { exitCode, stderrTail } = await runRcloneJson(ctx, [...args, ...files.flat()], {
-    okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-    onRecord: (r) => {
-      const matching = MATCHING.exec(r.msg);
+  const { exitCode, stderrTail } = await runRcloneJson(
+    ctx,
+    [...args, ...reports.flatMap((r) => [r.flag, r.file])],
+    checkRunOptions(ctx, expected, (msg) => {
+      const matching = MATCHING.exec(msg);
       if (matching) matches = Number(matching[1]);
-      return ctx.verbosity >= 1 || !(SUMMARY.test(r.msg) || (r.object !== undefined && PER_FILE.test(r.msg)) || expected?.test(r.msg));
-    },
-    hideText: /Failed to (check|cryptcheck)/,
-  });
+    }),
+  );
   let failures = 0;
-  for (const [i, [, file]] of files.entries()) {
-    const symbol = (KIND_REPORTS[i] as [string, CheckSymbol])[1];
+  for (const { symbol, file } of reports) {
     try {
       for await (const path of readLines(createReadStream(file))) {
         failures += 1;

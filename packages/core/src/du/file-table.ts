@@ -263,11 +263,11 @@ export class FileTable {
     while (n < size) n = Math.ceil(n * 1.5);
     // All made before any is replaced: if memory runs out, the columns stay as they were (of one length).
     const dir = copied(this.dir, sharedInt32(n));
-    const size_ = copied(this.size, sharedFloat64(n));
+    const sizes = copied(this.size, sharedFloat64(n));
     const nameAt = copied(this.nameAt, sharedUint32(n));
     const prevInDir = this.chained ? copied(this.prevInDir, new Int32Array(n)) : this.prevInDir;
     this.dir = dir;
-    this.size = size_;
+    this.size = sizes;
     this.nameAt = nameAt;
     this.prevInDir = prevInDir;
   }
