@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNameCipher, deriveKeys, type B2FileVersion, type RcloneNameCipher } from '@rclone-b2/core';
+import { createNameCipher, deriveKeys, seededRandom, type B2FileVersion, type RcloneNameCipher } from '@rclone-b2/core';
 import { BUILTIN_POLICIES } from '../../src/index.js';
 import { openWithRetry } from '../support/open.js';
 import { run } from '../support/io.js';
@@ -201,15 +201,16 @@ describe('b2-prune end to end: interruptions and faults', () => {
     reference = shape(snapshot(sim.emulator, bucket));
   });
 
-  it('killed at random points, then re-run: invariants hold at every stop, the end equals an uninterrupted run', async () => {
+  it('killed at seeded points, then re-run: invariants hold at every stop, the end equals an uninterrupted run', async () => {
     const { bucket, configPath } = await freshBucket();
     const before = snapshot(sim.emulator, bucket);
     sim.emulator.setFaults([{ kind: 'latency', ms: 15, calls: ['b2_delete_file_version'] }]);
     try {
       let kills = 0;
-      // kill after a random number of delete calls of this run (printed on failure), so
+      // kill after a seeded number of delete calls of this run (printed on failure), so
       // the process dies in the middle of its deletions, not while starting up
-      const targets = [1, 2, 3].map(() => 1 + Math.floor(Math.random() * 40));
+      const random = seededRandom(20261206);
+      const targets = [1, 2, 3].map(() => 1 + Math.floor(random() * 40));
       for (const target of targets) {
         const deletes = (): number => sim.emulator.stats.get('b2_delete_file_version') ?? 0;
         const start = deletes();

@@ -7,10 +7,11 @@ import type { LineParser, ListingFormat } from './types.js';
 /**
  * Guesses the format from the first meaningful (non-blank) line; undefined if unknown.
  * `ls` and bsdtar share a layout: bsdtar is recognised by its link count of 0 or a name
- * ending in `/`, GNU tar by its `user/group` field.
+ * ending in `/`, GNU tar by its `user/group` field. An lsjson object line opens with `{"`
+ * (or is a lone `{`): binary input that happens to start with `{` is not taken for JSON.
  */
 export function detectListingFormat(line: string): ListingFormat | undefined {
-  if (/^\s*\[\s*$/.test(line) || /^\s*\[?\s*\{/.test(line)) return 'lsjson';
+  if (/^\s*\[\s*$/.test(line) || /^\s*\[?\s*\{\s*(?:"|$)/.test(line)) return 'lsjson';
   if (/^\d+\t./.test(line)) return 'du';
   if (/^ *-?\d+ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? ./.test(line)) return 'rclone-lsl';
   if (/^ *-?\d+ ./.test(line)) return 'rclone-ls';
