@@ -30,6 +30,8 @@ command -v dpkg-deb >/dev/null 2>&1 || need_packages+=(dpkg)
 command -v rpmbuild >/dev/null 2>&1 || need_packages+=(rpm)
 # promtool checks the nightly runner's Prometheus metrics file (Debian ships it in prometheus, ~19 MB)
 command -v promtool >/dev/null 2>&1 || need_packages+=(prometheus)
+# Backblaze's own B2 command-line tool, run against the emulator (test/b2-cli.test.ts)
+[ -x /usr/bin/backblaze-b2 ] || need_packages+=(backblaze-b2)
 if [ "${#need_packages[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     say "installing ${need_packages[*]} with apt-get"

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { ConfigError, isSystemError, parseMaxDelete, quoteForMessage, systemErrorReason, type DeleteLimit } from '@rclone-b2/core';
 
@@ -12,13 +12,15 @@ export interface BackupConfig {
   source: string;
   destination: string;
   archiveSpecials: boolean;
-  /** undefined: follow the command line's --copy-links. */
+  /** undefined: not set (no, unless the command line says --copy-links). */
   copyLinks: boolean | undefined;
   preCommand: string | undefined;
   requireMount: boolean;
   sentinel: string | undefined;
   /** `exclude_from`: an rclone --exclude-from file (absolute; a relative one is resolved against the config's directory). */
   excludeFrom: string | undefined;
+  /** `file:line` of exclude_from, for a message about that file. */
+  excludeFromWhere?: string | undefined;
   minFiles: number | undefined;
   /** Every limit must hold; empty means no limit (`max_delete = off`). */
   maxDelete: DeleteLimit[];
@@ -61,6 +63,14 @@ function hashWarning(what: string, text: string, where: string): string | undefi
   return `${where}: the "#" is part of the ${what} (${JSON.stringify(text)}); comments must be on their own line`;
 }
 
+/**
+ * White space at the end of a rule is dropped, as rclone's filter files drop it (an editor
+ * adds and strips it unseen), but never silently: a name that does end in a space needs `[ ]`.
+ */
+function trailingSpaceWarning(raw: string, rule: string, where: string): string {
+  return `${where}: the white space at the end of the rule ${JSON.stringify(raw)} is ignored, as in rclone's filter files: the rule is ${JSON.stringify(rule)}; to match a name that ends in a space, write "[ ]" for it`;
+}
+
 export function parseConfigText(text: string, file: string): BackupConfig {
   const values = new Map<Key, { value: string; where: string }>();
   const filters: string[] = [];
@@ -87,6 +97,7 @@ export function parseConfigText(text: string, file: string): BackupConfig {
       if (!/^[+-] \S/.test(line)) throw new ConfigError(`filter rule must start with "+ " or "- ": ${quoteForMessage(line)}`, where);
       const warning = hashWarning('rule', line, where);
       if (warning) warnings.push(warning);
+      if (/\s$/.test(raw)) warnings.push(trailingSpaceWarning(raw.trimStart(), line, where));
       (section === 'filters' ? filters : testFilters).push(line);
       return;
     }
@@ -114,7 +125,7 @@ export function parseConfigText(text: string, file: string): BackupConfig {
   const minFiles = get('min_files');
   if (minFiles && !/^\d+$/.test(minFiles.value)) throw new ConfigError(`min_files: expected a number, got "${minFiles.value}"`, minFiles.where);
   const maxDelete = get('max_delete');
-  const excludeFrom = get('exclude_from')?.value;
+  const excludeFrom = get('exclude_from');
   return {
     file,
     name: basename(file).replace(/\.conf$/, ''),
@@ -125,7 +136,8 @@ export function parseConfigText(text: string, file: string): BackupConfig {
     preCommand: get('pre_command')?.value,
     requireMount: bool('require_mount', false) ?? false,
     sentinel: get('sentinel')?.value,
-    excludeFrom: excludeFrom === undefined ? undefined : resolve(dirname(file), excludeFrom),
+    excludeFrom: excludeFrom === undefined ? undefined : resolve(dirname(file), excludeFrom.value),
+    excludeFromWhere: excludeFrom?.where,
     minFiles: minFiles ? Number(minFiles.value) : undefined,
     maxDelete: parseMaxDelete(maxDelete?.value ?? DEFAULT_MAX_DELETE, maxDelete?.where ?? file),
     filters,
@@ -142,5 +154,22 @@ export async function readConfig(file: string): Promise<BackupConfig> {
     // a named input that cannot be read: exit 2, in the system's words (as coreutils)
     throw new ConfigError(`cannot open ${quoteForMessage(file)}: ${isSystemError(error) ? systemErrorReason(error) : (error as Error).message}`, undefined, { cause: error });
   }
-  return parseConfigText(text, file);
+  const config = parseConfigText(text, file);
+  if (config.excludeFrom !== undefined) await checkReadable(config.excludeFrom, 'exclude_from', config.excludeFromWhere ?? file);
+  return config;
+}
+
+/** A named list that cannot be read is the config's error (exit 2, at its line), not a failed rclone run later. */
+async function checkReadable(path: string, key: string, where: string): Promise<void> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      if (!(await handle.stat()).isFile()) throw new ConfigError(`${key}: ${quoteForMessage(path)} is not a file`, where);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`${key}: cannot open ${quoteForMessage(path)}: ${isSystemError(error) ? systemErrorReason(error) : (error as Error).message}`, where, { cause: error });
+  }
 }

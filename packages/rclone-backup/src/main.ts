@@ -65,7 +65,7 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
       ...RCLONE_CONFIG_FLAG,
       ls: { type: 'boolean', default: false, description: 'List what the backup would contain (rclone ls with the filters)' },
       newest: { type: 'boolean', default: false, description: 'Print the newest file: local time, (@SECONDS), path' },
-      filters: { type: 'boolean', default: false, description: 'Print the [filters] rules' },
+      filters: { type: 'boolean', default: false, description: 'Print the filter rules (built-in, then [filters])' },
       audit: { type: 'boolean', default: false, description: 'Print a du report of SOURCE with filters + test-filters' },
       'max-age': stringFlag({ description: 'With --audit: only files modified within AGE (e.g. 7d)' }),
       verify: { type: 'string', array: true, nargs: 1, description: 'Verify: all | data=[<]N[%] | files=N[%] | age=AGE (repeatable)' },
@@ -75,7 +75,7 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
       'coverage-window': durationFlag('coverage-window', { description: `Window for the coverage report (default ${BACKUP_DEFAULTS.coverageWindow})` }),
       seed: integerFlag('seed', { min: 0, description: 'Seed for the random sample (repeatable runs)' }),
       'batch-size': countFlag('batch-size', 'Files per rclone check run when verifying', BACKUP_DEFAULTS.batchSize),
-      'copy-links': { type: 'boolean', description: 'Follow symlinks (default: config copy_links, else skip them)' },
+      'copy-links': { type: 'boolean', description: 'Follow symlinks; --no-copy-links stores them as links (default: config copy_links, else store them as links)' },
       force: { type: 'boolean', default: false, description: 'Override the safety guards' },
       'strict-guards': { type: 'boolean', default: BACKUP_DEFAULTS.strictGuards, description: 'If max_delete trips, upload nothing either, so the destination stays exactly as it was (--no-strict-guards uploads new files first)' },
       'lock-dir': stringFlag({ description: 'Directory for the per-config lock file (default $RCLONE_BACKUP_LOCK_DIR, /run/lock, or the temp dir)' }),
@@ -91,9 +91,16 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
   if (verify.length > 0) named.push('verify');
   if (named.length > 1) throw new UsageError(`conflicting commands: ${named.map((c) => `--${c}`).join(', ')}`);
   if (a.maxAge && named[0] !== 'audit') throw new UsageError('--max-age only goes with --audit');
+  // A flag that would be accepted and then do nothing is refused, as --max-age is.
+  const command = named[0] ?? 'sync';
+  for (const flag of ['ledger', 'verify-mode', 'batch-size', 'seed', 'coverage-window'] as const) {
+    if (command !== 'verify' && given(argv, flag)) throw new UsageError(`--${flag} only goes with --verify`);
+  }
+  if (given(argv, 'rotate') && !a.ledger) throw new UsageError('--rotate only goes with --ledger');
+  if (a.json && !JSON_COMMANDS.has(command)) throw new UsageError(`--json does not go with --${command}: its output is text`);
   return {
     config: resolve(io.cwd, positional[0] as string),
-    command: named[0] ?? 'sync',
+    command,
     verbosity: verbosityOf(a),
     dryRun: a.dryRun,
     json: a.json,
@@ -112,6 +119,20 @@ export async function parseBackupArgs(argv: readonly string[], io: ToolIO): Prom
     batchSize: a.batchSize,
     human: a.humanReadable,
   };
+}
+
+/** The commands with a --json output. */
+const JSON_COMMANDS: ReadonlySet<BackupCliOptions['command']> = new Set(['sync', 'verify', 'audit']);
+
+/** Whether argv names --FLAG (or its camelCase spelling, or --no-FLAG) before any `--`. */
+function given(argv: readonly string[], flag: string): boolean {
+  const camel = flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+  const names = [`--${flag}`, `--${camel}`, `--no-${flag}`, `--no-${camel}`];
+  for (const word of argv) {
+    if (word === '--') return false;
+    if (names.some((name) => word === name || word.startsWith(`${name}=`))) return true;
+  }
+  return false;
 }
 
 export async function main(argv: readonly string[], io: ToolIO): Promise<number> {

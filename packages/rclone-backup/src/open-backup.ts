@@ -32,5 +32,9 @@ export async function openBackup(file: string, options: OpenBackupOptions, io: T
   const secrets = await pending;
   const ctx = createContext(io, options.verbosity, options.rcloneConfig, secrets, now, options.meter ?? true);
   for (const warning of config.warnings) ctx.logger.notice(warning);
+  // The command line wins for this run, but not unsaid: the config may describe how the backup is stored.
+  if (options.copyLinks !== undefined && config.copyLinks !== undefined && options.copyLinks !== config.copyLinks) {
+    ctx.logger.notice(`--${options.copyLinks ? '' : 'no-'}copy-links overrides copy_links = ${config.copyLinks ? 'yes' : 'no'} in ${config.file} for this run`);
+  }
   return { config, ctx, copyLinks: options.copyLinks ?? config.copyLinks ?? false };
 }

@@ -70,7 +70,8 @@ export function quickBackupArgs(argv: readonly string[], io: Pick<ToolIO, 'cwd' 
     if (flag === undefined || eq > 0 || set[flag[0]] !== undefined) return undefined;
     set[flag[0]] = flag[1];
   }
-  if (config === undefined) return undefined;
+  // --filters prints text: its --json is refused by the full parser.
+  if (config === undefined || (set.filters && set.json)) return undefined;
   return {
     config: resolve(io.cwd, config),
     command: set.filters ? 'filters' : 'sync',

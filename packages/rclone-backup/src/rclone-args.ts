@@ -12,7 +12,7 @@ export const BUILTIN_FILTERS = ['- *~', '- .#*'] as const;
 export const SPECIALS_ARCHIVE = '.rclone-backup-special-files.tar.gz';
 
 /** The rules every listing of SOURCE sees, in order: built-ins, then [filters]. */
-export function filterRules(config: BackupConfig, extra: readonly string[] = []): string[] {
+export function filterRules(config: Pick<BackupConfig, 'filters'>, extra: readonly string[] = []): string[] {
   return [...BUILTIN_FILTERS, ...extra, ...config.filters];
 }
 

@@ -12,8 +12,13 @@ export interface VerifyConditions {
 /** Parses the repeatable `--verify COND` values: all | data=[<]N[%] | files=N[%] | age=AGE. */
 export function parseVerifyConditions(values: readonly string[]): VerifyConditions {
   const result: VerifyConditions = { all: false };
+  const seen = new Map<string, string>();
   for (const value of values) {
     const [name, arg] = value.includes('=') ? [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)] : [value, undefined];
+    // One of a kind: a second would silently replace the first.
+    const earlier = seen.get(name);
+    if (earlier !== undefined) throw new UsageError(`--verify ${earlier} and --verify ${value}: give each kind of condition once`);
+    seen.set(name, value);
     if (name === 'all' && arg === undefined) {
       result.all = true;
     } else if (name === 'data' && arg) {
@@ -26,6 +31,7 @@ export function parseVerifyConditions(values: readonly string[]): VerifyConditio
     } else if (name === 'files' && arg) {
       const m = /^(\d+(?:\.\d+)?)\s*(%)?$/.exec(arg);
       if (!m) throw new UsageError(`--verify ${value}: expected files=N[%]`);
+      if (m[2] && Number(m[1]) > 100) throw new UsageError(`--verify ${value}: bad amount`);
       result.files = { amount: Number(m[1]), percent: Boolean(m[2]) };
     } else if (name === 'age' && arg) {
       result.age = { ms: parseDuration(arg), text: arg };

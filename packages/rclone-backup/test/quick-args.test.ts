@@ -60,10 +60,10 @@ describe('--filters', () => {
   const unreadable = join(dir, 'rclone.conf.d');
   mkdirSync(unreadable);
   it('reads the backup config alone, not rclone.conf', async () => {
-    expect(await run([conf, '--filters', '--rclone-config', unreadable])).toEqual({ code: 0, out: '- *.tmp\n+ /a/**\n', err: '' });
-    expect(await run([conf, '--filters'], { RCLONE_CONFIG: unreadable })).toEqual({ code: 0, out: '- *.tmp\n+ /a/**\n', err: '' });
+    expect(await run([conf, '--filters', '--rclone-config', unreadable])).toEqual({ code: 0, out: '- *~\n- .#*\n- *.tmp\n+ /a/**\n', err: '' });
+    expect(await run([conf, '--filters'], { RCLONE_CONFIG: unreadable })).toEqual({ code: 0, out: '- *~\n- .#*\n- *.tmp\n+ /a/**\n', err: '' });
     // The same flags through yargs (an order it alone reads) print the same.
-    expect(await run(['--filters=true', conf, '--rclone-config', unreadable])).toEqual({ code: 0, out: '- *.tmp\n+ /a/**\n', err: '' });
+    expect(await run(['--filters=true', conf, '--rclone-config', unreadable])).toEqual({ code: 0, out: '- *~\n- .#*\n- *.tmp\n+ /a/**\n', err: '' });
     expect((await run([conf, '-n', '--rclone-config', unreadable])).code).toBe(2);
   });
 });

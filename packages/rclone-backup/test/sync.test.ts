@@ -147,6 +147,13 @@ describe('safety guards', () => {
   it.each([
     ['missing source', () => rmSync(t.src, { recursive: true }), /does not exist/],
     ['empty source (unmounted mount point)', () => { rmSync(t.src, { recursive: true }); mkdirSync(t.src); }, /is empty/],
+    // An unmounted nested mount point: directories, no files; max_delete off must not let it through.
+    ['source of empty directories only, max_delete off', () => {
+      rmSync(t.src, { recursive: true });
+      mkdirSync(join(t.src, 'keep', 'deeper'), { recursive: true });
+      mkdirSync(join(t.src, 'mnt'));
+      writeConfig(t.dir, 'photos', readFileSync(t.conf, 'utf8').replace('[default]\n', '[default]\nmax_delete = off\n'));
+    }, /holds only empty directories/],
     ['require_mount on a plain directory', () => writeConfig(t.dir, 'photos', readFileSync(t.conf, 'utf8').replace('[default]\n', '[default]\nrequire_mount = yes\n')), /not a mount point/],
     ['missing sentinel', () => writeConfig(t.dir, 'photos', readFileSync(t.conf, 'utf8').replace('[default]\n', '[default]\nsentinel = .i-am-mounted\n')), /sentinel .*missing/],
     ['min_files', () => writeConfig(t.dir, 'photos', readFileSync(t.conf, 'utf8').replace('[default]\n', '[default]\nmin_files = 100\n')), /fewer than min_files = 100/],

@@ -11,7 +11,11 @@ export function parseMaxDelete(value: string, where: string): DeleteLimit[] {
   return value.split(',').map((part) => {
     const text = part.trim();
     const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
-    if (percent) return { kind: 'percent', value: Number(percent[1]) } as const;
+    if (percent) {
+      // More than everything can never trip: a typo, not a limit.
+      if (Number(percent[1]) > 100) throw new ConfigError(`max_delete: ${quoteForMessage(text)} is more than all of the files and could never refuse anything; use off to allow any deletion`, where);
+      return { kind: 'percent', value: Number(percent[1]) } as const;
+    }
     if (/^\d+$/.test(text)) return { kind: 'count', value: Number(text) } as const;
     try {
       return { kind: 'bytes', value: parseSize(text) } as const;

@@ -11,14 +11,35 @@ export interface LocalSourceGuard {
   sentinel?: string | undefined;
 }
 
-async function hasEntries(path: string): Promise<boolean> {
-  const dir = await opendir(path);
-  try {
-    return (await dir.read()) !== null;
-  } finally {
-    await dir.close().catch(() => undefined);
+type Contents = 'empty' | 'only directories' | 'something';
+
+/**
+ * Whether a tree holds anything but directories, stopping at the first entry that is not
+ * one: an unmounted nested mount point leaves only empty directories, and syncing those
+ * would empty the backup as surely as an empty SOURCE. Paths are bytes (names need not be
+ * UTF-8); a subdirectory that cannot be read may hold anything, so it counts as something.
+ */
+async function contentsOf(root: string): Promise<Contents> {
+  let sawDirectory = false;
+  const pending: Buffer[] = [Buffer.from(root)];
+  for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
+    // SOURCE itself must open (its error is the caller's); a subdirectory need not.
+    const dir = await opendir(path, { encoding: 'buffer' as BufferEncoding }).catch((error: unknown) => (sawDirectory ? undefined : Promise.reject(error)));
+    if (dir === undefined) return 'something';
+    try {
+      for await (const entry of dir) {
+        if (!entry.isDirectory()) return 'something';
+        sawDirectory = true;
+        pending.push(Buffer.concat([path, SLASH, entry.name as unknown as Buffer]));
+      }
+    } finally {
+      await dir.close().catch(() => undefined);
+    }
   }
+  return sawDirectory ? 'only directories' : 'empty';
 }
+
+const SLASH = Buffer.from('/');
 
 /**
  * The checks before anything touches a backup of a local directory: it exists, is a
@@ -33,7 +54,9 @@ export async function checkLocalSource(guard: LocalSourceGuard): Promise<void> {
   if (guard.requireMount && !(await isMountPoint(source))) {
     throw new GuardError(`source ${source} is not a mount point (require_mount = yes); is it unmounted?`);
   }
-  if (!(await hasEntries(source))) throw new GuardError(`source ${source} is empty; refusing to sync (it would empty the backup)`);
+  const contents = await contentsOf(source);
+  if (contents === 'empty') throw new GuardError(`source ${source} is empty; refusing to sync (it would empty the backup)`);
+  if (contents === 'only directories') throw new GuardError(`source ${source} holds only empty directories (an unmounted disk?); refusing to sync (it would empty the backup)`);
   if (guard.sentinel) {
     const sentinel = isAbsolute(guard.sentinel) ? guard.sentinel : join(source, guard.sentinel);
     if (!(await access(sentinel).then(() => true, () => false))) throw new GuardError(`sentinel ${sentinel} is missing; refusing to sync`);
