@@ -12,11 +12,18 @@ import { join } from 'node:path';
 export class DeletionList {
   private dir: string | undefined;
   private chunk = '';
+  /**
+   * Paths holding U+FFFD: rclone's JSON log puts it for each byte of a name that is not
+   * UTF-8, so such a path may not name the destination's file (a local or SFTP one keeps
+   * the raw bytes), and `delete --files-from-raw` then finds nothing. A few, to name them.
+   */
+  readonly unnameable: string[] = [];
 
   /** `parent`: where the list's own temporary directory is made. */
   constructor(private readonly parent: string = tmpdir()) {}
 
   add(path: string): void {
+    if (path.includes('\ufffd') && this.unnameable.length < 10) this.unnameable.push(path);
     this.chunk += `${path}\n`;
     if (this.chunk.length >= 64 * 1024) this.flush();
   }

@@ -181,6 +181,14 @@ async function deletePlanned(config: BackupConfig, ctx: BackupContext, copyLinks
       okExitCodes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     },
   );
+  const missed = plan.files - deletes;
+  if (missed > 0 && list.unnameable.length > 0) {
+    // Not done is never silent: such names need rclone's own sync (--force) or a hand.
+    ctx.logger.error(`${missed} of the ${plan.files} planned deletions were not made; rclone's log shows bytes that are not UTF-8 as U+FFFD, so these names cannot be given back to it exactly: ${list.unnameable.map((path) => JSON.stringify(path)).join(', ')} (delete them at ${config.destination} by hand, or run once with --force: rclone's own sync deletes them)`);
+    errors = Math.max(errors, missed);
+  } else if (missed > 0) {
+    ctx.logger.notice(`${missed} of the ${plan.files} planned deletions found nothing to delete (gone from ${config.destination} already?)`);
+  }
   return { deletes, errors: result.exitCode === 0 ? errors : Math.max(errors, 1) };
 }
 

@@ -190,6 +190,20 @@ describe('safety guards', () => {
     expect(snapshot()).toEqual({ ...before, 'new.txt': 'new' });
   });
 
+  it('a planned deletion rclone cannot be told exactly (a name that is not UTF-8, local destination): exit 1, named, never a quiet 0', async () => {
+    const odd = Buffer.from('odd\xff', 'latin1');
+    writeFileSync(Buffer.concat([Buffer.from(`${t.src}/`), odd]), 'x');
+    expect((await run([t.conf, ...t.lockDir])).code).toBe(0);
+    unlinkSync(Buffer.concat([Buffer.from(`${t.src}/`), odd]));
+    const result = await run([t.conf, '--json', ...t.lockDir]);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/1 of the 1 planned deletions were not made; .*"odd\ufffd" .*--force/);
+    expect(JSON.parse(result.out)).toMatchObject({ plannedDeletes: 1, files: { deleted: 0 }, errors: 1 });
+    // What the message offers works: rclone's own sync deletes it.
+    expect((await run([t.conf, '--force', ...t.lockDir])).code).toBe(0);
+    expect(existsSync(Buffer.concat([Buffer.from(`${t.dst}/`), odd]))).toBe(false);
+  });
+
   it('max_delete within limits: deletions go through', async () => {
     unlinkSync(join(t.src, 'a.txt'));
     const result = await run([t.conf, '--json', ...t.lockDir]);
