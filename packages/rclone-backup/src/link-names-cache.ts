@@ -1,6 +1,6 @@
-import { lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat } from 'node:fs/promises';
 import { collectLinkConflicts, subdirectories, walkDirectories } from './link-names.js';
+import { pathBelow, readDirectory } from './read-directory.js';
 import { readPrivateJson, writePrivateJson } from './specials-cache.js';
 
 /**
@@ -16,7 +16,10 @@ import { readPrivateJson, writePrivateJson } from './specials-cache.js';
  */
 export interface LinkNamesCache {
   source: string;
-  /** Per directory ('' is SOURCE): `ino:mtimeNs:ctimeNs` when trusted, its subdirectories and conflicts. */
+  /**
+   * Per directory ('' is SOURCE): `ino:mtimeNs:ctimeNs` when trusted, its subdirectories and
+   * conflicts. Paths as read-directory.ts names them: JSON keeps a byte that is not UTF-8 as its `\udcXX`.
+   */
   dirs: Record<string, { stamp?: string; subdirs: string[]; conflicts: string[] }>;
 }
 
@@ -50,9 +53,8 @@ export async function findLinkConflicts(root: string, cached: LinkNamesCache | u
   const conflicts: string[] = [];
   let read = 0;
   await walkDirectories(async (relative) => {
-    const path = relative ? join(root, relative) : root;
     const started = now();
-    const info = await lstat(path, { bigint: true });
+    const info = await lstat(pathBelow(root, relative), { bigint: true });
     const stamp = `${info.ino}:${info.mtimeNs}:${info.ctimeNs}`;
     const known = cached?.dirs[relative];
     if (known?.stamp === stamp && info.isDirectory() && wellFormed(relative, known)) {
@@ -61,7 +63,7 @@ export async function findLinkConflicts(root: string, cached: LinkNamesCache | u
       return known.subdirs;
     }
     read += 1;
-    const entries = await readdir(path, { withFileTypes: true });
+    const entries = await readDirectory(root, relative);
     const found: string[] = [];
     collectLinkConflicts(found, relative, entries);
     conflicts.push(...found);

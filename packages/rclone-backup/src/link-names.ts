@@ -1,7 +1,5 @@
-import type { Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { RCLONE_LINK_SUFFIX } from '@rclone-b2/core';
+import { childPath, readDirectory, type DirEntry } from './read-directory.js';
 
 /**
  * Entries of one directory of SOURCE that rclone's `--links` encoding (a symlink X is the
@@ -10,9 +8,11 @@ import { RCLONE_LINK_SUFFIX } from '@rclone-b2/core';
  *   suffix: rclone fails on it ("readlink …: no such file"), or, when that symlink exists,
  *   keeps one of the two ("Duplicate object found in source - ignoring");
  * - a directory `X.rclonelink` next to a symlink `X` would share its name at the destination.
- * `relative` is the directory ('' for SOURCE); the paths found are added to `into`.
+ * `relative` is the directory ('' for SOURCE); the paths found are added to `into`. Names
+ * stand for their exact bytes (read-directory.ts), which is how rclone compares them: it keeps
+ * bytes that are not UTF-8 in local names, so `x\xfd.rclonelink` clashes with a link `x\xfd` only.
  */
-export function collectLinkConflicts(into: string[], relative: string, entries: readonly Dirent[]): void {
+export function collectLinkConflicts(into: string[], relative: string, entries: readonly DirEntry[]): void {
   let links: Set<string> | undefined;
   for (const entry of entries) {
     if (entry.isSymbolicLink() || !entry.name.endsWith(RCLONE_LINK_SUFFIX) || entry.name === RCLONE_LINK_SUFFIX) continue;
@@ -20,7 +20,7 @@ export function collectLinkConflicts(into: string[], relative: string, entries: 
       links ??= new Set(entries.filter((e) => e.isSymbolicLink()).map((e) => e.name));
       if (!links.has(entry.name.slice(0, -RCLONE_LINK_SUFFIX.length))) continue;
     }
-    into.push(relative ? `${relative}/${entry.name}` : entry.name);
+    into.push(childPath(relative, entry.name));
   }
 }
 
@@ -55,7 +55,7 @@ export function walkDirectories(visit: (relative: string) => Promise<readonly st
 }
 
 /** The subdirectories among a directory's entries, as paths relative to the walk's root. */
-export const subdirectories = (relative: string, entries: readonly Dirent[]): string[] => entries.filter((e) => e.isDirectory()).map((e) => (relative ? `${relative}/${e.name}` : e.name));
+export const subdirectories = (relative: string, entries: readonly DirEntry[]): string[] => entries.filter((e) => e.isDirectory()).map((e) => childPath(relative, e.name));
 
 /**
  * Hands every directory below `root` (relative path, '' for root) and its entries to
@@ -63,9 +63,9 @@ export const subdirectories = (relative: string, entries: readonly Dirent[]): st
  * name check needs names and types only: no sorting, no lstat (it runs beside rclone's dry
  * run on every run, so its CPU is what it costs).
  */
-export function forEachDirectory(root: string, onDirectory: (relative: string, entries: readonly Dirent[]) => void, limit = 32): Promise<void> {
+export function forEachDirectory(root: string, onDirectory: (relative: string, entries: readonly DirEntry[]) => void, limit = 32): Promise<void> {
   return walkDirectories(async (relative) => {
-    const entries = await readdir(relative ? join(root, relative) : root, { withFileTypes: true });
+    const entries = await readDirectory(root, relative);
     onDirectory(relative, entries);
     return subdirectories(relative, entries);
   }, limit);

@@ -1,7 +1,7 @@
 import { lstat, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GuardError } from '@rclone-b2/core';
+import { escapeName, GuardError, hasNameEscapes } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
 import { collectLinkConflicts, forEachDirectory } from './link-names.js';
@@ -35,7 +35,7 @@ export interface PrepareOptions {
 }
 
 const noop = async (): Promise<void> => {};
-const sample = (paths: readonly string[]): string => paths.slice(0, 10).map((p) => `\n  ${p}`).join('') + (paths.length > 10 ? `\n  … and ${paths.length - 10} more` : '');
+const sample = (paths: readonly string[]): string => paths.slice(0, 10).map((p) => `\n  ${escapeName(p)}`).join('') + (paths.length > 10 ? `\n  … and ${paths.length - 10} more` : '');
 const sameMembers = (a: readonly SpecialFile[], b: readonly SpecialFile[]): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 function refuseLinkConflicts(config: BackupConfig, ctx: BackupContext, conflicts: readonly string[], force: boolean): void {
@@ -82,7 +82,10 @@ export async function prepareSource(config: BackupConfig, ctx: BackupContext, op
   if (walkLinks || (archive && !members)) {
     const conflicts: string[] = [];
     const found = await findSpecialFiles(config.source, walkLinks ? (relative, entries) => collectLinkConflicts(conflicts, relative, entries) : undefined);
-    members ??= found;
+    // A path that is not UTF-8 stays out, as it does when the special files come from rclone's
+    // log (its JSON puts U+FFFD for those bytes, so the path is not found): the check of that
+    // log (sync.ts) names it in a warning, on the first run as on every other.
+    members ??= found.filter((member) => !hasNameEscapes(member.path));
     refuseLinkConflicts(config, ctx, conflicts.sort(), options.force);
   }
   if (!archive || !members) return { specials: 'off', linksChecked: walkLinks, cleanup: noop };

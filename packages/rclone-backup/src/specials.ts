@@ -1,6 +1,6 @@
-import { createReadStream, createWriteStream, type Dirent, type Stats } from 'node:fs';
+import { createReadStream, createWriteStream, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { lstat, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -9,6 +9,7 @@ import { forEachLimit } from '@rclone-b2/core';
 // CommonJS: its exports are the default export's properties, in Node and in the bundled bin alike.
 const loadTar = async () => (await import('tar-stream')).default;
 import { SPECIALS_ARCHIVE } from './rclone-args.js';
+import { childPath, pathBelow, readDirectory, type DirEntry } from './read-directory.js';
 
 /** A FIFO or device node found under SOURCE; `path` is relative, `/`-separated. */
 export interface SpecialFile {
@@ -49,25 +50,26 @@ function toSpecial(path: string, info: Stats): SpecialFile | undefined {
  * reads in flight: on a busy machine each read waits for the thread pool, and reading
  * one directory after the other would add those waits up. `onDirectory` sees every
  * directory's entries (in no particular order of directories), so other checks share the walk.
+ * Paths are exact: a byte that is not UTF-8 is U+DC80..U+DCFF (read-directory.ts).
  */
-export async function findSpecialFiles(root: string, onDirectory?: (relative: string, entries: readonly Dirent[]) => void): Promise<SpecialFile[]> {
+export async function findSpecialFiles(root: string, onDirectory?: (relative: string, entries: readonly DirEntry[]) => void): Promise<SpecialFile[]> {
   const listing = new Map<string, { specials: SpecialFile[]; subdirs: string[] }>();
   let level = [''];
   while (level.length > 0) {
     const below: string[] = [];
     await forEachLimit(level, 32, async (relative) => {
-      const entries = await readdir(relative ? join(root, relative) : root, { withFileTypes: true });
+      const entries = await readDirectory(root, relative);
       onDirectory?.(relative, entries);
       const subdirs: string[] = [];
       const names: string[] = [];
       for (const entry of entries) {
-        const path = relative ? `${relative}/${entry.name}` : entry.name;
+        const path = childPath(relative, entry.name);
         if (entry.isDirectory()) subdirs.push(path);
         else if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice()) names.push(path);
       }
       names.sort();
       subdirs.sort();
-      const specials = (await Promise.all(names.map(async (path) => toSpecial(path, await lstat(join(root, path)))))).filter((x): x is SpecialFile => x !== undefined);
+      const specials = (await Promise.all(names.map(async (path) => toSpecial(path, await lstat(pathBelow(root, path)))))).filter((x): x is SpecialFile => x !== undefined);
       listing.set(relative, { specials, subdirs });
       below.push(...subdirs);
     });
@@ -111,7 +113,7 @@ export async function statSpecials(root: string, paths: Iterable<string>, onMiss
   const found = await Promise.all(
     sorted.map(async (path) => {
       try {
-        return toSpecial(path, await lstat(join(root, path)));
+        return toSpecial(path, await lstat(pathBelow(root, path)));
       } catch {
         onMissing?.(path);
         return undefined;
