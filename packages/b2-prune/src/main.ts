@@ -185,6 +185,7 @@ export async function main(argv: readonly string[], io: ToolIO, deps: MainDepend
     startAt: options.startAt,
     stopAt: options.stopAt,
     within: options.path,
+    remoteName: options.remote,
     maxFiles: options.maxFiles,
     files: options.files,
     unfinishedLargeFiles: options.unfinishedLargeFiles,

@@ -1,10 +1,12 @@
 import type { Writable } from 'node:stream';
 import {
+  assertPathMatched,
   BufferedWriter,
   ConfigError,
   DeletionExecutor,
   encryptedBucketName,
   escapeName,
+  isB2Error,
   isVisibleKind,
   spareLocked,
   listCryptFiles,
@@ -39,8 +41,10 @@ export interface PruneRun {
   concurrency: number;
   startAt?: string;
   stopAt?: string;
-  /** Only this directory of the crypt remote (`REMOTE:PATH`); '' or undefined = all of it. */
+  /** Only this directory (or file) of the crypt remote (`REMOTE:PATH`); '' or undefined = all of it. */
   within?: string;
+  /** The crypt remote's name, for the message when `within` matches nothing. */
+  remoteName?: string | undefined;
   maxFiles?: number;
   /** Prune file versions (false with --no-files). */
   files: boolean;
@@ -81,13 +85,20 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
     onDeleted: (version) => {
       if (version.action === 'hide') summary.hidesDeleted += 1;
     },
-    onFailed: (version, error) => run.log.error(`cannot delete ${describe(run, version)}: ${error.message}`),
+    onFailed: (version, error) => {
+      if (!outcomeUnknown(error)) return run.log.error(`cannot delete ${describe(run, version)}: ${error.message}`);
+      summary.unconfirmed += 1;
+      run.log.error(`deletion not confirmed: ${describe(run, version)}: ${error.message}`);
+    },
   });
 
   const lifecycle = new LifecycleCheck(run.lifecycleRules ?? []);
   let planned = 0;
   let submitted = false;
+  // names listed under PATH (decrypted or not): none means PATH does not exist
+  let matched = 0;
   const onUndecryptable = (fileName: string, error: Error, versions: readonly B2FileVersion[]): void => {
+    matched += 1;
     summary.undecryptableNames += 1;
     summary.versionsSeen += versions.length;
     if (summary.undecryptableNames <= 10) run.log.warn(`leaving alone ${fileName}: ${error.message}`);
@@ -99,13 +110,13 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
 
   if (run.files) {
     const encrypted = (path: string | undefined): string | undefined => (path ? encryptedBucketName(run.names, run.prefix, path) : undefined);
-    let enteredWithin = false;
-    // A directory's files are one contiguous run of encrypted names, starting at its own.
-    const startFileName = encrypted(run.startAt ?? (run.within ? `${run.within}/` : undefined));
+    const startFileName = encrypted(run.startAt);
     const stopBeforeFileName = encrypted(run.stopAt);
     // listCryptFiles yields nothing before the names prove the password right, so a wrong
-    // password stops the run before any deletion.
+    // password stops the run before any deletion. `path` lists only the names under PATH's
+    // encrypted prefix (a directory, or a single file as the sibling tools take it).
     const histories = listCryptFiles(run, {
+      ...(run.within ? { path: run.within } : {}),
       ...(startFileName ? { startFileName } : {}),
       ...(stopBeforeFileName ? { stopBeforeFileName } : {}),
       pageSize: run.pageSize ?? LIST_PAGE_SIZE,
@@ -114,17 +125,12 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
     });
     try {
       for await (const history of histories) {
+        matched += 1;
         // a name with only unfinished large-file entries is left to the cancel step
         if (!history.versions.some(isVisibleKind)) continue;
-        if (run.within !== undefined && run.within !== '') {
-          const inside = history.path.startsWith(`${run.within}/`);
-          if (!inside && enteredWithin) break;
-          if (!inside) continue;
-          enteredWithin = true;
-        }
         if (run.maxFiles !== undefined && summary.filesSeen >= run.maxFiles) {
           // --start-at is read relative to REMOTE:PATH, so the hint must be too
-          summary.resumeAt = run.within ? history.path.slice(run.within.length + 1) : history.path;
+          summary.resumeAt = history.relative;
           break;
         }
         summary.filesSeen += 1;
@@ -166,6 +172,13 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
       if (error instanceof WrongPasswordError && !submitted) throw new ConfigError(`${error.message}. Nothing was deleted.`, undefined, { cause: error });
       throw error;
     }
+    // A named PATH that matches nothing (a typo) is an error, as in the sibling tools; the
+    // root of an empty remote and an empty --start-at/--stop-at range are not. Nothing was
+    // submitted, so nothing was deleted.
+    if (matched === 0 && run.startAt === undefined && run.stopAt === undefined) {
+      run.progress?.done(progressState(''));
+      await assertPathMatched(run, run.within ?? '', run.remoteName);
+    }
   }
   const totals = await executor.drain();
   // ended before the summary and the unfinished-large-file lines, so a terminal shows them cleanly
@@ -186,6 +199,16 @@ export async function prune(run: PruneRun): Promise<PruneSummary> {
   for (const warning of summary.lifecycleWarnings) run.log.warn(warning);
   summary.transactions = { ...run.client.transactions };
   return summary;
+}
+
+/**
+ * A delete that ended on a network error or a 408/429/5xx after its retries may have been
+ * carried out by an attempt whose answer was lost; only a re-run can tell. (A retry that
+ * finds the version gone counts as deleted already: the client and DeletionExecutor take
+ * B2's 400 file_not_present as done.)
+ */
+function outcomeUnknown(error: Error): boolean {
+  return isB2Error(error) && (error.status === 0 || error.status === 408 || error.status === 429 || error.status >= 500);
 }
 
 function describe(run: PruneRun, version: B2FileVersion): string {

@@ -16,8 +16,10 @@ export interface PruneSummary {
   versionsDeleted: number;
   hidesDeleted: number;
   bytesFreed: number;
-  /** Deletions that failed (the versions remain). */
+  /** Deletions (and cancels of unfinished large files) not done, or not confirmed done. */
   failures: number;
+  /** Of `failures`, deletions B2 never answered for good (network error, 5xx after retries): they may have happened. */
+  unconfirmed: number;
   undecryptableNames: number;
   unfinishedLargeFilesCancelled: number;
   /** Versions the policy would delete that Object Lock (retention, legal hold) keeps; left alone. */
@@ -42,6 +44,7 @@ export function emptySummary(dryRun: boolean): PruneSummary {
     hidesDeleted: 0,
     bytesFreed: 0,
     failures: 0,
+    unconfirmed: 0,
     undecryptableNames: 0,
     unfinishedLargeFilesCancelled: 0,
     versionsLocked: 0,
@@ -122,7 +125,9 @@ export function formatSummaryText(s: PruneSummary): string {
     lines.push(`${s.unfinishedLargeFilesCancelled} unfinished large files older than a day ${s.dryRun ? 'would be cancelled' : 'cancelled'}`);
   }
   if (s.versionsLocked > 0) lines.push(`${s.versionsLocked} versions the policy would delete are under Object Lock (retention or legal hold) and were kept (-v lists them)`);
-  if (s.failures > 0) lines.push(`${s.failures} deletions failed (the versions remain; run again)`);
+  const failed = s.failures - s.unconfirmed;
+  if (failed > 0) lines.push(`${failed} deletions failed (the versions remain; run again)`);
+  if (s.unconfirmed > 0) lines.push(`${s.unconfirmed} deletions could not be confirmed (B2 gave no final answer, so they may or may not have happened; run again to finish)`);
   if (s.undecryptableNames > 0) lines.push(`${s.undecryptableNames} names could not be decrypted and were left alone`);
   if (s.resumeAt !== undefined) lines.push(`stopped at --max-files; continue with --start-at ${JSON.stringify(s.resumeAt)}`);
   const saving = savingLine(s);

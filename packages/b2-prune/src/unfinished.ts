@@ -12,7 +12,7 @@ export interface CancelUnfinishedOptions {
   dryRun: boolean;
   startAt?: string;
   stopAt?: string;
-  /** Only this directory of the crypt remote. */
+  /** Only this directory (or file) of the crypt remote. */
   within?: string;
   verbosity: number;
   json: boolean;
@@ -41,7 +41,7 @@ export async function cancelUnfinishedLargeFiles(options: CancelUnfinishedOption
     } catch {
       // report the encrypted name
     }
-    if (options.within && !path.startsWith(`${options.within}/`)) continue;
+    if (options.within && path !== options.within && !path.startsWith(`${options.within}/`)) continue;
     const started = new Date(file.uploadTimestamp).toISOString();
     if (options.verbosity >= 1) {
       const verb = options.dryRun ? 'would cancel' : 'cancel';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createNameCipher, deriveKeys, type B2FileVersion, type RcloneNameCipher } from '@rclone-b2/core';
+import { B2Error, createNameCipher, deriveKeys, type B2FileVersion, type RcloneNameCipher } from '@rclone-b2/core';
 import { BUILTIN_POLICIES } from '../src/index.js';
 import { openFake } from './support/open.js';
 import { FakeB2 } from 'b2-emulator/test-helpers';
@@ -224,6 +224,82 @@ describe('b2-prune (in-process, fake B2)', () => {
     const r = await run([...NOW_ARG, ...args], { openBucket: opener() });
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
+  });
+});
+
+describe('CRYPT-REMOTE:PATH that matches nothing', () => {
+  it.each([
+    ['a typo of a directory', 'secret:doc'],
+    ['a directory that does not exist', 'secret:no/such/dir'],
+    ['a file inside a file', 'secret:docs/live.txt/x'],
+  ])('%s: exit 1 with "no such file or directory", with -n and with --purge --force, nothing deleted', async (_label, arg) => {
+    const path = arg.slice('secret:'.length);
+    for (const flags of [['-n'], ['--purge', '--force'], ['--json']]) {
+      const r = await run([...NOW_ARG, ...flags, arg], { openBucket: opener() });
+      expect(r.code, flags.join(' ')).toBe(1);
+      expect(r.err).toBe(`b2-prune: ${path}: no such file or directory in secret:\n`);
+      expect(r.out).toBe('');
+    }
+    expect(b2.deleteCalls).toEqual([]);
+  });
+
+  it('a file PATH prunes that file only, as the sibling tools take a file PATH', async () => {
+    const others = ['docs/gone.txt', 'archives/2020/old.tar'].map((p) => versionsOf(p).length);
+    const r = await run([...NOW_ARG, '--purge', '--force', '--json', 'secret:docs/live.txt'], { openBucket: opener() });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out.trim())).toMatchObject({ filesSeen: 1, versionsDeleted: 60 });
+    expect(versionsOf('docs/live.txt')).toHaveLength(1);
+    expect(['docs/gone.txt', 'archives/2020/old.tar'].map((p) => versionsOf(p).length)).toEqual(others);
+  });
+
+  it('the root of an empty remote is not an error (as encrypted-du and b2-recover)', async () => {
+    b2 = new FakeB2();
+    for (const arg of [[], ['secret:']]) {
+      const r = await run([...NOW_ARG, '-n', ...arg], { openBucket: opener() });
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/Dry run: 0 files, 0 versions seen/);
+    }
+  });
+
+  it('a wrong password is told apart from a missing PATH (exit 2)', async () => {
+    const r = await run([...NOW_ARG, '-n', 'secret:no/such/dir'], { openBucket: opener(otherCipher) });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/wrong crypt password/);
+  });
+});
+
+describe('deletions whose outcome B2 never confirmed', () => {
+  it('are counted as "could not be confirmed", not as failed with the versions remaining', async () => {
+    // B2 carried the deletion out but every answer was lost or a 503 (retries used up)
+    const gone = versionsOf('docs/gone.txt');
+    const lost = new Set(gone.slice(-3).map((v) => v.fileId));
+    const client = Object.assign(Object.create(b2) as FakeB2, {
+      async deleteFileVersion(fileName: string, fileId: string): Promise<void> {
+        await b2.deleteFileVersion(fileName, fileId);
+        if (lost.has(fileId)) throw new B2Error('b2_delete_file_version', 503, 'service_unavailable', 'Service unavailable');
+      },
+    });
+    const r = await run([...NOW_ARG, '--purge', '--force', '--no-unfinished-large-files'], { openBucket: openFake(client, 'backup', cipher) });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^3 deletions could not be confirmed \(B2 gave no final answer/m);
+    // only the hide marker above them, kept (crash-safe order) and so truly remaining, failed
+    expect(r.out).toMatch(/^1 deletions failed \(the versions remain; run again\)$/m);
+    expect(r.err.split('\n').filter((l) => l.startsWith('b2-prune: deletion not confirmed: docs/gone.txt'))).toHaveLength(3);
+    // they were in fact deleted: a re-run finds them gone, the hide marker kept above them is deleted
+    expect(gone.slice(-3).every((v) => !versionsOf('docs/gone.txt').some((w) => w.fileId === v.fileId))).toBe(true);
+    const again = await run([...NOW_ARG, '--purge', '--force', '--no-unfinished-large-files', '--json'], { openBucket: opener() });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out.trim())).toMatchObject({ failures: 0, unconfirmed: 0 });
+    expect(versionsOf('docs/gone.txt')).toEqual([]);
+  });
+
+  it('--json counts them in failures and in unconfirmed; a refused deletion only in failures', async () => {
+    const [hide, ...uploads] = versionsOf('docs/gone.txt');
+    b2.failDeleteOf.add(uploads[0]!.fileId); // a 500: unconfirmed; its hide marker is then not tried: failed
+    const r = await run([...NOW_ARG, '--purge', '--force', '--no-unfinished-large-files', '--json', 'secret:docs/gone.txt'], { openBucket: opener() });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out.trim())).toMatchObject({ failures: 2, unconfirmed: 1 });
+    expect(versionsOf('docs/gone.txt')[0]).toEqual(hide);
   });
 });
 

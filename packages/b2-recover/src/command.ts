@@ -1,4 +1,4 @@
-import { openEncryptedBucket, formatTransactions, formatUsage, usageOf, ConfigError, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
+import { openEncryptedBucket, formatTransactions, formatUsage, usageOf, ConfigError, ProblemError, type Logger, type ToolIO, assertPathMatched, listCryptFiles } from '@rclone-b2/core';
 import { stat } from 'node:fs/promises';
 import { recover } from './recover.js';
 import { jsonReport, textReport } from './report.js';
@@ -46,8 +46,7 @@ export async function b2Recover(command: RecoverCommand, io: ToolIO, logger: Log
       formatTransactions(bucket.client.transactions),
   );
   logger.info(formatUsage(usageOf(bucket.client)));
-  if (stats.files === 0) await assertPasswordFits(bucket);
-  if (stats.files === 0 && command.backupDirectory) throw new ProblemError(`${command.backupDirectory}: no such directory in the crypt remote`);
+  if (stats.files === 0) await assertPathMatched(bucket, command.backupDirectory, command.remoteName);
   if (stats.failed > 0) throw new ProblemError(`${stats.failed} files could not be undeleted`);
   if (undecryptable > 0) throw new ProblemError(`${undecryptable} names could not be decrypted and were left alone`);
   return 0;

@@ -107,6 +107,9 @@ describe('b2-recover with real rclone data', () => {
     [['--hidden-after', '1d', 'nosuch:x'], 2, /remote "nosuch" not found/],
     [['--local-directory', '/tmp', '--backup-directory', 'photos', 'secret:photos'], 2, /give the backup directory once/],
     [['--hidden-after', '1d', '--transfers', 'abc'], 2, /: invalid value "abc" for --transfers: expected a whole number of at least 1\n$/],
+    // a PATH that matches nothing: the message every encrypted-bucket tool gives (core's noSuchPathMessage)
+    [['-n', '--hidden-after', '1d', 'secret:photo'], 1, /: photo: no such file or directory in secret:\n$/],
+    [['-n', '--hidden-after', '1d', 'secret:photos/a.jpg/x'], 1, /: photos\/a\.jpg\/x: no such file or directory in secret:\n$/],
   ])('%j → exit %d', async (argv, code, message) => {
     const result = await h.run(main, argv);
     expect(result.code).toBe(code);

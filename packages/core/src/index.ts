@@ -137,6 +137,7 @@ export { crashSafeOrder, DeletionExecutor } from './versions/delete.js';
 export { isLive, isVisibleKind, supersededTimes, visibleVersions } from './versions/history.js';
 export { bucketPrefix, compareB2Names, encryptedBucketName } from './versions/list.js';
 export { openEncryptedBucket, type EncryptedBucketOpener } from './versions/open-encrypted-bucket.js';
+export { assertPathMatched, noSuchPathMessage } from './versions/no-such-path.js';
 export { WrongPasswordError } from './versions/password-check.js';
 export { frameVersionedPath, VERSION_SUFFIX_LENGTH, writeVersionedPath, writeVersionSuffix } from './versions/version-suffix-bytes.js';
 

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../b2-emulator/src/index.js';
 import { B2Client, B2Error, openCryptBucket, type B2FileVersion } from '../src/index.js';
 import { type B2Clock } from '../src/b2/retry.js';
+import { formatRetry } from '../src/b2/retry-log.js';
+import { type B2RetryEvent } from '../src/b2/client.js';
 import { type CryptRemote } from '../src/crypt/types.js';
 
 const BUCKET = 'client-test-bucket';
@@ -198,8 +200,9 @@ describe('B2Client against the emulator', () => {
     await c.getBucket(BUCKET);
     await c.getFileInfo((await c.uploadFile(bucketId, 'events.txt', Buffer.from('e'))).fileId);
     expect(events).toEqual([
-      { call: 'b2_list_buckets', attempt: 1, status: 429, code: 'too_many_requests', waitMs: 1000, reauthorized: false, reason: expect.stringMatching(/Too many requests/), retries: 5 },
-      { call: 'b2_get_file_info', attempt: 1, status: 401, code: 'expired_auth_token', waitMs: 0, reauthorized: true, reason: expect.stringMatching(/expired/), retries: 5 },
+      { call: 'b2_list_buckets', attempt: 1, counted: true, status: 429, code: 'too_many_requests', waitMs: 1000, reauthorized: false, reason: expect.stringMatching(/Too many requests/), retries: 5 },
+      // a free token renewal: no retry spent yet
+      { call: 'b2_get_file_info', attempt: 0, counted: false, status: 401, code: 'expired_auth_token', waitMs: 0, reauthorized: true, reason: expect.stringMatching(/expired/), retries: 5 },
     ]);
   });
 
@@ -223,6 +226,24 @@ describe('B2Client against the emulator', () => {
     expect(emulator.faultsFired().get('503')).toBe(1);
     expect(emulator.faultsFired().get('expired')).toBe(1);
     expect(c.calls.b2_authorize_account).toBe(2);
+  });
+
+  it('a free token renewal after the last counted retry is not numbered past the limit (no "retry 6/5")', async () => {
+    const events: B2RetryEvent[] = [];
+    const c = await connect({ retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 }, onRetry: (e) => events.push(e) });
+    // the first try and both retries get 503, the last retry's answer is an expired token
+    emulator.setFaults([
+      { kind: '503', every: 1, limit: 2, calls: ['b2_list_buckets'] },
+      { kind: 'expired', every: 3, limit: 1, calls: ['b2_list_buckets'] },
+    ]);
+    expect((await c.getBucket(BUCKET)).bucketId).toBe(bucketId);
+    expect(events.map((e) => [e.attempt, e.counted])).toEqual([
+      [1, true],
+      [2, true],
+      [2, false],
+    ]);
+    for (const e of events) expect(e.attempt).toBeLessThanOrEqual(e.retries);
+    expect(events.map(formatRetry).at(-1)).toMatch(/re-authorizing, then trying again \(token renewals do not count against the 2 retries\)$/);
   });
 
   it('still fails when B2 refuses every renewed token', async () => {

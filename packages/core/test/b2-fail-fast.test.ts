@@ -83,12 +83,17 @@ describe('B2Client: a server that does not answer', () => {
 });
 
 describe('retry logging', () => {
-  const event = (over: Partial<B2RetryEvent>): B2RetryEvent => ({ call: 'b2_list_file_versions', attempt: 1, retries: 5, status: 503, code: 'service_unavailable', reason: 'Service unavailable', waitMs: 1234, reauthorized: false, ...over });
+  const event = (over: Partial<B2RetryEvent>): B2RetryEvent => ({ call: 'b2_list_file_versions', attempt: 1, retries: 5, status: 503, code: 'service_unavailable', reason: 'Service unavailable', waitMs: 1234, reauthorized: false, counted: true, ...over });
 
   it.each([
     [event({}), 'b2_list_file_versions: 503 service_unavailable (Service unavailable); retry 1/5 in 1.2 s'],
     [event({ status: 0, code: 'network_error', reason: 'read ECONNRESET', attempt: 2, waitMs: 2000 }), 'b2_list_file_versions: network error (read ECONNRESET); retry 2/5 in 2.0 s'],
     [event({ status: 401, code: 'expired_auth_token', reason: 'expired', waitMs: 0, reauthorized: true }), 'b2_list_file_versions: 401 expired_auth_token (expired); re-authorizing, then retry 1/5'],
+    // a free renewal after the last counted retry: no "6/5"
+    [
+      event({ status: 401, code: 'expired_auth_token', reason: 'expired', waitMs: 0, reauthorized: true, counted: false, attempt: 5 }),
+      'b2_list_file_versions: 401 expired_auth_token (expired); re-authorizing, then trying again (token renewals do not count against the 5 retries)',
+    ],
   ])('formats %j', (e, line) => {
     expect(formatRetry(e)).toBe(line);
   });

@@ -1,4 +1,4 @@
-import { openEncryptedBucket, escapeName, formatTransactions, formatIecSize, formatUsage, usageOf, ProblemError, UsageError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
+import { openEncryptedBucket, noSuchPathMessage, formatTransactions, formatIecSize, formatUsage, usageOf, ProblemError, UsageError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
 import { cleanup, emptyStats } from './cleanup.js';
 import { jsonReport, textReport } from './report.js';
 
@@ -37,7 +37,7 @@ export async function encryptedCleanup(command: CleanupCommand, io: ToolIO, logg
     if (stats.files === before) {
       if (unmatched.length === 0) await assertPasswordFits(bucket);
       unmatched.push(raw);
-      logger.error(`${escapeName(raw)}: no such file or directory in ${command.remoteName}:`);
+      logger.error(noSuchPathMessage(raw, command.remoteName));
     }
   }
   await report.finish({ dryRun: command.dryRun, ...stats, unmatched, undecryptable, b2: usageOf(bucket.client) });

@@ -1,4 +1,4 @@
-import { writeWithBackpressure, openEncryptedBucket, compareB2Names, escapeName, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFileBatches, type CryptFileHistory, type CryptBucket, type PriceModel, loadPrices } from '@rclone-b2/core';
+import { writeWithBackpressure, openEncryptedBucket, compareB2Names, assertPathMatched, encryptedBucketName, formatTransactions, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFileBatches, type CryptFileHistory, type CryptBucket, type PriceModel, loadPrices } from '@rclone-b2/core';
 import { checkHtmlTarget } from '@rclone-b2/report';
 import { runDu, type Inventories } from './du.js';
 import { DirUsage, storedTotal } from './dir-usage.js';
@@ -128,13 +128,10 @@ export async function encryptedDu(command: DuCommand, io: ToolIO, logger: Logger
     if (command.total) await writeWithBackpressure(io.stdout, bucketTotalLines(total, command.human));
     if (html) await html.write(`Space by directory: ${command.remoteName ?? 'remote'}:${command.path}`, (command.cost?.model ?? (await loadPrices())).storage.pricePerTBMonth);
     if (oddSizes > 0) logger.error(`${oddSizes} versions have sizes no rclone-crypt file can have; counted at their stored size`);
-    if (stats.files === 0) await assertPasswordFits(bucket);
-    // A named PATH that matches nothing is an error, as in encrypted-cleanup (an empty
-    // remote, or an empty --start-at/--stop-at range, is not).
-    const path = command.path.replace(/^\/+|\/+$/g, '');
-    if (stats.files === 0 && path !== '' && command.startAt === undefined && stopPath === undefined) {
-      throw new ProblemError(`${escapeName(path)}: no such file or directory${command.remoteName !== undefined ? ` in ${command.remoteName}:` : ''}`);
-    }
+    // A named PATH that matches nothing is an error, as in the other encrypted-bucket tools
+    // (an empty remote, or an empty --start-at/--stop-at range, is not).
+    if (stats.files === 0 && command.startAt === undefined && stopPath === undefined) await assertPathMatched(bucket, command.path, command.remoteName);
+    else if (stats.files === 0) await assertPasswordFits(bucket);
     logger.info(
       `${stats.files} files (${stats.liveFiles} live, ${stats.deletedFiles} deleted), ${stats.versions} versions; ` +
         `current ${formatIecSize(stats.currentBytes)}, old/deleted ${formatIecSize(stats.oldBytes)}; ` +

@@ -1,5 +1,5 @@
 import { openEncryptedBucket, formatTransactions, formatUsage, usageOf, ConfigError, formatIecSize, ProblemError, type Logger, type ToolIO, assertPasswordFits, listCryptFiles } from '@rclone-b2/core';
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createProgress } from './progress.js';
 import { jsonReport, textReport } from './report.js';
 import { restore } from './restore.js';
@@ -23,20 +23,14 @@ export interface RestoreCommand {
   json?: boolean | undefined;
 }
 
-/** Creates TARGET (with parents) or explains why it cannot be used; nothing is downloaded first. */
-async function prepareTarget(target: string, dryRun: boolean): Promise<void> {
+/** Refuses a TARGET that exists and is not a directory; creates nothing (restore() does, at the first file). */
+async function checkTarget(target: string): Promise<void> {
   const existing = await stat(target).catch(() => undefined);
   if (existing && !existing.isDirectory()) throw new ConfigError(`target ${target} exists and is not a directory`);
-  if (dryRun) return;
-  try {
-    await mkdir(target, { recursive: true });
-  } catch (error) {
-    throw new ConfigError(`cannot create target ${target}: ${(error as Error).message}`, undefined, { cause: error });
-  }
 }
 
 export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logger: Logger): Promise<number> {
-  await prepareTarget(command.target, command.dryRun);
+  await checkTarget(command.target);
   const { remote, bucket, plainSize } = await openEncryptedBucket({ ...command, concurrency: command.transfers, contentWorkers: command.decryptWorkers, logger }, io);
   const report = command.json ? jsonReport(io.stdout, command.dryRun) : textReport(io.stdout);
   let undecryptable = 0;
@@ -66,11 +60,24 @@ export async function encryptedRestore(command: RestoreCommand, io: ToolIO, logg
     await assertPasswordFits(bucket);
     throw new ProblemError(`nothing to restore: ${command.remoteName}:${command.path} ${command.mode.kind === 'all' ? 'has no versions' : 'had no files at that time'}`);
   }
-  await report.finish({ dryRun: command.dryRun, files: stats.files, deletions: stats.deletions, restored: stats.restored, skipped: stats.skipped, failed: stats.failed, bytes: stats.bytes, undecryptable, b2: usageOf(bucket.client) });
+  await report.finish({
+    dryRun: command.dryRun,
+    files: stats.files,
+    deletions: stats.deletions,
+    restored: stats.restored,
+    marked: stats.marked,
+    replaced: stats.replaced,
+    skipped: stats.skipped,
+    failed: stats.failed,
+    bytes: stats.bytes,
+    undecryptable,
+    b2: usageOf(bucket.client),
+  });
   const verb = command.dryRun ? 'would restore' : 'restored';
+  const replaced = stats.replaced > 0 ? `, ${stats.replaced} replaced` : '';
   logger.notice(
-    `${verb} ${command.dryRun ? stats.files : stats.restored} files${command.mode.kind === 'all' ? ` and ${stats.deletions} deletion marks` : ''}` +
-      `${command.dryRun ? '' : ` (${formatIecSize(stats.bytes)}), ${stats.skipped} already complete`}` +
+    `${verb} ${command.dryRun ? stats.files : stats.restored} files${command.mode.kind === 'all' ? ` and ${command.dryRun ? stats.deletions : stats.marked} deletion marks` : ''}` +
+      `${command.dryRun ? '' : ` (${formatIecSize(stats.bytes)}${replaced}), ${stats.skipped} already complete`}` +
       `${stats.failed ? `, ${stats.failed} FAILED` : ''}; ${formatTransactions(bucket.client.transactions)}`,
   );
   logger.info(formatUsage(usageOf(bucket.client)));

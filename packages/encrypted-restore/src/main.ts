@@ -59,6 +59,8 @@ function parser() {
       'Every download is checked against B2\'s SHA-1 and every 64 KiB block against its crypt MAC;',
       'a file gets its final name only when both hold, with the original modification time.',
       'Re-running the same command skips files already restored (same size and mtime).',
+      'Any other file already at a restored name is replaced, as rclone copy does, with a notice',
+      '(`replaced PATH (it differed from the backup)`) and a count in the summary.',
       '',
       'EXAMPLES',
       '  encrypted-restore --as-of 2024-05-01T03:00:00Z secret:photos/2023 /srv/restore',

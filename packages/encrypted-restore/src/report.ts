@@ -17,9 +17,17 @@ export interface PlannedRestore {
 /** What a run did (or with --dry-run would do), for the JSON summary. */
 export interface RestoreSummary {
   dryRun: boolean;
+  /** File versions chosen. */
   files: number;
+  /** Deletion marks chosen (--all). */
   deletions: number;
+  /** Files written (not deletion marks). */
   restored: number;
+  /** Deletion marks written. */
+  marked: number;
+  /** Of restored and marked, how many replaced a different file already in TARGET. */
+  replaced: number;
+  /** Files and marks already complete (each counted once). */
   skipped: number;
   failed: number;
   bytes: number;

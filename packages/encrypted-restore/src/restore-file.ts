@@ -5,7 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import { expectedSha1, fsPath, setMtimeMs, type B2Api, type B2FileVersion, type ContentCipher } from '@rclone-b2/core';
 import { Sha1Tap } from './sha1-tap.js';
 
-export type FileOutcome = 'restored' | 'skipped';
+/** `replaced`: written over a different file (or link) that was at the path before. */
+export type FileOutcome = 'restored' | 'replaced' | 'skipped';
 
 /** The plaintext file's modification time as rclone stored it, else the upload time. */
 export function mtimeOf(version: B2FileVersion): number {
@@ -14,6 +15,16 @@ export function mtimeOf(version: B2FileVersion): number {
 }
 
 const tempNameOf = (path: string): string => join(dirname(path), `.${basename(path)}.encrypted-restore-partial`);
+
+/**
+ * Moves a finished temporary file or link to its final name, as rclone copy overwrites; says
+ * whether something (which the caller found different) was there, so it can be reported.
+ */
+export async function moveIntoPlace(temp: string | Buffer, path: string | Buffer): Promise<'restored' | 'replaced'> {
+  const existed = await lstat(path).then(() => true, () => false);
+  await rename(temp, path);
+  return existed ? 'replaced' : 'restored';
+}
 
 // Paths are strings as core's name-bytes makes them; fsPath turns one holding bytes that
 // are not valid UTF-8 into a Buffer, the only form in which node:fs can reach that name.
@@ -58,8 +69,7 @@ export async function restoreFile(input: RestoreFileInput): Promise<FileOutcome>
     const written = await stat(temp);
     if (written.size !== size) throw new Error(`decrypted ${written.size} bytes, expected ${size}`);
     await setMtimeMs(temp, mtimeMs);
-    await rename(temp, fsPath(path));
-    return 'restored';
+    return await moveIntoPlace(temp, fsPath(path));
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
@@ -74,6 +84,5 @@ export async function markDeletion(path: string): Promise<FileOutcome> {
   const temp = fsPath(tempNameOf(path));
   await rm(temp, { force: true });
   await symlink('/dev/null', temp);
-  await rename(temp, fsPath(path));
-  return 'restored';
+  return moveIntoPlace(temp, fsPath(path));
 }

@@ -1,7 +1,7 @@
-import { lstat, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { lstat, readFile, readlink, rm, symlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { linkPathOf, RCLONE_LINK_SUFFIX, setMtimeMs } from '@rclone-b2/core';
-import { mtimeOf, restoreFile, type FileOutcome, type RestoreFileInput } from './restore-file.js';
+import { moveIntoPlace, mtimeOf, restoreFile, type FileOutcome, type RestoreFileInput } from './restore-file.js';
 
 /** Linux's PATH_MAX: no longer target can be a symlink. */
 const MAX_TARGET_BYTES = 4095;
@@ -48,8 +48,7 @@ export async function restoreLink(input: RestoreFileInput): Promise<FileOutcome>
     await rm(partial, { force: true });
     await symlink(target, partial);
     await setMtimeMs(partial, mtimeMs, { link: true });
-    await rename(partial, input.path);
-    return 'restored';
+    return await moveIntoPlace(partial, input.path);
   } finally {
     await rm(content, { force: true });
     await rm(partial, { force: true });

@@ -1,5 +1,6 @@
+import { mkdir } from 'node:fs/promises';
 import { normalize } from 'node:path';
-import { escapeName, localPathOf, TaskPool, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
+import { ConfigError, escapeName, localPathOf, TaskPool, type B2Api, type ContentCipher, type Logger, type CryptFileHistory } from '@rclone-b2/core';
 import type { RestoreCounts, RestoreProgress } from './progress.js';
 import { markDeletion, restoreFile } from './restore-file.js';
 import { linkRestoreName, restoreLink } from './restore-link.js';
@@ -28,8 +29,27 @@ export interface RestoreOptions {
 }
 
 export interface RestoreStats extends RestoreCounts {
+  /** File versions chosen (restored, already complete or failed). */
   files: number;
+  /** Deletion marks chosen (--all). */
   deletions: number;
+  /** Deletion marks written (`restored` counts files only). */
+  marked: number;
+  /** Of `restored` and `marked`, how many were written over a different file already in TARGET. */
+  replaced: number;
+}
+
+/**
+ * Creates TARGET (with parents) when the first file is about to be written, not before: a
+ * remote that is refused, a wrong password or a PATH that matched nothing leave no empty
+ * directory behind.
+ */
+async function createTarget(target: string): Promise<void> {
+  try {
+    await mkdir(target, { recursive: true });
+  } catch (error) {
+    throw new ConfigError(`cannot create target ${target}: ${(error as Error).message}`, undefined, { cause: error });
+  }
 }
 
 /**
@@ -37,7 +57,7 @@ export interface RestoreStats extends RestoreCounts {
  * `transfers` at once. A failed file is reported and counted; the others go on.
  */
 export async function restore(histories: AsyncIterable<CryptFileHistory>, options: RestoreOptions): Promise<RestoreStats> {
-  const stats: RestoreStats = { restored: 0, skipped: 0, failed: 0, bytes: 0, files: 0, deletions: 0 };
+  const stats: RestoreStats = { restored: 0, skipped: 0, failed: 0, bytes: 0, files: 0, deletions: 0, marked: 0, replaced: 0 };
   const pool = new TaskPool(options.transfers);
   try {
     await planAndRestore(histories, options, stats, pool);
@@ -53,6 +73,7 @@ export async function restore(histories: AsyncIterable<CryptFileHistory>, option
 async function planAndRestore(histories: AsyncIterable<CryptFileHistory>, options: RestoreOptions, stats: RestoreStats, pool: TaskPool): Promise<void> {
   const { logger } = options;
   const target = normalize(options.target);
+  let targetCreated: Promise<void> | undefined;
   for await (const history of histories) {
     const shown = escapeName(history.path);
     for (const item of selectVersions(history.relative, history.versions, options.mode)) {
@@ -60,6 +81,9 @@ async function planAndRestore(histories: AsyncIterable<CryptFileHistory>, option
       // The crypt remote's names are rclone's standard names (`a␊b`); on disk they become
       // what `rclone copy` writes (`a<LF>b`), byte-exact even when not valid UTF-8.
       const local = localPathOf(linkName ?? item.target);
+      // counted as chosen first, so restored + marked + skipped + failed = files + deletions
+      if (item.kind === 'deletion') stats.deletions += 1;
+      else stats.files += 1;
       if (!isSafeRelative(local)) {
         logger.error(`${shown}: refusing unsafe name "${escapeName(local)}"`);
         stats.failed += 1;
@@ -67,8 +91,6 @@ async function planAndRestore(histories: AsyncIterable<CryptFileHistory>, option
       }
       // join(target, local) normalises; with target normalised once, a safe relative name has nothing left to normalise.
       const path = target.endsWith('/') ? target + local : `${target}/${local}`;
-      if (item.kind === 'deletion') stats.deletions += 1;
-      else stats.files += 1;
       if (options.dryRun) {
         await options.report.plan(
           item.kind === 'file'
@@ -77,6 +99,8 @@ async function planAndRestore(histories: AsyncIterable<CryptFileHistory>, option
         );
         continue;
       }
+      targetCreated ??= createTarget(target);
+      await targetCreated;
       await pool.add(async () => {
         try {
           const outcome =
@@ -91,9 +115,19 @@ async function planAndRestore(histories: AsyncIterable<CryptFileHistory>, option
                   label: shown,
                   ...(options.signal ? { signal: options.signal } : {}),
                 }), (error, attempt) => logger.info(`${shown}: attempt ${attempt} failed (${(error as Error).message}); retrying`));
-          stats[outcome] += 1;
-          if (outcome === 'restored' && item.kind === 'file') stats.bytes += options.plainSize(item.version.contentLength);
-          logger.info(`${outcome === 'restored' ? 'restored' : 'already complete'}: ${escapeName(local)}`);
+          // each item counted once: a file written, a mark written, or already complete
+          if (outcome === 'skipped') stats.skipped += 1;
+          else if (item.kind === 'file') {
+            stats.restored += 1;
+            stats.bytes += options.plainSize(item.version.contentLength);
+          } else stats.marked += 1;
+          // rclone copy overwrites too (and a restore over a partial earlier one must), but
+          // never silently: a file that was there and differed is named at default verbosity
+          if (outcome === 'replaced') {
+            stats.replaced += 1;
+            logger.notice(`replaced ${escapeName(path)} (it differed from the backup)`);
+          }
+          logger.info(`${outcome === 'skipped' ? 'already complete' : item.kind === 'file' ? 'restored' : 'marked deletion'}: ${escapeName(local)}`);
         } catch (error) {
           stats.failed += 1;
           logger.error(`${shown}: ${(error as Error).message}`);

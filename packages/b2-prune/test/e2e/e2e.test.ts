@@ -249,11 +249,34 @@ describe('b2-prune end to end: interruptions and faults', () => {
     } finally {
       sim.emulator.setFaults([]);
     }
-    expect(r.err, r.out).toMatch(/cannot delete/);
+    // a 500 after the last retry says nothing about whether B2 deleted: "not confirmed", not "failed"
+    expect(r.err, r.out).toMatch(/deletion not confirmed: /);
+    expect(r.out).toMatch(/deletions could not be confirmed/);
     expect(r.code).toBe(1);
     expectInvariants(before, snapshot(sim.emulator, bucket));
     const again = await run([...NOW_ARG, '--rclone-config', configPath], FAST);
     expect(again.code).toBe(0);
+    expect(shape(snapshot(sim.emulator, bucket))).toEqual(reference);
+  });
+
+  it('lost delete replies (B2 deleted, the answer never came): counted as deleted, the count is what left the bucket', async () => {
+    const { bucket, configPath } = await freshBucket();
+    const versions = (): number => [...snapshot(sim.emulator, bucket).values()].flat().filter(visible).length;
+    const before = versions();
+    sim.emulator.setFaults({ seed: 5, rules: [{ kind: 'drop-after', probability: 0.3, calls: ['b2_delete_file_version'] }] });
+    let r;
+    let dropped;
+    try {
+      r = await run([...NOW_ARG, '--rclone-config', configPath, '--transfers', '4', '--json', '-v'], FAST);
+      dropped = sim.emulator.faultsFired().get('drop-after') ?? 0;
+    } finally {
+      sim.emulator.setFaults([]);
+    }
+    expect(dropped).toBeGreaterThan(0);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.out.trim().split('\n').pop()!) as { versionsDeleted: number; failures: number; unconfirmed: number };
+    expect(summary).toMatchObject({ failures: 0, unconfirmed: 0 });
+    expect(summary.versionsDeleted).toBe(before - versions());
     expect(shape(snapshot(sim.emulator, bucket))).toEqual(reference);
   });
 
@@ -286,6 +309,17 @@ describe('b2-prune end to end: bad input', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/names in the bucket decrypt: wrong crypt password.*Nothing was deleted/s);
     expect(r.err).not.toMatch(/not the password/);
+    expect(shape(snapshot(sim.emulator, bucket))).toEqual(before);
+  });
+
+  it.each(['docs/dail', 'no/such/dir', 'docs/daily.txt/x'])('CRYPT-REMOTE:%s matches nothing: exit 1, nothing deleted (-n and --purge --force)', async (path) => {
+    const { bucket, configPath } = await freshBucket();
+    const before = shape(snapshot(sim.emulator, bucket));
+    for (const flags of [['-n'], ['--purge', '--force']]) {
+      const r = await run([...NOW_ARG, '--rclone-config', configPath, ...flags, `secret:${path}`], FAST);
+      expect(r.code).toBe(1);
+      expect(r.err).toBe(`b2-prune: ${path}: no such file or directory in secret:\n`);
+    }
     expect(shape(snapshot(sim.emulator, bucket))).toEqual(before);
   });
 

@@ -43,8 +43,13 @@ export interface B2ClientOptions {
 
 export interface B2RetryEvent {
   call: string;
-  /** 1 for the first retry. */
+  /**
+   * The retry this is, 1 for the first (never above `retries`); for a token renewal that is
+   * not counted (`counted` false), the retries used so far.
+   */
   attempt: number;
+  /** False for a token renewal that does not spend one of the `retries`. */
+  counted: boolean;
   status: number;
   code: string;
   /** How long the client waits before retrying (0 after re-authorizing). */
@@ -166,10 +171,12 @@ export class B2Client implements B2Api {
     this.uploadUrls.clear();
   }
 
-  private notifyRetry(call: string, attempt: number, failure: B2Error, waitMs: number, reauthorized: boolean): void {
+  private notifyRetry(call: string, attempt: number, failure: B2Error, waitMs: number, reauthorized: boolean, counted = true): void {
     this.options.onRetry?.({
       call,
-      attempt: attempt + 1,
+      // a free renewal may come after the last counted retry: numbering it would print "6/5"
+      attempt: counted ? attempt + 1 : attempt,
+      counted,
       status: failure.status,
       code: failure.code,
       waitMs,
@@ -259,7 +266,7 @@ export class B2Client implements B2Api {
       if (freeRenewal) freeRenewals--;
       else if (attempt >= this.retry.retries) throw failure;
       if (tokenRefused) {
-        this.notifyRetry(spec.call, attempt, failure, 0, true);
+        this.notifyRetry(spec.call, attempt, failure, 0, true, !freeRenewal);
         await this.reauthorize(auth.authorizationToken, signal);
         if (freeRenewal) attempt--;
         continue;

@@ -5,3 +5,4 @@ export * from './list.js';
 export * from './delete.js';
 export * from './crypt-files.js';
 export * from './open-encrypted-bucket.js';
+export * from './no-such-path.js';
