@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 // Crash safety: every file is written under a temporary name in the same directory,
 // fsync'ed, then renamed; the directory is fsync'ed after renames, so after a crash a
@@ -12,12 +12,18 @@ export function writeAllSync(fd: number, buf: Uint8Array): void {
 export function writeFileAtomicSync(path: string, tempPath: string, data: Uint8Array): void {
   const fd = openSync(tempPath, 'wx', 0o644);
   try {
-    writeAllSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      writeAllSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tempPath, path);
+  } catch (error) {
+    // a full disk: leave no half-written temporary file behind
+    rmSync(tempPath, { force: true });
+    throw error;
   }
-  renameSync(tempPath, path);
 }
 
 export function fsyncDirSync(dir: string): void {

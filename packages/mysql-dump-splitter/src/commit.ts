@@ -8,9 +8,12 @@ import { manifestText, type PieceRecord, type SplitState } from './state.js';
 
 // Turns the collected pieces into the new directory state, in an order that is safe to
 // interrupt at any point: (1) new pieces get names no existing file has, and are renamed
-// into place; (2) MANIFEST and the state file are replaced atomically; (3) only then are
-// pieces that no longer belong deleted. Until (2) the old MANIFEST describes a complete old
-// set; after it, the new one does.
+// into place; (2) the state file is replaced atomically, recording every piece of the old
+// MANIFEST and of the new one; (3) MANIFEST is replaced atomically; (4) only then are
+// pieces that no longer belong deleted, and (5) the state file loses their records. Until
+// (3) the old MANIFEST describes a complete old set; after it, the new one does; and at
+// every step each piece MANIFEST lists has its SHA-256 in the state file, so
+// `mysql-dump-join --check` never meets an unrecorded piece after a crash or a full disk.
 
 export interface CommitResult {
   pieces: PieceRecord[];
@@ -129,18 +132,27 @@ export function commit(dir: string, collector: PieceCollector, old: SplitState, 
   // An unchanged run writes nothing at all (no file, no temporary file, not even an
   // identical MANIFEST), so the directory's and every file's mtime stay as they were.
   const manifest = Buffer.from(manifestText(result.pieces));
-  const state = Buffer.from(`${JSON.stringify({ version: 1, pieces: result.pieces } satisfies SplitState, null, 1)}\n`);
+  const state = stateText(result.pieces);
   const manifestChanged = !holds(join(dir, MANIFEST_NAME), manifest);
   const stateChanged = !holds(join(dir, STATE_NAME), state);
   if (result.written.length === 0 && result.removed.length === 0 && !manifestChanged && !stateChanged) return result;
   if (result.written.length > 0) fsyncDirSync(dir);
+  const stateTemp = join(dir, `${TEMP_PREFIX}${process.pid}-state`);
+  const removedRecords = old.pieces.filter((p) => result.removed.includes(p.name));
+  // while the old MANIFEST may still be in place, the state records its pieces too
+  if (manifestChanged && removedRecords.length > 0) writeFileAtomicSync(join(dir, STATE_NAME), stateTemp, stateText([...result.pieces, ...removedRecords]));
+  else if (stateChanged) writeFileAtomicSync(join(dir, STATE_NAME), stateTemp, state);
   if (manifestChanged) writeFileAtomicSync(join(dir, MANIFEST_NAME), join(dir, `${TEMP_PREFIX}${process.pid}-manifest`), manifest);
-  if (stateChanged) writeFileAtomicSync(join(dir, STATE_NAME), join(dir, `${TEMP_PREFIX}${process.pid}-state`), state);
   fsyncDirSync(dir);
   if (result.removed.length === 0) return result;
   for (const name of result.removed) unlinkSync(join(dir, name));
+  if (!holds(join(dir, STATE_NAME), state)) writeFileAtomicSync(join(dir, STATE_NAME), stateTemp, state);
   fsyncDirSync(dir);
   return result;
+}
+
+function stateText(pieces: PieceRecord[]): Buffer {
+  return Buffer.from(`${JSON.stringify({ version: 1, pieces } satisfies SplitState, null, 1)}\n`);
 }
 
 /** Whether the file at path holds exactly content (a missing file does not). */

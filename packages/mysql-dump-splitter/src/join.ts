@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { ExitCode, ProblemError, ToolError, writeWithBackpressure } from '@rclone-b2/core';
 import { MANIFEST_NAME } from './piece-name.js';
-import { readManifest, readState } from './state.js';
+import { readManifest, readStateFile } from './state.js';
 
 export interface JoinOptions {
   dir: string;
@@ -15,7 +15,12 @@ export interface JoinOptions {
 export interface JoinSummary {
   pieces: number;
   bytes: number;
+  /** Pieces whose content differs from their recorded SHA-256. */
   bad: string[];
+  /** Pieces the state file has no SHA-256 for: their content could not be verified. */
+  unverified: string[];
+  /** Why the state file gave no records at all (missing, unreadable), if so. */
+  stateProblem?: string;
 }
 
 /** Writes the pieces listed in DIR/MANIFEST, in that order, to out (the original dump, byte for byte). */
@@ -24,8 +29,9 @@ export async function joinPieces(options: JoinOptions, out: Writable): Promise<J
     throw new ToolError(`${options.dir}: no ${MANIFEST_NAME} (not a mysql-dump-splitter directory?)`, ExitCode.Usage);
   }
   const names = readManifest(options.dir);
-  const expected = new Map(readState(options.dir).pieces.map((p) => [p.name, p.sha256]));
-  const summary: JoinSummary = { pieces: 0, bytes: 0, bad: [] };
+  const { state, problem } = readStateFile(options.dir);
+  const expected = new Map(state.pieces.map((p) => [p.name, p.sha256]));
+  const summary: JoinSummary = { pieces: 0, bytes: 0, bad: [], unverified: [], ...(problem ? { stateProblem: problem } : {}) };
   for (const name of names) {
     const path = join(options.dir, name);
     if (!existsSync(path)) throw new ProblemError(`${path}: piece listed in ${MANIFEST_NAME} is missing`);
@@ -36,7 +42,8 @@ export async function joinPieces(options: JoinOptions, out: Writable): Promise<J
       if (!options.check) await writeWithBackpressure(out, chunk);
     }
     const want = expected.get(name);
-    if (want !== undefined && want !== hash.digest('hex')) summary.bad.push(name);
+    if (want === undefined) summary.unverified.push(name);
+    else if (want !== hash.digest('hex')) summary.bad.push(name);
     summary.pieces += 1;
   }
   return summary;

@@ -25,7 +25,9 @@ export const VERSION = TOOLSET_VERSION;
 export const TOOL = 'mysql-dump-splitter';
 
 const EPILOGUE = `Restore: mysql-dump-join DIR | mariadb   (or: cd DIR && xargs -d '\\n' cat < MANIFEST | mariadb)
-Bad input (empty, binary, truncated, not a dump) exits 2 and changes nothing in DIR.`;
+Bad input (empty, binary, truncated, not a dump) exits 2 and changes nothing in DIR.
+A dump made with mysqldump --skip-comments or --compact has no '-- Dump completed' trailer, so a cut one
+cannot be told from a complete one: refused unless --allow-skip-comments is given.`;
 
 export interface MainOptions {
   input?: string;
@@ -33,6 +35,7 @@ export interface MainOptions {
   pieceSize: number;
   regroup: boolean;
   dryRun: boolean;
+  allowSkipComments: boolean;
   dump: boolean;
   databases: string[];
   host?: string;
@@ -54,6 +57,12 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
       out: stringFlag({ alias: 'o', description: 'Output directory (default: current directory)' }),
       'piece-size': sizeFlag('piece-size', { description: 'Target piece size, content-defined average (default 4M; at least 1K)' }),
       regroup: { type: 'boolean', default: false, description: 'Rewrite extended INSERTs into content-defined groups' },
+      'allow-skip-comments': {
+        type: 'boolean',
+        default: false,
+        description:
+          "Accept a dump without mysqldump's header and '-- Dump completed' trailer (--skip-comments, --compact); its completeness is then not checked",
+      },
       dump: { type: 'boolean', default: false, description: 'Read the databases with mysql2 instead of reading mysqldump output' },
       host: stringFlag({ description: '--dump: server host' }),
       port: integerFlag('port', { alias: 'P', min: 1, max: 65535, description: '--dump: server port' }),
@@ -75,6 +84,7 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
     pieceSize,
     regroup: args.regroup || args.dump,
     dryRun: args.dryRun,
+    allowSkipComments: args.allowSkipComments,
     dump: args.dump,
     databases: args.dump ? positional : [],
     host: args.host,
@@ -95,7 +105,13 @@ export async function main(argv: readonly string[], io: ToolIO): Promise<number>
 }
 
 async function run(options: MainOptions, io: ToolIO): Promise<SplitSummary> {
-  const split = { outDir: options.outDir, pieceSize: options.pieceSize, regroup: options.regroup, dryRun: options.dryRun };
+  const split = {
+    outDir: options.outDir,
+    pieceSize: options.pieceSize,
+    regroup: options.regroup,
+    dryRun: options.dryRun,
+    allowSkipComments: options.allowSkipComments,
+  };
   if (options.dump) {
     // loaded only here: mysql2 costs start-up time the plain splitter does not need
     const { dumpAndSplit } = await import('./dump/run-dump.js');
@@ -132,6 +148,7 @@ function jsonSummary(summary: SplitSummary, dryRun: boolean) {
 
 function report(summary: SplitSummary, dryRun: boolean, seconds: number, log: ReturnType<typeof createLogger>): void {
   const would = dryRun ? 'would be ' : '';
+  for (const notice of summary.notices) log.warn(notice);
   for (const p of summary.written) log.info(`${would}written ${p.name}`);
   for (const p of summary.unchanged) log.info(`unchanged ${p.name}`);
   for (const name of summary.removed) log.info(`${would}removed ${name}`);

@@ -194,6 +194,11 @@ export class PieceCollector implements PieceSink {
     return this.hash;
   }
 
+  /** Whether this run created any file in the directory (so far). */
+  get madeFiles(): boolean {
+    return this.counter > 0;
+  }
+
   /** Deletes every temporary file this run created and has not handed over. */
   abort(): void {
     this.guess?.follower.close();

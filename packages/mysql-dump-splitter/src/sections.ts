@@ -121,3 +121,39 @@ export function isDelimiterLine(buf: Buffer, start: number, end: number): boolea
 export function isDefaultDelimiter(buf: Buffer, start: number, end: number): boolean {
   return buf.toString('latin1', start + DELIMITER.length, end).trim() === ';';
 }
+
+/** An empty line (`\n` or `\r\n`). */
+export function isBlankLine(buf: Buffer, start: number, end: number): boolean {
+  const len = end - start;
+  return (len === 1 && buf[start] === 0x0a) || (len === 2 && buf[start] === 0x0d && buf[start + 1] === 0x0a);
+}
+
+const HEADER = /^(?:\uFEFF|\xEF\xBB\xBF)?-- (?:MySQL|MariaDB) dump/;
+
+/** mysqldump's first comment line (MySQL and MariaDB; absent with --skip-comments / --compact). */
+export function isDumpHeader(buf: Buffer, start: number, end: number): boolean {
+  return HEADER.test(buf.toString('latin1', start, Math.min(end, start + 24)));
+}
+
+/** MariaDB's sandbox-mode line (`/*M!999999\- enable the sandbox mode`), written before the header. */
+export function isSandboxLine(buf: Buffer, start: number, end: number): boolean {
+  return buf.toString('latin1', start, Math.min(end, start + 10)) === '/*M!999999';
+}
+
+/** `-- Dump completed` (with or without ` on DATE`). */
+export function isTrailer(buf: Buffer, start: number, end: number): boolean {
+  return end - start >= 17 && buf.toString('latin1', start, start + 17) === '-- Dump completed';
+}
+
+const DUMP_SHAPE = /^(?:\/\*!\d{5} |CREATE TABLE `|CREATE DATABASE |INSERT INTO `)/;
+
+/**
+ * A line only mysqldump-like output has: a versioned comment (`/*!40101 SET ...`), or a
+ * CREATE TABLE / CREATE DATABASE / INSERT INTO with a quoted name. With the sections, this
+ * tells a dump without header from other text (`DROP DATABASE a;` is not a dump).
+ */
+export function looksLikeDumpLine(buf: Buffer, start: number, end: number): boolean {
+  const first = buf[start];
+  if (first !== SLASH && first !== 0x43 && first !== 0x49) return false;
+  return DUMP_SHAPE.test(buf.toString('latin1', start, Math.min(end, start + 20)));
+}

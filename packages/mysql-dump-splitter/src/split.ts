@@ -1,3 +1,4 @@
+import { statSync, utimesSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { ExitCode, interruptSignal, throwIfInterrupted, ToolError } from '@rclone-b2/core';
@@ -5,7 +6,7 @@ import { commit, type CommitResult } from './commit.js';
 import { lockDir } from './dir-lock.js';
 import { OutputDir } from './output-dir.js';
 import { PieceCollector } from './piece-collector.js';
-import { Splitter } from './splitter.js';
+import { NO_HEADER, RefusedInput, Splitter } from './splitter.js';
 import { isIntact, readState, type PieceRecord } from './state.js';
 
 export interface SplitOptions {
@@ -22,6 +23,8 @@ export interface SplitOptions {
   compiled?: boolean;
   /** Stops the run (SIGINT/SIGTERM): nothing is committed. Default: the tool's interrupt signal. */
   signal?: AbortSignal;
+  /** Accept a dump without mysqldump's header and trailer (--skip-comments, --compact): its completeness is not checked. */
+  allowSkipComments?: boolean;
 }
 
 /**
@@ -50,6 +53,8 @@ export async function* readFileChunks(handle: FileHandle, size = 1 << 20): Async
 export interface SplitSummary extends CommitResult {
   bytesIn: number;
   bytesWritten: number;
+  /** What the caller should tell the user: the run did less than usual (e.g. a completeness check). */
+  notices: string[];
 }
 
 // What a mysqldump file may start with (MariaDB 10.11+ starts with a sandbox-mode comment;
@@ -58,6 +63,54 @@ const DUMP_START = /^(?:\uFEFF)?(?:-- (?:MySQL|MariaDB) dump|\/\*M?!|--[ \r\n]|-
 
 function badInput(message: string, outDir: string): ToolError {
   return new ToolError(`${message} (nothing changed in ${outDir})`, ExitCode.Usage);
+}
+
+/**
+ * Whether the whole dump arrived. mysqldump with comments (its default) starts with a header
+ * and ends with `-- Dump completed`: a dump with the header must end with that line. Without
+ * comments there is no trailer, so nothing in the stream proves it complete: accepted only
+ * when asked for (--allow-skip-comments), and said so.
+ */
+function completeness(splitter: Splitter, options: SplitOptions): string[] {
+  const { outDir } = options;
+  if (splitter.sawDumpHeader) {
+    if (!splitter.endsWithTrailer) throw badInput("no '-- Dump completed' line at the end: the dump is incomplete (did mysqldump fail?)", outDir);
+    return [];
+  }
+  // a lone sandbox line (a MariaDB dump cut after its first line) ends before line 2 is checked
+  if (!options.allowSkipComments) throw badInput(NO_HEADER, outDir);
+  if (!splitter.sawDumpShape) throw badInput('input does not look like mysqldump output (no header, no table, no versioned /*!NNNNN comment)', outDir);
+  const notices = [
+    "a dump without mysqldump's header and trailer (--skip-comments/--compact): accepted (--allow-skip-comments), but whether it is complete was NOT checked",
+  ];
+  if (splitter.sections === 0) {
+    notices.push(
+      'no table sections found (mysqldump --compact leaves out the comments and DROP/LOCK TABLES that mark them): the dump is one piece, so any change rewrites all of it',
+    );
+  }
+  return notices;
+}
+
+function timesOf(dir: string): { atimeNs: bigint; mtimeNs: bigint } | undefined {
+  try {
+    return statSync(dir, { bigint: true });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Puts back the directory's times as before the run, to the microsecond (libuv truncates
+ * utimes to microseconds; aiming at the middle of the microsecond keeps the float's error
+ * from landing in the one before).
+ */
+function restoreTimes(dir: string, times: { atimeNs: bigint; mtimeNs: bigint }): void {
+  const seconds = (ns: bigint): number => Number(ns / 1000n) / 1e6 + 5e-7;
+  try {
+    utimesSync(dir, seconds(times.atimeNs), seconds(times.mtimeNs));
+  } catch {
+    // best effort: the refusal is what matters
+  }
 }
 
 function previousIndex(outDir: string, pieces: readonly PieceRecord[]): Map<string, PieceRecord[]> {
@@ -92,8 +145,14 @@ async function splitLocked(input: AsyncIterable<Buffer> | Readable, options: Spl
   const { outDir } = options;
   if (!options.dryRun) out.removeStaleTemps();
   const old = readState(outDir);
+  const dirTimes = options.dryRun ? undefined : timesOf(outDir);
+  let committing = false;
   const collector = new PieceCollector(outDir, previousIndex(outDir, old.pieces), options.dryRun, () => out.prepare(), options.spillBytes);
-  const splitter = new Splitter(collector, { pieceSize: options.pieceSize, regroup: options.regroup, compiled: options.compiled }, options.maxLine);
+  const splitter = new Splitter(
+    collector,
+    { pieceSize: options.pieceSize, regroup: options.regroup, compiled: options.compiled, headerless: options.allowSkipComments },
+    options.maxLine,
+  );
   // An interruption ends a read waiting on stdin too; the catch below removes the new pieces.
   const signal = options.signal ?? interruptSignal();
   const stopReading = (): void => void (input instanceof Readable && input.destroy(signal?.reason as Error));
@@ -117,14 +176,16 @@ async function splitLocked(input: AsyncIterable<Buffer> | Readable, options: Spl
     if (splitter.bytesIn === 0) throw badInput('empty input', outDir);
     splitter.finish();
     if (!splitter.endedWithNewline) throw badInput(`input ends in the middle of line ${splitter.lineNo}: truncated dump`, outDir);
-    if (splitter.sawDumpHeader && !splitter.sawCompleted) {
-      throw badInput("no '-- Dump completed' line at the end: the dump is incomplete (did mysqldump fail?)", outDir);
-    }
+    const notices = completeness(splitter, options);
     throwIfInterrupted(signal);
+    committing = true;
     const result = commit(outDir, collector, old, options.dryRun);
-    return { ...result, bytesIn: splitter.bytesIn, bytesWritten: result.written.reduce((sum, p) => sum + p.size, 0) };
+    return { ...result, bytesIn: splitter.bytesIn, bytesWritten: result.written.reduce((sum, p) => sum + p.size, 0), notices };
   } catch (error) {
     collector.abort();
+    // a cut dump is known only at its end, after changed pieces were staged in the directory
+    if (dirTimes && !committing && collector.madeFiles) restoreTimes(outDir, dirTimes);
+    if (error instanceof RefusedInput) throw badInput(error.message, outDir);
     throw error;
   } finally {
     signal?.removeEventListener('abort', stopReading);

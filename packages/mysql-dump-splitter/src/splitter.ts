@@ -4,7 +4,21 @@ import type { PieceSink } from './piece-sink.js';
 import { Regrouper } from './regroup.js';
 import { isCutPoint, rowHash } from './row-hash.js';
 import { RowScanner, ScanStop } from './row-scanner.js';
-import { detectSection, detectStatement, endsRow, isDashLine, isDefaultDelimiter, isDelimiterLine, isRowLine, type SectionKind } from './sections.js';
+import {
+  detectSection,
+  detectStatement,
+  endsRow,
+  isBlankLine,
+  isDashLine,
+  isDefaultDelimiter,
+  isDelimiterLine,
+  isDumpHeader,
+  isRowLine,
+  isSandboxLine,
+  isTrailer,
+  looksLikeDumpLine,
+  type SectionKind,
+} from './sections.js';
 
 export interface SplitterOptions {
   /** Target piece size in bytes (content-defined; pieces average about this). */
@@ -12,7 +26,23 @@ export interface SplitterOptions {
   regroup: boolean;
   /** Walk data rows with the compiled scanner where it loads (default); false: JavaScript only. */
   compiled?: boolean;
+  /**
+   * Accept input without mysqldump's `-- MariaDB dump`/`-- MySQL dump` header (--skip-comments,
+   * --compact). Without it such input is refused at its second line, before any piece ends.
+   */
+  headerless?: boolean;
 }
+
+/** Input the splitter refuses as it reads (the caller adds where nothing was changed). */
+export class RefusedInput extends Error {}
+
+export const NO_HEADER =
+  "input does not start with mysqldump's '-- MariaDB dump'/'-- MySQL dump' header: either it is not a mysqldump, or one made with " +
+  "--skip-comments or --compact, which also has no '-- Dump completed' trailer, so a cut one cannot be told from a complete one; " +
+  "keep mysqldump's comments on (its default), or pass --allow-skip-comments to accept such a dump unchecked";
+
+/** Held blank lines beyond this go to the current piece (a pathological input cannot grow memory). */
+const MAX_HELD = 64;
 
 /**
  * The streaming state machine: bytes in, pieces out. Sections (header, each table's
@@ -33,7 +63,12 @@ export class Splitter {
   private runBuf: Buffer | undefined;
   private runStart = 0;
   private runEnd = 0;
-  private heldDash: Buffer | undefined;
+  /**
+   * Blank lines and a `--` line not yet given to a piece: they go to the section that starts
+   * next (so a piece never depends on what follows it), else to the current piece.
+   */
+  private held: Buffer[] = [];
+  private heldDash = false;
   private kind: SectionKind | 'header' = 'header';
   private name = '';
   private db = '';
@@ -48,7 +83,16 @@ export class Splitter {
   bytesIn = 0;
   lastLine = '';
   sawDumpHeader = false;
-  sawCompleted = false;
+  /**
+   * The last non-empty line so far is mysqldump's trailer, `-- Dump completed`, outside a
+   * DELIMITER block. Only a trailer at the very end proves the dump complete; a routine
+   * body's line, or a trailer followed by more (two dumps, the second cut), does not.
+   */
+  endsWithTrailer = false;
+  /** Something only mysqldump writes was seen (a section, a versioned comment, CREATE TABLE `…`). */
+  sawDumpShape = false;
+  /** Sections started after the header (the footer not counted): 0 means one piece for everything. */
+  sections = 0;
   endedWithNewline = true;
 
   constructor(
@@ -96,7 +140,7 @@ export class Splitter {
     scanner?.load(chunk);
     for (;;) {
       const regrouper = this.regrouper;
-      if (scanner && regrouper && this.kind === 'd' && regrouper.openGroup && !this.inDelimiter && !this.heldDash && this.lineNo >= 2) {
+      if (scanner && regrouper && this.kind === 'd' && regrouper.openGroup && !this.inDelimiter && this.held.length === 0 && this.lineNo >= 2) {
         const at = scanner.group(pos, chunk.length, this.groupTarget, this.groupMax, regrouper.bytesInGroup);
         if (at > pos) {
           this.lineNo += scanner.lines;
@@ -104,7 +148,7 @@ export class Splitter {
           pos = at;
         }
         if (scanner.stop === ScanStop.NoLine) break;
-      } else if (scanner && !regrouper && this.kind === 'd' && !this.cutPending && !this.inDelimiter && !this.heldDash && this.lineNo >= 2) {
+      } else if (scanner && !regrouper && this.kind === 'd' && !this.cutPending && !this.inDelimiter && this.held.length === 0 && this.lineNo >= 2) {
         const at = scanner.scan(pos, chunk.length, this.options.pieceSize);
         if (at > pos) {
           this.lineNo += scanner.lines;
@@ -123,7 +167,7 @@ export class Splitter {
     if (pos < chunk.length) this.addCarry(Buffer.from(chunk.subarray(pos)));
     this.flushRun();
     // keep no reference into chunk: the caller may reuse it
-    if (this.heldDash) this.heldDash = Buffer.from(this.heldDash);
+    if (this.held.length > 0) this.held = this.held.map((line) => Buffer.from(line));
     this.regrouper?.detach();
   }
 
@@ -136,7 +180,7 @@ export class Splitter {
       this.endedWithNewline = false;
       this.line(line, 0, line.length);
     }
-    this.releaseDash();
+    this.releaseHeld();
     this.regrouper?.flush();
     this.flushRun();
     this.sink.end();
@@ -152,20 +196,41 @@ export class Splitter {
 
   private line(buf: Buffer, start: number, end: number): void {
     this.lineNo += 1;
-    if (this.lineNo <= 2 || buf[start] === 0x2d) this.noteComment(buf, start, end);
+    if (this.lineNo <= 2) this.noteHeader(buf, start, end);
+    const blank = isBlankLine(buf, start, end);
+    if (!blank) {
+      this.endsWithTrailer = buf[start] === 0x2d && !this.inDelimiter && isTrailer(buf, start, end);
+      if (!this.sawDumpShape) this.sawDumpShape = looksLikeDumpLine(buf, start, end);
+    }
+    // a routine/trigger/event body: its lines are never section starts, whatever they look like
+    if (this.inDelimiter) {
+      this.emitLine(buf, start, end);
+      return;
+    }
     if (this.heldDash) {
       const section = detectSection(buf, start, end);
       if (section?.commented) {
         this.startSection(section.kind, section.name);
-        this.releaseDash();
+        this.releaseHeld();
         this.emitLine(buf, start, end);
         return;
       }
-      this.releaseDash();
+      this.releaseHeld();
     }
-    if (isDashLine(buf, start, end)) {
-      this.heldDash = buf.subarray(start, end);
-      return;
+    if (!this.regrouper?.midStatement) {
+      if (isDashLine(buf, start, end)) {
+        this.hold(buf, start, end);
+        this.heldDash = true;
+        return;
+      }
+      if (blank) {
+        // what emitLine does for a line that is not a row, but the bytes wait for the next line
+        this.cutPending = false;
+        this.regrouper?.flush();
+        if (this.held.length >= MAX_HELD) this.releaseHeld();
+        this.hold(buf, start, end);
+        return;
+      }
     }
     const section = detectSection(buf, start, end);
     if (section) {
@@ -174,13 +239,15 @@ export class Splitter {
       const statement = detectStatement(buf, start, end);
       if (statement) this.onStatement(statement.what, statement.name);
     }
+    this.releaseHeld();
     this.emitLine(buf, start, end);
   }
 
-  private noteComment(buf: Buffer, start: number, end: number): void {
-    const text = buf.toString('latin1', start, Math.min(end, start + 40));
-    if (/^-- (MySQL|MariaDB) dump/.test(text)) this.sawDumpHeader = true;
-    if (text.startsWith('-- Dump completed')) this.sawCompleted = true;
+  /** Lines 1-2: mysqldump's header (MariaDB puts a sandbox-mode comment before it). */
+  private noteHeader(buf: Buffer, start: number, end: number): void {
+    if (isDumpHeader(buf, start, end)) this.sawDumpHeader = true;
+    else if (this.options.headerless || this.sawDumpHeader) return;
+    else if (this.lineNo === 2 || !isSandboxLine(buf, start, end)) throw new RefusedInput(NO_HEADER);
   }
 
   private onStatement(what: 'drop' | 'lock' | 'use', name: string): void {
@@ -217,6 +284,8 @@ export class Splitter {
   }
 
   private startSection(kind: SectionKind, name: string): void {
+    if (kind !== 'footer') this.sections += 1;
+    this.sawDumpShape = true;
     this.regrouper?.flush();
     this.inDelimiter = false;
     this.cutPending = false;
@@ -233,12 +302,15 @@ export class Splitter {
     this.sink.start(label);
   }
 
-  private releaseDash(): void {
-    const dash = this.heldDash;
-    if (dash) {
-      this.heldDash = undefined;
-      this.emit(dash, 0, dash.length);
-    }
+  private hold(buf: Buffer, start: number, end: number): void {
+    this.held.push(buf.subarray(start, end));
+  }
+
+  private releaseHeld(): void {
+    if (this.held.length === 0) return;
+    for (const line of this.held) this.emit(line, 0, line.length);
+    this.held = [];
+    this.heldDash = false;
   }
 
   private emit(buf: Buffer, start: number, end: number): void {

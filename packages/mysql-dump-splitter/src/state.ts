@@ -22,14 +22,20 @@ export interface SplitState {
 }
 
 export function readState(dir: string): SplitState {
+  return readStateFile(dir).state;
+}
+
+/** The state file, and why it gives no records when it does not (missing, unreadable, not ours). */
+export function readStateFile(dir: string): { state: SplitState; problem?: string } {
   const path = join(dir, STATE_NAME);
-  if (!existsSync(path)) return { version: 1, pieces: [] };
+  const none: SplitState = { version: 1, pieces: [] };
+  if (!existsSync(path)) return { state: none, problem: `no state file ${STATE_NAME}` };
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as SplitState;
-    if (parsed.version !== 1 || !Array.isArray(parsed.pieces)) return { version: 1, pieces: [] };
-    return parsed;
-  } catch {
-    return { version: 1, pieces: [] };
+    if (parsed.version !== 1 || !Array.isArray(parsed.pieces)) return { state: none, problem: `state file ${STATE_NAME} is not one mysql-dump-splitter wrote` };
+    return { state: parsed };
+  } catch (error) {
+    return { state: none, problem: `state file ${STATE_NAME} unreadable: ${(error as Error).message}` };
   }
 }
 

@@ -40,6 +40,8 @@ describe('bad input: one clear message, exit 2, nothing in the output directory 
     ['NUL bytes after a dump header', Buffer.concat([Buffer.from(GOOD.slice(0, 200)), pseudoRandom(4096, 7).fill(0, 10, 11)]), /binary data \(a NUL byte\) at offset 210/],
     ['a line cut in the middle (truncated)', GOOD.slice(0, GOOD.indexOf('UNLOCK') + 3), /ends in the middle of line \d+: truncated/],
     ['truncated at a line end (no Dump completed)', GOOD.slice(0, GOOD.indexOf('UNLOCK')), /no '-- Dump completed' line/],
+    ['a whole dump, then a cut copy (the trailer is not the last line)', GOOD + GOOD.slice(0, GOOD.indexOf('UNLOCK')), /no '-- Dump completed' line/],
+    ['no mysqldump header (--skip-comments, or not a dump)', GOOD.slice(GOOD.indexOf('/*!40101')), /does not start with mysqldump's .* pass --allow-skip-comments/],
     ['a 10 MB line that is not a dump', tenMB, /does not look like mysqldump output/],
     ['a dump header, then a 10 MB line without end', `-- MySQL dump 10.13\n${tenMB}`, /truncated/],
     ['a JSON file', '{"not": "a dump"}\n', /does not look like mysqldump output/],

@@ -1,5 +1,6 @@
 // A run killed at any moment (a real SIGKILL, no clean-up) leaves a directory whose MANIFEST
-// restores either the old dump or the new one, never a mix, every listed piece intact; the
+// restores either the old dump or the new one, never a mix, every listed piece intact and
+// recorded in the state file (so `mysql-dump-join --check` passes); the
 // next run finishes the job. The kill points are seeded: the real bin runs with a preloaded
 // fault injector (test/helpers/kill-after-writes.mjs at the repository root) that SIGKILLs
 // the process just before its Nth file-system change.
@@ -38,9 +39,10 @@ async function writesOf(file: string, prepare: (dir: string) => Promise<void>): 
   return writes;
 }
 
+/** Pieces that fail `mysql-dump-join --check`: damaged, or listed without a recorded SHA-256. */
 async function check(dir: string): Promise<string[]> {
   const summary = await joinPieces({ dir, check: true }, new Writable({ write: (_c, _e, cb) => cb() }));
-  return summary.bad;
+  return [...summary.bad, ...summary.unverified];
 }
 
 const rows = (n: number, text: (i: number) => string): string[] => Array.from({ length: n }, (_, i) => row(i + 1, text(i + 1)));

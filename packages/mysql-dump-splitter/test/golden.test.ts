@@ -83,15 +83,18 @@ function outcome(dir: string, summary: Awaited<ReturnType<typeof splitDump>>): u
   };
 }
 
-// recorded with the code of commit 'mysql-dump-splitter: golden digests' (before the fast paths)
+// recorded with the code of commit 'mysql-dump-splitter: golden digests' (before the fast paths);
+// re-recorded once when the blank line before a section moved into that section's piece (so a
+// piece no longer depends on what follows it): the old pieces, with each piece's leading blank
+// lines given back to its predecessor, were checked equal to the new ones, both paths alike
 const GOLDEN: Record<string, string> = {
-  'mariadb false 4096 333': '440f489c2d09a4e900c2e86d100cdee4e10324f3944b23c4a9a3b26f3068e2ac',
-  'mariadb true 2048 4096': '2e5da78da24f35ee72b756ac44c2f19b9cbbc4ba30e8af346ac048caa49663f9',
-  'mysql false 4096 65536': 'c7f53dd51373cd04fa588a07da1482cf28597f243855878b71fc6b1c2d885f03',
-  'mysql true 8192 777': 'e47214a8f8fbe959566de25cd001045603112452f9a18e88c64029d0e7d4c549',
-  'skip false 2048 1048576': '50454b92ad0551d00f49f4e4d2fb1c5296a5061095a4845af69cf5e95e38431f',
-  'skip false 8192 1000': '1f5ad2426eee641beff3c91c2c0d89755ca3832e13dee26e5495b471f14c7ab2',
-  'skip true 2048 1048576': '75e9208ef7ed9497cfeda3d20e8ab16e28a8bb613b7ba67f5cfdb3d272bcf6d3',
+  'mariadb false 4096 333': '0e44f7c14b4abb790a82e2bdf4b2d8d8ac7d1ea982035e0458f31d1d838108ab',
+  'mariadb true 2048 4096': 'b6c86eb09f33ad6db832d391f741ea5246da176afa00e689873d7be65da9f428',
+  'mysql false 4096 65536': '0d44abc495eeee7a8bedb4a593a77466f6606e2fac8307f94c1d3c17e3ac22d7',
+  'mysql true 8192 777': '00cbf2c703bfeded93ad9631b189e39f63e2624c83b3d2e525bae452df5469a5',
+  'skip false 2048 1048576': 'f1aae0ad2888e685367d63604350e6a52e2e874eb2a4161e72cedb54869bce27',
+  'skip false 8192 1000': '9218926d861e16b95bac3c395e31739399f5e0c09a28908502a2023367b8bf59',
+  'skip true 2048 1048576': 'eaf8dd53613ff597427342ff4c03464f53e1ac70b6e975bbb45ae0e4da202d61',
 };
 
 it('the compiled scanner is built and loads (else the goldens would test only the JavaScript path)', () => {

@@ -13,8 +13,8 @@ export interface MariaDb {
   port: number;
   /** Runs SQL through the real `mariadb` client; returns its tab-separated output. */
   sql(query: string, database?: string): Promise<string>;
-  /** Pipes a file into the real `mariadb` client. */
-  source(file: string, database?: string): Promise<void>;
+  /** Pipes a file into the real `mariadb` client (args: e.g. `--comments`, to keep comments in routine bodies). */
+  source(file: string, database?: string, args?: readonly string[]): Promise<void>;
   /** Runs the real mysqldump with these extra arguments, writing to file. */
   mysqldump(args: readonly string[], file: string): Promise<void>;
   stop(): Promise<void>;
@@ -76,8 +76,8 @@ export async function startMariaDb(): Promise<MariaDb> {
       const result = await execa('mariadb', [...client, '--batch', '--skip-column-names', ...(database ? [database] : []), '-e', query]);
       return result.stdout;
     },
-    async source(file, database) {
-      await execa('mariadb', [...client, ...(database ? [database] : [])], { inputFile: file });
+    async source(file, database, args = []) {
+      await execa('mariadb', [...client, ...args, ...(database ? [database] : [])], { inputFile: file });
     },
     async mysqldump(args, file) {
       await execa('mysqldump', [...client, ...args], { stdout: { file } });
