@@ -75,6 +75,7 @@ export { checkLocalSource, deleteLimitBroken, isMountPoint, parseMaxDelete, type
 
 // PID lock files
 export { acquirePidLock, type ReleaseLock } from './lock/pid-lock.js';
+export { findMarkedProcess, lockMarkerEnv, type MarkedProcess } from './lock/lock-marker.js';
 
 // File names as bytes, escaping, rclone encoding
 export { escapeName, unescapeName } from './names/escape-name.js';

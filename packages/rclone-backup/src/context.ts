@@ -16,6 +16,8 @@ export interface BackupContext {
   meter?: RcloneDumpMeter;
   /** Phase timestamps for RCLONE_BACKUP_TRACE (trace.ts). */
   trace?: Trace;
+  /** Marker of the per-config lock once held (core's lockMarkerEnv), in every rclone's environment. */
+  lockEnv?: Record<string, string>;
 }
 
 export function createContext(io: ToolIO, verbosity: number, rcloneConfig: string | undefined, secrets: string[], now: () => number = Date.now, meter = true): BackupContext {
@@ -108,7 +110,7 @@ export async function runRcloneJson(ctx: BackupContext, args: readonly string[],
   let first = true;
   const result = await runRclone(['--use-json-log', ...meteredArgs(ctx, args)], {
     configFile: ctx.rcloneConfig,
-    env: { ...ctx.io.env },
+    env: { ...ctx.io.env, ...ctx.lockEnv },
     secrets: ctx.secrets,
     okExitCodes: options.okExitCodes,
     keepInTail: (line) => !meteredNoise(ctx, line),

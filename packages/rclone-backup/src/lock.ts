@@ -3,12 +3,34 @@ import { accessSync, constants } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acquirePidLock, type ReleaseLock } from '@rclone-b2/core';
+import { acquirePidLock, lockMarkerEnv, type ReleaseLock } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
+import type { BackupContext } from './context.js';
 
 /** The per-config and nightly locks: core's PID lock, with who is running in the message. */
 export function acquireLock(path: string, what: string): Promise<ReleaseLock> {
-  return acquirePidLock(path, (pid) => `${what} is already running (process ${pid} holds ${path})`);
+  return acquirePidLock(path, (pid, child) =>
+    child
+      ? `${what} is already running: process ${child.pid} (${child.name}, started by the killed run ${pid}) still works on it (${path})`
+      : `${what} is already running (process ${pid} holds ${path})`,
+  );
+}
+
+/**
+ * Takes the per-config lock of a manual or nightly run. Every rclone ctx starts from then on
+ * carries the lock's marker, so if this process is killed outright the lock stays busy until
+ * that rclone is gone too: two rclones never write one destination. pre_command is left
+ * unmarked: a daemon it forks (a FUSE mount) would keep the lock busy for good.
+ */
+export async function lockBackup(
+  config: Pick<BackupConfig, 'file' | 'name'>,
+  lockDir: string,
+  ctx: BackupContext,
+): Promise<{ lock: string; release: ReleaseLock }> {
+  const lock = await lockFor(config, lockDir);
+  const release = await acquireLock(lock, `backup ${config.name}`);
+  ctx.lockEnv = { ...ctx.lockEnv, ...lockMarkerEnv(lock) };
+  return { lock, release };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ExitCode, parseDuration, reportError, type B2Usage, type ToolIO } from '@rclone-b2/core';
 import { BACKUP_DEFAULTS } from './backup-defaults.js';
-import { acquireLock, lockFor } from './lock.js';
+import { lockBackup } from './lock.js';
 import { newestLine, printNewest, stampOf } from './newest.js';
 import { writeState, type BackupState } from './nightly-state.js';
 import { openBackup } from './open-backup.js';
@@ -59,8 +59,7 @@ async function runSteps(job: NightlyJob, io: ToolIO, settings: JobSettings, resu
   try {
     const { config, ctx, copyLinks } = await openBackup(job.file, settings, io, now);
     result.usage = ctx.meter?.usage;
-    const lock = await lockFor(config, settings.lockDir);
-    const release = await acquireLock(lock, `backup ${config.name}`);
+    const { lock, release } = await lockBackup(config, settings.lockDir, ctx);
     try {
       const synced = (result.sync = await runSync(config, ctx, { dryRun: settings.dryRun, copyLinks, force: false, strictGuards: BACKUP_DEFAULTS.strictGuards, specialsCache: specialsCacheFor(lock) }));
       if (synced.errors > 0) return ExitCode.Problem;

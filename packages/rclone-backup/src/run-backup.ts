@@ -1,6 +1,6 @@
 import { ExitCode, GuardError, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
 import { runRcloneJson } from './context.js';
-import { acquireLock, lockFor } from './lock.js';
+import { lockBackup } from './lock.js';
 import type { BackupCliOptions } from './main.js';
 import { openBackup } from './open-backup.js';
 import { writeFilters } from './print-filters.js';
@@ -33,8 +33,7 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
     default:
       break;
   }
-  const lock = await lockFor(config, options.lockDir);
-  const release = await acquireLock(lock, `backup ${config.name}`);
+  const { lock, release } = await lockBackup(config, options.lockDir, ctx);
   ctx.trace?.('lock acquired');
   try {
     if (options.command === 'verify') {
