@@ -321,13 +321,33 @@ async function read(input: string | Buffer | Buffer[], options: Parameters<typeo
 }
 
 describe('readListing', () => {
-  const listing = '        6 a b/ünï\r\n       10 a b/c/d\n        1 top\n';
+  // A listing saved on Windows: every line ends in CR LF.
+  const listing = '        6 a b/ünï\r\n       10 a b/c/d\r\n        1 top\r\n';
 
   it('reads CRLF lines and reports per path', async () => {
     const { text, result, warnings } = await read(listing);
     expect(text).toBe('16\ta b\n10\ta b/c\n10\ta b/c/d\n6\ta b/ünï\n1\ttop\n');
-    expect(result).toMatchObject({ format: 'rclone-ls', lines: 3, skipped: 0 });
+    expect(result).toMatchObject({ format: 'rclone-ls', lines: 3, skipped: 0, crlf: true, problems: [] });
     expect(warnings).toEqual([]);
+  });
+
+  // A CR is a valid last byte of a name: only lines of a CR LF input lose it (decided by the first two lines).
+  it.each<[string, string, string, boolean]>([
+    ['LF input, a name ending in CR on line 1', '1\tr/endcr\r\n2\tr/endcr\n3\tr\n', '3\tr\n2\tr/endcr\n1\tr/endcr\\r\n', false],
+    ['LF input, a name ending in CR later', '2\tr/endcr\n1\tr/endcr\r\n3\tr\n', '3\tr\n2\tr/endcr\n1\tr/endcr\\r\n', false],
+    ['CR LF input, a name ending in CR', '1\tr/endcr\r\r\n2\tr/endcr\r\n3\tr\r\n', '3\tr\n2\tr/endcr\n1\tr/endcr\\r\n', true],
+    ['CR LF input of one line', '        5 a/b\r\n', '5\ta\n5\ta/b\n', true],
+    ['ls -lR, LF', 'r:\n-rw-r--r-- 1 u g 1 Jan  1  2024 endcr\r\n-rw-r--r-- 1 u g 2 Jan  1  2024 endcr\n', '3\tr\n2\tr/endcr\n1\tr/endcr\\r\n', false],
+    ['ls -lR, CR LF', 'r:\r\n-rw-r--r-- 1 u g 1 Jan  1  2024 endcr\r\r\n-rw-r--r-- 1 u g 2 Jan  1  2024 endcr\r\n', '3\tr\n2\tr/endcr\n1\tr/endcr\\r\n', true],
+  ])('%s', async (_label, input, expected, crlf) => {
+    const bytes = Buffer.from(input);
+    for (const size of [1, 3, 1 << 20]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      const { text, result } = await read(chunks);
+      expect(text).toBe(expected);
+      expect(result).toMatchObject({ crlf, skipped: 0, problems: [] });
+    }
   });
 
   it('gives the same result when chunks split lines and UTF-8 characters anywhere', async () => {
@@ -352,6 +372,31 @@ describe('readListing', () => {
   it('ignores a byte-order mark before the first line', async () => {
     expect((await read('\ufeff5\tx/y\n')).text).toBe('5\tx\n5\tx/y\n');
     expect((await read('\ufeff  5 x/y\n', { format: 'rclone-ls' })).text).toBe('5\tx\n5\tx/y\n');
+  });
+
+  it.each<[string, string | Buffer, Parameters<typeof readListing>[2], string, string[]]>([
+    ['a last line without its newline is counted, and said', '        5 a/b\n     1947 li', {}, '1947\tli\n5\ta\n5\ta/b\n', ['the input ends without a newline: its last line may be cut']],
+    ['-0: a last record without its NUL', '5\ta/b\u00007\ta', { nul: true }, '7\ta\n5\ta/b\n', ['the input ends without a NUL: its last record may be cut']],
+    ['-0 on newline-separated input: nothing read', '5\ta/b\n7\ta\n', { nul: true }, '', ['-0 was given, but the input holds newlines and no NUL: it is not NUL-separated (make it with du -ab0, or leave out -0); nothing read']],
+    ['lsjson without its closing ]', '[\n{"Path":"a/b","Size":5,"IsDir":false},\n', {}, '5\ta\n5\ta/b\n', ['the lsjson array is not closed (no final "]"): the listing may be cut']],
+    ['lsjson objects alone (no array): nothing to close', '{"Path":"a/b","Size":5,"IsDir":false}\n', {}, '5\ta\n5\ta/b\n', []],
+    ['lsjson on one line', '[{"Path":"a/b","Size":5,"IsDir":false}]\n', {}, '5\ta\n5\ta/b\n', []],
+  ])('%s', async (_label, input, options, expected, problems) => {
+    const { text, result } = await read(input, options);
+    expect(text).toBe(expected);
+    expect(result.problems).toEqual(problems);
+  });
+
+  it.each<[string, string, string, string[]]>([
+    ['du -c: the last line, `total`, the sum of the top-level entries, is not counted', '1\td/a\n4\td/e/f\n4100\td/e\n8197\td\n3\tx\n8200\ttotal\n', '8200\t\n', ["the last line \"8200\\ttotal\" is du's grand total (du -c): not counted"]],
+    ['a path `total` that is not the sum is an entry', '1\td/a\n4097\td\n5\ttotal\n', '4102\t\n', []],
+    ['a path `total` that is not the last line is an entry', '5\ttotal\n5\tx\n', '10\t\n', []],
+    ['a path `total` alone is an entry', '0\ttotal\n', '0\t\n', []],
+  ])('%s', async (_label, input, total, notes) => {
+    const { tree, result } = await read(input);
+    expect(`${tree.total}\t\n`).toBe(total);
+    expect(result.notes).toEqual(notes);
+    expect(result.problems).toEqual([]);
   });
 
   it('reads NUL-separated records, names may hold newlines (printed ls -b escaped)', async () => {

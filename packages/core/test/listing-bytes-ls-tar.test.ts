@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLineParser, DuTree, readListing, writeDuReport, type ListingFormat } from '../src/du/index.js';
 import { LsLrBytes } from '../src/du/ls-lr-bytes.js';
 import { TarTvBytes } from '../src/du/tar-tv-bytes.js';
+import { nameFromBytes } from '../src/names/name-bytes.js';
 
 /** Every directory and file with its size (ncdu), and the text report: what the two paths must agree on. */
 async function report(tree: DuTree): Promise<string> {
@@ -19,14 +20,19 @@ async function report(tree: DuTree): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The string path alone: every line decoded and given to the format's string parser, as before the byte path. */
+/** The string path alone: every line decoded byte-exactly (nameFromBytes) and given to the format's string parser. */
 function viaStrings(listing: Buffer, format: ListingFormat): { tree: DuTree; bad: number } {
   const tree = new DuTree();
   const parser = createLineParser(format);
   let bad = 0;
-  const lines = listing.toString('utf8').split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  for (const line of lines) if (!parser.parseLine(line.replace(/\r$/, ''), tree)) bad += 1;
+  const lines: string[] = [];
+  for (let start = 0; start < listing.length; ) {
+    const newline = listing.indexOf(10, start);
+    const end = newline < 0 ? listing.length : newline;
+    lines.push(nameFromBytes(listing.subarray(start, end)));
+    start = end + 1;
+  }
+  for (const line of lines) if (!parser.parseLine(line, tree)) bad += 1;
   return { tree, bad };
 }
 
@@ -161,6 +167,10 @@ describe('long lines the byte path leaves to the string parser', () => {
     'hrw-r--r-- root/root 0 2024-01-01 00:00 a link to b',
     '-rw-r--r-- root/root 7 2024-01-01 00:00:01.5 +0100 zoned',
     '-rw-r--r-- 1 root root 7 2024-01-01  iso date only',
+    '-rw-r--r-- 1 root root 7 2019-03-04  10:00 iso date, name like a clock',
+    '-rw-r--r-- 1 root root 7 2019-03-04   10:00 iso date, name with a leading space',
+    'M--------- 0/0 144 1970-01-01 00:00 a/b.txt--Continued at byte 2560--',
+    'V--------- 0/0 0 2026-12-06 03:26 My Label--Volume Header--',
     '-rw-r--r-- 1 root root 7 01-01 10:00 short iso',
     '-rw-r--r-- 1 root root 7 Jan 1 1:00 short hour',
     '-rw-r--r-- 1 root root 7 Jan 123 1:00 bad day',
@@ -178,6 +188,8 @@ describe('long lines the byte path leaves to the string parser', () => {
     'totally:',
     'some/dir:',
     'sp\\ ace:',
+    'x\\::',
+    'x\\\\::',
     ':',
   ];
   it.each(lines)('%s', async (line) => {
@@ -188,11 +200,14 @@ describe('long lines the byte path leaves to the string parser', () => {
     }
   });
 
-  it('keeps bytes that are not UTF-8 as the string path does (U+FFFD), in names and headers', async () => {
+  it('keeps bytes that are not UTF-8 exactly, as the string path does (nameFromBytes), in names and headers', async () => {
     const bad = Buffer.from([0x61, 0xff, 0x62]);
     const listing = Buffer.concat([bad, Buffer.from(':\n-rw-r--r-- 1 root root 7 Jan  1  2024 '), bad, Buffer.from('\n')]);
     const expected = await expectSame(listing, 'ls');
-    expect(expected).toContain('a\ufffdb/a\ufffdb');
+    expect(expected).toContain('a\\377b/a\\377b');
+    // With an escape too, the line goes to the string parser: the same bytes.
+    const escaped = Buffer.concat([bad, Buffer.from(':\n-rw-r--r-- 1 root root 7 Jan  1  2024 x\\ '), bad, Buffer.from('\n')]);
+    expect(await expectSame(escaped, 'ls')).toContain('a\\377b/x a\\377b');
     await expectSame(Buffer.from(`-rw-r--r-- r/r 7 2024-01-01 00:00 x${bad.toString('latin1')}\n`, 'latin1'), 'tar');
   });
 

@@ -56,11 +56,15 @@ export async function tarLsDu(options: TarLsDuOptions, io: ToolIO): Promise<numb
         badLines.finish();
         // -q hides the per-line warnings; one line still says why the status is 1
         if (log.verbosity < 0 && result.skipped > 0) log.error(`${name}: ${result.skipped} of ${result.lines} lines cannot be parsed`);
+        // Said even with -q: each is why the status is 1 (a cut listing, input not NUL-separated...).
+        for (const problem of result.problems) log.error(`${name}: ${problem}`);
+        problems += result.problems.length;
+        if (options.verbosity > 0) for (const note of result.notes) log.info(`${name}: ${note}`);
         if (result.format === undefined && result.firstLine !== undefined) {
           log.error(`${name}: unknown listing format (first line ${result.firstLine}); ${HINT}`);
           problems += 1;
         } else if (options.verbosity > 0) {
-          log.info(`${name}: ${result.format ?? 'empty'}, ${result.lines} lines, ${result.skipped} skipped`);
+          log.info(`${name}: ${result.format ?? 'empty'}${result.crlf ? ' (CR LF line ends)' : ''}, ${result.lines} lines, ${result.skipped} skipped`);
         }
       } catch (error) {
         log.error(`${name}: ${describe(error)}`);

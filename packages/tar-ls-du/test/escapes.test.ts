@@ -49,7 +49,7 @@ describe('tar-ls-du reads escaped names', () => {
   it('ls -lRb: escapes in entries and dir: headers are undone', async () => {
     const { stdout } = await execa('ls', ['-lRb', 'fix'], { cwd: parent, env: { ...process.env, LC_ALL: 'C.UTF-8' } });
     expect(stdout).toContain('dir\\nname:');
-    const result = await run([], stdout);
+    const result = await run([], `${stdout}\n`); // the newline ls ended with (execa strips it)
     expect(result.stderr).toBe('');
     expect(parseReport(result.stdout)).toEqual(expected('fix'));
   });

@@ -61,10 +61,13 @@ describe('golden listings from the real programs', () => {
   });
 
   it('reads listings named as files, summing them, - is stdin', async () => {
-    const ls = (await execa('ls', ['-lR', 'fix'], { cwd: parent, env: C })).stdout;
+    // With the newline ls ended with (execa strips it): a listing without one reads as cut.
+    const ls = `${(await execa('ls', ['-lR', 'fix'], { cwd: parent, env: C })).stdout}\n`;
     const file = join(parent, 'listing.txt');
     writeFileSync(file, ls);
-    const once = parseReport((await run([file])).stdout);
+    const first = await run([file]);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    const once = parseReport(first.stdout);
     const twice = parseReport((await run([file, '-'], ls)).stdout);
     expect(twice.get('fix')).toBe(2 * (once.get('fix') ?? NaN));
     expect(once.get('fix')).toBe(expectedReport(root, LS).get('fix'));
@@ -78,8 +81,9 @@ describe('golden listings from the real programs', () => {
   });
 
   it('--ncdu output loads in the real ncdu', async () => {
-    const ls = (await execa('ls', ['-lR', 'fix'], { cwd: parent, env: C })).stdout;
+    const ls = `${(await execa('ls', ['-lR', 'fix'], { cwd: parent, env: C })).stdout}\n`;
     const result = await run(['--ncdu'], ls);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
     const exported = join(parent, 'ncdu.json');
     const reexported = join(parent, 'ncdu-out.json');
     writeFileSync(exported, result.stdout);

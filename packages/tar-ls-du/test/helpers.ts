@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { memoryIO, runInMemory } from '@rclone-b2/core/testing';
-import { unescapeName } from '@rclone-b2/core';
+import { fsPath, nameFromBytes, unescapeName } from '@rclone-b2/core';
 import { main } from '../src/main.js';
 
 export interface RunResult {
@@ -100,10 +100,11 @@ export function expectedReport(root: string, options: ExpectOptions): Map<string
   };
   const walk = (dir: string, rel: string): boolean => {
     let hasFile = false;
-    for (const name of readdirSync(dir)) {
+    // Names as bytes (nameFromBytes): two names that differ only in bytes that are not UTF-8 stay two.
+    for (const name of readdirSync(fsPath(dir), { encoding: 'buffer' }).map(nameFromBytes)) {
       const full = join(dir, name);
       const path = join2(rel, name);
-      const st = lstatSync(full);
+      const st = lstatSync(fsPath(full));
       if (st.isDirectory()) {
         const sub = walk(full, path);
         if (sub || options.emptyDirs) {

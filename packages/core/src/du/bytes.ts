@@ -2,6 +2,18 @@
  * Small byte helpers for the du tables: hashing and comparing byte ranges without making
  * strings, and growing typed-array columns.
  */
+import { nameFromBytes } from '../names/name-bytes.js';
+
+/**
+ * The line `buf[start, end)` as a string that keeps its exact bytes (nameFromBytes: a byte
+ * that is not UTF-8 becomes a lone surrogate, not U+FFFD, so `a\xffb` and `a\xfeb` stay
+ * apart). Decoded as plain UTF-8 first: only a line whose text then holds U+FFFD (invalid
+ * bytes, or a real U+FFFD) is decoded again byte by byte.
+ */
+export function lineText(buf: Buffer, start: number, end: number): string {
+  const text = buf.toString('utf8', start, end);
+  return text.includes('\ufffd') ? nameFromBytes(buf.subarray(start, end)) : text;
+}
 
 /** FNV-1a over `src[start, end)` from `seed`, then a finaliser so the low bits (the table slot) mix well. */
 export function hashBytes(src: Uint8Array, start: number, end: number, seed: number): number {

@@ -1,11 +1,10 @@
-import { isUtf8 } from 'node:buffer';
 /**
  * The byte-level twin of formats/long-listing.ts' parseLongLine, for the `ls -l` / `tar tv`
  * hot paths: the same tokens (split on spaces), the same checks in the same order, so a
  * line it accepts gives exactly the string parser's type, size and name. It answers
  * FALLBACK where the bytes alone cannot give the same answer (a size too long to sum
- * exactly), and callers leave names holding a backslash (escapes) or bytes that are not
- * UTF-8 (decoded as U+FFFD by the string path) to the string parser.
+ * exactly), and callers leave names holding a backslash (escapes) to the string parser.
+ * Bytes that are not UTF-8 stay on this path: the tree keeps names as bytes.
  */
 export interface LongBytes {
   /** The type byte (`-`, `d`, `l`, `h`, `c`...). */
@@ -95,9 +94,12 @@ function dateEnd(buf: Uint8Array, s: number, e: number, end: number): number {
     return year || isClock(buf, time, timeEnd, true) ? timeEnd + 1 : -1;
   }
   if (length === 10 && isIsoDate(buf, s)) {
+    // ls --time-style=iso prints an old file's date alone, padded to the width of
+    // `MM-DD HH:MM` (`2019-03-04  10:00 x` is the file `10:00 x`); a clock follows one space.
+    if (e + 1 < end && buf[e] === SPACE && buf[e + 1] === SPACE) return e + 2;
     const clock = skipSpaces(buf, e, end);
     const clockEnd = tokenEnd(buf, clock, end);
-    if (clock >= end || !isClock(buf, clock, clockEnd, false)) return e + 1 < end && buf[e] === SPACE && buf[e + 1] === SPACE ? e + 2 : -1;
+    if (clock >= end || !isClock(buf, clock, clockEnd, false)) return -1;
     const zone = skipSpaces(buf, clockEnd, end);
     const zoneEnd = tokenEnd(buf, zone, end);
     return zone < end && isZone(buf, zone, zoneEnd) ? zoneEnd + 1 : clockEnd + 1;
@@ -179,7 +181,7 @@ const table = (chars: string): Uint8Array => {
   for (let i = 0; i < chars.length; i += 1) t[chars.charCodeAt(i)] = 1;
   return t;
 };
-const TYPE = table('-dlcbpsDhCMn?');
+const TYPE = table('-dlcbpsDhCMVn?');
 const PERM = table('-rwxsStTlL?');
 const PERM_SUFFIX = table('.+@');
 const MONTHS = new Set(
@@ -192,29 +194,29 @@ export const NAME_NEEDS_STRING = -1;
 
 /**
  * What the name `buf[start, end)` holds: NAME_NEEDS_STRING for a backslash (an escape to
- * undo) or bytes that are not valid UTF-8 (the string path decodes them as U+FFFD), else
- * NAME_WITH_SLASH or NAME_PLAIN.
+ * undo), else NAME_WITH_SLASH or NAME_PLAIN.
  */
 export function scanName(buf: Uint8Array, start: number, end: number): number {
-  let high = false;
   let slash = false;
   for (let i = start; i < end; i += 1) {
     const c = buf[i] as number;
     if (c === 92) return NAME_NEEDS_STRING;
-    if (c >= 0x80) high = true;
-    else if (c === 47) slash = true;
+    if (c === 47) slash = true;
   }
-  if (high && !isUtf8(buf.subarray(start, end))) return NAME_NEEDS_STRING;
   return slash ? NAME_WITH_SLASH : NAME_PLAIN;
 }
 
 /** A byte-level line parser readListing drives: one line, or every complete line of a chunk. */
 export abstract class ByteLineParser {
+  /** The input's lines end in CR LF (readListing decides): a CR before the newline is not part of the line. */
+  crlf = false;
+
   /** Adds the entry of line `buf[start, end)`; false if the line cannot be parsed. */
   abstract parse(buf: Buffer, start: number, end: number): boolean;
 
   /**
-   * Parses every complete newline-terminated line of `buf` from `from` (CRLF tolerated);
+   * Parses every complete newline-terminated line of `buf` from `from` (one CR before
+   * the newline dropped when `crlf`);
    * `bad(start, end, index)` is called for lines that do not parse.
    * Returns [where the unfinished last line starts, how many lines were parsed].
    */
@@ -224,7 +226,7 @@ export abstract class ByteLineParser {
     for (;;) {
       const newline = buf.indexOf(10, start);
       if (newline < 0) return [start, count];
-      const end = newline > start && buf[newline - 1] === 13 ? newline - 1 : newline;
+      const end = this.crlf && newline > start && buf[newline - 1] === 13 ? newline - 1 : newline;
       if (!this.parse(buf, start, end)) bad(start, end, count);
       count += 1;
       start = newline + 1;

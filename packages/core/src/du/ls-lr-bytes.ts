@@ -1,5 +1,7 @@
 import { parseLongLine, unescapeTarName } from './formats/long-listing.js';
+import { unescapeLsHeader } from './formats/ls.js';
 import { nameToBytes } from '../names/name-bytes.js';
+import { lineText } from './bytes.js';
 import { ByteLineParser, FALLBACK, LONG, NAME_NEEDS_STRING, NAME_PLAIN, parseLongBytes, scanName, type LongBytes } from './long-line-bytes.js';
 import type { DuTree } from './tree.js';
 
@@ -7,9 +9,9 @@ import type { DuTree } from './tree.js';
  * The hot path for `ls -l` / `ls -lR` lines (formats/ls.ts' LsParser from bytes): `total N`
  * skipped, `DIR:` headers kept as the prefix of the entries that follow (as bytes, joined
  * with `/` in a reused buffer), entries parsed from the input bytes with no string made.
- * A line the bytes alone cannot answer exactly (escapes, bytes that are not UTF-8, huge
- * sizes) is parsed as a string with LsParser's rules here, against the same prefix, so
- * both paths give the same result for every line.
+ * A line the bytes alone cannot answer exactly (escapes, huge sizes) is parsed as a
+ * string (decoded byte-exactly: lineText) with LsParser's rules here, against the
+ * same prefix, so both paths give the same result for every line.
  */
 export class LsLrBytes extends ByteLineParser {
   private readonly entry: LongBytes = { type: 0, size: 0, nameStart: 0, nameEnd: 0 };
@@ -33,17 +35,17 @@ export class LsLrBytes extends ByteLineParser {
     if (kind === LONG) {
       const { nameStart, nameEnd } = entry;
       const name = scanName(buf, nameStart, nameEnd);
-      if (name === NAME_NEEDS_STRING) return this.parseString(buf.toString('utf8', start, end));
+      if (name === NAME_NEEDS_STRING) return this.parseString(lineText(buf, start, end));
       if (buf[nameStart] === 46 && (nameEnd - nameStart === 1 || (nameEnd - nameStart === 2 && buf[nameStart + 1] === 46))) return true; // . ..
       // A file named without `/` goes straight into the header's directory: no copy, no lookup.
       if (name === NAME_PLAIN && entry.type !== 100) this.tree.addFileBytes(this.dir, buf, nameStart, nameEnd, entry.size);
       else this.addEntry(entry.type, buf, nameStart, nameEnd, entry.size);
       return true;
     }
-    if (kind === FALLBACK) return this.parseString(buf.toString('utf8', start, end));
+    if (kind === FALLBACK) return this.parseString(lineText(buf, start, end));
     if (end - start > 1 && buf[end - 1] === 58) {
       // `DIR:`
-      if (scanName(buf, start, end - 1) === NAME_NEEDS_STRING) return this.parseString(buf.toString('utf8', start, end));
+      if (scanName(buf, start, end - 1) === NAME_NEEDS_STRING) return this.parseString(lineText(buf, start, end));
       this.setDirectory(buf, start, end - 1);
       return true;
     }
@@ -61,7 +63,7 @@ export class LsLrBytes extends ByteLineParser {
       return true;
     }
     if (line.length > 1 && line.endsWith(':')) {
-      const dir = nameToBytes(unescapeTarName(line.slice(0, -1)));
+      const dir = nameToBytes(unescapeLsHeader(line.slice(0, -1)));
       this.setDirectory(dir, 0, dir.length);
       return true;
     }

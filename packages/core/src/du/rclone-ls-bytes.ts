@@ -63,7 +63,7 @@ export class RcloneLsBytes extends ByteLineParser {
       }
       const newline = buf.indexOf(10, start);
       if (newline < 0) return [start, count];
-      const end = newline > start && buf[newline - 1] === 13 ? newline - 1 : newline;
+      const end = this.crlf && newline > start && buf[newline - 1] === 13 ? newline - 1 : newline;
       if (!this.parse(buf, start, end)) bad(start, end, count);
       count += 1;
       start = newline + 1;

@@ -358,6 +358,11 @@ export class DuTree implements ListingSink {
     this.fileOrder = merged > 0 ? order.subarray(0, order.length - merged) : order;
   }
 
+  /** Whether nothing was added yet (cheap: no finish()). */
+  isEmpty(): boolean {
+    return this.files.count === 0 && this.dirs.count <= 1;
+  }
+
   /** The grand total of everything added. */
   get total(): number {
     this.finish();

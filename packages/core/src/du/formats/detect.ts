@@ -1,3 +1,4 @@
+import { hasNameEscapes } from '../../names/name-bytes.js';
 import { DuParser } from './du.js';
 import { LsParser, TarParser } from './ls.js';
 import { parseLongLine } from './long-listing.js';
@@ -21,8 +22,9 @@ export function detectListingFormat(line: string): ListingFormat | undefined {
     if (long.second.includes('/') || long.second === '0' || long.name.endsWith('/')) return 'tar';
     return 'ls';
   }
+  // A `DIR:` header; not binary junk that happens to end in `:` (control bytes, bytes that are not UTF-8).
   // eslint-disable-next-line no-control-regex
-  if (line.length > 1 && line.endsWith(':') && !/[\u0000-\u001f\ufffd]/.test(line)) return 'ls';
+  if (line.length > 1 && line.endsWith(':') && !/[\u0000-\u001f\ufffd]/.test(line) && !hasNameEscapes(line)) return 'ls';
   return undefined;
 }
 

@@ -6,11 +6,11 @@ import { unescapeName } from '../../names/escape-name.js';
  * The fixed fields are found by locating the date (the field before it is the size), so
  * owners, groups and link counts may be missing or numeric. Dates: `Nov 21 20:38`,
  * `Nov 21  2024`, `2024-11-21 20:38` (tar, ls long-iso), full-iso with seconds and zone,
- * and ls' iso style (`11-21 20:38`, `2024-11-21 `). Everything after the single space
+ * and ls' iso style (`11-21 20:38`, and `2024-11-21  ` for old files). Everything after the single space
  * that follows the date is the name, so names may contain or begin with spaces.
  */
 export interface LongEntry {
-  /** The type letter: `-` file, `d` directory, `l` symlink, `h` hard link, `c`/`b` device... */
+  /** The type letter: `-` file, `d` directory, `l` symlink, `h` hard link, `c`/`b` device, GNU tar's `M`/`V`... */
   type: string;
   size: number;
   name: string;
@@ -19,7 +19,7 @@ export interface LongEntry {
 }
 
 const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
-const TYPES = '-dlcbpsDhCMn?';
+const TYPES = '-dlcbpsDhCMVn?';
 const PERM_CHARS = /^[-rwxsStTlL?]{9}[.+@]?$/;
 const DAY = /^\d{1,2}$/;
 const TIME_OR_YEAR = /^(?:\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?|\d{4,5})$/;
@@ -53,8 +53,11 @@ function dateEnd(line: string, token: Token): number {
     return time && TIME_OR_YEAR.test(time.text) ? time.end + 1 : -1;
   }
   if (ISO_DATE.test(token.text)) {
+    // ls --time-style=iso prints an old file's date alone, padded to the width of
+    // `MM-DD HH:MM` (`2019-03-04  10:00 x` is the file `10:00 x`); a clock follows one space.
+    if (line.startsWith('  ', token.end)) return token.end + 2;
     const clock = nextToken(line, token.end);
-    if (!clock || !CLOCK.test(clock.text)) return line.startsWith('  ', token.end) ? token.end + 2 : -1;
+    if (!clock || !CLOCK.test(clock.text)) return -1;
     const zone = nextToken(line, clock.end);
     return zone && ZONE.test(zone.text) ? zone.end + 1 : clock.end + 1;
   }

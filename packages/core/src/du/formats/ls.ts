@@ -25,7 +25,7 @@ export class LsParser implements LineParser {
       return true;
     }
     if (line.length > 1 && line.endsWith(':')) {
-      this.prefix = unescapeTarName(line.slice(0, -1));
+      this.prefix = unescapeLsHeader(line.slice(0, -1));
       sink.addDirectory(this.prefix);
       return true;
     }
@@ -33,11 +33,34 @@ export class LsParser implements LineParser {
   }
 }
 
+/**
+ * A `DIR:` header's directory (without the colon): `ls -b` escapes as in entries, and GNU
+ * ls -b also writes a `:` in a header as `\:` (`mkdir 'x:'; ls -lRb` prints `./x\::`). Only
+ * a backslash that is not itself escaped (`\\:` is a backslash, then a colon) starts one.
+ */
+export function unescapeLsHeader(text: string): string {
+  if (!text.includes('\\:')) return unescapeTarName(text);
+  let out = '';
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i] as string;
+    if (ch === '\\' && i + 1 < text.length) {
+      const next = text[i + 1] as string;
+      out += next === ':' ? ':' : ch + next;
+      i += 1;
+    } else out += ch;
+  }
+  return unescapeTarName(out);
+}
+
 function joinDir(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
-/** GNU tar and bsdtar `tar tv`: full paths, escapes undone, `/` on directories dropped. */
+/**
+ * GNU tar and bsdtar `tar tv`: full paths, escapes undone, `/` on directories dropped.
+ * GNU tar's `M` (the rest of a file begun on the previous volume: `NAME--Continued at byte
+ * N--`) and `V` (the volume label: `LABEL--Volume Header--`) lines are tar's, but not files.
+ */
 export class TarParser implements LineParser {
   readonly format = 'tar' as const;
 
@@ -45,6 +68,7 @@ export class TarParser implements LineParser {
     if (line === '') return true;
     const entry = parseLongLine(line);
     if (!entry) return false;
+    if (entry.type === 'M' || entry.type === 'V') return true;
     const path = unescapeTarName(entry.name);
     if (entry.type === 'd') sink.addDirectory(path);
     else sink.add(path, entry.size);

@@ -1,6 +1,6 @@
 import { unescapeName } from '../../names/escape-name.js';
 import type { ListingSink } from '../tree.js';
-import type { LineParser } from './types.js';
+import type { LineParser, ListingEnd } from './types.js';
 
 export interface SizedPath {
   size: number;
@@ -53,12 +53,18 @@ export class RcloneLslParser implements LineParser {
 /**
  * `rclone lsjson` as rclone prints it: `[`, one object per line (comma-terminated), `]`.
  * Each line is parsed on its own, so the array is never held in memory. A whole array on
- * one line (e.g. from `jq -c`) is accepted too.
+ * one line (e.g. from `jq -c`) is accepted too. rclone always writes the closing `]`: an
+ * input that opened the array and ends without it was cut (end() says so).
  */
 export class LsjsonParser implements LineParser {
   readonly format = 'lsjson' as const;
+  /** 0: no `[` seen (objects alone, as `jq -c '.[]'` prints them), 1: the array is open, 2: closed. */
+  private array = 0;
+
   parseLine(line: string, sink: ListingSink): boolean {
     const text = line.trim();
+    if (text.startsWith('[')) this.array = 1;
+    if (text.endsWith(']') || text.endsWith('],')) this.array = 2;
     if (text === '' || text === '[' || text === ']' || text === '],' || text === '[]') return true;
     let value: unknown;
     try {
@@ -68,6 +74,10 @@ export class LsjsonParser implements LineParser {
     }
     const items = Array.isArray(value) ? value : [value];
     return items.every((item) => addJsonItem(item, sink));
+  }
+
+  end(): ListingEnd {
+    return this.array === 1 ? { problem: 'the lsjson array is not closed (no final "]"): the listing may be cut' } : {};
   }
 }
 

@@ -13,4 +13,11 @@ export const LISTING_FORMATS: readonly ListingFormat[] = ['ls', 'tar', 'rclone-l
 export interface LineParser {
   readonly format: ListingFormat;
   parseLine(line: string, sink: ListingSink): boolean;
+  /** After the last line: what the input as a whole lacks (a problem: exit 1), or notes for -v. */
+  end?(sink: ListingSink): ListingEnd;
+}
+
+export interface ListingEnd {
+  problem?: string | undefined;
+  note?: string | undefined;
 }
