@@ -2,7 +2,6 @@
 // works: real processes, the real /proc. The lock stays busy until that child is gone.
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquirePidLock, findMarkedProcess, lockMarkerEnv } from '../src/index.js';
 import { currentProcess, formatIdentity, parseIdentity } from '../src/lock/process-identity.js';
+import { processEnded } from '../src/testing.js';
 
 const holderScript = fileURLToPath(new URL('./fixtures/lock-holder-with-child.mjs', import.meta.url));
 let dir: string;
@@ -20,16 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Gone, or a zombie waiting to be reaped (its environment is gone with its memory). */
-function ended(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}
 
 async function waitUntil(what: string, probe: () => boolean, ms = 10_000): Promise<void> {
   for (const until = Date.now() + ms; !probe(); await new Promise((r) => setTimeout(r, 20))) {
@@ -56,7 +46,7 @@ describe.runIf(process.platform === 'linux')('acquirePidLock after its holder wa
     } finally {
       process.kill(sleeper, 'SIGKILL');
     }
-    await waitUntil('the sleeper to end', () => ended(sleeper));
+    await waitUntil('the sleeper to end', () => processEnded(sleeper));
     const release = await acquirePidLock(path, message);
     expect(parseIdentity(await readFile(path, 'utf8'))?.pid).toBe(process.pid);
     await release();

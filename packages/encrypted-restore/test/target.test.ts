@@ -7,19 +7,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/main.js';
 import { DAY, startHarness, writeRcloneTestConfig, type Harness } from 'b2-emulator/test-helpers';
+import type { RestoreSummary } from '../src/report.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 let h: Harness;
 
-interface Summary {
-  files: number;
-  deletions: number;
-  restored: number;
-  marked: number;
-  replaced: number;
-  skipped: number;
-  failed: number;
-}
+type Summary = Omit<RestoreSummary, 'dryRun' | 'bytes' | 'undecryptable'>;
 
 /** An independent count of what is on disk: regular files, and symlinks to /dev/null (deletion marks). */
 async function onDisk(root: string, dir = root): Promise<{ files: number; marks: number }> {

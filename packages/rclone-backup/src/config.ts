@@ -71,6 +71,9 @@ function trailingSpaceWarning(raw: string, rule: string, where: string): string 
   return `${where}: the white space at the end of the rule ${JSON.stringify(raw)} is ignored, as in rclone's filter files: the rule is ${JSON.stringify(rule)}; to match a name that ends in a space, write "[ ]" for it`;
 }
 
+/** A backup's name: its config file's name without `.conf` (prefixes, state, messages). */
+export const backupName = (file: string): string => basename(file).replace(/\.conf$/, '');
+
 export function parseConfigText(text: string, file: string): BackupConfig {
   const values = new Map<Key, { value: string; where: string }>();
   const filters: string[] = [];
@@ -128,7 +131,7 @@ export function parseConfigText(text: string, file: string): BackupConfig {
   const excludeFrom = get('exclude_from');
   return {
     file,
-    name: basename(file).replace(/\.conf$/, ''),
+    name: backupName(file),
     source: required('source'),
     destination: required('destination'),
     archiveSpecials: bool('archive_specials', true) ?? true,

@@ -1,4 +1,5 @@
 import { ExitCode, GuardError, writeWithBackpressure, type ToolIO } from '@rclone-b2/core';
+import { backupName } from './config.js';
 import { runRcloneJson } from './context.js';
 import { lockBackup } from './lock.js';
 import type { BackupCliOptions } from './main.js';
@@ -8,8 +9,23 @@ import { sourceListingArgs } from './rclone-args.js';
 import { reportUsage, withUsage } from './usage-report.js';
 import { parseVerifyConditions } from './verify-conditions.js';
 
-/** Runs one command of one backup with already-parsed options; returns the exit status. */
+/**
+ * Runs one command of one backup with already-parsed options; returns the exit status. With
+ * --json a run that fails still prints its one JSON line (`refused` for a guard, `error` for
+ * anything else), so a machine reading stdout never meets silence; the message also goes to stderr.
+ */
 export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () => number = Date.now): Promise<number> {
+  if (!options.json) return runCommand(options, io, now);
+  try {
+    return await runCommand(options, io, now);
+  } catch (error) {
+    const why = error instanceof GuardError ? 'refused' : 'error';
+    await writeWithBackpressure(io.stdout, `${JSON.stringify({ command: options.command, config: backupName(options.config), dryRun: options.dryRun, [why]: (error as Error).message })}\n`);
+    throw error;
+  }
+}
+
+async function runCommand(options: BackupCliOptions, io: ToolIO, now: () => number): Promise<number> {
   if (options.verify.length) parseVerifyConditions(options.verify);
   // A sync's modules (execa's ~100 among them) load while the config, secrets and lock are read.
   const syncModules = options.command === 'sync' ? Promise.all([import('./sync.js'), import('./specials-cache.js'), import('execa')]) : undefined;
@@ -55,13 +71,7 @@ export async function runBackup(options: BackupCliOptions, io: ToolIO, now: () =
     }
     const [{ runSync }, { specialsCacheFor }] = await (syncModules ?? Promise.all([import('./sync.js'), import('./specials-cache.js'), import('execa')]));
     ctx.trace?.('sync modules loaded');
-    const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards, specialsCache: specialsCacheFor(lock) }).catch(async (error: unknown) => {
-      // A machine reading --json learns of a refusal too (the message also goes to stderr).
-      if (options.json && error instanceof GuardError) {
-        await writeWithBackpressure(io.stdout, `${JSON.stringify({ command: 'sync', config: config.name, dryRun: options.dryRun, refused: error.message })}\n`);
-      }
-      throw error;
-    });
+    const summary = await runSync(config, ctx, { dryRun: options.dryRun, copyLinks, force: options.force, strictGuards: options.strictGuards, specialsCache: specialsCacheFor(lock) });
     ctx.trace?.('sync done');
     reportUsage(ctx);
     if (options.json) await writeWithBackpressure(io.stdout, `${JSON.stringify(withUsage(summary, ctx))}\n`);

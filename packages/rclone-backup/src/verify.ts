@@ -190,7 +190,10 @@ export async function runVerify(config: BackupConfig, ctx: BackupContext, option
         ),
       );
       // Sizes are not in rclone's report: take them from the listing, minus what was not compared.
+      // A check that failed before reporting any file compared nothing: no bytes are "checked".
+      const comparedNone = present === 0 && failures.problems.length > 0;
       const uncompared = (buf: Buffer, start: number, end: number): boolean => {
+        if (comparedNone) return true;
         if (failures.missing.size === 0 && failures.errors.size === 0) return false;
         const path = buf.toString('utf8', start, end);
         return failures.missing.has(path) || failures.errors.has(path);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, tempDir } from './helpers.js';
+import { processEnded } from '@rclone-b2/core/testing';
 
 const bin = fileURLToPath(new URL('../bin/rclone-backup.js', import.meta.url));
 const dir = tempDir('rb-lock-orphan-');
@@ -22,16 +23,6 @@ afterAll(() => {
   }
   cleanup(dir);
 });
-
-/** Gone, or a zombie waiting to be reaped. */
-function ended(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}
 
 /** The `rclone sync` (not a dry run) that `parent` started, from /proc. */
 function rcloneSyncOf(parent: number): number | undefined {
@@ -96,7 +87,7 @@ describe.runIf(process.platform === 'linux')('rclone-backup killed with SIGKILL 
 
     first.child.kill('SIGKILL');
     await first.done;
-    expect(ended(rclone)).toBe(false);
+    expect(processEnded(rclone)).toBe(false);
 
     const second = await start([conf, '--lock-dir', locks]).done;
     expect(second).toEqual({
@@ -104,11 +95,11 @@ describe.runIf(process.platform === 'linux')('rclone-backup killed with SIGKILL 
       err: `rclone-backup: backup orphan is already running: process ${rclone} (rclone, started by the killed run ${first.child.pid}) still works on it (${lock})\n`,
     });
     // The refusal changed nothing: the orphan still works under the dead run's lock.
-    expect(ended(rclone)).toBe(false);
+    expect(processEnded(rclone)).toBe(false);
     expect(readFileSync(lock, 'utf8')).toBe(holder);
 
     process.kill(rclone, 'SIGKILL');
-    await waitFor('the orphaned rclone to end', () => (ended(rclone) ? true : undefined), 10_000);
+    await waitFor('the orphaned rclone to end', () => (processEnded(rclone) ? true : undefined), 10_000);
     const third = await start([conf, '--lock-dir', locks]).done;
     expect(third.code).toBe(0);
     // Buffer.equals: vitest's deep equality walks 4 MiB byte by byte.

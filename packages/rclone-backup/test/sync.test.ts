@@ -43,6 +43,24 @@ describe('sync into a local directory', () => {
     expect(result.err).toMatch(/rclone-backup: rclone sync failed \(exit status \d+\)/);
   });
 
+  it('--json: a run that fails still prints its one JSON line: the error, or verify\'s summary with nothing checked', async () => {
+    const t = setup();
+    writeConfig(t.dir, 'photos', `[default]\nsource = ${t.src}\ndestination = no-such-remote:dst\n`);
+    for (const extra of [[], ['--verify', 'all']]) {
+      const result = await run([t.conf, '--json', ...extra, ...t.lockDir]);
+      expect(result.code).toBe(1);
+      // sync fails (an error line); verify reports its summary: nothing checked, the failure named.
+      expect(JSON.parse(result.out)).toMatchObject(
+        extra.length
+          ? { command: 'verify', config: 'photos', checked: { files: 0, bytes: 0 }, failed: 1, problems: [expect.stringMatching(/no-such-remote/) as unknown] }
+          : { command: 'sync', config: 'photos', dryRun: false, error: expect.stringMatching(/rclone sync failed/) as unknown },
+      );
+    }
+    const missing = await run([join(t.dir, 'none.conf'), '--json', ...t.lockDir]);
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.out)).toMatchObject({ command: 'sync', config: 'none', error: expect.stringMatching(/cannot open/) as unknown });
+  });
+
   it('applies built-in excludes and the filters in order, and --delete-excluded', async () => {
     const t = setup();
     const first = await run([t.conf, '--json', ...t.lockDir]);
