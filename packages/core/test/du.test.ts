@@ -428,6 +428,24 @@ describe('readListing', () => {
     expect(warnings).toEqual([expect.stringMatching(/:2: line longer than 1048576 bytes skipped/)]);
   });
 
+  // The byte path (rclone's own shape) and JSON.parse's path (a key order it does not take) alike.
+  it.each<[string, string, string]>([
+    ['-1 (rclone: size unknown) counts 0', '-1', '0\ta\n0\ta/b\n'],
+    ['a whole number', '5', '5\ta\n5\ta/b\n'],
+    ['a string is no size', '"5"', ''],
+    ['another negative is no size', '-5', ''],
+    ['a fraction is no size', '5.5', ''],
+    ['past 2^53 is no size (a double would lose bytes)', '99999999999999999999', ''],
+  ])('lsjson Size %s', async (_label, size, expected) => {
+    for (const line of [`{"Path":"a/b","Name":"b","Size":${size},"IsDir":false}`, `{"IsDir":false,"Size":${size},"Name":"b","Path":"a/b","Hashes":{}}`]) {
+      const { text, warnings } = await read(`[\n${line}\n]\n`);
+      expect(text).toBe(expected);
+      expect(warnings).toEqual(expected ? [] : [expect.stringMatching(/cannot parse lsjson line/)]);
+    }
+    const missing = await read('[\n{"Path":"a/b","Name":"b","IsDir":false}\n]\n');
+    expect(missing.warnings).toEqual([expect.stringMatching(/cannot parse lsjson line/)]);
+  });
+
   it('reads lsjson line by line, including a one-line array', async () => {
     const lsjson = '[\n{"Path":"d","IsDir":true,"Size":-1},\n{"Path":"d/f g","Size":5,"IsDir":false}\n]\n';
     expect((await read(lsjson)).text).toBe('5\td\n5\td/f g\n');

@@ -71,6 +71,8 @@ export function parseLsjsonBytes(buf: Buffer, start: number, end: number, tree: 
       if (key === SIZE) {
         if (sizeSeen) return undefined;
         sizeSeen = true;
+        // rclone's -1 is "size unknown" (counted 0); any other negative size: JSON.parse's path refuses it.
+        if (negative && value !== 1) return undefined;
         size = negative ? 0 : value;
       } else if (key !== OTHER) return undefined;
     } else return undefined;
@@ -84,7 +86,8 @@ export function parseLsjsonBytes(buf: Buffer, start: number, end: number, tree: 
   }
   if (buf[p] === 44) p += 1;
   while (p < end && (buf[p] === 32 || buf[p] === 9 || buf[p] === 13)) p += 1;
-  if (p !== end || pathStart < 0 || pathEnd === pathStart) return undefined;
+  // A file without a Size is left to JSON.parse's path, which refuses it.
+  if (p !== end || pathStart < 0 || pathEnd === pathStart || (!isDir && !sizeSeen)) return undefined;
   // The string path decodes the line as UTF-8 (bad bytes become U+FFFD): leave those lines to it.
   if (high && !isUtf8(buf.subarray(start, end))) return undefined;
   if (isDir) tree.addDirectoryBytes(buf, pathStart, pathEnd);

@@ -85,7 +85,14 @@ function addJsonItem(item: unknown, sink: ListingSink): boolean {
   if (typeof item !== 'object' || item === null) return false;
   const { Path, Size, IsDir } = item as { Path?: unknown; Size?: unknown; IsDir?: unknown };
   if (typeof Path !== 'string' || Path === '') return false;
-  if (IsDir === true) sink.addDirectory(Path);
-  else sink.add(Path, typeof Size === 'number' && Size > 0 ? Size : 0);
+  if (IsDir === true) {
+    sink.addDirectory(Path);
+    return true;
+  }
+  // A file's size is a whole number of bytes, or rclone's -1 for "unknown" (counted 0, as
+  // `rclone size` does); anything else (missing, a string, a fraction, another negative, past
+  // 2^53 where a double loses bytes) is not a size: the line cannot be parsed, never a silent 0.
+  if (typeof Size !== 'number' || !Number.isSafeInteger(Size) || Size < -1) return false;
+  sink.add(Path, Math.max(Size, 0));
   return true;
 }
