@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { realpath } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import {
@@ -75,6 +75,15 @@ function statNumber(output: string, label: string): number | undefined {
 }
 
 /**
+ * rsync copies a source that is itself a symlink as the link, not the tree it points to, while
+ * the guards above look through it: refuse, naming the directory to give instead.
+ */
+async function refuseLinkedSource(source: string): Promise<void> {
+  if (!(await lstat(source)).isSymbolicLink()) return;
+  throw new GuardError(`source ${source} is a symbolic link (to ${await realpath(source)}): rsync would back up the link alone, not the directory; name the directory itself as the source`);
+}
+
+/**
  * One backup: lock, guards (source present, mounted, not empty, sentinel, max_delete
  * against the last run), then rsync over ssh into a new snapshot named by the start
  * time; the target links unchanged files to its previous snapshot.
@@ -86,7 +95,10 @@ export async function runBackup(options: BackupOptions, io: ToolIO): Promise<Bac
   const path = await lockPath(config, options.lockDir);
   const release = await acquirePidLock(path, (pid) => `backup ${config.name} is already running (process ${pid} holds ${path})`);
   try {
-    for (const source of config.sources) await checkLocalSource({ source, requireMount: config.requireMount, sentinel: config.sentinel });
+    for (const source of config.sources) {
+      await checkLocalSource({ source, requireMount: config.requireMount, sentinel: config.sentinel });
+      await refuseLinkedSource(source);
+    }
     const count = await countSource(config, options.rsync, io.signal);
     checkShrink(config, count, await readLastRun(options.stateDir, config.name));
     const snapshot = snapshotName(options.now);

@@ -1,5 +1,5 @@
 // rsync-backup end to end: real rsync over a real sshd into accounts made by target-setup.
-import { mkdir, readdir, readFile, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,6 +157,14 @@ describe.runIf(isRoot)('rsync-backup over a real sshd', () => {
     const empty = await run([emptyConfig]);
     expect(empty.code).toBe(3);
     expect(empty.err).toMatch(/is empty; refusing/);
+    // A source that is itself a symlink: rsync would send the link alone, while the guards look through it.
+    const linkedSource = join(sshd.dir, 'linked-src');
+    await symlink(source, linkedSource);
+    const linkedConfig = join(sshd.dir, 'linked.conf');
+    await writeFile(linkedConfig, (await readFile(config, 'utf8')).replace(`source = ${source}`, `source = ${linkedSource}`));
+    const linked = await run([linkedConfig]);
+    expect(linked.code).toBe(3);
+    expect(linked.err).toMatch(/is a symbolic link \(to .*\): rsync would back up the link alone/);
 
     const downConfig = join(sshd.dir, 'down.conf');
     await writeFile(downConfig, (await readFile(config, 'utf8')).replace(`ssh_port = ${sshd.port}`, 'ssh_port = 1'));

@@ -41,7 +41,7 @@ function buildParser() {
       ...JSON_FLAG,
       root: stringFlag({ description: 'The system to examine (a copied root is read as if chrooted into it); default /' }),
       admindir: stringFlag({ description: "dpkg's database; default ROOT/var/lib/dpkg" }),
-      db: choiceFlag('db', DATABASES, { default: 'auto', description: 'Package database: dpkg, rpm, or auto (dpkg when ADMINDIR/status exists, else rpm)' }),
+      db: choiceFlag('db', DATABASES, { default: 'auto', description: 'Package database: dpkg, rpm, or auto (dpkg when --admindir is given or ADMINDIR/status exists, else rpm)' }),
       syntax: choiceFlag('syntax', SYNTAXES, { default: 'rclone', description: 'Rule syntax: rclone --exclude-from, rsync --exclude-from, or plain paths' }),
       null: { alias: '0', type: 'boolean', default: false, description: 'End each rule with NUL, not newline (rsync --from0)' },
       output: stringFlag({ alias: 'o', description: 'Write the list to FILE (replaced atomically) instead of standard output' }),
@@ -57,7 +57,8 @@ export function toOptions(args: ParsedArgs<ReturnType<typeof buildParser>>, cwd:
   return {
     root,
     admindir: resolve(cwd, args.admindir ?? resolve(root, 'var/lib/dpkg')),
-    database: args.db,
+    // --admindir names dpkg's database: a wrong one is dpkg's error, never a quiet turn to rpm.
+    database: args.db === 'auto' && args.admindir !== undefined ? 'dpkg' : args.db,
     syntax: args.syntax,
     nul: args.null,
     ...(args.output !== undefined ? { output: resolve(cwd, args.output) } : {}),

@@ -199,6 +199,12 @@ describe('usage', () => {
     expect(result.err).toMatch(/^unchanged-package-files: cannot read the dpkg database in ".*nothing-here\/var\/lib\/dpkg": no such file or directory\n$/);
   });
 
+  it('a wrong --admindir is exit 2, naming it, even where an rpm database exists (never a quiet turn to rpm)', async () => {
+    const result = await runTool(['--root', '/', '--admindir', join(work, 'no-dpkg-here'), '--json', '-o', join(work, 'never.list')]);
+    expect(result).toMatchObject({ code: 2, out: '' });
+    expect(result.err).toMatch(/^unchanged-package-files: cannot read the dpkg database in ".*no-dpkg-here": no such file or directory\n$/);
+  });
+
   it('a package named with --package that is not installed is exit 1', async () => {
     const result = await runTool(['--root', root, '--package', 'no-such-package']);
     expect(result).toMatchObject({ code: 1, err: 'unchanged-package-files: not installed: "no-such-package"\n' });
