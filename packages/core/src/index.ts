@@ -26,6 +26,7 @@ export { type ToolIO } from './cli/io.js';
 export { jsonPlanWriter, type JsonPlanWriter } from './cli/json-plan.js';
 export { createLogger, redact, type Logger } from './cli/logger.js';
 export { openNamedInput } from './cli/open-input.js';
+export { programEnding, programNotStarted, type ProgramResult } from './cli/program-end.js';
 export {
   DRY_RUN_FLAG,
   HUMAN_READABLE_FLAG,

@@ -10,6 +10,7 @@ import {
   GuardError,
   lockPathFor,
   ProblemError,
+  programNotStarted,
   writeWithBackpressure,
   type Logger,
   type ToolIO,
@@ -105,6 +106,8 @@ export async function runBackup(options: BackupOptions, io: ToolIO): Promise<Bac
     const args = transferArgs(config, snapshot, options.dryRun);
     logger.info(`rsync ${args.join(' ')}`);
     const result = await execa(options.rsync, args, { reject: false, cancelSignal: io.signal, all: true });
+    const notStarted = programNotStarted(options.rsync, result);
+    if (notStarted) throw notStarted;
     const code = result.exitCode ?? 1;
     const output = String(result.all ?? '');
     if (code !== 0 && code !== 24) throw new ProblemError(`backup ${config.name} to ${config.user}@${config.host} failed: ${failureReason(code, output)}`);

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { ProblemError } from '@rclone-b2/core';
+import { ProblemError, programNotStarted } from '@rclone-b2/core';
 import type { RsyncBackupConfig } from './config.js';
 import { selectionArgs } from './rsync-args.js';
 
@@ -29,6 +29,9 @@ export async function countSource(config: RsyncBackupConfig, rsync: string, sign
     }
   });
   const result = await child;
+  // Not found or not executable: no exit status to speak of; the --rsync given (or PATH) is the error.
+  const notStarted = programNotStarted(rsync, result);
+  if (notStarted) throw notStarted;
   // 24: files vanished while listing; the count is still a fair measure.
   if (result.exitCode !== 0 && result.exitCode !== 24) throw new ProblemError(`rsync --list-only of the source failed (exit ${result.exitCode}): ${String(result.stderr).trim().split('\n').at(-1) ?? ''}`);
   return count;

@@ -1,7 +1,7 @@
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { acquirePidLock, ExitCode, GuardError, ProblemError, type ToolIO } from '@rclone-b2/core';
+import { acquirePidLock, ExitCode, GuardError, ProblemError, programNotStarted, type ToolIO } from '@rclone-b2/core';
 import { parseReceiveCommand } from './receive-command.js';
 import { PARTIAL_SUFFIX } from './snapshot-name.js';
 import { listSnapshots } from './target-area.js';
@@ -45,6 +45,8 @@ export async function receiveSnapshot(options: ReceiveOptions, io: ToolIO): Prom
       `${partial}/`,
     ];
     const result = await execa(options.rsync, args, { stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, reject: false, cancelSignal: io.signal });
+    const notStarted = programNotStarted(options.rsync, result);
+    if (notStarted) throw notStarted;
     const code = result.exitCode ?? ExitCode.Problem;
     // 24: some source files vanished during the transfer; the snapshot is still whole.
     if (code !== 0 && code !== 24) throw new ProblemError(`rsync server failed (exit ${code}); ${request.snapshot} left incomplete as ${request.snapshot}${PARTIAL_SUFFIX}`);

@@ -1,0 +1,45 @@
+// rsync-backup's error paths through the built bin and the real rsync: each says what went
+// wrong in one line, with the exit code the README gives (2 usage/config, 1 a failed run).
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from './support/sshd.js';
+
+let dir: string;
+let config: string;
+
+/** The bin as cron runs it; the target is a closed port (nothing here may get that far). */
+const run = async (args: readonly string[]): Promise<{ code: number | undefined; out: string; err: string }> => {
+  const result = await execa('node', [BIN, ...args, '--state-dir', join(dir, 'state'), '--lock-dir', dir], { reject: false, cwd: dir, stripFinalNewline: false });
+  return { code: result.exitCode, out: String(result.stdout), err: String(result.stderr) };
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rsync-backup-errors-'));
+  await mkdir(join(dir, 'src', 'data'), { recursive: true });
+  await writeFile(join(dir, 'src', 'data', 'a.txt'), 'a\n');
+  config = join(dir, 'web1.conf');
+  await writeFile(config, `[default]\nsource = ${join(dir, 'src')}\ntarget = rsb-web1@127.0.0.1\nssh_port = 1\n`);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('an rsync that cannot be started', () => {
+  it.each([
+    ['a --rsync path that does not exist', (d: string) => join(d, 'no', 'rsync'), 'no such file or directory'],
+    ['a --rsync path that is not executable', (d: string) => join(d, 'web1.conf'), 'permission denied'],
+  ])('%s: exit 2, naming the program and the reason, never "exit undefined"', async (_, program, reason) => {
+    const path = program(dir);
+    const result = await run([config, '--rsync', path]);
+    expect(result).toEqual({ code: 2, out: '', err: `rsync-backup: cannot run "${path}": ${reason}\n` });
+  });
+
+  it('no rsync in PATH: exit 2, said so', async () => {
+    const result = await execa(process.execPath, [BIN, config, '--state-dir', join(dir, 'state'), '--lock-dir', dir], { reject: false, cwd: dir, env: { PATH: join(dir, 'empty-path') }, extendEnv: false, stripFinalNewline: false });
+    expect({ code: result.exitCode, err: result.stderr }).toEqual({ code: 2, err: 'rsync-backup: cannot run "rsync": no such file or directory (not found in PATH: is it installed?)\n' });
+  });
+});
