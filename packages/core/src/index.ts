@@ -25,7 +25,7 @@ export { interruptSignal, throwIfInterrupted } from './cli/interrupt.js';
 export { type ToolIO } from './cli/io.js';
 export { jsonPlanWriter, type JsonPlanWriter } from './cli/json-plan.js';
 export { createLogger, redact, type Logger } from './cli/logger.js';
-export { openNamedInput } from './cli/open-input.js';
+export { checkNamedFile, openNamedInput } from './cli/open-input.js';
 export { programEnding, programNotStarted, type ProgramResult } from './cli/program-end.js';
 export {
   DRY_RUN_FLAG,
@@ -118,6 +118,7 @@ export {
 export { encryptConfigText } from './rclone/config-crypt.js';
 export { findConfigPath, loadRcloneConfig, type RcloneEnv } from './rclone/config.js';
 export { linkPathOf, RCLONE_LINK_SUFFIX } from './rclone/links.js';
+export { excludeFromRules, parseFilterRule, RcloneFilter, type FilterVerdict, type RcloneFilterRule } from './rclone/filter.js';
 export { obscure } from './rclone/obscure.js';
 export { parseRemoteArg, resolveStorage } from './rclone/remotes.js';
 export { RcloneError, runRclone, type RcloneResult } from './rclone/run-rclone.js';

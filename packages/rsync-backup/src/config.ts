@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { basename, isAbsolute } from 'node:path';
-import { ConfigError, parseMaxDelete, quoteForMessage, reasonOf, type DeleteLimit } from '@rclone-b2/core';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { checkNamedFile, ConfigError, parseMaxDelete, quoteForMessage, reasonOf, type DeleteLimit } from '@rclone-b2/core';
 
 export interface RsyncBackupConfig {
   file: string;
@@ -14,7 +14,10 @@ export interface RsyncBackupConfig {
   sshKey: string | undefined;
   sshPort: number | undefined;
   knownHosts: string | undefined;
+  /** `exclude_from` files (a relative one resolved against the config's directory). */
   excludeFrom: string[];
+  /** `file:line` of each exclude_from, for a message about that file. */
+  excludeFromWhere: string[];
   excludes: string[];
   requireMount: boolean;
   sentinel: string | undefined;
@@ -97,7 +100,8 @@ export function parseConfig(text: string, file: string): RsyncBackupConfig {
     sshKey: one('ssh_key')?.value || undefined,
     sshPort: port ? Number(port.value) : undefined,
     knownHosts: one('known_hosts')?.value || undefined,
-    excludeFrom: (values.get('exclude_from') ?? []).map((v) => v.value),
+    excludeFrom: (values.get('exclude_from') ?? []).map((v) => resolve(dirname(file), v.value)),
+    excludeFromWhere: (values.get('exclude_from') ?? []).map((v) => v.where),
     excludes,
     requireMount: bool('require_mount', false),
     sentinel: one('sentinel')?.value || undefined,
@@ -113,5 +117,8 @@ export async function readConfig(file: string): Promise<RsyncBackupConfig> {
   } catch (error) {
     throw new ConfigError(`cannot read config ${quoteForMessage(file)}: ${reasonOf(error)}`, undefined, { cause: error });
   }
-  return parseConfig(text, file);
+  const config = parseConfig(text, file);
+  // A list rsync could not read would fail the run later as rsync's own error (exit 11, no file named).
+  for (const [i, path] of config.excludeFrom.entries()) await checkNamedFile(path, 'exclude_from', config.excludeFromWhere[i]!);
+  return config;
 }

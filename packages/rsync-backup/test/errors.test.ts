@@ -43,3 +43,25 @@ describe('an rsync that cannot be started', () => {
     expect({ code: result.exitCode, err: result.stderr }).toEqual({ code: 2, err: 'rsync-backup: cannot run "rsync": no such file or directory (not found in PATH: is it installed?)\n' });
   });
 });
+
+describe('exclude_from', () => {
+  it.each([
+    ['a file that does not exist', 'missing.excludes', 'cannot open "DIR/missing.excludes": no such file or directory'],
+    ['a directory', 'src', '"DIR/src" is not a file'],
+  ])('naming %s: a config error at its line (exit 2) before rsync runs', async (_, name, message) => {
+    const file = join(dir, 'excl.conf');
+    await writeFile(file, `[default]\nsource = ${join(dir, 'src')}\ntarget = rsb-web1@127.0.0.1\nssh_port = 1\nexclude_from = ${join(dir, name)}\n`);
+    const result = await run([file]);
+    expect(result).toEqual({ code: 2, out: '', err: `rsync-backup: ${file}:5: exclude_from: ${message.replace('DIR', dir)}\n` });
+  });
+
+  it('a relative path is the config directory\'s, wherever the run starts: rsync reads it', async () => {
+    await writeFile(join(dir, 'rel.excludes'), '*.tmp\n');
+    const file = join(dir, 'rel.conf');
+    await writeFile(file, `[default]\nsource = ${join(dir, 'src')}\ntarget = rsb-web1@127.0.0.1\nssh_port = 1\nexclude_from = rel.excludes\n`);
+    const result = await execa('node', [BIN, file, '--state-dir', join(dir, 'state'), '--lock-dir', dir], { reject: false, cwd: '/' });
+    // Past the config and rsync's listing (which reads the list) to the closed port.
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/Connection refused \(ssh could not connect/);
+  });
+});

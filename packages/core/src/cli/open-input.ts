@@ -1,8 +1,8 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { quoteForMessage } from '../text/quote-for-message.js';
-import { UsageError } from './errors.js';
-import { systemErrorReason } from './system-errors.js';
+import { ConfigError, UsageError } from './errors.js';
+import { reasonOf, systemErrorReason } from './system-errors.js';
 
 /**
  * Opens a named input file (relative to cwd) for reading. One that cannot be opened, or is
@@ -21,4 +21,19 @@ export async function openNamedInput(file: string, cwd: string): Promise<FileHan
     throw new UsageError(`cannot open ${quoteForMessage(file)}: is a directory`);
   }
   return handle;
+}
+
+/**
+ * A file a config names (`exclude_from = FILE`) that cannot be opened, or is not a regular
+ * file, is the config's error at that line (exit 2), found before anything runs, never
+ * a failing rsync or rclone later: `CONFIG:7: exclude_from: cannot open "FILE": no such
+ * file or directory`.
+ */
+export async function checkNamedFile(path: string, key: string, where: string): Promise<void> {
+  const cannot = (error: unknown): ConfigError => new ConfigError(`${key}: cannot open ${quoteForMessage(path)}: ${reasonOf(error)}`, where, { cause: error });
+  // stat first: opening a FIFO for reading would wait for a writer
+  const stats = await stat(path).catch((error: unknown) => Promise.reject(cannot(error)));
+  if (!stats.isFile()) throw new ConfigError(`${key}: ${quoteForMessage(path)} is not a file`, where);
+  const handle = await open(path, 'r').catch((error: unknown) => Promise.reject(cannot(error)));
+  await handle.close();
 }
