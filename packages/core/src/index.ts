@@ -81,7 +81,7 @@ export { findMarkedProcess, lockMarkerEnv, type MarkedProcess } from './lock/loc
 // File names as bytes, escaping, rclone encoding
 export { escapeName, unescapeName } from './names/escape-name.js';
 export { fsPath, hasNameEscapes, nameFromBytes, nameToBytes } from './names/name-bytes.js';
-export { localPathOf } from './names/rclone-encoding.js';
+export { localPathOf, standardPathOfLocal } from './names/rclone-encoding.js';
 export { findLocalPaths } from './names/local-paths.js';
 
 // Deterministic randomness
@@ -118,7 +118,7 @@ export {
 export { encryptConfigText } from './rclone/config-crypt.js';
 export { findConfigPath, loadRcloneConfig, type RcloneEnv } from './rclone/config.js';
 export { linkPathOf, RCLONE_LINK_SUFFIX } from './rclone/links.js';
-export { excludeFromRules, parseFilterRule, RcloneFilter, type FilterVerdict, type RcloneFilterRule } from './rclone/filter.js';
+export { excludeFromRules, globLiteral, parseFilterRule, RcloneFilter, type FilterVerdict, type RcloneFilterRule } from './rclone/filter.js';
 export { obscure } from './rclone/obscure.js';
 export { parseRemoteArg, resolveStorage } from './rclone/remotes.js';
 export { RcloneError, runRclone, type RcloneResult } from './rclone/run-rclone.js';
