@@ -62,12 +62,41 @@ function checkShrink(config: RsyncBackupConfig, now: SourceCount, last: SourceCo
   }
 }
 
-/** ssh's own complaint or the target's refusal when there is one, else rsync's last words. */
+// ssh's own words (`ssh: connect to host …`, `user@host: Permission denied (publickey).`); rsync's
+// lines never start like these, so a target's "Permission denied (13)" is not taken for one.
+const SSH_LINE = /^ssh: |^\S+: Permission denied \([a-z-]+(,[a-z-]+)*\)\.?$|^Host key verification failed|^kex_exchange_identification: |^Connection (closed|reset|timed out)/;
+// rsync exit codes that mean the connection itself failed: 5 starting the protocol, 10 socket
+// I/O, 30/35 timeouts, 255 ssh's own failure.
+const CONNECTION_CODES = new Set([5, 10, 30, 35, 255]);
+const LOST_CONNECTION = /connection unexpectedly closed/;
+// What follows a failure rather than causing it: the sender's broken pipe, the lost connection.
+const CONSEQUENCE = /connection unexpectedly closed|\[sender\] write error: Broken pipe/;
+// The target's forced command refused the request (nothing was written).
+const TARGET_REFUSAL = /refused command|not newer than the latest|another snapshot is being received/;
+
+/**
+ * Why a transfer failed, in the words that say where: ssh's complaint (the connection or the
+ * key: only then the ssh hint); the target's own words (its rsync-backup, rsync's [receiver]
+ * and [generator] lines: a full disk, a read-only file system, permissions there); a
+ * connection lost without a word; else rsync's error lines.
+ */
 export function failureReason(code: number, output: string): string {
-  const lines = output.trim().split('\n');
-  const telling = lines.find((l) => /^ssh: |Permission denied|Host key verification failed|^rsync-backup: /.test(l));
-  if (telling) return `${telling.trim()} (ssh could not connect or the target refused; rsync exit ${code})`;
-  return `rsync exit ${code}: ${lines.slice(-2).join(' / ')}`;
+  const lines = output.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const ssh = lines.find((l) => SSH_LINE.test(l));
+  if (ssh) return `${ssh} (ssh could not connect or the target refused; rsync exit ${code})`;
+  const causes = lines.filter((l) => l.startsWith('rsync: ') && !CONSEQUENCE.test(l));
+  const target = lines.filter((l) => l.startsWith('rsync-backup: '));
+  const targetSide = causes.filter((l) => /^rsync: \[(receiver|generator)\]/.test(l));
+  if (target.length > 0 || targetSide.length > 0) {
+    const refused = target.some((l) => TARGET_REFUSAL.test(l));
+    return `${[...targetSide.slice(0, 3), ...target].join(' / ')} (${refused ? 'the target refused' : 'on the target'}; rsync exit ${code})`;
+  }
+  if (CONNECTION_CODES.has(code) || (code === 12 && lines.some((l) => LOST_CONNECTION.test(l)))) {
+    const said = [...causes, ...lines.filter((l) => LOST_CONNECTION.test(l))][0] ?? 'no message';
+    return `${said} (the connection to the target failed; rsync exit ${code})`;
+  }
+  const errors = [...causes.slice(0, 3), ...lines.filter((l) => l.startsWith('rsync error: ')).slice(-1)];
+  return `rsync exit ${code}: ${(errors.length > 0 ? errors : lines.slice(-2)).join(' / ')}`;
 }
 
 function statNumber(output: string, label: string): number | undefined {

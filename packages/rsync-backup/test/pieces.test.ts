@@ -181,4 +181,13 @@ describe('failure messages', () => {
   ])('%#: names the cause the user can act on', (output, expected) => {
     expect(failureReason(12, output)).toMatch(expected);
   });
+
+  it.each([
+    [23, 'rsync: [receiver] mkstemp "/a/.b.XXXX" failed: Permission denied (13)\nrsync error: some files/attrs were not transferred (code 23)', /^rsync: \[receiver\] mkstemp .*Permission denied \(13\) \(on the target; rsync exit 23\)$/],
+    [12, 'rsync: connection unexpectedly closed (0 bytes received so far) [sender]\nrsync error: error in rsync protocol data stream (code 12)', /^rsync: connection unexpectedly closed .* \(the connection to the target failed; rsync exit 12\)$/],
+    [255, 'rsync error: unexplained error (code 255)', /\(the connection to the target failed; rsync exit 255\)$/],
+  ])('rsync exit %i: the ssh hint only for a connection failure', (code, output, expected) => {
+    expect(failureReason(code, output)).toMatch(expected);
+    if (code === 23) expect(failureReason(code, output)).not.toMatch(/ssh/);
+  });
 });
