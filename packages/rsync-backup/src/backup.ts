@@ -10,6 +10,7 @@ import {
   GuardError,
   lockPathFor,
   ProblemError,
+  programEnding,
   programNotStarted,
   writeWithBackpressure,
   type Logger,
@@ -137,8 +138,11 @@ export async function runBackup(options: BackupOptions, io: ToolIO): Promise<Bac
     const result = await execa(options.rsync, args, { reject: false, cancelSignal: io.signal, all: true });
     const notStarted = programNotStarted(options.rsync, result);
     if (notStarted) throw notStarted;
-    const code = result.exitCode ?? 1;
+    if (result.isCanceled) throw io.signal?.reason instanceof Error ? io.signal.reason : new ProblemError('rsync was stopped');
     const output = String(result.all ?? '');
+    // Killed by a signal: no exit status, and nothing to call a snapshot.
+    if (result.exitCode === undefined) throw new ProblemError(`backup ${config.name} to ${config.user}@${config.host} failed: rsync was ${programEnding(result)}; no snapshot was made`);
+    const code = result.exitCode;
     if (code !== 0 && code !== 24) throw new ProblemError(`backup ${config.name} to ${config.user}@${config.host} failed: ${failureReason(code, output)}`);
     if (code === 24) logger.warn(`some files vanished during the transfer; snapshot ${snapshot} holds the rest`);
     if (!options.dryRun) await writeLastRun(options.stateDir, config.name, { ...count, snapshot });

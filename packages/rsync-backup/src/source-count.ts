@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { ProblemError, programNotStarted } from '@rclone-b2/core';
+import { ProblemError, programEnding, programNotStarted } from '@rclone-b2/core';
 import type { RsyncBackupConfig } from './config.js';
 import { selectionArgs } from './rsync-args.js';
 
@@ -33,6 +33,10 @@ export async function countSource(config: RsyncBackupConfig, rsync: string, sign
   const notStarted = programNotStarted(rsync, result);
   if (notStarted) throw notStarted;
   // 24: files vanished while listing; the count is still a fair measure.
-  if (result.exitCode !== 0 && result.exitCode !== 24) throw new ProblemError(`rsync --list-only of the source failed (exit ${result.exitCode}): ${String(result.stderr).trim().split('\n').at(-1) ?? ''}`);
+  if (result.isCanceled) throw signal?.reason instanceof Error ? signal.reason : new ProblemError('rsync --list-only was stopped');
+  if (result.exitCode !== 0 && result.exitCode !== 24) {
+    const last = String(result.stderr).trim().split('\n').at(-1) ?? '';
+    throw new ProblemError(`rsync --list-only of the source failed (${programEnding(result)})${last ? `: ${last}` : ''}`);
+  }
   return count;
 }

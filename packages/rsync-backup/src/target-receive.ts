@@ -1,7 +1,7 @@
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { acquirePidLock, ExitCode, GuardError, ProblemError, programNotStarted, type ToolIO } from '@rclone-b2/core';
+import { acquirePidLock, GuardError, ProblemError, programEnding, programNotStarted, type ToolIO } from '@rclone-b2/core';
 import { parseReceiveCommand } from './receive-command.js';
 import { PARTIAL_SUFFIX } from './snapshot-name.js';
 import { listSnapshots } from './target-area.js';
@@ -47,9 +47,9 @@ export async function receiveSnapshot(options: ReceiveOptions, io: ToolIO): Prom
     const result = await execa(options.rsync, args, { stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, reject: false, cancelSignal: io.signal });
     const notStarted = programNotStarted(options.rsync, result);
     if (notStarted) throw notStarted;
-    const code = result.exitCode ?? ExitCode.Problem;
-    // 24: some source files vanished during the transfer; the snapshot is still whole.
-    if (code !== 0 && code !== 24) throw new ProblemError(`rsync server failed (exit ${code}); ${request.snapshot} left incomplete as ${request.snapshot}${PARTIAL_SUFFIX}`);
+    // 24: some source files vanished during the transfer; the snapshot is still whole. A signal leaves no exit status.
+    const code = result.exitCode;
+    if (code !== 0 && code !== 24) throw new ProblemError(`rsync server failed (${programEnding(result)}); ${request.snapshot} left incomplete as ${request.snapshot}${PARTIAL_SUFFIX}`);
     if (!dryRun) await rename(partial, join(options.area, request.snapshot));
     return 0;
   } finally {

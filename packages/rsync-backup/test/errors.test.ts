@@ -1,6 +1,6 @@
 // rsync-backup's error paths through the built bin and the real rsync: each says what went
 // wrong in one line, with the exit code the README gives (2 usage/config, 1 a failed run).
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -63,5 +63,22 @@ describe('exclude_from', () => {
     // Past the config and rsync's listing (which reads the list) to the closed port.
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/Connection refused \(ssh could not connect/);
+  });
+});
+
+describe('an rsync killed by a signal', () => {
+  it('is said as killed by SIGKILL with exit 1, never success or "exit undefined"; no snapshot is recorded', async () => {
+    // The real rsync, its ssh held back 5 s, SIGKILLed a second into the transfer (exec keeps the PID).
+    const slowSsh = join(dir, 'slow-ssh');
+    await writeFile(slowSsh, '#!/bin/sh\nsleep 5\nexec ssh "$@"\n', { mode: 0o755 });
+    const wrapper = join(dir, 'rsync-killed');
+    await writeFile(
+      wrapper,
+      `#!/bin/sh\ncase " $* " in *" --list-only "*) exec rsync "$@";; esac\nn=$#; prev=\nfor a in "$@"; do\n  if [ "$prev" = -e ]; then set -- "$@" "${slowSsh}\${a#ssh}"; else set -- "$@" "$a"; fi\n  prev=$a\ndone\nshift $n\n(sleep 1; kill -KILL $$) &\nexec rsync "$@"\n`,
+      { mode: 0o755 },
+    );
+    const result = await run([config, '--rsync', wrapper, '--json']);
+    expect(result).toEqual({ code: 1, out: '', err: 'rsync-backup: backup web1 to rsb-web1@127.0.0.1 failed: rsync was killed by SIGKILL; no snapshot was made\n' });
+    await expect(readdir(join(dir, 'state'))).rejects.toThrow(); // no last run recorded
   });
 });

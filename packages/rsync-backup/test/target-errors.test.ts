@@ -1,5 +1,5 @@
-// rsync-backup's words for failures on the TARGET (disk full, read-only file system) and for an
-// rsync killed by a signal: real rsync over a real sshd into an area on a tiny tmpfs.
+// rsync-backup's words for failures on the TARGET (disk full, read-only file system, permissions)
+// and for ssh's own: real rsync over a real sshd into an area on a tiny tmpfs.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
