@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { ConfigError, quoteForMessage, writeFileAtomically } from '@rclone-b2/core';
+import { ConfigError, quoteForMessage, reasonOf, writeFileAtomically } from '@rclone-b2/core';
 
 const HEADER = 'unchanged-package-files state 1';
 
@@ -34,7 +34,7 @@ export class HashCache {
       text = await readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return cache;
-      throw error;
+      throw new ConfigError(`cannot read --state ${quoteForMessage(file)}: ${reasonOf(error)}`, undefined, { cause: error });
     }
     const lines = text.split('\n');
     if (lines[0] !== HEADER)

@@ -2,12 +2,14 @@ import { existsSync, lstatSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import {
   BufferedWriter,
+  cannotReplaceReason,
   ConfigError,
   ProblemError,
   forEachLimit,
   isSystemError,
   quoteForMessage,
   systemErrorReason,
+  UsageError,
   writeFileAtomically,
   type ToolIO,
 } from '@rclone-b2/core';
@@ -126,6 +128,11 @@ export async function unchangedPackageFiles(options: UnchangedOptions, io: ToolI
     fromState: 0,
     seconds: 0,
   };
+  // A place the list or the state cannot be written to is the user's to fix (exit 2), said before the hashing.
+  for (const [flag, path] of [['--output', options.output], ['--state', options.state]] as const) {
+    const why = path === undefined ? undefined : await cannotReplaceReason(path);
+    if (why !== undefined) throw new UsageError(`cannot write ${flag} ${quoteForMessage(path!)}: ${why}`);
+  }
   let entries: Map<string, Entry>;
   try {
     entries = await collect(options, summary);
@@ -188,13 +195,27 @@ export async function unchangedPackageFiles(options: UnchangedOptions, io: ToolI
   }
   for (const problem of problems) io.stderr.write(`unchanged-package-files: ${problem}\n`);
 
-  if (options.output) await writeFileAtomically(options.output, rules());
+  if (options.output) await writeOrSay(options.output, rules(), 'the old list is left as it was');
   else {
     const out = new BufferedWriter(io.stdout);
     for (const rule of rules()) await out.write(rule);
     await out.flush();
   }
-  if (options.state) await cache.save(options.state);
+  if (options.state) await writeOrSay(options.state, cache, 'the list was written; the next run hashes again what it could not record');
   summary.seconds = (now() - started) / 1000;
   return summary;
+}
+
+/**
+ * Writes the list or the state file, atomically; a failure while writing (a full disk) is the
+ * run's problem (exit 1), said with the file the user named, not the temporary one.
+ */
+async function writeOrSay(path: string, content: Iterable<string> | HashCache, after: string): Promise<void> {
+  try {
+    if (content instanceof HashCache) await content.save(path);
+    else await writeFileAtomically(path, content);
+  } catch (error) {
+    if (!isSystemError(error)) throw error;
+    throw new ProblemError(`cannot write ${quoteForMessage(path)}: ${systemErrorReason(error)} (${after})`, { cause: error });
+  }
 }

@@ -1,7 +1,7 @@
 // A private root installed into by real dpkg (`dpkg --root`), read back with --root: names
 // that need escaping, diversions, merged-/usr links, overwritten files, the state file, and
 // the lists fed to real rclone and rsync.
-import { appendFile, mkdir, mkdtemp, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -208,5 +208,50 @@ describe('usage', () => {
   it('a package named with --package that is not installed is exit 1', async () => {
     const result = await runTool(['--root', root, '--package', 'no-such-package']);
     expect(result).toMatchObject({ code: 1, err: 'unchanged-package-files: not installed: "no-such-package"\n' });
+  });
+});
+
+describe('where the list and the state go', () => {
+  const mounts: string[] = [];
+  const tmpfs = async (name: string, options: string): Promise<string> => {
+    const dir = join(work, name);
+    await mkdir(dir, { recursive: true });
+    await execa('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir]);
+    mounts.push(dir);
+    return dir;
+  };
+  afterAll(async () => {
+    for (const dir of mounts) await execa('umount', [dir], { reject: false });
+  });
+
+  it.each([
+    ['-o in a directory that does not exist', () => ['-o', join(work, 'no-dir', 'os.list')], () => `--output "${join(work, 'no-dir', 'os.list')}": its directory "${join(work, 'no-dir')}": no such file or directory`],
+    ['-o naming a directory', () => ['-o', work], () => `--output "${work}": is a directory`],
+    ['-o naming a device (/dev/null, never replaced by a file)', () => ['-o', '/dev/null'], () => '--output "/dev/null": is not a regular file (it would be replaced by one)'],
+    ['--state naming a directory', () => ['--state', work, '-o', join(work, 'never.list')], () => `--state "${work}": is a directory`],
+  ])('%s: exit 2 before any hashing, naming it, nothing written', async (_, argv, message) => {
+    const result = await runTool(['--root', root, ...argv()]);
+    expect(result).toEqual({ code: 2, out: '', err: `unchanged-package-files: cannot write ${message()}\n` });
+    expect((await stat('/dev/null')).isCharacterDevice()).toBe(true);
+    await expect(stat(join(work, 'never.list'))).rejects.toThrow();
+  });
+
+  it.runIf(process.getuid?.() === 0)('-o on a read-only file system: exit 2, naming it', async () => {
+    const ro = await tmpfs('ro', 'size=64k,ro');
+    const result = await runTool(['--root', root, '-o', join(ro, 'os.list')]);
+    expect(result).toEqual({ code: 2, out: '', err: `unchanged-package-files: cannot write --output "${join(ro, 'os.list')}": its directory "${ro}": read-only file system\n` });
+  });
+
+  it.runIf(process.getuid?.() === 0)('a disk that fills while the list is written: exit 1, naming the list, the old list left as it was', async () => {
+    const full = await tmpfs('full', 'size=64k');
+    const list = join(full, 'os.list');
+    await writeFile(list, 'old list\n');
+    // Fill what is left (tmpfs counts whole pages).
+    await writeFile(join(full, 'filler'), Buffer.alloc(256 * 1024)).catch(() => undefined);
+    // This machine's coreutils: a list of some hundred rules (the private root's packages are gone by now).
+    const result = await runTool(['--package', 'coreutils', '-o', list]);
+    expect(result).toEqual({ code: 1, out: '', err: `unchanged-package-files: cannot write "${list}": no space left on device (the old list is left as it was)\n` });
+    expect(await readFile(list, 'utf8')).toBe('old list\n');
+    expect((await readdir(full)).sort()).toEqual(['filler', 'os.list']);
   });
 });

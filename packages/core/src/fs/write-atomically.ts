@@ -1,5 +1,8 @@
-import { open, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { reasonOf } from '../cli/system-errors.js';
+import { quoteForMessage } from '../text/quote-for-message.js';
 
 export interface WriteAtomicallyOptions {
   /** The temporary name (same directory); default `.NAME.tmp-PID`. */
@@ -51,11 +54,38 @@ export async function writeFileAtomically(
     throw error;
   }
   await handle.close();
-  await rename(temp, path);
+  // A failed rename (PATH a directory) must not leave the temporary file behind.
+  await rename(temp, path).catch(async (error: unknown) => {
+    await rm(temp, { force: true });
+    throw error;
+  });
   const dir = await open(dirname(path), 'r');
   try {
     await dir.sync();
   } finally {
     await dir.close();
   }
+}
+
+/**
+ * Why writeFileAtomically could not replace PATH, found before any work is done (undefined
+ * when it can): PATH a directory, or not a regular file (a device such as /dev/null would
+ * be replaced by a file: renaming over it is never what was meant), or its directory
+ * missing, read-only or not writable. A user's -o naming such a place is a usage error.
+ */
+export async function cannotReplaceReason(path: string): Promise<string | undefined> {
+  try {
+    const stats = await stat(path);
+    if (stats.isDirectory()) return 'is a directory';
+    if (!stats.isFile()) return 'is not a regular file (it would be replaced by one)';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return reasonOf(error);
+  }
+  const dir = dirname(path);
+  try {
+    await access(dir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    return `its directory ${quoteForMessage(dir)}: ${reasonOf(error)}`;
+  }
+  return undefined;
 }
