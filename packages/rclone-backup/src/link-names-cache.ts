@@ -1,5 +1,5 @@
 import { lstat } from 'node:fs/promises';
-import { collectLinkConflicts, subdirectories, walkDirectories } from './link-names.js';
+import { collectLinkConflicts, collectSymlinks, subdirectories, walkDirectories } from './link-names.js';
 import { pathBelow, readDirectory } from './read-directory.js';
 import { readPrivateJson, writePrivateJson } from './specials-cache.js';
 
@@ -15,12 +15,15 @@ import { readPrivateJson, writePrivateJson } from './specials-cache.js';
  * mounts do not, would need the walk every run: its copy_links or a new name shows up there.)
  */
 export interface LinkNamesCache {
+  /** 2: records hold `links` (a record without them would hide a directory's symlinks). */
+  version: 2;
   source: string;
   /**
-   * Per directory ('' is SOURCE): `ino:mtimeNs:ctimeNs` when trusted, its subdirectories and
-   * conflicts. Paths as read-directory.ts names them: JSON keeps a byte that is not UTF-8 as its `\udcXX`.
+   * Per directory ('' is SOURCE): `ino:mtimeNs:ctimeNs` when trusted, its subdirectories,
+   * conflicts and symlinks (`links`, left out when there are none). Paths as read-directory.ts
+   * names them: JSON keeps a byte that is not UTF-8 as its `\udcXX`.
    */
-  dirs: Record<string, { stamp?: string; subdirs: string[]; conflicts: string[] }>;
+  dirs: Record<string, { stamp?: string; subdirs: string[]; conflicts: string[]; links?: string[] }>;
 }
 
 const RACY_MS = 2_000;
@@ -30,7 +33,7 @@ export const linkNamesCacheFor = (specialsCache: string): string => `${specialsC
 
 export async function readLinkNamesCache(file: string, source: string): Promise<LinkNamesCache | undefined> {
   const cache = (await readPrivateJson(file)) as Partial<LinkNamesCache> | undefined;
-  if (typeof cache !== 'object' || cache === null || cache.source !== source || typeof cache.dirs !== 'object' || cache.dirs === null) return undefined;
+  if (typeof cache !== 'object' || cache === null || cache.version !== 2 || cache.source !== source || typeof cache.dirs !== 'object' || cache.dirs === null) return undefined;
   return cache as LinkNamesCache;
 }
 
@@ -40,17 +43,19 @@ export const writeLinkNamesCache = (file: string, cache: LinkNamesCache): Promis
 function wellFormed(relative: string, record: LinkNamesCache['dirs'][string]): boolean {
   const prefix = relative ? `${relative}/` : '';
   const below = (path: unknown): boolean => typeof path === 'string' && path.startsWith(prefix) && /^(?!\.\.?$)[^/]+$/.test(path.slice(prefix.length));
-  return Array.isArray(record.subdirs) && Array.isArray(record.conflicts) && record.subdirs.every(below) && record.conflicts.every(below);
+  const links = record.links === undefined || (Array.isArray(record.links) && record.links.every(below));
+  return Array.isArray(record.subdirs) && Array.isArray(record.conflicts) && record.subdirs.every(below) && record.conflicts.every(below) && links;
 }
 
 /**
- * The --links name conflicts of SOURCE (as collectLinkConflicts finds them, unsorted), reading
- * only the directories changed since `cached` was made; `cache` is the record for the next
- * run, `changed` whether it differs from `cached`.
+ * The --links name conflicts of SOURCE (as collectLinkConflicts finds them, unsorted) and its
+ * symlinks (`links`, unsorted), reading only the directories changed since `cached` was made;
+ * `cache` is the record for the next run, `changed` whether it differs from `cached`.
  */
-export async function findLinkConflicts(root: string, cached: LinkNamesCache | undefined, now: () => number = Date.now): Promise<{ conflicts: string[]; cache: LinkNamesCache; changed: boolean }> {
+export async function findLinkConflicts(root: string, cached: LinkNamesCache | undefined, now: () => number = Date.now): Promise<{ conflicts: string[]; links: string[]; cache: LinkNamesCache; changed: boolean }> {
   const dirs: LinkNamesCache['dirs'] = {};
   const conflicts: string[] = [];
+  const links: string[] = [];
   let read = 0;
   await walkDirectories(async (relative) => {
     const started = now();
@@ -60,6 +65,7 @@ export async function findLinkConflicts(root: string, cached: LinkNamesCache | u
     if (known?.stamp === stamp && info.isDirectory() && wellFormed(relative, known)) {
       dirs[relative] = known;
       conflicts.push(...known.conflicts);
+      if (known.links) links.push(...known.links);
       return known.subdirs;
     }
     read += 1;
@@ -67,11 +73,14 @@ export async function findLinkConflicts(root: string, cached: LinkNamesCache | u
     const found: string[] = [];
     collectLinkConflicts(found, relative, entries);
     conflicts.push(...found);
+    const symlinks: string[] = [];
+    collectSymlinks(symlinks, relative, entries);
+    links.push(...symlinks);
     const subdirs = subdirectories(relative, entries);
     const trusted = info.ctimeNs < BigInt(started - RACY_MS) * 1_000_000n;
-    dirs[relative] = { ...(trusted ? { stamp } : {}), subdirs, conflicts: found };
+    dirs[relative] = { ...(trusted ? { stamp } : {}), subdirs, conflicts: found, ...(symlinks.length > 0 ? { links: symlinks } : {}) };
     return subdirs;
   });
   const changed = read > 0 || Object.keys(dirs).length !== Object.keys(cached?.dirs ?? {}).length;
-  return { conflicts, cache: { source: root, dirs }, changed };
+  return { conflicts, links, cache: { version: 2, source: root, dirs }, changed };
 }

@@ -24,6 +24,11 @@ export function collectLinkConflicts(into: string[], relative: string, entries: 
   }
 }
 
+/** Adds the paths of the symlinks among a directory's entries to `into` (the --links filter notice judges them). */
+export function collectSymlinks(into: string[], relative: string, entries: readonly DirEntry[]): void {
+  for (const entry of entries) if (entry.isSymbolicLink()) into.push(childPath(relative, entry.name));
+}
+
 /**
  * Visits every directory below a root ('' is the root itself) once: `visit` reads one and
  * returns its subdirectories, each visited as soon as its parent is, up to `limit` visits in

@@ -97,15 +97,19 @@ export function verbosityArgs(verbosity: number): string[] {
   return Array.from({ length: Math.min(verbosity, 2) }, () => '-v');
 }
 
+/** The --filter rules of the sync (after exclude_from's, which rclone applies first): built-ins, the archive's when it goes up, [filters]. */
+export function syncFilterRules(config: Pick<BackupConfig, 'filters'>, specialsDir: string | undefined): string[] {
+  return filterRules(config, specialsDir ? [`+ /${SPECIALS_ARCHIVE}`] : []);
+}
+
 /** `rclone sync SOURCE DEST` exactly as TOOLS.md lists the flags. */
 export function syncArgs(config: BackupConfig, flags: SyncFlags): string[] {
-  const archive = flags.specialsDir ? [`+ /${SPECIALS_ARCHIVE}`] : [];
   return [
     'sync',
     flags.specialsDir ? unionSource(config.source, flags.specialsDir) : config.source,
     config.destination,
     '--delete-excluded',
-    ...filterArgs(filterRules(config, archive)),
+    ...filterArgs(syncFilterRules(config, flags.specialsDir)),
     ...excludeFromArgs(config),
     ...linkArgs(flags.copyLinks),
     '--fast-list',

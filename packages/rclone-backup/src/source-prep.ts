@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { escapeName, GuardError, hasNameEscapes } from '@rclone-b2/core';
 import type { BackupConfig } from './config.js';
 import type { BackupContext } from './context.js';
-import { collectLinkConflicts, forEachDirectory } from './link-names.js';
+import { collectLinkConflicts, collectSymlinks, forEachDirectory } from './link-names.js';
 import { findLinkConflicts, readLinkNamesCache, writeLinkNamesCache } from './link-names-cache.js';
 import { isLocalPath, SPECIALS_ARCHIVE } from './rclone-args.js';
 import type { SpecialsCache } from './specials-cache.js';
+import type { DirEntry } from './read-directory.js';
 import { findSpecialFiles, statSpecials, writeSpecialsArchive, type SpecialFile } from './specials.js';
 
 export interface PreparedSource {
@@ -19,6 +20,8 @@ export interface PreparedSource {
   members?: SpecialFile[];
   /** Whether SOURCE was walked for --links name conflicts. */
   linksChecked: boolean;
+  /** With linksChecked: the symlinks of SOURCE (relative paths, unsorted), for the --links filter notice. */
+  links?: string[];
   cleanup: () => Promise<void>;
 }
 
@@ -48,18 +51,25 @@ function refuseLinkConflicts(config: BackupConfig, ctx: BackupContext, conflicts
 /**
  * Walks SOURCE for names that rclone's --links encoding cannot store; refuses (or with --force
  * warns). With `cacheFile`, only the directories changed since the last run are read
- * (link-names-cache.ts); `remember` false (a dry run) leaves the file as it was.
+ * (link-names-cache.ts); `remember` false (a dry run) leaves the file as it was. Returns the
+ * symlinks of SOURCE (relative paths, unsorted), the cached ones included.
  */
-export async function checkLinkNames(config: BackupConfig, ctx: BackupContext, force: boolean, cacheFile?: string, remember = true): Promise<void> {
+export async function checkLinkNames(config: BackupConfig, ctx: BackupContext, force: boolean, cacheFile?: string, remember = true): Promise<string[]> {
   let conflicts: string[] = [];
+  let links: string[] = [];
   if (cacheFile === undefined) {
-    await forEachDirectory(config.source, (relative, entries) => collectLinkConflicts(conflicts, relative, entries));
+    await forEachDirectory(config.source, (relative, entries) => {
+      collectLinkConflicts(conflicts, relative, entries);
+      collectSymlinks(links, relative, entries);
+    });
   } else {
     const found = await findLinkConflicts(config.source, await readLinkNamesCache(cacheFile, config.source));
     conflicts = found.conflicts;
+    links = found.links;
     if (found.changed && remember) await writeLinkNamesCache(cacheFile, found.cache);
   }
   refuseLinkConflicts(config, ctx, conflicts.sort(), force);
+  return links;
 }
 
 /**
@@ -79,24 +89,29 @@ export async function prepareSource(config: BackupConfig, ctx: BackupContext, op
   let members = options.members;
   if (!members && options.known && archive) members = await statSpecials(config.source, options.known.members.map((m) => m.path));
   const walkLinks = checkLinks && (options.walkLinks || (archive && !members));
+  const links: string[] = [];
   if (walkLinks || (archive && !members)) {
     const conflicts: string[] = [];
-    const found = await findSpecialFiles(config.source, walkLinks ? (relative, entries) => collectLinkConflicts(conflicts, relative, entries) : undefined);
+    const onDirectory = (relative: string, entries: readonly DirEntry[]): void => {
+      collectLinkConflicts(conflicts, relative, entries);
+      collectSymlinks(links, relative, entries);
+    };
+    const found = await findSpecialFiles(config.source, walkLinks ? onDirectory : undefined);
     // A path that is not UTF-8 stays out, as it does when the special files come from rclone's
     // log (its JSON puts U+FFFD for those bytes, so the path is not found): the check of that
     // log (sync.ts) names it in a warning, on the first run as on every other.
     members ??= found.filter((member) => !hasNameEscapes(member.path));
     refuseLinkConflicts(config, ctx, conflicts.sort(), options.force);
   }
-  if (!archive || !members) return { specials: 'off', linksChecked: walkLinks, cleanup: noop };
+  if (!archive || !members) return { specials: 'off', linksChecked: walkLinks, links, cleanup: noop };
   if (members.length > 0 && (await lstat(join(config.source, SPECIALS_ARCHIVE)).then(() => true, () => false))) {
     const what = `SOURCE has its own ${SPECIALS_ARCHIVE}, the name reserved at the destination for the archive of its ${members.length} special files (FIFOs, devices)`;
     if (!options.force) throw new GuardError(`refusing to sync ${config.name}: ${what}; rename it or set archive_specials = no (--force backs up your file and leaves the special files out)`);
     ctx.logger.warn(`--force: ${what}; backing up your file, the special files are not archived`);
-    return { specials: 'skipped', linksChecked: walkLinks, cleanup: noop };
+    return { specials: 'skipped', linksChecked: walkLinks, links, cleanup: noop };
   }
   // No union without special files: through one, rclone uploads with the SHA-1 at the end.
-  if (members.length === 0) return { specials: 'none', members, linksChecked: walkLinks, cleanup: noop };
+  if (members.length === 0) return { specials: 'none', members, linksChecked: walkLinks, links, cleanup: noop };
   const dir = await mkdtemp(join(tmpdir(), 'rclone-backup-specials-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
@@ -107,5 +122,5 @@ export async function prepareSource(config: BackupConfig, ctx: BackupContext, op
     throw error;
   }
   ctx.logger.info(`${members.length} special files archived as ${SPECIALS_ARCHIVE}`);
-  return { specials: 'archived', specialsDir: dir, members, linksChecked: walkLinks, cleanup };
+  return { specials: 'archived', specialsDir: dir, members, linksChecked: walkLinks, links, cleanup };
 }

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writ
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectLinkConflicts, forEachDirectory } from '../src/link-names.js';
-import { findLinkConflicts, type LinkNamesCache } from '../src/link-names-cache.js';
+import { findLinkConflicts, readLinkNamesCache, type LinkNamesCache } from '../src/link-names-cache.js';
 import { cleanup, tempDir } from './helpers.js';
 
 const dirs: string[] = [];
@@ -82,7 +82,31 @@ describe('findLinkConflicts (the --links name check, reading only changed direct
     expect(first.changed).toBe(true);
     expect(Object.keys(first.cache.dirs)).toHaveLength(1 + 20 * 3);
     const again = await findLinkConflicts(root, first.cache, later);
-    expect(again).toEqual({ conflicts: ['d3/old.rclonelink'], cache: first.cache, changed: false });
+    expect(again).toEqual({ conflicts: ['d3/old.rclonelink'], links: ['d1-link'], cache: first.cache, changed: false });
+  });
+
+  it('keeps the symlinks of each directory: an unchanged tree gives them from the record, a changed one anew; a cache without them (version 1) is not trusted', async () => {
+    const root = tree();
+    symlinkSync('../f', join(root, 'd4/deep/l1'));
+    symlinkSync('/nowhere', join(root, 'd4/deep/l2'));
+    const first = await findLinkConflicts(root, undefined, later);
+    expect(first.links.sort()).toEqual(['d1-link', 'd4/deep/l1', 'd4/deep/l2']);
+    expect(first.cache.dirs['d4/deep']?.links?.sort()).toEqual(['d4/deep/l1', 'd4/deep/l2']);
+    // No symlinks, nothing kept: the record of a directory without any is as it was.
+    expect(first.cache.dirs['d5/deep']).not.toHaveProperty('links');
+    const again = await findLinkConflicts(root, first.cache, later);
+    expect(again.changed).toBe(false);
+    expect(again.links.sort()).toEqual(first.links.sort());
+    rmSync(join(root, 'd4/deep/l2'));
+    symlinkSync('x', join(root, 'd9/deep/er/l3'));
+    expect((await findLinkConflicts(root, again.cache, later)).links.sort()).toEqual(['d1-link', 'd4/deep/l1', 'd9/deep/er/l3']);
+    const file = join(root, '..', `${root.split('/').pop()}.links.json`);
+    const { version: _version, ...old } = first.cache;
+    writeFileSync(file, JSON.stringify(old), { mode: 0o600 });
+    expect(await readLinkNamesCache(file, root)).toBeUndefined();
+    writeFileSync(file, JSON.stringify(first.cache), { mode: 0o600 });
+    expect(await readLinkNamesCache(file, root)).toEqual(first.cache);
+    rmSync(file);
   });
 
   it.each([
