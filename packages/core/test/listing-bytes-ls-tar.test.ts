@@ -90,7 +90,11 @@ describe('ls -lR from bytes', () => {
     ['full-iso dates', ['--time-style=full-iso'], { LC_ALL: 'C' }],
     ['iso dates', ['--time-style=iso'], { LC_ALL: 'C' }],
     ['ls -b escapes', ['-b'], { LC_ALL: 'C' }],
-    ['shell-escape quoting', ['--quoting-style=shell-escape'], { LC_ALL: 'C.UTF-8' }],
+    ['ls -Q (c quoting), -F indicators', ['-Q', '-F'], { LC_ALL: 'C' }],
+    ['ls -b -F indicators', ['-b', '-F'], { LC_ALL: 'C' }],
+    ['ls -b --file-type', ['-b', '--file-type'], { LC_ALL: 'C' }],
+    ['ls -p', ['-p'], { LC_ALL: 'C' }],
+    ['inode and block columns (-i -s)', ['-i', '-s'], { LC_ALL: 'C' }],
     ['with . and ..', ['-a'], { LC_ALL: 'C' }],
     ['numeric owners', ['-n'], { LC_ALL: 'C' }],
   ])('gives the same tree and warnings as the string parser on real ls output: %s', async (_, args, env) => {
@@ -99,6 +103,10 @@ describe('ls -lR from bytes', () => {
     expect(expected).toContain('ünïcödé');
     expect(expected).toContain('hard link with spaces');
   }, 30_000);
+
+  it('gives the same tree and warnings as the string parser on refused shell-escape quoting', async () => {
+    await expectSame(run('ls', ['-lR', '--quoting-style=shell-escape', join(dir, 'tree')], { LC_ALL: 'C.UTF-8' }), 'ls');
+  });
 
   it('gives the same result when the format is detected from the first line (a `DIR:` header)', async () => {
     const listing = run('ls', ['-lR', join(dir, 'tree')], { LC_ALL: 'C' });

@@ -1,3 +1,4 @@
+import type { ListingEnd } from './formats/types.js';
 /**
  * The byte-level twin of formats/long-listing.ts' parseLongLine, for the `ls -l` / `tar tv`
  * hot paths: the same tokens (split on spaces), the same checks in the same order, so a
@@ -210,6 +211,9 @@ export function scanName(buf: Uint8Array, start: number, end: number): number {
 export abstract class ByteLineParser {
   /** The input's lines end in CR LF (readListing decides): a CR before the newline is not part of the line. */
   crlf = false;
+
+  /** After the last line: what the input as a whole lacks (formats/types.ts' LineParser.end). */
+  end?(): ListingEnd;
 
   /** Adds the entry of line `buf[start, end)`; false if the line cannot be parsed. */
   abstract parse(buf: Buffer, start: number, end: number): boolean;

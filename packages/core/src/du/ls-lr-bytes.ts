@@ -1,5 +1,5 @@
-import { parseLongLine, unescapeTarName } from './formats/long-listing.js';
-import { unescapeLsHeader } from './formats/ls.js';
+import { LsNameRules, parseLsLine } from './formats/ls-names.js';
+import type { ListingEnd } from './formats/types.js';
 import { nameToBytes } from '../names/name-bytes.js';
 import { lineText } from './bytes.js';
 import { ByteLineParser, FALLBACK, LONG, NAME_NEEDS_STRING, NAME_PLAIN, parseLongBytes, scanName, type LongBytes } from './long-line-bytes.js';
@@ -24,8 +24,16 @@ export class LsLrBytes extends ByteLineParser {
   /** How many lines went to the string rules (for tests: plain lines must not). */
   stringLines = 0;
 
+  /** Quoting, -F/-p indicators (formats/ls-names.ts): names that may need them go to the string rules. */
+  private readonly rules: LsNameRules<Buffer>;
+
   constructor(private readonly tree: DuTree) {
     super();
+    this.rules = new LsNameRules<Buffer>((prefix, name, type, size) => {
+      const path = Buffer.concat([prefix, nameToBytes(name)]);
+      if (type === 'd') this.tree.addDirectoryBytes(path, 0, path.length);
+      else this.tree.addPathBytes(path, 0, path.length, size);
+    });
   }
 
   parse(buf: Buffer, start: number, end: number): boolean {
@@ -35,7 +43,13 @@ export class LsLrBytes extends ByteLineParser {
     if (kind === LONG) {
       const { nameStart, nameEnd } = entry;
       const name = scanName(buf, nameStart, nameEnd);
-      if (name === NAME_NEEDS_STRING) return this.parseString(lineText(buf, start, end));
+      // A name that may be quoted (ls -Q, shell styles) or end in a -F/-p indicator, and every name of a -Q listing.
+      if (name === NAME_NEEDS_STRING || SLOW_FIRST[buf[nameStart] as number] === 1 || SLOW_LAST[buf[nameEnd - 1] as number] === 1) return this.parseString(lineText(buf, start, end));
+      const rules = this.rules;
+      if (rules.slash !== false || rules.style !== 'plain') {
+        if (rules.style === 'c') return this.parseString(lineText(buf, start, end));
+        this.observe(entry.type, buf, start);
+      }
       if (buf[nameStart] === 46 && (nameEnd - nameStart === 1 || (nameEnd - nameStart === 2 && buf[nameStart + 1] === 46))) return true; // . ..
       // A file named without `/` goes straight into the header's directory: no copy, no lookup.
       if (name === NAME_PLAIN && entry.type !== 100) this.tree.addFileBytes(this.dir, buf, nameStart, nameEnd, entry.size);
@@ -45,25 +59,47 @@ export class LsLrBytes extends ByteLineParser {
     if (kind === FALLBACK) return this.parseString(lineText(buf, start, end));
     if (end - start > 1 && buf[end - 1] === 58) {
       // `DIR:`
-      if (scanName(buf, start, end - 1) === NAME_NEEDS_STRING) return this.parseString(lineText(buf, start, end));
+      // (or an entry of ls -i / -s whose name ends in `:`: the string rules try an entry first)
+      if (scanName(buf, start, end - 1) === NAME_NEEDS_STRING || SLOW_HEADER[buf[start] as number] === 1 || this.rules.style !== 'plain') {
+        if (this.rules.style !== undefined || SLOW_HEADER[buf[start] as number] === 1) return this.parseString(lineText(buf, start, end));
+        this.rules.style = 'plain';
+        if (scanName(buf, start, end - 1) === NAME_NEEDS_STRING) return this.parseString(lineText(buf, start, end));
+      }
       this.setDirectory(buf, start, end - 1);
       return true;
     }
-    return false;
+    // ls -i / -s columns, ls -h sizes (said once), or a line that cannot be parsed.
+    return this.parseString(lineText(buf, start, end));
+  }
+
+  /** What a plain entry the byte path takes says about -F/-p (and that the names are not quoted). */
+  private observe(type: number, buf: Buffer, start: number): void {
+    const rules = this.rules;
+    if (rules.style === undefined) rules.style = 'plain';
+    if (type === 100) rules.plainDirectory(); // d
+    else if (rules.slash !== false) {
+      if (type === 45 && (EXEC[buf[start + 3] as number] === 1 || EXEC[buf[start + 6] as number] === 1 || EXEC[buf[start + 9] as number] === 1)) rules.sawNoStar(); // -
+      else if (type === 112 || type === 115 || type === 68) rules.sawNoType(); // p s D
+    }
+  }
+
+  override end(): ListingEnd {
+    return this.rules.end();
   }
 
   /** LsParser.parseLine for a line the bytes could not take (its total and blank lines are handled already). */
   private parseString(line: string): boolean {
     this.stringLines += 1;
-    const entry = parseLongLine(line);
-    if (entry) {
-      if (entry.name === '.' || entry.name === '..') return true;
-      const name = nameToBytes(unescapeTarName(entry.name));
-      this.addEntry(entry.type.charCodeAt(0), name, 0, name.length, entry.size);
-      return true;
+    const parsed = parseLsLine(line);
+    if (parsed === 'human') {
+      this.rules.human();
+      return false;
     }
+    if (parsed) return this.rules.entry(parsed[0], parsed[1], Buffer.from(this.path.subarray(0, this.base)));
     if (line.length > 1 && line.endsWith(':')) {
-      const dir = nameToBytes(unescapeLsHeader(line.slice(0, -1)));
+      const text = this.rules.header(line.slice(0, -1));
+      if (text === undefined) return false;
+      const dir = nameToBytes(text);
       this.setDirectory(dir, 0, dir.length);
       return true;
     }
@@ -91,6 +127,19 @@ export class LsLrBytes extends ByteLineParser {
     this.dir = this.base === 0 ? 0 : this.tree.dirId(this.path, 0, this.base === 1 ? 1 : this.base - 1);
   }
 }
+
+const table = (chars: string): Uint8Array => {
+  const t = new Uint8Array(256);
+  for (let i = 0; i < chars.length; i += 1) t[chars.charCodeAt(i)] = 1;
+  return t;
+};
+/** A name's first byte that may open quotes (ls -Q, the shell styles). */
+const SLOW_FIRST = table(`"'$`);
+/** A header's first byte that may open quotes, or start an ls -i / -s entry line. */
+const SLOW_HEADER = table(`"'$ 0123456789`);
+/** A name's last byte that may be a -F/-p indicator. */
+const SLOW_LAST = table('/*|=>');
+const EXEC = table('xst');
 
 /** `total N`: /^total \d/. */
 function isTotal(buf: Uint8Array, start: number, end: number): boolean {

@@ -198,9 +198,10 @@ export async function readListing(input: Readable | AsyncIterable<Buffer>, tree:
       handle(line, 0, line.length);
     }
     if (held !== undefined) decide(true); // one line in all, ending in CR LF
-    const end = unknown ? undefined : parser?.end?.(tree);
-    if (end?.problem !== undefined) result.problems.push(end.problem);
-    if (end?.note !== undefined) result.notes.push(end.note);
+    for (const end of unknown ? [] : [parser?.end?.(tree), fast?.end?.()]) {
+      if (end?.problem !== undefined) result.problems.push(end.problem);
+      if (end?.note !== undefined) result.notes.push(end.note);
+    }
   }
   if (unknown) result.format = undefined;
   return result;

@@ -2,6 +2,7 @@ import { hasNameEscapes } from '../../names/name-bytes.js';
 import { DuParser } from './du.js';
 import { LsParser, TarParser } from './ls.js';
 import { parseLongLine } from './long-listing.js';
+import { parseLsLine } from './ls-names.js';
 import { LsjsonParser, RcloneLslParser, RcloneLsParser } from './rclone.js';
 import type { LineParser, ListingFormat } from './types.js';
 
@@ -14,10 +15,13 @@ import type { LineParser, ListingFormat } from './types.js';
 export function detectListingFormat(line: string): ListingFormat | undefined {
   if (/^\s*\[\s*$/.test(line) || /^\s*\[?\s*\{\s*(?:"|$)/.test(line)) return 'lsjson';
   if (/^\d+\t./.test(line)) return 'du';
+  // `ls -li` / `ls -ls` without a `DIR:` header: an inode or block count, then a whole ls line (not `rclone ls`).
+  if (/^ *\d+ +(?:\d+ +)?[-dlcbpsDCMn?][-rwxsStTlL?]{9}[.+@]? /.test(line) && parseLsLine(line) !== undefined) return 'ls';
   if (/^ *-?\d+ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? ./.test(line)) return 'rclone-lsl';
   if (/^ *-?\d+ ./.test(line)) return 'rclone-ls';
   if (/^total \d/.test(line)) return 'ls';
   const long = parseLongLine(line);
+  if (!long && parseLsLine(line) === 'human') return 'ls'; // ls -lh: said as such, line by line
   if (long) {
     if (long.second.includes('/') || long.second === '0' || long.name.endsWith('/')) return 'tar';
     return 'ls';

@@ -16,6 +16,8 @@ export interface LongEntry {
   name: string;
   /** The second field (link count for ls and bsdtar, `user/group` for GNU tar). */
   second: string;
+  /** Everything after the date, nothing cut (a symlink's ` -> target` kept). */
+  raw: string;
 }
 
 const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
@@ -83,10 +85,11 @@ export function parseLongLine(line: string): LongEntry | undefined {
         const device = DEVICE.test(sizeText) || (fields[fields.length - 2] ?? '').endsWith(',');
         if (!device && !DIGITS.test(sizeText)) return undefined;
         const type = first.text[0] as string;
-        let name = line.slice(nameStart);
+        const raw = line.slice(nameStart);
+        let name = raw;
         if (type === 'l') name = cutAt(name, ' -> ');
         else if (type === 'h') name = cutAt(name, ' link to ');
-        return { type, size: device ? 0 : Number(sizeText), name, second: fields[0] as string };
+        return { type, size: device ? 0 : Number(sizeText), name, second: fields[0] as string, raw };
       }
     }
     fields.push(token.text);

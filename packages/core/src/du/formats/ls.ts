@@ -1,35 +1,47 @@
 import type { ListingSink } from '../tree.js';
 import { parseLongLine, unescapeTarName } from './long-listing.js';
-import type { LineParser } from './types.js';
+import { LsNameRules, parseLsLine, unescapeLsName } from './ls-names.js';
+import type { LineParser, ListingEnd } from './types.js';
 
 /**
  * `ls -l` / `ls -lR` (run with LC_ALL=C so month names are English). Names printed with
  * `ls -b` (`\n`, `\ `, `\ooo`...) are unescaped, in entries and in `dir:` headers. A `DIR:` line starts a
  * section whose names are prefixed with `DIR/`; `total N` lines and `.`/`..` are skipped.
  * Directory entries only establish the directory: like `du --apparent-size` over files,
- * only non-directory entries (files, symlinks with their target length) count.
+ * only non-directory entries (files, symlinks with their target length) count. Quoting
+ * styles, -F/-p indicators, -i/-s columns and -h sizes: ls-names.ts.
  */
 export class LsParser implements LineParser {
   readonly format = 'ls' as const;
   private prefix = '';
+  private sink: ListingSink | undefined;
+  private readonly rules = new LsNameRules<string>((prefix, name, type, size) => {
+    const path = prefix === '' ? name : joinDir(prefix, name);
+    if (type === 'd') this.sink?.addDirectory(path);
+    else this.sink?.add(path, size);
+  });
 
   parseLine(line: string, sink: ListingSink): boolean {
     if (line === '' || /^total \d/.test(line)) return true;
-    const entry = parseLongLine(line);
-    if (entry) {
-      if (entry.name === '.' || entry.name === '..') return true;
-      const name = unescapeTarName(entry.name);
-      const path = this.prefix === '' ? name : joinDir(this.prefix, name);
-      if (entry.type === 'd') sink.addDirectory(path);
-      else sink.add(path, entry.size);
-      return true;
+    this.sink = sink;
+    const parsed = parseLsLine(line);
+    if (parsed === 'human') {
+      this.rules.human();
+      return false;
     }
+    if (parsed) return this.rules.entry(parsed[0], parsed[1], this.prefix);
     if (line.length > 1 && line.endsWith(':')) {
-      this.prefix = unescapeLsHeader(line.slice(0, -1));
+      const dir = this.rules.header(line.slice(0, -1));
+      if (dir === undefined) return false;
+      this.prefix = dir;
       sink.addDirectory(this.prefix);
       return true;
     }
     return false;
+  }
+
+  end(): ListingEnd {
+    return this.rules.end();
   }
 }
 
@@ -39,17 +51,7 @@ export class LsParser implements LineParser {
  * a backslash that is not itself escaped (`\\:` is a backslash, then a colon) starts one.
  */
 export function unescapeLsHeader(text: string): string {
-  if (!text.includes('\\:')) return unescapeTarName(text);
-  let out = '';
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text[i] as string;
-    if (ch === '\\' && i + 1 < text.length) {
-      const next = text[i + 1] as string;
-      out += next === ':' ? ':' : ch + next;
-      i += 1;
-    } else out += ch;
-  }
-  return unescapeTarName(out);
+  return unescapeLsName(text);
 }
 
 function joinDir(dir: string, name: string): string {
