@@ -1,6 +1,6 @@
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { ConfigError, isSystemError, parseMaxDelete, quoteForMessage, systemErrorReason, type DeleteLimit } from '@rclone-b2/core';
+import { checkNamedFile, ConfigError, isSystemError, parseMaxDelete, quoteForMessage, systemErrorReason, type DeleteLimit } from '@rclone-b2/core';
 
 // max_delete is shared with rsync-backup: parsed by core.
 export { parseMaxDelete, type DeleteLimit };
@@ -158,21 +158,7 @@ export async function readConfig(file: string): Promise<BackupConfig> {
     throw new ConfigError(`cannot open ${quoteForMessage(file)}: ${isSystemError(error) ? systemErrorReason(error) : (error as Error).message}`, undefined, { cause: error });
   }
   const config = parseConfigText(text, file);
-  if (config.excludeFrom !== undefined) await checkReadable(config.excludeFrom, 'exclude_from', config.excludeFromWhere ?? file);
+  if (config.excludeFrom !== undefined) await checkNamedFile(config.excludeFrom, 'exclude_from', config.excludeFromWhere ?? file);
   return config;
 }
 
-/** A named list that cannot be read is the config's error (exit 2, at its line), not a failed rclone run later. */
-async function checkReadable(path: string, key: string, where: string): Promise<void> {
-  try {
-    const handle = await open(path, 'r');
-    try {
-      if (!(await handle.stat()).isFile()) throw new ConfigError(`${key}: ${quoteForMessage(path)} is not a file`, where);
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`${key}: cannot open ${quoteForMessage(path)}: ${isSystemError(error) ? systemErrorReason(error) : (error as Error).message}`, where, { cause: error });
-  }
-}

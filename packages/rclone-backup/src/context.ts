@@ -134,7 +134,7 @@ export async function runRcloneJson(ctx: BackupContext, args: readonly string[],
     // The tail is JSON records: say it in rclone's words.
     const tail = unshown(error.stderrTail);
     const what = args[0] === 'config' ? 'config' : (args.find((a) => !a.startsWith('-')) ?? 'rclone');
-    throw new ProblemError(`rclone ${what} failed (exit status ${error.rcloneExitCode})${tail.length ? `:\n  ${tail.join('\n  ')}` : ''}`, { cause: error });
+    throw new ProblemError(`rclone ${what} failed (${error.ending})${tail.length ? `:\n  ${tail.join('\n  ')}` : ''}`, { cause: error });
   });
   ctx.trace?.(`rclone ${args[0] ?? ''} exited ${result.exitCode}`);
   return { ...result, unshownTail: unshown(result.stderrTail) };

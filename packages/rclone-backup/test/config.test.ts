@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { isCommentOrBlank, parseConfigText, parseMaxDelete } from '../src/config.js';
 import { splitCommandLine } from '../src/pre-command.js';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, run, tempDir, writeConfig, writeTree } from './helpers.js';
@@ -126,6 +127,9 @@ describe('command line errors → exit 2', () => {
   const conf = writeConfig(dir, 'bad', '[default]\nsource = /tmp\ndestination = /tmp/x\nwhat = ever\n');
   const ok = writeConfig(dir, 'ok', `[default]\nsource = ${dir}\ndestination = ${dir}/dst\n[filters]\n- *.tmp\n+ /a/**\n`);
   const missingList = writeConfig(dir, 'list', `[default]\nsource = ${dir}\ndestination = ${dir}/dst\nexclude_from = no-such.exclude\n`);
+  // A FIFO would make an open for reading wait for a writer: refused at its line, at once.
+  execFileSync('mkfifo', [join(dir, 'fifo.exclude')]);
+  const fifoList = writeConfig(dir, 'fifolist', `[default]\nsource = ${dir}\ndestination = ${dir}/dst\nexclude_from = fifo.exclude\n`);
   it.each([
     [[conf], /bad\.conf:4: unknown key "what"/],
     [[ok, '--ls', '--newest'], /conflicting commands: --ls, --newest/],
@@ -151,6 +155,7 @@ describe('command line errors → exit 2', () => {
     [[ok, '--newest', '--json'], /--json does not go with --newest/],
     [[ok, '--filters', '--json'], /--json does not go with --filters/],
     [[missingList], /list\.conf:4: exclude_from: cannot open ".*\/no-such\.exclude": no such file or directory/],
+    [[fifoList], /fifolist\.conf:4: exclude_from: ".*\/fifo\.exclude" is not a file/],
     [[`${dir}/none.conf`], /^rclone-backup: cannot open ".*\/none\.conf": no such file or directory\n$/],
   ])('%j', async (argv, message) => {
     const result = await run(argv as string[]);

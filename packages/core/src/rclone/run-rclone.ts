@@ -1,5 +1,6 @@
 import { ToolError } from '../cli/errors.js';
 import { ExitCode } from '../cli/exit-codes.js';
+import { programEnding, programNotStarted } from '../cli/program-end.js';
 import { redact } from '../cli/logger.js';
 import { interruptSignal, InterruptedError } from '../cli/interrupt.js';
 import { readLines } from '../text/lines.js';
@@ -51,13 +52,17 @@ export interface RcloneResult {
 
 /** rclone exited with a status we did not expect; the message ends with the tail of its stderr. */
 export class RcloneError extends ToolError {
+  /** rclone's exit status; -1 when it has none (killed by a signal). */
   readonly rcloneExitCode: number;
   readonly stderrTail: string[];
-  constructor(command: string, rcloneExitCode: number, stderrTail: string[]) {
+  /** How rclone ended, in words: `exit status 3`, `killed by SIGKILL`. */
+  readonly ending: string;
+  constructor(command: string, rcloneExitCode: number, stderrTail: string[], ending = `exit status ${rcloneExitCode}`) {
     const tail = stderrTail.length ? `:\n  ${stderrTail.join('\n  ')}` : '';
-    super(`${command} failed with exit status ${rcloneExitCode}${tail}`, ExitCode.Problem);
+    super(`${command} failed (${ending})${tail}`, ExitCode.Problem);
     this.rcloneExitCode = rcloneExitCode;
     this.stderrTail = stderrTail;
+    this.ending = ending;
   }
 }
 
@@ -153,8 +158,10 @@ export async function runRclone(args: readonly string[], options: RunRcloneOptio
   }
   const exitCode = result.exitCode ?? (result.failed ? -1 : 0);
   if (result.failed && result.exitCode === undefined) {
-    const reason = result.code === 'ENOENT' ? `${program}: not found (is rclone installed?)` : String(result.shortMessage ?? result.code ?? 'failed to start');
-    throw new RcloneError(command, -1, [...tail, reason]);
+    // An rclone that cannot be run is the set-up's error (exit 2), named; one killed by a signal ran and failed.
+    const notStarted = programNotStarted(program, result);
+    if (notStarted) throw notStarted;
+    throw new RcloneError(command, -1, tail, programEnding(result));
   }
   if (!(options.okExitCodes ?? [0]).includes(exitCode)) throw new RcloneError(command, exitCode, tail);
   return { exitCode, stderrTail: tail };
