@@ -1,4 +1,4 @@
-import { ConfigError, ProblemError } from '@rclone-b2/core';
+import { ConfigError, ProblemError, programEnding, programNotStarted } from '@rclone-b2/core';
 import type { BackupContext } from './context.js';
 
 /**
@@ -51,7 +51,10 @@ export async function runPreCommand(commandLine: string, ctx: BackupContext): Pr
   // -q hides a successful command's chatter; a failure's output explains the failure
   if (output && (ctx.verbosity >= 0 || result.failed)) ctx.io.stderr.write(`${output}\n`);
   if (result.failed) {
-    const why = result.exitCode === undefined ? String(result.shortMessage ?? result.code) : `exit status ${result.exitCode}`;
+    // A program that cannot be run is the config's error (exit 2), as a missing rclone is.
+    const notStarted = programNotStarted(program, result);
+    if (notStarted) throw new ConfigError(`pre_command: ${notStarted.message}; not syncing`, undefined, { cause: result.cause });
+    const why = result.exitCode === undefined ? programEnding(result) : `exit status ${result.exitCode}`;
     throw new ProblemError(`pre_command failed (${why}); not syncing`);
   }
 }
