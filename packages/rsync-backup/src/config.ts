@@ -16,8 +16,8 @@ export interface RsyncBackupConfig {
   knownHosts: string | undefined;
   /** `exclude_from` files (a relative one resolved against the config's directory). */
   excludeFrom: string[];
-  /** `file:line` of each exclude_from, for a message about that file. */
-  excludeFromWhere: string[];
+  /** Every file the config names (exclude_from, ssh_key, known_hosts) with its `file:line`: checked before anything runs. */
+  namedFiles: { key: string; path: string; where: string }[];
   excludes: string[];
   requireMount: boolean;
   sentinel: string | undefined;
@@ -101,7 +101,13 @@ export function parseConfig(text: string, file: string): RsyncBackupConfig {
     sshPort: port ? Number(port.value) : undefined,
     knownHosts: one('known_hosts')?.value || undefined,
     excludeFrom: (values.get('exclude_from') ?? []).map((v) => resolve(dirname(file), v.value)),
-    excludeFromWhere: (values.get('exclude_from') ?? []).map((v) => v.where),
+    namedFiles: [
+      ...(values.get('exclude_from') ?? []).map((v) => ({ key: 'exclude_from', path: resolve(dirname(file), v.value), where: v.where })),
+      ...['ssh_key', 'known_hosts'].flatMap((key) => {
+        const v = one(key);
+        return v?.value ? [{ key, path: v.value, where: v.where }] : [];
+      }),
+    ],
     excludes,
     requireMount: bool('require_mount', false),
     sentinel: one('sentinel')?.value || undefined,
@@ -118,7 +124,8 @@ export async function readConfig(file: string): Promise<RsyncBackupConfig> {
     throw new ConfigError(`cannot read config ${quoteForMessage(file)}: ${reasonOf(error)}`, undefined, { cause: error });
   }
   const config = parseConfig(text, file);
-  // A list rsync could not read would fail the run later as rsync's own error (exit 11, no file named).
-  for (const [i, path] of config.excludeFrom.entries()) await checkNamedFile(path, 'exclude_from', config.excludeFromWhere[i]!);
+  // A file rsync or ssh could not read would fail the run later in their words (rsync exit 11
+  // naming no file; ssh's "Permission denied (publickey)" with a hint about the connection).
+  for (const { key, path, where } of config.namedFiles) await checkNamedFile(path, key, where);
   return config;
 }

@@ -66,6 +66,19 @@ describe('exclude_from', () => {
   });
 });
 
+describe('ssh_key and known_hosts', () => {
+  it.each([
+    ['ssh_key', 'no-such-key', 'cannot open "DIR/no-such-key": no such file or directory'],
+    ['known_hosts', 'no-such-known-hosts', 'cannot open "DIR/no-such-known-hosts": no such file or directory'],
+    ['ssh_key', 'src', '"DIR/src" is not a file'],
+  ])('%s naming %s: a config error at its line (exit 2) before ssh runs, never a "could not connect" hint', async (key, name, message) => {
+    const file = join(dir, 'keys.conf');
+    await writeFile(file, `[default]\nsource = ${join(dir, 'src')}\ntarget = rsb-web1@127.0.0.1\nssh_port = 1\n${key} = ${join(dir, name)}\n`);
+    const result = await run([file]);
+    expect(result).toEqual({ code: 2, out: '', err: `rsync-backup: ${file}:5: ${key}: ${message.replace('DIR', dir)}\n` });
+  });
+});
+
 describe('an rsync killed by a signal', () => {
   it('is said as killed by SIGKILL with exit 1, never success or "exit undefined"; no snapshot is recorded', async () => {
     // The real rsync, its ssh held back 5 s, SIGKILLed a second into the transfer (exec keeps the PID).
