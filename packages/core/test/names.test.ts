@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { B2_ENCODING, LOCAL_ENCODING, decodeName, encodeName, fromStandardName, standardPathOfLocal, toStandardName } from '../src/names/rclone-encoding.js';
+import { seededRandom } from '../src/random/seeded-random.js';
+import { B2_ENCODING, LOCAL_ENCODING, decodeName, encodeName, fromStandardName, standardPathOfLocal, toStandardName, toStandardPath } from '../src/names/rclone-encoding.js';
 import { escapeName, findLocalPaths, fsPath, localPathOf, nameFromBytes, openCryptRemote, unescapeName } from '../src/index.js';
 import { nameToBytes } from '../src/names/name-bytes.js';
 import { type OpenedCryptRemote } from '../src/crypt/open-crypt-remote.js';
@@ -73,6 +74,16 @@ describe('localPathOf / standardPathOfLocal (known answers from rclone 1.60.1)',
     if (!UNSTORABLE.has(local)) expect(localPathOf(standard)).toBe(local);
     // rclone writes an unstorable name's standard name with the quote doubled, listed the same.
     else expect([localPathOf(standard) !== local, standardPathOfLocal(localPathOf(standard))]).toEqual([true, standard]);
+  });
+
+  it('standardPathOfLocal hands a path without characters the encodings change back as it is, and every path as toStandardPath maps it', () => {
+    const random = seededRandom(7);
+    const alphabet = ['a', 'é', '.', '/', ' ', '\n', '\u007f', '\u0000', '‛', '␊', '␀', '␡', '／', '．', '\udcfd', '😀', '\\', '*'];
+    for (let i = 0; i < 5000; i++) {
+      let path = '';
+      for (let n = Math.floor(random() * 8); n > 0; n--) path += alphabet[Math.floor(random() * alphabet.length)];
+      expect(standardPathOfLocal(path), JSON.stringify(path)).toBe(toStandardPath(LOCAL_ENCODING, path));
+    }
   });
 
   it('maps every segment of a path', () => {

@@ -88,7 +88,7 @@ export async function linkFilterNotices(config: BackupConfig, links: readonly st
   const verifiers = new Map<string, RcloneFilter>();
   const dropped: Dropped[] = [];
   let unknown = 0;
-  for (const path of [...links].sort()) {
+  for (const path of links) {
     const standard = standardPathOfLocal(path);
     const reaches = filter.reaches(standard);
     const name = filter.includeFile(standard);
@@ -121,6 +121,7 @@ export async function linkFilterNotices(config: BackupConfig, links: readonly st
     unknown > 0
       ? `${unknown} symlink(s) not checked against the filters: ${[...filter.invalid, ...filter.unsupported].map((u) => `"${rules[u.rule]?.text ?? ''}" uses ${u.reason}`).join('; ')}, which this check does not read`
       : undefined;
+  dropped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { warnings: groupWarnings(config, rules, dropped), ...(unchecked ? { unchecked } : {}) };
 }
 

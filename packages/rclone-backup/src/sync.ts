@@ -9,7 +9,7 @@ import { checkSource, countSourceFiles, deleteLimitBroken, type PlannedDeletes }
 import { runPreCommand } from './pre-command.js';
 import { isLocalPath, linkArgs, SPECIALS_ARCHIVE, syncArgs, verbosityArgs } from './rclone-args.js';
 import { emptyStats, type RcloneLogRecord, type RcloneStats } from './rclone-log.js';
-import { linkFilterNotices } from './link-filters.js';
+import { linkFilterNotices, type LinkFilterNotices } from './link-filters.js';
 import { linkNamesCacheFor } from './link-names-cache.js';
 import { checkLinkNames, prepareSource, type PreparedSource } from './source-prep.js';
 import { readSpecialsCache, writeSpecialsCache, type SpecialsCache } from './specials-cache.js';
@@ -247,23 +247,24 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
   const known = await cached;
   let members: SpecialFile[] | undefined;
   let linksJudged = false;
-  // Once a run, from whichever walk found SOURCE's symlinks: the ones the filters drop under one of their two names.
-  const warnFilteredLinks = async (links: readonly string[] | undefined, specialsDir: string | undefined): Promise<void> => {
-    if (linksJudged || links === undefined) return;
+  // The symlinks that the filters drop under one of their two names, judged as soon as a walk
+  // has found them (beside rclone's run, not after it); said once a run.
+  const judgeLinks = async (links: readonly string[], specialsDir: string | undefined): Promise<LinkFilterNotices> => {
+    const notices = await linkFilterNotices(config, links, specialsDir).catch((error: unknown) => ({ warnings: [`the symlinks of SOURCE could not be checked against the filters: ${(error as Error).message}`] }));
+    ctx.trace?.(`link filters judged (${links.length} symlinks)`);
+    return notices;
+  };
+  const warnFilteredLinks = (notices: LinkFilterNotices | undefined): void => {
+    if (linksJudged || notices === undefined) return;
     linksJudged = true;
-    try {
-      const notices = await linkFilterNotices(config, links, specialsDir);
-      for (const warning of notices.warnings) ctx.logger.warn(warning);
-      if (notices.unchecked) ctx.logger.info(notices.unchecked);
-    } catch (error) {
-      ctx.logger.warn(`the symlinks of SOURCE could not be checked against the filters: ${(error as Error).message}`);
-    }
+    for (const warning of notices.warnings) ctx.logger.warn(warning);
+    if (notices.unchecked) ctx.logger.info(notices.unchecked);
     ctx.trace?.('link filters checked');
   };
   for (let attempt = 1; ; attempt++) {
     const prepared = await prepareSource(config, ctx, { copyLinks: options.copyLinks, force: options.force, now: ctx.now(), known, members, walkLinks: options.force || !planFirst });
     ctx.trace?.('source prepared');
-    if (prepared.linksChecked) await warnFilteredLinks(prepared.links, prepared.specialsDir);
+    if (prepared.linksChecked && prepared.links) warnFilteredLinks(await judgeLinks(prepared.links, prepared.specialsDir));
     const watch = new SpecialsWatch();
     let accepted: SpecialFile[] | undefined;
     // The --links name check walks SOURCE while rclone's dry run lists it (rclone waits on the
@@ -271,15 +272,15 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
     const names =
       local && !options.copyLinks && !prepared.linksChecked
         ? checkLinkNames(config, ctx, options.force, options.specialsCache ? linkNamesCacheFor(options.specialsCache) : undefined, !options.dryRun).then(
-            (links) => ({ links, refused: undefined }),
-            (error: unknown) => ({ links: undefined, refused: error }),
+            async (links) => ({ notices: await judgeLinks(links, prepared.specialsDir), refused: undefined }),
+            (error: unknown) => ({ notices: undefined, refused: error }),
           )
         : undefined;
     const after = async (exitCode: number): Promise<void> => {
       const checked = await names;
       ctx.trace?.('link names checked');
       if (checked?.refused !== undefined) throw checked.refused;
-      await warnFilteredLinks(checked?.links, prepared.specialsDir);
+      warnFilteredLinks(checked?.notices);
       // A failed listing may have stopped early: it says nothing about what is missing.
       if (exitCode !== 0 || !prepared.members) return;
       const missing: string[] = [];

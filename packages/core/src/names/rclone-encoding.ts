@@ -165,7 +165,11 @@ export function localPathOf(standardPath: string): string {
   return LOCAL_SPECIAL.test(standardPath) ? fromStandardPath(LOCAL_ENCODING, standardPath) : standardPath;
 }
 
+/** Characters that the local decoding or the standard encoding may change (besides `.`/`..` names): most paths have none. */
+// eslint-disable-next-line no-control-regex
+const STANDARD_SPECIAL = /[\u0000-\u001f\u007f\u201b\u2400-\u2421\uff0e\uff0f]|(?:^|\/)\.\.?(?:\/|$)/;
+
 /** The crypt plaintext (standard) path rclone stores for a local (Linux) relative path. */
 export function standardPathOfLocal(localPath: string): string {
-  return toStandardPath(LOCAL_ENCODING, localPath);
+  return STANDARD_SPECIAL.test(localPath) ? toStandardPath(LOCAL_ENCODING, localPath) : localPath;
 }

@@ -79,6 +79,8 @@ export class RcloneFilter {
   private readonly unanchored = new Map<string, number>();
   /** Positions (in fileRules) of the rules that are not in those maps. */
   private readonly scanned: number[] = [];
+  /** reaches(): each directory's verdict once (null: unknown). */
+  private readonly directories = new Map<string, boolean | null>();
 
   constructor(rules: readonly RcloneFilterRule[]) {
     rules.forEach((rule, index) => this.add(rule, index));
@@ -123,8 +125,8 @@ export class RcloneFilter {
     if (this.invalid.length > 0) return { include: undefined, rule: this.invalid[0]!.rule };
     const name = forMatching(path);
     // The first literal rule matching: the whole path (anchored), or the path or a suffix after any `/`.
-    let first = this.anchored.get(name) ?? Infinity;
-    for (let at = 0; at >= 0; at = name.indexOf('/', at) + 1 || -1) {
+    let first = this.anchored.size > 0 ? (this.anchored.get(name) ?? Infinity) : Infinity;
+    for (let at = this.unanchored.size > 0 ? 0 : -1; at >= 0; at = name.indexOf('/', at) + 1 || -1) {
       const position = this.unanchored.get(name.slice(at));
       if (position !== undefined && position < first) first = position;
       if (at === name.length) break;
@@ -154,11 +156,17 @@ export class RcloneFilter {
    * rclone lists below a directory only if it and every directory above it are included.
    */
   reaches(path: string): boolean | undefined {
+    if (this.dirRules.length === 0 && this.invalid.length === 0) return true;
     let unknown = false;
     for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
-      const { include } = this.includeDirectory(path.slice(0, slash));
+      const dir = path.slice(0, slash);
+      let include = this.directories.get(dir);
+      if (include === undefined) {
+        include = this.includeDirectory(dir).include ?? null;
+        this.directories.set(dir, include);
+      }
       if (include === false) return false;
-      if (include === undefined) unknown = true;
+      if (include === null) unknown = true;
     }
     return unknown ? undefined : true;
   }
