@@ -9,7 +9,7 @@ import { checkSource, countSourceFiles, deleteLimitBroken, type PlannedDeletes }
 import { runPreCommand } from './pre-command.js';
 import { isLocalPath, linkArgs, SPECIALS_ARCHIVE, syncArgs, verbosityArgs } from './rclone-args.js';
 import { emptyStats, type RcloneLogRecord, type RcloneStats } from './rclone-log.js';
-import { linkFilterNotices, type LinkFilterNotices } from './link-filters.js';
+import type { LinkFilterNotices } from './link-filters.js';
 import { linkNamesCacheFor } from './link-names-cache.js';
 import { checkLinkNames, prepareSource, type PreparedSource } from './source-prep.js';
 import { readSpecialsCache, writeSpecialsCache, type SpecialsCache } from './specials-cache.js';
@@ -250,7 +250,11 @@ export async function runSync(config: BackupConfig, ctx: BackupContext, options:
   // The symlinks that the filters drop under one of their two names, judged as soon as a walk
   // has found them (beside rclone's run, not after it); said once a run.
   const judgeLinks = async (links: readonly string[], specialsDir: string | undefined): Promise<LinkFilterNotices> => {
-    const notices = await linkFilterNotices(config, links, specialsDir).catch((error: unknown) => ({ warnings: [`the symlinks of SOURCE could not be checked against the filters: ${(error as Error).message}`] }));
+    // Without symlinks nothing is judged, and the matcher is not even loaded.
+    if (links.length === 0) return { warnings: [] };
+    const notices = await import('./link-filters.js')
+      .then(({ linkFilterNotices }) => linkFilterNotices(config, links, specialsDir))
+      .catch((error: unknown) => ({ warnings: [`the symlinks of SOURCE could not be checked against the filters: ${(error as Error).message}`] }));
     ctx.trace?.(`link filters judged (${links.length} symlinks)`);
     return notices;
   };
