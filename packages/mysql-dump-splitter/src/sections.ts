@@ -10,6 +10,8 @@ export interface SectionStart {
   name: string;
   /** The header comment is preceded by a `--` line that belongs to this section. */
   commented: boolean;
+  /** The name goes on past this line (it holds a newline): `name` is its first line and the newline. */
+  partial?: boolean;
 }
 
 const COMMENT_HEADERS: ReadonlyArray<[string, SectionKind]> = [
@@ -28,8 +30,16 @@ const FOOTER_STARTS = ['/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;', '/*!40101 SE
 const DASH = 0x2d;
 const SLASH = 0x2f;
 
-/** Reads `name` or 'name' (doubled quote = literal quote) at the start of text. */
+/**
+ * Reads `name` or 'name' (doubled quote = literal quote) at the start of text. With
+ * `unterminated`, a name still open at the end of the line (it holds a newline) is returned as
+ * its first line plus '\n', and marked partial.
+ */
 export function parseQuotedName(text: string): string | undefined {
+  return parseName(text)?.name;
+}
+
+function parseName(text: string, unterminated = false): { name: string; partial: boolean } | undefined {
   const quote = text[0];
   if (quote !== '`' && quote !== "'") return undefined;
   let name = '';
@@ -39,10 +49,10 @@ export function parseQuotedName(text: string): string | undefined {
       if (text[i + 1] === quote) {
         name += c;
         i += 1;
-      } else return name;
+      } else return { name, partial: false };
     } else name += c;
   }
-  return undefined;
+  return unterminated ? { name: `${name}\n`, partial: true } : undefined;
 }
 
 function lineText(buf: Buffer, start: number, end: number): string {
@@ -58,8 +68,8 @@ export function detectSection(buf: Buffer, start: number, end: number): SectionS
     const text = lineText(buf, start, end);
     for (const [prefix, kind] of COMMENT_HEADERS) {
       if (text.startsWith(prefix)) {
-        const name = parseQuotedName(text.slice(prefix.length));
-        if (name !== undefined) return { kind, name, commented: true };
+        const parsed = parseName(text.slice(prefix.length), true);
+        if (parsed) return parsed.partial ? { kind, name: parsed.name, commented: true, partial: true } : { kind, name: parsed.name, commented: true };
       }
     }
     if (text.startsWith('-- Dump completed')) return { kind: 'footer', name: '', commented: false };
@@ -83,7 +93,7 @@ export function detectStatement(buf: Buffer, start: number, end: number): { what
     ['USE ', 'use'],
   ] as const) {
     if (text.startsWith(prefix)) {
-      const name = parseQuotedName(text.slice(prefix.length));
+      const name = parseName(text.slice(prefix.length), true)?.name;
       if (name !== undefined) return { what, name };
     }
   }
@@ -140,9 +150,11 @@ export function isSandboxLine(buf: Buffer, start: number, end: number): boolean 
   return buf.toString('latin1', start, Math.min(end, start + 10)) === '/*M!999999';
 }
 
-/** `-- Dump completed` (with or without ` on DATE`). */
+const TRAILER = /^-- Dump completed(?: on \d{4}-\d\d-\d\d +\d{1,2}:\d\d:\d\d)?\r?\n?$/;
+
+/** The whole line is mysqldump's `-- Dump completed` (with or without ` on DATE`, as --skip-dump-date leaves it). */
 export function isTrailer(buf: Buffer, start: number, end: number): boolean {
-  return end - start >= 17 && buf.toString('latin1', start, start + 17) === '-- Dump completed';
+  return end - start >= 17 && end - start < 64 && TRAILER.test(buf.toString('latin1', start, end));
 }
 
 const DUMP_SHAPE = /^(?:\/\*!\d{5} |CREATE TABLE `|CREATE DATABASE |INSERT INTO `)/;

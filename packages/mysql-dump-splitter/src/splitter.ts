@@ -1,6 +1,7 @@
 import { ExitCode, ToolError } from '@rclone-b2/core';
 import { makeLabel } from './piece-name.js';
 import type { PieceSink } from './piece-sink.js';
+import { modesOf, scanQuotes, type QuoteModes, type QuoteState } from './quote-state.js';
 import { Regrouper } from './regroup.js';
 import { isCutPoint, rowHash } from './row-hash.js';
 import { RowScanner, ScanStop } from './row-scanner.js';
@@ -75,6 +76,20 @@ export class Splitter {
   private cutPending = false;
   /** Between `DELIMITER ;;` and `DELIMITER ;` (trigger/routine bodies): never rows. */
   private inDelimiter = false;
+  /**
+   * The client's quote state at the end of the last line (quote-state.ts): not 0, the next line
+   * continues a string, a name or a comment, and is no line start (no section, DELIMITER, row or
+   * trailer). Row lines of data are not scanned (their strings never hold a raw newline), only
+   * an INSERT's head up to VALUES.
+   */
+  private quote: QuoteState = 0;
+  private modes: QuoteModes = { noBackslashEscapes: false, ansiQuotes: false };
+  /**
+   * The current section's table name holds a newline (its header name went on past the line, or
+   * a statement line ended inside a quote): its INSERTs do too, so the compiled scanner, which
+   * does not follow quotes, is not used until the next section.
+   */
+  private spanning = false;
   private readonly regrouper: Regrouper | undefined;
   private readonly scanner: RowScanner | undefined;
   private readonly groupTarget: number = 0;
@@ -140,7 +155,8 @@ export class Splitter {
     scanner?.load(chunk);
     for (;;) {
       const regrouper = this.regrouper;
-      if (scanner && regrouper && this.kind === 'd' && regrouper.openGroup && !this.inDelimiter && this.held.length === 0 && this.lineNo >= 2) {
+      const plain = this.quote === 0 && !this.spanning;
+      if (scanner && regrouper && plain && this.kind === 'd' && regrouper.openGroup && !this.inDelimiter && this.held.length === 0 && this.lineNo >= 2) {
         const at = scanner.group(pos, chunk.length, this.groupTarget, this.groupMax, regrouper.bytesInGroup);
         if (at > pos) {
           this.lineNo += scanner.lines;
@@ -148,7 +164,7 @@ export class Splitter {
           pos = at;
         }
         if (scanner.stop === ScanStop.NoLine) break;
-      } else if (scanner && !regrouper && this.kind === 'd' && !this.cutPending && !this.inDelimiter && this.held.length === 0 && this.lineNo >= 2) {
+      } else if (scanner && !regrouper && plain && this.kind === 'd' && !this.cutPending && !this.inDelimiter && this.held.length === 0 && this.lineNo >= 2) {
         const at = scanner.scan(pos, chunk.length, this.options.pieceSize);
         if (at > pos) {
           this.lineNo += scanner.lines;
@@ -196,6 +212,17 @@ export class Splitter {
 
   private line(buf: Buffer, start: number, end: number): void {
     this.lineNo += 1;
+    if (this.quote !== 0) {
+      // the rest of a string, name or comment that a line before opened: no line start
+      this.endsWithTrailer = false;
+      this.quote = scanQuotes(buf, start, end, this.quote, this.modes);
+      if (this.quote !== 0 && !this.inDelimiter) this.spanning = true;
+      this.releaseHeld();
+      this.cutPending = false;
+      this.emit(buf, start, end);
+      return;
+    }
+    this.noteQuotes(buf, start, end);
     if (this.lineNo <= 2) this.noteHeader(buf, start, end);
     const blank = isBlankLine(buf, start, end);
     if (!blank) {
@@ -211,6 +238,7 @@ export class Splitter {
       const section = detectSection(buf, start, end);
       if (section?.commented) {
         this.startSection(section.kind, section.name);
+        if (section.partial) this.spanning = true;
         this.releaseHeld();
         this.emitLine(buf, start, end);
         return;
@@ -235,12 +263,28 @@ export class Splitter {
     const section = detectSection(buf, start, end);
     if (section) {
       if (!(section.kind === 'footer' && this.kind === 'footer')) this.startSection(section.kind, section.name);
+      if (section.partial) this.spanning = true;
     } else {
       const statement = detectStatement(buf, start, end);
       if (statement) this.onStatement(statement.what, statement.name);
     }
     this.releaseHeld();
     this.emitLine(buf, start, end);
+  }
+
+  /**
+   * Where this line leaves the client's quote state: every line of a routine body and every
+   * statement line is scanned; of an INSERT only the head (a name may hold a newline); rows
+   * `(…),` not at all (mysqldump escapes their newlines; this keeps the row path cheap).
+   */
+  private noteQuotes(buf: Buffer, start: number, end: number): void {
+    const first = buf[start];
+    if (first === 0x28 && !this.inDelimiter) return;
+    const modes = modesOf(buf, start, end);
+    if (modes) this.modes = modes;
+    const insert = !this.inDelimiter && isRowLine(buf, start);
+    this.quote = scanQuotes(buf, start, end, 0, this.modes, insert);
+    if (this.quote !== 0 && !this.inDelimiter) this.spanning = true;
   }
 
   /** Lines 1-2: mysqldump's header (MariaDB puts a sandbox-mode comment before it). */
@@ -288,6 +332,7 @@ export class Splitter {
     this.sawDumpShape = true;
     this.regrouper?.flush();
     this.inDelimiter = false;
+    this.spanning = false;
     this.cutPending = false;
     if (kind === 'db') this.db = name;
     this.kind = kind;
