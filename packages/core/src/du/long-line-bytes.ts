@@ -175,6 +175,24 @@ function cutAt(buf: Uint8Array, from: number, end: number, marker: Uint8Array): 
 }
 
 const ARROW = Buffer.from(' -> ');
+
+/**
+ * Whether a symlink's (`l`) ` -> ` or a hard link's (`h`) ` link to ` comes again after the
+ * one that ended the name at `nameEnd` (tar tv: then the name cannot be told; TarParser refuses it).
+ */
+export function linkMarkerAgain(buf: Uint8Array, type: number, nameEnd: number, end: number): boolean {
+  if (type !== 108 && type !== 104) return false;
+  const marker = type === 108 ? ARROW : LINK_TO;
+  if (nameEnd >= end) return false;
+  const from = nameEnd + marker.length;
+  const last = end - marker.length;
+  for (let i = from; i <= last; i += 1) {
+    let j = 0;
+    while (j < marker.length && buf[i + j] === marker[j]) j += 1;
+    if (j === marker.length) return true;
+  }
+  return false;
+}
 const LINK_TO = Buffer.from(' link to ');
 
 const table = (chars: string): Uint8Array => {
