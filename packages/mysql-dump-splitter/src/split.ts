@@ -166,7 +166,9 @@ async function splitLocked(input: AsyncIterable<Buffer> | Readable, options: Spl
       if (first) {
         first = false;
         if (!DUMP_START.test(chunk.toString('latin1', 0, Math.min(chunk.length, 64)))) {
-          throw badInput('input does not look like mysqldump output', outDir);
+          // A compressed dump is the usual mistake: say how to feed it.
+          const compressed = compressedBy(chunk);
+          throw badInput(compressed ? `input is ${compressed.name}-compressed, not mysqldump output: decompress it first (${compressed.cat} DUMP | mysql-dump-splitter …)` : 'input does not look like mysqldump output', outDir);
         }
       }
       const nul = chunk.indexOf(0);
@@ -190,4 +192,13 @@ async function splitLocked(input: AsyncIterable<Buffer> | Readable, options: Spl
   } finally {
     signal?.removeEventListener('abort', stopReading);
   }
+}
+
+/** The compressor whose magic bytes open `chunk` (gzip, xz, zstd, bzip2), with its cat program. */
+function compressedBy(chunk: Buffer): { name: string; cat: string } | undefined {
+  if (chunk[0] === 0x1f && chunk[1] === 0x8b) return { name: 'gzip', cat: 'zcat' };
+  if (chunk.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return { name: 'xz', cat: 'xzcat' };
+  if (chunk.subarray(0, 4).equals(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]))) return { name: 'zstd', cat: 'zstdcat' };
+  if (chunk.subarray(0, 3).toString('latin1') === 'BZh') return { name: 'bzip2', cat: 'bzcat' };
+  return undefined;
 }

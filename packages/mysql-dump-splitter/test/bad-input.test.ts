@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync, readFileSync, utimesSync } from 'node:fs';
 import { dirLockPath } from '../src/dir-lock.js';
 import { tmpdir } from 'node:os';
@@ -46,6 +48,8 @@ describe('bad input: one clear message, exit 2, nothing in the output directory 
     ['a dump header, then a 10 MB line without end', `-- MySQL dump 10.13\n${tenMB}`, /truncated/],
     ['a JSON file', '{"not": "a dump"}\n', /does not look like mysqldump output/],
     ['a shell script', '#!/bin/sh\necho hi\n', /does not look like mysqldump output/],
+    ['a gzip-compressed dump (real gzip)', gzipSync(GOOD), /input is gzip-compressed, not mysqldump output: decompress it first \(zcat DUMP \| mysql-dump-splitter …\)/],
+    ['an xz-compressed dump (real xz)', execFileSync('xz', ['-c'], { input: GOOD }), /input is xz-compressed, not mysqldump output: decompress it first \(xzcat DUMP/],
   ])('%s', async (_name, input, message) => {
     const before = dirDigest(out);
     const file = join(work, 'input');
