@@ -120,3 +120,20 @@ describe('a symlink or hard link whose name or target holds " -> " / " link to "
     expect([report.get('amb'), (report.get('amb/f') ?? 0) + (report.get('amb/hl link to z') ?? 0), report.get('amb/sl -> x')]).toEqual([3, 3, 0]);
   });
 });
+
+describe('rclone lsf -R is no rclone ls: names that start with digits are never read as sizes', () => {
+  it('real rclone lsf -R over names like "01 Intro.mp3": exit 1, unknown format, nothing counted; real rclone ls of the same tree is read', async () => {
+    const album = join(parent, 'album');
+    mkdirSync(join(album, '2024 Live'), { recursive: true });
+    for (const name of ['01 Intro.mp3', '02 Outro.mp3', '2024 Live/03 Encore.mp3']) writeFileSync(join(album, name), 'x'.repeat(1000));
+    const lsf = await listing('rclone', ['lsf', '-R', '--files-only', 'album']);
+    expect(lsf.toString()).toMatch(/^\d\d /); // the shape that was read as `rclone ls`: 1 byte in "Intro.mp3"
+    const refused = await run([], lsf);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/unknown listing format/);
+    expect(refused.stdout).toBe('');
+    const ls = await run([], await listing('rclone', ['ls', 'album']));
+    expect(ls.code).toBe(0);
+    expect(sorted(parseReport(ls.stdout))).toEqual({ '2024 Live': 1000, '2024 Live/03 Encore.mp3': 1000, '01 Intro.mp3': 1000, '02 Outro.mp3': 1000 });
+  });
+});

@@ -17,8 +17,13 @@ export function detectListingFormat(line: string): ListingFormat | undefined {
   if (/^\d+\t./.test(line)) return 'du';
   // `ls -li` / `ls -ls` without a `DIR:` header: an inode or block count, then a whole ls line (not `rclone ls`).
   if (/^ *\d+ +(?:\d+ +)?[-dlcbpsDCMn?][-rwxsStTlL?]{9}[.+@]? /.test(line) && parseLsLine(line) !== undefined) return 'ls';
-  if (/^ *-?\d+ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? ./.test(line)) return 'rclone-lsl';
-  if (/^ *-?\d+ ./.test(line)) return 'rclone-ls';
+  // rclone ls and lsl print the size as %9d: right-aligned in 9 columns. `rclone lsf -R` names
+  // such as `01 Intro.mp3` have no such column, and must not be read as 1 byte in `Intro.mp3`.
+  const sized = /^( *-?\d+) ./.exec(line);
+  if (sized && (sized[1] as string).length >= 9) {
+    if (/^ *-?\d+ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? ./.test(line)) return 'rclone-lsl';
+    return 'rclone-ls';
+  }
   if (/^total \d/.test(line)) return 'ls';
   const long = parseLongLine(line);
   if (!long && parseLsLine(line) === 'human') return 'ls'; // ls -lh: said as such, line by line
