@@ -67,7 +67,7 @@ export { DuTree, type DuDirectory, type ListingSink } from './du/tree.js';
 
 // Files: atomic writes, lock paths
 export { lockPathFor } from './fs/lock-path.js';
-export { cannotReplaceReason, writeFileAtomically } from './fs/write-atomically.js';
+export { cannotReplaceReason, writeFileAtomically, writeOutputFile } from './fs/write-atomically.js';
 export { setMtimeMs } from './fs/set-mtime.js';
 export { isWasmMemory, WASM, WASM_PAGE, type WasmMemory } from './wasm/wasm-api.js';
 

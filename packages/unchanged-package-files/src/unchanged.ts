@@ -10,7 +10,7 @@ import {
   quoteForMessage,
   systemErrorReason,
   UsageError,
-  writeFileAtomically,
+  writeOutputFile,
   type ToolIO,
 } from '@rclone-b2/core';
 import { dpkgPackages } from './dpkg-files.js';
@@ -130,7 +130,8 @@ export async function unchangedPackageFiles(options: UnchangedOptions, io: ToolI
   };
   // A place the list or the state cannot be written to is the user's to fix (exit 2), said before the hashing.
   for (const [flag, path] of [['--output', options.output], ['--state', options.state]] as const) {
-    const why = path === undefined ? undefined : await cannotReplaceReason(path);
+    // The list may go into a device or a pipe (-o /dev/null, -o >(gzip > list.gz)); the state is a file.
+    const why = path === undefined ? undefined : await cannotReplaceReason(path, { streams: flag === '--output' });
     if (why !== undefined) throw new UsageError(`cannot write ${flag} ${quoteForMessage(path!)}: ${why}`);
   }
   let entries: Map<string, Entry>;
@@ -213,7 +214,7 @@ export async function unchangedPackageFiles(options: UnchangedOptions, io: ToolI
 async function writeOrSay(path: string, content: Iterable<string> | HashCache, after: string): Promise<void> {
   try {
     if (content instanceof HashCache) await content.save(path);
-    else await writeFileAtomically(path, content);
+    else await writeOutputFile(path, content);
   } catch (error) {
     if (!isSystemError(error)) throw error;
     throw new ProblemError(`cannot write ${quoteForMessage(path)}: ${systemErrorReason(error)} (${after})`, { cause: error });

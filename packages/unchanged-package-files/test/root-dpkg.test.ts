@@ -227,13 +227,28 @@ describe('where the list and the state go', () => {
   it.each([
     ['-o in a directory that does not exist', () => ['-o', join(work, 'no-dir', 'os.list')], () => `--output "${join(work, 'no-dir', 'os.list')}": its directory "${join(work, 'no-dir')}": no such file or directory`],
     ['-o naming a directory', () => ['-o', work], () => `--output "${work}": is a directory`],
-    ['-o naming a device (/dev/null, never replaced by a file)', () => ['-o', '/dev/null'], () => '--output "/dev/null": is not a regular file (it would be replaced by one)'],
+    ['--state naming a device (/dev/null: the state is a file, never renamed over a device)', () => ['--state', '/dev/null', '-o', join(work, 'never.list')], () => '--state "/dev/null": is not a regular file (it would be replaced by one)'],
     ['--state naming a directory', () => ['--state', work, '-o', join(work, 'never.list')], () => `--state "${work}": is a directory`],
   ])('%s: exit 2 before any hashing, naming it, nothing written', async (_, argv, message) => {
     const result = await runTool(['--root', root, ...argv()]);
     expect(result).toEqual({ code: 2, out: '', err: `unchanged-package-files: cannot write ${message()}\n` });
     expect((await stat('/dev/null')).isCharacterDevice()).toBe(true);
     await expect(stat(join(work, 'never.list'))).rejects.toThrow();
+  });
+
+  it('-o naming a device or a pipe writes into it, as sort -o does: /dev/null stays a device, a FIFO reader gets the list', async () => {
+    // This machine's coreutils: a list of some hundred rules.
+    const plain = await runTool(['--package', 'coreutils']);
+    expect(plain.code).toBe(0);
+    expect(plain.out.split('\n').length).toBeGreaterThan(50);
+    expect(await runTool(['--package', 'coreutils', '-o', '/dev/null'])).toEqual({ code: 0, out: '', err: '' });
+    expect((await stat('/dev/null')).isCharacterDevice()).toBe(true);
+    const fifo = join(work, 'list.fifo');
+    await execa('mkfifo', [fifo]);
+    const reader = execa('cat', [fifo], { stripFinalNewline: false });
+    expect(await runTool(['--package', 'coreutils', '-o', fifo])).toEqual({ code: 0, out: '', err: '' });
+    expect((await reader).stdout).toBe(plain.out);
+    expect((await stat(fifo)).isFIFO()).toBe(true);
   });
 
   it.runIf(process.getuid?.() === 0)('-o on a read-only file system: exit 2, naming it', async () => {

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, open, rename, rm, stat } from 'node:fs/promises';
+import { access, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { reasonOf } from '../cli/system-errors.js';
 import { quoteForMessage } from '../text/quote-for-message.js';
@@ -11,6 +11,8 @@ export interface WriteAtomicallyOptions {
 
 const CHUNK = 1 << 20;
 
+type Content = string | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+
 /**
  * Replaces `path` so that after a crash it holds either its old or its new complete
  * content: write a temporary file in the same directory, fsync it, rename it over `path`,
@@ -21,32 +23,13 @@ const CHUNK = 1 << 20;
  */
 export async function writeFileAtomically(
   path: string,
-  content: string | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+  content: Content,
   options: WriteAtomicallyOptions = {},
 ): Promise<void> {
   const temp = options.tempPath ?? join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   const handle = await open(temp, 'w', 0o644);
   try {
-    if (typeof content === 'string') {
-      await handle.writeFile(content);
-    } else {
-      let chunk = '';
-      for await (const piece of content) {
-        if (typeof piece !== 'string') {
-          // Bytes (already in large pieces) go out as they are, after the text before them.
-          if (chunk) await handle.write(chunk);
-          chunk = '';
-          for (let at = 0; at < piece.length; ) at += (await handle.write(piece, at)).bytesWritten;
-          continue;
-        }
-        chunk += piece;
-        if (chunk.length >= CHUNK) {
-          await handle.write(chunk);
-          chunk = '';
-        }
-      }
-      await handle.write(chunk);
-    }
+    await writeContent(handle, content);
     await handle.sync();
   } catch (error) {
     await handle.close();
@@ -72,12 +55,14 @@ export async function writeFileAtomically(
  * when it can): PATH a directory, or not a regular file (a device such as /dev/null would
  * be replaced by a file: renaming over it is never what was meant), or its directory
  * missing, read-only or not writable. A user's -o naming such a place is a usage error.
+ * With `streams` (for writeOutputFile), a device or a pipe is a place it can write.
  */
-export async function cannotReplaceReason(path: string): Promise<string | undefined> {
+export async function cannotReplaceReason(path: string, options: { streams?: boolean } = {}): Promise<string | undefined> {
   try {
     const stats = await stat(path);
     if (stats.isDirectory()) return 'is a directory';
-    if (!stats.isFile()) return 'is not a regular file (it would be replaced by one)';
+    // writeOutputFile writes into a device or a pipe; writeFileAtomically would rename over it.
+    if (!stats.isFile()) return options.streams ? undefined : 'is not a regular file (it would be replaced by one)';
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return reasonOf(error);
   }
@@ -88,4 +73,49 @@ export async function cannotReplaceReason(path: string): Promise<string | undefi
     return `its directory ${quoteForMessage(dir)}: ${reasonOf(error)}`;
   }
   return undefined;
+}
+
+/** Writes `content` to an open file in chunks of about 1 MiB (see writeFileAtomically). */
+async function writeContent(handle: FileHandle, content: Content): Promise<void> {
+  if (typeof content === 'string') {
+    await handle.writeFile(content);
+    return;
+  }
+  let chunk = '';
+  for await (const piece of content) {
+    if (typeof piece !== 'string') {
+      // Bytes (already in large pieces) go out as they are, after the text before them.
+      if (chunk) await handle.write(chunk);
+      chunk = '';
+      for (let at = 0; at < piece.length; ) at += (await handle.write(piece, at)).bytesWritten;
+      continue;
+    }
+    chunk += piece;
+    if (chunk.length >= CHUNK) {
+      await handle.write(chunk);
+      chunk = '';
+    }
+  }
+  await handle.write(chunk);
+}
+
+/** Whether PATH exists as something written into rather than replaced: a device or a pipe (`/dev/null`, `>(cmd)`). */
+async function isStream(path: string): Promise<boolean> {
+  const stats = await stat(path).catch(() => undefined);
+  return stats !== undefined && !stats.isFile() && !stats.isDirectory();
+}
+
+/**
+ * An output file the user names (`-o FILE`): a regular (or new) file is replaced atomically; a
+ * device or a pipe (`-o /dev/null`, `-o >(gzip > list.gz)`) is written into, as coreutils'
+ * `sort -o` does, never renamed over.
+ */
+export async function writeOutputFile(path: string, content: Content): Promise<void> {
+  if (!(await isStream(path))) return writeFileAtomically(path, content);
+  const handle = await open(path, 'w');
+  try {
+    await writeContent(handle, content);
+  } finally {
+    await handle.close();
+  }
 }
