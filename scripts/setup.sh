@@ -20,6 +20,7 @@ command -v rclone >/dev/null 2>&1 || need_packages+=(rclone)
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_packages+=(mariadb-server)
 command -v mysqldump >/dev/null 2>&1 || need_packages+=(mariadb-client)
 command -v bsdtar >/dev/null 2>&1 || need_packages+=(libarchive-tools)
+command -v xz >/dev/null 2>&1 || need_packages+=(xz-utils)
 command -v ncdu >/dev/null 2>&1 || need_packages+=(ncdu)
 # The HTML reports are tested in a real browser: playwright-core drives Debian's Chromium.
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
