@@ -138,8 +138,9 @@ describe('runRclone', () => {
     const result = await runRclone(['lsf', `here:${dir}/nope`], { configFile: conf, okExitCodes: [0, 3] });
     expect(result.exitCode).toBe(3);
   });
-  it('reports a missing binary', async () => {
-    await expect(runRclone(['version'], { rclone: join(dir, 'no-rclone') })).rejects.toThrow(/not found/);
+  it('reports a missing binary as a usage error (exit 2) naming it', async () => {
+    const missing = join(dir, 'no-rclone');
+    await expect(runRclone(['version'], { rclone: missing })).rejects.toMatchObject({ exitCode: 2, message: `cannot run "${missing}": no such file or directory` });
   });
 });
 
