@@ -213,10 +213,8 @@ function unescapedLast(text: string): string {
  * then nothing, one indicator character, or for a symlink ` -> ` and its target.
  */
 function cQuoted(raw: string, type: string): { inner: string; after: string } | undefined {
-  if (!raw.startsWith('"')) return undefined;
-  let i = 1;
-  while (i < raw.length && raw[i] !== '"') i += raw[i] === '\\' ? 2 : 1;
-  if (i >= raw.length) return undefined;
+  const i = closingQuote(raw, 0);
+  if (i < 0) return undefined;
   const after = raw.slice(i + 1);
   const ok = after === '' || (after.length === 1 && '/*|=>@'.includes(after)) || ((type === 'l' || type === 'h') && (after.startsWith(' -> ') || after.startsWith(' link to ')));
   return ok ? { inner: raw.slice(1, i), after } : undefined;
@@ -242,10 +240,9 @@ function shellQuoted(raw: string): boolean {
       i += 1;
       quotes += 1;
     } else if (c === '"') {
-      i += 1;
-      while (i < raw.length && raw[i] !== '"') i += raw[i] === '\\' ? 2 : 1;
-      if (i >= raw.length) return false;
-      i += 1;
+      const close = closingQuote(raw, i);
+      if (close < 0) return false;
+      i = close + 1;
     } else if (c === '\\') i += 2;
     else if (c === ' ') return quotes > 0 && (raw.startsWith(' -> ', i) || raw.startsWith(' link to ', i));
     else if (i === raw.length - 1 && '/*|=>@'.includes(c as string)) return quotes > 0;
@@ -278,3 +275,11 @@ export function unescapeLsName(text: string): string {
 }
 
 const LS_ONLY = ':@=|*>';
+
+/** Where the `"…"` (C escapes: a backslash escapes what follows) opening at `from` closes, or -1. */
+export function closingQuote(text: string, from: number): number {
+  if (text[from] !== '"') return -1;
+  let i = from + 1;
+  while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+  return i < text.length ? i : -1;
+}

@@ -1,6 +1,6 @@
 import type { ListingSink } from '../tree.js';
 import { parseLongLine, unescapeTarName, type LongEntry } from './long-listing.js';
-import { LsNameRules, parseLsLine, unescapeLsName } from './ls-names.js';
+import { closingQuote, LsNameRules, parseLsLine, unescapeLsName } from './ls-names.js';
 import type { LineParser, ListingEnd } from './types.js';
 
 /**
@@ -129,12 +129,4 @@ function tarCQuoted(raw: string, type: string): string | undefined {
   if (marker === undefined || !after.startsWith(marker)) return undefined;
   const target = after.slice(marker.length);
   return closingQuote(target, 0) === target.length - 1 ? raw.slice(1, end) : undefined;
-}
-
-/** Where the `"…"` opening at `from` closes, or -1. */
-function closingQuote(text: string, from: number): number {
-  if (text[from] !== '"') return -1;
-  let i = from + 1;
-  while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-  return i < text.length ? i : -1;
 }
